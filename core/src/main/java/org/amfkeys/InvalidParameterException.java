@@ -1,0 +1,83 @@
+package org.amfkeys;
+
+/**
+ * An input to amfkeys is outside what the 3GPP specifications allow. The message names the parameter
+ * (by the same name the command-line tool uses) and the allowed range; it never contains key bytes.
+ * <p>
+ * Nothing has been computed or written when this is thrown.
+ */
+public final class InvalidParameterException extends IllegalArgumentException
+{
+    private static final long serialVersionUID = 1L;
+
+    private final String parameter;
+    private final String allowed;
+
+    /**
+     * @param parameter name of the offending parameter, e.g. {@code ul-count}.
+     * @param problem   what is wrong with the value, without key material, e.g. {@code 4294967296}.
+     * @param allowed   the allowed range or form, e.g. {@code 0..4294967295}.
+     */
+    public InvalidParameterException(final String parameter, final String problem, final String allowed)
+    {
+        super(parameter + ": " + problem + "; allowed: " + allowed);
+        this.parameter = parameter;
+        this.allowed = allowed;
+    }
+
+    /**
+     * Rejects an integer outside {@code [min, max]}.
+     *
+     * @param parameter name of the parameter.
+     * @param value     the value given.
+     * @param min       smallest allowed value.
+     * @param max       largest allowed value.
+     * @return the exception to throw.
+     */
+    public static InvalidParameterException outOfRange(
+        final String parameter, final long value, final long min, final long max)
+    {
+        return new InvalidParameterException(parameter, value + " is out of range", min + ".." + max);
+    }
+
+    /**
+     * Rejects a byte string of the wrong length. Only the length is reported, never the content.
+     *
+     * @param parameter name of the parameter.
+     * @param length    the length given, in octets.
+     * @param allowed   the allowed length(s), e.g. {@code 32 octets}.
+     * @return the exception to throw.
+     */
+    public static InvalidParameterException badLength(final String parameter, final int length, final String allowed)
+    {
+        return new InvalidParameterException(parameter, "length " + length + " octets", allowed);
+    }
+
+    /**
+     * Rejects a missing (null) value.
+     *
+     * @param parameter name of the parameter.
+     * @param allowed   what must be given instead.
+     * @return the exception to throw.
+     */
+    public static InvalidParameterException missing(final String parameter, final String allowed)
+    {
+        return new InvalidParameterException(parameter, "missing", allowed);
+    }
+
+    /**
+     * @return the name of the offending parameter.
+     */
+    public String parameter()
+    {
+        return parameter;
+    }
+
+    /**
+     * @return the allowed range or form of the parameter.
+     */
+    public String allowed()
+    {
+        return allowed;
+    }
+}

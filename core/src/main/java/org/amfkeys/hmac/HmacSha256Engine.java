@@ -1,0 +1,63 @@
+package org.amfkeys.hmac;
+
+/**
+ * HMAC-SHA-256 (RFC 2104, FIPS 198-1), the PRF of the TS 33.220 Annex B.2 key derivation function.
+ * <p>
+ * Engines differ only in speed: every engine gives the same bytes as the JDK's {@code Mac}, which the
+ * self-test in {@link HmacEngines} checks before an engine is ever handed out. An engine keeps
+ * scratch state and is not thread-safe: give each thread its own. {@link #close()} zeroes whatever key
+ * material the scratch may still hold.
+ */
+public interface HmacSha256Engine extends AutoCloseable
+{
+    /** SHA-256 block length in octets. */
+    int BLOCK_LENGTH = 64;
+
+    /** HMAC-SHA-256 output length in octets. */
+    int MAC_LENGTH = 32;
+
+    /**
+     * @return the engine's name as reported by the self-test, e.g. {@code java-intrinsic}.
+     */
+    String name();
+
+    /**
+     * Computes a key's schedule (its compressed inner and outer pad blocks). Keys longer than one
+     * block are hashed first, as HMAC prescribes.
+     *
+     * @param key       array holding the key.
+     * @param keyOffset offset of the key.
+     * @param keyLength length of the key in octets, 0 or more.
+     * @param schedule  where the schedule is written.
+     */
+    void computeSchedule(byte[] key, int keyOffset, int keyLength, KeySchedule schedule);
+
+    /**
+     * Computes HMAC-SHA-256 of a message under a computed key schedule.
+     *
+     * @param schedule      the key's schedule, see {@link #computeSchedule}.
+     * @param message       array holding the message.
+     * @param messageOffset offset of the message.
+     * @param messageLength length of the message in octets.
+     * @param mac           array receiving the {@link #MAC_LENGTH} octets of the MAC.
+     * @param macOffset     offset at which the MAC is written.
+     * @throws IllegalStateException if {@code schedule} was never computed or has been cleared.
+     */
+    void mac(KeySchedule schedule, byte[] message, int messageOffset, int messageLength, byte[] mac, int macOffset);
+
+    /**
+     * Computes plain SHA-256 (used by HRES* of TS 33.501 A.5).
+     *
+     * @param message       array holding the message.
+     * @param messageOffset offset of the message.
+     * @param messageLength length of the message in octets.
+     * @param digest        array receiving the 32 octets of the digest.
+     * @param digestOffset  offset at which the digest is written.
+     */
+    void digest(byte[] message, int messageOffset, int messageLength, byte[] digest, int digestOffset);
+
+    /**
+     * Zeroes the engine's scratch memory. The engine stays usable.
+     */
+    void close();
+}

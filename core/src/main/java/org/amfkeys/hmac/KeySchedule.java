@@ -1,0 +1,142 @@
+package org.amfkeys.hmac;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.amfkeys.hmac.KeyScheduleDescriptor.INNER_STATE_OFFSET;
+import static org.amfkeys.hmac.KeyScheduleDescriptor.LENGTH;
+import static org.amfkeys.hmac.KeyScheduleDescriptor.OUTER_STATE_OFFSET;
+
+/**
+ * A key's HMAC-SHA-256 schedule: its inner and outer pad blocks already compressed, so that every
+ * derivation keyed by it costs two SHA-256 compressions (message block, outer block) instead of four.
+ * The many derivations keyed by one KAMF (NAS keys, KgNB, the NH chain) are the reason it exists.
+ * <p>
+ * A flyweight over {@link KeyScheduleDescriptor#LENGTH} octets, either its own or wrapped in a
+ * caller's buffer (such as a slot of the context table). A schedule is key material: {@link #clear()}
+ * zeroes it, and {@link #toString()} never shows it. Not thread-safe.
+ */
+public final class KeySchedule
+{
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    /**
+     * A schedule with its own zeroed storage.
+     */
+    public KeySchedule()
+    {
+        this(new UnsafeBuffer(new byte[LENGTH]), 0);
+    }
+
+    /**
+     * A schedule over {@code buffer} at {@code offset}.
+     *
+     * @param buffer holding at least {@link KeyScheduleDescriptor#LENGTH} octets from {@code offset}.
+     * @param offset of the schedule in the buffer.
+     */
+    public KeySchedule(final MutableDirectBuffer buffer, final int offset)
+    {
+        wrap(buffer, offset);
+    }
+
+    /**
+     * Points this flyweight at another schedule's storage.
+     *
+     * @param buffer holding at least {@link KeyScheduleDescriptor#LENGTH} octets from {@code offset}.
+     * @param offset of the schedule in the buffer.
+     * @return this.
+     */
+    public KeySchedule wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.boundsCheck(offset, LENGTH);
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    /**
+     * @return the buffer holding the schedule.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return the offset of the schedule in {@link #buffer()}.
+     */
+    public int offset()
+    {
+        return offset;
+    }
+
+    /**
+     * Word {@code index} (0 for H0) of the inner chaining value.
+     *
+     * @param index 0..7.
+     * @return the word.
+     */
+    public int innerWord(final int index)
+    {
+        return buffer.getInt(offset + INNER_STATE_OFFSET + (index << 2));
+    }
+
+    /**
+     * Word {@code index} (0 for H0) of the outer chaining value.
+     *
+     * @param index 0..7.
+     * @return the word.
+     */
+    public int outerWord(final int index)
+    {
+        return buffer.getInt(offset + OUTER_STATE_OFFSET + (index << 2));
+    }
+
+    void innerWord(final int index, final int value)
+    {
+        buffer.putInt(offset + INNER_STATE_OFFSET + (index << 2), value);
+    }
+
+    void outerWord(final int index, final int value)
+    {
+        buffer.putInt(offset + OUTER_STATE_OFFSET + (index << 2), value);
+    }
+
+    /**
+     * Copies another schedule into this one.
+     *
+     * @param source the schedule to copy.
+     */
+    public void copyFrom(final KeySchedule source)
+    {
+        buffer.putBytes(offset, source.buffer, source.offset, LENGTH);
+    }
+
+    /**
+     * Whether this holds a computed schedule. A cleared schedule is all zero; a computed one has a
+     * zero H0 and H1 in its inner state with probability 2^-64.
+     *
+     * @return true when computed.
+     */
+    public boolean isComputed()
+    {
+        return buffer.getLong(offset + INNER_STATE_OFFSET) != 0;
+    }
+
+    /**
+     * Zeroes the schedule.
+     */
+    public void clear()
+    {
+        buffer.setMemory(offset, LENGTH, (byte)0);
+    }
+
+    /**
+     * @return a description without key material.
+     */
+    public String toString()
+    {
+        return "KeySchedule[" + (isComputed() ? "computed" : "empty") + "]";
+    }
+}
