@@ -1,0 +1,2053 @@
+package org.amfkeys.kdf;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.HmacEngines;
+import org.amfkeys.hmac.HmacSha256Engine;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.types.Abba;
+import org.amfkeys.types.AccessNetworkIdentity;
+import org.amfkeys.types.AccessType;
+import org.amfkeys.types.AfId;
+import org.amfkeys.types.AlgorithmIdentity;
+import org.amfkeys.types.AlgorithmTypeDistinguisher;
+import org.amfkeys.types.Earfcn;
+import org.amfkeys.types.IpAddress;
+import org.amfkeys.types.MobilityMode;
+import org.amfkeys.types.NasCount;
+import org.amfkeys.types.NrArfcn;
+import org.amfkeys.types.Pci;
+import org.amfkeys.types.PlmnId;
+import org.amfkeys.types.ServingNetworkName;
+import org.amfkeys.types.Supi;
+import org.amfkeys.types.Uint16;
+import org.amfkeys.types.UsageTypeDistinguisher;
+
+import java.util.Arrays;
+
+/**
+ * Every 3GPP key derivation of TS 33.501 Annex A, TS 33.535 Annex A and TS 33.401 Annex A, on one
+ * HMAC-SHA-256 engine.
+ * <p>
+ * Each derivation comes in three forms:
+ * <ul>
+ *     <li>a casual one that takes the key as {@code byte[]} and returns a new {@code byte[]};</li>
+ *     <li>two that write into caller-owned memory (a {@code byte[]} at an offset, or an Agrona
+ *     {@link MutableDirectBuffer}) and allocate nothing. Those take derivation keys as a
+ *     {@link KeySchedule}, computed once per key with {@link #computeSchedule}, so that the many
+ *     derivations keyed by one KAMF (NAS keys, KgNB, NH chain) cost two SHA-256 compressions each
+ *     instead of four. Keys that feed a single derivation (CK and IK) are taken as {@code byte[]}.</li>
+ * </ul>
+ * Every input is validated before anything is computed or written: an invalid one raises an
+ * {@link InvalidParameterException} naming the parameter and its allowed range, and leaves the
+ * caller's output untouched. Parameter names are those of the command-line tool.
+ * <p>
+ * A {@code Kdf} owns scratch memory and is not thread-safe: give each thread its own. {@link #close()}
+ * zeroes the scratch memory, which may hold key material between calls.
+ */
+public final class Kdf implements AutoCloseable
+{
+    /** Length of a 256-bit key or KDF output in octets. */
+    public static final int KEY_LENGTH = 32;
+
+    /** Length of CK and of IK in octets. */
+    public static final int CK_IK_LENGTH = 16;
+
+    /** Length of an algorithm key, RES*, HRES* and the SoR/UPU MACs in octets (last 128 bits). */
+    public static final int LOW_128_LENGTH = 16;
+
+    /** Length of SQN xor AK in octets. */
+    public static final int SQN_XOR_AK_LENGTH = 6;
+
+    /** Length of RAND in octets. */
+    public static final int RAND_LENGTH = 16;
+
+    /** Shortest RES / XRES in octets. */
+    public static final int MIN_RES_LENGTH = 4;
+
+    /** Longest RES / XRES in octets. */
+    public static final int MAX_RES_LENGTH = 16;
+
+    /** Length of NONCE_UE and NONCE_MME in octets (TS 33.401 A.11). */
+    public static final int NONCE_LENGTH = 4;
+
+    /** The SoR / UPU acknowledgement octet: "verified successfully" (TS 33.501 A.18, A.20). */
+    private static final int ACKNOWLEDGEMENT = 0x01;
+
+    private static final int FULL_OUTPUT = 0;
+    private static final int LOW_128_OUTPUT = KEY_LENGTH - LOW_128_LENGTH;
+
+    private static final String KEY_32 = "32 octets";
+    private static final String SCHEDULE = "a computed KeySchedule";
+
+    private static final byte[] AKMA = {'A', 'K', 'M', 'A'};
+    private static final byte[] A_TID = {'A', '-', 'T', 'I', 'D'};
+
+    private final HmacSha256Engine engine;
+    private final KdfInputString s = new KdfInputString();
+    private final KeySchedule scratchSchedule = new KeySchedule();
+    private final byte[] ckIk = new byte[KEY_LENGTH];
+    private final byte[] output = new byte[KEY_LENGTH];
+    private final byte[] hashInput = new byte[RAND_LENGTH + LOW_128_LENGTH];
+
+    /**
+     * A KDF on the fastest HMAC engine that passed its self-test (see {@link HmacEngines}).
+     */
+    public Kdf()
+    {
+        this(HmacEngines.newEngine());
+    }
+
+    /**
+     * @param engine the HMAC engine to derive with; owned by this {@code Kdf} from now on.
+     */
+    public Kdf(final HmacSha256Engine engine)
+    {
+        if (engine == null)
+        {
+            throw new NullPointerException("engine");
+        }
+        this.engine = engine;
+    }
+
+    /**
+     * @return the HMAC engine this KDF derives with.
+     */
+    public HmacSha256Engine engine()
+    {
+        return engine;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Key schedules and the generic KDF
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Computes the schedule of a 256-bit key, once, for the allocation-free derivations keyed by it.
+     *
+     * @param key      the key, 32 octets.
+     * @param schedule where the schedule is written.
+     */
+    public void computeSchedule(final byte[] key, final KeySchedule schedule)
+    {
+        requireKey("key", key, KEY_LENGTH);
+        engine.computeSchedule(key, 0, KEY_LENGTH, requireNonNull("schedule", schedule));
+    }
+
+    /**
+     * Computes the schedule of a 256-bit key held in a buffer, such as a context table slot.
+     *
+     * @param key       buffer holding the key.
+     * @param keyOffset offset of the 32-octet key.
+     * @param schedule  where the schedule is written.
+     */
+    public void computeSchedule(final DirectBuffer key, final int keyOffset, final KeySchedule schedule)
+    {
+        requireNonNull("key", key);
+        requireNonNull("schedule", schedule);
+        if (keyOffset < 0 || keyOffset > key.capacity() - KEY_LENGTH)
+        {
+            throw InvalidParameterException.outOfRange("key-offset", keyOffset, 0, key.capacity() - KEY_LENGTH);
+        }
+        key.getBytes(keyOffset, ckIk, 0, KEY_LENGTH);
+        engine.computeSchedule(ckIk, 0, KEY_LENGTH, schedule);
+        Arrays.fill(ckIk, (byte)0);
+    }
+
+    /**
+     * Computes a new schedule of a 256-bit key (allocates the schedule).
+     *
+     * @param key the key, 32 octets.
+     * @return its schedule.
+     */
+    public KeySchedule newSchedule(final byte[] key)
+    {
+        final KeySchedule schedule = new KeySchedule();
+        computeSchedule(key, schedule);
+        return schedule;
+    }
+
+    /**
+     * The generic KDF of TS 33.220 B.2: HMAC-SHA-256 of an input string S built by the caller.
+     *
+     * @param key       the key's schedule.
+     * @param s         the input string.
+     * @param out       receives the 32-octet output.
+     * @param outOffset where the output starts.
+     */
+    public void derive(final KeySchedule key, final KdfInputString s, final MutableDirectBuffer out, final int outOffset)
+    {
+        requireNonNull("s", s);
+        run(schedule("key", key), s, FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * The generic KDF of TS 33.220 B.2 for a one-off key and parameters given as octet strings.
+     *
+     * @param key        the key, 1 to 65535 octets (3GPP keys are 16 or 32 octets).
+     * @param fc         function code: 0x00..0xFE for one octet, or 0xFF00..0xFFFF for {@code 0xFF || FC2}.
+     * @param parameters P0..Pn, each 0..65535 octets.
+     * @return the 32-octet output.
+     */
+    public byte[] generic(final byte[] key, final int fc, final byte[]... parameters)
+    {
+        if (key == null || key.length == 0 || key.length > KdfInputString.MAX_PARAMETER_LENGTH)
+        {
+            throw key == null ?
+                InvalidParameterException.missing("key", "1..65535 octets") :
+                InvalidParameterException.badLength("key", key.length, "1..65535 octets");
+        }
+        if (fc >= 0 && fc < Fc.EXTENSION_PREFIX)
+        {
+            s.fc(fc);
+        }
+        else if (fc >= Fc.EXTENSION_PREFIX << 8 && fc <= 0xFFFF)
+        {
+            s.extendedFc(fc & 0xFF);
+        }
+        else
+        {
+            throw new InvalidParameterException(
+                "fc", fc + " is out of range", "0..254 (one octet) or 65280..65535 (0xFF || FC2)");
+        }
+        requireNonNull("param", parameters);
+        for (int i = 0; i < parameters.length; i++)
+        {
+            final byte[] parameter = parameters[i];
+            if (parameter == null || parameter.length > KdfInputString.MAX_PARAMETER_LENGTH)
+            {
+                throw parameter == null ?
+                    InvalidParameterException.missing("param[" + i + "]", "0..65535 octets") :
+                    InvalidParameterException.badLength("param[" + i + "]", parameter.length, "0..65535 octets");
+            }
+        }
+        for (final byte[] parameter : parameters)
+        {
+            s.octets(parameter);
+        }
+        engine.computeSchedule(key, 0, key.length, scratchSchedule);
+        return run(scratchSchedule, s, FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 Annex A: authentication and KAMF
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * KAUSF for 5G AKA (TS 33.501 A.2, FC 0x6A).
+     *
+     * @param ck       CK, 16 octets.
+     * @param ik       IK, 16 octets.
+     * @param snn      serving network name.
+     * @param sqnXorAk SQN xor AK, 6 octets (the first 6 octets of AUTN).
+     * @return KAUSF, 32 octets.
+     */
+    public byte[] kausf(final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] sqnXorAk)
+    {
+        return run(ckIkSchedule(ck, ik), encodeKausf(snn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAUSF for 5G AKA (TS 33.501 A.2) into caller memory; see {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param snn       serving network name.
+     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param out       receives KAUSF, 32 octets.
+     * @param outOffset where KAUSF starts.
+     */
+    public void kausf(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] sqnXorAk,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeKausf(snn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAUSF for 5G AKA (TS 33.501 A.2) into caller memory; see {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param snn       serving network name.
+     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param out       receives KAUSF, 32 octets.
+     * @param outOffset where KAUSF starts.
+     */
+    public void kausf(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] sqnXorAk,
+        final byte[] out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeKausf(snn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKausf(final ServingNetworkName snn, final byte[] sqnXorAk)
+    {
+        requireNonNull("snn", snn);
+        requireOctets("sqn-xor-ak", sqnXorAk, SQN_XOR_AK_LENGTH);
+        return s.fc(Fc.KAUSF).parameter(snn).octets(sqnXorAk);
+    }
+
+    /**
+     * CK' || IK' for EAP-AKA' (TS 33.402 A.2, used by TS 33.501 A.3; FC 0x20).
+     *
+     * @param ck            CK, 16 octets.
+     * @param ik            IK, 16 octets.
+     * @param networkName   access network identity (the serving network name in 5G).
+     * @param sqnXorAk      SQN xor AK, 6 octets.
+     * @return CK' (first 16 octets) then IK' (last 16 octets).
+     */
+    public byte[] ckIkPrime(final byte[] ck, final byte[] ik, final AccessNetworkIdentity networkName, final byte[] sqnXorAk)
+    {
+        return run(ckIkSchedule(ck, ik), encodeCkIkPrime(networkName, sqnXorAk), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * CK' || IK' (TS 33.402 A.2) into caller memory.
+     *
+     * @param ck          CK, 16 octets.
+     * @param ik          IK, 16 octets.
+     * @param networkName access network identity.
+     * @param sqnXorAk    SQN xor AK, 6 octets.
+     * @param out         receives CK' then IK', 32 octets.
+     * @param outOffset   where CK' starts.
+     */
+    public void ckIkPrime(
+        final byte[] ck, final byte[] ik, final AccessNetworkIdentity networkName, final byte[] sqnXorAk,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeCkIkPrime(networkName, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * CK' || IK' (TS 33.402 A.2) into caller memory.
+     *
+     * @param ck          CK, 16 octets.
+     * @param ik          IK, 16 octets.
+     * @param networkName access network identity.
+     * @param sqnXorAk    SQN xor AK, 6 octets.
+     * @param out         receives CK' then IK', 32 octets.
+     * @param outOffset   where CK' starts.
+     */
+    public void ckIkPrime(
+        final byte[] ck, final byte[] ik, final AccessNetworkIdentity networkName, final byte[] sqnXorAk,
+        final byte[] out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeCkIkPrime(networkName, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeCkIkPrime(final AccessNetworkIdentity networkName, final byte[] sqnXorAk)
+    {
+        requireNonNull("network-name", networkName);
+        requireOctets("sqn-xor-ak", sqnXorAk, SQN_XOR_AK_LENGTH);
+        return s.fc(Fc.CK_IK_PRIME).parameter(networkName).octets(sqnXorAk);
+    }
+
+    /**
+     * RES* / XRES* (TS 33.501 A.4, FC 0x6B): the last 128 bits of the KDF output.
+     *
+     * @param ck   CK, 16 octets.
+     * @param ik   IK, 16 octets.
+     * @param snn  serving network name.
+     * @param rand RAND, 16 octets.
+     * @param res  RES or XRES, 4 to 16 octets.
+     * @return RES*, 16 octets.
+     */
+    public byte[] resStar(final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res)
+    {
+        return run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * RES* / XRES* (TS 33.501 A.4) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param snn       serving network name.
+     * @param rand      RAND, 16 octets.
+     * @param res       RES or XRES, 4 to 16 octets.
+     * @param out       receives RES*, 16 octets.
+     * @param outOffset where RES* starts.
+     */
+    public void resStar(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * RES* / XRES* (TS 33.501 A.4) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param snn       serving network name.
+     * @param rand      RAND, 16 octets.
+     * @param res       RES or XRES, 4 to 16 octets.
+     * @param out       receives RES*, 16 octets.
+     * @param outOffset where RES* starts.
+     */
+    public void resStar(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res,
+        final byte[] out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeResStar(final ServingNetworkName snn, final byte[] rand, final byte[] res)
+    {
+        requireNonNull("snn", snn);
+        requireOctets("rand", rand, RAND_LENGTH);
+        requireOctets("res", res, MIN_RES_LENGTH, MAX_RES_LENGTH);
+        return s.fc(Fc.RES_STAR).parameter(snn).octets(rand).octets(res);
+    }
+
+    /**
+     * HRES* / HXRES* (TS 33.501 A.5): the last 128 bits of SHA-256(RAND || RES*); no KDF.
+     *
+     * @param rand    RAND, 16 octets.
+     * @param resStar RES* or XRES*, 16 octets.
+     * @return HRES*, 16 octets.
+     */
+    public byte[] hresStar(final byte[] rand, final byte[] resStar)
+    {
+        hashHresStarInput(rand, resStar);
+        return Arrays.copyOfRange(output, LOW_128_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * HRES* / HXRES* (TS 33.501 A.5) into caller memory.
+     *
+     * @param rand      RAND, 16 octets.
+     * @param resStar   RES* or XRES*, 16 octets.
+     * @param out       receives HRES*, 16 octets.
+     * @param outOffset where HRES* starts.
+     */
+    public void hresStar(final byte[] rand, final byte[] resStar, final MutableDirectBuffer out, final int outOffset)
+    {
+        checkOutput(out, outOffset, LOW_128_LENGTH);
+        hashHresStarInput(rand, resStar);
+        out.putBytes(outOffset, output, LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * HRES* / HXRES* (TS 33.501 A.5) into caller memory.
+     *
+     * @param rand      RAND, 16 octets.
+     * @param resStar   RES* or XRES*, 16 octets.
+     * @param out       receives HRES*, 16 octets.
+     * @param outOffset where HRES* starts.
+     */
+    public void hresStar(final byte[] rand, final byte[] resStar, final byte[] out, final int outOffset)
+    {
+        checkOutput(out, outOffset, LOW_128_LENGTH);
+        hashHresStarInput(rand, resStar);
+        System.arraycopy(output, LOW_128_OUTPUT, out, outOffset, LOW_128_LENGTH);
+    }
+
+    private void hashHresStarInput(final byte[] rand, final byte[] resStar)
+    {
+        requireOctets("rand", rand, RAND_LENGTH);
+        requireOctets("res-star", resStar, LOW_128_LENGTH);
+        System.arraycopy(rand, 0, hashInput, 0, RAND_LENGTH);
+        System.arraycopy(resStar, 0, hashInput, RAND_LENGTH, LOW_128_LENGTH);
+        engine.digest(hashInput, 0, hashInput.length, output, 0);
+    }
+
+    /**
+     * KSEAF (TS 33.501 A.6, FC 0x6C).
+     *
+     * @param kausf KAUSF, 32 octets.
+     * @param snn   serving network name.
+     * @return KSEAF, 32 octets.
+     */
+    public byte[] kseaf(final byte[] kausf, final ServingNetworkName snn)
+    {
+        return run(keySchedule("kausf", kausf), encodeKseaf(snn), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KSEAF (TS 33.501 A.6) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param snn       serving network name.
+     * @param out       receives KSEAF, 32 octets.
+     * @param outOffset where KSEAF starts.
+     */
+    public void kseaf(final KeySchedule kausf, final ServingNetworkName snn, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeKseaf(snn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KSEAF (TS 33.501 A.6) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param snn       serving network name.
+     * @param out       receives KSEAF, 32 octets.
+     * @param outOffset where KSEAF starts.
+     */
+    public void kseaf(final KeySchedule kausf, final ServingNetworkName snn, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeKseaf(snn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKseaf(final ServingNetworkName snn)
+    {
+        return s.fc(Fc.KSEAF).parameter(requireNonNull("snn", snn));
+    }
+
+    /**
+     * KAMF (TS 33.501 A.7, FC 0x6D).
+     *
+     * @param kseaf KSEAF, 32 octets.
+     * @param supi  the SUPI; P0 is its value without the type prefix.
+     * @param abba  ABBA, normally {@link Abba#DEFAULT}.
+     * @return KAMF, 32 octets.
+     */
+    public byte[] kamf(final byte[] kseaf, final Supi supi, final Abba abba)
+    {
+        return run(keySchedule("kseaf", kseaf), encodeKamf(supi, abba), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAMF (TS 33.501 A.7) into caller memory.
+     *
+     * @param kseaf     KSEAF's schedule.
+     * @param supi      the SUPI.
+     * @param abba      ABBA.
+     * @param out       receives KAMF, 32 octets.
+     * @param outOffset where KAMF starts.
+     */
+    public void kamf(final KeySchedule kseaf, final Supi supi, final Abba abba, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kseaf", kseaf), encodeKamf(supi, abba), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAMF (TS 33.501 A.7) into caller memory.
+     *
+     * @param kseaf     KSEAF's schedule.
+     * @param supi      the SUPI.
+     * @param abba      ABBA.
+     * @param out       receives KAMF, 32 octets.
+     * @param outOffset where KAMF starts.
+     */
+    public void kamf(final KeySchedule kseaf, final Supi supi, final Abba abba, final byte[] out, final int outOffset)
+    {
+        run(schedule("kseaf", kseaf), encodeKamf(supi, abba), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKamf(final Supi supi, final Abba abba)
+    {
+        requireNonNull("supi", supi);
+        requireNonNull("abba", abba);
+        return s.fc(Fc.KAMF).parameter(supi).parameter(abba);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 Annex A: NAS, AS and handover keys
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A NAS, RRC or UP algorithm key (TS 33.501 A.8, FC 0x69): the last 128 bits of the KDF output.
+     *
+     * @param key           KAMF for NAS keys, KgNB (or KSN) for RRC and UP keys; 32 octets.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity (NEA/NIA number), 0..15.
+     * @return the algorithm key, 16 octets.
+     */
+    public byte[] algorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
+    {
+        return run(keySchedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * A NAS, RRC or UP algorithm key (TS 33.501 A.8) into caller memory.
+     *
+     * @param key           schedule of KAMF, KgNB or KSN.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity, 0..15.
+     * @param out           receives the key, 16 octets.
+     * @param outOffset     where the key starts.
+     */
+    public void algorithmKey(
+        final KeySchedule key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * A NAS, RRC or UP algorithm key (TS 33.501 A.8) into caller memory.
+     *
+     * @param key           schedule of KAMF, KgNB or KSN.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity, 0..15.
+     * @param out           receives the key, 16 octets.
+     * @param outOffset     where the key starts.
+     */
+    public void algorithmKey(
+        final KeySchedule key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm,
+        final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeAlgorithmKey(
+        final int fc, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
+    {
+        requireNonNull("distinguisher", distinguisher);
+        final int identity = AlgorithmIdentity.check("alg", algorithm);
+        return s.fc(fc).octet(distinguisher.code()).octet(identity);
+    }
+
+    /**
+     * KgNB (3GPP access) or KN3IWF / KTNGF / KTWIF / KWAGF (non-3GPP access) (TS 33.501 A.9, FC 0x6E).
+     *
+     * @param kamf    KAMF, 32 octets.
+     * @param ulCount uplink NAS COUNT, 0..2^32-1 (2^32-1 after a horizontal KAMF derivation at N2 handover).
+     * @param access  access type distinguisher.
+     * @return the key, 32 octets.
+     */
+    public byte[] kgnb(final byte[] kamf, final long ulCount, final AccessType access)
+    {
+        return run(keySchedule("kamf", kamf), encodeKgnb(ulCount, access), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KgNB or KN3IWF (TS 33.501 A.9) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param access    access type distinguisher.
+     * @param out       receives the key, 32 octets.
+     * @param outOffset where the key starts.
+     */
+    public void kgnb(
+        final KeySchedule kamf, final long ulCount, final AccessType access, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeKgnb(ulCount, access), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KgNB or KN3IWF (TS 33.501 A.9) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param access    access type distinguisher.
+     * @param out       receives the key, 32 octets.
+     * @param outOffset where the key starts.
+     */
+    public void kgnb(final KeySchedule kamf, final long ulCount, final AccessType access, final byte[] out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeKgnb(ulCount, access), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKgnb(final long ulCount, final AccessType access)
+    {
+        final int count = NasCount.check("ul-count", ulCount);
+        requireNonNull("access", access);
+        return s.fc(Fc.KGNB).uint32(count).octet(access.code());
+    }
+
+    /**
+     * NH (TS 33.501 A.10, FC 0x6F). The first NH (NCC 1) has the initial KgNB as SYNC-input, each later
+     * one the previous NH.
+     *
+     * @param kamf      KAMF, 32 octets.
+     * @param syncInput SYNC-input, 32 octets.
+     * @return NH, 32 octets.
+     */
+    public byte[] nh(final byte[] kamf, final byte[] syncInput)
+    {
+        return run(keySchedule("kamf", kamf), encodeNh(Fc.NH, syncInput), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * NH (TS 33.501 A.10) into caller memory. {@code out} may be {@code syncInput} itself, to step a chain in place.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param syncInput SYNC-input, 32 octets.
+     * @param out       receives NH, 32 octets.
+     * @param outOffset where NH starts.
+     */
+    public void nh(final KeySchedule kamf, final byte[] syncInput, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * NH (TS 33.501 A.10) into caller memory. {@code out} may be {@code syncInput} itself, to step a chain in place.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param syncInput SYNC-input, 32 octets.
+     * @param out       receives NH, 32 octets.
+     * @param outOffset where NH starts.
+     */
+    public void nh(final KeySchedule kamf, final byte[] syncInput, final byte[] out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeNh(final int fc, final byte[] syncInput)
+    {
+        requireOctets("sync-input", syncInput, KEY_LENGTH);
+        return s.fc(fc).octets(syncInput);
+    }
+
+    /**
+     * KNG-RAN* for a target gNB (TS 33.501 A.11, FC 0x70). The key is NH when the NCC increases
+     * (vertical), else the current KgNB or KeNB (horizontal).
+     *
+     * @param key   NH or current KgNB/KeNB, 32 octets.
+     * @param pci   target NR PCI, 0..1007.
+     * @param arfcn target SSB NR-ARFCN, 0..3279165; always 3 octets.
+     * @return KNG-RAN*, 32 octets.
+     */
+    public byte[] kngRanStarForGnb(final byte[] key, final int pci, final int arfcn)
+    {
+        return run(keySchedule("key", key), encodeKngRanStarGnb(pci, arfcn), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KNG-RAN* for a target gNB (TS 33.501 A.11) into caller memory.
+     *
+     * @param key       schedule of NH or the current KgNB/KeNB.
+     * @param pci       target NR PCI, 0..1007.
+     * @param arfcn     target SSB NR-ARFCN, 0..3279165.
+     * @param out       receives KNG-RAN*, 32 octets.
+     * @param outOffset where KNG-RAN* starts.
+     */
+    public void kngRanStarForGnb(
+        final KeySchedule key, final int pci, final int arfcn, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKngRanStarGnb(pci, arfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KNG-RAN* for a target gNB (TS 33.501 A.11) into caller memory.
+     *
+     * @param key       schedule of NH or the current KgNB/KeNB.
+     * @param pci       target NR PCI, 0..1007.
+     * @param arfcn     target SSB NR-ARFCN, 0..3279165.
+     * @param out       receives KNG-RAN*, 32 octets.
+     * @param outOffset where KNG-RAN* starts.
+     */
+    public void kngRanStarForGnb(final KeySchedule key, final int pci, final int arfcn, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKngRanStarGnb(pci, arfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKngRanStarGnb(final int pci, final int arfcn)
+    {
+        final int checkedPci = Pci.checkNr("pci", pci);
+        final int checkedArfcn = NrArfcn.check("arfcn", arfcn);
+        return s.fc(Fc.KNG_RAN_STAR_GNB).uint16(checkedPci).uint24(checkedArfcn);
+    }
+
+    /**
+     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12, FC 0x71). EARFCN-DL is always 3 octets here,
+     * unlike EPS KeNB*.
+     *
+     * @param key    NH or current KgNB/KeNB, 32 octets.
+     * @param pci    target E-UTRA PCI, 0..503.
+     * @param earfcn target EARFCN-DL, 0..262143.
+     * @return KNG-RAN*, 32 octets.
+     */
+    public byte[] kngRanStarForNgEnb(final byte[] key, final int pci, final int earfcn)
+    {
+        return run(keySchedule("key", key), encodeKngRanStarNgEnb(pci, earfcn), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12) into caller memory.
+     *
+     * @param key       schedule of NH or the current KgNB/KeNB.
+     * @param pci       target E-UTRA PCI, 0..503.
+     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param out       receives KNG-RAN*, 32 octets.
+     * @param outOffset where KNG-RAN* starts.
+     */
+    public void kngRanStarForNgEnb(
+        final KeySchedule key, final int pci, final int earfcn, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKngRanStarNgEnb(pci, earfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12) into caller memory.
+     *
+     * @param key       schedule of NH or the current KgNB/KeNB.
+     * @param pci       target E-UTRA PCI, 0..503.
+     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param out       receives KNG-RAN*, 32 octets.
+     * @param outOffset where KNG-RAN* starts.
+     */
+    public void kngRanStarForNgEnb(final KeySchedule key, final int pci, final int earfcn, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKngRanStarNgEnb(pci, earfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKngRanStarNgEnb(final int pci, final int earfcn)
+    {
+        final int checkedPci = Pci.checkEutra("pci", pci);
+        final int checkedEarfcn = Earfcn.check("earfcn", earfcn);
+        return s.fc(Fc.KNG_RAN_STAR_NG_ENB).uint16(checkedPci).uint24(checkedEarfcn);
+    }
+
+    /**
+     * KAMF' from KAMF, the horizontal KAMF derivation (TS 33.501 A.13, FC 0x72).
+     *
+     * @param kamf      the current KAMF, 32 octets.
+     * @param direction {@link MobilityMode#IDLE} (DIRECTION 0x00, COUNT = uplink NAS COUNT of the
+     *                  Registration Request) or {@link MobilityMode#HANDOVER} (DIRECTION 0x01, COUNT =
+     *                  downlink NAS COUNT).
+     * @param count     the NAS COUNT, 0..2^32-1.
+     * @return KAMF', 32 octets.
+     */
+    public byte[] horizontalKamf(final byte[] kamf, final MobilityMode direction, final long count)
+    {
+        return run(keySchedule("kamf", kamf), encodeHorizontalKamf(direction, count), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAMF' from KAMF (TS 33.501 A.13) into caller memory.
+     *
+     * @param kamf      the current KAMF's schedule.
+     * @param direction idle-mode mobility or handover.
+     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param out       receives KAMF', 32 octets.
+     * @param outOffset where KAMF' starts.
+     */
+    public void horizontalKamf(
+        final KeySchedule kamf, final MobilityMode direction, final long count, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeHorizontalKamf(direction, count), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAMF' from KAMF (TS 33.501 A.13) into caller memory.
+     *
+     * @param kamf      the current KAMF's schedule.
+     * @param direction idle-mode mobility or handover.
+     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param out       receives KAMF', 32 octets.
+     * @param outOffset where KAMF' starts.
+     */
+    public void horizontalKamf(
+        final KeySchedule kamf, final MobilityMode direction, final long count, final byte[] out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeHorizontalKamf(direction, count), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeHorizontalKamf(final MobilityMode direction, final long count)
+    {
+        requireNonNull("direction", direction);
+        final int checkedCount = NasCount.check("count", count);
+        return s.fc(Fc.HORIZONTAL_KAMF).octet(direction.direction()).uint32(checkedCount);
+    }
+
+    /**
+     * KSN for dual connectivity and SCPAC (TS 33.501 A.16, FC 0x79). Never reuse an SN Counter with one key.
+     *
+     * @param key       KgNB of the MN gNB or KeNB of the MN ng-eNB, 32 octets.
+     * @param snCounter SN Counter, 0..65535.
+     * @return KSN, 32 octets.
+     */
+    public byte[] ksn(final byte[] key, final int snCounter)
+    {
+        return run(keySchedule("key", key), encodeCounter(Fc.KSN, "sn-counter", snCounter), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KSN (TS 33.501 A.16) into caller memory.
+     *
+     * @param key       schedule of the MN's KgNB or KeNB.
+     * @param snCounter SN Counter, 0..65535.
+     * @param out       receives KSN, 32 octets.
+     * @param outOffset where KSN starts.
+     */
+    public void ksn(final KeySchedule key, final int snCounter, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeCounter(Fc.KSN, "sn-counter", snCounter), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KSN (TS 33.501 A.16) into caller memory.
+     *
+     * @param key       schedule of the MN's KgNB or KeNB.
+     * @param snCounter SN Counter, 0..65535.
+     * @param out       receives KSN, 32 octets.
+     * @param outOffset where KSN starts.
+     */
+    public void ksn(final KeySchedule key, final int snCounter, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeCounter(Fc.KSN, "sn-counter", snCounter), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeCounter(final int fc, final String parameter, final int counter)
+    {
+        final int checked = Uint16.check(parameter, counter);
+        return s.fc(fc).uint16(checked);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 Annex A: interworking with EPS and SRVCC
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * KASME' from KAMF for interworking (TS 33.501 A.14): FC 0x73 with the NAS uplink COUNT at idle
+     * mobility, FC 0x74 with the NAS downlink COUNT at handover.
+     *
+     * @param kamf  KAMF, 32 octets.
+     * @param mode  idle mobility or handover.
+     * @param count the NAS COUNT, 0..2^32-1.
+     * @return KASME', 32 octets.
+     */
+    public byte[] kasmePrime(final byte[] kamf, final MobilityMode mode, final long count)
+    {
+        return run(keySchedule("kamf", kamf), encodeKasmePrime(mode, count), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KASME' from KAMF (TS 33.501 A.14) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param mode      idle mobility or handover.
+     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param out       receives KASME', 32 octets.
+     * @param outOffset where KASME' starts.
+     */
+    public void kasmePrime(
+        final KeySchedule kamf, final MobilityMode mode, final long count, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeKasmePrime(mode, count), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KASME' from KAMF (TS 33.501 A.14) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param mode      idle mobility or handover.
+     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param out       receives KASME', 32 octets.
+     * @param outOffset where KASME' starts.
+     */
+    public void kasmePrime(
+        final KeySchedule kamf, final MobilityMode mode, final long count, final byte[] out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeKasmePrime(mode, count), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKasmePrime(final MobilityMode mode, final long count)
+    {
+        requireNonNull("mode", mode);
+        final int checkedCount = NasCount.check("count", count);
+        return s.fc(mode == MobilityMode.IDLE ? Fc.KASME_PRIME_IDLE : Fc.KASME_PRIME_HANDOVER).uint32(checkedCount);
+    }
+
+    /**
+     * KAMF' from KASME at idle mobility from EPS (TS 33.501 A.15.1, FC 0x75).
+     *
+     * @param kasme      KASME, 32 octets.
+     * @param tauUlCount uplink NAS COUNT of the TAU message carried in the Registration Request, 0..2^32-1.
+     * @return KAMF', 32 octets.
+     */
+    public byte[] kamfFromKasmeIdle(final byte[] kasme, final long tauUlCount)
+    {
+        return run(keySchedule("kasme", kasme), encodeCount(Fc.KAMF_FROM_KASME_IDLE, "count", tauUlCount),
+            FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAMF' from KASME at idle mobility (TS 33.501 A.15.1) into caller memory.
+     *
+     * @param kasme      KASME's schedule.
+     * @param tauUlCount uplink NAS COUNT of the TAU message, 0..2^32-1.
+     * @param out        receives KAMF', 32 octets.
+     * @param outOffset  where KAMF' starts.
+     */
+    public void kamfFromKasmeIdle(final KeySchedule kasme, final long tauUlCount, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.KAMF_FROM_KASME_IDLE, "count", tauUlCount),
+            FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAMF' from KASME at idle mobility (TS 33.501 A.15.1) into caller memory.
+     *
+     * @param kasme      KASME's schedule.
+     * @param tauUlCount uplink NAS COUNT of the TAU message, 0..2^32-1.
+     * @param out        receives KAMF', 32 octets.
+     * @param outOffset  where KAMF' starts.
+     */
+    public void kamfFromKasmeIdle(final KeySchedule kasme, final long tauUlCount, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.KAMF_FROM_KASME_IDLE, "count", tauUlCount),
+            FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAMF' from KASME at handover from EPS (TS 33.501 A.15.2, FC 0x76).
+     *
+     * @param kasme KASME, 32 octets.
+     * @param nh    NH from the MME's EPS security context, 32 octets.
+     * @return KAMF', 32 octets.
+     */
+    public byte[] kamfFromKasmeHandover(final byte[] kasme, final byte[] nh)
+    {
+        return run(keySchedule("kasme", kasme), encodeKamfFromKasmeHandover(nh), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAMF' from KASME at handover (TS 33.501 A.15.2) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param nh        NH, 32 octets.
+     * @param out       receives KAMF', 32 octets.
+     * @param outOffset where KAMF' starts.
+     */
+    public void kamfFromKasmeHandover(final KeySchedule kasme, final byte[] nh, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeKamfFromKasmeHandover(nh), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAMF' from KASME at handover (TS 33.501 A.15.2) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param nh        NH, 32 octets.
+     * @param out       receives KAMF', 32 octets.
+     * @param outOffset where KAMF' starts.
+     */
+    public void kamfFromKasmeHandover(final KeySchedule kasme, final byte[] nh, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeKamfFromKasmeHandover(nh), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKamfFromKasmeHandover(final byte[] nh)
+    {
+        requireOctets("nh", nh, KEY_LENGTH);
+        return s.fc(Fc.KAMF_FROM_KASME_HANDOVER).octets(nh);
+    }
+
+    /**
+     * KASME_SRVCC for SRVCC from 5G to UTRAN CS (TS 33.501 A.21, FC 0x7D).
+     *
+     * @param kamf    KAMF, 32 octets.
+     * @param dlCount the current downlink NAS COUNT, 0..2^32-1.
+     * @return KASME_SRVCC, 32 octets.
+     */
+    public byte[] kasmeSrvcc(final byte[] kamf, final long dlCount)
+    {
+        return run(keySchedule("kamf", kamf), encodeCount(Fc.KASME_SRVCC, "dl-count", dlCount), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KASME_SRVCC (TS 33.501 A.21) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param dlCount   the downlink NAS COUNT, 0..2^32-1.
+     * @param out       receives KASME_SRVCC, 32 octets.
+     * @param outOffset where KASME_SRVCC starts.
+     */
+    public void kasmeSrvcc(final KeySchedule kamf, final long dlCount, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeCount(Fc.KASME_SRVCC, "dl-count", dlCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KASME_SRVCC (TS 33.501 A.21) into caller memory.
+     *
+     * @param kamf      KAMF's schedule.
+     * @param dlCount   the downlink NAS COUNT, 0..2^32-1.
+     * @param out       receives KASME_SRVCC, 32 octets.
+     * @param outOffset where KASME_SRVCC starts.
+     */
+    public void kasmeSrvcc(final KeySchedule kamf, final long dlCount, final byte[] out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeCount(Fc.KASME_SRVCC, "dl-count", dlCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeCount(final int fc, final String parameter, final long count)
+    {
+        final int checked = NasCount.check(parameter, count);
+        return s.fc(fc).uint32(checked);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 Annex A: SoR and UPU protection, IAB, trusted non-3GPP access
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * SoR-MAC-IAUSF (TS 33.501 A.17, FC 0x77): the last 128 bits of the KDF output.
+     *
+     * @param kausf        KAUSF, 32 octets.
+     * @param sorHeader    SoR header, 1 to 65535 octets.
+     * @param counterSor   CounterSoR, 0..65535.
+     * @param sorContainer octets of the SoR transparent container beyond octet 22, or null when none
+     *                     are included (then P2 is absent).
+     * @return SoR-MAC-IAUSF, 16 octets.
+     */
+    public byte[] sorMacIausf(final byte[] kausf, final byte[] sorHeader, final int counterSor, final byte[] sorContainer)
+    {
+        return run(keySchedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
+            LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * SoR-MAC-IAUSF (TS 33.501 A.17) into caller memory.
+     *
+     * @param kausf        KAUSF's schedule.
+     * @param sorHeader    SoR header, 1 to 65535 octets.
+     * @param counterSor   CounterSoR, 0..65535.
+     * @param sorContainer octets beyond octet 22 of the SoR transparent container, or null.
+     * @param out          receives the MAC, 16 octets.
+     * @param outOffset    where the MAC starts.
+     */
+    public void sorMacIausf(
+        final KeySchedule kausf, final byte[] sorHeader, final int counterSor, final byte[] sorContainer,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * SoR-MAC-IAUSF (TS 33.501 A.17) into caller memory.
+     *
+     * @param kausf        KAUSF's schedule.
+     * @param sorHeader    SoR header, 1 to 65535 octets.
+     * @param counterSor   CounterSoR, 0..65535.
+     * @param sorContainer octets beyond octet 22 of the SoR transparent container, or null.
+     * @param out          receives the MAC, 16 octets.
+     * @param outOffset    where the MAC starts.
+     */
+    public void sorMacIausf(
+        final KeySchedule kausf, final byte[] sorHeader, final int counterSor, final byte[] sorContainer,
+        final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeSorMacIausf(final byte[] sorHeader, final int counterSor, final byte[] sorContainer)
+    {
+        requireOctets("sor-header", sorHeader, 1, KdfInputString.MAX_PARAMETER_LENGTH);
+        final int counter = Uint16.check("counter-sor", counterSor);
+        if (sorContainer != null)
+        {
+            requireOctets("sor-container", sorContainer, 1, KdfInputString.MAX_PARAMETER_LENGTH);
+        }
+        s.fc(Fc.SOR_MAC_IAUSF).octets(sorHeader).uint16(counter);
+        return sorContainer == null ? s : s.octets(sorContainer);
+    }
+
+    /**
+     * SoR-MAC-IUE / SoR-XMAC-IUE (TS 33.501 A.18, FC 0x78): the last 128 bits of the KDF output.
+     *
+     * @param kausf      KAUSF, 32 octets.
+     * @param counterSor CounterSoR, 0..65535.
+     * @return the MAC, 16 octets.
+     */
+    public byte[] sorMacIue(final byte[] kausf, final int counterSor)
+    {
+        return run(keySchedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
+            LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * SoR-MAC-IUE (TS 33.501 A.18) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param counterSor CounterSoR, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void sorMacIue(final KeySchedule kausf, final int counterSor, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * SoR-MAC-IUE (TS 33.501 A.18) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param counterSor CounterSoR, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void sorMacIue(final KeySchedule kausf, final int counterSor, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * UPU-MAC-IAUSF (TS 33.501 A.19, FC 0x7B): the last 128 bits of the KDF output.
+     *
+     * @param kausf      KAUSF, 32 octets.
+     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @return UPU-MAC-IAUSF, 16 octets.
+     */
+    public byte[] upuMacIausf(final byte[] kausf, final byte[] upuData, final int counterUpu)
+    {
+        return run(keySchedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * UPU-MAC-IAUSF (TS 33.501 A.19) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void upuMacIausf(
+        final KeySchedule kausf, final byte[] upuData, final int counterUpu, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * UPU-MAC-IAUSF (TS 33.501 A.19) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void upuMacIausf(
+        final KeySchedule kausf, final byte[] upuData, final int counterUpu, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeUpuMacIausf(final byte[] upuData, final int counterUpu)
+    {
+        requireOctets("upu-data", upuData, 1, KdfInputString.MAX_PARAMETER_LENGTH);
+        final int counter = Uint16.check("counter-upu", counterUpu);
+        return s.fc(Fc.UPU_MAC_IAUSF).octets(upuData).uint16(counter);
+    }
+
+    /**
+     * UPU-MAC-IUE / UPU-XMAC-IUE (TS 33.501 A.20, FC 0x7C): the last 128 bits of the KDF output.
+     *
+     * @param kausf      KAUSF, 32 octets.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @return the MAC, 16 octets.
+     */
+    public byte[] upuMacIue(final byte[] kausf, final int counterUpu)
+    {
+        return run(keySchedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
+            LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * UPU-MAC-IUE (TS 33.501 A.20) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void upuMacIue(final KeySchedule kausf, final int counterUpu, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * UPU-MAC-IUE (TS 33.501 A.20) into caller memory.
+     *
+     * @param kausf      KAUSF's schedule.
+     * @param counterUpu CounterUPU, 0..65535.
+     * @param out        receives the MAC, 16 octets.
+     * @param outOffset  where the MAC starts.
+     */
+    public void upuMacIue(final KeySchedule kausf, final int counterUpu, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeAcknowledgement(final int fc, final String counterParameter, final int counter)
+    {
+        final int checked = Uint16.check(counterParameter, counter);
+        return s.fc(fc).octet(ACKNOWLEDGEMENT).uint16(checked);
+    }
+
+    /**
+     * KIAB, the PSK of an IAB node's F1 interface (TS 33.501 A.23, FC 0x83).
+     *
+     * @param key       KgNB, S-KgNB or KSN, 32 octets.
+     * @param donorCuIp IP address of the IAB-donor-CU (or -CU-CP / -CU-UP).
+     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @return KIAB, 32 octets.
+     */
+    public byte[] kiab(final byte[] key, final IpAddress donorCuIp, final IpAddress nodeDuIp)
+    {
+        return run(keySchedule("key", key), encodeKiab(donorCuIp, nodeDuIp), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KIAB (TS 33.501 A.23) into caller memory.
+     *
+     * @param key       schedule of KgNB, S-KgNB or KSN.
+     * @param donorCuIp IP address of the IAB-donor-CU.
+     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @param out       receives KIAB, 32 octets.
+     * @param outOffset where KIAB starts.
+     */
+    public void kiab(
+        final KeySchedule key, final IpAddress donorCuIp, final IpAddress nodeDuIp, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKiab(donorCuIp, nodeDuIp), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KIAB (TS 33.501 A.23) into caller memory.
+     *
+     * @param key       schedule of KgNB, S-KgNB or KSN.
+     * @param donorCuIp IP address of the IAB-donor-CU.
+     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @param out       receives KIAB, 32 octets.
+     * @param outOffset where KIAB starts.
+     */
+    public void kiab(
+        final KeySchedule key, final IpAddress donorCuIp, final IpAddress nodeDuIp, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKiab(donorCuIp, nodeDuIp), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKiab(final IpAddress donorCuIp, final IpAddress nodeDuIp)
+    {
+        requireNonNull("donor-cu-ip", donorCuIp);
+        requireNonNull("node-du-ip", nodeDuIp);
+        return s.fc(Fc.KIAB).parameter(donorCuIp).parameter(nodeDuIp);
+    }
+
+    /**
+     * KTIPSec, KTNAP or KFT for trusted non-3GPP access (TS 33.501 A.22, FC 0x84).
+     *
+     * @param key   KTNGF or KTWIF, 32 octets.
+     * @param usage which key.
+     * @return the key, 32 octets.
+     */
+    public byte[] ktipsecKtnapKft(final byte[] key, final UsageTypeDistinguisher usage)
+    {
+        return run(keySchedule("key", key), encodeUsage(usage), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KTIPSec, KTNAP or KFT (TS 33.501 A.22) into caller memory.
+     *
+     * @param key       schedule of KTNGF or KTWIF.
+     * @param usage     which key.
+     * @param out       receives the key, 32 octets.
+     * @param outOffset where the key starts.
+     */
+    public void ktipsecKtnapKft(
+        final KeySchedule key, final UsageTypeDistinguisher usage, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeUsage(usage), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KTIPSec, KTNAP or KFT (TS 33.501 A.22) into caller memory.
+     *
+     * @param key       schedule of KTNGF or KTWIF.
+     * @param usage     which key.
+     * @param out       receives the key, 32 octets.
+     * @param outOffset where the key starts.
+     */
+    public void ktipsecKtnapKft(final KeySchedule key, final UsageTypeDistinguisher usage, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeUsage(usage), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeUsage(final UsageTypeDistinguisher usage)
+    {
+        return s.fc(Fc.KTIPSEC_KTNAP_KFT).octet(requireNonNull("usage", usage).code());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.535 Annex A: AKMA
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * KAKMA (TS 33.535 A.2, FC 0x80).
+     *
+     * @param kausf KAUSF, 32 octets.
+     * @param supi  the SUPI; encoded as for KAMF.
+     * @return KAKMA, 32 octets.
+     */
+    public byte[] kakma(final byte[] kausf, final Supi supi)
+    {
+        return run(keySchedule("kausf", kausf), encodeAkma(Fc.KAKMA, AKMA, supi), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAKMA (TS 33.535 A.2) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param supi      the SUPI.
+     * @param out       receives KAKMA, 32 octets.
+     * @param outOffset where KAKMA starts.
+     */
+    public void kakma(final KeySchedule kausf, final Supi supi, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAkma(Fc.KAKMA, AKMA, supi), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAKMA (TS 33.535 A.2) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param supi      the SUPI.
+     * @param out       receives KAKMA, 32 octets.
+     * @param outOffset where KAKMA starts.
+     */
+    public void kakma(final KeySchedule kausf, final Supi supi, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAkma(Fc.KAKMA, AKMA, supi), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * A-TID, the AKMA temporary identifier's key part (TS 33.535 A.3, FC 0x81).
+     *
+     * @param kausf KAUSF, 32 octets.
+     * @param supi  the SUPI.
+     * @return A-TID, 32 octets.
+     */
+    public byte[] aTid(final byte[] kausf, final Supi supi)
+    {
+        return run(keySchedule("kausf", kausf), encodeAkma(Fc.A_TID, A_TID, supi), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * A-TID (TS 33.535 A.3) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param supi      the SUPI.
+     * @param out       receives A-TID, 32 octets.
+     * @param outOffset where A-TID starts.
+     */
+    public void aTid(final KeySchedule kausf, final Supi supi, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAkma(Fc.A_TID, A_TID, supi), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * A-TID (TS 33.535 A.3) into caller memory.
+     *
+     * @param kausf     KAUSF's schedule.
+     * @param supi      the SUPI.
+     * @param out       receives A-TID, 32 octets.
+     * @param outOffset where A-TID starts.
+     */
+    public void aTid(final KeySchedule kausf, final Supi supi, final byte[] out, final int outOffset)
+    {
+        run(schedule("kausf", kausf), encodeAkma(Fc.A_TID, A_TID, supi), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeAkma(final int fc, final byte[] label, final Supi supi)
+    {
+        return s.fc(fc).octets(label).parameter(requireNonNull("supi", supi));
+    }
+
+    /**
+     * KAF (TS 33.535 A.4, FC 0x82).
+     *
+     * @param kakma KAKMA, 32 octets.
+     * @param afId  AF_ID: the AF's FQDN followed by the Ua* security protocol identifier.
+     * @return KAF, 32 octets.
+     */
+    public byte[] kaf(final byte[] kakma, final AfId afId)
+    {
+        return run(keySchedule("kakma", kakma), encodeKaf(afId), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KAF (TS 33.535 A.4) into caller memory.
+     *
+     * @param kakma     KAKMA's schedule.
+     * @param afId      AF_ID.
+     * @param out       receives KAF, 32 octets.
+     * @param outOffset where KAF starts.
+     */
+    public void kaf(final KeySchedule kakma, final AfId afId, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kakma", kakma), encodeKaf(afId), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KAF (TS 33.535 A.4) into caller memory.
+     *
+     * @param kakma     KAKMA's schedule.
+     * @param afId      AF_ID.
+     * @param out       receives KAF, 32 octets.
+     * @param outOffset where KAF starts.
+     */
+    public void kaf(final KeySchedule kakma, final AfId afId, final byte[] out, final int outOffset)
+    {
+        run(schedule("kakma", kakma), encodeKaf(afId), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKaf(final AfId afId)
+    {
+        return s.fc(Fc.KAF).parameter(requireNonNull("af-id", afId));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 Annex A: EPS
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * KASME (TS 33.401 A.2, FC 0x10).
+     *
+     * @param ck       CK, 16 octets.
+     * @param ik       IK, 16 octets.
+     * @param plmn     the serving network's PLMN identity (encoded as the 3-octet SN id).
+     * @param sqnXorAk SQN xor AK, 6 octets.
+     * @return KASME, 32 octets.
+     */
+    public byte[] epsKasme(final byte[] ck, final byte[] ik, final PlmnId plmn, final byte[] sqnXorAk)
+    {
+        return run(ckIkSchedule(ck, ik), encodeEpsKasme(plmn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KASME (TS 33.401 A.2) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param plmn      the serving network's PLMN identity.
+     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param out       receives KASME, 32 octets.
+     * @param outOffset where KASME starts.
+     */
+    public void epsKasme(
+        final byte[] ck, final byte[] ik, final PlmnId plmn, final byte[] sqnXorAk, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeEpsKasme(plmn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KASME (TS 33.401 A.2) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param plmn      the serving network's PLMN identity.
+     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param out       receives KASME, 32 octets.
+     * @param outOffset where KASME starts.
+     */
+    public void epsKasme(
+        final byte[] ck, final byte[] ik, final PlmnId plmn, final byte[] sqnXorAk, final byte[] out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeEpsKasme(plmn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeEpsKasme(final PlmnId plmn, final byte[] sqnXorAk)
+    {
+        requireNonNull("plmn", plmn);
+        requireOctets("sqn-xor-ak", sqnXorAk, SQN_XOR_AK_LENGTH);
+        return s.fc(Fc.EPS_KASME).parameter(plmn).octets(sqnXorAk);
+    }
+
+    /**
+     * KeNB (TS 33.401 A.3, FC 0x11).
+     *
+     * @param kasme   KASME, 32 octets.
+     * @param ulCount uplink NAS COUNT, 0..2^32-1 (2^32-1 for the initial KeNB at 5GS to EPS handover).
+     * @return KeNB, 32 octets.
+     */
+    public byte[] kenb(final byte[] kasme, final long ulCount)
+    {
+        return run(keySchedule("kasme", kasme), encodeCount(Fc.KENB, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KeNB (TS 33.401 A.3) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param out       receives KeNB, 32 octets.
+     * @param outOffset where KeNB starts.
+     */
+    public void kenb(final KeySchedule kasme, final long ulCount, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.KENB, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KeNB (TS 33.401 A.3) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param out       receives KeNB, 32 octets.
+     * @param outOffset where KeNB starts.
+     */
+    public void kenb(final KeySchedule kasme, final long ulCount, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.KENB, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * EPS NH (TS 33.401 A.4, FC 0x12). The first NH has the initial KeNB as SYNC-input, each later one
+     * the previous NH.
+     *
+     * @param kasme     KASME, 32 octets.
+     * @param syncInput SYNC-input, 32 octets.
+     * @return NH, 32 octets.
+     */
+    public byte[] epsNh(final byte[] kasme, final byte[] syncInput)
+    {
+        return run(keySchedule("kasme", kasme), encodeNh(Fc.EPS_NH, syncInput), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * EPS NH (TS 33.401 A.4) into caller memory. {@code out} may be {@code syncInput} itself.
+     *
+     * @param kasme     KASME's schedule.
+     * @param syncInput SYNC-input, 32 octets.
+     * @param out       receives NH, 32 octets.
+     * @param outOffset where NH starts.
+     */
+    public void epsNh(final KeySchedule kasme, final byte[] syncInput, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeNh(Fc.EPS_NH, syncInput), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * EPS NH (TS 33.401 A.4) into caller memory. {@code out} may be {@code syncInput} itself.
+     *
+     * @param kasme     KASME's schedule.
+     * @param syncInput SYNC-input, 32 octets.
+     * @param out       receives NH, 32 octets.
+     * @param outOffset where NH starts.
+     */
+    public void epsNh(final KeySchedule kasme, final byte[] syncInput, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeNh(Fc.EPS_NH, syncInput), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KeNB* (TS 33.401 A.5, FC 0x13). EARFCN-DL takes 2 octets up to 65535 and 3 octets above.
+     *
+     * @param key    NH (vertical) or the current KeNB (horizontal), 32 octets.
+     * @param pci    target E-UTRA PCI, 0..503.
+     * @param earfcn target EARFCN-DL, 0..262143.
+     * @return KeNB*, 32 octets.
+     */
+    public byte[] kenbStar(final byte[] key, final int pci, final int earfcn)
+    {
+        return run(keySchedule("key", key), encodeKenbStar(pci, earfcn), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * KeNB* (TS 33.401 A.5) into caller memory.
+     *
+     * @param key       schedule of NH or the current KeNB.
+     * @param pci       target E-UTRA PCI, 0..503.
+     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param out       receives KeNB*, 32 octets.
+     * @param outOffset where KeNB* starts.
+     */
+    public void kenbStar(final KeySchedule key, final int pci, final int earfcn, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKenbStar(pci, earfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KeNB* (TS 33.401 A.5) into caller memory.
+     *
+     * @param key       schedule of NH or the current KeNB.
+     * @param pci       target E-UTRA PCI, 0..503.
+     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param out       receives KeNB*, 32 octets.
+     * @param outOffset where KeNB* starts.
+     */
+    public void kenbStar(final KeySchedule key, final int pci, final int earfcn, final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeKenbStar(pci, earfcn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeKenbStar(final int pci, final int earfcn)
+    {
+        final int checkedPci = Pci.checkEutra("pci", pci);
+        final int checkedEarfcn = Earfcn.check("earfcn", earfcn);
+        s.fc(Fc.KENB_STAR).uint16(checkedPci);
+        // Rel-8 equipment knows 2-octet EARFCNs only; 33.401 keeps their encoding where it fits.
+        return checkedEarfcn <= Earfcn.MAX_TWO_OCTET_VALUE ? s.uint16(checkedEarfcn) : s.uint24(checkedEarfcn);
+    }
+
+    /**
+     * An EPS NAS, RRC or UP algorithm key (TS 33.401 A.7, FC 0x15): the last 128 bits of the KDF output.
+     *
+     * @param key           KASME for NAS keys, KeNB for RRC and UP keys; 32 octets.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity (EEA/EIA number), 0..15.
+     * @return the algorithm key, 16 octets.
+     */
+    public byte[] epsAlgorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
+    {
+        return run(keySchedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH);
+    }
+
+    /**
+     * An EPS algorithm key (TS 33.401 A.7) into caller memory.
+     *
+     * @param key           schedule of KASME or KeNB.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity, 0..15.
+     * @param out           receives the key, 16 octets.
+     * @param outOffset     where the key starts.
+     */
+    public void epsAlgorithmKey(
+        final KeySchedule key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * An EPS algorithm key (TS 33.401 A.7) into caller memory.
+     *
+     * @param key           schedule of KASME or KeNB.
+     * @param distinguisher which key.
+     * @param algorithm     algorithm identity, 0..15.
+     * @param out           receives the key, 16 octets.
+     * @param outOffset     where the key starts.
+     */
+    public void epsAlgorithmKey(
+        final KeySchedule key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm,
+        final byte[] out, final int outOffset)
+    {
+        run(schedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
+            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * CK' || IK' from KASME at handover to UTRAN (TS 33.401 A.8, FC 0x16).
+     *
+     * @param kasme   KASME, 32 octets.
+     * @param dlCount downlink NAS COUNT, 0..2^32-1.
+     * @return CK' (first 16 octets) then IK' (last 16 octets).
+     */
+    public byte[] epsCkIkHandover(final byte[] kasme, final long dlCount)
+    {
+        return run(keySchedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_HANDOVER, "dl-count", dlCount),
+            FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * CK' || IK' at handover to UTRAN (TS 33.401 A.8) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param dlCount   downlink NAS COUNT, 0..2^32-1.
+     * @param out       receives CK' then IK', 32 octets.
+     * @param outOffset where CK' starts.
+     */
+    public void epsCkIkHandover(final KeySchedule kasme, final long dlCount, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_HANDOVER, "dl-count", dlCount),
+            FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * CK' || IK' at handover to UTRAN (TS 33.401 A.8) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param dlCount   downlink NAS COUNT, 0..2^32-1.
+     * @param out       receives CK' then IK', 32 octets.
+     * @param outOffset where CK' starts.
+     */
+    public void epsCkIkHandover(final KeySchedule kasme, final long dlCount, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_HANDOVER, "dl-count", dlCount),
+            FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * K'ASME from CK, IK at idle mobility from UTRAN (TS 33.401 A.11, FC 0x19).
+     *
+     * @param ck       CK, 16 octets.
+     * @param ik       IK, 16 octets.
+     * @param nonceUe  NONCE_UE, 4 octets.
+     * @param nonceMme NONCE_MME, 4 octets.
+     * @return K'ASME, 32 octets.
+     */
+    public byte[] epsKasmeIdle(final byte[] ck, final byte[] ik, final byte[] nonceUe, final byte[] nonceMme)
+    {
+        return run(ckIkSchedule(ck, ik), encodeEpsKasmeIdle(nonceUe, nonceMme), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * K'ASME at idle mobility from UTRAN (TS 33.401 A.11) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param nonceUe   NONCE_UE, 4 octets.
+     * @param nonceMme  NONCE_MME, 4 octets.
+     * @param out       receives K'ASME, 32 octets.
+     * @param outOffset where K'ASME starts.
+     */
+    public void epsKasmeIdle(
+        final byte[] ck, final byte[] ik, final byte[] nonceUe, final byte[] nonceMme,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeEpsKasmeIdle(nonceUe, nonceMme), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * K'ASME at idle mobility from UTRAN (TS 33.401 A.11) into caller memory.
+     *
+     * @param ck        CK, 16 octets.
+     * @param ik        IK, 16 octets.
+     * @param nonceUe   NONCE_UE, 4 octets.
+     * @param nonceMme  NONCE_MME, 4 octets.
+     * @param out       receives K'ASME, 32 octets.
+     * @param outOffset where K'ASME starts.
+     */
+    public void epsKasmeIdle(
+        final byte[] ck, final byte[] ik, final byte[] nonceUe, final byte[] nonceMme, final byte[] out, final int outOffset)
+    {
+        run(ckIkSchedule(ck, ik), encodeEpsKasmeIdle(nonceUe, nonceMme), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private KdfInputString encodeEpsKasmeIdle(final byte[] nonceUe, final byte[] nonceMme)
+    {
+        requireOctets("nonce-ue", nonceUe, NONCE_LENGTH);
+        requireOctets("nonce-mme", nonceMme, NONCE_LENGTH);
+        return s.fc(Fc.EPS_KASME_IDLE).octets(nonceUe).octets(nonceMme);
+    }
+
+    /**
+     * CK' || IK' from KASME at idle mobility to UTRAN (TS 33.401 A.13, FC 0x1B).
+     *
+     * @param kasme   KASME, 32 octets.
+     * @param ulCount uplink NAS COUNT, 0..2^32-1.
+     * @return CK' (first 16 octets) then IK' (last 16 octets).
+     */
+    public byte[] epsCkIkIdle(final byte[] kasme, final long ulCount)
+    {
+        return run(keySchedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_IDLE, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * CK' || IK' at idle mobility to UTRAN (TS 33.401 A.13) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param out       receives CK' then IK', 32 octets.
+     * @param outOffset where CK' starts.
+     */
+    public void epsCkIkIdle(final KeySchedule kasme, final long ulCount, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_IDLE, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * CK' || IK' at idle mobility to UTRAN (TS 33.401 A.13) into caller memory.
+     *
+     * @param kasme     KASME's schedule.
+     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param out       receives CK' then IK', 32 octets.
+     * @param outOffset where CK' starts.
+     */
+    public void epsCkIkIdle(final KeySchedule kasme, final long ulCount, final byte[] out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeCount(Fc.EPS_CK_IK_IDLE, "ul-count", ulCount), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * S-KeNB / S-KgNB for dual connectivity (FC 0x1C).
+     *
+     * @param kenb    the MeNB's KeNB, 32 octets.
+     * @param counter SCG Counter, 0..65535.
+     * @return S-KeNB, 32 octets.
+     */
+    public byte[] sKenb(final byte[] kenb, final int counter)
+    {
+        return run(keySchedule("kenb", kenb), encodeCounter(Fc.S_KENB, "counter", counter), FULL_OUTPUT, KEY_LENGTH);
+    }
+
+    /**
+     * S-KeNB / S-KgNB (FC 0x1C) into caller memory.
+     *
+     * @param kenb      KeNB's schedule.
+     * @param counter   SCG Counter, 0..65535.
+     * @param out       receives S-KeNB, 32 octets.
+     * @param outOffset where S-KeNB starts.
+     */
+    public void sKenb(final KeySchedule kenb, final int counter, final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kenb", kenb), encodeCounter(Fc.S_KENB, "counter", counter), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * S-KeNB / S-KgNB (FC 0x1C) into caller memory.
+     *
+     * @param kenb      KeNB's schedule.
+     * @param counter   SCG Counter, 0..65535.
+     * @param out       receives S-KeNB, 32 octets.
+     * @param outOffset where S-KeNB starts.
+     */
+    public void sKenb(final KeySchedule kenb, final int counter, final byte[] out, final int outOffset)
+    {
+        run(schedule("kenb", kenb), encodeCounter(Fc.S_KENB, "counter", counter), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Execution
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Zeroes the scratch memory (input string, key schedule, outputs) and the engine's.
+     */
+    public void close()
+    {
+        s.wipe();
+        scratchSchedule.clear();
+        Arrays.fill(ckIk, (byte)0);
+        Arrays.fill(output, (byte)0);
+        Arrays.fill(hashInput, (byte)0);
+        engine.close();
+    }
+
+    /**
+     * @return a description without key material.
+     */
+    public String toString()
+    {
+        return "Kdf[engine=" + engine.name() + "]";
+    }
+
+    private byte[] run(final KeySchedule key, final KdfInputString input, final int from, final int length)
+    {
+        engine.mac(key, input.array(), 0, input.length(), output, 0);
+        return Arrays.copyOfRange(output, from, from + length);
+    }
+
+    private void run(
+        final KeySchedule key, final KdfInputString input, final int from, final int length,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        checkOutput(out, outOffset, length);
+        engine.mac(key, input.array(), 0, input.length(), output, 0);
+        out.putBytes(outOffset, output, from, length);
+    }
+
+    private void run(
+        final KeySchedule key, final KdfInputString input, final int from, final int length,
+        final byte[] out, final int outOffset)
+    {
+        checkOutput(out, outOffset, length);
+        engine.mac(key, input.array(), 0, input.length(), output, 0);
+        System.arraycopy(output, from, out, outOffset, length);
+    }
+
+    private KeySchedule keySchedule(final String parameter, final byte[] key)
+    {
+        requireKey(parameter, key, KEY_LENGTH);
+        engine.computeSchedule(key, 0, KEY_LENGTH, scratchSchedule);
+        return scratchSchedule;
+    }
+
+    private KeySchedule ckIkSchedule(final byte[] ck, final byte[] ik)
+    {
+        requireKey("ck", ck, CK_IK_LENGTH);
+        requireKey("ik", ik, CK_IK_LENGTH);
+        System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
+        System.arraycopy(ik, 0, ckIk, CK_IK_LENGTH, CK_IK_LENGTH);
+        engine.computeSchedule(ckIk, 0, KEY_LENGTH, scratchSchedule);
+        Arrays.fill(ckIk, (byte)0);
+        return scratchSchedule;
+    }
+
+    private static KeySchedule schedule(final String parameter, final KeySchedule schedule)
+    {
+        if (schedule == null || !schedule.isComputed())
+        {
+            throw new InvalidParameterException(parameter, schedule == null ? "missing" : "schedule is empty", SCHEDULE);
+        }
+        return schedule;
+    }
+
+    private static void requireKey(final String parameter, final byte[] key, final int length)
+    {
+        if (key == null)
+        {
+            throw InvalidParameterException.missing(parameter, length + " octets");
+        }
+        if (key.length != length)
+        {
+            throw InvalidParameterException.badLength(parameter, key.length, length == KEY_LENGTH ? KEY_32 : length + " octets");
+        }
+    }
+
+    private static void requireOctets(final String parameter, final byte[] value, final int length)
+    {
+        requireKey(parameter, value, length);
+    }
+
+    private static void requireOctets(final String parameter, final byte[] value, final int minLength, final int maxLength)
+    {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(parameter, minLength + ".." + maxLength + " octets");
+        }
+        if (value.length < minLength || value.length > maxLength)
+        {
+            throw InvalidParameterException.badLength(parameter, value.length, minLength + ".." + maxLength + " octets");
+        }
+    }
+
+    private static <T> T requireNonNull(final String parameter, final T value)
+    {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(parameter, "a value");
+        }
+        return value;
+    }
+
+    private static void checkOutput(final MutableDirectBuffer out, final int offset, final int length)
+    {
+        requireNonNull("out", out);
+        if (offset < 0 || offset > out.capacity() - length)
+        {
+            throw outputOutOfRange(offset, out.capacity(), length);
+        }
+    }
+
+    private static void checkOutput(final byte[] out, final int offset, final int length)
+    {
+        requireNonNull("out", out);
+        if (offset < 0 || offset > out.length - length)
+        {
+            throw outputOutOfRange(offset, out.length, length);
+        }
+    }
+
+    private static InvalidParameterException outputOutOfRange(final int offset, final int capacity, final int length)
+    {
+        return new InvalidParameterException(
+            "out-offset",
+            offset + " leaves no room for " + length + " octets in " + capacity,
+            "0.." + (capacity - length));
+    }
+}
