@@ -65,6 +65,25 @@ public final class TextArguments implements Arguments
         return single(name, "text");
     }
 
+    /**
+     * @param name parameter name.
+     * @return every value given for it, as text; empty when none.
+     */
+    public List<String> texts(final String name)
+    {
+        return Collections.unmodifiableList(values.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * @param name parameter name.
+     * @return this, without the parameter.
+     */
+    public TextArguments remove(final String name)
+    {
+        values.remove(name);
+        return this;
+    }
+
     public List<byte[]> octetsList(final String name)
     {
         final List<String> given = values.getOrDefault(name, List.of());

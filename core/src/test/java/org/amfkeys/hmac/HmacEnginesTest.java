@@ -1,0 +1,210 @@
+package org.amfkeys.hmac;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HmacEnginesTest
+{
+    static Stream<String> engines()
+    {
+        return Stream.of(HmacEngines.JAVA_INTRINSIC, HmacEngines.JAVA_PORTABLE);
+    }
+
+    @Test
+    void bothJavaEnginesPassTheirSelfTestOnThisJvm()
+    {
+        for (final EngineStatus status : HmacEngines.status())
+        {
+            assertTrue(status.usable(), status.toString());
+        }
+        assertEquals(HmacEngines.JAVA_INTRINSIC, HmacEngines.newEngine().name());
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void equalsTheJdkMacOnRandomKeysAndMessages(final String name) throws Exception
+    {
+        final SplittableRandom random = new SplittableRandom(0x5EED);
+        final Mac reference = Mac.getInstance("HmacSHA256");
+        final KeySchedule schedule = new KeySchedule();
+        try (HmacSha256Engine engine = HmacEngines.newEngine(name))
+        {
+            for (int i = 0; i < 4_000; i++)
+            {
+                final byte[] key = bytes(random, 1 + random.nextInt(200));
+                engine.computeSchedule(key, 0, key.length, schedule);
+                reference.init(new SecretKeySpec(key, "HmacSHA256"));
+                // The same schedule serves several messages, as one KAMF serves NAS keys, KgNB and NH.
+                for (int m = 0; m < 3; m++)
+                {
+                    final byte[] message = bytes(random, random.nextInt(300));
+                    final int offset = random.nextInt(5);
+                    final byte[] padded = new byte[message.length + offset + 3];
+                    System.arraycopy(message, 0, padded, offset, message.length);
+                    final byte[] out = new byte[40];
+                    engine.mac(schedule, padded, offset, message.length, out, 5);
+                    assertArrayEquals(reference.doFinal(message), Arrays.copyOfRange(out, 5, 37), "key " + key.length + " message " + message.length);
+                    assertTrue(isZero(out, 0, 5) && isZero(out, 37, 40), "wrote outside the MAC");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void digestEqualsTheJdkSha256(final String name) throws Exception
+    {
+        final SplittableRandom random = new SplittableRandom(42);
+        final MessageDigest reference = MessageDigest.getInstance("SHA-256");
+        try (HmacSha256Engine engine = HmacEngines.newEngine(name))
+        {
+            for (int length = 0; length < 600; length++)
+            {
+                final byte[] message = bytes(random, length);
+                final byte[] out = new byte[32];
+                engine.digest(message, 0, length, out, 0);
+                assertArrayEquals(reference.digest(message), out, "length " + length);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void emptyKeyScheduleIsRefused(final String name)
+    {
+        try (HmacSha256Engine engine = HmacEngines.newEngine(name))
+        {
+            final KeySchedule empty = new KeySchedule();
+            assertThrows(IllegalStateException.class, () -> engine.mac(empty, new byte[1], 0, 1, new byte[32], 0));
+            engine.computeSchedule(new byte[32], 0, 32, empty);
+            empty.clear();
+            assertThrows(IllegalStateException.class, () -> engine.mac(empty, new byte[1], 0, 1, new byte[32], 0));
+        }
+    }
+
+    @Test
+    void selfTestRejectsAnEngineThatDiffersFromTheJdk()
+    {
+        final HmacSha256Engine good = HmacEngines.newEngine(HmacEngines.JAVA_PORTABLE);
+        assertNull(HmacSelfTest.failure(good));
+        final HmacSha256Engine flipsOneBit = new HmacSha256Engine()
+        {
+            public String name()
+            {
+                return "broken";
+            }
+
+            public void computeSchedule(final byte[] key, final int keyOffset, final int keyLength, final KeySchedule schedule)
+            {
+                good.computeSchedule(key, keyOffset, keyLength, schedule);
+            }
+
+            public void mac(final KeySchedule schedule, final byte[] message, final int offset, final int length,
+                final byte[] mac, final int macOffset)
+            {
+                good.mac(schedule, message, offset, length, mac, macOffset);
+                if (length == 64)
+                {
+                    mac[macOffset + 31] ^= 1;
+                }
+            }
+
+            public void digest(final byte[] message, final int offset, final int length, final byte[] digest, final int digestOffset)
+            {
+                good.digest(message, offset, length, digest, digestOffset);
+            }
+
+            public void close()
+            {
+            }
+        };
+        final String failure = HmacSelfTest.failure(flipsOneBit);
+        assertNotNull(failure);
+        assertTrue(failure.contains("64-octet message"), failure);
+    }
+
+    @Test
+    void forcedEngineIsGivenOrRefusedNeverSubstituted()
+    {
+        final String previous = System.getProperty(HmacEngines.ENGINE_PROPERTY);
+        try
+        {
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, HmacEngines.JAVA_PORTABLE);
+            assertEquals(HmacEngines.JAVA_PORTABLE, HmacEngines.newEngine().name());
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, "avx512-dream");
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, HmacEngines::newEngine);
+            assertTrue(ex.getMessage().contains(HmacEngines.JAVA_INTRINSIC), ex.getMessage());
+        }
+        finally
+        {
+            if (previous == null)
+            {
+                System.clearProperty(HmacEngines.ENGINE_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(HmacEngines.ENGINE_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
+    void keyScheduleWrapsAnyBufferClearsToZeroAndHidesItself()
+    {
+        final byte[] backing = new byte[100];
+        Arrays.fill(backing, (byte)7);
+        final KeySchedule schedule = new KeySchedule(new UnsafeBuffer(backing), 20);
+        try (HmacSha256Engine engine = HmacEngines.newEngine())
+        {
+            engine.computeSchedule(new byte[] {1, 2, 3}, 0, 3, schedule);
+        }
+        assertTrue(schedule.isComputed());
+        assertEquals("KeySchedule[computed]", schedule.toString());
+        assertTrue(isAll(backing, 0, 20, (byte)7) && isAll(backing, 84, 100, (byte)7), "wrote outside its 64 octets");
+        schedule.clear();
+        assertFalse(schedule.isComputed());
+        assertTrue(isZero(backing, 20, 84));
+        assertThrows(IndexOutOfBoundsException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40));
+    }
+
+    private static byte[] bytes(final SplittableRandom random, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static boolean isZero(final byte[] bytes, final int from, final int to)
+    {
+        return isAll(bytes, from, to, (byte)0);
+    }
+
+    private static boolean isAll(final byte[] bytes, final int from, final int to, final byte value)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (bytes[i] != value)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
