@@ -128,7 +128,7 @@ public final class DerivationCatalog
         final Parameter nh = octets("nh", "NH from the MME's context" + KEY_256);
         add("kamf-from-kasme", "TS 33.501 A.15", hex(Fc.KAMF_FROM_KASME_IDLE) + ", " + hex(Fc.KAMF_FROM_KASME_HANDOVER),
             "KAMF' from KASME (idle: UL COUNT of the TAU, handover: NH)", 32,
-            List.of(KASME, MODE, COUNT.optional(), nh.optional()),
+            List.of(KASME, MODE, COUNT.onlyWhen("mode idle"), nh.onlyWhen("mode handover")),
             DerivationCatalog::kamfFromKasme);
         final Parameter dcKey = octets("key", "KgNB of the MN gNB or KeNB of the MN ng-eNB" + KEY_256);
         final Parameter snCounter = integer("sn-counter", 0, Uint16.MAX_VALUE, "SN Counter");

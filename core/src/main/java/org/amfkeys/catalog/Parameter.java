@@ -16,9 +16,11 @@ import java.util.List;
  * @param max      largest value of an {@link Kind#INTEGER}.
  * @param choices  the allowed values of a {@link Kind#CHOICE}.
  * @param jsonName the member name in JSON requests (differs only for lists).
+ * @param when     for a parameter needed only in some cases, which (e.g. {@code mode idle}); else null.
  */
 public record Parameter(
-    String name, Kind kind, String help, boolean required, long min, long max, List<String> choices, String jsonName)
+    String name, Kind kind, String help, boolean required, long min, long max, List<String> choices, String jsonName,
+    String when)
 {
     /** How a parameter's value is written. */
     public enum Kind
@@ -37,27 +39,27 @@ public record Parameter(
 
     static Parameter octets(final String name, final String help)
     {
-        return new Parameter(name, Kind.OCTETS, help, true, 0, 0, List.of(), name);
+        return new Parameter(name, Kind.OCTETS, help, true, 0, 0, List.of(), name, null);
     }
 
     static Parameter integer(final String name, final long min, final long max, final String help)
     {
-        return new Parameter(name, Kind.INTEGER, help + ", " + min + ".." + max, true, min, max, List.of(), name);
+        return new Parameter(name, Kind.INTEGER, help + ", " + min + ".." + max, true, min, max, List.of(), name, null);
     }
 
     static Parameter text(final String name, final String help)
     {
-        return new Parameter(name, Kind.TEXT, help, true, 0, 0, List.of(), name);
+        return new Parameter(name, Kind.TEXT, help, true, 0, 0, List.of(), name, null);
     }
 
     static Parameter choice(final String name, final List<String> choices, final String help)
     {
-        return new Parameter(name, Kind.CHOICE, help + ": " + String.join(", ", choices), true, 0, 0, choices, name);
+        return new Parameter(name, Kind.CHOICE, help + ": " + String.join(", ", choices), true, 0, 0, choices, name, null);
     }
 
     static Parameter octetsList(final String name, final String jsonName, final String help)
     {
-        return new Parameter(name, Kind.OCTETS_LIST, help, false, 0, 0, List.of(), jsonName);
+        return new Parameter(name, Kind.OCTETS_LIST, help, false, 0, 0, List.of(), jsonName, null);
     }
 
     byte[] octetsOf(final Arguments arguments)
@@ -92,6 +94,11 @@ public record Parameter(
 
     Parameter optional()
     {
-        return new Parameter(name, kind, help + " (optional)", false, min, max, choices, jsonName);
+        return new Parameter(name, kind, help + " (optional)", false, min, max, choices, jsonName, null);
+    }
+
+    Parameter onlyWhen(final String condition)
+    {
+        return new Parameter(name, kind, help + " (with " + condition + ")", false, min, max, choices, jsonName, condition);
     }
 }

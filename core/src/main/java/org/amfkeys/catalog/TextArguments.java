@@ -43,7 +43,7 @@ public final class TextArguments implements Arguments
 
     public byte[] octets(final String name)
     {
-        return hex(name, single(name, "hexadecimal octets"));
+        return decodeHex(name, single(name, "hexadecimal octets"));
     }
 
     public long integer(final String name)
@@ -90,7 +90,7 @@ public final class TextArguments implements Arguments
         final List<byte[]> octets = new ArrayList<>(given.size());
         for (final String text : given)
         {
-            octets.add(hex(name, text));
+            octets.add(decodeHex(name, text));
         }
         return octets;
     }
@@ -102,7 +102,7 @@ public final class TextArguments implements Arguments
      * @param text the hexadecimal text.
      * @return the octets.
      */
-    static byte[] hex(final String name, final String text)
+    public static byte[] decodeHex(final String name, final String text)
     {
         if ((text.length() & 1) != 0)
         {

@@ -1,0 +1,125 @@
+package org.amfkeys.cli;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.catalog.Derivation;
+import org.amfkeys.catalog.DerivationCatalog;
+import org.amfkeys.kdf.Kdf;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.HexFormat;
+
+/**
+ * {@code amfkeys derive --batch}: one JSON request per input line, one JSON answer per line, in order.
+ * A bad line gets {@code {"error":...}} and the batch goes on.
+ */
+public final class BatchDeriver
+{
+    /** The member of a request that names the derivation. */
+    public static final String DERIVE = "derive";
+
+    private final Kdf kdf;
+    private final ObjectMapper json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final HexFormat hex = HexFormat.of();
+
+    /**
+     * @param kdf the KDF every request derives with.
+     */
+    public BatchDeriver(final Kdf kdf)
+    {
+        this.kdf = kdf;
+    }
+
+    /**
+     * Answers every line of {@code in}.
+     *
+     * @param in  requests, one JSON object per line.
+     * @param out answers, one JSON object per line.
+     * @return true when every line was answered with {@code out}, false when any got an error.
+     * @throws IOException when reading or writing fails.
+     */
+    public boolean run(final BufferedReader in, final Writer out) throws IOException
+    {
+        boolean allOk = true;
+        for (String line = in.readLine(); line != null; line = in.readLine())
+        {
+            final String answer = answer(line);
+            allOk &= answer.startsWith("{\"out\"");
+            out.write(answer);
+            out.write('\n');
+            if (!in.ready())
+            {
+                // Nothing more is waiting: let an interactive caller see the answer now.
+                out.flush();
+            }
+        }
+        out.flush();
+        return allOk;
+    }
+
+    /**
+     * @param line one request.
+     * @return its answer, {@code {"out":"<hex>"}} or {@code {"error":"<message>"}}.
+     */
+    public String answer(final String line)
+    {
+        try
+        {
+            final JsonNode request = parse(line);
+            final JsonNode name = request.get(DERIVE);
+            if (name == null || !name.isTextual())
+            {
+                throw new InvalidParameterException(DERIVE, name == null ? "missing" : "not a string",
+                    "the name of a derivation, see amfkeys derive --help");
+            }
+            final Derivation derivation = DerivationCatalog.find(name.asText()).orElseThrow(() -> new InvalidParameterException(
+                DERIVE, "'" + name.asText() + "' is not a derivation", "see amfkeys derive --help"));
+            final byte[] output = derivation.derive(kdf, new JsonArguments(derivation, request, DERIVE));
+            return "{\"out\":\"" + hex.formatHex(output) + "\"}";
+        }
+        catch (final InvalidParameterException ex)
+        {
+            return error(ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            return error("internal error: " + ex.getClass().getSimpleName());
+        }
+    }
+
+    private JsonNode parse(final String line)
+    {
+        final JsonNode request;
+        try
+        {
+            request = json.readTree(line);
+        }
+        catch (final JsonParseException ex)
+        {
+            throw new InvalidParameterException("request", "malformed JSON at column " + ex.getLocation().getColumnNr() +
+                " (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")", "one JSON object per line");
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new InvalidParameterException("request", "malformed JSON (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")",
+                "one JSON object per line");
+        }
+        if (request == null || !request.isObject())
+        {
+            throw new InvalidParameterException("request", "not a JSON object", "one JSON object per line");
+        }
+        return request;
+    }
+
+    private static String error(final String message)
+    {
+        return "{\"error\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}";
+    }
+}

@@ -1,0 +1,219 @@
+package org.amfkeys.cli;
+
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.catalog.Derivation;
+import org.amfkeys.catalog.DerivationCatalog;
+import org.amfkeys.catalog.Parameter;
+import org.amfkeys.catalog.TextArguments;
+import org.amfkeys.kdf.Kdf;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amfkeys derive}: one subcommand per derivation of the catalog, and {@code --batch} for JSON lines.
+ */
+@Command(
+    name = "derive",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Derives keys: one from options, or many from JSON lines.",
+        "",
+        "  amfkeys derive NAME --param value ...     prints the result as lowercase hex on one line",
+        "  amfkeys derive --batch < requests.jsonl   answers one JSON request per input line",
+        "",
+        "A request is {\"derive\":\"NAME\", ...} with every parameter under its option name: byte strings in " +
+            "hex, integers as JSON numbers, text as JSON strings; generic takes \"params\": [\"hex\", ...]. " +
+            "Each answer is {\"out\":\"<hex>\"} or {\"error\":\"<message>\"}, in order; the exit status " +
+            "is 1 if any line failed.",
+        "",
+        "Derivations (amfkeys derive NAME --help for the parameters):"},
+    footer = {
+        "",
+        "TS 33.401 A.9 (NAS-token, FC 0x17), A.10 (0x18) and A.12 (0x1A) are not named derivations: " +
+            "their spec text could not be confirmed. The generic derivation computes them from their parameters."})
+public final class DeriveCommand implements Callable<Integer>
+{
+    @Option(names = "--batch", description = "Answer JSON requests from standard input, one per line.")
+    private boolean batch;
+
+    @Option(names = "--table", description = "Print the derivations as a Markdown table (as in the README).")
+    private boolean table;
+
+    @Spec
+    private CommandSpec spec;
+
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        if (table)
+        {
+            out.print(markdownTable());
+            out.flush();
+            return 0;
+        }
+        if (!batch)
+        {
+            spec.commandLine().getErr().println("amfkeys derive: name a derivation or give --batch");
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return CommandLine.ExitCode.USAGE;
+        }
+        try (Kdf kdf = new Kdf())
+        {
+            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return new BatchDeriver(kdf).run(in, out) ? 0 : 1;
+        }
+    }
+
+    /**
+     * Adds one subcommand per derivation of the catalog.
+     *
+     * @param derive the {@code derive} command line.
+     */
+    static void addDerivations(final CommandLine derive)
+    {
+        for (final Derivation derivation : DerivationCatalog.all())
+        {
+            final CommandSpec spec = CommandSpec.wrapWithoutInspection(new Runner(derivation));
+            spec.name(derivation.name());
+            spec.mixinStandardHelpOptions(true);
+            spec.usageMessage().description(
+                derivation.summary() + " (" + derivation.clause() + ", FC " + derivation.fc() + ")",
+                "Prints the " + derivation.outputLength() + "-octet result as lowercase hex.");
+            for (final Parameter parameter : derivation.parameters())
+            {
+                final boolean list = parameter.kind() == Parameter.Kind.OCTETS_LIST;
+                spec.addOption(OptionSpec.builder("--" + parameter.name())
+                    .paramLabel(label(parameter))
+                    .description(parameter.help())
+                    .required(parameter.required())
+                    .type(list ? List.class : String.class)
+                    .auxiliaryTypes(String.class)
+                    .build());
+            }
+            final CommandLine sub = new CommandLine(spec);
+            ((Runner)spec.userObject()).spec = spec;
+            derive.addSubcommand(derivation.name(), sub);
+        }
+    }
+
+    /**
+     * @return every derivation as a Markdown table: name, clause, FC, inputs, output size.
+     */
+    static String markdownTable()
+    {
+        final StringBuilder table = new StringBuilder("| derive | spec clause | FC | inputs | output |\n|---|---|---|---|---|\n");
+        for (final Derivation derivation : DerivationCatalog.all())
+        {
+            table.append("| ").append(derivation.name())
+                .append(" | ").append(derivation.clause())
+                .append(" | ").append(derivation.fc())
+                .append(" | ").append(inputs(derivation))
+                .append(" | ").append(derivation.outputLength()).append(" octets |\n");
+        }
+        return table.toString();
+    }
+
+    private static String inputs(final Derivation derivation)
+    {
+        final StringBuilder inputs = new StringBuilder();
+        for (final Parameter parameter : derivation.parameters())
+        {
+            if (inputs.length() > 0)
+            {
+                inputs.append(", ");
+            }
+            inputs.append(parameter.name());
+            if (!parameter.choices().isEmpty())
+            {
+                inputs.append(" (").append(String.join(", ", parameter.choices())).append(")");
+            }
+            if (parameter.when() != null)
+            {
+                inputs.append(" (with ").append(parameter.when()).append(")");
+            }
+            else if (parameter.kind() == Parameter.Kind.OCTETS_LIST)
+            {
+                inputs.append(" (repeated)");
+            }
+            else if (!parameter.required())
+            {
+                inputs.append(" (optional)");
+            }
+        }
+        return inputs.toString();
+    }
+
+    private static String label(final Parameter parameter)
+    {
+        return switch (parameter.kind())
+        {
+            case OCTETS, OCTETS_LIST -> "<hex>";
+            case INTEGER -> "<" + parameter.min() + ".." + parameter.max() + ">";
+            case CHOICE -> "<" + String.join("|", parameter.choices()) + ">";
+            case TEXT -> "<text>";
+        };
+    }
+
+    /**
+     * Runs one derivation from its parsed options.
+     */
+    static final class Runner implements Callable<Integer>
+    {
+        private final Derivation derivation;
+        private CommandSpec spec;
+
+        Runner(final Derivation derivation)
+        {
+            this.derivation = derivation;
+        }
+
+        public Integer call()
+        {
+            final TextArguments arguments = new TextArguments();
+            // matchedOptions() lists a repeated option once per occurrence; its value already holds them all.
+            for (final OptionSpec option : new LinkedHashSet<>(spec.commandLine().getParseResult().matchedOptions()))
+            {
+                final String name = option.longestName().substring(2);
+                if (option.usageHelp() || option.versionHelp())
+                {
+                    continue;
+                }
+                final Object value = option.getValue();
+                if (value instanceof List<?>)
+                {
+                    ((List<?>)value).forEach(item -> arguments.add(name, item.toString()));
+                }
+                else
+                {
+                    arguments.add(name, value.toString());
+                }
+            }
+            try (Kdf kdf = new Kdf())
+            {
+                final byte[] output = derivation.derive(kdf, arguments);
+                spec.commandLine().getOut().println(HexFormat.of().formatHex(output));
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+            catch (final InvalidParameterException ex)
+            {
+                spec.commandLine().getErr().println("amfkeys derive " + derivation.name() + ": " + ex.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+}

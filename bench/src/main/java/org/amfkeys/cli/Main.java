@@ -1,0 +1,59 @@
+package org.amfkeys.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code amfkeys} command-line tool.
+ */
+@Command(
+    name = "amfkeys",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Key-derivation engine for 5G and EPS core networks.",
+    subcommands = {SelfTestCommand.class, DeriveCommand.class, BenchCommand.class})
+public final class Main implements Runnable
+{
+    private static final int USAGE_WIDTH = 110;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the configured command line, also used by tests.
+     */
+    public static CommandLine commandLine()
+    {
+        final CommandLine commandLine = new CommandLine(new Main());
+        DeriveCommand.addDerivations(commandLine.getSubcommands().get("derive"));
+        // JMH's options (-f, -prof, ...) are not ours: hand them over untouched.
+        commandLine.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
+        commandLine.setUsageHelpWidth(USAGE_WIDTH);
+        return commandLine;
+    }
+
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Reports the version of the jar.
+     */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"amfkeys " + (version == null ? "development build" : version)};
+        }
+    }
+}
