@@ -41,6 +41,25 @@ public final class InvalidParameterException extends IllegalArgumentException
     }
 
     /**
+     * Checks that an integer lies in {@code [min, max]}.
+     *
+     * @param parameter name of the parameter.
+     * @param value     the value given.
+     * @param min       smallest allowed value.
+     * @param max       largest allowed value.
+     * @return {@code value}.
+     * @throws InvalidParameterException when it does not.
+     */
+    public static int requireInRange(final String parameter, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw outOfRange(parameter, value, min, max);
+        }
+        return value;
+    }
+
+    /**
      * Rejects a byte string of the wrong length. Only the length is reported, never the content.
      *
      * @param parameter name of the parameter.

@@ -22,10 +22,6 @@ public final class AlgorithmIdentity
      */
     public static int check(final String parameter, final int algorithm)
     {
-        if (algorithm < 0 || algorithm > MAX_VALUE)
-        {
-            throw InvalidParameterException.outOfRange(parameter, algorithm, 0, MAX_VALUE);
-        }
-        return algorithm;
+        return InvalidParameterException.requireInRange(parameter, algorithm, 0, MAX_VALUE);
     }
 }

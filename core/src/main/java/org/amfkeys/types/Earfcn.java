@@ -26,10 +26,6 @@ public final class Earfcn
      */
     public static int check(final String parameter, final int earfcn)
     {
-        if (earfcn < 0 || earfcn > MAX_VALUE)
-        {
-            throw InvalidParameterException.outOfRange(parameter, earfcn, 0, MAX_VALUE);
-        }
-        return earfcn;
+        return InvalidParameterException.requireInRange(parameter, earfcn, 0, MAX_VALUE);
     }
 }

@@ -22,10 +22,6 @@ public final class NrArfcn
      */
     public static int check(final String parameter, final int arfcn)
     {
-        if (arfcn < 0 || arfcn > MAX_VALUE)
-        {
-            throw InvalidParameterException.outOfRange(parameter, arfcn, 0, MAX_VALUE);
-        }
-        return arfcn;
+        return InvalidParameterException.requireInRange(parameter, arfcn, 0, MAX_VALUE);
     }
 }

@@ -39,10 +39,6 @@ public final class Pci
 
     private static int check(final String parameter, final int pci, final int max)
     {
-        if (pci < 0 || pci > max)
-        {
-            throw InvalidParameterException.outOfRange(parameter, pci, 0, max);
-        }
-        return pci;
+        return InvalidParameterException.requireInRange(parameter, pci, 0, max);
     }
 }

@@ -22,10 +22,6 @@ public final class Uint16
      */
     public static int check(final String parameter, final int value)
     {
-        if (value < 0 || value > MAX_VALUE)
-        {
-            throw InvalidParameterException.outOfRange(parameter, value, 0, MAX_VALUE);
-        }
-        return value;
+        return InvalidParameterException.requireInRange(parameter, value, 0, MAX_VALUE);
     }
 }

@@ -1,9 +1,9 @@
 package org.amfkeys.catalog;
 
 import org.amfkeys.SelfTest;
+import org.amfkeys.hmac.CorruptingEngine;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacSha256Engine;
-import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.junit.jupiter.api.Test;
 
@@ -35,37 +35,7 @@ class SelfTestTest
     @Test
     void aWrongEngineFailsEveryDerivation()
     {
-        final HmacSha256Engine good = HmacEngines.newEngine();
-        final HmacSha256Engine wrong = new HmacSha256Engine()
-        {
-            public String name()
-            {
-                return "wrong";
-            }
-
-            public void computeSchedule(final byte[] key, final int offset, final int length, final KeySchedule schedule)
-            {
-                good.computeSchedule(key, offset, length, schedule);
-            }
-
-            public void mac(final KeySchedule schedule, final byte[] message, final int offset, final int length,
-                final byte[] mac, final int macOffset)
-            {
-                good.mac(schedule, message, offset, length, mac, macOffset);
-                mac[macOffset + 31] ^= (byte)0x80;
-                mac[macOffset] ^= (byte)0x80;
-            }
-
-            public void digest(final byte[] message, final int offset, final int length, final byte[] digest, final int digestOffset)
-            {
-                good.digest(message, offset, length, digest, digestOffset);
-                digest[digestOffset + 31] ^= 1;
-            }
-
-            public void close()
-            {
-            }
-        };
+        final HmacSha256Engine wrong = new CorruptingEngine(length -> true);
         try (Kdf kdf = new Kdf(wrong))
         {
             final List<KnownAnswers.Outcome> outcomes = KnownAnswers.run(kdf);

@@ -104,37 +104,7 @@ class HmacEnginesTest
     {
         final HmacSha256Engine good = HmacEngines.newEngine(HmacEngines.JAVA_PORTABLE);
         assertNull(HmacSelfTest.failure(good));
-        final HmacSha256Engine flipsOneBit = new HmacSha256Engine()
-        {
-            public String name()
-            {
-                return "broken";
-            }
-
-            public void computeSchedule(final byte[] key, final int keyOffset, final int keyLength, final KeySchedule schedule)
-            {
-                good.computeSchedule(key, keyOffset, keyLength, schedule);
-            }
-
-            public void mac(final KeySchedule schedule, final byte[] message, final int offset, final int length,
-                final byte[] mac, final int macOffset)
-            {
-                good.mac(schedule, message, offset, length, mac, macOffset);
-                if (length == 64)
-                {
-                    mac[macOffset + 31] ^= 1;
-                }
-            }
-
-            public void digest(final byte[] message, final int offset, final int length, final byte[] digest, final int digestOffset)
-            {
-                good.digest(message, offset, length, digest, digestOffset);
-            }
-
-            public void close()
-            {
-            }
-        };
+        final HmacSha256Engine flipsOneBit = new CorruptingEngine(length -> length == 64);
         final String failure = HmacSelfTest.failure(flipsOneBit);
         assertNotNull(failure);
         assertTrue(failure.contains("64-octet message"), failure);

@@ -173,28 +173,8 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.kasmePrime(in.schedule("kamf"), in.choice("mode", MobilityMode.class), in.count("count"), o, i),
             (in, o, i) -> in.kdf.kasmePrime(in.schedule("kamf"), in.choice("mode", MobilityMode.class), in.count("count"), o, i));
         put("kamf-from-kasme", Set.of("kasme"),
-            (in, o, i) ->
-            {
-                if (in.selector("mode", MobilityMode.class) == MobilityMode.IDLE)
-                {
-                    in.kdf.kamfFromKasmeIdle(in.schedule("kasme"), in.count("count"), o, i);
-                }
-                else
-                {
-                    in.kdf.kamfFromKasmeHandover(in.schedule("kasme"), in.octets("nh"), o, i);
-                }
-            },
-            (in, o, i) ->
-            {
-                if (in.selector("mode", MobilityMode.class) == MobilityMode.IDLE)
-                {
-                    in.kdf.kamfFromKasmeIdle(in.schedule("kasme"), in.count("count"), o, i);
-                }
-                else
-                {
-                    in.kdf.kamfFromKasmeHandover(in.schedule("kasme"), in.octets("nh"), o, i);
-                }
-            });
+            (in, o, i) -> kamfFromKasme(in, o, i),
+            (in, o, i) -> kamfFromKasme(in, o, i));
         put("ksn", Set.of("key"),
             (in, o, i) -> in.kdf.ksn(in.schedule("key"), in.integer("sn-counter"), o, i),
             (in, o, i) -> in.kdf.ksn(in.schedule("key"), in.integer("sn-counter"), o, i));
@@ -272,6 +252,30 @@ final class TypedDerivations
     private static void put(final String name, final Set<String> keys, final BufferForm buffer, final ArrayForm array)
     {
         FORMS.put(name, new Forms(buffer, array, keys));
+    }
+
+    private static void kamfFromKasme(final Inputs in, final MutableDirectBuffer out, final int offset)
+    {
+        if (in.selector("mode", MobilityMode.class) == MobilityMode.IDLE)
+        {
+            in.kdf.kamfFromKasmeIdle(in.schedule("kasme"), in.count("count"), out, offset);
+        }
+        else
+        {
+            in.kdf.kamfFromKasmeHandover(in.schedule("kasme"), in.octets("nh"), out, offset);
+        }
+    }
+
+    private static void kamfFromKasme(final Inputs in, final byte[] out, final int offset)
+    {
+        if (in.selector("mode", MobilityMode.class) == MobilityMode.IDLE)
+        {
+            in.kdf.kamfFromKasmeIdle(in.schedule("kasme"), in.count("count"), out, offset);
+        }
+        else
+        {
+            in.kdf.kamfFromKasmeHandover(in.schedule("kasme"), in.octets("nh"), out, offset);
+        }
     }
 
     private static void kngRanStar(final Inputs in, final MutableDirectBuffer out, final int offset)
