@@ -50,6 +50,14 @@ class KdfInputStringTest
     }
 
     @Test
+    void typedParameterLongerThanTheInitialStorageGrowsIt()
+    {
+        final String name = "x".repeat(5000);
+        final KdfInputString s = new KdfInputString().fc(0x20).parameter(org.amfkeys.types.AccessNetworkIdentity.of(name)).octet(7);
+        assertEquals("20" + "78".repeat(5000) + "1388" + "070001", hex(s));
+    }
+
+    @Test
     void textIsUtf8AfterNfkc()
     {
         // "A" + combining ring composes to U+00C5; fullwidth letters fold to ASCII; the ligature "fi" splits.
