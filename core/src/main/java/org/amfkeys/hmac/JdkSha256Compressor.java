@@ -63,6 +63,19 @@ final class JdkSha256Compressor extends Sha256Compressor
         digest.update(blocks, offset, blockCount << 6);
     }
 
+    void wipe()
+    {
+        super.wipe();
+        // The provider's message schedule W still holds the last block compressed: a key's pad block
+        // after a schedule, an input string after a MAC. Resetting the digest clears it.
+        digest.reset();
+    }
+
+    MessageDigest digestForTests()
+    {
+        return digest;
+    }
+
     private static Object readReference(final Object instance, final String fieldName) throws NoSuchFieldException
     {
         for (Class<?> type = instance.getClass(); type != null; type = type.getSuperclass())

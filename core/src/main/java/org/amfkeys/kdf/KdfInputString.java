@@ -7,6 +7,7 @@ import org.amfkeys.types.KdfParameter;
 import org.amfkeys.types.TextEncoding;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The input string S of the TS 33.220 B.2 key derivation function:
@@ -72,6 +73,7 @@ public final class KdfInputString
     public KdfInputString octet(final int value)
     {
         requireStarted();
+        ensureCapacity(1);
         buffer.putByte(length, (byte)value);
         return endParameter(1);
     }
@@ -85,6 +87,7 @@ public final class KdfInputString
     public KdfInputString uint16(final int value)
     {
         requireStarted();
+        ensureCapacity(2);
         buffer.putShort(length, (short)value, ByteOrder.BIG_ENDIAN);
         return endParameter(2);
     }
@@ -98,6 +101,7 @@ public final class KdfInputString
     public KdfInputString uint24(final int value)
     {
         requireStarted();
+        ensureCapacity(3);
         buffer.putByte(length, (byte)(value >>> 16));
         buffer.putShort(length + 1, (short)value, ByteOrder.BIG_ENDIAN);
         return endParameter(3);
@@ -112,6 +116,7 @@ public final class KdfInputString
     public KdfInputString uint32(final int value)
     {
         requireStarted();
+        ensureCapacity(4);
         buffer.putInt(length, value, ByteOrder.BIG_ENDIAN);
         return endParameter(4);
     }
@@ -128,6 +133,7 @@ public final class KdfInputString
     {
         requireStarted();
         checkLength(count);
+        ensureCapacity(count);
         buffer.putBytes(length, value, offset, count);
         return endParameter(count);
     }
@@ -155,6 +161,7 @@ public final class KdfInputString
     {
         requireStarted();
         checkLength(count);
+        ensureCapacity(count);
         buffer.putBytes(length, value, offset, count);
         return endParameter(count);
     }
@@ -170,7 +177,7 @@ public final class KdfInputString
         requireStarted();
         final int count = value.encodedLength();
         checkLength(count);
-        buffer.checkLimit(length + count + 2);
+        ensureCapacity(count);
         value.encodeTo(buffer.byteArray(), length);
         return endParameter(count);
     }
@@ -244,6 +251,20 @@ public final class KdfInputString
         if (length == 0)
         {
             throw new IllegalStateException("start S with fc() or extendedFc() before appending parameters");
+        }
+    }
+
+    /**
+     * Makes room for a parameter of {@code count} octets and its length field. When the storage grows,
+     * the old array is zeroed: it may hold parameters that are key material.
+     */
+    private void ensureCapacity(final int count)
+    {
+        final byte[] before = buffer.byteArray();
+        buffer.checkLimit(length + count + 2);
+        if (buffer.byteArray() != before)
+        {
+            Arrays.fill(before, (byte)0);
         }
     }
 

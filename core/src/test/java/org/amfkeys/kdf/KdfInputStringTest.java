@@ -58,6 +58,21 @@ class KdfInputStringTest
     }
 
     @Test
+    void growingZeroesTheArrayItLeaves()
+    {
+        final byte[] nh = new byte[32];
+        java.util.Arrays.fill(nh, (byte)0x4e);
+        final KdfInputString s = new KdfInputString().fc(0x6f).octets(nh);
+        final byte[] before = s.array();
+        s.octets(new byte[4000]);
+        org.junit.jupiter.api.Assertions.assertNotSame(before, s.array());
+        for (final byte b : before)
+        {
+            assertEquals(0, b);
+        }
+    }
+
+    @Test
     void textIsUtf8AfterNfkc()
     {
         // "A" + combining ring composes to U+00C5; fullwidth letters fold to ASCII; the ligature "fi" splits.
