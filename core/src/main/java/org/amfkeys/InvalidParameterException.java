@@ -10,6 +10,11 @@ public final class InvalidParameterException extends IllegalArgumentException
 {
     private static final long serialVersionUID = 1L;
 
+    /** Longest text {@link #quote} shows. */
+    public static final int LONGEST_QUOTED = 24;
+
+    private static final java.util.regex.Pattern HEX_RUN = java.util.regex.Pattern.compile("[0-9A-Fa-f]{8,}");
+
     private final String parameter;
     private final String allowed;
 
@@ -38,6 +43,27 @@ public final class InvalidParameterException extends IllegalArgumentException
         final String parameter, final long value, final long min, final long max)
     {
         return new InvalidParameterException(parameter, value + " is out of range", min + ".." + max);
+    }
+
+    /**
+     * Quotes a value someone gave, for a message, unless it could be key material: a run of eight or
+     * more hexadecimal digits, or anything longer than {@value #LONGEST_QUOTED} characters, is
+     * described by its length only.
+     *
+     * @param given the text given, or null.
+     * @return e.g. {@code 'nas'}, or {@code a value of 64 characters}.
+     */
+    public static String quote(final String given)
+    {
+        if (given == null)
+        {
+            return "missing";
+        }
+        if (given.length() > LONGEST_QUOTED || HEX_RUN.matcher(given).find())
+        {
+            return "a value of " + given.length() + " characters";
+        }
+        return "'" + given + "'";
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.amfkeys.InvalidParameterException;
@@ -26,7 +27,9 @@ public final class BatchDeriver
     public static final String DERIVE = "derive";
 
     private final Kdf kdf;
-    private final ObjectMapper json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private final ObjectMapper json = new ObjectMapper()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final HexFormat hex = HexFormat.of();
 
     /**
@@ -80,7 +83,7 @@ public final class BatchDeriver
                     "the name of a derivation, see amfkeys derive --help");
             }
             final Derivation derivation = DerivationCatalog.find(name.asText()).orElseThrow(() -> new InvalidParameterException(
-                DERIVE, "'" + name.asText() + "' is not a derivation", "see amfkeys derive --help"));
+                DERIVE, InvalidParameterException.quote(name.asText()) + " is not a derivation", "see amfkeys derive --help"));
             final byte[] output = derivation.derive(kdf, new JsonArguments(derivation, request, DERIVE));
             return "{\"out\":\"" + hex.formatHex(output) + "\"}";
         }

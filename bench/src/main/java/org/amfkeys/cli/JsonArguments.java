@@ -42,7 +42,7 @@ final class JsonArguments implements Arguments
             final Parameter parameter = derivation.parameters().stream()
                 .filter(p -> p.jsonName().equals(member.getKey()))
                 .findFirst()
-                .orElseThrow(() -> new InvalidParameterException(member.getKey(), "not a parameter of " + derivation.name(),
+                .orElseThrow(() -> Derivation.unknownParameter(member.getKey(), derivation.name(),
                     derivation.parameters().stream().map(Parameter::jsonName).collect(Collectors.joining(", "))));
             checkKind(parameter, member.getValue());
             values.put(parameter.name(), member.getValue());

@@ -3,6 +3,8 @@ package org.amfkeys.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /**
  * The {@code amfkeys} command-line tool.
  */
@@ -37,7 +39,22 @@ public final class Main implements Runnable
         // JMH's options (-f, -prof, ...) are not ours: hand them over untouched.
         commandLine.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         commandLine.setUsageHelpWidth(USAGE_WIDTH);
+        commandLine.setParameterExceptionHandler(Main::usageError);
         return commandLine;
+    }
+
+    /**
+     * Reports a command line picocli cannot parse without echoing it: a misplaced key must not reach
+     * the terminal or a log.
+     */
+    private static int usageError(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine command = ex.getCommandLine();
+        final PrintWriter err = command.getErr();
+        err.println(command.getCommandSpec().qualifiedName() + ": " + Redaction.hexRuns(ex.getMessage()));
+        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     public void run()

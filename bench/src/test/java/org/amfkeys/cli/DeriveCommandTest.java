@@ -52,6 +52,37 @@ class DeriveCommandTest
     }
 
     @Test
+    void commandLinesPicocliRejectsNeverEchoKeys()
+    {
+        for (final String[] args : List.of(
+            new String[] {"derive", "kgnbx", "--kamf", KAMF, "--ul-count", "0"},
+            new String[] {"derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", "--nh", KAMF},
+            new String[] {"derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", KAMF},
+            new String[] {"derive", "kgnb", "--ul-count", KAMF, "--access", "3gpp", "--kamf", KAMF},
+            new String[] {"derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", KAMF}))
+        {
+            final Cli.Result result = Cli.run(args);
+            assertTrue(result.exitCode() != 0, String.join(" ", args));
+            assertFalse((result.out() + result.err()).contains(KAMF.substring(0, 16)), result.err());
+            assertFalse(result.err().isBlank());
+        }
+    }
+
+    @Test
+    void batchLineWithTrailingDataIsAnErrorNotHalfAnswered()
+    {
+        final String good = "{\"derive\":\"kgnb\",\"kamf\":\"" + KAMF + "\",\"ul-count\":0,\"access\":\"3gpp\"}";
+        final Cli.Result result = Cli.runWithInput(good + " " + good + "\n" + good + "xyz\n", "derive", "--batch");
+        final String[] lines = result.out().split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].startsWith("{\"error\":\"request: malformed JSON"), lines[0]);
+        assertTrue(lines[1].startsWith("{\"error\":\"request: malformed JSON"), lines[1]);
+        assertEquals(1, result.exitCode());
+        final Cli.Result keyAsName = Cli.runWithInput("{\"derive\":\"kgnb\",\"" + KAMF + "\":1}\n", "derive", "--batch");
+        assertFalse(keyAsName.out().contains(KAMF.substring(0, 16)), keyAsName.out());
+    }
+
+    @Test
     void usageErrorsExitWithStatus2()
     {
         assertEquals(2, Cli.run("derive", "kgnb", "--kamf", KAMF).exitCode());

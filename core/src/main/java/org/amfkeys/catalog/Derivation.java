@@ -48,10 +48,27 @@ public record Derivation(
         {
             if (parameters.stream().noneMatch(parameter -> parameter.name().equals(given)))
             {
-                throw new InvalidParameterException(given, "not a parameter of " + name, parameterNames());
+                throw unknownParameter(given, name, parameterNames());
             }
         }
         return invoker.derive(kdf, arguments);
+    }
+
+    /**
+     * Rejects a parameter name the derivation does not take; the name itself is shown only when it
+     * cannot be key material.
+     *
+     * @param given      the name given.
+     * @param derivation the derivation's name.
+     * @param allowed    the names it takes.
+     * @return the exception to throw.
+     */
+    public static InvalidParameterException unknownParameter(final String given, final String derivation, final String allowed)
+    {
+        final String quoted = InvalidParameterException.quote(given);
+        return quoted.startsWith("'") ?
+            new InvalidParameterException(given, "not a parameter of " + derivation, allowed) :
+            new InvalidParameterException("parameter", quoted + " is not a parameter of " + derivation, allowed);
     }
 
     /**

@@ -268,7 +268,8 @@ public final class DerivationCatalog
         if (derivation == null)
         {
             throw new InvalidParameterException(
-                "derive", name == null ? "missing" : "'" + name + "' is not a derivation", String.join(", ", DERIVATIONS.keySet()));
+                "derive", name == null ? "missing" : InvalidParameterException.quote(name) + " is not a derivation",
+                String.join(", ", DERIVATIONS.keySet()));
         }
         return derivation.derive(kdf, arguments);
     }

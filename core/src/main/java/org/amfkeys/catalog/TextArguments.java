@@ -56,7 +56,8 @@ public final class TextArguments implements Arguments
         }
         catch (final NumberFormatException ex)
         {
-            throw new InvalidParameterException(name, "'" + text + "' is not an integer", "a decimal or 0x-hexadecimal integer");
+            throw new InvalidParameterException(
+                name, InvalidParameterException.quote(text) + " is not an integer", "a decimal or 0x-hexadecimal integer");
         }
     }
 

@@ -66,14 +66,28 @@ public final class IpAddress extends OctetValue
             try
             {
                 // A literal with ':' or a dotted quad is parsed, never looked up.
-                return new IpAddress(parameter, InetAddress.getByName(literal).getAddress());
+                final byte[] octets = InetAddress.getByName(literal).getAddress();
+                return new IpAddress(parameter, ipv6 && octets.length == 4 ? ipv4Mapped(octets) : octets);
             }
             catch (final UnknownHostException ex)
             {
                 // fall through to the error below
             }
         }
-        throw new InvalidParameterException(parameter, "'" + literal + "' is not an address literal", ALLOWED);
+        throw new InvalidParameterException(parameter, InvalidParameterException.quote(literal) + " is not an address literal", ALLOWED);
+    }
+
+    /**
+     * The JDK turns an IPv4-mapped IPv6 literal ({@code ::ffff:a.b.c.d}) into an IPv4 address; the
+     * caller wrote an IPv6 address, so it keeps its 16 octets.
+     */
+    private static byte[] ipv4Mapped(final byte[] ipv4)
+    {
+        final byte[] mapped = new byte[16];
+        mapped[10] = (byte)0xFF;
+        mapped[11] = (byte)0xFF;
+        System.arraycopy(ipv4, 0, mapped, 12, 4);
+        return mapped;
     }
 
     /**

@@ -43,11 +43,11 @@ public final class PlmnId implements KdfParameter
     {
         if (mcc == null || !MCC.matcher(mcc).matches())
         {
-            throw new InvalidParameterException("mcc", mcc == null ? "missing" : "'" + mcc + "'", "3 digits");
+            throw new InvalidParameterException("mcc", InvalidParameterException.quote(mcc), "3 digits");
         }
         if (mnc == null || !MNC.matcher(mnc).matches())
         {
-            throw new InvalidParameterException("mnc", mnc == null ? "missing" : "'" + mnc + "'", "2 or 3 digits");
+            throw new InvalidParameterException("mnc", InvalidParameterException.quote(mnc), "2 or 3 digits");
         }
         return new PlmnId(mcc, mnc);
     }

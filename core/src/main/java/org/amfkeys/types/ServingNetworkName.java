@@ -12,9 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class ServingNetworkName implements KdfParameter
 {
-    /** Largest SNN in octets (TS 24.501 9.12.1). */
-    public static final int MAX_LENGTH = 1020;
-
     /** What {@link #parse} accepts, as reported in errors. */
     public static final String ALLOWED =
         "5G:mncDDD.mccDDD.3gppnetwork.org, optionally followed by :NID (11 hex digits 0-9A-F), or 5G:NSWO";
@@ -83,7 +80,7 @@ public final class ServingNetworkName implements KdfParameter
     {
         if (nid == null || !NID.matcher(nid).matches())
         {
-            throw new InvalidParameterException("nid", nid == null ? "missing" : "'" + nid + "'", "11 hex digits 0-9A-F");
+            throw new InvalidParameterException("nid", InvalidParameterException.quote(nid), "11 hex digits 0-9A-F");
         }
         return new ServingNetworkName(plmnPart(plmn) + ":" + nid);
     }

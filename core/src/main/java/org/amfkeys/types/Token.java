@@ -35,7 +35,7 @@ public interface Token
             }
         }
         throw new InvalidParameterException(
-            parameter, token == null ? "missing" : "'" + token + "' is not a choice", allowed(type));
+            parameter, token == null ? "missing" : InvalidParameterException.quote(token) + " is not a choice", allowed(type));
     }
 
     /**

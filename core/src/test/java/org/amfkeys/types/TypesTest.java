@@ -111,6 +111,8 @@ class TypesTest
             assertEquals("ip", assertThrows(InvalidParameterException.class, () -> IpAddress.parse("ip", bad), bad).parameter());
         }
         assertThrows(InvalidParameterException.class, () -> IpAddress.of("ip", new byte[5]));
+        // An IPv4-mapped IPv6 literal is an IPv6 address: 16 octets, not the 4 the JDK would make of it.
+        assertEquals("00000000000000000000ffffc0000201", encoding(IpAddress.parse("ip", "::ffff:192.0.2.1")));
     }
 
     @Test
@@ -121,6 +123,25 @@ class TypesTest
             () -> Token.parse("distinguisher", "nas", AlgorithmTypeDistinguisher.class));
         assertEquals("nas-enc, nas-int, rrc-enc, rrc-int, up-enc, up-int", ex.allowed());
         assertTrue(ex.getMessage().startsWith("distinguisher: 'nas' is not a choice"));
+    }
+
+    @Test
+    void rejectedTextIsQuotedOnlyWhenItCannotBeAKey()
+    {
+        final String key = "00112233445566778899aabbccddeeff";
+        assertEquals("'nas'", InvalidParameterException.quote("nas"));
+        assertEquals("a value of 32 characters", InvalidParameterException.quote(key));
+        assertEquals("a value of 9 characters", InvalidParameterException.quote("x0011aabb"));
+        assertEquals("a value of 25 characters", InvalidParameterException.quote("y".repeat(25)));
+        for (final InvalidParameterException ex : new InvalidParameterException[] {
+            assertThrows(InvalidParameterException.class, () -> Token.parse("access", key, AccessType.class)),
+            assertThrows(InvalidParameterException.class, () -> IpAddress.parse("ip", key)),
+            assertThrows(InvalidParameterException.class, () -> PlmnId.of(key, "01")),
+            assertThrows(InvalidParameterException.class, () -> ServingNetworkName.snpn(PlmnId.of("001", "01"), key)),
+            assertThrows(InvalidParameterException.class, () -> new org.amfkeys.catalog.TextArguments().add("pci", key).integer("pci"))})
+        {
+            org.junit.jupiter.api.Assertions.assertFalse(ex.getMessage().contains("00112233"), ex.getMessage());
+        }
     }
 
     @Test
