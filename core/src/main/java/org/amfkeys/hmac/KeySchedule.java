@@ -104,16 +104,6 @@ public final class KeySchedule
     }
 
     /**
-     * Copies another schedule into this one.
-     *
-     * @param source the schedule to copy.
-     */
-    public void copyFrom(final KeySchedule source)
-    {
-        buffer.putBytes(offset, source.buffer, source.offset, LENGTH);
-    }
-
-    /**
      * Whether this holds a computed schedule. A cleared schedule is all zero; a computed one has a
      * zero H0 and H1 in its inner state with probability 2^-64.
      *

@@ -78,7 +78,6 @@ public final class Kdf implements AutoCloseable
     private static final int FULL_OUTPUT = 0;
     private static final int LOW_128_OUTPUT = KEY_LENGTH - LOW_128_LENGTH;
 
-    private static final String KEY_32 = "32 octets";
     private static final String SCHEDULE = "a computed KeySchedule";
 
     private static final byte[] AKMA = {'A', 'K', 'M', 'A'};
@@ -112,11 +111,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * @return the HMAC engine this KDF derives with.
+     * @return the name of the HMAC engine this KDF derives with.
      */
-    public HmacSha256Engine engine()
+    public String engineName()
     {
-        return engine;
+        return engine.name();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -131,7 +130,7 @@ public final class Kdf implements AutoCloseable
      */
     public void computeSchedule(final byte[] key, final KeySchedule schedule)
     {
-        requireKey("key", key, KEY_LENGTH);
+        requireOctets("key", key, KEY_LENGTH);
         engine.computeSchedule(key, 0, KEY_LENGTH, requireNonNull("schedule", schedule));
     }
 
@@ -179,6 +178,10 @@ public final class Kdf implements AutoCloseable
     public void derive(final KeySchedule key, final KdfInputString s, final MutableDirectBuffer out, final int outOffset)
     {
         requireNonNull("s", s);
+        if (s.length() == 0)
+        {
+            throw new InvalidParameterException("s", "not started", "an input string begun with fc() or extendedFc()");
+        }
         run(schedule("key", key), s, FULL_OUTPUT, KEY_LENGTH, out, outOffset);
     }
 
@@ -1962,15 +1965,15 @@ public final class Kdf implements AutoCloseable
 
     private KeySchedule keySchedule(final String parameter, final byte[] key)
     {
-        requireKey(parameter, key, KEY_LENGTH);
+        requireOctets(parameter, key, KEY_LENGTH);
         engine.computeSchedule(key, 0, KEY_LENGTH, scratchSchedule);
         return scratchSchedule;
     }
 
     private KeySchedule ckIkSchedule(final byte[] ck, final byte[] ik)
     {
-        requireKey("ck", ck, CK_IK_LENGTH);
-        requireKey("ik", ik, CK_IK_LENGTH);
+        requireOctets("ck", ck, CK_IK_LENGTH);
+        requireOctets("ik", ik, CK_IK_LENGTH);
         System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
         System.arraycopy(ik, 0, ckIk, CK_IK_LENGTH, CK_IK_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, scratchSchedule);
@@ -1987,21 +1990,16 @@ public final class Kdf implements AutoCloseable
         return schedule;
     }
 
-    private static void requireKey(final String parameter, final byte[] key, final int length)
+    private static void requireOctets(final String parameter, final byte[] value, final int length)
     {
-        if (key == null)
+        if (value == null)
         {
             throw InvalidParameterException.missing(parameter, length + " octets");
         }
-        if (key.length != length)
+        if (value.length != length)
         {
-            throw InvalidParameterException.badLength(parameter, key.length, length == KEY_LENGTH ? KEY_32 : length + " octets");
+            throw InvalidParameterException.badLength(parameter, value.length, length + " octets");
         }
-    }
-
-    private static void requireOctets(final String parameter, final byte[] value, final int length)
-    {
-        requireKey(parameter, value, length);
     }
 
     private static void requireOctets(final String parameter, final byte[] value, final int minLength, final int maxLength)
@@ -2028,9 +2026,10 @@ public final class Kdf implements AutoCloseable
     private static void checkOutput(final MutableDirectBuffer out, final int offset, final int length)
     {
         requireNonNull("out", out);
-        if (offset < 0 || offset > out.capacity() - length)
+        // An expandable buffer grows to take the output; any other must already hold it.
+        if (offset < 0 || (!out.isExpandable() && offset > out.capacity() - length))
         {
-            throw outputOutOfRange(offset, out.capacity(), length);
+            throw outputOutOfRange(offset, out.isExpandable() ? Integer.MAX_VALUE : out.capacity(), length);
         }
     }
 
@@ -2045,9 +2044,11 @@ public final class Kdf implements AutoCloseable
 
     private static InvalidParameterException outputOutOfRange(final int offset, final int capacity, final int length)
     {
+        if (capacity < length)
+        {
+            return new InvalidParameterException("out", "holds " + capacity + " octets", "room for " + length + " octets");
+        }
         return new InvalidParameterException(
-            "out-offset",
-            offset + " leaves no room for " + length + " octets in " + capacity,
-            "0.." + (capacity - length));
+            "out-offset", offset + " leaves no room for " + length + " octets in " + capacity, "0.." + (capacity - length));
     }
 }

@@ -19,9 +19,6 @@ public final class NasCount
     /** Largest COUNT, 2^32-1; see the class description for where 3GPP uses it. */
     public static final long MAX_VALUE = 0xFFFF_FFFFL;
 
-    /** Largest COUNT a NAS security context reaches (24 bits). */
-    public static final long MAX_24_BIT_VALUE = 0xFF_FFFFL;
-
     /** Largest NAS OVERFLOW value. */
     public static final int MAX_OVERFLOW = 0xFFFF;
 

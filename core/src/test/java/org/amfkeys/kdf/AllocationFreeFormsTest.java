@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The forms that write into caller memory give exactly the bytes of the casual form (which the
@@ -29,6 +32,7 @@ class AllocationFreeFormsTest
 {
     private static final byte SENTINEL = (byte)0xA5;
     private static final int OFFSET = 7;
+    private static final long ONE_OFF_ALLOCATION_BUDGET = 1_024;
 
     static Stream<KnownAnswers.Case> namedDerivationCases()
     {
@@ -61,6 +65,45 @@ class AllocationFreeFormsTest
             final byte[] array = sentinel(casual.length + 2 * OFFSET);
             forms.array().derive(inputs, array, OFFSET);
             assertWrittenExactly(casual, array);
+        }
+    }
+
+    @Test
+    void formsWritingIntoCallerMemoryAllocateNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().getId();
+        try (Kdf kdf = new Kdf())
+        {
+            final List<Runnable> calls = new ArrayList<>();
+            for (final KnownAnswers.Case known : namedDerivationCases().toList())
+            {
+                // Inputs are built once, as an AMF holds them; only the derivation itself runs in the loop.
+                final TypedDerivations.Forms forms = TypedDerivations.FORMS.get(known.derivation());
+                final TypedDerivations.Inputs inputs = new TypedDerivations.Inputs(kdf, known.arguments(), Set.of());
+                final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+                final byte[] array = new byte[64];
+                calls.add(() -> forms.buffer().derive(inputs, buffer, 1));
+                calls.add(() -> forms.array().derive(inputs, array, 2));
+            }
+            for (int warm = 0; warm < 2_000; warm++)
+            {
+                calls.forEach(Runnable::run);
+            }
+            final long before = threads.getThreadAllocatedBytes(thread);
+            for (int round = 0; round < 1_000; round++)
+            {
+                for (int i = 0; i < calls.size(); i++)
+                {
+                    calls.get(i).run();
+                }
+            }
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            // One object per call in any single form would be 1000 x 16 octets at least; what the
+            // measurement itself costs once stays far below that.
+            assertTrue(allocated < ONE_OFF_ALLOCATION_BUDGET,
+                allocated + " bytes allocated by " + 1_000 * calls.size() + " derivations");
         }
     }
 

@@ -151,6 +151,53 @@ class BadInputTest
     }
 
     @Test
+    void outputTooSmallIsNamedAndExpandableBuffersGrow()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            final var schedule = kdf.newSchedule(new byte[32]);
+            final InvalidParameterException small = assertThrows(InvalidParameterException.class,
+                () -> kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, new byte[16], 0));
+            assertEquals("out: holds 16 octets; allowed: room for 32 octets", small.getMessage());
+            final org.agrona.ExpandableArrayBuffer grows = new org.agrona.ExpandableArrayBuffer(0);
+            kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, grows, 5);
+            assertTrue(grows.capacity() >= 37);
+            final byte[] written = new byte[32];
+            grows.getBytes(5, written);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                kdf.kgnb(new byte[32], 0, org.amfkeys.types.AccessType.THREE_GPP), written);
+        }
+    }
+
+    @Test
+    void genericDeriveRefusesAnInputStringNeverStarted()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            final byte[] out = AllocationFreeFormsTest.sentinel(32);
+            final InvalidParameterException ex = assertThrows(InvalidParameterException.class,
+                () -> kdf.derive(kdf.newSchedule(new byte[32]), new KdfInputString(), new UnsafeBuffer(out), 0));
+            assertEquals("s", ex.parameter());
+            assertUntouched(out);
+        }
+    }
+
+    @Test
+    void unknownParameterNamesThatLookLikeKeysAreNotShown()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            final String key = "00112233445566778899aabbccddeeff";
+            final InvalidParameterException ex = assertThrows(InvalidParameterException.class,
+                () -> DerivationCatalog.derive(kdf, key, new TextArguments()));
+            assertFalse(ex.getMessage().contains("00112233"), ex.getMessage());
+            final InvalidParameterException param = assertThrows(InvalidParameterException.class,
+                () -> DerivationCatalog.derive(kdf, "nh", new TextArguments().add(key, "1")));
+            assertEquals("parameter: a value of 32 characters is not a parameter of nh; allowed: kamf, sync-input", param.getMessage());
+        }
+    }
+
+    @Test
     void kamfFromKasmeRefusesTheInputOfTheOtherMode()
     {
         try (Kdf kdf = new Kdf())

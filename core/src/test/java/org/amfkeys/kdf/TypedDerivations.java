@@ -17,6 +17,7 @@ import org.amfkeys.types.TargetNode;
 import org.amfkeys.types.Token;
 import org.amfkeys.types.UsageTypeDistinguisher;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,6 +37,10 @@ final class TypedDerivations
         final Kdf kdf;
         final Arguments args;
         final Set<String> emptySchedules;
+        // Every value is computed once, so that a repeated call runs the derivation and nothing else.
+        private final Map<String, Object> memo = new HashMap<>();
+        private final Map<String, KeySchedule> schedules = new HashMap<>();
+        private final Map<String, IpAddress> addresses = new HashMap<>();
 
         Inputs(final Kdf kdf, final Arguments args, final Set<String> emptySchedules)
         {
@@ -46,21 +51,29 @@ final class TypedDerivations
 
         KeySchedule schedule(final String name)
         {
-            if (!args.has(name))
+            if (!schedules.containsKey(name))
             {
-                return null;
+                KeySchedule schedule = null;
+                if (args.has(name))
+                {
+                    schedule = new KeySchedule();
+                    if (!emptySchedules.contains(name))
+                    {
+                        kdf.computeSchedule(args.octets(name), schedule);
+                    }
+                }
+                schedules.put(name, schedule);
             }
-            final KeySchedule schedule = new KeySchedule();
-            if (!emptySchedules.contains(name))
-            {
-                kdf.computeSchedule(args.octets(name), schedule);
-            }
-            return schedule;
+            return schedules.get(name);
         }
 
         byte[] octets(final String name)
         {
-            return args.has(name) ? args.octets(name) : null;
+            if (!memo.containsKey(name))
+            {
+                memo.put(name, args.has(name) ? args.octets(name) : null);
+            }
+            return (byte[])memo.get(name);
         }
 
         String text(final String name)
@@ -68,40 +81,101 @@ final class TypedDerivations
             return args.has(name) ? args.text(name) : null;
         }
 
-        byte[] optionalOctets(final String name)
-        {
-            return args.has(name) ? args.octets(name) : null;
-        }
-
         long count(final String name)
         {
-            return args.integer(name);
+            if (!memo.containsKey(name))
+            {
+                memo.put(name, args.integer(name));
+            }
+            return (Long)memo.get(name);
         }
 
         int integer(final String name)
         {
-            return (int)args.integer(name);
+            return (int)count(name);
         }
 
         <E extends Enum<E> & Token> E choice(final String name, final Class<E> type)
         {
-            return args.has(name) ? Token.parse(name, args.text(name), type) : null;
+            if (!memo.containsKey(name))
+            {
+                memo.put(name, args.has(name) ? Token.parse(name, args.text(name), type) : null);
+            }
+            return type.cast(memo.get(name));
         }
 
         /** A choice that selects the typed method itself (target node, mobility mode): absent is an error here. */
         <E extends Enum<E> & Token> E selector(final String name, final Class<E> type)
         {
-            return Token.parse(name, text(name), type);
+            final E value = choice(name, type);
+            if (value == null)
+            {
+                throw org.amfkeys.InvalidParameterException.missing(name, Token.allowed(type));
+            }
+            return value;
         }
 
         ServingNetworkName snn()
         {
-            return ServingNetworkName.parse(text("snn"));
+            if (!memo.containsKey("snn:"))
+            {
+                memo.put("snn:", ServingNetworkName.parse(text("snn")));
+            }
+            return (ServingNetworkName)memo.get("snn:");
         }
 
         Supi supi()
         {
-            return Supi.parse(text("supi"));
+            if (!memo.containsKey("supi:"))
+            {
+                memo.put("supi:", Supi.parse(text("supi")));
+            }
+            return (Supi)memo.get("supi:");
+        }
+
+        Abba abba()
+        {
+            if (!memo.containsKey("abba:"))
+            {
+                memo.put("abba:", Abba.of(octets("abba")));
+            }
+            return (Abba)memo.get("abba:");
+        }
+
+        AfId afId()
+        {
+            if (!memo.containsKey("af-id:"))
+            {
+                memo.put("af-id:", AfId.of(octets("af-id")));
+            }
+            return (AfId)memo.get("af-id:");
+        }
+
+        AccessNetworkIdentity networkName()
+        {
+            if (!memo.containsKey("network-name:"))
+            {
+                memo.put("network-name:", AccessNetworkIdentity.of(text("network-name")));
+            }
+            return (AccessNetworkIdentity)memo.get("network-name:");
+        }
+
+        PlmnId plmn()
+        {
+            if (!memo.containsKey("plmn:"))
+            {
+                memo.put("plmn:", PlmnId.of(text("mcc"), text("mnc")));
+            }
+            return (PlmnId)memo.get("plmn:");
+        }
+
+        IpAddress ip(final String name)
+        {
+            if (!addresses.containsKey(name))
+            {
+                addresses.put(name, IpAddress.parse(name, text(name)));
+            }
+            return addresses.get(name);
         }
     }
 
@@ -137,9 +211,9 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.kausf(in.octets("ck"), in.octets("ik"), in.snn(), in.octets("sqn-xor-ak"), o, i));
         put("ck-ik-prime", Set.of(),
             (in, o, i) -> in.kdf.ckIkPrime(in.octets("ck"), in.octets("ik"),
-                AccessNetworkIdentity.of(in.text("network-name")), in.octets("sqn-xor-ak"), o, i),
+                in.networkName(), in.octets("sqn-xor-ak"), o, i),
             (in, o, i) -> in.kdf.ckIkPrime(in.octets("ck"), in.octets("ik"),
-                AccessNetworkIdentity.of(in.text("network-name")), in.octets("sqn-xor-ak"), o, i));
+                in.networkName(), in.octets("sqn-xor-ak"), o, i));
         put("res-star", Set.of(),
             (in, o, i) -> in.kdf.resStar(in.octets("ck"), in.octets("ik"), in.snn(), in.octets("rand"), in.octets("res"), o, i),
             (in, o, i) -> in.kdf.resStar(in.octets("ck"), in.octets("ik"), in.snn(), in.octets("rand"), in.octets("res"), o, i));
@@ -150,8 +224,8 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.kseaf(in.schedule("kausf"), in.snn(), o, i),
             (in, o, i) -> in.kdf.kseaf(in.schedule("kausf"), in.snn(), o, i));
         put("kamf", Set.of("kseaf"),
-            (in, o, i) -> in.kdf.kamf(in.schedule("kseaf"), in.supi(), Abba.of(in.octets("abba")), o, i),
-            (in, o, i) -> in.kdf.kamf(in.schedule("kseaf"), in.supi(), Abba.of(in.octets("abba")), o, i));
+            (in, o, i) -> in.kdf.kamf(in.schedule("kseaf"), in.supi(), in.abba(), o, i),
+            (in, o, i) -> in.kdf.kamf(in.schedule("kseaf"), in.supi(), in.abba(), o, i));
         put("alg-key", Set.of("key"),
             (in, o, i) -> in.kdf.algorithmKey(in.schedule("key"),
                 in.choice("distinguisher", AlgorithmTypeDistinguisher.class), in.integer("alg"), o, i),
@@ -180,9 +254,9 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.ksn(in.schedule("key"), in.integer("sn-counter"), o, i));
         put("sor-mac-iausf", Set.of("kausf"),
             (in, o, i) -> in.kdf.sorMacIausf(in.schedule("kausf"), in.octets("sor-header"), in.integer("counter-sor"),
-                in.optionalOctets("sor-container"), o, i),
+                in.octets("sor-container"), o, i),
             (in, o, i) -> in.kdf.sorMacIausf(in.schedule("kausf"), in.octets("sor-header"), in.integer("counter-sor"),
-                in.optionalOctets("sor-container"), o, i));
+                in.octets("sor-container"), o, i));
         put("sor-mac-iue", Set.of("kausf"),
             (in, o, i) -> in.kdf.sorMacIue(in.schedule("kausf"), in.integer("counter-sor"), o, i),
             (in, o, i) -> in.kdf.sorMacIue(in.schedule("kausf"), in.integer("counter-sor"), o, i));
@@ -199,10 +273,10 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.ktipsecKtnapKft(in.schedule("key"), in.choice("usage", UsageTypeDistinguisher.class), o, i),
             (in, o, i) -> in.kdf.ktipsecKtnapKft(in.schedule("key"), in.choice("usage", UsageTypeDistinguisher.class), o, i));
         put("kiab", Set.of("key"),
-            (in, o, i) -> in.kdf.kiab(in.schedule("key"), IpAddress.parse("donor-cu-ip", in.text("donor-cu-ip")),
-                IpAddress.parse("node-du-ip", in.text("node-du-ip")), o, i),
-            (in, o, i) -> in.kdf.kiab(in.schedule("key"), IpAddress.parse("donor-cu-ip", in.text("donor-cu-ip")),
-                IpAddress.parse("node-du-ip", in.text("node-du-ip")), o, i));
+            (in, o, i) -> in.kdf.kiab(in.schedule("key"), in.ip("donor-cu-ip"),
+                in.ip("node-du-ip"), o, i),
+            (in, o, i) -> in.kdf.kiab(in.schedule("key"), in.ip("donor-cu-ip"),
+                in.ip("node-du-ip"), o, i));
         put("kakma", Set.of("kausf"),
             (in, o, i) -> in.kdf.kakma(in.schedule("kausf"), in.supi(), o, i),
             (in, o, i) -> in.kdf.kakma(in.schedule("kausf"), in.supi(), o, i));
@@ -210,13 +284,13 @@ final class TypedDerivations
             (in, o, i) -> in.kdf.aTid(in.schedule("kausf"), in.supi(), o, i),
             (in, o, i) -> in.kdf.aTid(in.schedule("kausf"), in.supi(), o, i));
         put("kaf", Set.of("kakma"),
-            (in, o, i) -> in.kdf.kaf(in.schedule("kakma"), AfId.of(in.octets("af-id")), o, i),
-            (in, o, i) -> in.kdf.kaf(in.schedule("kakma"), AfId.of(in.octets("af-id")), o, i));
+            (in, o, i) -> in.kdf.kaf(in.schedule("kakma"), in.afId(), o, i),
+            (in, o, i) -> in.kdf.kaf(in.schedule("kakma"), in.afId(), o, i));
         put("eps-kasme", Set.of(),
             (in, o, i) -> in.kdf.epsKasme(in.octets("ck"), in.octets("ik"),
-                PlmnId.of(in.text("mcc"), in.text("mnc")), in.octets("sqn-xor-ak"), o, i),
+                in.plmn(), in.octets("sqn-xor-ak"), o, i),
             (in, o, i) -> in.kdf.epsKasme(in.octets("ck"), in.octets("ik"),
-                PlmnId.of(in.text("mcc"), in.text("mnc")), in.octets("sqn-xor-ak"), o, i));
+                in.plmn(), in.octets("sqn-xor-ak"), o, i));
         put("kenb", Set.of("kasme"),
             (in, o, i) -> in.kdf.kenb(in.schedule("kasme"), in.count("ul-count"), o, i),
             (in, o, i) -> in.kdf.kenb(in.schedule("kasme"), in.count("ul-count"), o, i));
