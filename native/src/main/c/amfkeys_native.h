@@ -1,0 +1,91 @@
+/*
+ * amfkeys native HMAC-SHA-256: record layout, kernels and the HMAC driver shared by them.
+ *
+ * The record layout must match org.amfkeys.hmac.HmacRecordDescriptor; a key schedule is laid out as
+ * org.amfkeys.hmac.KeyScheduleDescriptor says (inner then outer chaining value, 8 native-order words each).
+ */
+#ifndef AMFKEYS_NATIVE_H
+#define AMFKEYS_NATIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One derivation in a batch. */
+#define AMFKEYS_RECORD_LENGTH          384
+#define AMFKEYS_RECORD_FLAGS           0    /* int32: AMFKEYS_FLAG_* */
+#define AMFKEYS_RECORD_KEY_LENGTH      4    /* int32: octets of a raw key, 0..64 */
+#define AMFKEYS_RECORD_MESSAGE_LENGTH  8    /* int32: octets of S, 0..AMFKEYS_MAX_MESSAGE */
+#define AMFKEYS_RECORD_STATUS          12   /* int32, written: AMFKEYS_STATUS_* */
+#define AMFKEYS_RECORD_KEY             16   /* 64 octets: raw key, or a key schedule */
+#define AMFKEYS_RECORD_MESSAGE         80   /* AMFKEYS_MAX_MESSAGE octets: S */
+#define AMFKEYS_RECORD_MAC             352  /* 32 octets, written */
+#define AMFKEYS_MAX_MESSAGE            (AMFKEYS_RECORD_MAC - AMFKEYS_RECORD_MESSAGE)
+#define AMFKEYS_MAX_KEY                64
+
+#define AMFKEYS_FLAG_SCHEDULE          1    /* the key area holds a computed key schedule */
+
+#define AMFKEYS_STATUS_OK              0
+#define AMFKEYS_STATUS_BAD_KEY_LENGTH  (-1)
+#define AMFKEYS_STATUS_BAD_MESSAGE     (-2)
+#define AMFKEYS_STATUS_BAD_FLAGS       (-3)
+
+/* Errors of a whole call. */
+#define AMFKEYS_ERROR_KERNEL           (-100) /* unknown kernel, or one this CPU cannot run */
+#define AMFKEYS_ERROR_ARGUMENT         (-101)
+
+/* Kernels, in the order the Java side knows them (org.amfkeys.hmac.NativeKernel). */
+#define AMFKEYS_KERNEL_OPENSSL         0
+#define AMFKEYS_KERNEL_SHANI           1
+#define AMFKEYS_KERNEL_AVX512          2
+#define AMFKEYS_KERNELS                3
+
+/* CPU features, as bits (org.amfkeys.hmac.CpuFeature). */
+#define AMFKEYS_CPU_SSE41              (1 << 0)
+#define AMFKEYS_CPU_SHANI              (1 << 1)
+#define AMFKEYS_CPU_AVX2               (1 << 2)
+#define AMFKEYS_CPU_AVX512F            (1 << 3)
+#define AMFKEYS_CPU_AVX512BW           (1 << 4)
+#define AMFKEYS_CPU_AVX512VL           (1 << 5)
+
+/*
+ * A kernel compresses whole 64-octet blocks into SHA-256 chaining values, for up to lanes_max
+ * independent messages ("lanes") at once. Lane i compresses counts[i] blocks read from blocks[i]
+ * (contiguous) into states[i]. Counts may differ between lanes and may be 0.
+ */
+typedef struct
+{
+    const char *name;
+    int lanes_max;
+    int cpu_required;
+    void (*compress)(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+} amfkeys_kernel;
+
+const amfkeys_kernel *amfkeys_kernel_get(int id);
+
+/* CPU features this process may use: detected, less the features masked (for tests). */
+int amfkeys_cpu_features(void);
+void amfkeys_cpu_mask(int masked);
+int amfkeys_kernel_supported(int id);
+
+/* Test hook: a kernel whose bit is set corrupts its results, so that its self-test must fail. */
+void amfkeys_fault_inject(int kernel_bits);
+int amfkeys_faults(void);
+
+/* The HMAC driver: padding, pad states and outer hash, on any kernel. */
+int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
+void amfkeys_hmac_schedule(int kernel, const uint8_t *key, int key_length, uint8_t schedule[64]);
+void amfkeys_hmac_mac(int kernel, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+void amfkeys_sha256(int kernel, const uint8_t *message, size_t length, uint8_t digest[32]);
+
+/* Reference: OpenSSL's one-shot HMAC() over records holding raw keys (for tests and benchmarks). */
+int amfkeys_openssl_hmac_records(uint8_t *records, int count);
+
+/* Kernel implementations. */
+void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+
+extern const uint32_t amfkeys_sha256_k[64];
+extern const uint32_t amfkeys_sha256_iv[8];
+
+#endif

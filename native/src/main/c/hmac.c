@@ -1,0 +1,386 @@
+/*
+ * HMAC-SHA-256 on any kernel: the key's pad states, the padded message after the inner pad block, and
+ * the outer hash. Kernels only compress blocks, so this logic exists once.
+ */
+#define _DEFAULT_SOURCE
+#include "amfkeys_native.h"
+
+#include <string.h>
+
+#define GROUP 32          /* records handled together; a kernel takes any number of lanes */
+#define MESSAGE_BLOCKS 5  /* blocks of the longest S (272 octets) with its padding */
+
+static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
+{
+    {"openssl", GROUP, 0, amfkeys_compress_openssl},
+    {"sha-ni", GROUP, AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani},
+    {"avx512", GROUP, AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512},
+};
+
+static int injected_faults;
+
+const amfkeys_kernel *amfkeys_kernel_get(int id)
+{
+    return id >= 0 && id < AMFKEYS_KERNELS ? &kernels[id] : NULL;
+}
+
+void amfkeys_fault_inject(int kernel_bits)
+{
+    injected_faults = kernel_bits;
+}
+
+int amfkeys_faults(void)
+{
+    return injected_faults;
+}
+
+/* memset that the compiler may not drop (glibc 2.25+); as fast as memset. */
+static inline void wipe(void *p, size_t n)
+{
+    explicit_bzero(p, n);
+}
+
+static inline int32_t read_int(const uint8_t *p)
+{
+    int32_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static inline void write_int(uint8_t *p, int32_t v)
+{
+    memcpy(p, &v, sizeof(v));
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+    v = __builtin_bswap32(v);
+    memcpy(p, &v, sizeof(v));
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, sizeof(v));
+}
+
+static void store_digest(uint8_t out[32], const uint32_t state[8])
+{
+    for (int i = 0; i < 8; i++)
+    {
+        store_be32(out + 4 * i, state[i]);
+    }
+}
+
+/* The tail of a message (fewer than 64 octets) with FIPS 180-4 padding: returns 1 or 2 blocks. */
+static int pad_tail(uint8_t *out, const uint8_t *tail, int length, uint64_t total_length)
+{
+    const int blocks = length < 56 ? 1 : 2;
+    memcpy(out, tail, (size_t)length);
+    out[length] = 0x80;
+    memset(out + length + 1, 0, (size_t)(64 * blocks - length - 1 - 8));
+    store_be64(out + 64 * blocks - 8, total_length * 8);
+    return blocks;
+}
+
+/*
+ * S from a record, padded after the ipad block. Every block but the last is copied whole; the last
+ * is read as 64 octets when the record holds that many from there (masking what lies beyond S),
+ * which avoids variable-length copies for the short S of every 3GPP derivation.
+ */
+static const uint8_t keep_mask[128] =
+{
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+static int pad_record_message(uint8_t *out, const uint8_t *message, int length)
+{
+    const int whole = length / 64;
+    const int tail = length % 64;
+    memcpy(out, message, (size_t)(64 * whole));
+    uint8_t *last = out + 64 * whole;
+    const uint8_t *from = message + 64 * whole;
+    if (64 * whole + 64 <= AMFKEYS_RECORD_LENGTH - AMFKEYS_RECORD_MESSAGE)
+    {
+        const uint8_t *mask = keep_mask + 64 - tail;
+        for (int i = 0; i < 64; i++)
+        {
+            last[i] = from[i] & mask[i];
+        }
+        if (tail >= 56)
+        {
+            memset(last + 64, 0, 64);
+        }
+    }
+    else
+    {
+        memset(last, 0, 128);
+        memcpy(last, from, (size_t)tail);
+    }
+    const int blocks = tail < 56 ? 1 : 2;
+    last[tail] = 0x80;
+    store_be64(last + 64 * blocks - 8, (uint64_t)(64 + length) * 8);
+    return whole + blocks;
+}
+
+/* The outer message: the inner digest, then padding that never changes (total 96 octets). */
+static const uint8_t outer_padding[32] =
+{
+    0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x03, 0x00
+};
+
+static void outer_block(uint8_t block[64], const uint32_t inner[8])
+{
+    store_digest(block, inner);
+    memcpy(block + 32, outer_padding, sizeof(outer_padding));
+}
+
+/* Lanes 2i and 2i+1 of key_blocks get key xor ipad and key xor opad. */
+static void pad_blocks(uint8_t ipad[64], uint8_t opad[64], const uint8_t *key, int length)
+{
+    uint8_t block[64];
+    memset(block, 0, sizeof(block));
+    memcpy(block, key, (size_t)length);
+    for (int i = 0; i < 64; i++)
+    {
+        ipad[i] = block[i] ^ 0x36;
+        opad[i] = block[i] ^ 0x5c;
+    }
+    wipe(block, sizeof(block));
+}
+
+static void corrupt_if_injected(int kernel, uint8_t mac[32])
+{
+    if (injected_faults & (1 << kernel))
+    {
+        mac[31] ^= 1;
+    }
+}
+
+typedef struct
+{
+    uint32_t pad_states[2 * GROUP][8];
+    uint8_t pad_blocks[2 * GROUP][64];
+    uint32_t inner[GROUP][8];
+    uint32_t outer[GROUP][8];
+    uint8_t message[GROUP * 64 * MESSAGE_BLOCKS]; /* lanes' padded S, packed */
+    uint8_t outer_blocks[GROUP][64];
+    const uint8_t *pointers[2 * GROUP];
+    int counts[2 * GROUP];
+} scratch;
+
+static int check_record(uint8_t *record)
+{
+    const int32_t flags = read_int(record + AMFKEYS_RECORD_FLAGS);
+    const int32_t key_length = read_int(record + AMFKEYS_RECORD_KEY_LENGTH);
+    const int32_t message_length = read_int(record + AMFKEYS_RECORD_MESSAGE_LENGTH);
+    int status = AMFKEYS_STATUS_OK;
+    if ((flags & ~AMFKEYS_FLAG_SCHEDULE) != 0)
+    {
+        status = AMFKEYS_STATUS_BAD_FLAGS;
+    }
+    else if (!(flags & AMFKEYS_FLAG_SCHEDULE) && (key_length < 0 || key_length > AMFKEYS_MAX_KEY))
+    {
+        status = AMFKEYS_STATUS_BAD_KEY_LENGTH;
+    }
+    else if (message_length < 0 || message_length > AMFKEYS_MAX_MESSAGE)
+    {
+        status = AMFKEYS_STATUS_BAD_MESSAGE;
+    }
+    write_int(record + AMFKEYS_RECORD_STATUS, status);
+    return status == AMFKEYS_STATUS_OK;
+}
+
+/* Up to GROUP records; returns how many were valid and computed. */
+static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int count, scratch *s)
+{
+    uint8_t *record[GROUP];
+    int lanes = 0;
+    for (int i = 0; i < count; i++)
+    {
+        uint8_t *r = records + (size_t)i * AMFKEYS_RECORD_LENGTH;
+        if (check_record(r))
+        {
+            record[lanes++] = r;
+        }
+    }
+    if (lanes == 0)
+    {
+        return 0;
+    }
+
+    /* Pad states: copied from records that carry a schedule, computed for raw keys. */
+    int keyed = 0;
+    int keyed_lane[GROUP];
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        const uint8_t *key = record[lane] + AMFKEYS_RECORD_KEY;
+        if (read_int(record[lane] + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
+        {
+            memcpy(s->inner[lane], key, 32);
+            memcpy(s->outer[lane], key + 32, 32);
+        }
+        else
+        {
+            pad_blocks(s->pad_blocks[2 * keyed], s->pad_blocks[2 * keyed + 1], key,
+                read_int(record[lane] + AMFKEYS_RECORD_KEY_LENGTH));
+            memcpy(s->pad_states[2 * keyed], amfkeys_sha256_iv, 32);
+            memcpy(s->pad_states[2 * keyed + 1], amfkeys_sha256_iv, 32);
+            s->pointers[2 * keyed] = s->pad_blocks[2 * keyed];
+            s->pointers[2 * keyed + 1] = s->pad_blocks[2 * keyed + 1];
+            s->counts[2 * keyed] = 1;
+            s->counts[2 * keyed + 1] = 1;
+            keyed_lane[keyed++] = lane;
+        }
+    }
+    if (keyed > 0)
+    {
+        kernel->compress(2 * keyed, s->pad_states, s->pointers, s->counts);
+        for (int k = 0; k < keyed; k++)
+        {
+            memcpy(s->inner[keyed_lane[k]], s->pad_states[2 * k], 32);
+            memcpy(s->outer[keyed_lane[k]], s->pad_states[2 * k + 1], 32);
+        }
+    }
+
+    /* Inner hash: S after the ipad block, compressed into the inner state in place. */
+    size_t packed = 0;
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        s->pointers[lane] = s->message + packed;
+        s->counts[lane] = pad_record_message(s->message + packed, record[lane] + AMFKEYS_RECORD_MESSAGE,
+            read_int(record[lane] + AMFKEYS_RECORD_MESSAGE_LENGTH));
+        packed += (size_t)64 * (size_t)s->counts[lane];
+    }
+    kernel->compress(lanes, s->inner, s->pointers, s->counts);
+
+    /* Outer hash: the inner digest after the opad block, into the outer state. */
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        outer_block(s->outer_blocks[lane], s->inner[lane]);
+        s->pointers[lane] = s->outer_blocks[lane];
+        s->counts[lane] = 1;
+    }
+    kernel->compress(lanes, s->outer, s->pointers, s->counts);
+
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        uint8_t *mac = record[lane] + AMFKEYS_RECORD_MAC;
+        store_digest(mac, s->outer[lane]);
+        corrupt_if_injected(kernel_id, mac);
+    }
+
+    /* Everything that held keys or key-derived values. */
+    if (keyed > 0)
+    {
+        wipe(s->pad_blocks, (size_t)keyed * 2 * 64);
+        wipe(s->pad_states, (size_t)keyed * 2 * 32);
+    }
+    wipe(s->inner, (size_t)lanes * 32);
+    wipe(s->outer, (size_t)lanes * 32);
+    wipe(s->message, packed);
+    wipe(s->outer_blocks, (size_t)lanes * 64);
+    return lanes;
+}
+
+int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
+{
+    if (!amfkeys_kernel_supported(kernel_id))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (records == NULL || count < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    scratch s;
+    int computed = 0;
+    for (int start = 0; start < count; start += GROUP)
+    {
+        const int n = count - start < GROUP ? count - start : GROUP;
+        computed += hmac_group(kernel_id, kernel, records + (size_t)start * AMFKEYS_RECORD_LENGTH, n, &s);
+    }
+    return computed;
+}
+
+/* SHA-256 of a message of any length, on one lane. */
+static void digest_one(const amfkeys_kernel *kernel, const uint8_t *message, size_t length, uint64_t prefix,
+    uint32_t state[8])
+{
+    uint32_t (*states)[8] = (uint32_t (*)[8])state;
+    const size_t whole = length / 64;
+    /* Kernels take an int count: feed whole blocks in bounded slices. */
+    for (size_t done = 0; done < whole; )
+    {
+        const size_t slice = whole - done > (1u << 20) ? (1u << 20) : whole - done;
+        const uint8_t *p = message + 64 * done;
+        const int n = (int)slice;
+        kernel->compress(1, states, &p, &n);
+        done += slice;
+    }
+    uint8_t tail[128];
+    const uint8_t *p = tail;
+    const int n = pad_tail(tail, message + 64 * whole, (int)(length % 64), prefix + length);
+    kernel->compress(1, states, &p, &n);
+    wipe(tail, sizeof(tail));
+}
+
+void amfkeys_hmac_schedule(int kernel_id, const uint8_t *key, int key_length, uint8_t schedule[64])
+{
+    const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    uint32_t hashed[8];
+    if (key_length > 64)
+    {
+        memcpy(hashed, amfkeys_sha256_iv, 32);
+        digest_one(kernel, key, (size_t)key_length, 0, hashed);
+        uint8_t digest[32];
+        store_digest(digest, hashed);
+        amfkeys_hmac_schedule(kernel_id, digest, 32, schedule);
+        wipe(digest, sizeof(digest));
+        wipe(hashed, sizeof(hashed));
+        return;
+    }
+    uint8_t pads[2][64];
+    uint32_t states[2][8];
+    pad_blocks(pads[0], pads[1], key, key_length);
+    memcpy(states[0], amfkeys_sha256_iv, 32);
+    memcpy(states[1], amfkeys_sha256_iv, 32);
+    const uint8_t *pointers[2] = {pads[0], pads[1]};
+    const int counts[2] = {1, 1};
+    kernel->compress(2, states, pointers, counts);
+    memcpy(schedule, states[0], 32);
+    memcpy(schedule + 32, states[1], 32);
+    wipe(pads, sizeof(pads));
+    wipe(states, sizeof(states));
+}
+
+void amfkeys_hmac_mac(int kernel_id, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
+{
+    const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    uint32_t state[8];
+    memcpy(state, schedule, 32);
+    digest_one(kernel, message, (size_t)length, 64, state);
+    uint8_t block[64];
+    outer_block(block, state);
+    memcpy(state, schedule + 32, 32);
+    const uint8_t *p = block;
+    const int one = 1;
+    kernel->compress(1, (uint32_t (*)[8])state, &p, &one);
+    store_digest(mac, state);
+    corrupt_if_injected(kernel_id, mac);
+    wipe(block, sizeof(block));
+    wipe(state, sizeof(state));
+}
+
+void amfkeys_sha256(int kernel_id, const uint8_t *message, size_t length, uint8_t digest[32])
+{
+    uint32_t state[8];
+    memcpy(state, amfkeys_sha256_iv, 32);
+    digest_one(amfkeys_kernel_get(kernel_id), message, length, 0, state);
+    store_digest(digest, state);
+    wipe(state, sizeof(state));
+}

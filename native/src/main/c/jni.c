@@ -1,0 +1,109 @@
+/* The JNI surface: addresses in, no arrays pinned or copied. Every entry is in org.amfkeys.hmac.NativeLibrary. */
+#include "amfkeys_native.h"
+
+#include <jni.h>
+#include <openssl/crypto.h>
+#include <stdint.h>
+
+#define ADDRESS(a) ((uint8_t *)(intptr_t)(a))
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_cpuFeatures(JNIEnv *env, jclass type)
+{
+    (void)env;
+    (void)type;
+    return amfkeys_cpu_features();
+}
+
+JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_maskCpuFeatures(JNIEnv *env, jclass type, jint masked)
+{
+    (void)env;
+    (void)type;
+    amfkeys_cpu_mask(masked);
+}
+
+JNIEXPORT jboolean JNICALL Java_org_amfkeys_hmac_NativeLibrary_kernelSupported(JNIEnv *env, jclass type, jint kernel)
+{
+    (void)env;
+    (void)type;
+    return amfkeys_kernel_supported(kernel) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *env, jclass type, jint kernels)
+{
+    (void)env;
+    (void)type;
+    amfkeys_fault_inject(kernels);
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_hmacRecords(
+    JNIEnv *env, jclass type, jint kernel, jlong records, jint count)
+{
+    (void)env;
+    (void)type;
+    return amfkeys_hmac_records(kernel, ADDRESS(records), count);
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_opensslHmacRecords(
+    JNIEnv *env, jclass type, jlong records, jint count)
+{
+    (void)env;
+    (void)type;
+    return amfkeys_openssl_hmac_records(ADDRESS(records), count);
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_schedule(
+    JNIEnv *env, jclass type, jint kernel, jlong key, jint length, jlong schedule)
+{
+    (void)env;
+    (void)type;
+    if (!amfkeys_kernel_supported(kernel))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (length < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    amfkeys_hmac_schedule(kernel, ADDRESS(key), length, ADDRESS(schedule));
+    return 0;
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_mac(
+    JNIEnv *env, jclass type, jint kernel, jlong schedule, jlong message, jint length, jlong mac)
+{
+    (void)env;
+    (void)type;
+    if (!amfkeys_kernel_supported(kernel))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (length < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    amfkeys_hmac_mac(kernel, ADDRESS(schedule), ADDRESS(message), length, ADDRESS(mac));
+    return 0;
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_sha256(
+    JNIEnv *env, jclass type, jint kernel, jlong message, jint length, jlong digest)
+{
+    (void)env;
+    (void)type;
+    if (!amfkeys_kernel_supported(kernel))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (length < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    amfkeys_sha256(kernel, ADDRESS(message), (size_t)length, ADDRESS(digest));
+    return 0;
+}
+
+JNIEXPORT jstring JNICALL Java_org_amfkeys_hmac_NativeLibrary_opensslVersion(JNIEnv *env, jclass type)
+{
+    (void)type;
+    return (*env)->NewStringUTF(env, OpenSSL_version(OPENSSL_VERSION));
+}
