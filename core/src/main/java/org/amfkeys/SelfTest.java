@@ -3,6 +3,7 @@ package org.amfkeys;
 import org.amfkeys.catalog.KnownAnswers;
 import org.amfkeys.hmac.EngineStatus;
 import org.amfkeys.hmac.HmacEngines;
+import org.amfkeys.hmac.NativeStatus;
 import org.amfkeys.kdf.Kdf;
 
 import java.util.ArrayList;
@@ -34,17 +35,28 @@ public final class SelfTest
     /**
      * The whole self-test.
      *
+     * @param nativeStatus  the native library, its kernels and their self-tests.
      * @param engines       self-test status of every engine.
      * @param knownAnswers  known-answer outcomes on each usable engine.
      */
-    public record Report(List<EngineStatus> engines, List<EngineReport> knownAnswers)
+    public record Report(NativeStatus nativeStatus, List<EngineStatus> engines, List<EngineReport> knownAnswers)
     {
         /**
-         * @return true when at least one engine is usable and every usable engine passed every known answer.
+         * @return true when at least one engine is usable and every usable engine passed every known
+         *     answer: every key amfkeys gives is right.
          */
         public boolean ok()
         {
             return !knownAnswers.isEmpty() && knownAnswers.stream().allMatch(EngineReport::ok);
+        }
+
+        /**
+         * @return true when, besides {@link #ok()}, every native kernel this CPU can run passed its own
+         *     self-test (a failing one is not used, so keys stay right, but it is worth knowing).
+         */
+        public boolean allPassed()
+        {
+            return ok() && nativeStatus.kernels().stream().allMatch(kernel -> kernel.usable() || !kernel.supported());
         }
     }
 
@@ -69,6 +81,6 @@ public final class SelfTest
                 }
             }
         }
-        return new Report(engines, reports);
+        return new Report(HmacEngines.nativeStatus(), engines, reports);
     }
 }

@@ -1,0 +1,246 @@
+package org.amfkeys.hmac;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
+
+import static org.amfkeys.hmac.HmacRecordDescriptor.ALIGNMENT;
+import static org.amfkeys.hmac.HmacRecordDescriptor.FLAGS_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.FLAG_SCHEDULE;
+import static org.amfkeys.hmac.HmacRecordDescriptor.KEY_LENGTH_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.KEY_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.LENGTH;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAC_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAX_KEY_LENGTH;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAX_MESSAGE_LENGTH;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MESSAGE_LENGTH_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MESSAGE_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.STATUS_OFFSET;
+
+/**
+ * A batch of derivations for {@link NativeBatchHmac}: fixed-size records ({@link HmacRecordDescriptor})
+ * in one aligned direct buffer that callers fill in place, so that one JNI call computes them all
+ * with nothing pinned or copied. The buffer holds keys: {@link #close()} zeroes it. Not thread-safe.
+ */
+public final class HmacRecords implements AutoCloseable
+{
+    /** Most records one batch may hold. */
+    public static final int MAX_CAPACITY = 1 << 16;
+
+    private final AlignedMemory memory;
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+
+    /**
+     * @param capacity records, 1..{@value #MAX_CAPACITY}.
+     */
+    public HmacRecords(final int capacity)
+    {
+        InvalidParameterException.requireInRange("capacity", capacity, 1, MAX_CAPACITY);
+        this.capacity = capacity;
+        memory = new AlignedMemory(capacity * LENGTH, ALIGNMENT);
+        buffer = memory.buffer();
+    }
+
+    /**
+     * @return records this batch holds.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return the buffer, for callers that fill records in place at {@link #offset(int)}.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @param record index.
+     * @return the record's offset in {@link #buffer()}.
+     */
+    public static int offset(final int record)
+    {
+        return record * LENGTH;
+    }
+
+    /**
+     * Sets a raw key.
+     *
+     * @param record index.
+     * @param key    array holding the key.
+     * @param offset of the key.
+     * @param length 0..64 octets.
+     * @return this.
+     */
+    public HmacRecords key(final int record, final byte[] key, final int offset, final int length)
+    {
+        final int at = checkedOffset(record);
+        InvalidParameterException.requireInRange("key-length", length, 0, MAX_KEY_LENGTH);
+        buffer.putInt(at + FLAGS_OFFSET, 0);
+        buffer.putInt(at + KEY_LENGTH_OFFSET, length);
+        buffer.putBytes(at + KEY_OFFSET, key, offset, length);
+        buffer.setMemory(at + KEY_OFFSET + length, MAX_KEY_LENGTH - length, (byte)0);
+        return this;
+    }
+
+    /**
+     * Sets a key by its computed schedule: the record then takes two compressions, not four.
+     *
+     * @param record   index.
+     * @param schedule the key's schedule.
+     * @return this.
+     */
+    public HmacRecords schedule(final int record, final KeySchedule schedule)
+    {
+        final int at = checkedOffset(record);
+        if (schedule == null || !schedule.isComputed())
+        {
+            throw new InvalidParameterException("schedule", schedule == null ? "missing" : "empty", "a computed KeySchedule");
+        }
+        buffer.putInt(at + FLAGS_OFFSET, FLAG_SCHEDULE);
+        buffer.putInt(at + KEY_LENGTH_OFFSET, 0);
+        buffer.putBytes(at + KEY_OFFSET, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
+        return this;
+    }
+
+    /**
+     * Sets the message (the KDF input string S).
+     *
+     * @param record  index.
+     * @param message array holding S.
+     * @param offset  of S.
+     * @param length  0..{@value HmacRecordDescriptor#MAX_MESSAGE_LENGTH} octets.
+     * @return this.
+     */
+    public HmacRecords message(final int record, final byte[] message, final int offset, final int length)
+    {
+        final int at = checkedOffset(record);
+        InvalidParameterException.requireInRange("message-length", length, 0, MAX_MESSAGE_LENGTH);
+        buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
+        buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
+        return this;
+    }
+
+    /**
+     * Sets the message from a buffer.
+     *
+     * @param record  index.
+     * @param message buffer holding S.
+     * @param offset  of S.
+     * @param length  0..{@value HmacRecordDescriptor#MAX_MESSAGE_LENGTH} octets.
+     * @return this.
+     */
+    public HmacRecords message(final int record, final DirectBuffer message, final int offset, final int length)
+    {
+        final int at = checkedOffset(record);
+        InvalidParameterException.requireInRange("message-length", length, 0, MAX_MESSAGE_LENGTH);
+        buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
+        buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
+        return this;
+    }
+
+    /**
+     * Copies a computed MAC out.
+     *
+     * @param record index.
+     * @param out    receives 32 octets.
+     * @param offset where they start.
+     */
+    public void mac(final int record, final byte[] out, final int offset)
+    {
+        buffer.getBytes(checkedOffset(record) + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
+    }
+
+    /**
+     * Copies a computed MAC out.
+     *
+     * @param record index.
+     * @param out    receives 32 octets.
+     * @param offset where they start.
+     */
+    public void mac(final int record, final MutableDirectBuffer out, final int offset)
+    {
+        out.putBytes(offset, buffer, checkedOffset(record) + MAC_OFFSET, HmacSha256Engine.MAC_LENGTH);
+    }
+
+    /**
+     * @param record index.
+     * @return the status the kernel wrote: {@link HmacRecordDescriptor#STATUS_OK} or a negative code.
+     */
+    public int status(final int record)
+    {
+        return buffer.getInt(checkedOffset(record) + STATUS_OFFSET);
+    }
+
+    /**
+     * Rejects records a kernel would refuse, before any native call.
+     *
+     * @param count records from the first to check.
+     */
+    void check(final int count)
+    {
+        InvalidParameterException.requireInRange("count", count, 0, capacity);
+        for (int record = 0; record < count; record++)
+        {
+            final int at = offset(record);
+            final int flags = buffer.getInt(at + FLAGS_OFFSET);
+            if ((flags & ~FLAG_SCHEDULE) != 0)
+            {
+                throw new InvalidParameterException("record[" + record + "].flags", flags + " has unknown bits", "0 or " + FLAG_SCHEDULE);
+            }
+            // Names are built only for an error: checking a valid batch allocates nothing.
+            final int keyLength = buffer.getInt(at + KEY_LENGTH_OFFSET);
+            if (flags == 0 && (keyLength < 0 || keyLength > MAX_KEY_LENGTH))
+            {
+                throw InvalidParameterException.outOfRange("record[" + record + "].key-length", keyLength, 0, MAX_KEY_LENGTH);
+            }
+            final int messageLength = buffer.getInt(at + MESSAGE_LENGTH_OFFSET);
+            if (messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH)
+            {
+                throw InvalidParameterException.outOfRange(
+                    "record[" + record + "].message-length", messageLength, 0, MAX_MESSAGE_LENGTH);
+            }
+        }
+    }
+
+    long address()
+    {
+        return buffer.addressOffset();
+    }
+
+    /**
+     * Zeroes the first {@code count} records.
+     *
+     * @param count records to zero.
+     */
+    public void clear(final int count)
+    {
+        buffer.setMemory(0, InvalidParameterException.requireInRange("count", count, 0, capacity) * LENGTH, (byte)0);
+    }
+
+    /**
+     * Zeroes every record and frees the memory; the batch is unusable afterwards.
+     */
+    public void close()
+    {
+        memory.close();
+    }
+
+    /**
+     * @return a description without content.
+     */
+    public String toString()
+    {
+        return "HmacRecords[capacity=" + capacity + "]";
+    }
+
+    private int checkedOffset(final int record)
+    {
+        return offset(InvalidParameterException.requireInRange("record", record, 0, capacity - 1));
+    }
+}

@@ -1,0 +1,66 @@
+package org.amfkeys.hmac;
+
+import org.amfkeys.InvalidParameterException;
+
+/**
+ * HMAC-SHA-256 in the native library, many derivations per JNI call: {@link #process} computes every
+ * record of an {@link HmacRecords} batch with the selected kernel (AVX-512 multi-buffer, SHA-NI or
+ * OpenSSL). Single derivations through the {@link HmacSha256Engine} interface run as a batch of one.
+ */
+public final class NativeBatchHmac extends NativeHmac
+{
+    private final HmacRecords one = new HmacRecords(1);
+
+    NativeBatchHmac(final String name, final NativeKernel kernel)
+    {
+        super(name, kernel);
+    }
+
+    /**
+     * Computes the MAC of the first {@code count} records. Every record is checked first; an invalid
+     * one is rejected before anything is computed.
+     *
+     * @param records the batch.
+     * @param count   records to compute, 0..capacity.
+     * @throws InvalidParameterException naming the record and field when one is invalid.
+     */
+    public void process(final HmacRecords records, final int count)
+    {
+        if (records == null)
+        {
+            throw InvalidParameterException.missing("records", "an HmacRecords batch");
+        }
+        records.check(count);
+        final int computed = NativeLibrary.hmacRecords(kernel().id(), records.address(), count);
+        check(computed);
+        if (computed != count)
+        {
+            throw new IllegalStateException("native kernel " + kernel().token() + " computed " + computed + " of " + count);
+        }
+    }
+
+    public void mac(
+        final KeySchedule schedule, final byte[] message, final int messageOffset, final int messageLength,
+        final byte[] mac, final int macOffset)
+    {
+        if (messageLength > HmacRecordDescriptor.MAX_MESSAGE_LENGTH)
+        {
+            super.mac(schedule, message, messageOffset, messageLength, mac, macOffset);
+            return;
+        }
+        java.util.Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
+        if (!schedule.isComputed())
+        {
+            throw new IllegalStateException("key schedule is empty: compute it before use");
+        }
+        one.schedule(0, schedule).message(0, message, messageOffset, messageLength);
+        process(one, 1);
+        one.mac(0, mac, macOffset);
+    }
+
+    public void close()
+    {
+        one.clear(1);
+        super.close();
+    }
+}
