@@ -25,7 +25,8 @@ class SelfTestTest
 
         final SelfTest.Report report = SelfTest.run();
         assertTrue(report.ok(), report.toString());
-        assertEquals(HmacEngines.status().size(), report.knownAnswers().size());
+        assertEquals(HmacEngines.status().stream().filter(org.amfkeys.hmac.EngineStatus::usable).count(),
+            report.knownAnswers().size());
         for (final SelfTest.EngineReport engine : report.knownAnswers())
         {
             assertEquals(DerivationCatalog.all().size(), engine.outcomes().size());

@@ -1,0 +1,93 @@
+package org.amfkeys.hmac;
+
+import org.amfkeys.SelfTest;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
+
+/**
+ * Run in a child JVM by {@link NativeFallbackTest} with the native library missing, a kernel made to
+ * fail, or CPU features masked: reports what was picked and whether every key is still right.
+ */
+public final class FallbackProbe
+{
+    private FallbackProbe()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final NativeStatus status = HmacEngines.nativeStatus();
+        System.out.println("native=" + status.loaded());
+        System.out.println("batch=" + status.batchKernel().map(NativeKernel::token).orElse("none"));
+        System.out.println("single=" + status.singleKernel().map(NativeKernel::token).orElse("none"));
+        System.out.println("default=" + HmacEngines.newEngine().name());
+        System.out.println("selftest=" + (SelfTest.run().ok() ? "PASS" : "FAIL"));
+        boolean right;
+        try (HmacSha256Engine engine = HmacEngines.newEngine())
+        {
+            right = keysRight(engine);
+        }
+        if (status.batchKernel().isPresent())
+        {
+            try (NativeBatchHmac batch = HmacEngines.newBatchEngine(); HmacRecords records = new HmacRecords(40))
+            {
+                right &= batchRight(batch, records);
+            }
+        }
+        System.out.println("keys=" + (right ? "RIGHT" : "WRONG"));
+    }
+
+    private static boolean keysRight(final HmacSha256Engine engine) throws Exception
+    {
+        final Mac jdk = Mac.getInstance("HmacSHA256");
+        final KeySchedule schedule = new KeySchedule();
+        final byte[] key = new byte[32];
+        final byte[] s = new byte[100];
+        final byte[] mac = new byte[32];
+        for (int i = 0; i < 20_000; i++)
+        {
+            DifferentialTest.fill(i, key, 32, s, 1 + i % 100);
+            engine.computeSchedule(key, 0, 32, schedule);
+            engine.mac(schedule, s, 0, 1 + i % 100, mac, 0);
+            jdk.init(new SecretKeySpec(key, "HmacSHA256"));
+            jdk.update(s, 0, 1 + i % 100);
+            if (!Arrays.equals(jdk.doFinal(), mac))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean batchRight(final NativeBatchHmac batch, final HmacRecords records) throws Exception
+    {
+        final Mac jdk = Mac.getInstance("HmacSHA256");
+        final byte[] key = new byte[32];
+        final byte[] s = new byte[100];
+        final byte[] mac = new byte[32];
+        for (int round = 0; round < 500; round++)
+        {
+            final int n = 1 + round % 40;
+            for (int j = 0; j < n; j++)
+            {
+                DifferentialTest.fill(round * 40 + j, key, 32, s, 1 + j);
+                records.key(j, key, 0, 32).message(j, s, 0, 1 + j);
+            }
+            batch.process(records, n);
+            for (int j = 0; j < n; j++)
+            {
+                DifferentialTest.fill(round * 40 + j, key, 32, s, 1 + j);
+                jdk.init(new SecretKeySpec(key, "HmacSHA256"));
+                jdk.update(s, 0, 1 + j);
+                records.mac(j, mac, 0);
+                if (!Arrays.equals(jdk.doFinal(), mac))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

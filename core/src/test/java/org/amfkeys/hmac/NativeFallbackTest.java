@@ -1,0 +1,159 @@
+package org.amfkeys.hmac;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fault tests, each in a fresh JVM because engines are chosen once per JVM: with the library missing,
+ * with kernels forced to fail their self-test, and with CPU features masked, amfkeys falls back,
+ * says so once, and every key stays right.
+ */
+class NativeFallbackTest
+{
+    @BeforeEach
+    void nativeBuilt()
+    {
+        Assumptions.assumeTrue(HmacEngines.nativeStatus().loaded(), "the fallbacks are from a native library that loads");
+    }
+
+    @Test
+    void libraryMissing() throws Exception
+    {
+        final Probe probe = run("-D" + NativeLibrary.LIBRARY_PROPERTY + "=/nonexistent/libamfkeys.so");
+        assertEquals("false", probe.get("native"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        assertEquals(1, probe.logged("native library not used"), probe.log);
+        assertEquals(0, probe.logged("WARNING"), probe.log);
+    }
+
+    @Test
+    void avx512KernelFailsItsSelfTest() throws Exception
+    {
+        Assumptions.assumeTrue(supported(NativeKernel.AVX512));
+        final Probe probe = run("-D" + NativeLibrary.FAULT_PROPERTY + "=avx512");
+        assertEquals("sha-ni", probe.get("batch"));
+        assertEquals(HmacEngines.NATIVE_SINGLE, probe.get("default"));
+        probe.assertRight();
+        assertEquals(1, probe.logged("native kernel avx512 is not used"), probe.log);
+        assertEquals(1, probe.logged("WARNING"), probe.log);
+    }
+
+    @Test
+    void everyKernelFailsItsSelfTest() throws Exception
+    {
+        final Probe probe = run("-D" + NativeLibrary.FAULT_PROPERTY + "=avx512,sha-ni,openssl");
+        assertEquals("none", probe.get("batch"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        for (final NativeKernel kernel : NativeKernel.values())
+        {
+            assertEquals(supported(kernel) ? 1 : 0, probe.logged("native kernel " + kernel.token() + " is not used"), probe.log);
+        }
+        assertEquals(0, probe.logged("HMAC engine native"), "engines repeat what the kernels said: " + probe.log);
+    }
+
+    @Test
+    void avx512Masked() throws Exception
+    {
+        Assumptions.assumeTrue(supported(NativeKernel.SHA_NI));
+        final Probe probe = run("-D" + NativeLibrary.CPU_MASK_PROPERTY + "=avx512f");
+        assertEquals("sha-ni", probe.get("batch"));
+        probe.assertRight();
+        assertEquals(1, probe.logged("native kernel avx512 needs"), probe.log);
+    }
+
+    @Test
+    void shaNiAndAvx512Masked() throws Exception
+    {
+        final Probe probe = run("-D" + NativeLibrary.CPU_MASK_PROPERTY + "=avx512f,sha_ni");
+        assertEquals("openssl", probe.get("batch"));
+        assertEquals("openssl", probe.get("single"));
+        probe.assertRight();
+        assertEquals(1, probe.logged("native kernel sha-ni needs"), probe.log);
+    }
+
+    private static boolean supported(final NativeKernel kernel)
+    {
+        return HmacEngines.nativeStatus().kernels().stream().anyMatch(k -> k.kernel() == kernel && k.supported());
+    }
+
+    private static Probe run(final String... properties) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.addAll(List.of(properties));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(FallbackProbe.class.getName());
+        final Path err = Files.createTempFile("probe", ".err");
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
+            final String log = Files.readString(err);
+            assertEquals(0, process.exitValue(), out + log);
+            return new Probe(out, log);
+        }
+        finally
+        {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static final class Probe
+    {
+        private static final Pattern LINE = Pattern.compile("^(\\w+)=(.*)$", Pattern.MULTILINE);
+        private final Map<String, String> values = new java.util.HashMap<>();
+        private final String log;
+
+        Probe(final String out, final String log)
+        {
+            this.log = log;
+            final Matcher matcher = LINE.matcher(out);
+            while (matcher.find())
+            {
+                values.put(matcher.group(1), matcher.group(2).trim());
+            }
+        }
+
+        String get(final String key)
+        {
+            return values.get(key);
+        }
+
+        void assertRight()
+        {
+            assertEquals("PASS", get("selftest"), values + log);
+            assertEquals("RIGHT", get("keys"), values + log);
+        }
+
+        int logged(final String text)
+        {
+            int count = 0;
+            for (int at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + 1))
+            {
+                count++;
+            }
+            return count;
+        }
+    }
+}
