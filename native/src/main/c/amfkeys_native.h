@@ -58,6 +58,15 @@ typedef struct
     int lanes_max;
     int cpu_required;
     void (*compress)(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+    /*
+     * Optional, fused HMAC: lane i hashes its padded message blocks[i] (counts[i] blocks) from the
+     * inner chaining value of its key schedule schedules[i] (64 octets: inner then outer), then the
+     * outer block from the outer one, and writes its MAC (big-endian) to macs[i]. Reading schedules and
+     * writing MACs through pointers lets the driver point straight into the records. NULL: the driver
+     * composes it from compress().
+     */
+    void (*hmac)(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks, const int *counts,
+        uint8_t *const *macs);
 } amfkeys_kernel;
 
 const amfkeys_kernel *amfkeys_kernel_get(int id);
@@ -70,6 +79,13 @@ int amfkeys_kernel_supported(int id);
 /* Test hook: a kernel whose bit is set corrupts its results, so that its self-test must fail. */
 void amfkeys_fault_inject(int kernel_bits);
 int amfkeys_faults(void);
+
+/* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
+void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *schedules,
+    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
+
+/* memset that the compiler may not drop: for everything that held keys or key-derived values. */
+void amfkeys_wipe(void *p, size_t n);
 
 /* The HMAC driver: padding, pad states and outer hash, on any kernel. */
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
@@ -84,6 +100,8 @@ int amfkeys_openssl_hmac_records(uint8_t *records, int count);
 void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+void amfkeys_hmac_avx512(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks,
+    const int *counts, uint8_t *const *macs);
 
 extern const uint32_t amfkeys_sha256_k[64];
 extern const uint32_t amfkeys_sha256_iv[8];

@@ -12,9 +12,9 @@
 
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 {
-    {"openssl", GROUP, 0, amfkeys_compress_openssl},
-    {"sha-ni", GROUP, AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani},
-    {"avx512", GROUP, AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512},
+    {"openssl", GROUP, 0, amfkeys_compress_openssl, NULL},
+    {"sha-ni", GROUP, AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, NULL},
+    {"avx512", GROUP, AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512},
 };
 
 static int injected_faults;
@@ -34,7 +34,12 @@ int amfkeys_faults(void)
     return injected_faults;
 }
 
-/* memset that the compiler may not drop (glibc 2.25+); as fast as memset. */
+/* explicit_bzero (glibc 2.25+): as fast as memset, and never dropped as a dead store. */
+void amfkeys_wipe(void *p, size_t n)
+{
+    explicit_bzero(p, n);
+}
+
 static inline void wipe(void *p, size_t n)
 {
     explicit_bzero(p, n);
@@ -162,15 +167,48 @@ static void corrupt_if_injected(int kernel, uint8_t mac[32])
 
 typedef struct
 {
-    uint32_t pad_states[2 * GROUP][8];
+    uint32_t pad_states[2 * GROUP][8]; /* pairs: a raw key's schedule, inner then outer */
     uint8_t pad_blocks[2 * GROUP][64];
-    uint32_t inner[GROUP][8];
-    uint32_t outer[GROUP][8];
     uint8_t message[GROUP * 64 * MESSAGE_BLOCKS]; /* lanes' padded S, packed */
-    uint8_t outer_blocks[GROUP][64];
+    const uint8_t *schedules[GROUP];
+    uint8_t *macs[GROUP];
     const uint8_t *pointers[2 * GROUP];
     int counts[2 * GROUP];
 } scratch;
+
+void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *schedules,
+    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
+{
+    uint32_t inner[GROUP][8];
+    uint32_t outer[GROUP][8];
+    uint8_t outer_blocks[GROUP][64];
+    const uint8_t *pointers[GROUP];
+    int ones[GROUP];
+    for (int done = 0; done < lanes; done += GROUP)
+    {
+        const int n = lanes - done < GROUP ? lanes - done : GROUP;
+        for (int lane = 0; lane < n; lane++)
+        {
+            memcpy(inner[lane], schedules[done + lane], 32);
+            memcpy(outer[lane], schedules[done + lane] + 32, 32);
+        }
+        kernel->compress(n, inner, blocks + done, counts + done);
+        for (int lane = 0; lane < n; lane++)
+        {
+            outer_block(outer_blocks[lane], inner[lane]);
+            pointers[lane] = outer_blocks[lane];
+            ones[lane] = 1;
+        }
+        kernel->compress(n, outer, pointers, ones);
+        for (int lane = 0; lane < n; lane++)
+        {
+            store_digest(macs[done + lane], outer[lane]);
+        }
+        wipe(inner, (size_t)n * 32);
+        wipe(outer, (size_t)n * 32);
+        wipe(outer_blocks, (size_t)n * 64);
+    }
+}
 
 static int check_record(uint8_t *record)
 {
@@ -212,16 +250,14 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
         return 0;
     }
 
-    /* Pad states: copied from records that carry a schedule, computed for raw keys. */
+    /* Key schedules: read in place from records that carry one, computed here for raw keys. */
     int keyed = 0;
-    int keyed_lane[GROUP];
     for (int lane = 0; lane < lanes; lane++)
     {
         const uint8_t *key = record[lane] + AMFKEYS_RECORD_KEY;
         if (read_int(record[lane] + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
         {
-            memcpy(s->inner[lane], key, 32);
-            memcpy(s->outer[lane], key + 32, 32);
+            s->schedules[lane] = key;
         }
         else
         {
@@ -233,20 +269,17 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
             s->pointers[2 * keyed + 1] = s->pad_blocks[2 * keyed + 1];
             s->counts[2 * keyed] = 1;
             s->counts[2 * keyed + 1] = 1;
-            keyed_lane[keyed++] = lane;
+            s->schedules[lane] = (const uint8_t *)s->pad_states[2 * keyed];
+            keyed++;
         }
+        s->macs[lane] = record[lane] + AMFKEYS_RECORD_MAC;
     }
     if (keyed > 0)
     {
         kernel->compress(2 * keyed, s->pad_states, s->pointers, s->counts);
-        for (int k = 0; k < keyed; k++)
-        {
-            memcpy(s->inner[keyed_lane[k]], s->pad_states[2 * k], 32);
-            memcpy(s->outer[keyed_lane[k]], s->pad_states[2 * k + 1], 32);
-        }
     }
 
-    /* Inner hash: S after the ipad block, compressed into the inner state in place. */
+    /* Inner hash: S after the ipad block; the outer hash of the inner digest; MACs into the records. */
     size_t packed = 0;
     for (int lane = 0; lane < lanes; lane++)
     {
@@ -255,22 +288,17 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
             read_int(record[lane] + AMFKEYS_RECORD_MESSAGE_LENGTH));
         packed += (size_t)64 * (size_t)s->counts[lane];
     }
-    kernel->compress(lanes, s->inner, s->pointers, s->counts);
-
-    /* Outer hash: the inner digest after the opad block, into the outer state. */
-    for (int lane = 0; lane < lanes; lane++)
+    if (kernel->hmac != NULL)
     {
-        outer_block(s->outer_blocks[lane], s->inner[lane]);
-        s->pointers[lane] = s->outer_blocks[lane];
-        s->counts[lane] = 1;
+        kernel->hmac(lanes, s->schedules, s->pointers, s->counts, s->macs);
     }
-    kernel->compress(lanes, s->outer, s->pointers, s->counts);
-
+    else
+    {
+        amfkeys_hmac_lanes(kernel, lanes, s->schedules, s->pointers, s->counts, s->macs);
+    }
     for (int lane = 0; lane < lanes; lane++)
     {
-        uint8_t *mac = record[lane] + AMFKEYS_RECORD_MAC;
-        store_digest(mac, s->outer[lane]);
-        corrupt_if_injected(kernel_id, mac);
+        corrupt_if_injected(kernel_id, s->macs[lane]);
     }
 
     /* Everything that held keys or key-derived values. */
@@ -279,10 +307,7 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
         wipe(s->pad_blocks, (size_t)keyed * 2 * 64);
         wipe(s->pad_states, (size_t)keyed * 2 * 32);
     }
-    wipe(s->inner, (size_t)lanes * 32);
-    wipe(s->outer, (size_t)lanes * 32);
     wipe(s->message, packed);
-    wipe(s->outer_blocks, (size_t)lanes * 64);
     return lanes;
 }
 

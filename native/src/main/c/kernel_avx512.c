@@ -19,6 +19,9 @@ typedef struct
 
 static const uint8_t zero_block[64] __attribute__((aligned(64)));
 
+AVX512_TARGET static inline __m512i row_index(int word);
+AVX512_TARGET static inline __mmask16 lane_mask(int lanes);
+
 /* Rows r[i] (lane i's 16 words) become columns: r[t] holds word t of every lane. */
 AVX512_TARGET static inline void transpose16(__m512i r[16])
 {
@@ -153,50 +156,70 @@ AVX512_TARGET static inline void store_states(const lanes16 *s, uint32_t (*state
 
 #define K(t) _mm512_set1_epi32((int)amfkeys_sha256_k[(t)])
 
-/* Round t of group x (state s##x, words w##x); the state letters rotate with t mod 8. */
-#define GROUP_ROUND(x, t, i)                                                                                 \
+/* Eight rounds t..t+7 of one group: the letters rotate by one each round, back in place after eight. */
+#define ROUNDS8(a, b, c, d, e, f, g, h, w, t, i)                                                             \
     do                                                                                                       \
     {                                                                                                        \
-        const __m512i wk_ = _mm512_add_epi32(w##x[(i) & 15], K(t));                                          \
-        switch ((i) & 7)                                                                                     \
-        {                                                                                                    \
-            case 0: ROUND(v##x[0], v##x[1], v##x[2], v##x[3], v##x[4], v##x[5], v##x[6], v##x[7], wk_); break; \
-            case 1: ROUND(v##x[7], v##x[0], v##x[1], v##x[2], v##x[3], v##x[4], v##x[5], v##x[6], wk_); break; \
-            case 2: ROUND(v##x[6], v##x[7], v##x[0], v##x[1], v##x[2], v##x[3], v##x[4], v##x[5], wk_); break; \
-            case 3: ROUND(v##x[5], v##x[6], v##x[7], v##x[0], v##x[1], v##x[2], v##x[3], v##x[4], wk_); break; \
-            case 4: ROUND(v##x[4], v##x[5], v##x[6], v##x[7], v##x[0], v##x[1], v##x[2], v##x[3], wk_); break; \
-            case 5: ROUND(v##x[3], v##x[4], v##x[5], v##x[6], v##x[7], v##x[0], v##x[1], v##x[2], wk_); break; \
-            case 6: ROUND(v##x[2], v##x[3], v##x[4], v##x[5], v##x[6], v##x[7], v##x[0], v##x[1], wk_); break; \
-            default: ROUND(v##x[1], v##x[2], v##x[3], v##x[4], v##x[5], v##x[6], v##x[7], v##x[0], wk_); break; \
-        }                                                                                                    \
+        ROUND(a, b, c, d, e, f, g, h, _mm512_add_epi32((w)[((i) + 0) & 15], K((t) + (i) + 0)));             \
+        ROUND(h, a, b, c, d, e, f, g, _mm512_add_epi32((w)[((i) + 1) & 15], K((t) + (i) + 1)));             \
+        ROUND(g, h, a, b, c, d, e, f, _mm512_add_epi32((w)[((i) + 2) & 15], K((t) + (i) + 2)));             \
+        ROUND(f, g, h, a, b, c, d, e, _mm512_add_epi32((w)[((i) + 3) & 15], K((t) + (i) + 3)));             \
+        ROUND(e, f, g, h, a, b, c, d, _mm512_add_epi32((w)[((i) + 4) & 15], K((t) + (i) + 4)));             \
+        ROUND(d, e, f, g, h, a, b, c, _mm512_add_epi32((w)[((i) + 5) & 15], K((t) + (i) + 5)));             \
+        ROUND(c, d, e, f, g, h, a, b, _mm512_add_epi32((w)[((i) + 6) & 15], K((t) + (i) + 6)));             \
+        ROUND(b, c, d, e, f, g, h, a, _mm512_add_epi32((w)[((i) + 7) & 15], K((t) + (i) + 7)));             \
     } while (0)
 
-/* 64 rounds for `groups` groups (1 or 2) of 16 lanes. v0/v1 hold a..h, w0/w1 the message words. */
-AVX512_TARGET static inline void rounds(__m512i v0[8], __m512i w0[16], __m512i v1[8], __m512i w1[16], const int groups)
+/* Message words i..i+7 (mod 16) of the next 16: word t from words t-16..t-2. */
+#define SCHEDULE8(w, i)                                                                                      \
+    do                                                                                                       \
+    {                                                                                                        \
+        SCHEDULE(w, (i) + 0); SCHEDULE(w, (i) + 1); SCHEDULE(w, (i) + 2); SCHEDULE(w, (i) + 3);             \
+        SCHEDULE(w, (i) + 4); SCHEDULE(w, (i) + 5); SCHEDULE(w, (i) + 6); SCHEDULE(w, (i) + 7);             \
+    } while (0)
+
+/*
+ * 64 rounds of one block for one group, out of line so that every caller shares one copy of the code.
+ * The body covers 16 rounds, so the message-word indices are constants and the words stay in
+ * registers; three trips of it after the first 16 rounds make the 64.
+ */
+AVX512_TARGET __attribute__((noinline)) static void rounds_one(__m512i v[8], __m512i w[16])
 {
-#pragma GCC unroll 16
-    for (int i = 0; i < 16; i++)
-    {
-        GROUP_ROUND(0, i, i);
-        if (groups > 1)
-        {
-            GROUP_ROUND(1, i, i);
-        }
-    }
+    __m512i a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], h = v[7];
+    ROUNDS8(a, b, c, d, e, f, g, h, w, 0, 0);
+    ROUNDS8(a, b, c, d, e, f, g, h, w, 0, 8);
     for (int t = 16; t < 64; t += 16)
     {
-#pragma GCC unroll 16
-        for (int i = 0; i < 16; i++)
-        {
-            SCHEDULE(w0, i);
-            GROUP_ROUND(0, t + i, i);
-            if (groups > 1)
-            {
-                SCHEDULE(w1, i);
-                GROUP_ROUND(1, t + i, i);
-            }
-        }
+        SCHEDULE8(w, 0);
+        ROUNDS8(a, b, c, d, e, f, g, h, w, t, 0);
+        SCHEDULE8(w, 8);
+        ROUNDS8(a, b, c, d, e, f, g, h, w, t, 8);
     }
+    v[0] = a; v[1] = b; v[2] = c; v[3] = d; v[4] = e; v[5] = f; v[6] = g; v[7] = h;
+}
+
+/* The same for two groups whose rounds interleave: one group's dependency chain hides the other's. */
+AVX512_TARGET __attribute__((noinline)) static void rounds_two(__m512i v0[8], __m512i w0[16], __m512i v1[8], __m512i w1[16])
+{
+    __m512i a0 = v0[0], b0 = v0[1], c0 = v0[2], d0 = v0[3], e0 = v0[4], f0 = v0[5], g0 = v0[6], h0 = v0[7];
+    __m512i a1 = v1[0], b1 = v1[1], c1 = v1[2], d1 = v1[3], e1 = v1[4], f1 = v1[5], g1 = v1[6], h1 = v1[7];
+    ROUNDS8(a0, b0, c0, d0, e0, f0, g0, h0, w0, 0, 0);
+    ROUNDS8(a1, b1, c1, d1, e1, f1, g1, h1, w1, 0, 0);
+    ROUNDS8(a0, b0, c0, d0, e0, f0, g0, h0, w0, 0, 8);
+    ROUNDS8(a1, b1, c1, d1, e1, f1, g1, h1, w1, 0, 8);
+    for (int t = 16; t < 64; t += 16)
+    {
+        SCHEDULE8(w0, 0);
+        SCHEDULE8(w1, 0);
+        ROUNDS8(a0, b0, c0, d0, e0, f0, g0, h0, w0, t, 0);
+        ROUNDS8(a1, b1, c1, d1, e1, f1, g1, h1, w1, t, 0);
+        SCHEDULE8(w0, 8);
+        SCHEDULE8(w1, 8);
+        ROUNDS8(a0, b0, c0, d0, e0, f0, g0, h0, w0, t, 8);
+        ROUNDS8(a1, b1, c1, d1, e1, f1, g1, h1, w1, t, 8);
+    }
+    v0[0] = a0; v0[1] = b0; v0[2] = c0; v0[3] = d0; v0[4] = e0; v0[5] = f0; v0[6] = g0; v0[7] = h0;
+    v1[0] = a1; v1[1] = b1; v1[2] = c1; v1[3] = d1; v1[4] = e1; v1[5] = f1; v1[6] = g1; v1[7] = h1;
 }
 
 AVX512_TARGET static inline void to_array(const lanes16 *s, __m512i v[8])
@@ -241,7 +264,7 @@ AVX512_TARGET static void compress_group(uint32_t (*states)[8], const uint8_t *c
     {
         load_words(w, blocks, counts, first, lanes, block);
         to_array(&s, v);
-        rounds(v, w, v, w, 1);
+        rounds_one(v, w);
         masked_add(&s, v, active(counts, first, lanes, block));
     }
     store_states(&s, states, first, lanes);
@@ -264,7 +287,7 @@ AVX512_TARGET static void compress_pair(uint32_t (*states)[8], const uint8_t *co
         load_words(w1, blocks, counts, first + 16, lanes1, block);
         to_array(&s0, v0);
         to_array(&s1, v1);
-        rounds(v0, w0, v1, w1, 2);
+        rounds_two(v0, w0, v1, w1);
         masked_add(&s0, v0, active(counts, first, 16, block));
         masked_add(&s1, v1, active(counts, first + 16, lanes1, block));
     }
@@ -272,16 +295,172 @@ AVX512_TARGET static void compress_pair(uint32_t (*states)[8], const uint8_t *co
     store_states(&s1, states, first + 16, lanes1);
 }
 
+/*
+ * Fewest lanes worth a 16-lane group: below this a group of mostly idle lanes costs more than SHA-NI
+ * compressing them one pair at a time, so such leftovers go to SHA-NI when the CPU has it.
+ */
+#define MIN_GROUP_LANES 9
+
+static int small_groups_to_shani(void)
+{
+    return (amfkeys_cpu_features() & (AMFKEYS_CPU_SHANI | AMFKEYS_CPU_SSE41)) == (AMFKEYS_CPU_SHANI | AMFKEYS_CPU_SSE41);
+}
+
+/*
+ * How to cut `lanes` lanes: returns the lanes taken by 16-lane groups from the start (pairs of groups
+ * where two groups are worth it), leaving the rest for SHA-NI.
+ */
+static int group_lanes(int lanes, int shani)
+{
+    const int min = shani ? MIN_GROUP_LANES : 1;
+    const int whole = lanes / 16 * 16;
+    return lanes - whole >= min ? lanes : whole;
+}
+
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts)
 {
+    const int shani = small_groups_to_shani();
+    const int grouped = group_lanes(lanes, shani);
     int first = 0;
-    for (; lanes - first > 16; first += 32)
+    for (; grouped - first > 16; first += 32)
     {
-        const int n = lanes - first < 32 ? lanes - first : 32;
-        compress_pair(states, blocks, counts, first, n);
+        compress_pair(states, blocks, counts, first, grouped - first < 32 ? grouped - first : 32);
     }
-    if (first < lanes)
+    if (first < grouped)
     {
-        compress_group(states, blocks, counts, first, lanes - first);
+        compress_group(states, blocks, counts, first, grouped - first);
+    }
+    if (grouped < lanes)
+    {
+        amfkeys_compress_shani(lanes - grouped, states + grouped, blocks + grouped, counts + grouped);
+    }
+}
+
+/* The outer hash's message: the inner digest, 0x80, zeros, and the 768-bit length. */
+AVX512_TARGET static inline void outer_words(__m512i w[16], const lanes16 *inner)
+{
+    w[0] = inner->a; w[1] = inner->b; w[2] = inner->c; w[3] = inner->d;
+    w[4] = inner->e; w[5] = inner->f; w[6] = inner->g; w[7] = inner->h;
+    w[8] = _mm512_set1_epi32((int)0x80000000u);
+    for (int i = 9; i < 15; i++)
+    {
+        w[i] = _mm512_setzero_si512();
+    }
+    w[15] = _mm512_set1_epi32((64 + 32) * 8);
+}
+
+/*
+ * Lanes' key schedules as columns: k[0..7] the inner chaining values a..h of 16 lanes, k[8..15] the
+ * outer ones. One 64-octet row per lane and a transpose beat 16 gathers.
+ */
+AVX512_TARGET static inline void load_schedules(__m512i k[16], const uint8_t *const *schedules, int first, int lanes)
+{
+    for (int i = 0; i < 16; i++)
+    {
+        k[i] = _mm512_loadu_si512(i < lanes ? schedules[first + i] : zero_block);
+    }
+    transpose16(k);
+}
+
+AVX512_TARGET static inline void from_words(lanes16 *s, const __m512i v[8])
+{
+    s->a = v[0]; s->b = v[1]; s->c = v[2]; s->d = v[3];
+    s->e = v[4]; s->f = v[5]; s->g = v[6]; s->h = v[7];
+}
+
+/* Each lane's MAC, big-endian, to macs[first + lane]: the transpose back to rows, then one store each. */
+AVX512_TARGET static inline void store_macs(const lanes16 *s, uint8_t *const *macs, int first, int lanes)
+{
+    const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i r[16] = {s->a, s->b, s->c, s->d, s->e, s->f, s->g, s->h, zero, zero, zero, zero, zero, zero, zero, zero};
+    transpose16(r);
+    for (int i = 0; i < lanes; i++)
+    {
+        _mm256_storeu_si256((__m256i *)macs[first + i], _mm512_castsi512_si256(_mm512_shuffle_epi8(r[i], bswap)));
+    }
+    amfkeys_wipe(r, sizeof(r));
+}
+
+/*
+ * HMAC for up to two groups (lanes first.. first+lanes-1): inner blocks, then the outer block built in
+ * registers from the inner digest, which never leaves them.
+ */
+AVX512_TARGET static void hmac_groups(const uint8_t *const *schedules, const uint8_t *const *blocks,
+    const int *counts, uint8_t *const *macs, int first, int lanes)
+{
+    const int lanes0 = lanes < 16 ? lanes : 16;
+    const int lanes1 = lanes - lanes0;
+    lanes16 s0, s1;
+    __m512i k0[16], v0[8], w0[16], k1[16], v1[8], w1[16];
+    load_schedules(k0, schedules, first, lanes0);
+    from_words(&s0, k0);
+    const int max0 = max_count(counts, first, lanes0);
+    if (lanes1 > 0)
+    {
+        load_schedules(k1, schedules, first + 16, lanes1);
+        from_words(&s1, k1);
+        const int max1 = max_count(counts, first + 16, lanes1);
+        const int blocks_max = max0 > max1 ? max0 : max1;
+        for (int block = 0; block < blocks_max; block++)
+        {
+            load_words(w0, blocks, counts, first, lanes0, block);
+            load_words(w1, blocks, counts, first + 16, lanes1, block);
+            to_array(&s0, v0);
+            to_array(&s1, v1);
+            rounds_two(v0, w0, v1, w1);
+            masked_add(&s0, v0, active(counts, first, lanes0, block));
+            masked_add(&s1, v1, active(counts, first + 16, lanes1, block));
+        }
+        outer_words(w0, &s0);
+        outer_words(w1, &s1);
+        from_words(&s0, k0 + 8);
+        from_words(&s1, k1 + 8);
+        to_array(&s0, v0);
+        to_array(&s1, v1);
+        rounds_two(v0, w0, v1, w1);
+        masked_add(&s0, v0, 0xFFFF);
+        masked_add(&s1, v1, 0xFFFF);
+        store_macs(&s0, macs, first, lanes0);
+        store_macs(&s1, macs, first + 16, lanes1);
+        amfkeys_wipe(k1, sizeof(k1));
+        amfkeys_wipe(v1, sizeof(v1));
+        amfkeys_wipe(w1, sizeof(w1));
+    }
+    else
+    {
+        for (int block = 0; block < max0; block++)
+        {
+            load_words(w0, blocks, counts, first, lanes0, block);
+            to_array(&s0, v0);
+            rounds_one(v0, w0);
+            masked_add(&s0, v0, active(counts, first, lanes0, block));
+        }
+        outer_words(w0, &s0);
+        from_words(&s0, k0 + 8);
+        to_array(&s0, v0);
+        rounds_one(v0, w0);
+        masked_add(&s0, v0, 0xFFFF);
+        store_macs(&s0, macs, first, lanes0);
+    }
+    amfkeys_wipe(k0, sizeof(k0));
+    amfkeys_wipe(v0, sizeof(v0));
+    amfkeys_wipe(w0, sizeof(w0));
+}
+
+void amfkeys_hmac_avx512(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks,
+    const int *counts, uint8_t *const *macs)
+{
+    const int shani = small_groups_to_shani();
+    const int grouped = group_lanes(lanes, shani);
+    for (int first = 0; first < grouped; first += 32)
+    {
+        hmac_groups(schedules, blocks, counts, macs, first, grouped - first < 32 ? grouped - first : 32);
+    }
+    if (grouped < lanes)
+    {
+        const amfkeys_kernel *leftover = amfkeys_kernel_get(shani ? AMFKEYS_KERNEL_SHANI : AMFKEYS_KERNEL_AVX512);
+        amfkeys_hmac_lanes(leftover, lanes - grouped, schedules + grouped, blocks + grouped,
+            counts + grouped, macs + grouped);
     }
 }
