@@ -13,7 +13,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Key-derivation engine for 5G and EPS core networks.",
-    subcommands = {SelfTestCommand.class, DeriveCommand.class, BenchCommand.class})
+    subcommands = {SelfTestCommand.class, DeriveCommand.class, BenchCommand.class, BenchReportCommand.class})
 public final class Main implements Runnable
 {
     private static final int USAGE_WIDTH = 110;
