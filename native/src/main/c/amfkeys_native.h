@@ -23,6 +23,7 @@
 #define AMFKEYS_MAX_KEY                64
 
 #define AMFKEYS_FLAG_SCHEDULE          1    /* the key area holds a computed key schedule */
+#define AMFKEYS_KEY_SCHEDULE           (-1) /* a kernel's key length for a key schedule */
 
 #define AMFKEYS_STATUS_OK              0
 #define AMFKEYS_STATUS_BAD_KEY_LENGTH  (-1)
@@ -59,14 +60,15 @@ typedef struct
     int cpu_required;
     void (*compress)(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
     /*
-     * Optional, fused HMAC: lane i hashes its padded message blocks[i] (counts[i] blocks) from the
-     * inner chaining value of its key schedule schedules[i] (64 octets: inner then outer), then the
-     * outer block from the outer one, and writes its MAC (big-endian) to macs[i]. Reading schedules and
-     * writing MACs through pointers lets the driver point straight into the records. NULL: the driver
-     * composes it from compress().
+     * Optional, fused HMAC: lane i's key is keys[i], key_lengths[i] octets of a raw key (0..64), or a
+     * key schedule (inner then outer chaining value, 64 octets) when key_lengths[i] is
+     * AMFKEYS_KEY_SCHEDULE; the lane hashes its padded message blocks[i] (counts[i] blocks) after the
+     * inner pad, then the outer block, and writes its MAC (big-endian) to macs[i]. Keys and MACs are
+     * reached through pointers so that the driver can point straight into the records. NULL: the
+     * driver composes it from compress() (amfkeys_hmac_lanes).
      */
-    void (*hmac)(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks, const int *counts,
-        uint8_t *const *macs);
+    void (*hmac)(int lanes, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *blocks,
+        const int *counts, uint8_t *const *macs);
 } amfkeys_kernel;
 
 const amfkeys_kernel *amfkeys_kernel_get(int id);
@@ -81,8 +83,8 @@ void amfkeys_fault_inject(int kernel_bits);
 int amfkeys_faults(void);
 
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
-void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *schedules,
-    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
+void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
+    const int *key_lengths, const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
 
 /* memset that the compiler may not drop: for everything that held keys or key-derived values. */
 void amfkeys_wipe(void *p, size_t n);
@@ -100,8 +102,8 @@ int amfkeys_openssl_hmac_records(uint8_t *records, int count);
 void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
-void amfkeys_hmac_avx512(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks,
-    const int *counts, uint8_t *const *macs);
+void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
+    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
 
 extern const uint32_t amfkeys_sha256_k[64];
 extern const uint32_t amfkeys_sha256_iv[8];

@@ -167,46 +167,75 @@ static void corrupt_if_injected(int kernel, uint8_t mac[32])
 
 typedef struct
 {
-    uint32_t pad_states[2 * GROUP][8]; /* pairs: a raw key's schedule, inner then outer */
-    uint8_t pad_blocks[2 * GROUP][64];
     uint8_t message[GROUP * 64 * MESSAGE_BLOCKS]; /* lanes' padded S, packed */
-    const uint8_t *schedules[GROUP];
+    const uint8_t *keys[GROUP];
+    int key_lengths[GROUP];
+    const uint8_t *blocks[GROUP];
+    int counts[GROUP];
     uint8_t *macs[GROUP];
-    const uint8_t *pointers[2 * GROUP];
-    int counts[2 * GROUP];
 } scratch;
 
-void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *schedules,
-    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
+void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
+    const int *key_lengths, const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
 {
     uint32_t inner[GROUP][8];
     uint32_t outer[GROUP][8];
-    uint8_t outer_blocks[GROUP][64];
-    const uint8_t *pointers[GROUP];
-    int ones[GROUP];
+    uint32_t pad_states[2 * GROUP][8]; /* pairs of a raw key's inner and outer chaining values */
+    uint8_t pads[2 * GROUP][64];       /* pairs of key ^ ipad and key ^ opad, then outer blocks */
+    const uint8_t *pointers[2 * GROUP];
+    int counts_one[2 * GROUP];
     for (int done = 0; done < lanes; done += GROUP)
     {
         const int n = lanes - done < GROUP ? lanes - done : GROUP;
+        int raw = 0;
         for (int lane = 0; lane < n; lane++)
         {
-            memcpy(inner[lane], schedules[done + lane], 32);
-            memcpy(outer[lane], schedules[done + lane] + 32, 32);
+            const uint8_t *key = keys[done + lane];
+            if (key_lengths[done + lane] == AMFKEYS_KEY_SCHEDULE)
+            {
+                memcpy(inner[lane], key, 32);
+                memcpy(outer[lane], key + 32, 32);
+                continue;
+            }
+            pad_blocks(pads[2 * raw], pads[2 * raw + 1], key, key_lengths[done + lane]);
+            memcpy(pad_states[2 * raw], amfkeys_sha256_iv, 32);
+            memcpy(pad_states[2 * raw + 1], amfkeys_sha256_iv, 32);
+            pointers[2 * raw] = pads[2 * raw];
+            pointers[2 * raw + 1] = pads[2 * raw + 1];
+            counts_one[2 * raw] = 1;
+            counts_one[2 * raw + 1] = 1;
+            raw++;
+        }
+        if (raw > 0)
+        {
+            kernel->compress(2 * raw, pad_states, pointers, counts_one);
+            raw = 0;
+            for (int lane = 0; lane < n; lane++)
+            {
+                if (key_lengths[done + lane] != AMFKEYS_KEY_SCHEDULE)
+                {
+                    memcpy(inner[lane], pad_states[2 * raw], 32);
+                    memcpy(outer[lane], pad_states[2 * raw + 1], 32);
+                    raw++;
+                }
+            }
+            wipe(pad_states, (size_t)raw * 2 * 32);
         }
         kernel->compress(n, inner, blocks + done, counts + done);
         for (int lane = 0; lane < n; lane++)
         {
-            outer_block(outer_blocks[lane], inner[lane]);
-            pointers[lane] = outer_blocks[lane];
-            ones[lane] = 1;
+            outer_block(pads[lane], inner[lane]);
+            pointers[lane] = pads[lane];
+            counts_one[lane] = 1;
         }
-        kernel->compress(n, outer, pointers, ones);
+        kernel->compress(n, outer, pointers, counts_one);
         for (int lane = 0; lane < n; lane++)
         {
             store_digest(macs[done + lane], outer[lane]);
         }
         wipe(inner, (size_t)n * 32);
         wipe(outer, (size_t)n * 32);
-        wipe(outer_blocks, (size_t)n * 64);
+        wipe(pads, (size_t)(2 * raw > n ? 2 * raw : n) * 64);
     }
 }
 
@@ -250,62 +279,31 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
         return 0;
     }
 
-    /* Key schedules: read in place from records that carry one, computed here for raw keys. */
-    int keyed = 0;
-    for (int lane = 0; lane < lanes; lane++)
-    {
-        const uint8_t *key = record[lane] + AMFKEYS_RECORD_KEY;
-        if (read_int(record[lane] + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
-        {
-            s->schedules[lane] = key;
-        }
-        else
-        {
-            pad_blocks(s->pad_blocks[2 * keyed], s->pad_blocks[2 * keyed + 1], key,
-                read_int(record[lane] + AMFKEYS_RECORD_KEY_LENGTH));
-            memcpy(s->pad_states[2 * keyed], amfkeys_sha256_iv, 32);
-            memcpy(s->pad_states[2 * keyed + 1], amfkeys_sha256_iv, 32);
-            s->pointers[2 * keyed] = s->pad_blocks[2 * keyed];
-            s->pointers[2 * keyed + 1] = s->pad_blocks[2 * keyed + 1];
-            s->counts[2 * keyed] = 1;
-            s->counts[2 * keyed + 1] = 1;
-            s->schedules[lane] = (const uint8_t *)s->pad_states[2 * keyed];
-            keyed++;
-        }
-        s->macs[lane] = record[lane] + AMFKEYS_RECORD_MAC;
-    }
-    if (keyed > 0)
-    {
-        kernel->compress(2 * keyed, s->pad_states, s->pointers, s->counts);
-    }
-
-    /* Inner hash: S after the ipad block; the outer hash of the inner digest; MACs into the records. */
+    /* Keys and MACs stay in the records; only S is copied, to be padded. */
     size_t packed = 0;
     for (int lane = 0; lane < lanes; lane++)
     {
-        s->pointers[lane] = s->message + packed;
-        s->counts[lane] = pad_record_message(s->message + packed, record[lane] + AMFKEYS_RECORD_MESSAGE,
-            read_int(record[lane] + AMFKEYS_RECORD_MESSAGE_LENGTH));
+        uint8_t *r = record[lane];
+        s->keys[lane] = r + AMFKEYS_RECORD_KEY;
+        s->key_lengths[lane] = (read_int(r + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
+            ? AMFKEYS_KEY_SCHEDULE : read_int(r + AMFKEYS_RECORD_KEY_LENGTH);
+        s->macs[lane] = r + AMFKEYS_RECORD_MAC;
+        s->blocks[lane] = s->message + packed;
+        s->counts[lane] = pad_record_message(s->message + packed, r + AMFKEYS_RECORD_MESSAGE,
+            read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH));
         packed += (size_t)64 * (size_t)s->counts[lane];
     }
     if (kernel->hmac != NULL)
     {
-        kernel->hmac(lanes, s->schedules, s->pointers, s->counts, s->macs);
+        kernel->hmac(lanes, s->keys, s->key_lengths, s->blocks, s->counts, s->macs);
     }
     else
     {
-        amfkeys_hmac_lanes(kernel, lanes, s->schedules, s->pointers, s->counts, s->macs);
+        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->blocks, s->counts, s->macs);
     }
     for (int lane = 0; lane < lanes; lane++)
     {
         corrupt_if_injected(kernel_id, s->macs[lane]);
-    }
-
-    /* Everything that held keys or key-derived values. */
-    if (keyed > 0)
-    {
-        wipe(s->pad_blocks, (size_t)keyed * 2 * 64);
-        wipe(s->pad_states, (size_t)keyed * 2 * 32);
     }
     wipe(s->message, packed);
     return lanes;

@@ -350,16 +350,59 @@ AVX512_TARGET static inline void outer_words(__m512i w[16], const lanes16 *inner
 }
 
 /*
- * Lanes' key schedules as columns: k[0..7] the inner chaining values a..h of 16 lanes, k[8..15] the
- * outer ones. One 64-octet row per lane and a transpose beat 16 gathers.
+ * Lanes' keys as columns: k[0..7] the inner chaining values a..h of 16 lanes, k[8..15] the outer ones.
+ * A schedule is one 64-octet row per lane, transposed (faster than 16 gathers). A raw key is read
+ * with a byte mask, so octets past its length count as zeros, and its pads are compressed here from
+ * the IV, ipad and opad blocks interleaved: they never exist outside registers and this stack frame.
  */
-AVX512_TARGET static inline void load_schedules(__m512i k[16], const uint8_t *const *schedules, int first, int lanes)
+AVX512_TARGET static void load_keys(__m512i k[16], const uint8_t *const *keys, const int *key_lengths, int first, int lanes)
 {
+    const __m512i zero = _mm512_setzero_si512();
+    __mmask16 raw = 0;
     for (int i = 0; i < 16; i++)
     {
-        k[i] = _mm512_loadu_si512(i < lanes ? schedules[first + i] : zero_block);
+        const int scheduled = i < lanes && key_lengths[first + i] == AMFKEYS_KEY_SCHEDULE;
+        k[i] = scheduled ? _mm512_loadu_si512(keys[first + i]) : zero;
+        if (i < lanes && !scheduled)
+        {
+            raw |= (__mmask16)(1u << i);
+        }
     }
     transpose16(k);
+    if (raw == 0)
+    {
+        return;
+    }
+    const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
+    __m512i ipad[16], opad[16], inner[8], outer[8];
+    for (int i = 0; i < 16; i++)
+    {
+        __m512i key = zero;
+        if (raw & (1u << i))
+        {
+            const int length = key_lengths[first + i];
+            key = _mm512_maskz_loadu_epi8(length >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << length) - 1, keys[first + i]);
+        }
+        ipad[i] = _mm512_shuffle_epi8(_mm512_xor_si512(key, _mm512_set1_epi8(0x36)), bswap);
+        opad[i] = _mm512_shuffle_epi8(_mm512_xor_si512(key, _mm512_set1_epi8(0x5c)), bswap);
+    }
+    transpose16(ipad);
+    transpose16(opad);
+    for (int j = 0; j < 8; j++)
+    {
+        inner[j] = outer[j] = _mm512_set1_epi32((int)amfkeys_sha256_iv[j]);
+    }
+    rounds_two(inner, ipad, outer, opad);
+    for (int j = 0; j < 8; j++)
+    {
+        const __m512i iv = _mm512_set1_epi32((int)amfkeys_sha256_iv[j]);
+        k[j] = _mm512_mask_add_epi32(k[j], raw, iv, inner[j]);
+        k[8 + j] = _mm512_mask_add_epi32(k[8 + j], raw, iv, outer[j]);
+    }
+    amfkeys_wipe(ipad, sizeof(ipad));
+    amfkeys_wipe(opad, sizeof(opad));
+    amfkeys_wipe(inner, sizeof(inner));
+    amfkeys_wipe(outer, sizeof(outer));
 }
 
 AVX512_TARGET static inline void from_words(lanes16 *s, const __m512i v[8])
@@ -386,19 +429,19 @@ AVX512_TARGET static inline void store_macs(const lanes16 *s, uint8_t *const *ma
  * HMAC for up to two groups (lanes first.. first+lanes-1): inner blocks, then the outer block built in
  * registers from the inner digest, which never leaves them.
  */
-AVX512_TARGET static void hmac_groups(const uint8_t *const *schedules, const uint8_t *const *blocks,
+AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *blocks,
     const int *counts, uint8_t *const *macs, int first, int lanes)
 {
     const int lanes0 = lanes < 16 ? lanes : 16;
     const int lanes1 = lanes - lanes0;
     lanes16 s0, s1;
     __m512i k0[16], v0[8], w0[16], k1[16], v1[8], w1[16];
-    load_schedules(k0, schedules, first, lanes0);
+    load_keys(k0, keys, key_lengths, first, lanes0);
     from_words(&s0, k0);
     const int max0 = max_count(counts, first, lanes0);
     if (lanes1 > 0)
     {
-        load_schedules(k1, schedules, first + 16, lanes1);
+        load_keys(k1, keys, key_lengths, first + 16, lanes1);
         from_words(&s1, k1);
         const int max1 = max_count(counts, first + 16, lanes1);
         const int blocks_max = max0 > max1 ? max0 : max1;
@@ -448,19 +491,19 @@ AVX512_TARGET static void hmac_groups(const uint8_t *const *schedules, const uin
     amfkeys_wipe(w0, sizeof(w0));
 }
 
-void amfkeys_hmac_avx512(int lanes, const uint8_t *const *schedules, const uint8_t *const *blocks,
-    const int *counts, uint8_t *const *macs)
+void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
+    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
 {
     const int shani = small_groups_to_shani();
     const int grouped = group_lanes(lanes, shani);
     for (int first = 0; first < grouped; first += 32)
     {
-        hmac_groups(schedules, blocks, counts, macs, first, grouped - first < 32 ? grouped - first : 32);
+        hmac_groups(keys, key_lengths, blocks, counts, macs, first, grouped - first < 32 ? grouped - first : 32);
     }
     if (grouped < lanes)
     {
         const amfkeys_kernel *leftover = amfkeys_kernel_get(shani ? AMFKEYS_KERNEL_SHANI : AMFKEYS_KERNEL_AVX512);
-        amfkeys_hmac_lanes(leftover, lanes - grouped, schedules + grouped, blocks + grouped,
+        amfkeys_hmac_lanes(leftover, lanes - grouped, keys + grouped, key_lengths + grouped, blocks + grouped,
             counts + grouped, macs + grouped);
     }
 }

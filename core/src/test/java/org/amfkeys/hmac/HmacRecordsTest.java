@@ -1,5 +1,6 @@
 package org.amfkeys.hmac;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,14 +8,26 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 import static org.amfkeys.hmac.HmacRecordDescriptor.FLAGS_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.FLAG_SCHEDULE;
 import static org.amfkeys.hmac.HmacRecordDescriptor.KEY_LENGTH_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.KEY_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.LENGTH;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAC_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAX_KEY_LENGTH;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MAX_MESSAGE_LENGTH;
 import static org.amfkeys.hmac.HmacRecordDescriptor.MESSAGE_LENGTH_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.MESSAGE_OFFSET;
+import static org.amfkeys.hmac.HmacRecordDescriptor.STATUS_OFFSET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Records that a kernel would refuse are rejected in Java, naming the record and field, before any
@@ -87,6 +100,84 @@ class HmacRecordsTest
             jdk.init(new SecretKeySpec(new byte[] {1, 2, 3}, "HmacSHA256"));
             assertArrayEquals(jdk.doFinal(new byte[] {9}), mac);
         }
+    }
+
+    @Test
+    void theNativeSideWritesOnlyStatusAndMacAndIgnoresBytesPastTheLengths() throws Exception
+    {
+        // Records straight from random bytes, so that every octet past a key's or S's length is garbage;
+        // raw keys of 0 to 64 octets and schedules mixed, S up to the longest; every batch size, every
+        // kernel. Guard bytes around the records and every record octet but status and MAC must come back
+        // as they were, and every MAC must be the JDK's.
+        final int guard = 4096;
+        final int maxCount = 67;
+        final SplittableRandom random = new SplittableRandom(33501);
+        final UnsafeBuffer memory = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * guard + maxCount * LENGTH));
+        final byte[] before = new byte[memory.capacity()];
+        final byte[] after = new byte[memory.capacity()];
+        final byte[][] expected = new byte[maxCount][];
+        final KeySchedule schedule = new KeySchedule();
+        final HmacSha256Engine java = HmacEngines.newEngine(HmacEngines.JAVA_PORTABLE);
+        final Mac jdk = Mac.getInstance("HmacSHA256");
+        for (final NativeKernel kernel : NativeKernel.values())
+        {
+            if (!NativeLibrary.kernelSupported(kernel.id()))
+            {
+                continue;
+            }
+            for (int count = 1; count <= maxCount; count++)
+            {
+                random.nextBytes(before);
+                for (int i = 0; i < count; i++)
+                {
+                    final int record = guard + i * LENGTH;
+                    final int keyLength = random.nextInt(MAX_KEY_LENGTH + 1);
+                    final int messageLength = random.nextBoolean() ? MAX_MESSAGE_LENGTH : random.nextInt(MAX_MESSAGE_LENGTH + 1);
+                    final byte[] key = Arrays.copyOfRange(before, record + KEY_OFFSET, record + KEY_OFFSET + keyLength);
+                    // SecretKeySpec refuses an empty key; HMAC pads keys with zeros, so 64 zeros is the same key.
+                    jdk.init(new SecretKeySpec(key.length == 0 ? new byte[MAX_KEY_LENGTH] : key, "HmacSHA256"));
+                    expected[i] = jdk.doFinal(
+                        Arrays.copyOfRange(before, record + MESSAGE_OFFSET, record + MESSAGE_OFFSET + messageLength));
+                    if (random.nextBoolean())
+                    {
+                        java.computeSchedule(key, 0, key.length, schedule);
+                        putInt(before, record + FLAGS_OFFSET, FLAG_SCHEDULE);
+                        schedule.buffer().getBytes(schedule.offset(), before, record + KEY_OFFSET, KeyScheduleDescriptor.LENGTH);
+                    }
+                    else
+                    {
+                        putInt(before, record + FLAGS_OFFSET, 0);
+                        putInt(before, record + KEY_LENGTH_OFFSET, keyLength);
+                    }
+                    putInt(before, record + MESSAGE_LENGTH_OFFSET, messageLength);
+                }
+                memory.putBytes(0, before);
+                assertEquals(count, NativeLibrary.hmacRecords(kernel.id(), memory.addressOffset() + guard, count),
+                    kernel + ", " + count + " records");
+                memory.getBytes(0, after);
+                for (int i = 0; i < after.length; i++)
+                {
+                    final int inRecord = (i - guard) % LENGTH;
+                    final boolean written = i >= guard && i < guard + count * LENGTH &&
+                        (inRecord >= STATUS_OFFSET && inRecord < KEY_OFFSET || inRecord >= MAC_OFFSET);
+                    if (!written && before[i] != after[i])
+                    {
+                        fail(kernel + ", " + count + " records: octet " + (i - guard) + " from the first record changed");
+                    }
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    final int mac = guard + i * LENGTH + MAC_OFFSET;
+                    assertArrayEquals(expected[i], Arrays.copyOfRange(after, mac, mac + 32), kernel + ", record " + i + " of " + count);
+                }
+            }
+        }
+        java.close();
+    }
+
+    private static void putInt(final byte[] bytes, final int index, final int value)
+    {
+        new UnsafeBuffer(bytes).putInt(index, value);
     }
 
     @Test
