@@ -1,7 +1,6 @@
 package org.amfkeys.bench;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
+import org.amfkeys.hmac.Libcrypto;
 
 /**
  * OpenSSL's HMAC through JNA, as a Java user would call it without compiled glue: the one-shot
@@ -11,25 +10,7 @@ final class OpensslJna
 {
     static
     {
-        LinkageError failure = null;
-        boolean registered = false;
-        for (final String name : new String[] {"crypto", "libcrypto.so.3", "libcrypto.so.1.1"})
-        {
-            try
-            {
-                Native.register(NativeLibrary.getInstance(name));
-                registered = true;
-                break;
-            }
-            catch (final LinkageError ex)
-            {
-                failure = ex;
-            }
-        }
-        if (!registered)
-        {
-            throw failure != null ? failure : new UnsatisfiedLinkError("libcrypto not found");
-        }
+        Libcrypto.register();
     }
 
     private OpensslJna()

@@ -1,6 +1,5 @@
 package org.amfkeys.hmac;
 
-import com.sun.jna.Native;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -20,7 +19,7 @@ final class LibcryptoSha256Compressor extends Sha256Compressor
     LibcryptoSha256Compressor()
     {
         super(new int[8]);
-        Libcrypto.ensureLoaded();
+        Functions.ensureLoaded();
     }
 
     void compress(final byte[] blocks, final int offset, final int blockCount)
@@ -35,7 +34,7 @@ final class LibcryptoSha256Compressor extends Sha256Compressor
             scratch.putBytes(CONTEXT_LENGTH, blocks, offset + (done << 6), n << 6);
             for (int b = 0; b < n; b++)
             {
-                Libcrypto.SHA256_Transform(context, data + ((long)b << 6));
+                Functions.SHA256_Transform(context, data + ((long)b << 6));
             }
             for (int i = 0; i < 8; i++)
             {
@@ -53,34 +52,14 @@ final class LibcryptoSha256Compressor extends Sha256Compressor
     /**
      * Direct-mapped libcrypto functions.
      */
-    static final class Libcrypto
+    static final class Functions
     {
-        private static final String[] NAMES = {"crypto", "libcrypto.so.3", "libcrypto.so.1.1"};
-
         static
         {
-            LinkageError failure = null;
-            boolean registered = false;
-            for (final String name : NAMES)
-            {
-                try
-                {
-                    Native.register(com.sun.jna.NativeLibrary.getInstance(name));
-                    registered = true;
-                    break;
-                }
-                catch (final LinkageError ex)
-                {
-                    failure = ex;
-                }
-            }
-            if (!registered)
-            {
-                throw failure != null ? failure : new UnsatisfiedLinkError("libcrypto not found");
-            }
+            Libcrypto.register();
         }
 
-        private Libcrypto()
+        private Functions()
         {
         }
 
