@@ -1,5 +1,6 @@
 package org.amfkeys.cli;
 
+import org.amfkeys.InvalidParameterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +41,7 @@ public final class Main implements Runnable
         commandLine.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         commandLine.setUsageHelpWidth(USAGE_WIDTH);
         commandLine.setParameterExceptionHandler(Main::usageError);
+        commandLine.setExecutionExceptionHandler(Main::invalidParameter);
         return commandLine;
     }
 
@@ -55,6 +57,23 @@ public final class Main implements Runnable
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Reports an invalid parameter found by a command as a usage error: its message names the parameter
+     * and the allowed range, and never holds key octets.
+     */
+    private static int invalidParameter(
+        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult) throws Exception
+    {
+        if (!(ex instanceof InvalidParameterException))
+        {
+            throw ex;
+        }
+        final PrintWriter err = command.getErr();
+        err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.flush();
+        return 1; // as derive does for an invalid value
     }
 
     public void run()
