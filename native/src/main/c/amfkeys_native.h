@@ -49,14 +49,13 @@
 #define AMFKEYS_CPU_AVX512VL           (1 << 5)
 
 /*
- * A kernel compresses whole 64-octet blocks into SHA-256 chaining values, for up to lanes_max
+ * A kernel compresses whole 64-octet blocks into SHA-256 chaining values, for any number of
  * independent messages ("lanes") at once. Lane i compresses counts[i] blocks read from blocks[i]
  * (contiguous) into states[i]. Counts may differ between lanes and may be 0.
  */
 typedef struct
 {
     const char *name;
-    int lanes_max;
     int cpu_required;
     void (*compress)(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
     /*
