@@ -7,6 +7,16 @@
 
 #define ADDRESS(a) ((uint8_t *)(intptr_t)(a))
 
+/* Why a single-derivation call cannot run (a kernel this CPU cannot execute, a negative length), or 0. */
+static jint refuse(jint kernel, jint length)
+{
+    if (!amfkeys_kernel_supported(kernel))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    return length < 0 ? AMFKEYS_ERROR_ARGUMENT : 0;
+}
+
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_cpuFeatures(JNIEnv *env, jclass type)
 {
     (void)env;
@@ -56,13 +66,10 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_schedule(
 {
     (void)env;
     (void)type;
-    if (!amfkeys_kernel_supported(kernel))
+    const jint refused = refuse(kernel, length);
+    if (refused != 0)
     {
-        return AMFKEYS_ERROR_KERNEL;
-    }
-    if (length < 0)
-    {
-        return AMFKEYS_ERROR_ARGUMENT;
+        return refused;
     }
     amfkeys_hmac_schedule(kernel, ADDRESS(key), length, ADDRESS(schedule));
     return 0;
@@ -73,13 +80,10 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_mac(
 {
     (void)env;
     (void)type;
-    if (!amfkeys_kernel_supported(kernel))
+    const jint refused = refuse(kernel, length);
+    if (refused != 0)
     {
-        return AMFKEYS_ERROR_KERNEL;
-    }
-    if (length < 0)
-    {
-        return AMFKEYS_ERROR_ARGUMENT;
+        return refused;
     }
     amfkeys_hmac_mac(kernel, ADDRESS(schedule), ADDRESS(message), length, ADDRESS(mac));
     return 0;
@@ -90,13 +94,10 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_sha256(
 {
     (void)env;
     (void)type;
-    if (!amfkeys_kernel_supported(kernel))
+    const jint refused = refuse(kernel, length);
+    if (refused != 0)
     {
-        return AMFKEYS_ERROR_KERNEL;
-    }
-    if (length < 0)
-    {
-        return AMFKEYS_ERROR_ARGUMENT;
+        return refused;
     }
     amfkeys_sha256(kernel, ADDRESS(message), (size_t)length, ADDRESS(digest));
     return 0;

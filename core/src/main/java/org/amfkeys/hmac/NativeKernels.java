@@ -143,8 +143,8 @@ final class NativeKernels
                 {
                     keys[i] = new byte[1 + (i * 7 + size) % HmacRecordDescriptor.MAX_KEY_LENGTH];
                     messages[i] = new byte[(i * 37 + size * 11) % (HmacRecordDescriptor.MAX_MESSAGE_LENGTH + 1)];
-                    seed = fill(keys[i], seed);
-                    seed = fill(messages[i], seed);
+                    seed = HmacSelfTest.fill(keys[i], seed);
+                    seed = HmacSelfTest.fill(messages[i], seed);
                     if ((i + size) % 3 == 0)
                     {
                         java.computeSchedule(keys[i], 0, keys[i].length, schedule);
@@ -177,18 +177,5 @@ final class NativeKernels
         {
             return "self-test failed with " + ex;
         }
-    }
-
-    private static long fill(final byte[] bytes, final long seed)
-    {
-        long x = seed == 0 ? 1 : seed;
-        for (int i = 0; i < bytes.length; i++)
-        {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            bytes[i] = (byte)x;
-        }
-        return x;
     }
 }
