@@ -697,10 +697,37 @@ public final class Kdf implements AutoCloseable
         run(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
     }
 
+    /**
+     * NH (TS 33.501 A.10) from a SYNC-input held in a buffer, such as a context table slot, into caller
+     * memory. The output may overlap the SYNC-input exactly, to step a chain in place.
+     *
+     * @param kamf         KAMF's schedule.
+     * @param syncInput    buffer holding the SYNC-input.
+     * @param syncOffset   offset of the 32-octet SYNC-input.
+     * @param out          receives NH, 32 octets.
+     * @param outOffset    where NH starts.
+     */
+    public void nh(
+        final KeySchedule kamf, final DirectBuffer syncInput, final int syncOffset,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput, syncOffset), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
     private KdfInputString encodeNh(final int fc, final byte[] syncInput)
     {
         requireOctets("sync-input", syncInput, KEY_LENGTH);
         return s.fc(fc).octets(syncInput);
+    }
+
+    private KdfInputString encodeNh(final int fc, final DirectBuffer syncInput, final int syncOffset)
+    {
+        requireNonNull("sync-input", syncInput);
+        if (syncOffset < 0 || syncOffset > syncInput.capacity() - KEY_LENGTH)
+        {
+            throw InvalidParameterException.outOfRange("sync-input-offset", syncOffset, 0, syncInput.capacity() - KEY_LENGTH);
+        }
+        return s.fc(fc).octets(syncInput, syncOffset, KEY_LENGTH);
     }
 
     /**

@@ -1,0 +1,895 @@
+package org.amfkeys.context;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+import org.amfkeys.InvalidParameterException;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.amfkeys.context.ContextIndexDescriptor.CONTROL_OFFSET;
+import static org.amfkeys.context.ContextIndexDescriptor.LOCKED;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_FREE;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_LIVE;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_MASK;
+import static org.amfkeys.context.ContextIndexDescriptor.UE_ID_OFFSET;
+import static org.amfkeys.context.ContextIndexDescriptor.VERSION_UNIT;
+import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
+import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
+
+/**
+ * The security contexts of every UE an AMF serves, in one off-heap open-addressing table that many
+ * threads read and change at once.
+ * <p>
+ * <b>Layout.</b> An index of {@link ContextIndexDescriptor 16-octet entries} (a control word and the
+ * UE identifier) is probed linearly from a hash of the 64-bit UE identifier; entry {@code i} owns slot
+ * {@code i}, a {@link SecurityContextDescriptor 192-octet context}. The entry count is fixed at
+ * creation: capacity divided by the load factor. All memory comes from one anonymous mapping that is
+ * kept out of core dumps and may be locked in RAM ({@link TableMemory}).
+ * <p>
+ * <b>Concurrency.</b> Each entry's control word is a sequence lock. Reads take no lock: they copy what
+ * they need and retry if a writer came by meanwhile, so they never return a torn context. Writers of
+ * one UE exclude each other on that word alone; writers of different UEs never meet. Inserts of the
+ * same UE identifier are serialised by one of {@value #INSERT_STRIPES} striped insert locks so a UE can
+ * never be inserted twice; deletes take only the entry. Deleted entries are marked free rather than
+ * emptied, so probe chains through them stay whole, and inserts reuse them. The operations the
+ * procedures need are read-modify-writes done in place under the slot's lock
+ * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #swapCurrentAndNonCurrent},
+ * {@link #update}), so no caller ever copies a context out, changes it and writes it back.
+ * <p>
+ * <b>Results.</b> A UE that is not in the table gives {@link #ABSENT} (or {@code false}), never an
+ * exception. A full table refuses an insert with {@link ContextTableFullException} and evicts nobody.
+ * Invalid arguments raise {@link InvalidParameterException} before anything changes.
+ * <p>
+ * <b>Key hygiene.</b> A slot's octets are zeroed when its UE is deleted and when the table is closed;
+ * {@link #toString()} shows sizes only. Close the table only once every thread is done with it.
+ */
+public final class ContextTable implements AutoCloseable
+{
+    /** Default share of entries in use when the table is at capacity. */
+    public static final double DEFAULT_LOAD_FACTOR = 0.75;
+
+    /** Smallest load factor accepted. */
+    public static final double MIN_LOAD_FACTOR = 0.25;
+
+    /** Largest load factor accepted; beyond it probe chains grow long. */
+    public static final double MAX_LOAD_FACTOR = 0.9;
+
+    /** Largest capacity in UEs. */
+    public static final long MAX_CAPACITY = 1L << 30;
+
+    /** Result of a lookup for a UE that is not in the table. */
+    public static final int ABSENT = -1;
+
+    /** Number of striped insert locks. */
+    public static final int INSERT_STRIPES = 1024;
+
+    private static final int CACHE_LINE = 64;
+    private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
+    private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
+    private static final int SPINS_BEFORE_YIELD = 128;
+
+    private final long capacity;
+    private final double loadFactor;
+    private final int entries;
+    private final TableMemory memory;
+    private final long indexAddress;
+    private final long slotsAddress;
+    private final long stripesAddress;
+    private final AtomicLong resident = new AtomicLong();
+    private final AtomicInteger longestProbe = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * A table for {@code capacity} UEs at the {@link #DEFAULT_LOAD_FACTOR default load factor}, not locked in RAM.
+     *
+     * @param capacity most UEs the table holds, 1..{@value #MAX_CAPACITY}.
+     */
+    public ContextTable(final long capacity)
+    {
+        this(capacity, DEFAULT_LOAD_FACTOR, false);
+    }
+
+    /**
+     * A table for {@code capacity} UEs.
+     *
+     * @param capacity   most UEs the table holds, 1..{@value #MAX_CAPACITY}.
+     * @param loadFactor share of entries in use at capacity, {@value #MIN_LOAD_FACTOR}..{@value #MAX_LOAD_FACTOR}.
+     * @param lockInRam  whether to {@code mlock} the table's memory (needs a locked-memory limit that allows it).
+     * @throws InvalidParameterException when an argument is out of range.
+     * @throws IllegalStateException when the memory cannot be had or locked.
+     */
+    public ContextTable(final long capacity, final double loadFactor, final boolean lockInRam)
+    {
+        if (capacity < 1 || capacity > MAX_CAPACITY)
+        {
+            throw InvalidParameterException.outOfRange("capacity", capacity, 1, MAX_CAPACITY);
+        }
+        if (!(loadFactor >= MIN_LOAD_FACTOR && loadFactor <= MAX_LOAD_FACTOR))
+        {
+            throw new InvalidParameterException(
+                "load-factor", loadFactor + " is out of range", MIN_LOAD_FACTOR + ".." + MAX_LOAD_FACTOR);
+        }
+        this.capacity = capacity;
+        this.loadFactor = loadFactor;
+        this.entries = (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
+
+        final long indexLength = align((long)entries * ENTRY_LENGTH, CACHE_LINE);
+        final long slotsLength = (long)entries * SLOT_LENGTH;
+        // Each insert lock on its own cache line, so two inserters never share one.
+        final long stripesLength = (long)INSERT_STRIPES * CACHE_LINE;
+        memory = TableMemory.allocate(indexLength + slotsLength + stripesLength, lockInRam);
+        indexAddress = memory.address();
+        slotsAddress = indexAddress + indexLength;
+        stripesAddress = slotsAddress + slotsLength;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sizes
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return most UEs the table holds.
+     */
+    public long capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return the load factor the table was created with.
+     */
+    public double loadFactor()
+    {
+        return loadFactor;
+    }
+
+    /**
+     * @return number of index entries (and slots), fixed at creation.
+     */
+    public int entries()
+    {
+        return entries;
+    }
+
+    /**
+     * @return UEs in the table now.
+     */
+    public long size()
+    {
+        return resident.get();
+    }
+
+    /**
+     * @return octets of memory the table mapped: index, slots and insert locks.
+     */
+    public long memoryBytes()
+    {
+        return memory.length();
+    }
+
+    /**
+     * @return memory per UE when the table is at capacity, empty entries included.
+     */
+    public double bytesPerUe()
+    {
+        return (double)memory.length() / capacity;
+    }
+
+    /**
+     * @return the longest probe any insert has needed, in entries after the first.
+     */
+    public int longestProbe()
+    {
+        return longestProbe.get();
+    }
+
+    /**
+     * @return whether the table's memory is excluded from core dumps.
+     */
+    public boolean excludedFromCoreDumps()
+    {
+        return memory.excludedFromCoreDumps();
+    }
+
+    /**
+     * @return whether the table's memory is locked in RAM.
+     */
+    public boolean lockedInRam()
+    {
+        return memory.lockedInRam();
+    }
+
+    /**
+     * The index entry where the probe for a UE starts; for diagnostics and tests of probe chains.
+     *
+     * @param ueId the UE identifier.
+     * @return 0..{@link #entries()}-1.
+     */
+    public int homeEntry(final long ueId)
+    {
+        return home(hash(ueId));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Insert and delete
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Inserts a UE with a copy of {@code context}.
+     *
+     * @param ueId    the UE identifier, any 64-bit value.
+     * @param context the UE's initial context; copied, so the caller may clear it afterwards.
+     * @return true when inserted, false when the UE is already in the table (its context unchanged).
+     * @throws ContextTableFullException when the table holds {@link #capacity()} UEs already.
+     */
+    public boolean insert(final long ueId, final SecurityContext context)
+    {
+        ensureOpen();
+        if (context == null)
+        {
+            throw InvalidParameterException.missing("context", "a SecurityContext");
+        }
+        final long hash = hash(ueId);
+        final long stripe = stripeAddress(hash);
+        lockStripe(stripe);
+        try
+        {
+            final int home = home(hash);
+            int free = -1;
+            int entry = home;
+            for (int distance = 0; ; distance++)
+            {
+                final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+                if (control == 0)
+                {
+                    if (free < 0)
+                    {
+                        free = entry;
+                    }
+                    break;
+                }
+                final long state = control & STATE_MASK;
+                if (state == STATE_LIVE)
+                {
+                    if (UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
+                    {
+                        return false;
+                    }
+                }
+                else if (free < 0 && (control & LOCKED) == 0)
+                {
+                    free = entry;
+                }
+                if (distance > longestProbe.get() && free >= 0)
+                {
+                    break;
+                }
+                entry = next(entry);
+            }
+
+            reserveCapacity();
+            claimAndPublish(ueId, context, home, free);
+            return true;
+        }
+        finally
+        {
+            unlockStripe(stripe);
+        }
+    }
+
+    /**
+     * Deletes a UE, zeroing its slot.
+     *
+     * @param ueId the UE identifier.
+     * @return true when deleted, false when the UE was not in the table.
+     */
+    public boolean delete(final long ueId)
+    {
+        ensureOpen();
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return false;
+        }
+        UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
+        final long controlAddress = controlAddress(entry);
+        final long control = UnsafeApi.getLong(controlAddress);
+        UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
+        resident.decrementAndGet();
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Lock-free reads
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @param ueId the UE identifier.
+     * @return whether the UE is in the table.
+     */
+    public boolean contains(final long ueId)
+    {
+        ensureOpen();
+        return find(ueId, home(hash(ueId))) >= 0;
+    }
+
+    /**
+     * Copies a consistent snapshot of a UE's context.
+     *
+     * @param ueId     the UE identifier.
+     * @param snapshot receives the context; unchanged when the UE is absent.
+     * @return true when copied, false when the UE is not in the table.
+     */
+    public boolean read(final long ueId, final SecurityContext snapshot)
+    {
+        ensureOpen();
+        final MutableDirectBuffer buffer = snapshot.buffer();
+        final Object base = buffer.byteArray();
+        final long to = buffer.addressOffset() + snapshot.offset();
+        final int home = home(hash(ueId));
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return false;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                UnsafeApi.copyMemory(null, slotAddress(entry), base, to, SLOT_LENGTH);
+                if (validate(entry, control))
+                {
+                    return true;
+                }
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Reads NH and its NCC together.
+     *
+     * @param ueId the UE identifier.
+     * @param nh   receives NH, 32 octets; unchanged when the UE is absent.
+     * @param at   where NH starts in {@code nh}.
+     * @return NCC, 0..7, or {@link #ABSENT}.
+     */
+    public int readNextHop(final long ueId, final byte[] nh, final int at)
+    {
+        ensureOpen();
+        if (nh == null || at < 0 || at > nh.length - KEY_LENGTH)
+        {
+            throw nh == null ? InvalidParameterException.missing("nh", KEY_LENGTH + " octets") :
+                InvalidParameterException.outOfRange("nh-offset", at, 0, nh.length - KEY_LENGTH);
+        }
+        final int home = home(hash(ueId));
+        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return ABSENT;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                final long slot = slotAddress(entry);
+                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
+                UnsafeApi.copyMemory(null, slot + NH_OFFSET, nh, to, KEY_LENGTH);
+                if (validate(entry, control))
+                {
+                    return ncc;
+                }
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Reads the downlink NAS COUNT the next downlink NAS message will use, without taking it.
+     *
+     * @param ueId the UE identifier.
+     * @return the COUNT, 0..2^24-1, or {@link #ABSENT}.
+     */
+    public long downlinkNasCount(final long ueId)
+    {
+        return readCount(ueId, DOWNLINK_NAS_COUNT_OFFSET);
+    }
+
+    /**
+     * Reads the uplink NAS COUNT.
+     *
+     * @param ueId the UE identifier.
+     * @return the COUNT, 0..2^24-1, or {@link #ABSENT}.
+     */
+    public long uplinkNasCount(final long ueId)
+    {
+        return readCount(ueId, UPLINK_NAS_COUNT_OFFSET);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Read-modify-writes under the slot's lock
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Steps the UE's NH chain: NH becomes KDF(KAMF, NH) (TS 33.501 A.10) and NCC advances by one,
+     * together, as a Path Switch or N2 handover needs.
+     *
+     * @param ueId   the UE identifier.
+     * @param cursor the calling thread's cursor.
+     * @return the new NCC, 0..7, or {@link #ABSENT}.
+     */
+    public int advanceNextHop(final long ueId, final ContextCursor cursor)
+    {
+        ensureOpen();
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ABSENT;
+        }
+        try
+        {
+            return cursor.wrapSlot(slotAddress(entry)).advanceNextHop(cursor.kdf());
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Takes the downlink NAS COUNT for the next downlink NAS message: returns it and advances the
+     * stored COUNT by one.
+     *
+     * @param ueId the UE identifier.
+     * @return the COUNT to use, or {@link #ABSENT}.
+     * @throws IllegalStateException when the COUNT would wrap past 2^24-1; a new KAMF is needed first.
+     */
+    public long takeDownlinkNasCount(final long ueId)
+    {
+        ensureOpen();
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ABSENT;
+        }
+        try
+        {
+            final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
+            final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
+            if (count >= SecurityContext.MAX_NAS_COUNT)
+            {
+                throw new IllegalStateException("downlink NAS COUNT is exhausted at " + count +
+                    "; run a primary authentication or horizontal derivation for a new KAMF first");
+            }
+            UnsafeApi.putInt(address, (int)(count + 1));
+            return count;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Records the uplink NAS COUNT of a message the AMF accepted. The stored COUNT never goes back: a
+     * lower {@code count} leaves it as it is.
+     *
+     * @param ueId  the UE identifier.
+     * @param count the message's uplink NAS COUNT, 0..2^24-1.
+     * @return the stored uplink COUNT afterwards, or {@link #ABSENT}.
+     */
+    public long acceptUplinkNasCount(final long ueId, final long count)
+    {
+        if (count < 0 || count > SecurityContext.MAX_NAS_COUNT)
+        {
+            throw InvalidParameterException.outOfRange("ul-count", count, 0, SecurityContext.MAX_NAS_COUNT);
+        }
+        ensureOpen();
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ABSENT;
+        }
+        try
+        {
+            final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
+            final long stored = Math.max(UnsafeApi.getInt(address) & 0xFFFF_FFFFL, count);
+            UnsafeApi.putInt(address, (int)stored);
+            return stored;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Swaps the current and non-current contexts (KAMF and ngKSI) and recomputes the current KAMF's key
+     * schedule, as a key change that completes needs.
+     *
+     * @param ueId   the UE identifier.
+     * @param cursor the calling thread's cursor.
+     * @return true when swapped, false when the UE is not in the table.
+     * @throws IllegalStateException when the UE has no non-current context; nothing changes then.
+     */
+    public boolean swapCurrentAndNonCurrent(final long ueId, final ContextCursor cursor)
+    {
+        ensureOpen();
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return false;
+        }
+        try
+        {
+            cursor.wrapSlot(slotAddress(entry)).swapCurrentAndNonCurrent(cursor.kdf());
+            return true;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Changes a UE's context in place under its slot's lock. If {@code update} throws, the context is
+     * restored to what it was and the exception passes on.
+     *
+     * @param ueId   the UE identifier.
+     * @param cursor the calling thread's cursor.
+     * @param update the change.
+     * @return true when applied, false when the UE is not in the table.
+     */
+    public boolean update(final long ueId, final ContextCursor cursor, final ContextUpdate update)
+    {
+        ensureOpen();
+        if (update == null)
+        {
+            throw InvalidParameterException.missing("update", "a ContextUpdate");
+        }
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return false;
+        }
+        try
+        {
+            final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
+            cursor.saveSlot();
+            try
+            {
+                update.apply(context);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                cursor.restoreSlot();
+                throw ex;
+            }
+            finally
+            {
+                cursor.clearBackup();
+            }
+            return true;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Zeroes every slot still holding a context and returns the memory. Call it only once no thread
+     * uses the table any more.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (int entry = 0; entry < entries; entry++)
+        {
+            if ((UnsafeApi.getLongVolatile(null, controlAddress(entry)) & STATE_MASK) == STATE_LIVE)
+            {
+                UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
+            }
+        }
+        memory.close();
+    }
+
+    /**
+     * @return sizes and state, never key material.
+     */
+    public String toString()
+    {
+        return "ContextTable[ues=" + resident.get() + "/" + capacity +
+            ", entries=" + entries +
+            ", bytes=" + memory.length() +
+            ", longestProbe=" + longestProbe.get() +
+            ", excludedFromCoreDumps=" + memory.excludedFromCoreDumps() +
+            ", lockedInRam=" + memory.lockedInRam() +
+            (closed ? ", closed" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Test hooks (package-private)
+    // ---------------------------------------------------------------------------------------------
+
+    long memoryAddress()
+    {
+        return indexAddress;
+    }
+
+    int entryOf(final long ueId)
+    {
+        return find(ueId, home(hash(ueId)));
+    }
+
+    boolean slotIsZero(final int entry)
+    {
+        final long slot = slotAddress(entry);
+        for (int i = 0; i < SLOT_LENGTH; i += Long.BYTES)
+        {
+            if (UnsafeApi.getLong(slot + i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Probing and the sequence lock
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return the entry that held {@code ueId} live when its control word was read, or -1. The caller
+     * validates it again under the sequence lock, since it may have changed since.
+     */
+    private int find(final long ueId, final int home)
+    {
+        final int limit = longestProbe.get();
+        int entry = home;
+        for (int distance = 0; distance <= limit; distance++)
+        {
+            final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+            if (control == 0)
+            {
+                return -1;
+            }
+            if ((control & STATE_MASK) == STATE_LIVE && UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
+            {
+                return entry;
+            }
+            entry = next(entry);
+        }
+        return -1;
+    }
+
+    /**
+     * @return the entry's control word when it is unlocked and holds {@code ueId} live, else 0 (retry).
+     */
+    private long stableControl(final int entry, final long ueId)
+    {
+        final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+        if ((control & LOCKED) != 0 || (control & STATE_MASK) != STATE_LIVE ||
+            UnsafeApi.getLong(ueIdAddress(entry)) != ueId)
+        {
+            return 0;
+        }
+        return control;
+    }
+
+    /**
+     * @return whether no writer touched the entry since its control word read {@code control}.
+     */
+    private boolean validate(final int entry, final long control)
+    {
+        UnsafeApi.loadFence();
+        return UnsafeApi.getLongVolatile(null, controlAddress(entry)) == control;
+    }
+
+    private long readCount(final long ueId, final int offset)
+    {
+        ensureOpen();
+        final int home = home(hash(ueId));
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return ABSENT;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                final long count = UnsafeApi.getInt(slotAddress(entry) + offset) & 0xFFFF_FFFFL;
+                if (validate(entry, control))
+                {
+                    return count;
+                }
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Locks the entry holding {@code ueId}.
+     *
+     * @return the entry, or -1 when the UE is not in the table.
+     */
+    private int lock(final long ueId, final int home)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return -1;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(entry), control, control | LOCKED))
+            {
+                return entry;
+            }
+            backOff(attempt);
+        }
+    }
+
+    private void unlock(final int entry)
+    {
+        final long address = controlAddress(entry);
+        final long control = UnsafeApi.getLong(address);
+        UnsafeApi.putLongRelease(null, address, (control + VERSION_UNIT) & ~LOCKED);
+    }
+
+    private void reserveCapacity()
+    {
+        while (true)
+        {
+            final long count = resident.get();
+            if (count >= capacity)
+            {
+                throw new ContextTableFullException(capacity);
+            }
+            if (resident.compareAndSet(count, count + 1))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims the first free entry from {@code candidate} on (another inserter, of another UE, may take
+     * it first), writes the UE into it and publishes it.
+     */
+    private void claimAndPublish(final long ueId, final SecurityContext context, final int home, final int candidate)
+    {
+        int entry = candidate;
+        while (true)
+        {
+            final long address = controlAddress(entry);
+            final long control = UnsafeApi.getLongVolatile(null, address);
+            if ((control & (LOCKED | STATE_LIVE)) == 0 &&
+                UnsafeApi.compareAndSetLong(null, address, control, control | LOCKED))
+            {
+                break;
+            }
+            entry = next(entry);
+        }
+
+        // Readers bound their probes by the longest probe, so raise it before the UE becomes visible.
+        final int distance = entry >= home ? entry - home : entry + entries - home;
+        int longest;
+        while (distance > (longest = longestProbe.get()) && !longestProbe.compareAndSet(longest, distance))
+        {
+            Thread.onSpinWait();
+        }
+
+        final MutableDirectBuffer source = context.buffer();
+        UnsafeApi.copyMemory(
+            source.byteArray(), source.addressOffset() + context.offset(), null, slotAddress(entry), SLOT_LENGTH);
+        UnsafeApi.putLong(ueIdAddress(entry), ueId);
+        final long address = controlAddress(entry);
+        final long control = UnsafeApi.getLong(address);
+        UnsafeApi.putLongRelease(null, address, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_LIVE);
+    }
+
+    private void lockStripe(final long address)
+    {
+        for (int attempt = 0; !UnsafeApi.compareAndSetLong(null, address, 0L, 1L); attempt++)
+        {
+            backOff(attempt);
+        }
+    }
+
+    private static void unlockStripe(final long address)
+    {
+        UnsafeApi.putLongRelease(null, address, 0L);
+    }
+
+    private static void backOff(final int attempt)
+    {
+        if (attempt < SPINS_BEFORE_YIELD)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            // The writer may have been descheduled; let it run rather than burn its core.
+            Thread.yield();
+        }
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("context table is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Addresses and hashing
+    // ---------------------------------------------------------------------------------------------
+
+    private long controlAddress(final int entry)
+    {
+        return indexAddress + (long)entry * ENTRY_LENGTH + CONTROL_OFFSET;
+    }
+
+    private long ueIdAddress(final int entry)
+    {
+        return indexAddress + (long)entry * ENTRY_LENGTH + UE_ID_OFFSET;
+    }
+
+    private long slotAddress(final int entry)
+    {
+        return slotsAddress + (long)entry * SLOT_LENGTH;
+    }
+
+    private long stripeAddress(final long hash)
+    {
+        return stripesAddress + (hash & (INSERT_STRIPES - 1)) * CACHE_LINE;
+    }
+
+    private int next(final int entry)
+    {
+        final int next = entry + 1;
+        return next == entries ? 0 : next;
+    }
+
+    /** Maps the hash's high 32 bits onto 0..entries-1 without a division (Lemire's multiply-shift). */
+    private int home(final long hash)
+    {
+        return (int)(((hash >>> 32) * entries) >>> 32);
+    }
+
+    /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
+    static long hash(final long ueId)
+    {
+        long h = ueId;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static long align(final long value, final int alignment)
+    {
+        return (value + alignment - 1) & -alignment;
+    }
+}

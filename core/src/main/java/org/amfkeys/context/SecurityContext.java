@@ -1,0 +1,521 @@
+package org.amfkeys.context;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.NgKsi;
+
+import static org.amfkeys.context.SecurityContextDescriptor.CONTEXT_FLAGS_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KAMF_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KAMF_SCHEDULE_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
+import static org.amfkeys.context.SecurityContextDescriptor.KEY_MATERIAL_LENGTH;
+import static org.amfkeys.context.SecurityContextDescriptor.LENGTH;
+import static org.amfkeys.context.SecurityContextDescriptor.NAS_ALGORITHMS_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NGKSI_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_KAMF_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_NGKSI_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.PROCEDURE_STATE_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.RESERVED_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.UE_SECURITY_CAPABILITIES_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
+
+/**
+ * Typed access to one UE's security context laid out as {@link SecurityContextDescriptor} says: a
+ * flyweight, either over its own memory (to stage a context for {@link ContextTable#insert} or to
+ * receive a snapshot from {@link ContextTable#read}), or over a table slot while
+ * {@link ContextTable#update} holds its lock.
+ * <p>
+ * Setters validate first and write nothing when a value is out of range. {@link #toString()} shows
+ * no key material. Not thread-safe.
+ */
+public final class SecurityContext
+{
+    /** Context flag: a non-current context (KAMF and ngKSI) is kept beside the current one. */
+    public static final int FLAG_NON_CURRENT_PRESENT = 1;
+
+    /**
+     * Context flag: the gNB holds the initial KgNB bound to NCC 0, and the NH of NCC 1 is kept back
+     * (TS 33.501 6.9.2.1.1); the next handover hands out a fresh NH.
+     */
+    public static final int FLAG_KGNB_AT_NCC_0 = 1 << 1;
+
+    /** Procedure state: a NAS Security Mode Command is in flight. */
+    public static final int PROCEDURE_NAS_SMC = 1;
+
+    /** Procedure state: an N2 procedure that carries a new key is in flight. */
+    public static final int PROCEDURE_N2_WITH_KEY = 1 << 1;
+
+    /** Procedure state: a context transfer is pending. */
+    public static final int PROCEDURE_CONTEXT_TRANSFER = 1 << 2;
+
+    /** Largest NAS COUNT: 24 bits, NAS OVERFLOW then NAS SQN. */
+    public static final long MAX_NAS_COUNT = 0xFF_FFFFL;
+
+    /** Largest NCC. */
+    public static final int MAX_NCC = 7;
+
+    /** Largest NAS algorithm identifier (4 bits). */
+    public static final int MAX_NAS_ALGORITHM = 15;
+
+    private final KeySchedule kamfSchedule = new KeySchedule();
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    /**
+     * A context over its own zeroed memory.
+     */
+    public SecurityContext()
+    {
+        this(new UnsafeBuffer(new byte[LENGTH]), 0);
+    }
+
+    /**
+     * A context over {@code buffer} at {@code offset}.
+     *
+     * @param buffer holding at least {@link SecurityContextDescriptor#LENGTH} octets from {@code offset}.
+     * @param offset of the context.
+     */
+    public SecurityContext(final MutableDirectBuffer buffer, final int offset)
+    {
+        wrap(buffer, offset);
+    }
+
+    /**
+     * Points this flyweight at another context.
+     *
+     * @param buffer holding at least {@link SecurityContextDescriptor#LENGTH} octets from {@code offset}.
+     * @param offset of the context.
+     * @return this.
+     */
+    public SecurityContext wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.boundsCheck(offset, LENGTH);
+        this.buffer = buffer;
+        this.offset = offset;
+        kamfSchedule.wrap(buffer, offset + KAMF_SCHEDULE_OFFSET);
+        return this;
+    }
+
+    /**
+     * @return the buffer holding the context.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return the offset of the context in {@link #buffer()}.
+     */
+    public int offset()
+    {
+        return offset;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Current context: KAMF, ngKSI, NAS COUNTs, algorithms
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Sets the current KAMF and computes its key schedule.
+     *
+     * @param kamf KAMF, 32 octets.
+     * @param kdf  computes the schedule.
+     * @return this.
+     */
+    public SecurityContext kamf(final byte[] kamf, final Kdf kdf)
+    {
+        requireKey("kamf", kamf);
+        kdf.computeSchedule(kamf, kamfSchedule);
+        buffer.putBytes(offset + KAMF_OFFSET, kamf, 0, KEY_LENGTH);
+        return this;
+    }
+
+    /**
+     * Copies the current KAMF out.
+     *
+     * @param destination receives 32 octets.
+     * @param at          where they start.
+     */
+    public void copyKamf(final byte[] destination, final int at)
+    {
+        buffer.getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
+    }
+
+    /**
+     * @return the current KAMF's key schedule, a flyweight into this context.
+     */
+    public KeySchedule kamfSchedule()
+    {
+        return kamfSchedule;
+    }
+
+    /**
+     * @return the current context's ngKSI, encoded as {@link NgKsi} says.
+     */
+    public int ngKsi()
+    {
+        return buffer.getByte(offset + NGKSI_OFFSET) & 0xFF;
+    }
+
+    /**
+     * @param ngKsi the current context's ngKSI, encoded as {@link NgKsi} says.
+     * @return this.
+     */
+    public SecurityContext ngKsi(final int ngKsi)
+    {
+        buffer.putByte(offset + NGKSI_OFFSET, (byte)NgKsi.check("ngksi", ngKsi));
+        return this;
+    }
+
+    /**
+     * @return the uplink NAS COUNT, 0..2^24-1.
+     */
+    public long uplinkNasCount()
+    {
+        return buffer.getInt(offset + UPLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * @param count the uplink NAS COUNT, 0..2^24-1.
+     * @return this.
+     */
+    public SecurityContext uplinkNasCount(final long count)
+    {
+        buffer.putInt(offset + UPLINK_NAS_COUNT_OFFSET, checkNasCount("ul-count", count));
+        return this;
+    }
+
+    /**
+     * @return the downlink NAS COUNT the next downlink NAS message uses, 0..2^24-1.
+     */
+    public long downlinkNasCount()
+    {
+        return buffer.getInt(offset + DOWNLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * @param count the downlink NAS COUNT the next downlink NAS message uses, 0..2^24-1.
+     * @return this.
+     */
+    public SecurityContext downlinkNasCount(final long count)
+    {
+        buffer.putInt(offset + DOWNLINK_NAS_COUNT_OFFSET, checkNasCount("dl-count", count));
+        return this;
+    }
+
+    /**
+     * @return the selected NAS ciphering algorithm (5G-EA identifier), 0..15.
+     */
+    public int nasCipheringAlgorithm()
+    {
+        return (buffer.getByte(offset + NAS_ALGORITHMS_OFFSET) >>> 4) & 0xF;
+    }
+
+    /**
+     * @return the selected NAS integrity algorithm (5G-IA identifier), 0..15.
+     */
+    public int nasIntegrityAlgorithm()
+    {
+        return buffer.getByte(offset + NAS_ALGORITHMS_OFFSET) & 0xF;
+    }
+
+    /**
+     * @param ciphering 5G-EA identifier, 0..15.
+     * @param integrity 5G-IA identifier, 0..15.
+     * @return this.
+     */
+    public SecurityContext nasAlgorithms(final int ciphering, final int integrity)
+    {
+        InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
+        InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
+        buffer.putByte(offset + NAS_ALGORITHMS_OFFSET, (byte)(ciphering << 4 | integrity));
+        return this;
+    }
+
+    /**
+     * @return the UE security capabilities' first four octets (5G-EA, 5G-IA, EEA, EIA), first octet highest.
+     */
+    public int ueSecurityCapabilities()
+    {
+        return buffer.getInt(offset + UE_SECURITY_CAPABILITIES_OFFSET);
+    }
+
+    /**
+     * @param capabilities the UE security capabilities' first four octets, first octet highest.
+     * @return this.
+     */
+    public SecurityContext ueSecurityCapabilities(final int capabilities)
+    {
+        buffer.putInt(offset + UE_SECURITY_CAPABILITIES_OFFSET, capabilities);
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // NH and NCC
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return NCC, 0..7, the chaining counter of NH.
+     */
+    public int ncc()
+    {
+        return buffer.getByte(offset + NCC_OFFSET);
+    }
+
+    /**
+     * Copies NH out.
+     *
+     * @param destination receives 32 octets.
+     * @param at          where they start.
+     */
+    public void copyNextHop(final byte[] destination, final int at)
+    {
+        buffer.getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
+    }
+
+    /**
+     * Sets NH and its NCC together.
+     *
+     * @param nh  NH, 32 octets.
+     * @param ncc 0..7.
+     * @return this.
+     */
+    public SecurityContext nextHop(final byte[] nh, final int ncc)
+    {
+        requireKey("nh", nh);
+        InvalidParameterException.requireInRange("ncc", ncc, 0, MAX_NCC);
+        buffer.putBytes(offset + NH_OFFSET, nh, 0, KEY_LENGTH);
+        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
+        return this;
+    }
+
+    /**
+     * Steps the NH chain: NH becomes KDF(KAMF, NH) (TS 33.501 A.10) and NCC advances by one, wrapping
+     * from 7 to 0.
+     *
+     * @param kdf derives the new NH.
+     * @return the new NCC.
+     */
+    public int advanceNextHop(final Kdf kdf)
+    {
+        kdf.nh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
+        final int ncc = (ncc() + 1) & MAX_NCC;
+        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
+        return ncc;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Non-current context
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return whether a non-current context is kept.
+     */
+    public boolean hasNonCurrent()
+    {
+        return (contextFlags() & FLAG_NON_CURRENT_PRESENT) != 0;
+    }
+
+    /**
+     * Keeps a non-current context: a KAMF and its ngKSI, replacing any kept before.
+     *
+     * @param kamf  KAMF, 32 octets.
+     * @param ngKsi its ngKSI.
+     * @return this.
+     */
+    public SecurityContext nonCurrent(final byte[] kamf, final int ngKsi)
+    {
+        requireKey("non-current-kamf", kamf);
+        NgKsi.check("non-current-ngksi", ngKsi);
+        buffer.putBytes(offset + NON_CURRENT_KAMF_OFFSET, kamf, 0, KEY_LENGTH);
+        buffer.putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)ngKsi);
+        contextFlags(contextFlags() | FLAG_NON_CURRENT_PRESENT);
+        return this;
+    }
+
+    /**
+     * Copies the non-current KAMF out (zeroes when none is kept).
+     *
+     * @param destination receives 32 octets.
+     * @param at          where they start.
+     */
+    public void copyNonCurrentKamf(final byte[] destination, final int at)
+    {
+        buffer.getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
+    }
+
+    /**
+     * @return the non-current context's ngKSI.
+     */
+    public int nonCurrentNgKsi()
+    {
+        return buffer.getByte(offset + NON_CURRENT_NGKSI_OFFSET) & 0xFF;
+    }
+
+    /**
+     * Drops the non-current context, zeroing its KAMF.
+     *
+     * @return this.
+     */
+    public SecurityContext dropNonCurrent()
+    {
+        buffer.setMemory(offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH, (byte)0);
+        buffer.putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)0);
+        contextFlags(contextFlags() & ~FLAG_NON_CURRENT_PRESENT);
+        return this;
+    }
+
+    /**
+     * Swaps the current and non-current contexts' KAMF and ngKSI and recomputes the current KAMF's key
+     * schedule. NAS COUNTs, NH and NCC are left for the procedure to set.
+     *
+     * @param kdf computes the new current KAMF's schedule.
+     * @throws IllegalStateException when no non-current context is kept; nothing changes then.
+     */
+    public void swapCurrentAndNonCurrent(final Kdf kdf)
+    {
+        if (!hasNonCurrent())
+        {
+            throw new IllegalStateException("no non-current security context to swap with");
+        }
+        final int current = offset + KAMF_OFFSET;
+        final int nonCurrent = offset + NON_CURRENT_KAMF_OFFSET;
+        for (int i = 0; i < KEY_LENGTH; i += Long.BYTES)
+        {
+            final long word = buffer.getLong(current + i);
+            buffer.putLong(current + i, buffer.getLong(nonCurrent + i));
+            buffer.putLong(nonCurrent + i, word);
+        }
+        final byte ngKsi = buffer.getByte(offset + NGKSI_OFFSET);
+        buffer.putByte(offset + NGKSI_OFFSET, buffer.getByte(offset + NON_CURRENT_NGKSI_OFFSET));
+        buffer.putByte(offset + NON_CURRENT_NGKSI_OFFSET, ngKsi);
+        kdf.computeSchedule(buffer, current, kamfSchedule);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Flags and procedure state
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return the context flags, {@link #FLAG_NON_CURRENT_PRESENT} and others.
+     */
+    public int contextFlags()
+    {
+        return buffer.getInt(offset + CONTEXT_FLAGS_OFFSET);
+    }
+
+    /**
+     * @param flags the context flags.
+     * @return this.
+     */
+    public SecurityContext contextFlags(final int flags)
+    {
+        buffer.putInt(offset + CONTEXT_FLAGS_OFFSET, flags);
+        return this;
+    }
+
+    /**
+     * @return the procedures in flight, {@link #PROCEDURE_NAS_SMC} and others.
+     */
+    public int procedureState()
+    {
+        return buffer.getInt(offset + PROCEDURE_STATE_OFFSET);
+    }
+
+    /**
+     * @param state the procedures in flight.
+     * @return this.
+     */
+    public SecurityContext procedureState(final int state)
+    {
+        buffer.putInt(offset + PROCEDURE_STATE_OFFSET, state);
+        return this;
+    }
+
+    /**
+     * @return the 64 bits reserved for the procedures' own bookkeeping.
+     */
+    public long reserved()
+    {
+        return buffer.getLong(offset + RESERVED_OFFSET);
+    }
+
+    /**
+     * @param value the 64 bits reserved for the procedures' own bookkeeping.
+     * @return this.
+     */
+    public SecurityContext reserved(final long value)
+    {
+        buffer.putLong(offset + RESERVED_OFFSET, value);
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Zeroes the whole context, keys included.
+     */
+    public void clear()
+    {
+        buffer.setMemory(offset, LENGTH, (byte)0);
+    }
+
+    /**
+     * @return whether every octet of key material (both KAMFs, the schedule, NH) is zero.
+     */
+    public boolean keyMaterialIsZero()
+    {
+        for (int i = 0; i < KEY_MATERIAL_LENGTH; i += Long.BYTES)
+        {
+            if (buffer.getLong(offset + i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the context's state without key material.
+     */
+    public String toString()
+    {
+        return "SecurityContext[ngKSI=" + NgKsi.toString(ngKsi()) +
+            ", ncc=" + ncc() +
+            ", ulCount=" + uplinkNasCount() +
+            ", dlCount=" + downlinkNasCount() +
+            ", nas=NEA" + nasCipheringAlgorithm() + "/NIA" + nasIntegrityAlgorithm() +
+            ", kamfSchedule=" + (kamfSchedule.isComputed() ? "computed" : "empty") +
+            ", nonCurrent=" + (hasNonCurrent() ? NgKsi.toString(nonCurrentNgKsi()) : "none") +
+            ", flags=0x" + Integer.toHexString(contextFlags()) +
+            ", procedures=0x" + Integer.toHexString(procedureState()) + "]";
+    }
+
+    private static void requireKey(final String parameter, final byte[] key)
+    {
+        if (key == null)
+        {
+            throw InvalidParameterException.missing(parameter, KEY_LENGTH + " octets");
+        }
+        if (key.length != KEY_LENGTH)
+        {
+            throw InvalidParameterException.badLength(parameter, key.length, KEY_LENGTH + " octets");
+        }
+    }
+
+    private static int checkNasCount(final String parameter, final long count)
+    {
+        if (count < 0 || count > MAX_NAS_COUNT)
+        {
+            throw InvalidParameterException.outOfRange(parameter, count, 0, MAX_NAS_COUNT);
+        }
+        return (int)count;
+    }
+}

@@ -1,0 +1,92 @@
+package org.amfkeys.context;
+
+import org.amfkeys.hmac.KeyScheduleDescriptor;
+
+/**
+ * Layout of one UE's security context in a {@link ContextTable} slot: the current 5G NAS security
+ * context, the non-current one kept during a key change, and room for the procedures' state.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                        KAMF (256 bits)                        |    0
+ *  +---------------------------------------------------------------+
+ *  |      KAMF's HMAC key schedule (inner and outer state, 512 bits)|   32
+ *  +---------------------------------------------------------------+
+ *  |                 NH, the latest of the chain (256 bits)        |   96
+ *  +---------------------------------------------------------------+
+ *  |                 non-current KAMF (256 bits)                   |  128
+ *  +---------------------------------------------------------------+
+ *  |                      UL NAS COUNT                             |  160
+ *  |                      DL NAS COUNT                             |  164
+ *  |    ngKSI      | non-cur ngKSI |      NCC      | NAS algorithms|  168
+ *  |     UE security capabilities (5G-EA, 5G-IA, EEA, EIA)         |  172
+ *  |                     context flags                             |  176
+ *  |                    procedure state                            |  180
+ *  |               reserved for the procedures (64 bits)           |  184
+ *  +---------------------------------------------------------------+  192
+ * </pre>
+ * Key material (KAMF, its schedule, NH, the non-current KAMF) is the first
+ * {@link #KEY_MATERIAL_LENGTH} octets, so it can be zeroed in one sweep. Integers are in the
+ * platform's native byte order; the key schedule follows {@link KeyScheduleDescriptor}.
+ */
+public final class SecurityContextDescriptor
+{
+    /** Octets of a 256-bit key. */
+    public static final int KEY_LENGTH = 32;
+
+    /** KAMF of the current context. */
+    public static final int KAMF_OFFSET = 0;
+
+    /** The current KAMF's HMAC key schedule, so every derivation keyed by KAMF costs two compressions. */
+    public static final int KAMF_SCHEDULE_OFFSET = KAMF_OFFSET + KEY_LENGTH;
+
+    /** The latest NH of the chain; the one that goes with {@link #NCC_OFFSET NCC}. */
+    public static final int NH_OFFSET = KAMF_SCHEDULE_OFFSET + KeyScheduleDescriptor.LENGTH;
+
+    /** KAMF of the non-current context, kept until a key change completes. */
+    public static final int NON_CURRENT_KAMF_OFFSET = NH_OFFSET + KEY_LENGTH;
+
+    /** Octets of key material at the start of the slot. */
+    public static final int KEY_MATERIAL_LENGTH = NON_CURRENT_KAMF_OFFSET + KEY_LENGTH;
+
+    /** Uplink NAS COUNT (24 bits used) of the current context. */
+    public static final int UPLINK_NAS_COUNT_OFFSET = KEY_MATERIAL_LENGTH;
+
+    /** Downlink NAS COUNT (24 bits used): the COUNT the next downlink NAS message will use. */
+    public static final int DOWNLINK_NAS_COUNT_OFFSET = UPLINK_NAS_COUNT_OFFSET + Integer.BYTES;
+
+    /** ngKSI of the current context: type of security context (bit 3) and key set identifier (bits 0..2). */
+    public static final int NGKSI_OFFSET = DOWNLINK_NAS_COUNT_OFFSET + Integer.BYTES;
+
+    /** ngKSI of the non-current context, same encoding. */
+    public static final int NON_CURRENT_NGKSI_OFFSET = NGKSI_OFFSET + 1;
+
+    /** NCC, 0..7: the Next hop Chaining Counter that goes with NH. */
+    public static final int NCC_OFFSET = NON_CURRENT_NGKSI_OFFSET + 1;
+
+    /** Selected NAS algorithms: ciphering (5G-EA) in bits 4..7, integrity (5G-IA) in bits 0..3. */
+    public static final int NAS_ALGORITHMS_OFFSET = NCC_OFFSET + 1;
+
+    /** UE security capabilities as the first four octets of TS 24.501 9.11.3.54: 5G-EA, 5G-IA, EEA, EIA. */
+    public static final int UE_SECURITY_CAPABILITIES_OFFSET = NAS_ALGORITHMS_OFFSET + 1;
+
+    /** Flags about the contexts themselves, see {@link SecurityContext#FLAG_NON_CURRENT_PRESENT} and others. */
+    public static final int CONTEXT_FLAGS_OFFSET = UE_SECURITY_CAPABILITIES_OFFSET + Integer.BYTES;
+
+    /** Procedures in flight for the UE, see {@link SecurityContext#PROCEDURE_NAS_SMC} and others. */
+    public static final int PROCEDURE_STATE_OFFSET = CONTEXT_FLAGS_OFFSET + Integer.BYTES;
+
+    /** Octets left for the procedures' own bookkeeping. */
+    public static final int RESERVED_OFFSET = PROCEDURE_STATE_OFFSET + Integer.BYTES;
+
+    /** Length of {@link #RESERVED_OFFSET the reserved area}. */
+    public static final int RESERVED_LENGTH = Long.BYTES;
+
+    /** Octets of one slot: three cache lines. */
+    public static final int LENGTH = RESERVED_OFFSET + RESERVED_LENGTH;
+
+    private SecurityContextDescriptor()
+    {
+    }
+}

@@ -1,0 +1,435 @@
+package org.amfkeys.context;
+
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.NgKsi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContextTableTest
+{
+    private static final long SEED = 0x5EED_0004L;
+
+    private final Kdf kdf = new Kdf();
+    private final ContextCursor cursor = new ContextCursor(new Kdf());
+    private final SecurityContext staged = new SecurityContext();
+    private final SecurityContext snapshot = new SecurityContext();
+    private final SecurityContext expected = new SecurityContext();
+    private final List<ContextTable> tables = new ArrayList<>();
+
+    @AfterEach
+    void closeTables()
+    {
+        tables.forEach(ContextTable::close);
+        cursor.close();
+        kdf.close();
+    }
+
+    private ContextTable table(final long capacity)
+    {
+        final ContextTable table = new ContextTable(capacity);
+        tables.add(table);
+        return table;
+    }
+
+    private static long ueId(final int index)
+    {
+        // Identifiers spread over all 64 bits, as an AMF's own may be.
+        return index * 0x9E3779B97F4A7C15L + 0x1234_5678L;
+    }
+
+    private void insertRandom(final ContextTable table, final long ueId)
+    {
+        assertTrue(table.insert(ueId, Contexts.random(staged, SEED, ueId, kdf)));
+    }
+
+    private void assertHolds(final ContextTable table, final long ueId)
+    {
+        assertTrue(table.read(ueId, snapshot), "UE " + ueId + " readable");
+        Contexts.random(expected, SEED, ueId, kdf);
+        assertTrue(Contexts.sameBytes(expected, snapshot), "UE " + ueId + " holds what was inserted");
+    }
+
+    @Test
+    void fillToCapacityDeleteHalfRefill()
+    {
+        final int capacity = 50_000;
+        final ContextTable table = table(capacity);
+        for (int i = 0; i < capacity; i++)
+        {
+            insertRandom(table, ueId(i));
+        }
+        assertEquals(capacity, table.size());
+
+        final ContextTableFullException full = assertThrows(
+            ContextTableFullException.class, () -> table.insert(ueId(capacity), Contexts.random(staged, SEED, 1, kdf)));
+        assertTrue(full.getMessage().contains("all " + capacity + " UE slots are in use"), full.getMessage());
+        assertFalse(table.contains(ueId(capacity)), "the refused UE is not there");
+        assertEquals(capacity, table.size(), "nobody evicted");
+
+        final int[] deletedEntries = new int[capacity / 2];
+        for (int i = 0; i < capacity; i += 2)
+        {
+            deletedEntries[i / 2] = table.entryOf(ueId(i));
+            assertTrue(table.delete(ueId(i)));
+            assertFalse(table.delete(ueId(i)), "second delete finds nothing");
+        }
+        assertEquals(capacity / 2, table.size());
+        for (final int entry : deletedEntries)
+        {
+            assertTrue(table.slotIsZero(entry), "deleted slot " + entry + " zeroed");
+        }
+        for (int i = 0; i < capacity; i++)
+        {
+            if ((i & 1) == 0)
+            {
+                assertFalse(table.read(ueId(i), snapshot));
+                assertEquals(ContextTable.ABSENT, table.readNextHop(ueId(i), new byte[32], 0));
+            }
+            else
+            {
+                assertHolds(table, ueId(i));
+            }
+        }
+
+        for (int i = capacity; i < capacity + capacity / 2; i++)
+        {
+            insertRandom(table, ueId(i));
+        }
+        assertEquals(capacity, table.size());
+        assertThrows(ContextTableFullException.class, () -> table.insert(ueId(0), staged));
+        for (int i = 1; i < capacity + capacity / 2; i++)
+        {
+            if (i < capacity && (i & 1) == 0)
+            {
+                assertFalse(table.contains(ueId(i)));
+            }
+            else
+            {
+                assertHolds(table, ueId(i));
+            }
+        }
+    }
+
+    @Test
+    void probeChainSurvivesDeletesAndReusesFreedEntries()
+    {
+        final ContextTable table = table(64);
+        final long[] chain = sameHome(table, 5);
+        for (final long ueId : chain)
+        {
+            insertRandom(table, ueId);
+        }
+        final int home = table.homeEntry(chain[0]);
+        for (int i = 0; i < chain.length; i++)
+        {
+            assertTrue(table.entryOf(chain[i]) != home || i == 0, "only the first sits at home");
+        }
+
+        final int freed = table.entryOf(chain[1]);
+        assertTrue(table.delete(chain[1]));
+        for (int i = 0; i < chain.length; i++)
+        {
+            assertEquals(i != 1, table.contains(chain[i]), "UE " + i + " of the chain");
+        }
+        insertRandom(table, chain[1]);
+        assertEquals(freed, table.entryOf(chain[1]), "the freed entry is reused");
+        for (final long ueId : chain)
+        {
+            assertHolds(table, ueId);
+        }
+    }
+
+    @Test
+    void insertingAPresentUeChangesNothing()
+    {
+        final ContextTable table = table(16);
+        insertRandom(table, 7);
+        assertFalse(table.insert(7, Contexts.random(staged, SEED + 1, 7, kdf)));
+        assertHolds(table, 7);
+        assertEquals(1, table.size());
+    }
+
+    @Test
+    void absentUesGiveAbsentEverywhere()
+    {
+        final ContextTable table = table(16);
+        insertRandom(table, 1);
+        final byte[] nh = new byte[32];
+        Arrays.fill(nh, (byte)0x5A);
+        assertFalse(table.contains(2));
+        assertFalse(table.read(2, snapshot));
+        assertEquals(ContextTable.ABSENT, table.readNextHop(2, nh, 0));
+        assertTrue(allEqual(nh, (byte)0x5A), "nh untouched");
+        assertEquals(ContextTable.ABSENT, table.downlinkNasCount(2));
+        assertEquals(ContextTable.ABSENT, table.uplinkNasCount(2));
+        assertEquals(ContextTable.ABSENT, table.takeDownlinkNasCount(2));
+        assertEquals(ContextTable.ABSENT, table.acceptUplinkNasCount(2, 5));
+        assertEquals(ContextTable.ABSENT, table.advanceNextHop(2, cursor));
+        assertFalse(table.swapCurrentAndNonCurrent(2, cursor));
+        assertFalse(table.update(2, cursor, context -> context.procedureState(0)));
+        assertFalse(table.delete(2));
+        assertHolds(table, 1);
+    }
+
+    @Test
+    void nextHopChainMatchesTheKdf()
+    {
+        final ContextTable table = table(16);
+        final SplittableRandom random = new SplittableRandom(3);
+        final byte[] kamf = Contexts.key(random);
+        final byte[] kgnb = Contexts.key(random);
+        final byte[] nh = kdf.nh(kamf, kgnb);
+        table.insert(42, staged.kamf(kamf, kdf).nextHop(nh, 1));
+
+        byte[] chain = nh;
+        final byte[] read = new byte[40];
+        for (int step = 0; step < 20; step++)
+        {
+            chain = kdf.nh(kamf, chain);
+            final int ncc = table.advanceNextHop(42, cursor);
+            assertEquals((2 + step) & 7, ncc, "NCC wraps from 7 to 0");
+            assertEquals(ncc, table.readNextHop(42, read, 8));
+            assertArrayEquals(chain, Arrays.copyOfRange(read, 8, 40));
+        }
+    }
+
+    @Test
+    void nasCountsTakeAndNeverGoBack()
+    {
+        final ContextTable table = table(16);
+        table.insert(9, staged.kamf(new byte[32], kdf).downlinkNasCount(10).uplinkNasCount(100));
+        assertEquals(10, table.takeDownlinkNasCount(9));
+        assertEquals(11, table.takeDownlinkNasCount(9));
+        assertEquals(12, table.downlinkNasCount(9));
+        assertEquals(150, table.acceptUplinkNasCount(9, 150));
+        assertEquals(150, table.acceptUplinkNasCount(9, 120), "a lower COUNT leaves the stored one");
+        assertEquals(150, table.uplinkNasCount(9));
+
+        final InvalidParameterException bad = assertThrows(
+            InvalidParameterException.class, () -> table.acceptUplinkNasCount(9, 1L << 24));
+        assertEquals("ul-count", bad.parameter());
+        assertEquals("0..16777215", bad.allowed());
+        assertEquals(150, table.uplinkNasCount(9));
+
+        table.update(9, cursor, context -> context.downlinkNasCount(SecurityContext.MAX_NAS_COUNT));
+        final IllegalStateException exhausted = assertThrows(IllegalStateException.class, () -> table.takeDownlinkNasCount(9));
+        assertTrue(exhausted.getMessage().contains("exhausted"), exhausted.getMessage());
+        assertEquals(SecurityContext.MAX_NAS_COUNT, table.downlinkNasCount(9), "unchanged");
+    }
+
+    @Test
+    void swapExchangesContextsAndRecomputesTheSchedule()
+    {
+        final ContextTable table = table(16);
+        final SplittableRandom random = new SplittableRandom(5);
+        final byte[] current = Contexts.key(random);
+        final byte[] next = Contexts.key(random);
+        table.insert(1, staged.kamf(current, kdf).ngKsi(NgKsi.of(2, false)).nonCurrent(next, NgKsi.of(3, false)));
+        table.insert(2, staged.kamf(current, kdf).ngKsi(NgKsi.of(2, false)).dropNonCurrent());
+
+        assertTrue(table.swapCurrentAndNonCurrent(1, cursor));
+        assertTrue(table.read(1, snapshot));
+        final byte[] read = new byte[32];
+        snapshot.copyKamf(read, 0);
+        assertArrayEquals(next, read);
+        snapshot.copyNonCurrentKamf(read, 0);
+        assertArrayEquals(current, read);
+        assertEquals(NgKsi.of(3, false), snapshot.ngKsi());
+        assertEquals(NgKsi.of(2, false), snapshot.nonCurrentNgKsi());
+        final KeySchedule schedule = kdf.newSchedule(next);
+        for (int word = 0; word < 8; word++)
+        {
+            assertEquals(schedule.innerWord(word), snapshot.kamfSchedule().innerWord(word));
+            assertEquals(schedule.outerWord(word), snapshot.kamfSchedule().outerWord(word));
+        }
+
+        final SecurityContext before = new SecurityContext();
+        table.read(2, before);
+        assertThrows(IllegalStateException.class, () -> table.swapCurrentAndNonCurrent(2, cursor));
+        table.read(2, snapshot);
+        assertTrue(Contexts.sameBytes(before, snapshot), "a refused swap changes nothing");
+    }
+
+    @Test
+    void failedUpdateRestoresTheContext()
+    {
+        final ContextTable table = table(16);
+        insertRandom(table, 3);
+        final InvalidParameterException bad = assertThrows(InvalidParameterException.class, () -> table.update(3, cursor,
+            context -> context.downlinkNasCount(77).ngKsi(NgKsi.of(1, true)).nasAlgorithms(16, 0)));
+        assertEquals("nas-enc", bad.parameter());
+        assertHolds(table, 3);
+
+        assertTrue(table.update(3, cursor, context -> context.procedureState(SecurityContext.PROCEDURE_NAS_SMC)));
+        table.read(3, snapshot);
+        assertEquals(SecurityContext.PROCEDURE_NAS_SMC, snapshot.procedureState());
+    }
+
+    @Test
+    void badArgumentsNameTheParameterAndRange()
+    {
+        final InvalidParameterException capacity = assertThrows(InvalidParameterException.class, () -> new ContextTable(0));
+        assertEquals("capacity", capacity.parameter());
+        assertEquals("1.." + ContextTable.MAX_CAPACITY, capacity.allowed());
+        final InvalidParameterException loadFactor = assertThrows(
+            InvalidParameterException.class, () -> new ContextTable(10, 0.99, false));
+        assertEquals("load-factor", loadFactor.parameter());
+        assertEquals("0.25..0.9", loadFactor.allowed());
+
+        final ContextTable table = table(4);
+        insertRandom(table, 1);
+        assertEquals("nh-offset", assertThrows(
+            InvalidParameterException.class, () -> table.readNextHop(1, new byte[32], 1)).parameter());
+        assertEquals("nh", assertThrows(InvalidParameterException.class, () -> table.readNextHop(1, null, 0)).parameter());
+        assertEquals("context", assertThrows(InvalidParameterException.class, () -> table.insert(2, null)).parameter());
+        assertEquals("ncc", assertThrows(
+            InvalidParameterException.class, () -> staged.nextHop(new byte[32], 8)).parameter());
+        assertEquals("kamf", assertThrows(
+            InvalidParameterException.class, () -> staged.kamf(new byte[31], kdf)).parameter());
+        assertEquals("ngksi", assertThrows(InvalidParameterException.class, () -> staged.ngKsi(16)).parameter());
+        assertEquals("dl-count", assertThrows(
+            InvalidParameterException.class, () -> staged.downlinkNasCount(-1)).parameter());
+        assertEquals(1, table.size());
+        assertHolds(table, 1);
+    }
+
+    @Test
+    void noKeyMaterialInToString()
+    {
+        final ContextTable table = table(4);
+        final SplittableRandom random = new SplittableRandom(11);
+        final byte[] kamf = Contexts.key(random);
+        final byte[] nh = Contexts.key(random);
+        staged.kamf(kamf, kdf).nextHop(nh, 3).nonCurrent(Contexts.key(random), 1);
+        table.insert(5, staged);
+        table.read(5, snapshot);
+        final String text = table + " " + snapshot + " " + staged + " " + cursor + " " + snapshot.kamfSchedule();
+        for (final byte[] key : new byte[][] {kamf, nh})
+        {
+            final String hex = HexFormat.of().formatHex(key);
+            for (int i = 0; i + 8 <= hex.length(); i += 8)
+            {
+                assertFalse(text.toLowerCase().contains(hex.substring(i, i + 8)), text);
+            }
+        }
+        assertTrue(snapshot.toString().contains("ncc=3"), snapshot.toString());
+    }
+
+    @Test
+    void memoryIsKeptOutOfCoreDumps() throws IOException
+    {
+        final ContextTable table = table(1000);
+        assertTrue(table.excludedFromCoreDumps());
+        assertTrue(vmFlags(table).contains("dd"), "VmFlags of the table's mapping include dd (MADV_DONTDUMP)");
+        assertFalse(table.lockedInRam(), "not locked by default");
+    }
+
+    @Test
+    void memoryCanBeLockedInRam() throws IOException
+    {
+        final ContextTable table;
+        try
+        {
+            table = new ContextTable(100, ContextTable.DEFAULT_LOAD_FACTOR, true);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // A locked-memory limit too small for the table is reported, naming the option.
+            assertTrue(ex.getMessage().startsWith("lock-in-ram: mlock of "), ex.getMessage());
+            return;
+        }
+        tables.add(table);
+        assertTrue(table.lockedInRam());
+        assertTrue(vmFlags(table).contains("lo"), "VmFlags of the table's mapping include lo (mlock)");
+    }
+
+    @Test
+    void tenMillionUesFitInAtMost320BytesEach()
+    {
+        final ContextTable table = table(10_000_000);
+        assertTrue(table.bytesPerUe() <= 320, "bytes per UE " + table.bytesPerUe());
+        insertRandom(table, 123);
+        assertHolds(table, 123);
+    }
+
+    @Test
+    void closedTableRefusesUse()
+    {
+        final ContextTable table = new ContextTable(4);
+        insertRandom(table, 1);
+        table.close();
+        table.close();
+        assertThrows(IllegalStateException.class, () -> table.read(1, snapshot));
+        assertTrue(table.toString().contains("closed"));
+    }
+
+    private static long[] sameHome(final ContextTable table, final int count)
+    {
+        final long[] found = new long[count];
+        final int home = table.homeEntry(1000);
+        found[0] = 1000;
+        int n = 1;
+        for (long candidate = 1001; n < count; candidate++)
+        {
+            if (table.homeEntry(candidate) == home)
+            {
+                found[n++] = candidate;
+            }
+        }
+        assertNotEquals(found[0], found[1]);
+        return found;
+    }
+
+    private static boolean allEqual(final byte[] bytes, final byte value)
+    {
+        for (final byte b : bytes)
+        {
+            if (b != value)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The VmFlags line of the mapping that holds the table's memory, from /proc/self/smaps. */
+    private static String vmFlags(final ContextTable table) throws IOException
+    {
+        final long address = table.memoryAddress();
+        boolean inside = false;
+        for (final String line : Files.readAllLines(Path.of("/proc/self/smaps")))
+        {
+            final int dash = line.indexOf('-');
+            final int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+"))
+            {
+                final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                inside = address >= start && address < end;
+            }
+            else if (inside && line.startsWith("VmFlags:"))
+            {
+                return line;
+            }
+        }
+        throw new AssertionError("no mapping holds the table");
+    }
+}
