@@ -34,7 +34,7 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * <b>Concurrency.</b> Each entry's control word is a sequence lock. Reads take no lock: they copy what
  * they need and retry if a writer came by meanwhile, so they never return a torn context. Writers of
  * one UE exclude each other on that word alone; writers of different UEs never meet. Inserts of the
- * same UE identifier are serialised by one of {@value #INSERT_STRIPES} striped insert locks so a UE can
+ * same UE identifier are serialised by one of up to {@value #MAX_INSERT_STRIPES} striped insert locks so a UE can
  * never be inserted twice; deletes take only the entry. Deleted entries are marked free rather than
  * emptied, so probe chains through them stay whole, and inserts reuse them. The operations the
  * procedures need are read-modify-writes done in place under the slot's lock
@@ -65,8 +65,8 @@ public final class ContextTable implements AutoCloseable
     /** Result of a lookup for a UE that is not in the table. */
     public static final int ABSENT = -1;
 
-    /** Number of striped insert locks. */
-    public static final int INSERT_STRIPES = 1024;
+    /** Most striped insert locks a table has; small tables have one per entry, rounded up to a power of two. */
+    public static final int MAX_INSERT_STRIPES = 1024;
 
     private static final int CACHE_LINE = 64;
     private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
@@ -80,6 +80,7 @@ public final class ContextTable implements AutoCloseable
     private final long indexAddress;
     private final long slotsAddress;
     private final long stripesAddress;
+    private final int stripeMask;
     private final AtomicLong resident = new AtomicLong();
     private final AtomicInteger longestProbe = new AtomicInteger();
     private volatile boolean closed;
@@ -121,7 +122,9 @@ public final class ContextTable implements AutoCloseable
         final long indexLength = align((long)entries * ENTRY_LENGTH, CACHE_LINE);
         final long slotsLength = (long)entries * SLOT_LENGTH;
         // Each insert lock on its own cache line, so two inserters never share one.
-        final long stripesLength = (long)INSERT_STRIPES * CACHE_LINE;
+        final int stripes = Math.min(MAX_INSERT_STRIPES, Integer.highestOneBit(entries - 1) << 1);
+        stripeMask = stripes - 1;
+        final long stripesLength = (long)stripes * CACHE_LINE;
         memory = TableMemory.allocate(indexLength + slotsLength + stripesLength, lockInRam);
         indexAddress = memory.address();
         slotsAddress = indexAddress + indexLength;
@@ -861,7 +864,7 @@ public final class ContextTable implements AutoCloseable
 
     private long stripeAddress(final long hash)
     {
-        return stripesAddress + (hash & (INSERT_STRIPES - 1)) * CACHE_LINE;
+        return stripesAddress + (hash & stripeMask) * CACHE_LINE;
     }
 
     private int next(final int entry)
