@@ -212,6 +212,66 @@ class ContextTableTest
     }
 
     @Test
+    void batchFormsMatchOneByOne()
+    {
+        final ContextTable table = table(1000);
+        final long[] batch = new long[40];
+        for (int i = 0; i < batch.length; i++)
+        {
+            batch[i] = ueId(i);
+            if (i % 5 != 4)
+            {
+                insertRandom(table, batch[i]);
+            }
+        }
+        final int[] nccs = new int[batch.length];
+        final byte[] nhs = new byte[32 * batch.length];
+        final byte[] nh = new byte[32];
+        table.readNextHops(batch, batch.length, nccs, nhs);
+        for (int i = 0; i < batch.length; i++)
+        {
+            assertEquals(table.readNextHop(batch[i], nh, 0), nccs[i], "UE " + i);
+            if (nccs[i] != ContextTable.ABSENT)
+            {
+                assertArrayEquals(nh, Arrays.copyOfRange(nhs, 32 * i, 32 * i + 32));
+            }
+        }
+
+        final int[] advanced = new int[batch.length];
+        table.advanceNextHops(batch, batch.length, cursor, advanced);
+        for (int i = 0; i < batch.length; i++)
+        {
+            if (i % 5 == 4)
+            {
+                assertEquals(ContextTable.ABSENT, advanced[i]);
+                continue;
+            }
+            assertEquals((nccs[i] + 1) & 7, advanced[i]);
+            table.read(batch[i], snapshot);
+            final byte[] expectedNh = new byte[32];
+            kdf.nh(snapshot.kamfSchedule(), Arrays.copyOfRange(nhs, 32 * i, 32 * i + 32), expectedNh, 0);
+            assertEquals(advanced[i], table.readNextHop(batch[i], nh, 0));
+            assertArrayEquals(expectedNh, nh);
+        }
+
+        final byte[] before = nhCopy(table, batch[0]);
+        assertEquals("count", assertThrows(InvalidParameterException.class,
+            () -> table.readNextHops(batch, 41, new int[41], new byte[32 * 41])).parameter());
+        assertEquals("nhs", assertThrows(InvalidParameterException.class,
+            () -> table.readNextHops(batch, 40, nccs, new byte[32 * 39])).parameter());
+        assertEquals("results", assertThrows(InvalidParameterException.class,
+            () -> table.advanceNextHops(batch, 40, cursor, new int[39])).parameter());
+        assertArrayEquals(before, nhCopy(table, batch[0]), "a refused batch changes nothing");
+    }
+
+    private byte[] nhCopy(final ContextTable table, final long ueId)
+    {
+        final byte[] nh = new byte[32];
+        table.readNextHop(ueId, nh, 0);
+        return nh;
+    }
+
+    @Test
     void nasCountsTakeAndNeverGoBack()
     {
         final ContextTable table = table(16);
