@@ -12,7 +12,6 @@ import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_O
 import static org.amfkeys.context.SecurityContextDescriptor.KAMF_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.KAMF_SCHEDULE_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
-import static org.amfkeys.context.SecurityContextDescriptor.KEY_MATERIAL_LENGTH;
 import static org.amfkeys.context.SecurityContextDescriptor.LENGTH;
 import static org.amfkeys.context.SecurityContextDescriptor.NAS_ALGORITHMS_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
@@ -465,21 +464,6 @@ public final class SecurityContext
     public void clear()
     {
         buffer.setMemory(offset, LENGTH, (byte)0);
-    }
-
-    /**
-     * @return whether every octet of key material (both KAMFs, the schedule, NH) is zero.
-     */
-    public boolean keyMaterialIsZero()
-    {
-        for (int i = 0; i < KEY_MATERIAL_LENGTH; i += Long.BYTES)
-        {
-            if (buffer.getLong(offset + i) != 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
