@@ -65,6 +65,9 @@ public final class ContextTable implements AutoCloseable
     /** Result of a lookup for a UE that is not in the table. */
     public static final int ABSENT = -1;
 
+    /** Result of {@link #acceptUplinkNasCount}: the COUNT was below the next one expected. */
+    public static final int REPLAYED = -2;
+
     /** Most striped insert locks a table has; small tables have one per entry, rounded up to a power of two. */
     public static final int MAX_INSERT_STRIPES = 1024;
 
@@ -456,10 +459,10 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Reads the uplink NAS COUNT.
+     * Reads the next uplink NAS COUNT expected.
      *
      * @param ueId the UE identifier.
-     * @return the COUNT, 0..2^24-1, or {@link #ABSENT}.
+     * @return the COUNT, 0..2^24 (2^24 once the COUNT space is used up), or {@link #ABSENT}.
      */
     public long uplinkNasCount(final long ueId)
     {
@@ -531,12 +534,14 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Records the uplink NAS COUNT of a message the AMF accepted. The stored COUNT never goes back: a
-     * lower {@code count} leaves it as it is.
+     * Accepts the uplink NAS COUNT of a received message when it is not a replay: at least the next
+     * COUNT expected. The next COUNT expected then becomes {@code count + 1}, so it never goes back and
+     * no COUNT is accepted twice under one key.
      *
      * @param ueId  the UE identifier.
      * @param count the message's uplink NAS COUNT, 0..2^24-1.
-     * @return the stored uplink COUNT afterwards, or {@link #ABSENT}.
+     * @return the next uplink COUNT expected afterwards, {@link #REPLAYED} when {@code count} is below
+     *         it (nothing changes then), or {@link #ABSENT}.
      */
     public long acceptUplinkNasCount(final long ueId, final long count)
     {
@@ -553,9 +558,12 @@ public final class ContextTable implements AutoCloseable
         try
         {
             final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
-            final long stored = Math.max(UnsafeApi.getInt(address) & 0xFFFF_FFFFL, count);
-            UnsafeApi.putInt(address, (int)stored);
-            return stored;
+            if (count < (UnsafeApi.getInt(address) & 0xFFFF_FFFFL))
+            {
+                return REPLAYED;
+            }
+            UnsafeApi.putInt(address, (int)(count + 1));
+            return count + 1;
         }
         finally
         {
@@ -677,6 +685,37 @@ public final class ContextTable implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
     // Test hooks (package-private)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Key-hygiene audit: whether any slot still holds {@code octets}, such as the KAMF of a deleted
+     * context, at any offset. Reads every slot without locks; meant for tests and audits, not for
+     * lookups.
+     *
+     * @param octets the octet string to look for, at least 8 octets.
+     * @return true when some slot holds it.
+     */
+    public boolean slotsContain(final byte[] octets)
+    {
+        ensureOpen();
+        if (octets == null || octets.length < Long.BYTES)
+        {
+            throw InvalidParameterException.badLength("octets", octets == null ? 0 : octets.length, "8 octets or more");
+        }
+        final long end = (long)entries * SLOT_LENGTH - octets.length;
+        for (long at = 0; at <= end; at++)
+        {
+            int i = 0;
+            while (i < octets.length && UnsafeApi.getByte(slotsAddress + at + i) == octets[i])
+            {
+                i++;
+            }
+            if (i == octets.length)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     long memoryAddress()
     {

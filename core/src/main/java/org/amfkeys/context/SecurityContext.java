@@ -21,6 +21,7 @@ import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_KAMF_OFF
 import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_NGKSI_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.PROCEDURE_STATE_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.RESERVED_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.SMC_COMPLETE_UPLINK_COUNT_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.UE_SECURITY_CAPABILITIES_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
 
@@ -43,6 +44,37 @@ public final class SecurityContext
      * (TS 33.501 6.9.2.1.1); the next handover hands out a fresh NH.
      */
     public static final int FLAG_KGNB_AT_NCC_0 = 1 << 1;
+
+    /**
+     * Context flag: an EPS security context (KASME and eKSI in the KAMF and ngKSI fields), whose NH
+     * chain follows TS 33.401 A.4 instead of TS 33.501 A.10.
+     */
+    public static final int FLAG_EPS = 1 << 2;
+
+    /**
+     * Context flag: the UE has an AS security context (it is CONNECTED), so a gNB or eNB holds a KgNB
+     * derived from this context's chain.
+     */
+    public static final int FLAG_AS_ACTIVE = 1 << 3;
+
+    /**
+     * Context flag: a new KAMF was activated by a NAS SMC while the AS still runs on keys from the old
+     * one; the next Path Switch or N2 handover carries a new KgNB with NCC 0 and the NSCI or
+     * keyAmfChangeInd (TS 33.501 6.9.2.3.2, 6.9.2.3.3), or a UE Context Modification re-keys the AS.
+     */
+    public static final int FLAG_NEW_KEY_NOT_YET_IN_AS = 1 << 4;
+
+    /**
+     * Context flag: the next NAS SMC activates a horizontally derived KAMF' and carries the
+     * K_AMF_change_flag (TS 33.501 6.9.3, 6.9.4.3).
+     */
+    public static final int FLAG_KAMF_CHANGE_TO_SIGNAL = 1 << 5;
+
+    /**
+     * Context flag: the UL NAS COUNT of the latest NAS SMC Complete has not yet keyed a KgNB, so an AS
+     * re-keying may use it (TS 33.501 6.9.4.2); using it twice would give the same KgNB twice.
+     */
+    public static final int FLAG_SMC_COUNT_UNUSED = 1 << 6;
 
     /** Procedure state: a NAS Security Mode Command is in flight. */
     public static final int PROCEDURE_NAS_SMC = 1;
@@ -174,7 +206,7 @@ public final class SecurityContext
     }
 
     /**
-     * @return the uplink NAS COUNT, 0..2^24-1.
+     * @return the next uplink NAS COUNT expected, 0..2^24 (2^24 once the COUNT space is used up).
      */
     public long uplinkNasCount()
     {
@@ -182,7 +214,7 @@ public final class SecurityContext
     }
 
     /**
-     * @param count the uplink NAS COUNT, 0..2^24-1.
+     * @param count the next uplink NAS COUNT expected, 0..2^24-1.
      * @return this.
      */
     public SecurityContext uplinkNasCount(final long count)
@@ -296,15 +328,22 @@ public final class SecurityContext
     }
 
     /**
-     * Steps the NH chain: NH becomes KDF(KAMF, NH) (TS 33.501 A.10) and NCC advances by one, wrapping
-     * from 7 to 0.
+     * Steps the NH chain: NH becomes KDF(KAMF, NH) (TS 33.501 A.10, or TS 33.401 A.4 for an
+     * {@link #FLAG_EPS EPS} context) and NCC advances by one, wrapping from 7 to 0.
      *
      * @param kdf derives the new NH.
      * @return the new NCC.
      */
     public int advanceNextHop(final Kdf kdf)
     {
-        kdf.nh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
+        if ((contextFlags() & FLAG_EPS) != 0)
+        {
+            kdf.epsNh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
+        }
+        else
+        {
+            kdf.nh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
+        }
         final int ncc = (ncc() + 1) & MAX_NCC;
         buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
         return ncc;
@@ -439,20 +478,42 @@ public final class SecurityContext
     }
 
     /**
-     * @return the 64 bits reserved for the procedures' own bookkeeping.
+     * @return the uplink NAS COUNT of the latest NAS Security Mode Complete.
      */
-    public long reserved()
+    public long smcCompleteUplinkCount()
     {
-        return buffer.getLong(offset + RESERVED_OFFSET);
+        return buffer.getInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET) & 0xFFFF_FFFFL;
     }
 
     /**
-     * @param value the 64 bits reserved for the procedures' own bookkeeping.
+     * @param count the uplink NAS COUNT of the latest NAS Security Mode Complete, 0..2^24-1.
      * @return this.
      */
-    public SecurityContext reserved(final long value)
+    public SecurityContext smcCompleteUplinkCount(final long count)
     {
-        buffer.putLong(offset + RESERVED_OFFSET, value);
+        if (count < 0 || count > MAX_NAS_COUNT)
+        {
+            throw InvalidParameterException.outOfRange("smc-complete-ul-count", count, 0, MAX_NAS_COUNT);
+        }
+        buffer.putInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET, (int)count);
+        return this;
+    }
+
+    /**
+     * @return the 32 bits reserved for the procedures' own bookkeeping.
+     */
+    public int reserved()
+    {
+        return buffer.getInt(offset + RESERVED_OFFSET);
+    }
+
+    /**
+     * @param value the 32 bits reserved for the procedures' own bookkeeping.
+     * @return this.
+     */
+    public SecurityContext reserved(final int value)
+    {
+        buffer.putInt(offset + RESERVED_OFFSET, value);
         return this;
     }
 

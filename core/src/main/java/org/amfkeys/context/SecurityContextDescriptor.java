@@ -23,7 +23,8 @@ import org.amfkeys.hmac.KeyScheduleDescriptor;
  *  |     UE security capabilities (5G-EA, 5G-IA, EEA, EIA)         |  172
  *  |                     context flags                             |  176
  *  |                    procedure state                            |  180
- *  |               reserved for the procedures (64 bits)           |  184
+ *  |            UL NAS COUNT of the latest NAS SMC Complete        |  184
+ *  |                reserved for the procedures                    |  188
  *  +---------------------------------------------------------------+  192
  * </pre>
  * Key material (KAMF, its schedule, NH, the non-current KAMF) is the first
@@ -50,7 +51,7 @@ public final class SecurityContextDescriptor
     /** Octets of key material at the start of the slot. */
     public static final int KEY_MATERIAL_LENGTH = NON_CURRENT_KAMF_OFFSET + KEY_LENGTH;
 
-    /** Uplink NAS COUNT (24 bits used) of the current context. */
+    /** Uplink NAS COUNT (24 bits used): the lowest COUNT the next uplink NAS message may carry. */
     public static final int UPLINK_NAS_COUNT_OFFSET = KEY_MATERIAL_LENGTH;
 
     /** Downlink NAS COUNT (24 bits used): the COUNT the next downlink NAS message will use. */
@@ -77,11 +78,17 @@ public final class SecurityContextDescriptor
     /** Procedures in flight for the UE, see {@link SecurityContext#PROCEDURE_NAS_SMC} and others. */
     public static final int PROCEDURE_STATE_OFFSET = CONTEXT_FLAGS_OFFSET + Integer.BYTES;
 
+    /**
+     * Uplink NAS COUNT of the latest NAS Security Mode Complete: the KgNB (or KeNB) of an AS re-keying
+     * or of a Path Switch after a new KAMF was activated is derived with it (TS 33.501 6.9.4.2).
+     */
+    public static final int SMC_COMPLETE_UPLINK_COUNT_OFFSET = PROCEDURE_STATE_OFFSET + Integer.BYTES;
+
     /** Octets left for the procedures' own bookkeeping. */
-    public static final int RESERVED_OFFSET = PROCEDURE_STATE_OFFSET + Integer.BYTES;
+    public static final int RESERVED_OFFSET = SMC_COMPLETE_UPLINK_COUNT_OFFSET + Integer.BYTES;
 
     /** Length of {@link #RESERVED_OFFSET the reserved area}. */
-    public static final int RESERVED_LENGTH = Long.BYTES;
+    public static final int RESERVED_LENGTH = Integer.BYTES;
 
     /** Octets of one slot: three cache lines. */
     public static final int LENGTH = RESERVED_OFFSET + RESERVED_LENGTH;

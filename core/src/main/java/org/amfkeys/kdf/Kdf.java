@@ -1673,6 +1673,23 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
+     * EPS NH (TS 33.401 A.4) from a SYNC-input held in a buffer, such as a context table slot. The
+     * output may overlap the SYNC-input exactly, to step a chain in place.
+     *
+     * @param kasme      KASME's schedule.
+     * @param syncInput  buffer holding the SYNC-input.
+     * @param syncOffset offset of the 32-octet SYNC-input.
+     * @param out        receives NH, 32 octets.
+     * @param outOffset  where NH starts.
+     */
+    public void epsNh(
+        final KeySchedule kasme, final DirectBuffer syncInput, final int syncOffset,
+        final MutableDirectBuffer out, final int outOffset)
+    {
+        run(schedule("kasme", kasme), encodeNh(Fc.EPS_NH, syncInput, syncOffset), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
      * KeNB* (TS 33.401 A.5, FC 0x13). EARFCN-DL takes 2 octets up to 65535 and 3 octets above.
      *
      * @param key    NH (vertical) or the current KeNB (horizontal), 32 octets.

@@ -279,15 +279,17 @@ class ContextTableTest
         assertEquals(10, table.takeDownlinkNasCount(9));
         assertEquals(11, table.takeDownlinkNasCount(9));
         assertEquals(12, table.downlinkNasCount(9));
-        assertEquals(150, table.acceptUplinkNasCount(9, 150));
-        assertEquals(150, table.acceptUplinkNasCount(9, 120), "a lower COUNT leaves the stored one");
-        assertEquals(150, table.uplinkNasCount(9));
+        assertEquals(ContextTable.REPLAYED, table.acceptUplinkNasCount(9, 99), "below the next expected");
+        assertEquals(151, table.acceptUplinkNasCount(9, 150));
+        assertEquals(ContextTable.REPLAYED, table.acceptUplinkNasCount(9, 150), "a COUNT accepted once is a replay");
+        assertEquals(ContextTable.REPLAYED, table.acceptUplinkNasCount(9, 120), "a lower COUNT leaves the stored one");
+        assertEquals(151, table.uplinkNasCount(9));
 
         final InvalidParameterException bad = assertThrows(
             InvalidParameterException.class, () -> table.acceptUplinkNasCount(9, 1L << 24));
         assertEquals("ul-count", bad.parameter());
         assertEquals("0..16777215", bad.allowed());
-        assertEquals(150, table.uplinkNasCount(9));
+        assertEquals(151, table.uplinkNasCount(9));
 
         table.update(9, cursor, context -> context.downlinkNasCount(SecurityContext.MAX_NAS_COUNT));
         final IllegalStateException exhausted = assertThrows(IllegalStateException.class, () -> table.takeDownlinkNasCount(9));
