@@ -1,0 +1,101 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.AccessType;
+import org.amfkeys.types.AlgorithmTypeDistinguisher;
+
+/**
+ * The key chain below a core network's root key, for one system: the initial base-station key, the
+ * NH chain and the handover key, and the NAS algorithm keys. 5GS and EPS follow the same model
+ * (TS 33.501 6.9.2.1.1, TS 33.401 7.2.8.1) with their own FC values, so every procedure is written once
+ * against this interface.
+ */
+public enum AccessStratumChain
+{
+    /** 5GS: KAMF, KgNB (A.9), NH (A.10), KNG-RAN* for a gNB (A.11), NAS keys (A.8). */
+    NR
+    {
+        void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
+        {
+            kdf.kgnb(root, ulCount, AccessType.THREE_GPP, out, 0);
+        }
+
+        void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
+        {
+            kdf.nh(root, sync, out, 0);
+        }
+
+        void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
+        {
+            kdf.kngRanStarForGnb(key, pci, arfcn, out, 0);
+        }
+
+        void nasKey(
+            final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
+            final byte[] out)
+        {
+            kdf.algorithmKey(root, type, algorithm, out, 0);
+        }
+    },
+
+    /** EPS: KASME, KeNB (TS 33.401 A.3), NH (A.4), KeNB* (A.5), NAS keys (A.7). */
+    E_UTRA
+    {
+        void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
+        {
+            kdf.kenb(root, ulCount, out, 0);
+        }
+
+        void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
+        {
+            kdf.epsNh(root, sync, out, 0);
+        }
+
+        void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
+        {
+            kdf.kenbStar(key, pci, arfcn, out, 0);
+        }
+
+        void nasKey(
+            final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
+            final byte[] out)
+        {
+            kdf.epsAlgorithmKey(root, type, algorithm, out, 0);
+        }
+    };
+
+    /** UL NAS COUNT of the temporary KgNB or KeNB after a key change at handover: 2^32-1. */
+    public static final long HANDOVER_UPLINK_COUNT = 0xFFFF_FFFFL;
+
+    /** Octets of a NAS algorithm key: the last 128 bits of the KDF output. */
+    public static final int NAS_KEY_LENGTH = Kdf.LOW_128_LENGTH;
+
+    /**
+     * The initial KgNB or KeNB, bound to the virtual NH of NCC 0.
+     */
+    abstract void initialKey(Kdf kdf, KeySchedule root, long ulCount, byte[] out);
+
+    /**
+     * The next NH of the chain from its SYNC-input (the initial key, then each previous NH).
+     */
+    abstract void nextHop(Kdf kdf, KeySchedule root, byte[] sync, byte[] out);
+
+    /**
+     * KNG-RAN* or KeNB* for a target cell, from NH (vertical) or the current key (horizontal).
+     */
+    abstract void handoverKey(Kdf kdf, KeySchedule key, int pci, int arfcn, byte[] out);
+
+    /**
+     * A NAS algorithm key, 16 octets.
+     */
+    abstract void nasKey(Kdf kdf, KeySchedule root, AlgorithmTypeDistinguisher type, int algorithm, byte[] out);
+
+    /**
+     * @return "5gs" or "eps".
+     */
+    public String system()
+    {
+        return this == NR ? "5gs" : "eps";
+    }
+}

@@ -1,0 +1,473 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.ContextUpdate;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.Abba;
+import org.amfkeys.types.MobilityMode;
+import org.amfkeys.types.NgKsi;
+import org.amfkeys.types.Supi;
+
+import java.util.Objects;
+
+import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
+import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
+import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
+import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
+
+/**
+ * The AMF side of the 5GS key lifecycle: everything of {@link CoreNetworkProcedures}, plus the
+ * procedures that change KAMF when a UE moves: N2 handover to another AMF with or without a horizontal
+ * KAMF derivation (TS 33.501 6.9.2.3.3), mobility registration update with a context transfer (6.9.3),
+ * NAS key refresh (6.9.4.3), and interworking with EPS (clause 8).
+ * <p>
+ * A source AMF keeps its current context until the target reports that the UE's registration or
+ * handover completed, so a UE whose registration fails comes back to the source and finds it.
+ * Whether to derive a horizontal KAMF is the caller's policy decision, passed to each call.
+ */
+public final class AmfProcedures extends CoreNetworkProcedures
+{
+    private final ContextUpdate handoverToAmfUpdate = this::applyHandoverToAmf;
+    private final ContextUpdate contextTransferUpdate = this::applyContextTransfer;
+    private final ContextUpdate registrationFailedUpdate = this::applyRegistrationFailed;
+    private final ContextUpdate nasKeyRefreshUpdate = this::applyNasKeyRefresh;
+    private final ContextUpdate handoverToEpsUpdate = this::applyHandoverToEps;
+    private final ContextUpdate idleModeToEpsUpdate = this::applyIdleModeToEps;
+
+    private boolean horizontal;
+    private long count;
+    private UeContextTransfer transferOut;
+
+    /**
+     * @param table the AMF's UE contexts.
+     * @param kdf   derives keys; owned by this instance from now on.
+     */
+    public AmfProcedures(final ContextTable table, final Kdf kdf)
+    {
+        super(table, AccessStratumChain.NR, kdf);
+    }
+
+    /**
+     * Primary authentication succeeded: KAMF = A.7(KSEAF, SUPI, ABBA) becomes the UE's new partial
+     * native context, as {@link #authenticated(long, byte[], int, int)} describes.
+     *
+     * @param ueId                   the UE identifier.
+     * @param kseaf                  KSEAF from the AUSF, 32 octets.
+     * @param supi                   the UE's SUPI.
+     * @param abba                   the ABBA parameter.
+     * @param ngKsi                  the new context's ngKSI, native, 0..6.
+     * @param ueSecurityCapabilities the UE security capabilities.
+     */
+    public void authenticated(
+        final long ueId, final byte[] kseaf, final Supi supi, final Abba abba, final int ngKsi,
+        final int ueSecurityCapabilities)
+    {
+        try
+        {
+            kdf.computeSchedule(kseaf, derivedSchedule);
+            kdf.kamf(derivedSchedule, supi, abba, thirdKey, 0);
+            authenticated(ueId, thirdKey, ngKsi, ueSecurityCapabilities);
+        }
+        finally
+        {
+            wipe();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Source AMF
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Source AMF of an N2 handover to another AMF: fills Namf_Communication_CreateUEContext.
+     * <ul>
+     *     <li>With a horizontal KAMF derivation: KAMF' = A.13(KAMF, DIRECTION 0x01, DL NAS COUNT), the
+     *     same ngKSI, keyAmfHDerivationInd and keyAmfChangeInd, and {KgNB from KAMF' with UL NAS COUNT
+     *     2^32-1, NCC 0}.</li>
+     *     <li>Without, the current KAMF and a fresh {NH, NCC}; or, if a new KAMF is not yet used for AS,
+     *     keyAmfChangeInd and {new KgNB, NCC 0}.</li>
+     * </ul>
+     * Either way the DL NAS COUNT advances after sending. The source keeps the UE's context until
+     * {@link #moveCompleted} (the handover completed) and keeps using it if the handover fails.
+     *
+     * @param ueId           the UE identifier.
+     * @param horizontalKamf the policy's decision.
+     * @param transfer       receives the content for the target AMF.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverToAmf(final long ueId, final boolean horizontalKamf, final UeContextTransfer transfer)
+    {
+        horizontal = horizontalKamf;
+        transferOut = Objects.requireNonNull(transfer, "transfer");
+        return run(ueId, handoverToAmfUpdate);
+    }
+
+    private void applyHandoverToAmf(final SecurityContext context)
+    {
+        requireAsActive(context, "n2-handover");
+        final NextHopPair pair = transferOut.nextHop();
+        if (horizontal)
+        {
+            final long dlCount = takeDownlinkCount(context, "n2-handover");
+            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
+            kdf.computeSchedule(key, derivedSchedule);
+            chain.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
+            setTransfer(context, MobilityMode.HANDOVER, key);
+            transferOut.derivedWith(dlCount, true);
+            transferOut.keyAmfChangeInd(true);
+            pair.set(nextKey, 0, true);
+        }
+        else
+        {
+            context.copyKamf(nextKey, 0);
+            setTransfer(context, MobilityMode.HANDOVER, nextKey);
+            pairOut(pair);
+            handoverKey(context, "n2-handover");
+            transferOut.keyAmfChangeInd(pair.newSecurityContext());
+            takeDownlinkCount(context, "n2-handover");
+        }
+    }
+
+    /**
+     * Source AMF of a mobility registration update: fills the UEContextTransfer response for the
+     * Registration Request with UL NAS COUNT {@code ulCount}. With a horizontal derivation, KAMF' =
+     * A.13(KAMF, DIRECTION 0x00, that COUNT) with the same ngKSI and keyAmfHDerivationInd, and every
+     * non-current context is dropped; the source still keeps its own current context until
+     * {@link #moveCompleted} or {@link #registrationFailed}.
+     *
+     * @param ueId           the UE identifier.
+     * @param ulCount        UL NAS COUNT of the Registration Request, 0..2^24-1.
+     * @param horizontalKamf the policy's decision.
+     * @param transfer       receives the content for the target AMF.
+     * @return false when the UE is unknown.
+     */
+    public boolean contextTransfer(
+        final long ueId, final long ulCount, final boolean horizontalKamf, final UeContextTransfer transfer)
+    {
+        count = requireNasCount("ul-count", ulCount);
+        horizontal = horizontalKamf;
+        transferOut = Objects.requireNonNull(transfer, "transfer");
+        return run(ueId, contextTransferUpdate);
+    }
+
+    private void applyContextTransfer(final SecurityContext context)
+    {
+        requireCurrent(context, "mobility-registration");
+        if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
+        {
+            throw new ProcedureNotAllowedException("mobility-registration",
+                "the UE's KAMF' awaits its NAS SMC here; it has no context to transfer yet");
+        }
+        acceptUplinkCount(context, count, "mobility-registration");
+        releaseAs(context);
+        if (horizontal)
+        {
+            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
+            setTransfer(context, MobilityMode.IDLE, key);
+            transferOut.derivedWith(count, true);
+            context.dropNonCurrent();
+        }
+        else
+        {
+            context.copyKamf(key, 0);
+            setTransfer(context, MobilityMode.IDLE, key);
+        }
+        context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
+    }
+
+    /**
+     * Source AMF: the target reported that the UE's registration (or handover) completed; the UE's
+     * context here is deleted and its key bytes zeroed.
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean moveCompleted(final long ueId)
+    {
+        return table.delete(ueId);
+    }
+
+    /**
+     * Source AMF: the mobility registration failed; the UE keeps being served with the context kept
+     * here, and may come back with it.
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean registrationFailed(final long ueId)
+    {
+        return run(ueId, registrationFailedUpdate);
+    }
+
+    private void applyRegistrationFailed(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Target AMF
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Target AMF of an N2 handover: stores the received context and gives the pair for the target gNB
+     * and the NAS container for the UE. On keyAmfHDerivationInd the NAS COUNTs restart at 0 under
+     * KAMF' and the container carries the K_AMF_change_flag with the DL NAS COUNT of the derivation; on
+     * keyAmfChangeInd the received {KgNB, NCC 0} is forwarded with the NSCI, and this AMF sets NCC 1
+     * with NH from that KgNB.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer what the source AMF sent.
+     * @param pair     receives the pair for the target gNB.
+     * @param command  receives the NAS container of the handover command.
+     */
+    public void acceptHandover(
+        final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
+    {
+        requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.HANDOVER);
+        command.clear();
+        final SecurityContext staged = stage();
+        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+        if (transfer.keyAmfHDerivationInd())
+        {
+            staged.uplinkNasCount(0).downlinkNasCount(1);
+            command.nasContainer(HandoverCommand.HORIZONTAL_KAMF, transfer.derivationCount(), 0);
+        }
+        else
+        {
+            staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
+        }
+        final NextHopPair received = transfer.nextHop();
+        if (transfer.keyAmfChangeInd())
+        {
+            chain.nextHop(kdf, staged.kamfSchedule(), received.key(), key);
+            staged.nextHop(key, 1);
+        }
+        else
+        {
+            staged.nextHop(received.key(), received.ncc());
+        }
+        staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
+        pair.copyFrom(received);
+        replaceWithStaged(ueId);
+        wipe();
+    }
+
+    /**
+     * Target AMF of a mobility registration update: stores the received context. With
+     * keyAmfHDerivationInd the NAS COUNTs restart at 0 under KAMF' and the next
+     * {@link #nasSecurityModeCommand NAS SMC} carries the K_AMF_change_flag.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer what the source AMF sent.
+     */
+    public void acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
+    {
+        requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.IDLE);
+        final SecurityContext staged = stage();
+        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+        if (transfer.keyAmfHDerivationInd())
+        {
+            staged.uplinkNasCount(0).downlinkNasCount(0);
+            staged.contextFlags(staged.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+        }
+        else
+        {
+            staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
+        }
+        replaceWithStaged(ueId);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // NAS key refresh
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * NAS key refresh in idle mode (TS 33.501 6.9.4.3): KAMF' = A.13(KAMF, DIRECTION 0x00, the UL NAS
+     * COUNT of the initial NAS message), kept non-current with the same ngKSI until the NAS SMC that
+     * follows activates it with the K_AMF_change_flag.
+     *
+     * @param ueId    the UE identifier.
+     * @param ulCount UL NAS COUNT of the initial NAS message, 0..2^24-1.
+     * @return false when the UE is unknown.
+     */
+    public boolean nasKeyRefresh(final long ueId, final long ulCount)
+    {
+        count = requireNasCount("ul-count", ulCount);
+        return run(ueId, nasKeyRefreshUpdate);
+    }
+
+    private void applyNasKeyRefresh(final SecurityContext context)
+    {
+        requireCurrent(context, "nas-key-refresh");
+        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        {
+            throw new ProcedureNotAllowedException("nas-key-refresh",
+                "the idle-mode horizontal derivation needs an idle UE; this one is CONNECTED");
+        }
+        acceptUplinkCount(context, count, "nas-key-refresh");
+        kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
+        context.nonCurrent(key, context.ngKsi());
+        context.contextFlags(context.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Interworking with EPS (TS 33.501 clause 8)
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * 5GS to EPS handover, source AMF (TS 33.501 8.3.2): KASME' = A.14.2(KAMF, DL NAS COUNT), then the
+     * DL COUNT advances; the EPS NAS COUNTs are the 5G ones, eKSI takes the ngKSI value as a mapped
+     * context, and NH is derived twice from the initial KeNB (A.3 with UL NAS COUNT 2^32-1), giving
+     * {NH, NCC 2} for the MME.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer receives the forward relocation content for the MME.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverToEps(final long ueId, final UeContextTransfer transfer)
+    {
+        transferOut = Objects.requireNonNull(transfer, "transfer");
+        return run(ueId, handoverToEpsUpdate);
+    }
+
+    private void applyHandoverToEps(final SecurityContext context)
+    {
+        requireAsActive(context, "handover-to-eps");
+        final long dlCount = takeDownlinkCount(context, "handover-to-eps");
+        kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
+        kdf.computeSchedule(key, derivedSchedule);
+        AccessStratumChain.E_UTRA.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
+        AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, nextKey, thirdKey);
+        AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, thirdKey, nextKey);
+        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, mapped(context.ngKsi()),
+            context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
+            context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+        transferOut.derivedWith(dlCount, false);
+        transferOut.nextHop().set(nextKey, 2, false);
+    }
+
+    /**
+     * 5GS to EPS idle-mode mobility, AMF side (TS 33.501 8.5.2): the TAU's UL NAS COUNT is accepted
+     * under the 5G context and KASME' = A.14.1(KAMF, that COUNT) goes to the MME as a mapped context
+     * whose NAS COUNTs start at 0.
+     *
+     * @param ueId     the UE identifier.
+     * @param ulCount  UL NAS COUNT of the TAU Request, 0..2^24-1.
+     * @param transfer receives the context response for the MME.
+     * @return false when the UE is unknown.
+     */
+    public boolean idleModeToEps(final long ueId, final long ulCount, final UeContextTransfer transfer)
+    {
+        count = requireNasCount("ul-count", ulCount);
+        transferOut = Objects.requireNonNull(transfer, "transfer");
+        return run(ueId, idleModeToEpsUpdate);
+    }
+
+    private void applyIdleModeToEps(final SecurityContext context)
+    {
+        requireCurrent(context, "idle-to-eps");
+        acceptUplinkCount(context, count, "idle-to-eps");
+        releaseAs(context);
+        kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
+        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, mapped(context.ngKsi()), 0, 0,
+            context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+        transferOut.derivedWith(count, false);
+    }
+
+    /**
+     * EPS to 5GS handover, target AMF (TS 33.501 8.4.2): KAMF' = A.15.2(KASME, NH) with the NH the MME
+     * sent; NAS COUNTs 0; ngKSI takes the eKSI value as a mapped context; the temporary KgNB = A.9(KAMF',
+     * UL NAS COUNT 2^32-1) goes to the gNB as {KgNB, NCC 0} with the NSCI, and this AMF then sets NCC 1
+     * with NH from it. The NAS container carries the NCC of the NH used.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer what the MME sent.
+     * @param pair     receives the pair for the target gNB.
+     * @param command  receives the NAS container of the handover command.
+     */
+    public void acceptHandoverFromEps(
+        final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
+    {
+        requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
+        command.clear();
+        try
+        {
+            kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
+            kdf.kamfFromKasmeHandover(derivedSchedule, transfer.nextHop().key(), key, 0);
+            final SecurityContext staged = stage();
+            staged.kamf(key, kdf).ngKsi(mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+                .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+                .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+            chain.initialKey(kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, nextKey);
+            chain.nextHop(kdf, staged.kamfSchedule(), nextKey, thirdKey);
+            staged.nextHop(thirdKey, 1);
+            staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
+            pair.set(nextKey, 0, true);
+            command.nasContainer(HandoverCommand.TO_5GS, 0, transfer.nextHop().ncc());
+            replaceWithStaged(ueId);
+        }
+        finally
+        {
+            wipe();
+        }
+    }
+
+    /**
+     * EPS to 5GS idle-mode mobility, target AMF (TS 33.501 8.6.2): KAMF' = A.15.1(KASME, the TAU's UL
+     * NAS COUNT carried in the Registration Request), NAS COUNTs 0, ngKSI mapped from eKSI.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer what the MME sent, with the COUNT as its {@link UeContextTransfer#derivationCount()}.
+     */
+    public void acceptIdleModeFromEps(final long ueId, final UeContextTransfer transfer)
+    {
+        requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
+        try
+        {
+            kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
+            kdf.kamfFromKasmeIdle(derivedSchedule, transfer.derivationCount(), key, 0);
+            final SecurityContext staged = stage();
+            staged.kamf(key, kdf).ngKsi(mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+                .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+                .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+            replaceWithStaged(ueId);
+        }
+        finally
+        {
+            wipe();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void setTransfer(final SecurityContext context, final MobilityMode mobility, final byte[] rootKey)
+    {
+        final boolean reset = horizontal;
+        transferOut.set(AccessStratumChain.NR, mobility, rootKey, context.ngKsi(),
+            reset ? 0 : context.uplinkNasCount(), reset ? 0 : context.downlinkNasCount(),
+            context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+    }
+
+    static int mapped(final int ksi)
+    {
+        return NgKsi.of(NgKsi.keySetIdentifier(ksi), true);
+    }
+
+    static void requireTransfer(
+        final UeContextTransfer transfer, final AccessStratumChain system, final MobilityMode mobility)
+    {
+        Objects.requireNonNull(transfer, "transfer");
+        if (transfer.system() != system || transfer.mobility() != mobility)
+        {
+            throw new ProcedureNotAllowedException("accept", "expected a " + system.system() + " " +
+                mobility.token() + " context, got " + transfer);
+        }
+    }
+}

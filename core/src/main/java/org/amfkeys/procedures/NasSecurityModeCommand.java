@@ -1,0 +1,104 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.types.NgKsi;
+
+import java.util.Arrays;
+
+/**
+ * What an AMF (MME) sends in a NAS Security Mode Command, plus the NAS keys it protects the command
+ * with: the ngKSI (eKSI) of the context being activated, the selected algorithms, the
+ * K_AMF_change_flag of a horizontal KAMF derivation (TS 33.501 6.9.3) and the command's DL NAS COUNT.
+ * <p>
+ * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
+ */
+public final class NasSecurityModeCommand
+{
+    private final byte[] nasEncryptionKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private final byte[] nasIntegrityKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private int ngKsi;
+    private int ciphering;
+    private int integrity;
+    private boolean kamfChangeFlag;
+    private long downlinkNasCount;
+
+    /**
+     * @return ngKSI (eKSI) of the context the command activates.
+     */
+    public int ngKsi()
+    {
+        return ngKsi;
+    }
+
+    /**
+     * @return the selected NAS ciphering algorithm identifier.
+     */
+    public int ciphering()
+    {
+        return ciphering;
+    }
+
+    /**
+     * @return the selected NAS integrity algorithm identifier.
+     */
+    public int integrity()
+    {
+        return integrity;
+    }
+
+    /**
+     * @return K_AMF_change_flag: the UE derives KAMF' (A.13, DIRECTION 0x00) from its current KAMF.
+     */
+    public boolean kamfChangeFlag()
+    {
+        return kamfChangeFlag;
+    }
+
+    /**
+     * @return the DL NAS COUNT of the command.
+     */
+    public long downlinkNasCount()
+    {
+        return downlinkNasCount;
+    }
+
+    /**
+     * @return KNASenc of the activated context; the array itself.
+     */
+    public byte[] nasEncryptionKey()
+    {
+        return nasEncryptionKey;
+    }
+
+    /**
+     * @return KNASint of the activated context; the array itself.
+     */
+    public byte[] nasIntegrityKey()
+    {
+        return nasIntegrityKey;
+    }
+
+    void set(final int ngKsi, final int ciphering, final int integrity, final boolean kamfChangeFlag, final long dlCount)
+    {
+        this.ngKsi = ngKsi;
+        this.ciphering = ciphering;
+        this.integrity = integrity;
+        this.kamfChangeFlag = kamfChangeFlag;
+        this.downlinkNasCount = dlCount;
+    }
+
+    /**
+     * Zeroes the keys.
+     */
+    public void clear()
+    {
+        Arrays.fill(nasEncryptionKey, (byte)0);
+        Arrays.fill(nasIntegrityKey, (byte)0);
+        set(0, 0, 0, false, 0);
+    }
+
+    public String toString()
+    {
+        return "NasSecurityModeCommand[ngKSI=" + NgKsi.toString(ngKsi) + ", ciphering=" + ciphering +
+            ", integrity=" + integrity + ", kamfChangeFlag=" + kamfChangeFlag + ", dlCount=" + downlinkNasCount + "]";
+    }
+}

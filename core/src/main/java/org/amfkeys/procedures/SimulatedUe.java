@@ -1,0 +1,692 @@
+package org.amfkeys.procedures;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.context.SecurityContextDescriptor;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.Earfcn;
+import org.amfkeys.types.NrArfcn;
+import org.amfkeys.types.Pci;
+
+import java.util.Arrays;
+
+/**
+ * One UE moving through a {@link SimulatedCore}: its {@link UeMirror}, the {@link RanNode} serving it
+ * while it is CONNECTED, and which core network node serves it. Each step runs a whole procedure on
+ * every side, in the order the messages flow, so that tests, {@code amfkeys trace} and the load tester
+ * all exercise one implementation of each procedure. A step the state does not allow throws
+ * {@link ProcedureNotAllowedException} (or an {@code InvalidParameterException} for a bad argument)
+ * before any side changes.
+ */
+public final class SimulatedUe implements AutoCloseable
+{
+    /** Where a NAS COUNT was used, for {@link NasCountObserver}. */
+    public enum Direction
+    {
+        UPLINK, DOWNLINK
+    }
+
+    /**
+     * Sees every NAS COUNT used for a message or a derivation, with the root key it was used under, so a
+     * test can check that no COUNT repeats under one key.
+     */
+    @FunctionalInterface
+    public interface NasCountObserver
+    {
+        /**
+         * @param rootKey   the KAMF or KASME (valid during the call only).
+         * @param direction uplink or downlink.
+         * @param count     the NAS COUNT.
+         */
+        void used(byte[] rootKey, Direction direction, long count);
+    }
+
+    private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) -> { };
+
+    private final long ueId;
+    private final SimulatedCore core;
+    private final UeMirror ue;
+    private final RanNode[] ranNodes;
+    private final SecurityContext snapshot = new SecurityContext(
+        new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]), 0);
+    private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] networkKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] networkEncryption = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private final byte[] networkIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private final byte[] ueEncryption = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private final byte[] ueIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private NasCountObserver observer = NO_OBSERVER;
+    private int servingAmf;
+    private boolean inEps;
+    private int ran = -1;
+    private int ciphering;
+    private int integrity;
+
+    /**
+     * A UE registered at AMF 0 with an activated native context (its NAS SMC done), idle.
+     *
+     * @param ueId      the UE identifier in every table.
+     * @param core      the thread's simulated core network.
+     * @param kamf      the UE's KAMF, 32 octets.
+     * @param ngKsi     its ngKSI, 0..6.
+     * @param ciphering the NAS ciphering algorithm, 0..15.
+     * @param integrity the NAS integrity algorithm, 0..15.
+     */
+    public SimulatedUe(
+        final long ueId, final SimulatedCore core, final byte[] kamf, final int ngKsi, final int ciphering,
+        final int integrity)
+    {
+        this.ueId = ueId;
+        this.core = core;
+        this.ue = new UeMirror(core.kdf());
+        this.ranNodes = new RanNode[] {new RanNode(AccessStratumChain.NR, core.kdf()),
+            new RanNode(AccessStratumChain.NR, core.kdf()), new RanNode(AccessStratumChain.E_UTRA, core.kdf()),
+            new RanNode(AccessStratumChain.E_UTRA, core.kdf())};
+        authenticate(kamf, ngKsi);
+        nasSecurityModeCommand(ciphering, integrity);
+    }
+
+    /**
+     * @param observer sees every NAS COUNT used from now on.
+     * @return this.
+     */
+    public SimulatedUe observer(final NasCountObserver observer)
+    {
+        this.observer = observer == null ? NO_OBSERVER : observer;
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // NAS procedures
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Primary authentication: a new native context that a following NAS SMC activates.
+     *
+     * @param kamf  the new KAMF (KASME when the UE is in EPS), 32 octets.
+     * @param ngKsi its ngKSI (eKSI), 0..6.
+     */
+    public void authenticate(final byte[] kamf, final int ngKsi)
+    {
+        serving().authenticated(ueId, kamf, ngKsi, 0);
+        ue.authenticate(kamf, ngKsi);
+    }
+
+    /**
+     * NAS Security Mode Command and Complete.
+     *
+     * @param ciphering NAS ciphering algorithm, 0..15.
+     * @param integrity NAS integrity algorithm, 0..15.
+     */
+    public void nasSecurityModeCommand(final int ciphering, final int integrity)
+    {
+        final CoreNetworkProcedures node = serving();
+        require(node.nasSecurityModeCommand(ueId, ciphering, integrity, core.command));
+        final long complete;
+        try
+        {
+            complete = ue.securityModeCommand(core.command);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.nasSecurityModeFailed(ueId);
+            throw ex;
+        }
+        node.nasSecurityModeComplete(ueId, complete);
+        this.ciphering = ciphering;
+        this.integrity = integrity;
+        observeCurrent(Direction.DOWNLINK, core.command.downlinkNasCount());
+        observeCurrent(Direction.UPLINK, complete);
+        core.wipeCarriers();
+    }
+
+    /**
+     * NAS key refresh in idle mode: an initial NAS message with UL NAS COUNT {@code ulCount}, KAMF' =
+     * A.13 DIRECTION 0x00, activated by a NAS SMC with the K_AMF_change_flag.
+     *
+     * @param ulCount the initial NAS message's UL NAS COUNT.
+     */
+    public void nasKeyRefresh(final long ulCount)
+    {
+        requireFiveG("nas-key-refresh");
+        requireUplinkUnused(ulCount, "nas-key-refresh");
+        captureRoot();
+        require(core.amf(servingAmf).nasKeyRefresh(ueId, ulCount));
+        report(Direction.UPLINK, ulCount);
+        ue.sendUplink(ulCount);
+        nasSecurityModeCommand(ciphering, integrity);
+    }
+
+    /**
+     * Mobility registration update to the other AMF with a Registration Request of UL NAS COUNT
+     * {@code ulCount}; the source's policy decided {@code horizontalKamf}. With it, the target runs a
+     * NAS SMC with the K_AMF_change_flag. On completion the source deletes its context and the UE its
+     * old one; on failure the target forgets the UE, and UE and source carry on with the old context.
+     *
+     * @param ulCount        the Registration Request's UL NAS COUNT.
+     * @param horizontalKamf the source AMF's policy decision.
+     * @param complete       whether the registration completes.
+     */
+    public void mobilityRegistration(final long ulCount, final boolean horizontalKamf, final boolean complete)
+    {
+        requireFiveG("mobility-registration");
+        requireUplinkUnused(ulCount, "mobility-registration");
+        final AmfProcedures source = core.amf(servingAmf);
+        final AmfProcedures target = core.amf(otherAmf());
+        captureRoot();
+        require(source.contextTransfer(ueId, ulCount, horizontalKamf, core.transfer));
+        report(Direction.UPLINK, ulCount);
+        ue.startMobilityRegistration(ulCount);
+        releaseRan();
+        target.acceptContextTransfer(ueId, core.transfer);
+        if (horizontalKamf)
+        {
+            final int previous = servingAmf;
+            servingAmf = otherAmf();
+            try
+            {
+                nasSecurityModeCommand(core.transfer.ciphering(), core.transfer.integrity());
+            }
+            finally
+            {
+                servingAmf = previous;
+            }
+        }
+        if (complete)
+        {
+            source.moveCompleted(ueId);
+            ue.registrationCompleted();
+            servingAmf = otherAmf();
+        }
+        else
+        {
+            target.delete(ueId);
+            source.registrationFailed(ueId);
+            ue.registrationFailed();
+        }
+        core.wipeCarriers();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // AS procedures
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Initial Context Setup after an uplink NAS message of UL NAS COUNT {@code ulCount} (the latest one
+     * sent, or a new one), in the given cell.
+     *
+     * @param ulCount the UL NAS COUNT.
+     * @param pci     the cell's PCI.
+     * @param arfcn   the cell's ARFCN-DL (EARFCN-DL in EPS).
+     */
+    public void initialContextSetup(final long ulCount, final int pci, final int arfcn)
+    {
+        checkCell(pci, arfcn);
+        if (ue.asActive())
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        if (ulCount + 1 != ue.nextUplinkCount())
+        {
+            requireUplinkUnused(ulCount, "initial-context-setup");
+        }
+        final long expected = readServing().uplinkNasCount();
+        require(serving().initialContextSetup(ueId, ulCount, core.pair));
+        if (ulCount + 1 != expected)
+        {
+            observeCurrent(Direction.UPLINK, ulCount);
+        }
+        ue.initialContextSetup(ulCount);
+        ran = inEps ? 2 : 0;
+        ranNodes[ran].initialContextSetup(core.pair, pci, arfcn);
+        core.wipeCarriers();
+    }
+
+    /**
+     * The UE goes idle.
+     */
+    public void release()
+    {
+        require(serving().release(ueId));
+        ue.release();
+        releaseRan();
+    }
+
+    /**
+     * Xn (X2 in EPS) handover to the given cell, then the Path Switch; when its acknowledgement carries
+     * the NSCI, the target gNB's intra-cell handover to the new key set.
+     *
+     * @param pci   the target cell's PCI.
+     * @param arfcn the target cell's ARFCN-DL.
+     */
+    public void xnHandover(final int pci, final int arfcn)
+    {
+        checkCell(pci, arfcn);
+        final RanNode source = requireConnected("xn-handover");
+        final RanNode target = otherRan();
+        source.prepareHandover(pci, arfcn, core.toTarget);
+        core.handoverCommand.clear();
+        require(serving().pathSwitch(ueId, core.pair));
+        target.acceptXnHandover(core.toTarget, pci, arfcn, core.handoverCommand);
+        target.pathSwitchAcknowledged(core.pair);
+        ue.handoverCommand(core.handoverCommand);
+        switchRan(target);
+        if (core.pair.newSecurityContext())
+        {
+            // The NSCI asks the gNB for an intra-cell handover to the new key set (TS 33.501 6.9.2.3.2);
+            // doing it at once leaves no window in which a later NAS SMC could move the UE's count.
+            core.handoverCommand.clear();
+            target.asKeyRefresh(core.handoverCommand);
+            ue.handoverCommand(core.handoverCommand);
+        }
+        core.wipeCarriers();
+    }
+
+    /**
+     * N2 (S1 in EPS) handover to the given cell. Within the serving node, or to the other AMF, with or
+     * without a horizontal KAMF derivation that uses DL NAS COUNT {@code dlCount}.
+     *
+     * @param pci            the target cell's PCI.
+     * @param arfcn          the target cell's ARFCN-DL.
+     * @param toOtherAmf     whether the target gNB is served by the other AMF.
+     * @param horizontalKamf the source AMF's policy decision (only with {@code toOtherAmf}).
+     * @param dlCount        the DL NAS COUNT the source uses, or -1 for its next one.
+     */
+    public void n2Handover(
+        final int pci, final int arfcn, final boolean toOtherAmf, final boolean horizontalKamf, final long dlCount)
+    {
+        checkCell(pci, arfcn);
+        final RanNode source = requireConnected("n2-handover");
+        if ((toOtherAmf || horizontalKamf) && inEps)
+        {
+            throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
+        }
+        if (horizontalKamf && !toOtherAmf)
+        {
+            throw new ProcedureNotAllowedException("n2-handover", "a horizontal KAMF derivation needs an AMF change");
+        }
+        if (dlCount >= 0)
+        {
+            CoreNetworkProcedures.requireNasCount("dl-count", dlCount);
+            if (dlCount < readServing().downlinkNasCount())
+            {
+                throw new ProcedureNotAllowedException("n2-handover", "dl-count " + dlCount +
+                    " was already used; the next DL NAS COUNT is " + snapshot.downlinkNasCount());
+            }
+            serving().downlinkNasCount(ueId, dlCount);
+        }
+        final RanNode target = otherRan();
+        core.handoverCommand.clear();
+        if (!toOtherAmf)
+        {
+            require(serving().handoverWithinNode(ueId, core.pair));
+        }
+        else
+        {
+            final AmfProcedures sourceAmf = core.amf(servingAmf);
+            final long used = readServing().downlinkNasCount();
+            require(sourceAmf.handoverToAmf(ueId, horizontalKamf, core.transfer));
+            if (horizontalKamf)
+            {
+                observeCurrent(Direction.DOWNLINK, used);
+            }
+            core.amf(otherAmf()).acceptHandover(ueId, core.transfer, core.pair, core.handoverCommand);
+            sourceAmf.moveCompleted(ueId);
+            servingAmf = otherAmf();
+        }
+        target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+        switchRan(target);
+        core.wipeCarriers();
+    }
+
+    /**
+     * UE Context Modification for AS re-keying with the UL NAS COUNT of the latest NAS SMC Complete.
+     */
+    public void ueContextModification()
+    {
+        final RanNode node = requireConnected("ue-context-modification");
+        require(serving().ueContextModification(ueId, core.pair));
+        node.ueContextModification(core.pair, core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+        core.wipeCarriers();
+    }
+
+    /**
+     * @return the UL NAS COUNT of the latest NAS SMC Complete the serving node holds.
+     */
+    public long smcCompleteUplinkCount()
+    {
+        return readServing().smcCompleteUplinkCount();
+    }
+
+    /**
+     * AS key refresh: an intra-cell handover with the usual chaining.
+     */
+    public void asKeyRefresh()
+    {
+        final RanNode node = requireConnected("as-key-refresh");
+        core.handoverCommand.clear();
+        node.asKeyRefresh(core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Interworking
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * 5GS to EPS handover to the given E-UTRA cell.
+     *
+     * @param pci    the target cell's PCI.
+     * @param earfcn the target cell's EARFCN-DL.
+     */
+    public void handoverToEps(final int pci, final int earfcn)
+    {
+        requireFiveG("handover-to-eps");
+        Pci.checkEutra("pci", pci);
+        Earfcn.check("earfcn", earfcn);
+        requireConnected("handover-to-eps");
+        final AmfProcedures amf = core.amf(servingAmf);
+        final long used = readServing().downlinkNasCount();
+        require(amf.handoverToEps(ueId, core.transfer));
+        observeCurrent(Direction.DOWNLINK, used);
+        core.mme().acceptHandoverFrom5gs(ueId, core.transfer, core.pair, core.handoverCommand);
+        final RanNode target = ranNodes[2];
+        target.acceptHandover(core.pair, pci, earfcn, core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+        amf.moveCompleted(ueId);
+        inEps = true;
+        switchRan(target);
+        core.wipeCarriers();
+    }
+
+    /**
+     * EPS to 5GS handover to the given NR cell, served by the AMF that served the UE last.
+     *
+     * @param pci   the target cell's PCI.
+     * @param arfcn the target cell's ARFCN-DL.
+     */
+    public void handoverTo5gs(final int pci, final int arfcn)
+    {
+        requireEps("handover-to-5gs");
+        Pci.checkNr("pci", pci);
+        NrArfcn.check("arfcn", arfcn);
+        requireConnected("handover-to-5gs");
+        require(core.mme().handoverTo5gs(ueId, core.transfer));
+        core.amf(servingAmf).acceptHandoverFromEps(ueId, core.transfer, core.pair, core.handoverCommand);
+        final RanNode target = ranNodes[0];
+        target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+        core.mme().moveCompleted(ueId);
+        inEps = false;
+        switchRan(target);
+        core.wipeCarriers();
+    }
+
+    /**
+     * 5GS to EPS idle-mode mobility with a TAU of UL NAS COUNT {@code ulCount}.
+     *
+     * @param ulCount the TAU's UL NAS COUNT.
+     */
+    public void idleModeToEps(final long ulCount)
+    {
+        requireFiveG("idle-to-eps");
+        requireUplinkUnused(ulCount, "idle-to-eps");
+        final AmfProcedures amf = core.amf(servingAmf);
+        captureRoot();
+        require(amf.idleModeToEps(ueId, ulCount, core.transfer));
+        report(Direction.UPLINK, ulCount);
+        ue.sendUplink(ulCount);
+        ue.idleModeToEps(ulCount);
+        releaseRan();
+        core.mme().acceptIdleModeFrom5gs(ueId, core.transfer);
+        amf.moveCompleted(ueId);
+        inEps = true;
+        core.wipeCarriers();
+    }
+
+    /**
+     * EPS to 5GS idle-mode mobility with a TAU of UL NAS COUNT {@code ulCount}.
+     *
+     * @param ulCount the TAU's UL NAS COUNT.
+     */
+    public void idleModeTo5gs(final long ulCount)
+    {
+        requireEps("idle-to-5gs");
+        requireUplinkUnused(ulCount, "idle-to-5gs");
+        captureRoot();
+        require(core.mme().idleModeTo5gs(ueId, ulCount, core.transfer));
+        report(Direction.UPLINK, ulCount);
+        ue.sendUplink(ulCount);
+        ue.idleModeTo5gs(ulCount);
+        releaseRan();
+        core.amf(servingAmf).acceptIdleModeFromEps(ueId, core.transfer);
+        core.mme().moveCompleted(ueId);
+        inEps = false;
+        core.wipeCarriers();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return whether the UE's root key and NAS keys equal the serving node's, and its KgNB (KeNB) and
+     *         NCC the serving RAN node's (or neither side has one).
+     */
+    public boolean inSync()
+    {
+        final SecurityContext network = readServing();
+        if (network.ngKsi() != ue.ngKsi() || !ue.hasCurrent() || ue.chain() != serving().chain())
+        {
+            return false;
+        }
+        network.copyKamf(networkKey, 0);
+        boolean equal = Arrays.equals(networkKey, ue.rootKey());
+        serving().nasKeys(network, networkEncryption, networkIntegrity);
+        ue.nasKeys(ueEncryption, ueIntegrity);
+        equal &= Arrays.equals(networkEncryption, ueEncryption) && Arrays.equals(networkIntegrity, ueIntegrity);
+        if (ran < 0)
+        {
+            equal &= !ue.asActive();
+        }
+        else
+        {
+            final RanNode node = ranNodes[ran];
+            equal &= ue.asActive() && Arrays.equals(node.key(), ue.kgnb()) && node.keyNcc() == ue.ncc() &&
+                node.chain() == ue.chain();
+        }
+        Arrays.fill(networkKey, (byte)0);
+        Arrays.fill(networkEncryption, (byte)0);
+        Arrays.fill(networkIntegrity, (byte)0);
+        Arrays.fill(ueEncryption, (byte)0);
+        Arrays.fill(ueIntegrity, (byte)0);
+        return equal;
+    }
+
+    /**
+     * @return the UE identifier.
+     */
+    public long ueId()
+    {
+        return ueId;
+    }
+
+    /**
+     * @return the UE's own state.
+     */
+    public UeMirror ue()
+    {
+        return ue;
+    }
+
+    /**
+     * @return the serving gNB or eNB, or null while the UE is idle.
+     */
+    public RanNode ran()
+    {
+        return ran < 0 ? null : ranNodes[ran];
+    }
+
+    /**
+     * @return the core network node serving the UE.
+     */
+    public CoreNetworkProcedures serving()
+    {
+        return inEps ? core.mme() : core.amf(servingAmf);
+    }
+
+    /**
+     * @return "amf-1", "amf-2" or "mme".
+     */
+    public String servingName()
+    {
+        return inEps ? "mme" : "amf-" + (servingAmf + 1);
+    }
+
+    /**
+     * @return the serving node's context of the UE, in a snapshot reused by the next call.
+     */
+    public SecurityContext readServing()
+    {
+        if (!serving().read(ueId, snapshot))
+        {
+            throw new IllegalStateException(servingName() + " has no context for UE " + ueId);
+        }
+        return snapshot;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void observeCurrent(final Direction direction, final long count)
+    {
+        captureRoot();
+        report(direction, count);
+    }
+
+    /**
+     * Keeps the serving node's current root key for a {@link #report} after a call that may delete it.
+     */
+    private void captureRoot()
+    {
+        if (observer != NO_OBSERVER)
+        {
+            readServing().copyKamf(rootKey, 0);
+        }
+    }
+
+    private void report(final Direction direction, final long count)
+    {
+        if (observer != NO_OBSERVER)
+        {
+            observer.used(rootKey, direction, count);
+            Arrays.fill(rootKey, (byte)0);
+        }
+    }
+
+    private int otherAmf()
+    {
+        return 1 - servingAmf;
+    }
+
+    private RanNode otherRan()
+    {
+        final int base = inEps ? 2 : 0;
+        return ranNodes[ran == base ? base + 1 : base];
+    }
+
+    private void switchRan(final RanNode target)
+    {
+        for (int i = 0; i < ranNodes.length; i++)
+        {
+            if (ranNodes[i] == target)
+            {
+                if (ran >= 0 && ran != i)
+                {
+                    ranNodes[ran].release();
+                }
+                ran = i;
+                return;
+            }
+        }
+    }
+
+    private void releaseRan()
+    {
+        if (ran >= 0)
+        {
+            ranNodes[ran].release();
+            ran = -1;
+        }
+    }
+
+    private RanNode requireConnected(final String procedure)
+    {
+        if (ran < 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE is idle; it has no AS security context");
+        }
+        return ranNodes[ran];
+    }
+
+    private void requireUplinkUnused(final long ulCount, final String procedure)
+    {
+        CoreNetworkProcedures.requireNasCount("ul-count", ulCount);
+        if (ulCount < ue.nextUplinkCount())
+        {
+            throw new ProcedureNotAllowedException(procedure, "ul-count " + ulCount +
+                " was already used; the UE's next UL NAS COUNT is " + ue.nextUplinkCount());
+        }
+    }
+
+    private void requireFiveG(final String procedure)
+    {
+        if (inEps)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE is in EPS");
+        }
+    }
+
+    private void requireEps(final String procedure)
+    {
+        if (!inEps)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE is in 5GS");
+        }
+    }
+
+    private void checkCell(final int pci, final int arfcn)
+    {
+        if (inEps)
+        {
+            Pci.checkEutra("pci", pci);
+            Earfcn.check("arfcn", arfcn);
+        }
+        else
+        {
+            Pci.checkNr("pci", pci);
+            NrArfcn.check("arfcn", arfcn);
+        }
+    }
+
+    private static void require(final boolean known)
+    {
+        if (!known)
+        {
+            throw new IllegalStateException("the serving node does not know the UE");
+        }
+    }
+
+    /**
+     * Zeroes the UE's and the RAN models' keys.
+     */
+    public void close()
+    {
+        ue.close();
+        for (final RanNode node : ranNodes)
+        {
+            node.close();
+        }
+    }
+}
