@@ -1,0 +1,238 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.kdf.Kdf;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random procedure sequences for many UEs on all cores at once, over shared AMF and MME tables. After
+ * every procedure, completed or refused, UE, RAN node and core network must agree; no NAS COUNT may be
+ * used twice under one root key; and at the end, no root key that only a deleted context held may
+ * remain anywhere in a table.
+ */
+class RandomizedProceduresTest
+{
+    private static final int SEQUENCES = 100_000;
+    private static final int UES_PER_THREAD = 500;
+    private static final int MAX_SEQUENCE_LENGTH = 6;
+    private static final int AUDITED_KEYS = 64;
+
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private final AtomicLong sequences = new AtomicLong();
+    private final AtomicLong procedures = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final List<byte[]> deletedKeys = Collections.synchronizedList(new ArrayList<>());
+
+    @Test
+    void randomSequencesKeepEverySideInStep() throws InterruptedException
+    {
+        final int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        final long capacity = (long)threads * UES_PER_THREAD;
+        try (ContextTable amf1 = new ContextTable(capacity);
+            ContextTable amf2 = new ContextTable(capacity);
+            ContextTable mme = new ContextTable(capacity))
+        {
+            final ContextTable[] amfs = {amf1, amf2};
+            final Thread[] workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                final int thread = t;
+                workers[t] = new Thread(() -> run(thread, threads, amfs, mme), "procedures-" + t);
+                workers[t].start();
+            }
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            assertNull(failure.get(), failure.get());
+            assertTrue(sequences.get() >= SEQUENCES, "sequences " + sequences.get());
+            assertTrue(refused.get() < procedures.get() / 2, "most procedures ran: " + refused + " of " + procedures);
+
+            int audited = 0;
+            synchronized (deletedKeys)
+            {
+                for (final byte[] key : deletedKeys)
+                {
+                    for (final ContextTable table : new ContextTable[] {amf1, amf2, mme})
+                    {
+                        assertFalse(table.slotsContain(key), "a deleted context's key is still in a table");
+                    }
+                    if (++audited == AUDITED_KEYS)
+                    {
+                        break;
+                    }
+                }
+            }
+            assertTrue(audited > 0, "some deleted keys audited");
+        }
+    }
+
+    private void run(final int thread, final int threads, final ContextTable[] amfs, final ContextTable mme)
+    {
+        final SplittableRandom random = new SplittableRandom(0x5EED_0000L + thread);
+        try (SimulatedCore core = new SimulatedCore(amfs, mme, Kdf::new))
+        {
+            final SimulatedUe[] ues = new SimulatedUe[UES_PER_THREAD];
+            final List<Set<ByteBuffer>> used = new ArrayList<>();
+            for (int i = 0; i < UES_PER_THREAD; i++)
+            {
+                final Set<ByteBuffer> counts = new HashSet<>();
+                used.add(counts);
+                ues[i] = new SimulatedUe((long)i * threads + thread + 1, core, randomKey(random), random.nextInt(7), 1, 2)
+                    .observer((rootKey, direction, count) -> record(counts, rootKey, direction, count));
+            }
+            final int share = SEQUENCES / threads + 1;
+            for (int s = 0; s < share && failure.get() == null; s++)
+            {
+                final SimulatedUe ue = ues[random.nextInt(UES_PER_THREAD)];
+                final int length = 1 + random.nextInt(MAX_SEQUENCE_LENGTH);
+                for (int p = 0; p < length; p++)
+                {
+                    final String done = step(ue, random);
+                    procedures.incrementAndGet();
+                    if (!ue.inSync())
+                    {
+                        failure.compareAndSet(null, "UE " + ue.ueId() + " out of sync after " + done + " in sequence " + s);
+                        return;
+                    }
+                }
+                sequences.incrementAndGet();
+            }
+            for (final SimulatedUe ue : ues)
+            {
+                ue.close();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure.compareAndSet(null, Thread.currentThread().getName() + ": " + ex);
+        }
+    }
+
+    private void record(final Set<ByteBuffer> counts, final byte[] rootKey, final SimulatedUe.Direction direction, final long count)
+    {
+        final ByteBuffer entry = ByteBuffer.allocate(rootKey.length + 9);
+        entry.put(rootKey).put((byte)direction.ordinal()).putLong(count).flip();
+        if (!counts.add(entry))
+        {
+            failure.compareAndSet(null, direction + " NAS COUNT " + count + " used twice under one key");
+        }
+    }
+
+    private String step(final SimulatedUe ue, final SplittableRandom random)
+    {
+        final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
+        final long ul = ue.ue().nextUplinkCount() + random.nextInt(3);
+        final int pci = random.nextInt(eps ? 504 : 1008);
+        final int arfcn = random.nextInt(eps ? 262_144 : 3_279_166);
+        final byte[] before = ue.ue().rootKey().clone();
+        final int choice = random.nextInt(14);
+        final String name = (eps ? "eps " : "5gs ") + (ue.ran() == null ? "idle " : "connected ") + choice;
+        try
+        {
+            switch (choice)
+            {
+                case 0, 1 -> ue.initialContextSetup(ul, pci, arfcn);
+                case 2, 3 -> ue.xnHandover(pci, arfcn);
+                case 4 -> ue.n2Handover(pci, arfcn, false, false, -1);
+                case 5 -> ue.n2Handover(pci, arfcn, true, random.nextBoolean(), -1);
+                case 6 -> ue.release();
+                case 7 -> ue.nasSecurityModeCommand(random.nextInt(4), 1 + random.nextInt(3));
+                case 8 -> ue.ueContextModification();
+                case 9 -> ue.asKeyRefresh();
+                case 10 ->
+                {
+                    final boolean complete = random.nextInt(4) != 0;
+                    final boolean horizontal = random.nextBoolean();
+                    ue.mobilityRegistration(ul, horizontal, complete);
+                    if (complete && horizontal)
+                    {
+                        deletedKeys.add(before);
+                    }
+                }
+                case 11 ->
+                {
+                    ue.authenticate(randomKey(random), (ue.ue().ngKsi() + 1) % 7);
+                    ue.nasSecurityModeCommand(1, 2);
+                }
+                case 12 ->
+                {
+                    if (eps)
+                    {
+                        if (ue.ran() == null)
+                        {
+                            ue.idleModeTo5gs(ul);
+                        }
+                        else
+                        {
+                            ue.handoverTo5gs(random.nextInt(1008), random.nextInt(3_279_166));
+                        }
+                    }
+                    else if (ue.ran() == null)
+                    {
+                        ue.idleModeToEps(ul);
+                    }
+                    else
+                    {
+                        ue.handoverToEps(random.nextInt(504), random.nextInt(262_144));
+                    }
+                    deletedKeys.add(before);
+                }
+                default -> ue.nasKeyRefresh(ul);
+            }
+        }
+        catch (final ProcedureNotAllowedException refusal)
+        {
+            refused.incrementAndGet();
+            return name + " refused: " + refusal.getMessage();
+        }
+        return name;
+    }
+
+    private static byte[] randomKey(final SplittableRandom random)
+    {
+        final byte[] key = new byte[32];
+        random.nextBytes(key);
+        return key;
+    }
+
+    @Test
+    void aRefusedStepChangesNoSide()
+    {
+        try (ContextTable a = new ContextTable(8); ContextTable b = new ContextTable(8); ContextTable m = new ContextTable(8);
+            SimulatedCore core = new SimulatedCore(new ContextTable[] {a, b}, m, Kdf::new);
+            SimulatedUe ue = new SimulatedUe(1, core, new byte[32], 1, 1, 2))
+        {
+            final ProcedureNotAllowedException idle = org.junit.jupiter.api.Assertions.assertThrows(
+                ProcedureNotAllowedException.class, () -> ue.xnHandover(1, 1000));
+            assertTrue(idle.getMessage().contains("idle"), idle.getMessage());
+            ue.initialContextSetup(ue.ue().nextUplinkCount(), 1, 1000);
+            final byte[] kgnb = ue.ran().key().clone();
+            final ProcedureNotAllowedException noSmc = org.junit.jupiter.api.Assertions.assertThrows(
+                ProcedureNotAllowedException.class, ue::ueContextModification);
+            assertTrue(noSmc.getMessage().contains("NAS SMC"), noSmc.getMessage());
+            ue.nasSecurityModeCommand(1, 2);
+            ue.ueContextModification();
+            assertFalse(java.util.Arrays.equals(kgnb, ue.ran().key()));
+            org.junit.jupiter.api.Assertions.assertThrows(ProcedureNotAllowedException.class, ue::ueContextModification,
+                "one SMC Complete keys one KgNB only");
+            assertTrue(ue.inSync());
+            assertEquals(0, ue.ran().keyNcc());
+        }
+    }
+}
