@@ -1,0 +1,349 @@
+package org.amfkeys.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.agrona.BitUtil;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
+import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.procedures.RanNode;
+import org.amfkeys.procedures.SimulatedCore;
+import org.amfkeys.procedures.SimulatedUe;
+import org.amfkeys.procedures.UeMirror;
+import org.amfkeys.types.NgKsi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amfkeys trace}: replays a key-lifecycle scenario on an AMF (or MME), a gNB (or eNB) and a UE
+ * mirror, and prints one JSON line per step with each side's keys, so that an engineer chasing a key
+ * mismatch sees where the sides part.
+ */
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Reads a scenario from standard input and prints one JSON line per step with the state of the",
+        "serving AMF (or MME), the gNB (or eNB) and the UE, and whether they are in sync. The UE starts",
+        "registered at amf-1 with the scenario's context activated by a NAS SMC, and idle.",
+        "",
+        "Scenario: {\"kamf\": hex, \"ngksi\": n, \"nas-enc\": alg, \"nas-int\": alg, \"steps\": [...]}",
+        "Steps, {\"do\": NAME, parameters} (optional parameters in brackets):",
+        "  authenticate            kamf, ngksi: a new native context that a following nas-smc activates",
+        "  nas-smc                 [nas-enc, nas-int]",
+        "  initial-context-setup   ul-count, [pci, arfcn]",
+        "  release                 the UE goes idle",
+        "  xn-handover             pci, arfcn (an X2 handover while the UE is in EPS)",
+        "  n2-handover             pci, arfcn, [horizontal-kamf, dl-count, to-other-amf]",
+        "                          (an S1 handover within the MME while the UE is in EPS)",
+        "  mobility-registration   ul-count, horizontal-kamf, outcome: complete | failed",
+        "  ue-context-modification [ul-count: the latest SMC Complete's, checked]",
+        "  as-key-refresh          intra-cell handover with the usual chaining",
+        "  nas-key-refresh         ul-count: idle-mode KAMF' and a NAS SMC with K_AMF_change_flag",
+        "  handover-to-eps         pci, earfcn",
+        "  idle-to-eps             ul-count (of the TAU)",
+        "  handover-to-5gs         pci, arfcn",
+        "  idle-to-5gs             ul-count (of the TAU)",
+        "A step the state does not allow gets an \"error\" member and changes no side.",
+        "Exit status 0 when every step ran and every side ended in sync."})
+public final class TraceCommand implements Callable<Integer>
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long UE_ID = 1;
+    private static final int DEFAULT_PCI = 1;
+    private static final int DEFAULT_NR_ARFCN = 632_628;
+    private static final int DEFAULT_EARFCN = 1_300;
+
+    @Spec
+    private CommandSpec spec;
+
+    public Integer call() throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final JsonNode scenario;
+        try
+        {
+            scenario = JSON.readTree(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            err.println("amfkeys trace: the scenario is not JSON: " + ex.getOriginalMessage());
+            return 1;
+        }
+        if (scenario == null || !scenario.isObject() || !scenario.path("steps").isArray())
+        {
+            err.println("amfkeys trace: expected {\"kamf\": hex, \"ngksi\": n, \"nas-enc\": alg, \"nas-int\": alg, \"steps\": [...]}");
+            return 1;
+        }
+        final List<JsonNode> ran = new ArrayList<>();
+        Replay replay;
+        try
+        {
+            replay = new Replay(scenario, ran);
+        }
+        catch (final InvalidParameterException ex)
+        {
+            err.println("amfkeys trace: " + ex.getMessage());
+            return 1;
+        }
+        boolean allRan = true;
+        int index = 0;
+        for (final JsonNode step : scenario.get("steps"))
+        {
+            index++;
+            final ObjectNode line = JSON.createObjectNode();
+            line.put("step", index);
+            line.put("do", step.path("do").asText(""));
+            try
+            {
+                replay.run(step);
+                ran.add(step);
+            }
+            catch (final ProcedureNotAllowedException | InvalidParameterException ex)
+            {
+                // The procedures change nothing when they refuse; replaying the steps that ran makes
+                // that hold for every side at once.
+                line.put("error", ex.getMessage());
+                allRan = false;
+                replay.close();
+                replay = new Replay(scenario, ran);
+            }
+            describe(replay, line);
+            out.println(JSON.writeValueAsString(line));
+        }
+        final boolean inSync = replay.ue.inSync();
+        replay.close();
+        out.flush();
+        return allRan && inSync ? 0 : 1;
+    }
+
+    private static void describe(final Replay replay, final ObjectNode line)
+    {
+        final SimulatedUe simulated = replay.ue;
+        line.put("system", simulated.serving().chain().system());
+        final ObjectNode amf = line.putObject("amf");
+        final SecurityContext context = simulated.readServing();
+        final byte[] key = new byte[Kdf.KEY_LENGTH];
+        final byte[] encryption = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+        final byte[] integrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+        amf.put("node", simulated.servingName());
+        context.copyKamf(key, 0);
+        amf.put("kamf", hex(key));
+        amf.put("ngksi", context.ngKsi());
+        simulated.serving().nasKeys(context, encryption, integrity);
+        amf.put("knas-enc", hex(encryption));
+        amf.put("knas-int", hex(integrity));
+        final boolean asActive = (context.contextFlags() & SecurityContext.FLAG_AS_ACTIVE) != 0;
+        context.copyNextHop(key, 0);
+        putKey(amf, "nh", asActive ? key : null);
+        amf.put("ncc", context.ncc());
+        amf.put("ul-count", context.uplinkNasCount());
+        amf.put("dl-count", context.downlinkNasCount());
+
+        final ObjectNode gnb = line.putObject("gnb");
+        final RanNode ran = simulated.ran();
+        putKey(gnb, "kgnb", ran == null ? null : ran.key());
+        putKey(gnb, "nh", ran == null || !ran.holdsUnusedPair() ? null : ran.unusedNextHop());
+        if (ran == null)
+        {
+            gnb.putNull("ncc");
+        }
+        else
+        {
+            gnb.put("ncc", ran.holdsUnusedPair() ? ran.unusedNcc() : ran.keyNcc());
+            gnb.put("pci", ran.pci());
+            gnb.put("arfcn", ran.arfcn());
+        }
+
+        final ObjectNode ue = line.putObject("ue");
+        final UeMirror mirror = simulated.ue();
+        putKey(ue, "kamf", mirror.hasCurrent() ? mirror.rootKey() : null);
+        ue.put("ngksi", mirror.ngKsi());
+        mirror.nasKeys(encryption, integrity);
+        ue.put("knas-enc", hex(encryption));
+        ue.put("knas-int", hex(integrity));
+        putKey(ue, "kgnb", mirror.asActive() ? mirror.kgnb() : null);
+        if (mirror.asActive())
+        {
+            ue.put("ncc", mirror.ncc());
+        }
+        else
+        {
+            ue.putNull("ncc");
+        }
+        ue.put("ul-count", mirror.nextUplinkCount());
+        line.put("in-sync", simulated.inSync());
+    }
+
+    private static void putKey(final ObjectNode node, final String name, final byte[] key)
+    {
+        if (key == null)
+        {
+            node.putNull(name);
+        }
+        else
+        {
+            node.put(name, hex(key));
+        }
+    }
+
+    private static String hex(final byte[] bytes)
+    {
+        return BitUtil.toHex(bytes).toLowerCase();
+    }
+
+    /**
+     * The three sides of one scenario, rebuilt from its initial context and the steps that ran.
+     */
+    private static final class Replay implements AutoCloseable
+    {
+        private final ContextTable[] amfTables = {new ContextTable(4), new ContextTable(4)};
+        private final ContextTable mmeTable = new ContextTable(4);
+        private final SimulatedCore core = new SimulatedCore(amfTables, mmeTable, Kdf::new);
+        private final SimulatedUe ue;
+        private final int ciphering;
+        private final int integrity;
+
+        Replay(final JsonNode scenario, final List<JsonNode> steps)
+        {
+            ciphering = integer(scenario, "nas-enc", 0, SecurityContext.MAX_NAS_ALGORITHM);
+            integrity = integer(scenario, "nas-int", 0, SecurityContext.MAX_NAS_ALGORITHM);
+            ue = new SimulatedUe(UE_ID, core, key(scenario, "kamf"), integer(scenario, "ngksi", 0, NgKsi.MAX_KEY_SET_IDENTIFIER),
+                ciphering, integrity);
+            for (final JsonNode step : steps)
+            {
+                run(step);
+            }
+        }
+
+        void run(final JsonNode step)
+        {
+            final String name = step.path("do").asText("");
+            final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
+            switch (name)
+            {
+                case "authenticate" -> ue.authenticate(key(step, "kamf"), integer(step, "ngksi", 0, NgKsi.MAX_KEY_SET_IDENTIFIER));
+                case "nas-smc" -> ue.nasSecurityModeCommand(
+                    optionalInteger(step, "nas-enc", ciphering, 0, SecurityContext.MAX_NAS_ALGORITHM),
+                    optionalInteger(step, "nas-int", integrity, 0, SecurityContext.MAX_NAS_ALGORITHM));
+                case "initial-context-setup" -> ue.initialContextSetup(count(step, "ul-count"),
+                    optionalInteger(step, "pci", DEFAULT_PCI, 0, Integer.MAX_VALUE),
+                    optionalInteger(step, "arfcn", eps ? DEFAULT_EARFCN : DEFAULT_NR_ARFCN, 0, Integer.MAX_VALUE));
+                case "release" -> ue.release();
+                case "xn-handover" -> ue.xnHandover(integer(step, "pci"), integer(step, "arfcn"));
+                case "n2-handover" ->
+                {
+                    final boolean horizontal = step.path("horizontal-kamf").asBoolean(false);
+                    ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"),
+                        step.path("to-other-amf").asBoolean(horizontal), horizontal,
+                        step.has("dl-count") ? count(step, "dl-count") : -1);
+                }
+                case "mobility-registration" -> ue.mobilityRegistration(count(step, "ul-count"),
+                    step.path("horizontal-kamf").asBoolean(false), outcome(step));
+                case "ue-context-modification" ->
+                {
+                    if (step.has("ul-count") && count(step, "ul-count") != ue.smcCompleteUplinkCount())
+                    {
+                        throw new ProcedureNotAllowedException("ue-context-modification", "ul-count " +
+                            count(step, "ul-count") + " is not the latest NAS SMC Complete's (" +
+                            ue.smcCompleteUplinkCount() + ")");
+                    }
+                    ue.ueContextModification();
+                }
+                case "as-key-refresh" -> ue.asKeyRefresh();
+                case "nas-key-refresh" -> ue.nasKeyRefresh(count(step, "ul-count"));
+                case "handover-to-eps" -> ue.handoverToEps(integer(step, "pci"), integer(step, "earfcn"));
+                case "idle-to-eps" -> ue.idleModeToEps(count(step, "ul-count"));
+                case "handover-to-5gs" -> ue.handoverTo5gs(integer(step, "pci"), integer(step, "arfcn"));
+                case "idle-to-5gs" -> ue.idleModeTo5gs(count(step, "ul-count"));
+                default -> throw new InvalidParameterException("do", "unknown step " + InvalidParameterException.quote(name),
+                    "a step listed by amfkeys trace --help");
+            }
+        }
+
+        public void close()
+        {
+            ue.close();
+            core.close();
+            amfTables[0].close();
+            amfTables[1].close();
+            mmeTable.close();
+        }
+    }
+
+    private static boolean outcome(final JsonNode step)
+    {
+        final String outcome = step.path("outcome").asText("");
+        return switch (outcome)
+        {
+            case "complete" -> true;
+            case "failed" -> false;
+            default -> throw InvalidParameterException.missing("outcome", "complete or failed");
+        };
+    }
+
+    private static long count(final JsonNode node, final String name)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null || !value.canConvertToLong())
+        {
+            throw InvalidParameterException.missing(name, "0..16777215");
+        }
+        final long count = value.asLong();
+        if (count < 0 || count > SecurityContext.MAX_NAS_COUNT)
+        {
+            throw InvalidParameterException.outOfRange(name, count, 0, SecurityContext.MAX_NAS_COUNT);
+        }
+        return count;
+    }
+
+    private static int integer(final JsonNode node, final String name)
+    {
+        return integer(node, name, 0, Integer.MAX_VALUE);
+    }
+
+    private static int integer(final JsonNode node, final String name, final int min, final int max)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null || !value.canConvertToInt())
+        {
+            throw InvalidParameterException.missing(name, min + ".." + max);
+        }
+        return InvalidParameterException.requireInRange(name, value.asInt(), min, max);
+    }
+
+    private static int optionalInteger(
+        final JsonNode node, final String name, final int absent, final int min, final int max)
+    {
+        return node.has(name) ? integer(node, name, min, max) : absent;
+    }
+
+    private static byte[] key(final JsonNode node, final String name)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(name, "64 hex digits");
+        }
+        if (!value.isTextual() || !value.asText().matches("[0-9a-fA-F]{64}"))
+        {
+            throw new InvalidParameterException(name, "not 64 hex digits", "64 hex digits");
+        }
+        return BitUtil.fromHex(value.asText());
+    }
+}

@@ -1,0 +1,103 @@
+package org.amfkeys.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TraceCommandTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String scenario() throws IOException
+    {
+        try (InputStream in = TraceCommandTest.class.getResourceAsStream("/trace-scenario.json"))
+        {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<JsonNode> lines(final String out) throws IOException
+    {
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final String line : out.strip().split("\n"))
+        {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    @Test
+    void printsOneLinePerStepWithEverySideInSync() throws IOException
+    {
+        final String scenario = scenario();
+        final Cli.Result result = Cli.runWithInput(scenario, "trace");
+        final List<JsonNode> lines = lines(result.out());
+        assertEquals(JSON.readTree(scenario).get("steps").size(), lines.size());
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final JsonNode line = lines.get(i);
+            assertEquals(i + 1, line.get("step").asInt());
+            assertTrue(line.get("in-sync").asBoolean(), line.toString());
+            assertEquals(line.at("/amf/kamf"), line.at("/ue/kamf"));
+            assertEquals(line.at("/amf/knas-int"), line.at("/ue/knas-int"));
+            assertEquals(line.at("/gnb/kgnb"), line.at("/ue/kgnb"));
+        }
+        assertEquals(1, result.exitCode(), "one step of the scenario is refused");
+    }
+
+    @Test
+    void aRefusedStepNamesWhyAndChangesNoSide() throws IOException
+    {
+        final List<JsonNode> lines = lines(Cli.runWithInput(scenario(), "trace").out());
+        final JsonNode before = lines.get(5);
+        final JsonNode refused = lines.get(6);
+        assertEquals("xn-handover", refused.get("do").asText());
+        assertTrue(refused.get("error").asText().contains("idle"), refused.toString());
+        final ObjectNode stripped = refused.deepCopy();
+        stripped.remove(List.of("error", "step", "do"));
+        final ObjectNode previous = before.deepCopy();
+        previous.remove(List.of("step", "do"));
+        assertEquals(previous, stripped);
+    }
+
+    @Test
+    void idleAndConnectedStatesAndSideChangesShow() throws IOException
+    {
+        final List<JsonNode> lines = lines(Cli.runWithInput(scenario(), "trace").out());
+        assertTrue(lines.get(5).at("/gnb/kgnb").isNull(), "no KgNB while idle");
+        assertEquals("amf-2", lines.get(3).at("/amf/node").asText(), "N2 handover with horizontal KAMF moves the UE");
+        assertFalse(lines.get(2).at("/amf/kamf").equals(lines.get(3).at("/amf/kamf")), "KAMF' differs");
+        assertEquals("amf-2", lines.get(7).at("/amf/node").asText(), "a failed registration stays at the source");
+        assertEquals(lines.get(6).at("/amf/kamf"), lines.get(7).at("/amf/kamf"), "with the old KAMF");
+        assertEquals("amf-1", lines.get(8).at("/amf/node").asText());
+        assertEquals("eps", lines.get(10).get("system").asText());
+        assertEquals(2, lines.get(10).at("/amf/ncc").asInt(), "5GS to EPS hands the MME NCC 2");
+        assertEquals("5gs", lines.get(11).get("system").asText());
+    }
+
+    @Test
+    void badStepsAndScenariosNameTheParameter()
+    {
+        final String kamf = "\"kamf\": \"" + "00".repeat(32) + "\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2";
+        final Cli.Result unknown = Cli.runWithInput("{" + kamf + ", \"steps\": [{\"do\": \"teleport\"}]}", "trace");
+        assertTrue(unknown.out().contains("\"error\":\"do: unknown step"), unknown.out());
+        final Cli.Result missing = Cli.runWithInput(
+            "{" + kamf + ", \"steps\": [{\"do\": \"initial-context-setup\"}]}", "trace");
+        assertTrue(missing.out().contains("ul-count: missing"), missing.out());
+        final Cli.Result badKey = Cli.runWithInput("{\"kamf\": \"00\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2, \"steps\": []}", "trace");
+        assertEquals(1, badKey.exitCode());
+        assertTrue(badKey.err().contains("kamf: not 64 hex digits"), badKey.err());
+        assertTrue(Cli.run("trace", "--help").out().contains("mobility-registration"));
+    }
+}
