@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -85,6 +86,7 @@ class RandomizedProceduresTest
     private void run(final int thread, final int threads, final ContextTable[] amfs, final ContextTable mme)
     {
         final SplittableRandom random = new SplittableRandom(0x5EED_0000L + thread);
+        final ProcedureMix mix = new ProcedureMix();
         try (SimulatedCore core = new SimulatedCore(amfs, mme, Kdf::new))
         {
             final SimulatedUe[] ues = new SimulatedUe[UES_PER_THREAD];
@@ -103,7 +105,7 @@ class RandomizedProceduresTest
                 final int length = 1 + random.nextInt(MAX_SEQUENCE_LENGTH);
                 for (int p = 0; p < length; p++)
                 {
-                    final String done = step(ue, random);
+                    final String done = step(ue, random, mix);
                     procedures.incrementAndGet();
                     if (!ue.inSync())
                     {
@@ -134,74 +136,24 @@ class RandomizedProceduresTest
         }
     }
 
-    private String step(final SimulatedUe ue, final SplittableRandom random)
+    private String step(final SimulatedUe ue, final SplittableRandom random, final ProcedureMix mix)
     {
-        final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
-        final long ul = ue.ue().nextUplinkCount() + random.nextInt(3);
-        final int pci = random.nextInt(eps ? 504 : 1008);
-        final int arfcn = random.nextInt(eps ? 262_144 : 3_279_166);
+        final ProcedureMix.Procedure procedure = mix.pick(random);
         final byte[] before = ue.ue().rootKey().clone();
-        final int choice = random.nextInt(14);
-        final String name = (eps ? "eps " : "5gs ") + (ue.ran() == null ? "idle " : "connected ") + choice;
         try
         {
-            switch (choice)
-            {
-                case 0, 1 -> ue.initialContextSetup(ul, pci, arfcn);
-                case 2, 3 -> ue.xnHandover(pci, arfcn);
-                case 4 -> ue.n2Handover(pci, arfcn, false, false, -1);
-                case 5 -> ue.n2Handover(pci, arfcn, true, random.nextBoolean(), -1);
-                case 6 -> ue.release();
-                case 7 -> ue.nasSecurityModeCommand(random.nextInt(4), 1 + random.nextInt(3));
-                case 8 -> ue.ueContextModification();
-                case 9 -> ue.asKeyRefresh();
-                case 10 ->
-                {
-                    final boolean complete = random.nextInt(4) != 0;
-                    final boolean horizontal = random.nextBoolean();
-                    ue.mobilityRegistration(ul, horizontal, complete);
-                    if (complete && horizontal)
-                    {
-                        deletedKeys.add(before);
-                    }
-                }
-                case 11 ->
-                {
-                    ue.authenticate(randomKey(random), (ue.ue().ngKsi() + 1) % 7);
-                    ue.nasSecurityModeCommand(1, 2);
-                }
-                case 12 ->
-                {
-                    if (eps)
-                    {
-                        if (ue.ran() == null)
-                        {
-                            ue.idleModeTo5gs(ul);
-                        }
-                        else
-                        {
-                            ue.handoverTo5gs(random.nextInt(1008), random.nextInt(3_279_166));
-                        }
-                    }
-                    else if (ue.ran() == null)
-                    {
-                        ue.idleModeToEps(ul);
-                    }
-                    else
-                    {
-                        ue.handoverToEps(random.nextInt(504), random.nextInt(262_144));
-                    }
-                    deletedKeys.add(before);
-                }
-                default -> ue.nasKeyRefresh(ul);
-            }
+            mix.run(procedure, ue, random);
         }
         catch (final ProcedureNotAllowedException refusal)
         {
             refused.incrementAndGet();
-            return name + " refused: " + refusal.getMessage();
+            return procedure.token() + " refused: " + refusal.getMessage();
         }
-        return name;
+        if (!Arrays.equals(before, ue.ue().rootKey()) && deletedKeys.size() < AUDITED_KEYS)
+        {
+            deletedKeys.add(before);
+        }
+        return procedure.token();
     }
 
     private static byte[] randomKey(final SplittableRandom random)
