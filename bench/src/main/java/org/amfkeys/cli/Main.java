@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     versionProvider = Main.Version.class,
     description = "Key-derivation engine for 5G and EPS core networks.",
     subcommands = {
-        SelfTestCommand.class, DeriveCommand.class, TableCommand.class, TraceCommand.class, BenchCommand.class,
+        LoadTestCommand.class, SelfTestCommand.class, DeriveCommand.class, TableCommand.class, TraceCommand.class, BenchCommand.class,
         BenchReportCommand.class})
 public final class Main implements Runnable
 {

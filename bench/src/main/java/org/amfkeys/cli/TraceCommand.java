@@ -165,7 +165,11 @@ public final class TraceCommand implements Callable<Integer>
         }
         else
         {
-            gnb.put("ncc", ran.holdsUnusedPair() ? ran.unusedNcc() : ran.keyNcc());
+            gnb.put("ncc", ran.keyNcc());
+            if (ran.holdsUnusedPair())
+            {
+                gnb.put("nh-ncc", ran.unusedNcc());
+            }
             gnb.put("pci", ran.pci());
             gnb.put("arfcn", ran.arfcn());
         }

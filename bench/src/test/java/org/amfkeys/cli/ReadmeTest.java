@@ -39,7 +39,7 @@ class ReadmeTest
         final List<String> commands = Arrays.stream(readme.substring(readme.indexOf('\n', open) + 1, close).split("\n"))
             .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         assertEquals(2, commands.size(), commands.toString());
-        assertEquals("./amfkeys selftest", commands.get(0));
+        assertEquals("./amfkeys loadtest", commands.get(0));
         final List<String> ci = Files.readAllLines(root().resolve(".ci/run")).stream()
             .map(String::strip).filter(line -> line.startsWith("mvn ")).toList();
         assertEquals(List.of(commands.get(1)), ci, ".ci/run must run the README's test command");

@@ -1,0 +1,45 @@
+package org.amfkeys.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LoadTestCommandTest
+{
+    private static long value(final String out, final String name)
+    {
+        final Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + ":? +(\\d+)").matcher(out);
+        assertTrue(matcher.find(), name + " in\n" + out);
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @Test
+    void runsEveryProcedureAndReportsEveryUeInSync()
+    {
+        final Cli.Result result = Cli.run("loadtest", "--ues", "300", "--procedures", "20000", "--threads", "2");
+        assertEquals(0, result.exitCode(), result.err());
+        final String out = result.out();
+        assertEquals(0, value(out, "out-of-sync"));
+        assertEquals(20_000, value(out, "ues-checked"));
+        for (final String procedure : new String[] {"initial-context-setup", "xn-handover", "n2-handover-to-other-amf",
+            "mobility-registration", "interworking", "nas-key-refresh", "ue-context-modification"})
+        {
+            assertTrue(value(out, procedure) > 0, procedure + " ran");
+        }
+        assertTrue(value(out, "procedures-per-second") > 0);
+    }
+
+    @Test
+    void badSizesNameTheParameter()
+    {
+        final Cli.Result none = Cli.run("loadtest", "--ues", "0");
+        assertEquals(1, none.exitCode());
+        assertTrue(none.err().contains("ues: 0 is out of range; allowed: 1..5000000"), none.err());
+        final Cli.Result threads = Cli.run("loadtest", "--ues", "4", "--threads", "9");
+        assertTrue(threads.err().contains("threads: 9 is out of range; allowed: 1..4"), threads.err());
+    }
+}
