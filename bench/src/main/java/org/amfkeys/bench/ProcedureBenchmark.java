@@ -4,9 +4,12 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.HandoverCommand;
+import org.amfkeys.procedures.MmeProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.UeContextTransfer;
+import org.amfkeys.types.Abba;
+import org.amfkeys.types.Supi;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,6 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +55,7 @@ public class ProcedureBenchmark
     public int ues;
 
     private final ContextTable[] tables = new ContextTable[2];
+    private ContextTable mmeTable;
 
     /**
      * Registers every UE at AMF 0, with its NAS SMC done and an AS security context.
@@ -60,6 +65,7 @@ public class ProcedureBenchmark
     {
         tables[0] = new ContextTable(ues);
         tables[1] = new ContextTable(ues);
+        mmeTable = new ContextTable(ues);
         final SplittableRandom random = new SplittableRandom(33501);
         final byte[] kamf = new byte[Kdf.KEY_LENGTH];
         final NasSecurityModeCommand command = new NasSecurityModeCommand();
@@ -88,6 +94,7 @@ public class ProcedureBenchmark
     {
         tables[0].close();
         tables[1].close();
+        mmeTable.close();
     }
 
     static long ueId(final int index)
@@ -107,7 +114,12 @@ public class ProcedureBenchmark
         final HandoverCommand handoverCommand = new HandoverCommand();
         final NasSecurityModeCommand command = new NasSecurityModeCommand();
         AmfProcedures[] amfs;
+        MmeProcedures mme;
         boolean[] atSecondAmf;
+        long[] uplinkNext;
+        int[] ngKsi;
+        final byte[] kseaf = new byte[Kdf.KEY_LENGTH];
+        final Supi supi = Supi.parse("imsi-001010123456789");
         SplittableRandom random;
         int first;
         int share;
@@ -124,7 +136,12 @@ public class ProcedureBenchmark
                 new AmfProcedures(benchmark.tables[0], new Kdf()), new AmfProcedures(benchmark.tables[1], new Kdf())};
             share = benchmark.ues / params.getThreads();
             first = thread.getThreadIndex() * share;
+            mme = new MmeProcedures(benchmark.mmeTable, new Kdf());
             atSecondAmf = new boolean[share];
+            uplinkNext = new long[share];
+            Arrays.fill(uplinkNext, 1);
+            ngKsi = new int[share];
+            Arrays.fill(ngKsi, 1);
             random = new SplittableRandom(thread.getThreadIndex());
         }
 
@@ -144,6 +161,7 @@ public class ProcedureBenchmark
             command.clear();
             amfs[0].close();
             amfs[1].close();
+            mme.close();
         }
     }
 
@@ -201,5 +219,151 @@ public class ProcedureBenchmark
         caller.amfs[source].moveCompleted(ueId);
         caller.atSecondAmf[ue] = source == 0;
         return caller.command;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The other procedures, measured above all for their allocation (-prof gc); all on AMF 0
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The UE goes idle, then Initial Context Setup after its latest uplink message.
+     *
+     * @param caller the calling thread's state.
+     * @return the KgNB pair.
+     */
+    @Benchmark
+    public NextHopPair releaseAndInitialContextSetup(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        caller.amfs[0].release(ueId);
+        caller.amfs[0].initialContextSetup(ueId, caller.uplinkNext[ue] - 1, caller.pair);
+        return caller.pair;
+    }
+
+    /**
+     * A NAS SMC with the same algorithms, then AS re-keying with its Complete's UL NAS COUNT.
+     *
+     * @param caller the calling thread's state.
+     * @return the new KgNB pair.
+     */
+    @Benchmark
+    public NextHopPair nasSecurityModeCommandAndUeContextModification(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        final AmfProcedures amf = caller.amfs[0];
+        amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
+        amf.nasSecurityModeComplete(ueId, caller.uplinkNext[ue]++);
+        amf.ueContextModification(ueId, caller.pair);
+        return caller.pair;
+    }
+
+    /**
+     * NAS key refresh: release, KAMF' from an initial NAS message, the NAS SMC that activates it, and
+     * Initial Context Setup.
+     *
+     * @param caller the calling thread's state.
+     * @return the KgNB pair.
+     */
+    @Benchmark
+    public NextHopPair nasKeyRefresh(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        final AmfProcedures amf = caller.amfs[0];
+        amf.release(ueId);
+        amf.nasKeyRefresh(ueId, caller.uplinkNext[ue]);
+        amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
+        amf.nasSecurityModeComplete(ueId, 0);
+        amf.initialContextSetup(ueId, 0, caller.pair);
+        caller.uplinkNext[ue] = 1;
+        return caller.pair;
+    }
+
+    /**
+     * 5GS to EPS handover (AMF and MME) and back (MME and AMF).
+     *
+     * @param caller the calling thread's state.
+     * @return the pair for the last target gNB.
+     */
+    @Benchmark
+    public NextHopPair handoverToEpsAndBack(final Caller caller)
+    {
+        final long ueId = ueId(caller.first + caller.nextUe());
+        final AmfProcedures amf = caller.amfs[0];
+        amf.handoverToEps(ueId, caller.transfer);
+        caller.mme.acceptHandoverFrom5gs(ueId, caller.transfer, caller.pair, caller.handoverCommand);
+        amf.moveCompleted(ueId);
+        caller.mme.handoverTo5gs(ueId, caller.transfer);
+        amf.acceptHandoverFromEps(ueId, caller.transfer, caller.pair, caller.handoverCommand);
+        caller.mme.moveCompleted(ueId);
+        return caller.pair;
+    }
+
+    /**
+     * 5GS to EPS idle-mode mobility and back, then Initial Context Setup.
+     *
+     * @param caller the calling thread's state.
+     * @return the KgNB pair.
+     */
+    @Benchmark
+    public NextHopPair idleModeToEpsAndBack(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        final AmfProcedures amf = caller.amfs[0];
+        amf.release(ueId);
+        amf.idleModeToEps(ueId, caller.uplinkNext[ue], caller.transfer);
+        caller.mme.acceptIdleModeFrom5gs(ueId, caller.transfer);
+        amf.moveCompleted(ueId);
+        caller.mme.idleModeTo5gs(ueId, 0, caller.transfer);
+        amf.acceptIdleModeFromEps(ueId, caller.transfer);
+        caller.mme.moveCompleted(ueId);
+        amf.initialContextSetup(ueId, 0, caller.pair);
+        caller.uplinkNext[ue] = 1;
+        return caller.pair;
+    }
+
+    /**
+     * Primary authentication of a CONNECTED UE (KAMF from KSEAF), the NAS SMC that activates the new
+     * context, and the UE Context Modification that takes it into AS.
+     *
+     * @param caller the calling thread's state.
+     * @return the new KgNB pair.
+     */
+    @Benchmark
+    public NextHopPair reauthenticationAndAsRekeying(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        final AmfProcedures amf = caller.amfs[0];
+        caller.kseaf[0] = (byte)ue;
+        caller.ngKsi[ue] = 3 - caller.ngKsi[ue];
+        amf.authenticated(ueId, caller.kseaf, caller.supi, Abba.DEFAULT, caller.ngKsi[ue], 0);
+        amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
+        amf.nasSecurityModeComplete(ueId, 0);
+        amf.ueContextModification(ueId, caller.pair);
+        caller.uplinkNext[ue] = 1;
+        return caller.pair;
+    }
+
+    /**
+     * A mobility registration without horizontal KAMF that fails: the source's context transfer, the
+     * target's acceptance and deletion, and the source's bookkeeping.
+     *
+     * @param caller the calling thread's state.
+     * @return the transferred context.
+     */
+    @Benchmark
+    public UeContextTransfer failedMobilityRegistration(final Caller caller)
+    {
+        final int ue = caller.nextUe();
+        final long ueId = ueId(caller.first + ue);
+        caller.amfs[0].contextTransfer(ueId, caller.uplinkNext[ue]++, false, caller.transfer);
+        caller.amfs[1].acceptContextTransfer(ueId, caller.transfer);
+        caller.amfs[1].delete(ueId);
+        caller.amfs[0].registrationFailed(ueId);
+        return caller.transfer;
     }
 }
