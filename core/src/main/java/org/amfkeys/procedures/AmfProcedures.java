@@ -346,7 +346,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         AccessStratumChain.E_UTRA.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
         AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, nextKey, thirdKey);
         AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, thirdKey, nextKey);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, mapped(context.ngKsi()),
+        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, NgKsi.mapped(context.ngKsi()),
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(dlCount, false);
@@ -376,7 +376,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         acceptUplinkCount(context, count, "idle-to-eps");
         releaseAs(context);
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, mapped(context.ngKsi()), 0, 0,
+        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, NgKsi.mapped(context.ngKsi()), 0, 0,
             context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(count, false);
     }
@@ -402,7 +402,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
             kdf.kamfFromKasmeHandover(derivedSchedule, transfer.nextHop().key(), key, 0);
             final SecurityContext staged = stage();
-            staged.kamf(key, kdf).ngKsi(mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            staged.kamf(key, kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             chain.initialKey(kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, nextKey);
@@ -434,7 +434,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
             kdf.kamfFromKasmeIdle(derivedSchedule, transfer.derivationCount(), key, 0);
             final SecurityContext staged = stage();
-            staged.kamf(key, kdf).ngKsi(mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            staged.kamf(key, kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             replaceWithStaged(ueId);
@@ -453,11 +453,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
         transferOut.set(AccessStratumChain.NR, mobility, rootKey, context.ngKsi(),
             reset ? 0 : context.uplinkNasCount(), reset ? 0 : context.downlinkNasCount(),
             context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
-    }
-
-    static int mapped(final int ksi)
-    {
-        return NgKsi.of(NgKsi.keySetIdentifier(ksi), true);
     }
 
     static void requireTransfer(

@@ -42,6 +42,8 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
  */
 public abstract class CoreNetworkProcedures implements AutoCloseable
 {
+    private static final byte[] ZERO_KEY = new byte[Kdf.KEY_LENGTH];
+
     protected final ContextTable table;
     protected final AccessStratumChain chain;
     protected final Kdf kdf;
@@ -651,8 +653,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         commandOut = null;
         pairOut = null;
     }
-
-    private static final byte[] ZERO_KEY = new byte[Kdf.KEY_LENGTH];
 
     /**
      * Zeroes the scratch memory and the cursor's.

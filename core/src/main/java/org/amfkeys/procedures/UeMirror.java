@@ -221,7 +221,7 @@ public final class UeMirror implements AutoCloseable
         requireSystem(AccessStratumChain.NR, "idle-to-eps");
         release();
         kdf.kasmePrime(rootSchedule, MobilityMode.IDLE, tauCount, scratch, 0);
-        root(scratch, AccessStratumChain.E_UTRA, AmfProcedures.mapped(ngKsi));
+        root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
         uplinkNext = 0;
         downlinkNext = 0;
     }
@@ -237,7 +237,7 @@ public final class UeMirror implements AutoCloseable
         requireSystem(AccessStratumChain.E_UTRA, "idle-to-5gs");
         release();
         kdf.kamfFromKasmeIdle(rootSchedule, tauCount, scratch, 0);
-        root(scratch, AccessStratumChain.NR, AmfProcedures.mapped(ngKsi));
+        root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
         uplinkNext = 0;
         downlinkNext = 0;
     }
@@ -296,14 +296,14 @@ public final class UeMirror implements AutoCloseable
                 requireSystem(AccessStratumChain.NR, "handover-to-eps");
                 receiveDownlink(command.nasCount(), "handover-to-eps");
                 kdf.kasmePrime(rootSchedule, MobilityMode.HANDOVER, command.nasCount(), scratch, 0);
-                root(scratch, AccessStratumChain.E_UTRA, AmfProcedures.mapped(ngKsi));
+                root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
                 break;
 
             case HandoverCommand.TO_5GS:
                 requireSystem(AccessStratumChain.E_UTRA, "handover-to-5gs");
                 stepChainTo(command.nasNcc());
                 kdf.kamfFromKasmeHandover(rootSchedule, nh, scratch, 0);
-                root(scratch, AccessStratumChain.NR, AmfProcedures.mapped(ngKsi));
+                root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
                 uplinkNext = 0;
                 downlinkNext = 0;
                 break;

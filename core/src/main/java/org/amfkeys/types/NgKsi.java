@@ -58,6 +58,18 @@ public final class NgKsi
     }
 
     /**
+     * The KSI of a context mapped across systems: the same key set identifier, of type "mapped", as
+     * eKSI takes from ngKSI (TS 33.501 8.3.2) and ngKSI from eKSI (8.4.2).
+     *
+     * @param ksi an encoded ngKSI or eKSI.
+     * @return the mapped one.
+     */
+    public static int mapped(final int ksi)
+    {
+        return MAPPED | keySetIdentifier(ksi);
+    }
+
+    /**
      * @param ngKsi an encoded ngKSI.
      * @return whether it names a mapped context.
      */
