@@ -10,6 +10,9 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
+import org.amfkeys.procedures.AmfChange;
+import org.amfkeys.procedures.HorizontalKamfDecision;
+import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.RanNode;
 import org.amfkeys.procedures.SimulatedCore;
@@ -51,6 +54,10 @@ import java.util.concurrent.Callable;
         "  n2-handover             pci, arfcn, [horizontal-kamf, dl-count, to-other-amf]",
         "                          (an S1 handover within the MME while the UE is in EPS)",
         "  mobility-registration   ul-count, horizontal-kamf, outcome: complete | failed",
+        "Instead of horizontal-kamf, an AMF change may give the source AMF's policy and the move:",
+        "  policy: never | always | when-amf-set-changes | when-secure-storage-not-shared,",
+        "  [source-amf-set, target-amf-set (default 1 and 2), shared-secure-storage (default false)];",
+        "  the line then shows the decision: \"horizontal-kamf\": {\"derive\", \"reason\"}.",
         "  ue-context-modification [ul-count: the latest SMC Complete's, checked]",
         "  as-key-refresh          intra-cell handover with the usual chaining",
         "  nas-key-refresh         ul-count: idle-mode KAMF' and a NAS SMC with K_AMF_change_flag",
@@ -111,8 +118,12 @@ public final class TraceCommand implements Callable<Integer>
             line.put("do", step.path("do").asText(""));
             try
             {
-                replay.run(step);
+                final HorizontalKamfDecision decision = replay.run(step);
                 ran.add(step);
+                if (decision != null)
+                {
+                    line.putObject("horizontal-kamf").put("derive", decision.derive()).put("reason", decision.reason());
+                }
             }
             catch (final ProcedureNotAllowedException | InvalidParameterException ex)
             {
@@ -235,7 +246,7 @@ public final class TraceCommand implements Callable<Integer>
             }
         }
 
-        void run(final JsonNode step)
+        HorizontalKamfDecision run(final JsonNode step)
         {
             final String name = step.path("do").asText("");
             final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
@@ -252,13 +263,26 @@ public final class TraceCommand implements Callable<Integer>
                 case "xn-handover" -> ue.xnHandover(integer(step, "pci"), integer(step, "arfcn"));
                 case "n2-handover" ->
                 {
+                    final long dlCount = step.has("dl-count") ? count(step, "dl-count") : -1;
+                    if (step.has("policy"))
+                    {
+                        return ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"), policy(step),
+                            amfChange(step, AmfChange.Kind.N2_HANDOVER), dlCount);
+                    }
                     final boolean horizontal = step.path("horizontal-kamf").asBoolean(false);
                     ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"),
-                        step.path("to-other-amf").asBoolean(horizontal), horizontal,
-                        step.has("dl-count") ? count(step, "dl-count") : -1);
+                        step.path("to-other-amf").asBoolean(horizontal), horizontal, dlCount);
                 }
-                case "mobility-registration" -> ue.mobilityRegistration(count(step, "ul-count"),
-                    step.path("horizontal-kamf").asBoolean(false), outcome(step));
+                case "mobility-registration" ->
+                {
+                    if (step.has("policy"))
+                    {
+                        return ue.mobilityRegistration(count(step, "ul-count"), policy(step),
+                            amfChange(step, AmfChange.Kind.CONTEXT_TRANSFER), outcome(step));
+                    }
+                    ue.mobilityRegistration(count(step, "ul-count"), step.path("horizontal-kamf").asBoolean(false),
+                        outcome(step));
+                }
                 case "ue-context-modification" ->
                 {
                     if (step.has("ul-count") && count(step, "ul-count") != ue.smcCompleteUplinkCount())
@@ -278,6 +302,7 @@ public final class TraceCommand implements Callable<Integer>
                 default -> throw new InvalidParameterException("do", "unknown step " + InvalidParameterException.quote(name),
                     "a step listed by amfkeys trace --help");
             }
+            return null;
         }
 
         public void close()
@@ -288,6 +313,27 @@ public final class TraceCommand implements Callable<Integer>
             amfTables[1].close();
             mmeTable.close();
         }
+    }
+
+    private static HorizontalKamfPolicy policy(final JsonNode step)
+    {
+        final String policy = step.path("policy").asText("");
+        return switch (policy)
+        {
+            case "never" -> HorizontalKamfPolicy.never();
+            case "always" -> HorizontalKamfPolicy.always();
+            case "when-amf-set-changes" -> HorizontalKamfPolicy.whenAmfSetChanges();
+            case "when-secure-storage-not-shared" -> HorizontalKamfPolicy.whenSecureStorageNotShared();
+            default -> throw new InvalidParameterException("policy", "unknown policy " + InvalidParameterException.quote(policy),
+                "never, always, when-amf-set-changes or when-secure-storage-not-shared");
+        };
+    }
+
+    private static AmfChange amfChange(final JsonNode step, final AmfChange.Kind kind)
+    {
+        return new AmfChange(kind, optionalInteger(step, "source-amf-set", 1, 0, AmfChange.MAX_AMF_SET),
+            optionalInteger(step, "target-amf-set", 2, 0, AmfChange.MAX_AMF_SET),
+            step.path("shared-secure-storage").asBoolean(false));
     }
 
     private static boolean outcome(final JsonNode step)

@@ -100,4 +100,23 @@ class TraceCommandTest
         assertTrue(badKey.err().contains("kamf: not 64 hex digits"), badKey.err());
         assertTrue(Cli.run("trace", "--help").out().contains("mobility-registration"));
     }
+
+    @Test
+    void aPolicyDecidesAndTheLineSaysWhy() throws IOException
+    {
+        final String kamf = "\"kamf\": \"" + "11".repeat(32) + "\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2";
+        final List<JsonNode> lines = lines(Cli.runWithInput("{" + kamf + ", \"steps\": [" +
+            "{\"do\": \"mobility-registration\", \"ul-count\": 1, \"policy\": \"when-amf-set-changes\", " +
+            "\"source-amf-set\": 5, \"target-amf-set\": 5, \"outcome\": \"complete\"}," +
+            "{\"do\": \"mobility-registration\", \"ul-count\": 2, \"policy\": \"when-amf-set-changes\", " +
+            "\"source-amf-set\": 5, \"target-amf-set\": 6, \"outcome\": \"complete\"}," +
+            "{\"do\": \"n2-handover\", \"pci\": 1, \"arfcn\": 632628, \"policy\": \"sometimes\"}]}", "trace").out());
+        assertFalse(lines.get(0).at("/horizontal-kamf/derive").asBoolean());
+        assertEquals("the target AMF is in the source's AMF set", lines.get(0).at("/horizontal-kamf/reason").asText());
+        assertEquals("11".repeat(32), lines.get(0).at("/amf/kamf").asText());
+        assertTrue(lines.get(1).at("/horizontal-kamf/derive").asBoolean());
+        assertFalse(lines.get(1).at("/amf/kamf").asText().equals("11".repeat(32)));
+        assertTrue(lines.get(1).get("in-sync").asBoolean());
+        assertTrue(lines.get(2).get("error").asText().startsWith("policy: unknown policy"), lines.get(2).toString());
+    }
 }

@@ -1,5 +1,6 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
@@ -129,6 +130,67 @@ public final class AmfProcedures extends CoreNetworkProcedures
             transferOut.keyAmfChangeInd(pair.newSecurityContext());
             takeDownlinkCount(context, "n2-handover");
         }
+    }
+
+    /**
+     * Source AMF of an N2 handover to another AMF, with the horizontal KAMF decided by {@code policy}
+     * (consulted before the UE's slot is locked); the decision and its reason are in
+     * {@link UeContextTransfer#horizontalKamfDecision()}. Otherwise as {@link #handoverToAmf(long, boolean,
+     * UeContextTransfer)}.
+     *
+     * @param ueId     the UE identifier.
+     * @param policy   the source AMF's policy.
+     * @param change   the move, of kind {@link AmfChange.Kind#N2_HANDOVER}.
+     * @param transfer receives the content for the target AMF.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverToAmf(
+        final long ueId, final HorizontalKamfPolicy policy, final AmfChange change, final UeContextTransfer transfer)
+    {
+        final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.N2_HANDOVER);
+        if (!handoverToAmf(ueId, decision.derive(), transfer))
+        {
+            return false;
+        }
+        transfer.horizontalKamfDecision(decision);
+        return true;
+    }
+
+    /**
+     * Source AMF of a mobility registration update, with the horizontal KAMF decided by {@code policy};
+     * the decision and its reason are in {@link UeContextTransfer#horizontalKamfDecision()}. Otherwise as
+     * {@link #contextTransfer(long, long, boolean, UeContextTransfer)}.
+     *
+     * @param ueId     the UE identifier.
+     * @param ulCount  UL NAS COUNT of the Registration Request, 0..2^24-1.
+     * @param policy   the source AMF's policy.
+     * @param change   the move, of kind {@link AmfChange.Kind#CONTEXT_TRANSFER}.
+     * @param transfer receives the content for the target AMF.
+     * @return false when the UE is unknown.
+     */
+    public boolean contextTransfer(
+        final long ueId, final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change,
+        final UeContextTransfer transfer)
+    {
+        final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.CONTEXT_TRANSFER);
+        if (!contextTransfer(ueId, ulCount, decision.derive(), transfer))
+        {
+            return false;
+        }
+        transfer.horizontalKamfDecision(decision);
+        return true;
+    }
+
+    private static HorizontalKamfDecision decide(
+        final HorizontalKamfPolicy policy, final AmfChange change, final AmfChange.Kind kind)
+    {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(change, "change");
+        if (change.kind() != kind)
+        {
+            throw new InvalidParameterException("change", "an AMF change of kind " + change.kind(), kind.toString());
+        }
+        return Objects.requireNonNull(policy.decide(change), "the policy's decision");
     }
 
     /**

@@ -41,6 +41,11 @@ public final class SimulatedUe implements AutoCloseable
         void used(byte[] rootKey, Direction direction, long count);
     }
 
+    /** The move of the boolean forms: to another AMF set, without shared secure storage. */
+    private static final AmfChange CONTEXT_TRANSFER_TO_OTHER_SET =
+        new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false);
+    private static final AmfChange N2_HANDOVER_TO_OTHER_SET = new AmfChange(AmfChange.Kind.N2_HANDOVER, 1, 2, false);
+
     private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) -> { };
 
     private final long ueId;
@@ -169,17 +174,35 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void mobilityRegistration(final long ulCount, final boolean horizontalKamf, final boolean complete)
     {
+        mobilityRegistration(ulCount, horizontalKamf ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never(),
+            CONTEXT_TRANSFER_TO_OTHER_SET, complete);
+    }
+
+    /**
+     * Mobility registration update to the other AMF, with the horizontal KAMF decided by the source
+     * AMF's {@code policy}; otherwise as {@link #mobilityRegistration(long, boolean, boolean)}.
+     *
+     * @param ulCount  the Registration Request's UL NAS COUNT.
+     * @param policy   the source AMF's policy.
+     * @param change   the move, of kind {@link AmfChange.Kind#CONTEXT_TRANSFER}.
+     * @param complete whether the registration completes.
+     * @return the policy's decision.
+     */
+    public HorizontalKamfDecision mobilityRegistration(
+        final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change, final boolean complete)
+    {
         requireFiveG("mobility-registration");
         requireUplinkUnused(ulCount, "mobility-registration");
         final AmfProcedures source = core.amf(servingAmf);
         final AmfProcedures target = core.amf(otherAmf());
         captureRoot();
-        require(source.contextTransfer(ueId, ulCount, horizontalKamf, core.transfer));
+        require(source.contextTransfer(ueId, ulCount, policy, change, core.transfer));
         report(Direction.UPLINK, ulCount);
+        final HorizontalKamfDecision decision = core.transfer.horizontalKamfDecision();
         ue.startMobilityRegistration(ulCount);
         releaseRan();
         target.acceptContextTransfer(ueId, core.transfer);
-        if (horizontalKamf)
+        if (decision.derive())
         {
             final int previous = servingAmf;
             servingAmf = otherAmf();
@@ -205,6 +228,7 @@ public final class SimulatedUe implements AutoCloseable
             ue.registrationFailed();
         }
         core.wipeCarriers();
+        return decision;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -295,15 +319,34 @@ public final class SimulatedUe implements AutoCloseable
     public void n2Handover(
         final int pci, final int arfcn, final boolean toOtherAmf, final boolean horizontalKamf, final long dlCount)
     {
-        checkCell(pci, arfcn);
-        final RanNode source = requireConnected("n2-handover");
-        if ((toOtherAmf || horizontalKamf) && inEps)
-        {
-            throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
-        }
         if (horizontalKamf && !toOtherAmf)
         {
             throw new ProcedureNotAllowedException("n2-handover", "a horizontal KAMF derivation needs an AMF change");
+        }
+        n2Handover(pci, arfcn, toOtherAmf ? (horizontalKamf ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never()) : null,
+            N2_HANDOVER_TO_OTHER_SET, dlCount);
+    }
+
+    /**
+     * N2 handover to the given cell: within the serving node when {@code policy} is null, else to the
+     * other AMF with the horizontal KAMF decided by the source AMF's {@code policy}.
+     *
+     * @param pci     the target cell's PCI.
+     * @param arfcn   the target cell's ARFCN-DL.
+     * @param policy  the source AMF's policy, or null for a handover within the node.
+     * @param change  the move, of kind {@link AmfChange.Kind#N2_HANDOVER}.
+     * @param dlCount the DL NAS COUNT the source uses, or -1 for its next one.
+     * @return the policy's decision, or null for a handover within the node.
+     */
+    public HorizontalKamfDecision n2Handover(
+        final int pci, final int arfcn, final HorizontalKamfPolicy policy, final AmfChange change, final long dlCount)
+    {
+        final boolean toOtherAmf = policy != null;
+        checkCell(pci, arfcn);
+        final RanNode source = requireConnected("n2-handover");
+        if (toOtherAmf && inEps)
+        {
+            throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
         }
         if (dlCount >= 0)
         {
@@ -317,6 +360,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         final RanNode target = otherRan();
         core.handoverCommand.clear();
+        HorizontalKamfDecision decision = null;
         if (!toOtherAmf)
         {
             require(serving().handoverWithinNode(ueId, core.pair));
@@ -325,8 +369,9 @@ public final class SimulatedUe implements AutoCloseable
         {
             final AmfProcedures sourceAmf = core.amf(servingAmf);
             final long used = readServing().downlinkNasCount();
-            require(sourceAmf.handoverToAmf(ueId, horizontalKamf, core.transfer));
-            if (horizontalKamf)
+            require(sourceAmf.handoverToAmf(ueId, policy, change, core.transfer));
+            decision = core.transfer.horizontalKamfDecision();
+            if (decision.derive())
             {
                 observeCurrent(Direction.DOWNLINK, used);
             }
@@ -338,6 +383,7 @@ public final class SimulatedUe implements AutoCloseable
         ue.handoverCommand(core.handoverCommand);
         switchRan(target);
         core.wipeCarriers();
+        return decision;
     }
 
     /**

@@ -29,6 +29,7 @@ public final class UeContextTransfer
     private boolean keyAmfHDerivationInd;
     private boolean keyAmfChangeInd;
     private long derivationCount;
+    private HorizontalKamfDecision horizontalKamfDecision;
 
     /**
      * @return the system the context is for: {@link AccessStratumChain#NR} (a KAMF) or
@@ -128,6 +129,20 @@ public final class UeContextTransfer
     }
 
     /**
+     * @return the source's policy decision on a horizontal KAMF, with its reason; null when the
+     *         caller passed the decision itself.
+     */
+    public HorizontalKamfDecision horizontalKamfDecision()
+    {
+        return horizontalKamfDecision;
+    }
+
+    void horizontalKamfDecision(final HorizontalKamfDecision decision)
+    {
+        this.horizontalKamfDecision = decision;
+    }
+
+    /**
      * @return the {NH, NCC} pair for the target RAN (handovers only).
      */
     public NextHopPair nextHop()
@@ -152,6 +167,7 @@ public final class UeContextTransfer
         this.keyAmfHDerivationInd = false;
         this.keyAmfChangeInd = false;
         this.derivationCount = 0;
+        this.horizontalKamfDecision = null;
         nextHop.clear();
     }
 
@@ -179,6 +195,7 @@ public final class UeContextTransfer
     {
         return "UeContextTransfer[system=" + system.system() + ", mobility=" + mobility.token() +
             ", ngKSI=" + NgKsi.toString(ngKsi) + ", keyAmfHDerivationInd=" + keyAmfHDerivationInd +
-            ", keyAmfChangeInd=" + keyAmfChangeInd + ", ncc=" + nextHop.ncc() + "]";
+            ", keyAmfChangeInd=" + keyAmfChangeInd + ", ncc=" + nextHop.ncc() +
+            (horizontalKamfDecision == null ? "" : ", decision=" + horizontalKamfDecision) + "]";
     }
 }
