@@ -76,6 +76,13 @@ public final class SecurityContext
      */
     public static final int FLAG_SMC_COUNT_UNUSED = 1 << 6;
 
+    /**
+     * Context flag (EPS): the non-current context is the old KASME, whose NH chain the AS keeps
+     * following in handovers until a UE Context Modification takes a KeNB of the new KASME into use
+     * (TS 33.401 7.2.10 rules 3, 8 and 9).
+     */
+    public static final int FLAG_OLD_KEY_FOR_AS = 1 << 7;
+
     /** Procedure state: a NAS Security Mode Command is in flight. */
     public static final int PROCEDURE_NAS_SMC = 1;
 

@@ -21,6 +21,7 @@ import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
 import static org.amfkeys.context.SecurityContext.FLAG_KGNB_AT_NCC_0;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
+import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_COUNT;
@@ -150,6 +151,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applyAuthenticated(final SecurityContext context)
     {
+        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
+        {
+            throw new ProcedureNotAllowedException("authenticate", "the AS still follows the old KASME's NH chain; " +
+                "a UE Context Modification must take the new KASME into AS first (TS 33.401 7.2.10 rule 3)");
+        }
         if (context.ngKsi() != NgKsi.NO_KEY && context.ngKsi() == newKsi)
         {
             throw new ProcedureNotAllowedException(
@@ -190,7 +196,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         final int ngKsi;
         final long dlCount;
         final KeySchedule root;
-        if (context.hasNonCurrent())
+        if (hasNewContext(context))
         {
             context.copyNonCurrentKamf(key, 0);
             kdf.computeSchedule(key, derivedSchedule);
@@ -238,11 +244,21 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             throw new ProcedureNotAllowedException("nas-smc-complete", "no NAS Security Mode Command is in flight");
         }
         final int flags = context.contextFlags();
-        final boolean newKey = context.hasNonCurrent() || (flags & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
-        if (context.hasNonCurrent())
+        final boolean activatesNonCurrent = hasNewContext(context);
+        final boolean newKey = activatesNonCurrent || (flags & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
+        if (activatesNonCurrent)
         {
             context.swapCurrentAndNonCurrent(kdf);
-            context.dropNonCurrent();
+            if (chain == AccessStratumChain.E_UTRA && (flags & FLAG_AS_ACTIVE) != 0)
+            {
+                // TS 33.401 7.2.10 rule 3: handovers keep deriving from the old KASME until the UE
+                // Context Modification, so the old KASME stays as the non-current context.
+                context.contextFlags(context.contextFlags() | FLAG_OLD_KEY_FOR_AS);
+            }
+            else
+            {
+                context.dropNonCurrent();
+            }
             context.downlinkNasCount(1);
             context.uplinkNasCount(0);
         }
@@ -325,7 +341,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      * A Path Switch Request (Xn or X2 handover), or an N2 (S1) handover within this node: NCC + 1 and a
      * fresh NH from the current KAMF (KASME). If a new KAMF was activated but not yet used for AS, the
      * pair is instead {a new initial KgNB from the UL NAS COUNT of the latest SMC Complete, NCC 0} with
-     * the NSCI (TS 33.501 6.9.2.3.2, 6.9.2.3.3).
+     * the NSCI (TS 33.501 6.9.2.3.2, 6.9.2.3.3). An MME instead keeps stepping the old KASME's chain
+     * until the UE Context Modification (TS 33.401 7.2.10 rule 3).
      *
      * @param ueId the UE identifier.
      * @param pair receives the pair for the target gNB (eNB).
@@ -361,7 +378,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     protected final void handoverKey(final SecurityContext context, final String procedure)
     {
         requireAsActive(context, procedure);
-        if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
+        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
+        {
+            context.copyNonCurrentKamf(key, 0);
+            kdf.computeSchedule(key, derivedSchedule);
+            context.copyNextHop(nextKey, 0);
+            chain.nextHop(kdf, derivedSchedule, nextKey, key);
+            final int ncc = (context.ncc() + 1) & SecurityContext.MAX_NCC;
+            context.nextHop(key, ncc);
+            pairOut.set(key, ncc, false);
+            context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
+        }
+        else if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
         {
             startChain(context, context.smcCompleteUplinkCount(), true);
             context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
@@ -549,6 +577,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
         chain.nextHop(kdf, context.kamfSchedule(), key, nextKey);
         context.nextHop(nextKey, 1);
+        dropOldKeyForAs(context);
         context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
         pairOut.set(key, 0, newSecurityContext);
     }
@@ -566,9 +595,31 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected static void releaseAs(final SecurityContext context)
     {
+        dropOldKeyForAs(context);
         context.nextHop(ZERO_KEY, 0);
         context.contextFlags(context.contextFlags() &
             ~(FLAG_AS_ACTIVE | FLAG_KGNB_AT_NCC_0 | FLAG_NEW_KEY_NOT_YET_IN_AS));
+    }
+
+    /**
+     * Forgets the old KASME the AS followed, once the AS has a key of the new one or is gone.
+     */
+    private static void dropOldKeyForAs(final SecurityContext context)
+    {
+        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
+        {
+            context.dropNonCurrent();
+            context.contextFlags(context.contextFlags() & ~FLAG_OLD_KEY_FOR_AS);
+        }
+    }
+
+    /**
+     * @return whether the non-current context is a new one waiting for its NAS SMC, not an old KASME
+     *         kept for the AS.
+     */
+    private static boolean hasNewContext(final SecurityContext context)
+    {
+        return context.hasNonCurrent() && (context.contextFlags() & FLAG_OLD_KEY_FOR_AS) == 0;
     }
 
     /**

@@ -632,6 +632,51 @@ class ProcedureKeysTest
         assertTrue(ue.inSync());
     }
 
+    /**
+     * TS 33.401 7.2.10 rules 3 and 4: after a NAS SMC takes a new KASME into use while the UE is
+     * CONNECTED, X2 and S1 handovers keep deriving from the old KASME's NH chain, on the MME and the
+     * UE alike, until a UE Context Modification takes a KeNB of the new KASME into use.
+     */
+    @Test
+    void newKasmeWaitsForUeContextModificationWhileHandoversFollowTheOldChain()
+    {
+        ue.idleModeToEps(2);
+        final byte[] oldKasme = SpecKeys.kasmePrimeIdle(kamf, 2);
+        ue.initialContextSetup(4, 10, EARFCN);
+        final byte[] kenb = SpecKeys.kenb(oldKasme, 4);
+        final byte[] nh1 = SpecKeys.epsNh(oldKasme, kenb);
+        final byte[] nh2 = SpecKeys.epsNh(oldKasme, nh1);
+        final byte[] nh3 = SpecKeys.epsNh(oldKasme, nh2);
+
+        final byte[] newKasme = randomKey();
+        ue.authenticate(newKasme, 5);
+        ue.nasSecurityModeCommand(ENC, INT);
+        assertEquals(0, ue.smcCompleteUplinkCount());
+        assertArrayEquals(newKasme, ue.ue().rootKey(), "NAS runs on the new KASME at once");
+        assertNasKeys(newKasme, true, ENC, INT, "new KASME");
+
+        ue.xnHandover(20, HIGH_EARFCN);
+        assertAsKey(SpecKeys.kenbStar(kenb, 20, HIGH_EARFCN), 0, "X2 after the SMC, horizontal");
+        assertCore(newKasme, nh2, 2, "Path Switch Ack from the old KASME's chain");
+        assertUnusedPair(nh2, 2, "Path Switch Ack");
+        assertTrue(ue.inSync(), "X2 after the SMC");
+
+        ue.n2Handover(30, EARFCN, false, false, -1);
+        assertAsKey(SpecKeys.kenbStar(nh3, 30, EARFCN), 3, "S1 handover, still the old chain");
+        assertTrue(ue.inSync(), "S1 handover");
+
+        ue.ueContextModification();
+        final byte[] newKenb = SpecKeys.kenb(newKasme, 0);
+        assertAsKey(SpecKeys.kenbStar(newKenb, 30, EARFCN), 0, "UE Context Modification");
+        assertCore(newKasme, SpecKeys.epsNh(newKasme, newKenb), 1, "UE Context Modification");
+        assertTrue(ue.inSync(), "UE Context Modification");
+
+        ue.xnHandover(40, HIGH_EARFCN);
+        assertCore(newKasme, SpecKeys.epsNh(newKasme, SpecKeys.epsNh(newKasme, newKenb)), 2, "new chain");
+        assertTrue(ue.inSync());
+        assertFalse(mme.slotsContain(oldKasme), "the old KASME is gone once the AS left it");
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private byte[] randomKey()
