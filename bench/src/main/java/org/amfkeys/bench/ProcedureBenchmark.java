@@ -48,7 +48,6 @@ public class ProcedureBenchmark
 {
     private static final int CIPHERING = 1;
     private static final int INTEGRITY = 2;
-    private static final long REGISTRATION_UL_COUNT = 1;
 
     /** UEs in the tables. */
     @Param("1000000")
@@ -79,7 +78,7 @@ public class ProcedureBenchmark
                 amf.authenticated(ueId, kamf, 1, 0);
                 amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, command);
                 amf.nasSecurityModeComplete(ueId, 0);
-                amf.initialContextSetup(ueId, 0, kgnb);
+                amf.initialContextSetup(ueId, 1, kgnb);
             }
         }
         command.clear();
@@ -139,7 +138,7 @@ public class ProcedureBenchmark
             mme = new MmeProcedures(benchmark.mmeTable, new Kdf());
             atSecondAmf = new boolean[share];
             uplinkNext = new long[share];
-            Arrays.fill(uplinkNext, 1);
+            Arrays.fill(uplinkNext, 2);
             ngKsi = new int[share];
             Arrays.fill(ngKsi, 1);
             random = new SplittableRandom(thread.getThreadIndex());
@@ -212,12 +211,13 @@ public class ProcedureBenchmark
         final long ueId = ueId(caller.first + ue);
         final int source = caller.atSecondAmf[ue] ? 1 : 0;
         final AmfProcedures target = caller.amfs[1 - source];
-        caller.amfs[source].contextTransfer(ueId, REGISTRATION_UL_COUNT, true, caller.transfer);
+        caller.amfs[source].contextTransfer(ueId, caller.uplinkNext[ue], true, caller.transfer);
         target.acceptContextTransfer(ueId, caller.transfer);
         target.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
         target.nasSecurityModeComplete(ueId, 0);
         caller.amfs[source].moveCompleted(ueId);
         caller.atSecondAmf[ue] = source == 0;
+        caller.uplinkNext[ue] = 1;
         return caller.command;
     }
 
@@ -237,7 +237,7 @@ public class ProcedureBenchmark
         final int ue = caller.nextUe();
         final long ueId = ueId(caller.first + ue);
         caller.amfs[0].release(ueId);
-        caller.amfs[0].initialContextSetup(ueId, caller.uplinkNext[ue] - 1, caller.pair);
+        caller.amfs[0].initialContextSetup(ueId, caller.uplinkNext[ue]++, caller.pair);
         return caller.pair;
     }
 
@@ -276,8 +276,8 @@ public class ProcedureBenchmark
         amf.nasKeyRefresh(ueId, caller.uplinkNext[ue]);
         amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
         amf.nasSecurityModeComplete(ueId, 0);
-        amf.initialContextSetup(ueId, 0, caller.pair);
-        caller.uplinkNext[ue] = 1;
+        amf.initialContextSetup(ueId, 1, caller.pair);
+        caller.uplinkNext[ue] = 2;
         return caller.pair;
     }
 

@@ -16,10 +16,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -81,7 +79,7 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             final ContextTable[] amfs = {amf1, amf2};
             final Thread[] workers = new Thread[threads];
-            final CyclicBarrier ready = new CyclicBarrier(threads + 1);
+            final CountDownLatch ready = new CountDownLatch(threads);
             final CountDownLatch go = new CountDownLatch(1);
             for (int t = 0; t < threads; t++)
             {
@@ -95,19 +93,11 @@ public final class LoadTestCommand implements Callable<Integer>
                     catch (final Throwable ex)
                     {
                         failure.compareAndSet(null, ex);
-                        ready.reset();
                     }
                 }, "loadtest-" + t);
                 workers[t].start();
             }
-            try
-            {
-                ready.await();
-            }
-            catch (final BrokenBarrierException ex)
-            {
-                // a worker failed while registering its UEs; reported below
-            }
+            ready.await();
             start = System.nanoTime();
             go.countDown();
             for (final Thread worker : workers)
@@ -132,7 +122,7 @@ public final class LoadTestCommand implements Callable<Integer>
 
     private void work(
         final int thread, final ContextTable[] amfs, final ContextTable mme, final AtomicLongArray counts,
-        final CyclicBarrier ready, final CountDownLatch go,
+        final CountDownLatch ready, final CountDownLatch go,
         final long[] setUpNanos) throws Exception
     {
         final SplittableRandom random = new SplittableRandom(seed + thread);
@@ -145,14 +135,21 @@ public final class LoadTestCommand implements Callable<Integer>
             final long setUpStart = System.nanoTime();
             final SimulatedUe[] mine = new SimulatedUe[last - first];
             final byte[] kamf = new byte[Kdf.KEY_LENGTH];
-            for (int i = 0; i < mine.length; i++)
+            try
             {
-                random.nextBytes(kamf);
-                mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(7), 1, 2);
+                for (int i = 0; i < mine.length; i++)
+                {
+                    random.nextBytes(kamf);
+                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(7), 1, 2);
+                }
             }
-            Arrays.fill(kamf, (byte)0);
-            setUpNanos[thread] = System.nanoTime() - setUpStart;
-            ready.await();
+            finally
+            {
+                // Counted down even when registration failed, so the run never waits for this thread.
+                Arrays.fill(kamf, (byte)0);
+                setUpNanos[thread] = System.nanoTime() - setUpStart;
+                ready.countDown();
+            }
             go.await();
             final long share = procedures / threads + (thread < procedures % threads ? 1 : 0);
             for (long p = 0; p < share; p++)

@@ -1967,12 +1967,21 @@ public final class Kdf implements AutoCloseable
      */
     public void close()
     {
+        wipe();
+        engine.close();
+    }
+
+    /**
+     * Zeroes the scratch memory, which holds the last input string and output (an NH, a KgNB, a KAMF'),
+     * while keeping the KDF usable: callers that must not leave a key behind after a procedure call it.
+     */
+    public void wipe()
+    {
         s.wipe();
         scratchSchedule.clear();
         Arrays.fill(ckIk, (byte)0);
         Arrays.fill(output, (byte)0);
         Arrays.fill(hashInput, (byte)0);
-        engine.close();
     }
 
     /**

@@ -109,6 +109,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyHandoverToAmf(final SecurityContext context)
     {
         requireAsActive(context, "n2-handover");
+        requireNoSmcInFlight(context, "n2-handover", "TS 33.501 6.9.5.1 (3)");
         final NextHopPair pair = transferOut.nextHop();
         if (horizontal)
         {
@@ -181,6 +182,16 @@ public final class AmfProcedures extends CoreNetworkProcedures
         return true;
     }
 
+    @Override
+    protected void clearOutputs()
+    {
+        super.clearOutputs();
+        if (transferOut != null)
+        {
+            transferOut.clear();
+        }
+    }
+
     private static HorizontalKamfDecision decide(
         final HorizontalKamfPolicy policy, final AmfChange change, final AmfChange.Kind kind)
     {
@@ -218,6 +229,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyContextTransfer(final SecurityContext context)
     {
         requireCurrent(context, "mobility-registration");
+        requireNoSmcInFlight(context, "mobility-registration", "TS 33.501 6.9.5.2 (2)");
         if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
         {
             throw new ProcedureNotAllowedException("mobility-registration",
@@ -290,33 +302,42 @@ public final class AmfProcedures extends CoreNetworkProcedures
     {
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.HANDOVER);
         command.clear();
-        final SecurityContext staged = stage();
-        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
-            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
-            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-        if (transfer.keyAmfHDerivationInd())
+        try
         {
-            staged.uplinkNasCount(0).downlinkNasCount(1);
-            command.nasContainer(HandoverCommand.HORIZONTAL_KAMF, transfer.derivationCount(), 0);
+            final SecurityContext staged = stage();
+            staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+                .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+                .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+            if (transfer.keyAmfHDerivationInd())
+            {
+                staged.uplinkNasCount(0).downlinkNasCount(1);
+                command.nasContainer(HandoverCommand.HORIZONTAL_KAMF, transfer.derivationCount(), 0);
+            }
+            else
+            {
+                // The NAS container still goes to the UE, with this AMF's DL NAS COUNT (6.9.2.3.3).
+                final long dlCount = transfer.downlinkNasCount();
+                staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(dlCount + 1);
+                command.nasContainer(HandoverCommand.SAME_KAMF, dlCount, 0);
+            }
+            final NextHopPair received = transfer.nextHop();
+            if (transfer.keyAmfChangeInd())
+            {
+                chain.nextHop(kdf, staged.kamfSchedule(), received.key(), key);
+                staged.nextHop(key, 1);
+            }
+            else
+            {
+                staged.nextHop(received.key(), received.ncc());
+            }
+            staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
+            pair.copyFrom(received);
+            replaceWithStaged(ueId);
         }
-        else
+        finally
         {
-            staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
+            wipe();
         }
-        final NextHopPair received = transfer.nextHop();
-        if (transfer.keyAmfChangeInd())
-        {
-            chain.nextHop(kdf, staged.kamfSchedule(), received.key(), key);
-            staged.nextHop(key, 1);
-        }
-        else
-        {
-            staged.nextHop(received.key(), received.ncc());
-        }
-        staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
-        pair.copyFrom(received);
-        replaceWithStaged(ueId);
-        wipe();
     }
 
     /**
@@ -368,6 +389,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyNasKeyRefresh(final SecurityContext context)
     {
         requireCurrent(context, "nas-key-refresh");
+        requireNoSmcInFlight(context, "nas-key-refresh", "TS 33.501 6.9.5.2 (1)");
         if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
         {
             throw new ProcedureNotAllowedException("nas-key-refresh",
@@ -402,6 +424,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyHandoverToEps(final SecurityContext context)
     {
         requireAsActive(context, "handover-to-eps");
+        requireNoSmcInFlight(context, "handover-to-eps", "TS 33.501 6.9.5.1 (3)");
         final long dlCount = takeDownlinkCount(context, "handover-to-eps");
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
         kdf.computeSchedule(key, derivedSchedule);
@@ -435,6 +458,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyIdleModeToEps(final SecurityContext context)
     {
         requireCurrent(context, "idle-to-eps");
+        requireNoSmcInFlight(context, "idle-to-eps", "TS 33.501 6.9.5.2 (2)");
         acceptUplinkCount(context, count, "idle-to-eps");
         releaseAs(context);
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);

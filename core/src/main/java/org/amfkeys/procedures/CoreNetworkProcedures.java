@@ -151,6 +151,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applyAuthenticated(final SecurityContext context)
     {
+        requireNoSmcInFlight(context, "authenticate", "TS 33.501 6.9.5.2 (1)");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
             throw new ProcedureNotAllowedException("authenticate", "the AS still follows the old KASME's NH chain; " +
@@ -304,12 +305,14 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     /**
      * Initial Context Setup: the initial KgNB (KeNB) from the UL NAS COUNT of the uplink NAS message
-     * that led to it, bound to NCC 0. The NH of NCC 1 is derived and kept back; the next Path Switch or
+     * that led to it, bound to NCC 0: a new one (Service Request, Registration Request) that the AMF
+     * accepts here, or the latest NAS SMC Complete if its COUNT has keyed no KgNB yet. Either way no
+     * two AS security contexts share a KgNB. The NH of NCC 1 is derived and kept back; the next Path Switch or
      * handover hands out a fresh one (TS 33.501 6.9.2.1.1). An AS re-keying afterwards needs a new NAS
      * SMC, as that COUNT may be the latest SMC Complete's.
      *
      * @param ueId    the UE identifier.
-     * @param ulCount UL NAS COUNT of the latest uplink NAS message, or of a new one, 0..2^24-1.
+     * @param ulCount UL NAS COUNT of that uplink NAS message, 0..2^24-1.
      * @param kgnb    receives {KgNB, NCC 0} for the gNB (eNB).
      * @return false when the UE is unknown.
      */
@@ -323,13 +326,17 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private void applyInitialContextSetup(final SecurityContext context)
     {
         requireCurrent(context, "initial-context-setup");
+        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        requireNoSmcInFlight(context, "initial-context-setup", "TS 33.501 6.9.5.1 (1)");
         if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
         {
             throw new ProcedureNotAllowedException(
                 "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
         }
-        final long expected = context.uplinkNasCount();
-        if (count + 1 != expected)
+        if (!isUnusedSmcCompleteCount(context, count))
         {
             acceptUplinkCount(context, count, "initial-context-setup");
         }
@@ -378,6 +385,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     protected final void handoverKey(final SecurityContext context, final String procedure)
     {
         requireAsActive(context, procedure);
+        requireNoSmcInFlight(context, procedure, "TS 33.501 6.9.5.1 (1)");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
             context.copyNonCurrentKamf(key, 0);
@@ -421,6 +429,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private void applyUeContextModification(final SecurityContext context)
     {
         requireAsActive(context, "ue-context-modification");
+        requireNoSmcInFlight(context, "ue-context-modification", "TS 33.501 6.9.5.1 (1)");
         if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
         {
             throw new ProcedureNotAllowedException("ue-context-modification",
@@ -523,9 +532,29 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             return table.update(ueId, cursor, update);
         }
+        catch (final RuntimeException ex)
+        {
+            clearOutputs();
+            throw ex;
+        }
         finally
         {
             wipe();
+        }
+    }
+
+    /**
+     * Zeroes the carriers a refused call may have half filled, so no key stays in them.
+     */
+    protected void clearOutputs()
+    {
+        if (pairOut != null)
+        {
+            pairOut.clear();
+        }
+        if (commandOut != null)
+        {
+            commandOut.clear();
         }
     }
 
@@ -602,6 +631,16 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
+     * @return whether {@code ulCount} is the latest uplink message's and that message the NAS SMC
+     *         Complete whose COUNT has keyed no KgNB yet.
+     */
+    private static boolean isUnusedSmcCompleteCount(final SecurityContext context, final long ulCount)
+    {
+        return (context.contextFlags() & FLAG_SMC_COUNT_UNUSED) != 0 && ulCount == context.smcCompleteUplinkCount() &&
+            ulCount + 1 == context.uplinkNasCount();
+    }
+
+    /**
      * Forgets the old KASME the AS followed, once the AS has a key of the new one or is gone.
      */
     private static void dropOldKeyForAs(final SecurityContext context)
@@ -655,6 +694,19 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.uplinkNasCount(ulCount + 1);
     }
 
+    /**
+     * Refuses a procedure while a NAS SMC is in flight: the UE may already have taken the command's
+     * keys into use, the network not yet. (Deferring it until the SMC ends is the concurrency rules'
+     * part; until then the caller retries after the Security Mode Complete.)
+     */
+    protected static void requireNoSmcInFlight(final SecurityContext context, final String procedure, final String rule)
+    {
+        if ((context.procedureState() & PROCEDURE_NAS_SMC) != 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "a NAS Security Mode Command is in flight (" + rule + ")");
+        }
+    }
+
     protected static void requireCurrent(final SecurityContext context, final String procedure)
     {
         if (context.ngKsi() == NgKsi.NO_KEY)
@@ -697,6 +749,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final void wipe()
     {
+        kdf.wipe();
         Arrays.fill(key, (byte)0);
         Arrays.fill(nextKey, (byte)0);
         Arrays.fill(thirdKey, (byte)0);

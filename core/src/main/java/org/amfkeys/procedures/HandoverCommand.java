@@ -20,6 +20,9 @@ public final class HandoverCommand
     /** EPS to 5GS: KAMF' = A.15.2(KASME, the NH of {@link #nasNcc()}). */
     public static final int TO_5GS = 3;
 
+    /** NAS container of an AMF change that keeps KAMF: only the DL NAS COUNT {@link #nasCount()}. */
+    public static final int SAME_KAMF = 4;
+
     private AccessStratumChain target = AccessStratumChain.NR;
     private int pci;
     private int arfcn;
@@ -70,7 +73,8 @@ public final class HandoverCommand
     }
 
     /**
-     * @return {@link #NO_NAS_CONTAINER}, {@link #HORIZONTAL_KAMF}, {@link #TO_EPS} or {@link #TO_5GS}.
+     * @return {@link #NO_NAS_CONTAINER}, {@link #HORIZONTAL_KAMF}, {@link #TO_EPS}, {@link #TO_5GS} or
+     *         {@link #SAME_KAMF}.
      */
     public int nasContainer()
     {

@@ -51,6 +51,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     private void applyHandoverTo5gs(final SecurityContext context)
     {
         requireAsActive(context, "handover-to-5gs");
+        requireNoSmcInFlight(context, "handover-to-5gs", "TS 33.401 7.2.10 (6)");
         if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
         {
             // KAMF' would come from a KeNB of the new KASME that the UE's NH chain has never seen.
@@ -84,6 +85,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     private void applyIdleModeTo5gs(final SecurityContext context)
     {
         requireCurrent(context, "idle-to-5gs");
+        requireNoSmcInFlight(context, "idle-to-5gs", "TS 33.501 6.9.5.2 (2)");
         acceptUplinkCount(context, count, "idle-to-5gs");
         releaseAs(context);
         context.copyKamf(key, 0);
@@ -91,6 +93,16 @@ public final class MmeProcedures extends CoreNetworkProcedures
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(count, false);
+    }
+
+    @Override
+    protected void clearOutputs()
+    {
+        super.clearOutputs();
+        if (transferOut != null)
+        {
+            transferOut.clear();
+        }
     }
 
     /**

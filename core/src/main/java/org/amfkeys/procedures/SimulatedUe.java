@@ -1,6 +1,7 @@
 package org.amfkeys.procedures;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
@@ -236,8 +237,9 @@ public final class SimulatedUe implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Initial Context Setup after an uplink NAS message of UL NAS COUNT {@code ulCount} (the latest one
-     * sent, or a new one), in the given cell.
+     * Initial Context Setup in the given cell, after a new uplink NAS message (Service Request,
+     * Registration Request) of UL NAS COUNT {@code ulCount}, or after the NAS SMC Complete of that COUNT
+     * if it has keyed no KgNB yet.
      *
      * @param ulCount the UL NAS COUNT.
      * @param pci     the cell's PCI.
@@ -250,13 +252,10 @@ public final class SimulatedUe implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
         }
-        if (ulCount + 1 != ue.nextUplinkCount())
-        {
-            requireUplinkUnused(ulCount, "initial-context-setup");
-        }
-        final long expected = readServing().uplinkNasCount();
+        CoreNetworkProcedures.requireNasCount("ul-count", ulCount);
+        final boolean newMessage = ulCount >= ue.nextUplinkCount();
         require(serving().initialContextSetup(ueId, ulCount, core.pair));
-        if (ulCount + 1 != expected)
+        if (newMessage)
         {
             observeCurrent(Direction.UPLINK, ulCount);
         }
@@ -348,9 +347,19 @@ public final class SimulatedUe implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
         }
+        if (toOtherAmf && change.kind() != AmfChange.Kind.N2_HANDOVER)
+        {
+            throw new InvalidParameterException("change", "an AMF change of kind " + change.kind(),
+                AmfChange.Kind.N2_HANDOVER.toString());
+        }
         if (dlCount >= 0)
         {
             CoreNetworkProcedures.requireNasCount("dl-count", dlCount);
+            if (dlCount >= SecurityContext.MAX_NAS_COUNT)
+            {
+                throw new ProcedureNotAllowedException("n2-handover", "dl-count " + dlCount +
+                    " would use up the DL NAS COUNT; a new KAMF is needed first");
+            }
             if (dlCount < readServing().downlinkNasCount())
             {
                 throw new ProcedureNotAllowedException("n2-handover", "dl-count " + dlCount +
@@ -729,6 +738,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void close()
     {
+        snapshot.clear();
         ue.close();
         for (final RanNode node : ranNodes)
         {

@@ -247,15 +247,20 @@ public final class UeMirror implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Initial AS security: KgNB (KeNB) from the UL NAS COUNT of the UE's latest or a new uplink
-     * message, bound to NCC 0.
+     * Initial AS security: KgNB (KeNB) bound to NCC 0, from the UL NAS COUNT of a new uplink NAS message
+     * the UE sends now (Service Request, Registration Request), or of its latest NAS SMC Complete if
+     * that COUNT has keyed no KgNB yet.
      *
      * @param ulCount that COUNT.
      */
     public void initialContextSetup(final long ulCount)
     {
         requireCurrent("initial-context-setup");
-        if (ulCount + 1 != uplinkNext)
+        if (asActive)
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        if (!(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
         {
             sendUplink(ulCount);
         }
@@ -279,6 +284,22 @@ public final class UeMirror implements AutoCloseable
         if (!asActive)
         {
             throw new ProcedureNotAllowedException("handover", "the UE has no AS security context (it is idle)");
+        }
+        final AccessStratumChain after = switch (command.nasContainer())
+        {
+            case HandoverCommand.TO_EPS -> AccessStratumChain.E_UTRA;
+            case HandoverCommand.TO_5GS -> AccessStratumChain.NR;
+            default -> chain;
+        };
+        if (command.target() != after)
+        {
+            throw new ProcedureNotAllowedException("handover", "a " + command.target().system() +
+                " target cell but the UE's context would be " + after.system());
+        }
+        if (command.nasContainer() == HandoverCommand.SAME_KAMF && command.nasCount() < downlinkNext)
+        {
+            throw new ProcedureNotAllowedException("handover", "NAS container DL NAS COUNT " + command.nasCount() +
+                " is a replay; the UE's next expected is " + downlinkNext);
         }
         boolean rootChanged = true;
         switch (command.nasContainer())
@@ -308,14 +329,14 @@ public final class UeMirror implements AutoCloseable
                 downlinkNext = 0;
                 break;
 
+            case HandoverCommand.SAME_KAMF:
+                receiveDownlink(command.nasCount(), "n2-handover");
+                rootChanged = false;
+                break;
+
             default:
                 rootChanged = false;
                 break;
-        }
-        if (command.target() != chain)
-        {
-            throw new ProcedureNotAllowedException("handover", "a " + command.target().system() +
-                " target cell but the UE's context is " + chain.system());
         }
         final byte[] from;
         if (rootChanged || command.keySetChangeIndicator())

@@ -318,8 +318,10 @@ class ProcedureKeysTest
         final HandoverCommand command = new HandoverCommand();
         core.amf(1).acceptHandover(id, transfer, pair, command);
         assertPair(nh2, 2, false, pair, "to the target gNB");
-        assertEquals(HandoverCommand.NO_NAS_CONTAINER, command.nasContainer());
+        assertEquals(HandoverCommand.SAME_KAMF, command.nasContainer(), "the NAS container carries only the DL COUNT");
+        assertEquals(transfer.downlinkNasCount(), command.nasCount());
         final SecurityContext target = read(core.amf(1), id);
+        assertEquals(transfer.downlinkNasCount() + 1, target.downlinkNasCount(), "DL COUNT + 1 after the container");
         assertArrayEquals(kamf, kamfOf(target));
         assertArrayEquals(nh2, nextHopOf(target));
         assertEquals(2, target.ncc());

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Random procedure sequences for many UEs on all cores at once, over shared AMF and MME tables. After
  * every procedure, completed or refused, UE, RAN node and core network must agree; no NAS COUNT may be
- * used twice under one root key; and at the end, no root key that only a deleted context held may
+ * used twice under one root key, and no gNB or eNB key twice; and at the end, no root key that only a deleted context held may
  * remain anywhere in a table.
  */
 class RandomizedProceduresTest
@@ -78,6 +78,7 @@ class RandomizedProceduresTest
         {
             final SimulatedUe[] ues = new SimulatedUe[UES_PER_THREAD];
             final List<Set<ByteBuffer>> used = new ArrayList<>();
+            final Set<ByteBuffer> ranKeys = new HashSet<>();
             for (int i = 0; i < UES_PER_THREAD; i++)
             {
                 final Set<ByteBuffer> counts = new HashSet<>();
@@ -92,11 +93,18 @@ class RandomizedProceduresTest
                 final int length = 1 + random.nextInt(MAX_SEQUENCE_LENGTH);
                 for (int p = 0; p < length; p++)
                 {
+                    final byte[] ranKeyBefore = ue.ran() == null ? null : ue.ran().key().clone();
                     final String done = step(ue, random, mix);
                     procedures.incrementAndGet();
                     if (!ue.inSync())
                     {
                         failure.compareAndSet(null, "UE " + ue.ueId() + " out of sync after " + done + " in sequence " + s);
+                        return;
+                    }
+                    if (ue.ran() != null && !Arrays.equals(ranKeyBefore, ue.ran().key()) &&
+                        !ranKeys.add(ByteBuffer.wrap(ue.ran().key().clone())))
+                    {
+                        failure.compareAndSet(null, "UE " + ue.ueId() + ": a KgNB came back after " + done);
                         return;
                     }
                 }

@@ -1,0 +1,135 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.kdf.Kdf;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steps that would reuse a key or let UE and network part, refused before anything changes: a KgNB
+ * from a UL NAS COUNT that already keyed one, procedures started while a NAS SMC is in flight, and an
+ * N2 handover that would use up the DL NAS COUNT.
+ */
+class ProcedureGuardsTest
+{
+    private static final int ARFCN = 632_628;
+
+    private final byte[] kamf = new byte[32];
+    private ContextTable amf1;
+    private ContextTable amf2;
+    private ContextTable mme;
+    private SimulatedCore core;
+    private SimulatedUe ue;
+
+    @BeforeEach
+    void start()
+    {
+        new Random(5).nextBytes(kamf);
+        amf1 = new ContextTable(8);
+        amf2 = new ContextTable(8);
+        mme = new ContextTable(8);
+        core = new SimulatedCore(new ContextTable[] {amf1, amf2}, mme, Kdf::new);
+        ue = new SimulatedUe(3, core, kamf, 1, 1, 2);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        ue.close();
+        core.close();
+        amf1.close();
+        amf2.close();
+        mme.close();
+    }
+
+    @Test
+    void noTwoAsSecurityContextsShareAKgnb()
+    {
+        final long smcComplete = ue.smcCompleteUplinkCount();
+        ue.initialContextSetup(smcComplete, 1, ARFCN);
+        final byte[] first = ue.ran().key().clone();
+        assertArrayEquals(SpecKeys.kgnb(kamf, smcComplete, 0x01), first, "the unused SMC Complete COUNT keys it");
+        ue.release();
+
+        final ProcedureNotAllowedException again = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.initialContextSetup(smcComplete, 1, ARFCN));
+        assertTrue(again.getMessage().contains("replay"), again.getMessage());
+        assertTrue(ue.inSync(), "nothing changed");
+
+        final long next = ue.ue().nextUplinkCount();
+        ue.initialContextSetup(next, 1, ARFCN);
+        assertArrayEquals(SpecKeys.kgnb(kamf, next, 0x01), ue.ran().key());
+        assertTrue(!Arrays.equals(first, ue.ran().key()));
+        assertThrows(ProcedureNotAllowedException.class, () -> ue.initialContextSetup(next + 1, 1, ARFCN),
+            "already CONNECTED");
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void aNasSmcInFlightHoldsBackWhatWouldUseItsKeys()
+    {
+        final AmfProcedures amf = core.amf(0);
+        final long id = 44;
+        final NextHopPair pair = new NextHopPair();
+        final NasSecurityModeCommand command = new NasSecurityModeCommand();
+        final UeContextTransfer transfer = new UeContextTransfer();
+        amf.authenticated(id, kamf, 1, 0);
+        amf.nasSecurityModeCommand(id, 1, 2, command);
+        amf.nasSecurityModeComplete(id, 0);
+        amf.initialContextSetup(id, 1, pair);
+
+        final byte[] newKamf = kamf.clone();
+        newKamf[0] ^= 1;
+        amf.authenticated(id, newKamf, 2, 0);
+        amf.nasSecurityModeCommand(id, 1, 2, command);
+        final SecurityContext before = snapshot(amf, id);
+
+        for (final Runnable refused : new Runnable[] {
+            () -> amf.authenticated(id, kamf, 3, 0),
+            () -> amf.handoverToEps(id, transfer),
+            () -> amf.handoverToAmf(id, true, transfer),
+            () -> amf.pathSwitch(id, pair),
+            () -> amf.ueContextModification(id, pair),
+            () -> amf.contextTransfer(id, 5, true, transfer)})
+        {
+            final ProcedureNotAllowedException ex = assertThrows(ProcedureNotAllowedException.class, refused::run);
+            assertTrue(ex.getMessage().contains("NAS Security Mode Command is in flight"), ex.getMessage());
+            assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed: " + ex.getMessage());
+        }
+
+        amf.nasSecurityModeComplete(id, 0);
+        assertTrue(amf.pathSwitch(id, pair));
+        assertTrue(pair.newSecurityContext(), "the new KAMF reaches the AS with the NSCI");
+    }
+
+    @Test
+    void anN2HandoverThatWouldUseUpTheDownlinkCountChangesNothing()
+    {
+        ue.initialContextSetup(ue.ue().nextUplinkCount(), 1, ARFCN);
+        final long dlBefore = ue.readServing().downlinkNasCount();
+        assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.n2Handover(2, ARFCN, true, true, SecurityContext.MAX_NAS_COUNT));
+        assertEquals(dlBefore, ue.readServing().downlinkNasCount());
+        assertThrows(org.amfkeys.InvalidParameterException.class, () -> ue.n2Handover(2, ARFCN,
+            HorizontalKamfPolicy.always(), new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false), dlBefore + 5));
+        assertEquals(dlBefore, ue.readServing().downlinkNasCount());
+        assertTrue(ue.inSync());
+    }
+
+    private static SecurityContext snapshot(final AmfProcedures amf, final long id)
+    {
+        final SecurityContext context = new SecurityContext();
+        assertTrue(amf.read(id, context));
+        return context;
+    }
+}
