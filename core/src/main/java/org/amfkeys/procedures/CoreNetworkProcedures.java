@@ -68,6 +68,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private final ContextUpdate ueContextModificationUpdate = this::applyUeContextModification;
     private final ContextUpdate releaseUpdate = this::applyRelease;
     private final ContextUpdate downlinkUpdate = this::applyDownlink;
+    private final ContextUpdate overwriteWithStagedUpdate = this::overwriteWithStaged;
 
     private byte[] newRootKey;
     private int newKsi;
@@ -590,11 +591,20 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final void replaceWithStaged(final long ueId)
     {
-        table.delete(ueId);
-        if (!insertStaged(ueId))
+        // Overwrite in place when the UE is known, so a full table can never lose its old context.
+        while (!table.update(ueId, cursor, overwriteWithStagedUpdate))
         {
-            throw new ProcedureNotAllowedException("accept", "another thread added UE " + ueId + " meanwhile");
+            if (insertStaged(ueId))
+            {
+                return;
+            }
         }
+        staged.clear();
+    }
+
+    private void overwriteWithStaged(final SecurityContext context)
+    {
+        context.buffer().putBytes(context.offset(), staged.buffer(), staged.offset(), SecurityContextDescriptor.LENGTH);
     }
 
     /**

@@ -132,4 +132,22 @@ class ProcedureGuardsTest
         assertTrue(amf.read(id, context));
         return context;
     }
+
+    @Test
+    void anAcceptedContextOverwritesAStaleCopyInPlace()
+    {
+        final UeContextTransfer transfer = new UeContextTransfer();
+        assertTrue(core.amf(0).contextTransfer(3, ue.ue().nextUplinkCount(), true, transfer));
+        try (ContextTable full = new ContextTable(1); AmfProcedures target = new AmfProcedures(full, new Kdf()))
+        {
+            target.acceptContextTransfer(3, transfer);
+            final byte[] first = transfer.rootKey().clone();
+            assertTrue(core.amf(0).contextTransfer(3, ue.readServing().uplinkNasCount(), true, transfer));
+            target.acceptContextTransfer(3, transfer);
+            assertEquals(1, full.size(), "replaced, not added, in a table that is full");
+            assertTrue(full.slotsContain(transfer.rootKey()));
+            assertTrue(!full.slotsContain(first), "the stale KAMF' is overwritten");
+        }
+        transfer.clear();
+    }
 }
