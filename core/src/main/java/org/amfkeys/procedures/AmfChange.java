@@ -41,6 +41,20 @@ public record AmfChange(Kind kind, int sourceAmfSet, int targetAmfSet, boolean s
     }
 
     /**
+     * @param expected the kind a procedure needs.
+     * @return this.
+     * @throws InvalidParameterException when the move is of another kind.
+     */
+    public AmfChange requireKind(final Kind expected)
+    {
+        if (kind != expected)
+        {
+            throw new InvalidParameterException("change", "an AMF change of kind " + kind, expected.toString());
+        }
+        return this;
+    }
+
+    /**
      * @return whether source and target AMF belong to one AMF set of one region.
      */
     public boolean sameAmfSet()

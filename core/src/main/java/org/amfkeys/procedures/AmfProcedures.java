@@ -1,6 +1,5 @@
 package org.amfkeys.procedures;
 
-import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
@@ -40,7 +39,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
 
     private boolean horizontal;
     private long count;
-    private UeContextTransfer transferOut;
 
     /**
      * @param table the AMF's UE contexts.
@@ -182,25 +180,11 @@ public final class AmfProcedures extends CoreNetworkProcedures
         return true;
     }
 
-    @Override
-    protected void clearOutputs()
-    {
-        super.clearOutputs();
-        if (transferOut != null)
-        {
-            transferOut.clear();
-        }
-    }
-
     private static HorizontalKamfDecision decide(
         final HorizontalKamfPolicy policy, final AmfChange change, final AmfChange.Kind kind)
     {
         Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(change, "change");
-        if (change.kind() != kind)
-        {
-            throw new InvalidParameterException("change", "an AMF change of kind " + change.kind(), kind.toString());
-        }
+        Objects.requireNonNull(change, "change").requireKind(kind);
         return Objects.requireNonNull(policy.decide(change), "the policy's decision");
     }
 

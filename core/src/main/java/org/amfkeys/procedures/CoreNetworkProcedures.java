@@ -79,6 +79,9 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private NasSecurityModeCommand commandOut;
     private NextHopPair pairOut;
 
+    /** The carrier a node-specific procedure fills; zeroed when the procedure is refused. */
+    protected UeContextTransfer transferOut;
+
     /**
      * @param table the node's UE contexts.
      * @param chain the system of the contexts: {@link AccessStratumChain#NR} for an AMF,
@@ -547,7 +550,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     /**
      * Zeroes the carriers a refused call may have half filled, so no key stays in them.
      */
-    protected void clearOutputs()
+    private void clearOutputs()
     {
         if (pairOut != null)
         {
@@ -556,6 +559,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         if (commandOut != null)
         {
             commandOut.clear();
+        }
+        if (transferOut != null)
+        {
+            transferOut.clear();
         }
     }
 
@@ -766,6 +773,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         derivedSchedule.clear();
         commandOut = null;
         pairOut = null;
+        transferOut = null;
     }
 
     /**

@@ -22,7 +22,6 @@ public final class MmeProcedures extends CoreNetworkProcedures
     private final ContextUpdate idleModeTo5gsUpdate = this::applyIdleModeTo5gs;
 
     private long count;
-    private UeContextTransfer transferOut;
 
     /**
      * @param table the MME's UE contexts.
@@ -93,16 +92,6 @@ public final class MmeProcedures extends CoreNetworkProcedures
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(count, false);
-    }
-
-    @Override
-    protected void clearOutputs()
-    {
-        super.clearOutputs();
-        if (transferOut != null)
-        {
-            transferOut.clear();
-        }
     }
 
     /**

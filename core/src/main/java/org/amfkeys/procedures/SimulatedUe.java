@@ -1,7 +1,6 @@
 package org.amfkeys.procedures;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
@@ -347,10 +346,9 @@ public final class SimulatedUe implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
         }
-        if (toOtherAmf && change.kind() != AmfChange.Kind.N2_HANDOVER)
+        if (toOtherAmf)
         {
-            throw new InvalidParameterException("change", "an AMF change of kind " + change.kind(),
-                AmfChange.Kind.N2_HANDOVER.toString());
+            change.requireKind(AmfChange.Kind.N2_HANDOVER);
         }
         if (dlCount >= 0)
         {

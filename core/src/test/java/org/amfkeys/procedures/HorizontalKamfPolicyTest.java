@@ -1,8 +1,6 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
-import org.amfkeys.context.ContextTable;
-import org.amfkeys.kdf.Kdf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +31,7 @@ class HorizontalKamfPolicyTest
     private static final int HANDOVER = 0x01;
 
     private final byte[] kamf = new byte[32];
-    private ContextTable amf1;
-    private ContextTable amf2;
-    private ContextTable mme;
+    private SimulatedNetwork network;
     private SimulatedCore core;
     private SimulatedUe ue;
 
@@ -43,10 +39,8 @@ class HorizontalKamfPolicyTest
     void start()
     {
         new Random(33501).nextBytes(kamf);
-        amf1 = new ContextTable(8);
-        amf2 = new ContextTable(8);
-        mme = new ContextTable(8);
-        core = new SimulatedCore(new ContextTable[] {amf1, amf2}, mme, Kdf::new);
+        network = new SimulatedNetwork(8);
+        core = network.core;
         ue = new SimulatedUe(5, core, kamf, 2, 1, 2);
     }
 
@@ -54,10 +48,7 @@ class HorizontalKamfPolicyTest
     void stop()
     {
         ue.close();
-        core.close();
-        amf1.close();
-        amf2.close();
-        mme.close();
+        network.close();
     }
 
     @Test

@@ -25,9 +25,7 @@ class ProcedureGuardsTest
     private static final int ARFCN = 632_628;
 
     private final byte[] kamf = new byte[32];
-    private ContextTable amf1;
-    private ContextTable amf2;
-    private ContextTable mme;
+    private SimulatedNetwork network;
     private SimulatedCore core;
     private SimulatedUe ue;
 
@@ -35,10 +33,8 @@ class ProcedureGuardsTest
     void start()
     {
         new Random(5).nextBytes(kamf);
-        amf1 = new ContextTable(8);
-        amf2 = new ContextTable(8);
-        mme = new ContextTable(8);
-        core = new SimulatedCore(new ContextTable[] {amf1, amf2}, mme, Kdf::new);
+        network = new SimulatedNetwork(8);
+        core = network.core;
         ue = new SimulatedUe(3, core, kamf, 1, 1, 2);
     }
 
@@ -46,10 +42,7 @@ class ProcedureGuardsTest
     void stop()
     {
         ue.close();
-        core.close();
-        amf1.close();
-        amf2.close();
-        mme.close();
+        network.close();
     }
 
     @Test

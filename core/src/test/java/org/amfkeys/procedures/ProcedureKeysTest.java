@@ -1,8 +1,6 @@
 package org.amfkeys.procedures;
 
-import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.Abba;
 import org.amfkeys.types.Supi;
 import org.junit.jupiter.api.AfterEach;
@@ -49,9 +47,7 @@ class ProcedureKeysTest
 
     private Random random;
     private byte[] kamf;
-    private ContextTable amf1;
-    private ContextTable amf2;
-    private ContextTable mme;
+    private SimulatedNetwork network;
     private SimulatedCore core;
     private SimulatedUe ue;
 
@@ -60,10 +56,8 @@ class ProcedureKeysTest
     {
         random = new Random(SEED);
         kamf = randomKey();
-        amf1 = new ContextTable(16);
-        amf2 = new ContextTable(16);
-        mme = new ContextTable(16);
-        core = new SimulatedCore(new ContextTable[] {amf1, amf2}, mme, Kdf::new);
+        network = new SimulatedNetwork(16);
+        core = network.core;
         ue = new SimulatedUe(UE_ID, core, kamf, KSI, ENC, INT);
     }
 
@@ -71,10 +65,7 @@ class ProcedureKeysTest
     void stop()
     {
         ue.close();
-        core.close();
-        amf1.close();
-        amf2.close();
-        mme.close();
+        network.close();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -676,7 +667,7 @@ class ProcedureKeysTest
         ue.xnHandover(40, HIGH_EARFCN);
         assertCore(newKasme, SpecKeys.epsNh(newKasme, SpecKeys.epsNh(newKasme, newKenb)), 2, "new chain");
         assertTrue(ue.inSync());
-        assertFalse(mme.slotsContain(oldKasme), "the old KASME is gone once the AS left it");
+        assertFalse(network.mme.slotsContain(oldKasme), "the old KASME is gone once the AS left it");
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -171,9 +171,8 @@ class RandomizedProceduresTest
     @Test
     void aRefusedStepChangesNoSide()
     {
-        try (ContextTable a = new ContextTable(8); ContextTable b = new ContextTable(8); ContextTable m = new ContextTable(8);
-            SimulatedCore core = new SimulatedCore(new ContextTable[] {a, b}, m, Kdf::new);
-            SimulatedUe ue = new SimulatedUe(1, core, new byte[32], 1, 1, 2))
+        try (SimulatedNetwork network = new SimulatedNetwork(8);
+            SimulatedUe ue = new SimulatedUe(1, network.core, new byte[32], 1, 1, 2))
         {
             final ProcedureNotAllowedException idle = org.junit.jupiter.api.Assertions.assertThrows(
                 ProcedureNotAllowedException.class, () -> ue.xnHandover(1, 1000));
