@@ -256,6 +256,7 @@ public class ProcedureBenchmark
         amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
         amf.nasSecurityModeComplete(ueId, caller.uplinkNext[ue]++);
         amf.ueContextModification(ueId, caller.pair);
+        amf.ueContextModificationComplete(ueId, null);
         return caller.pair;
     }
 
@@ -344,6 +345,7 @@ public class ProcedureBenchmark
         amf.nasSecurityModeCommand(ueId, CIPHERING, INTEGRITY, caller.command);
         amf.nasSecurityModeComplete(ueId, 0);
         amf.ueContextModification(ueId, caller.pair);
+        amf.ueContextModificationComplete(ueId, null);
         caller.uplinkNext[ue] = 1;
         return caller.pair;
     }

@@ -86,11 +86,54 @@ public final class SecurityContext
     /** Procedure state: a NAS Security Mode Command is in flight. */
     public static final int PROCEDURE_NAS_SMC = 1;
 
-    /** Procedure state: an N2 procedure that carries a new key is in flight. */
+    /**
+     * Procedure state: an N2 (S1) procedure that carries a new key is in flight: a UE Context
+     * Modification, or a handover whose target was sent {NH, NCC} or a new KgNB.
+     */
     public static final int PROCEDURE_N2_WITH_KEY = 1 << 1;
 
-    /** Procedure state: a context transfer is pending. */
+    /** Procedure state: the context was transferred to another AMF; the registration's outcome is pending. */
     public static final int PROCEDURE_CONTEXT_TRANSFER = 1 << 2;
+
+    /** Procedure state: a UE Context Modification for a new KgNB (KeNB) is in flight. */
+    public static final int PROCEDURE_UE_CONTEXT_MODIFICATION = 1 << 3;
+
+    /** Procedure state: an inter-AMF (inter-MME) or inter-system handover from this node is in flight. */
+    public static final int PROCEDURE_INTER_NODE_HANDOVER = 1 << 4;
+
+    /** Procedure state: the NAS SMC in flight takes a new KAMF (KASME) into use. */
+    public static final int PROCEDURE_NAS_SMC_NEW_KEY = 1 << 5;
+
+    /** Procedure state: a primary authentication is in flight. */
+    public static final int PROCEDURE_AUTHENTICATION = 1 << 6;
+
+    /** Procedure state: the NAS procedure in flight runs on the non-3GPP access's NAS connection. */
+    public static final int PROCEDURE_ON_NON_3GPP_ACCESS = 1 << 7;
+
+    /** Procedure state: an N2 (S1) handover within this node is in flight. */
+    public static final int PROCEDURE_HANDOVER = 1 << 8;
+
+    /** Procedure state: the handover in flight carries a new KgNB, taken into use when it completes. */
+    public static final int PROCEDURE_HANDOVER_NEW_KEY = 1 << 9;
+
+    /** Procedure state: a context transfer waits (its UL NAS COUNT is in the reserved bits 8..31). */
+    public static final int DEFERRED_CONTEXT_TRANSFER = 1 << 16;
+
+    /** Procedure state: an inter-AMF handover waits. */
+    public static final int DEFERRED_INTER_AMF_HANDOVER = 1 << 17;
+
+    /** Procedure state: a handover to the other system waits. */
+    public static final int DEFERRED_INTER_SYSTEM_HANDOVER = 1 << 18;
+
+    /** Procedure state: an S10 Forward Relocation waits. */
+    public static final int DEFERRED_FORWARD_RELOCATION = 1 << 19;
+
+    /** Procedure state: every deferred procedure kind. */
+    public static final int DEFERRED_ANY = DEFERRED_CONTEXT_TRANSFER | DEFERRED_INTER_AMF_HANDOVER |
+        DEFERRED_INTER_SYSTEM_HANDOVER | DEFERRED_FORWARD_RELOCATION;
+
+    /** Procedure state: bits 24..27 hold the deferred procedure's horizontal-KAMF decision. */
+    public static final int DEFERRED_DECISION_SHIFT = 24;
 
     /** Largest NAS COUNT: 24 bits, NAS OVERFLOW then NAS SQN. */
     public static final long MAX_NAS_COUNT = 0xFF_FFFFL;

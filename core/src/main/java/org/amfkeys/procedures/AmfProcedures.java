@@ -16,6 +16,7 @@ import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
 import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
 
 /**
@@ -38,6 +39,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private final ContextUpdate idleModeToEpsUpdate = this::applyIdleModeToEps;
 
     private boolean horizontal;
+    private HorizontalKamfDecision decision;
     private long count;
 
     /**
@@ -89,25 +91,51 @@ public final class AmfProcedures extends CoreNetworkProcedures
      *     <li>Without, the current KAMF and a fresh {NH, NCC}; or, if a new KAMF is not yet used for AS,
      *     keyAmfChangeInd and {new KgNB, NCC 0}.</li>
      * </ul>
-     * Either way the DL NAS COUNT advances after sending. The source keeps the UE's context until
-     * {@link #moveCompleted} (the handover completed) and keeps using it if the handover fails.
+     * Either way the DL NAS COUNT advances after sending, and no downlink NAS message may follow until
+     * the handover fails (TS 33.501 6.9.5.1 (5)). The source keeps the UE's context until
+     * {@link #moveCompleted} (the handover completed) and keeps using it after {@link #handoverFailed}.
+     * <p>
+     * It waits for a NAS SMC for a new KAMF (6.9.5.1 (3)) and, when it keeps KAMF, for a UE Context
+     * Modification (6.9.5.1 (4)); the call ending that procedure starts it.
      *
      * @param ueId           the UE identifier.
      * @param horizontalKamf the policy's decision.
-     * @param transfer       receives the content for the target AMF.
-     * @return false when the UE is unknown.
+     * @param transfer       receives the content for the target AMF, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean handoverToAmf(final long ueId, final boolean horizontalKamf, final UeContextTransfer transfer)
+    public ProcedureStart handoverToAmf(final long ueId, final boolean horizontalKamf, final UeContextTransfer transfer)
     {
-        horizontal = horizontalKamf;
+        return handoverToAmf(ueId, horizontalKamf ? HorizontalKamfDecision.OPERATOR_DERIVES :
+            HorizontalKamfDecision.OPERATOR_KEEPS, transfer);
+    }
+
+    private ProcedureStart handoverToAmf(
+        final long ueId, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
+    {
+        this.decision = decision;
+        horizontal = decision.derive();
         transferOut = Objects.requireNonNull(transfer, "transfer");
-        return run(ueId, handoverToAmfUpdate);
+        return start(ueId, handoverToAmfUpdate);
+    }
+
+    private ProcedureStart start(final long ueId, final ContextUpdate update)
+    {
+        deferred = false;
+        if (!run(ueId, update))
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
     }
 
     private void applyHandoverToAmf(final SecurityContext context)
     {
-        requireAsActive(context, "n2-handover");
-        requireNoSmcInFlight(context, "n2-handover", "TS 33.501 6.9.5.1 (3)");
+        final ConcurrencyRule wait = interNodeHandoverWait(context, "n2-handover", !horizontal);
+        if (wait != null)
+        {
+            defer(context, DeferredProcedure.INTER_AMF_HANDOVER, wait, decision, 0);
+            return;
+        }
         final NextHopPair pair = transferOut.nextHop();
         if (horizontal)
         {
@@ -125,10 +153,11 @@ public final class AmfProcedures extends CoreNetworkProcedures
             context.copyKamf(nextKey, 0);
             setTransfer(context, MobilityMode.HANDOVER, nextKey);
             pairOut(pair);
-            handoverKey(context, "n2-handover");
+            handoverKey(context, "n2-handover", false);
             transferOut.keyAmfChangeInd(pair.newSecurityContext());
             takeDownlinkCount(context, "n2-handover");
         }
+        interNodeHandoverStarted(context);
     }
 
     /**
@@ -140,19 +169,16 @@ public final class AmfProcedures extends CoreNetworkProcedures
      * @param ueId     the UE identifier.
      * @param policy   the source AMF's policy.
      * @param change   the move, of kind {@link AmfChange.Kind#N2_HANDOVER}.
-     * @param transfer receives the content for the target AMF.
-     * @return false when the UE is unknown.
+     * @param transfer receives the content for the target AMF, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean handoverToAmf(
+    public ProcedureStart handoverToAmf(
         final long ueId, final HorizontalKamfPolicy policy, final AmfChange change, final UeContextTransfer transfer)
     {
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.N2_HANDOVER);
-        if (!handoverToAmf(ueId, decision.derive(), transfer))
-        {
-            return false;
-        }
+        final ProcedureStart start = handoverToAmf(ueId, decision, transfer);
         transfer.horizontalKamfDecision(decision);
-        return true;
+        return start;
     }
 
     /**
@@ -164,20 +190,17 @@ public final class AmfProcedures extends CoreNetworkProcedures
      * @param ulCount  UL NAS COUNT of the Registration Request, 0..2^24-1.
      * @param policy   the source AMF's policy.
      * @param change   the move, of kind {@link AmfChange.Kind#CONTEXT_TRANSFER}.
-     * @param transfer receives the content for the target AMF.
-     * @return false when the UE is unknown.
+     * @param transfer receives the content for the target AMF, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean contextTransfer(
+    public ProcedureStart contextTransfer(
         final long ueId, final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change,
         final UeContextTransfer transfer)
     {
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.CONTEXT_TRANSFER);
-        if (!contextTransfer(ueId, ulCount, decision.derive(), transfer))
-        {
-            return false;
-        }
+        final ProcedureStart start = contextTransfer(ueId, ulCount, decision, transfer);
         transfer.horizontalKamfDecision(decision);
-        return true;
+        return start;
     }
 
     private static HorizontalKamfDecision decide(
@@ -194,26 +217,44 @@ public final class AmfProcedures extends CoreNetworkProcedures
      * A.13(KAMF, DIRECTION 0x00, that COUNT) with the same ngKSI and keyAmfHDerivationInd, and every
      * non-current context is dropped; the source still keeps its own current context until
      * {@link #moveCompleted} or {@link #registrationFailed}.
+     * <p>
+     * A request that arrives during a NAS SMC waits for its completion (TS 33.501 6.9.5.2 (2), which
+     * names an SMC for a new KAMF; amfkeys also waits for one that only changes algorithms, since the
+     * transfer carries them); the call ending the SMC starts it.
      *
      * @param ueId           the UE identifier.
      * @param ulCount        UL NAS COUNT of the Registration Request, 0..2^24-1.
      * @param horizontalKamf the policy's decision.
-     * @param transfer       receives the content for the target AMF.
-     * @return false when the UE is unknown.
+     * @param transfer       receives the content for the target AMF, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean contextTransfer(
+    public ProcedureStart contextTransfer(
         final long ueId, final long ulCount, final boolean horizontalKamf, final UeContextTransfer transfer)
     {
+        return contextTransfer(ueId, ulCount, horizontalKamf ? HorizontalKamfDecision.OPERATOR_DERIVES :
+            HorizontalKamfDecision.OPERATOR_KEEPS, transfer);
+    }
+
+    private ProcedureStart contextTransfer(
+        final long ueId, final long ulCount, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
+    {
         count = requireNasCount("ul-count", ulCount);
-        horizontal = horizontalKamf;
+        this.decision = decision;
+        horizontal = decision.derive();
         transferOut = Objects.requireNonNull(transfer, "transfer");
-        return run(ueId, contextTransferUpdate);
+        return start(ueId, contextTransferUpdate);
     }
 
     private void applyContextTransfer(final SecurityContext context)
     {
         requireCurrent(context, "mobility-registration");
-        requireNoSmcInFlight(context, "mobility-registration", "TS 33.501 6.9.5.2 (2)");
+        final ConcurrencyRule wait = waitRule(
+            (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
+        if (wait != null)
+        {
+            defer(context, DeferredProcedure.CONTEXT_TRANSFER, wait, decision, count);
+            return;
+        }
         if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
         {
             throw new ProcedureNotAllowedException("mobility-registration",
@@ -262,7 +303,37 @@ public final class AmfProcedures extends CoreNetworkProcedures
 
     private void applyRegistrationFailed(final SecurityContext context)
     {
+        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) == 0)
+        {
+            throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
+        }
         context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
+    }
+
+    protected void startDeferred(
+        final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
+        final long ulCount)
+    {
+        this.decision = decision;
+        horizontal = decision != null && decision.derive();
+        switch (procedure)
+        {
+            case CONTEXT_TRANSFER:
+                count = ulCount;
+                applyContextTransfer(context);
+                break;
+
+            case INTER_AMF_HANDOVER:
+                applyHandoverToAmf(context);
+                break;
+
+            case INTER_SYSTEM_HANDOVER:
+                applyHandoverToEps(context);
+                break;
+
+            default:
+                super.startDeferred(context, procedure, decision, ulCount);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -373,7 +444,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyNasKeyRefresh(final SecurityContext context)
     {
         requireCurrent(context, "nas-key-refresh");
-        requireNoSmcInFlight(context, "nas-key-refresh", "TS 33.501 6.9.5.2 (1)");
+        requireNoNasSmc(context, "nas-key-refresh");
         if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
         {
             throw new ProcedureNotAllowedException("nas-key-refresh",
@@ -395,20 +466,28 @@ public final class AmfProcedures extends CoreNetworkProcedures
      * context, and NH is derived twice from the initial KeNB (A.3 with UL NAS COUNT 2^32-1), giving
      * {NH, NCC 2} for the MME.
      *
+     * It waits for a NAS SMC for a new KAMF (TS 33.501 6.9.5.1 (3)), and no downlink NAS message may
+     * follow until it fails (6.9.5.1 (5)).
+     *
      * @param ueId     the UE identifier.
-     * @param transfer receives the forward relocation content for the MME.
-     * @return false when the UE is unknown.
+     * @param transfer receives the forward relocation content for the MME, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean handoverToEps(final long ueId, final UeContextTransfer transfer)
+    public ProcedureStart handoverToEps(final long ueId, final UeContextTransfer transfer)
     {
+        decision = null;
         transferOut = Objects.requireNonNull(transfer, "transfer");
-        return run(ueId, handoverToEpsUpdate);
+        return start(ueId, handoverToEpsUpdate);
     }
 
     private void applyHandoverToEps(final SecurityContext context)
     {
-        requireAsActive(context, "handover-to-eps");
-        requireNoSmcInFlight(context, "handover-to-eps", "TS 33.501 6.9.5.1 (3)");
+        final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-eps", false);
+        if (wait != null)
+        {
+            defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0);
+            return;
+        }
         final long dlCount = takeDownlinkCount(context, "handover-to-eps");
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
         kdf.computeSchedule(key, derivedSchedule);
@@ -420,6 +499,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(dlCount, false);
         transferOut.nextHop().set(nextKey, 2, false);
+        interNodeHandoverStarted(context);
     }
 
     /**
@@ -442,7 +522,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyIdleModeToEps(final SecurityContext context)
     {
         requireCurrent(context, "idle-to-eps");
-        requireNoSmcInFlight(context, "idle-to-eps", "TS 33.501 6.9.5.2 (2)");
+        requireNoNasSmc(context, "idle-to-eps");
         acceptUplinkCount(context, count, "idle-to-eps");
         releaseAs(context);
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);

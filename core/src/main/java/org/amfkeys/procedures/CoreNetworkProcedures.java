@@ -10,10 +10,12 @@ import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.AccessType;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
@@ -25,7 +27,18 @@ import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_COUNT;
+import static org.amfkeys.context.SecurityContext.DEFERRED_ANY;
+import static org.amfkeys.context.SecurityContext.DEFERRED_DECISION_SHIFT;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_AUTHENTICATION;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER_NEW_KEY;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_INTER_NODE_HANDOVER;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_N2_WITH_KEY;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC_NEW_KEY;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_ON_NON_3GPP_ACCESS;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The key lifecycle procedures an AMF and an MME share, run on the UE contexts of a
@@ -37,6 +50,12 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
  * context in place under its slot's lock, so calls for one UE from several threads never interleave
  * inside a procedure. A call that the UE's state does not allow throws
  * {@link ProcedureNotAllowedException} and changes nothing; an unknown UE gives {@code false}.
+ * <p>
+ * Procedures that take a round trip have a begin and an end call (NAS SMC, primary authentication, UE
+ * Context Modification, handovers, context transfer), and the context's procedure state records what
+ * is in flight, so several procedures can overlap for one UE. The {@link ConcurrencyRule}s decide what
+ * may overlap: a call a rule forbids is refused naming the rule and what blocks it, and a call a rule
+ * makes wait is recorded as deferred and started by the call that ends the blocking procedure.
  * <p>
  * An instance holds scratch memory and a {@link ContextCursor}: give each thread its own, over the same
  * table. After warm-up no call allocates.
@@ -70,7 +89,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private final ContextUpdate downlinkUpdate = this::applyDownlink;
     private final ContextUpdate overwriteWithStagedUpdate = this::overwriteWithStaged;
 
+    private final ContextUpdate authenticationStartedUpdate = this::applyAuthenticationStarted;
+    private final ContextUpdate authenticationFailedUpdate = this::applyAuthenticationFailed;
+    private final ContextUpdate ueContextModificationCompleteUpdate = this::applyUeContextModificationComplete;
+    private final ContextUpdate ueContextModificationFailedUpdate = this::applyUeContextModificationFailed;
+    private final ContextUpdate handoverWithinNodeUpdate = this::applyHandoverWithinNode;
+    private final ContextUpdate handoverCompletedUpdate = this::applyHandoverCompleted;
+    private final ContextUpdate handoverFailedUpdate = this::applyHandoverFailed;
+    private final ContextUpdate downlinkMessageUpdate = this::applyDownlinkMessage;
+    private final ContextUpdate resumeUpdate = this::applyResume;
+    private final ContextUpdate cancelDeferredUpdate = this::applyCancelDeferred;
+    private final EnumSet<ConcurrencyRule> enforced = EnumSet.allOf(ConcurrencyRule.class);
+
     private byte[] newRootKey;
+    private boolean nonThreeGppAccess;
+    private boolean deferredSeen;
+    private DeferredStart startedOut;
+    private DeferredProcedure cancelled;
+
+    /** Set by a node-specific procedure that {@link #defer deferred} instead of starting. */
+    protected boolean deferred;
     private int newKsi;
     private int newCapabilities;
     private int ciphering;
@@ -112,9 +150,73 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         return chain;
     }
 
+    /**
+     * Stops enforcing a concurrency rule, for experiments and for tests that show the race the rule
+     * prevents. A production node enforces every rule.
+     *
+     * @param rule the rule to ignore from now on.
+     * @return this.
+     */
+    public CoreNetworkProcedures withoutRule(final ConcurrencyRule rule)
+    {
+        enforced.remove(Objects.requireNonNull(rule, "rule"));
+        return this;
+    }
+
+    /**
+     * @param rule a concurrency rule.
+     * @return whether this instance enforces it (every rule unless {@link #withoutRule} said otherwise).
+     */
+    public boolean enforces(final ConcurrencyRule rule)
+    {
+        return enforced.contains(rule);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Primary authentication and NAS Security Mode Command
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A primary authentication starts on the given access's NAS connection; {@link #authenticated} or
+     * {@link #authenticationFailed} ends it. No NAS SMC or other authentication may start meanwhile
+     * (TS 33.501 6.9.5.2 (1)).
+     *
+     * @param ueId   the UE identifier.
+     * @param access the NAS connection it runs on.
+     * @return false when the UE is unknown.
+     */
+    public boolean authenticationStarted(final long ueId, final AccessType access)
+    {
+        nonThreeGppAccess = Objects.requireNonNull(access, "access") == AccessType.NON_THREE_GPP;
+        return run(ueId, authenticationStartedUpdate);
+    }
+
+    private void applyAuthenticationStarted(final SecurityContext context)
+    {
+        requireNoParallelNas(context, "authenticate");
+        context.procedureState(context.procedureState() | PROCEDURE_AUTHENTICATION |
+            (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
+    }
+
+    /**
+     * The primary authentication in flight failed or timed out; nothing else changes.
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean authenticationFailed(final long ueId)
+    {
+        return run(ueId, authenticationFailedUpdate);
+    }
+
+    private void applyAuthenticationFailed(final SecurityContext context)
+    {
+        if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
+        {
+            throw new ProcedureNotAllowedException("authentication-failed", "no primary authentication is in flight");
+        }
+        context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
+    }
 
     /**
      * Stores the new partial native context of a successful primary authentication (KAMF from KSEAF, or
@@ -155,7 +257,12 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applyAuthenticated(final SecurityContext context)
     {
-        requireNoSmcInFlight(context, "authenticate", "TS 33.501 6.9.5.2 (1)");
+        if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
+        {
+            nonThreeGppAccess = false;
+            requireNoParallelNas(context, "authenticate");
+        }
+        requireNotTransferred(context, "authenticate");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
             throw new ProcedureNotAllowedException("authenticate", "the AS still follows the old KASME's NH chain; " +
@@ -168,6 +275,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         context.nonCurrent(newRootKey, newKsi).ueSecurityCapabilities(newCapabilities);
         context.contextFlags(context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL);
+        context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
     }
 
     /**
@@ -185,6 +293,28 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public boolean nasSecurityModeCommand(
         final long ueId, final int ciphering, final int integrity, final NasSecurityModeCommand command)
     {
+        return nasSecurityModeCommand(ueId, AccessType.THREE_GPP, ciphering, integrity, command);
+    }
+
+    /**
+     * Starts a NAS Security Mode Command on the given access's NAS connection, as
+     * {@link #nasSecurityModeCommand(long, int, int, NasSecurityModeCommand)} describes. It is refused
+     * while a primary authentication or NAS SMC runs on the other access (TS 33.501 6.9.5.2 (1)), while
+     * an N2 procedure with a new key is in flight (6.9.5.1 (2); TS 33.401 7.2.10 (2)), and once an
+     * inter-AMF or inter-system handover started (6.9.5.1 (5)).
+     *
+     * @param ueId      the UE identifier.
+     * @param access    the NAS connection it runs on.
+     * @param ciphering NAS ciphering algorithm, 0..15.
+     * @param integrity NAS integrity algorithm, 0..15.
+     * @param command   receives the command's content and the NAS keys that protect it.
+     * @return false when the UE is unknown.
+     */
+    public boolean nasSecurityModeCommand(
+        final long ueId, final AccessType access, final int ciphering, final int integrity,
+        final NasSecurityModeCommand command)
+    {
+        nonThreeGppAccess = Objects.requireNonNull(access, "access") == AccessType.NON_THREE_GPP;
         this.ciphering = InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
         this.integrity = InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
         commandOut = Objects.requireNonNull(command, "command");
@@ -193,9 +323,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applySecurityModeCommand(final SecurityContext context)
     {
-        if ((context.procedureState() & PROCEDURE_NAS_SMC) != 0)
+        final int state = context.procedureState();
+        requireNotTransferred(context, "nas-smc");
+        requireNoInterNodeHandover(context, "nas-smc");
+        requireNoParallelNas(context, "nas-smc");
+        if (chain == AccessStratumChain.NR)
         {
-            throw new ProcedureNotAllowedException("nas-smc", "a NAS Security Mode Command is already in flight");
+            refuse((state & PROCEDURE_N2_WITH_KEY) != 0, "nas-smc", ConcurrencyRule.TS_33_501_6_9_5_1_2, n2InFlight(state));
+        }
+        else
+        {
+            refuse((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "nas-smc", ConcurrencyRule.TS_33_401_7_2_10_2,
+                n2InFlight(state));
         }
         final boolean kamfChange = (context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
         final int ngKsi;
@@ -222,8 +361,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, commandOut.nasEncryptionKey());
         chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, commandOut.nasIntegrityKey());
         commandOut.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
-        context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC);
-        context.reserved(ciphering << 4 | integrity);
+        context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
+            (root == derivedSchedule || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
+            (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
+        context.reserved((context.reserved() & ~0xFF) | ciphering << 4 | integrity);
     }
 
     /**
@@ -238,8 +379,24 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeComplete(final long ueId, final long ulCount)
     {
+        return nasSecurityModeComplete(ueId, ulCount, null);
+    }
+
+    /**
+     * Completes the NAS SMC in flight, as {@link #nasSecurityModeComplete(long, long)} describes, and
+     * starts the procedure it made wait, if any (a context transfer, an inter-AMF or inter-system
+     * handover), with the new context.
+     *
+     * @param ueId    the UE identifier.
+     * @param ulCount the Security Mode Complete's UL NAS COUNT, 0..2^24-1.
+     * @param started receives what became of a deferred procedure; null leaves it recorded for
+     *                {@link #startDeferred}.
+     * @return false when the UE is unknown.
+     */
+    public boolean nasSecurityModeComplete(final long ueId, final long ulCount, final DeferredStart started)
+    {
         count = requireNasCount("ul-count", ulCount);
-        return run(ueId, securityModeCompleteUpdate);
+        return end(ueId, securityModeCompleteUpdate, started);
     }
 
     private void applySecurityModeComplete(final SecurityContext context)
@@ -277,8 +434,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             newFlags |= FLAG_NEW_KEY_NOT_YET_IN_AS;
         }
         context.contextFlags(newFlags);
-        context.procedureState(context.procedureState() & ~PROCEDURE_NAS_SMC);
-        context.reserved(0);
+        endNasSmc(context);
     }
 
     /**
@@ -290,7 +446,20 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeFailed(final long ueId)
     {
-        return run(ueId, securityModeFailedUpdate);
+        return nasSecurityModeFailed(ueId, null);
+    }
+
+    /**
+     * Ends the NAS SMC in flight without activating anything, as {@link #nasSecurityModeFailed(long)}
+     * describes, and starts the procedure it made wait, if any.
+     *
+     * @param ueId    the UE identifier.
+     * @param started receives what became of a deferred procedure; null leaves it recorded.
+     * @return false when the UE is unknown.
+     */
+    public boolean nasSecurityModeFailed(final long ueId, final DeferredStart started)
+    {
+        return end(ueId, securityModeFailedUpdate, started);
     }
 
     private void applySecurityModeFailed(final SecurityContext context)
@@ -299,8 +468,15 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("nas-smc-failed", "no NAS Security Mode Command is in flight");
         }
-        context.procedureState(context.procedureState() & ~PROCEDURE_NAS_SMC);
-        context.reserved(0);
+        endNasSmc(context);
+    }
+
+    private void endNasSmc(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() &
+            ~(PROCEDURE_NAS_SMC | PROCEDURE_NAS_SMC_NEW_KEY | PROCEDURE_ON_NON_3GPP_ACCESS));
+        context.reserved(context.reserved() & ~0xFF);
+        deferredSeen = (context.procedureState() & DEFERRED_ANY) != 0;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -334,7 +510,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
         }
-        requireNoSmcInFlight(context, "initial-context-setup", "TS 33.501 6.9.5.1 (1)");
+        refuseDuringSmc(context, "initial-context-setup");
         if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
         {
             throw new ProcedureNotAllowedException(
@@ -366,8 +542,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * An N2 (S1) handover whose target gNB (eNB) this node also serves: the same {NH, NCC} step as
-     * {@link #pathSwitch}.
+     * Starts an N2 (S1) handover whose target gNB (eNB) this node also serves: the Handover Request
+     * carries the same {NH, NCC} step as {@link #pathSwitch}. A new KgNB with the NSCI is taken into use
+     * here only when {@link #handoverCompleted} reports the UE arrived; {@link #handoverFailed} keeps
+     * the old chain. An AMF does not start it during a NAS SMC (TS 33.501 6.9.5.1 (1)).
      *
      * @param ueId the UE identifier.
      * @param pair receives the pair for the target gNB (eNB).
@@ -375,21 +553,94 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverWithinNode(final long ueId, final NextHopPair pair)
     {
-        return pathSwitch(ueId, pair);
+        pairOut = Objects.requireNonNull(pair, "pair");
+        return run(ueId, handoverWithinNodeUpdate);
+    }
+
+    private void applyHandoverWithinNode(final SecurityContext context)
+    {
+        requireAsActive(context, "n2-handover");
+        requireNoHandover(context, "n2-handover");
+        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
+            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+        if (chain == AccessStratumChain.NR)
+        {
+            refuseDuringSmc(context, "n2-handover");
+        }
+        handoverKey(context, "n2-handover", false);
+        context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+    }
+
+    /**
+     * The UE arrived at the target of the handover within this node (Handover Notify).
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverCompleted(final long ueId)
+    {
+        return run(ueId, handoverCompletedUpdate);
+    }
+
+    private void applyHandoverCompleted(final SecurityContext context)
+    {
+        if ((context.procedureState() & PROCEDURE_HANDOVER) == 0)
+        {
+            throw new ProcedureNotAllowedException("handover-completed", "no handover within the node is in flight");
+        }
+        if ((context.procedureState() & PROCEDURE_HANDOVER_NEW_KEY) != 0)
+        {
+            deriveInitialKey(context, context.smcCompleteUplinkCount());
+            commitChain(context);
+            context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+        }
+        endHandover(context);
+    }
+
+    /**
+     * The handover in flight from this node failed or was cancelled: the UE stays with its source, and
+     * the node keeps its context (the {NH, NCC} already handed out stays used up).
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverFailed(final long ueId)
+    {
+        return run(ueId, handoverFailedUpdate);
+    }
+
+    private void applyHandoverFailed(final SecurityContext context)
+    {
+        if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
+        {
+            throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
+        }
+        endHandover(context);
+    }
+
+    private static void endHandover(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() &
+            ~(PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY));
     }
 
     private void applyHandoverKey(final SecurityContext context)
     {
-        handoverKey(context, "path-switch");
+        requireAsActive(context, "path-switch");
+        requireNoHandover(context, "path-switch");
+        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
+            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+        handoverKey(context, "path-switch", true);
     }
 
     /**
-     * The {NH, NCC} step of a handover, shared by every handover kind.
+     * The {NH, NCC} step of a handover, shared by every handover kind. A new KgNB for the NSCI is never
+     * sent while a NAS SMC is in flight (TS 33.501 6.9.5.1 (1)); unless {@code commitNewKey}, it is
+     * derived for the target only, and the handover's completion takes it into use.
      */
-    protected final void handoverKey(final SecurityContext context, final String procedure)
+    protected final void handoverKey(final SecurityContext context, final String procedure, final boolean commitNewKey)
     {
         requireAsActive(context, procedure);
-        requireNoSmcInFlight(context, procedure, "TS 33.501 6.9.5.1 (1)");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
             context.copyNonCurrentKamf(key, 0);
@@ -403,8 +654,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         else if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
         {
-            startChain(context, context.smcCompleteUplinkCount(), true);
-            context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+            refuseDuringSmc(context, procedure);
+            if (commitNewKey)
+            {
+                startChain(context, context.smcCompleteUplinkCount(), true);
+                context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+            }
+            else
+            {
+                deriveInitialKey(context, context.smcCompleteUplinkCount());
+                pairOut.set(key, 0, true);
+                context.procedureState(context.procedureState() | PROCEDURE_HANDOVER_NEW_KEY);
+            }
         }
         else
         {
@@ -416,9 +677,12 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * UE Context Modification for AS re-keying: a new KgNB (KeNB) from the UL NAS COUNT of the latest
-     * NAS SMC Complete, with NCC 0; every older NH is dropped and NH of NCC 1 restarts the chain
-     * (TS 33.501 6.9.4.2). Needs a NAS SMC completed since the last re-keying, so no KgNB repeats.
+     * Starts a UE Context Modification for AS re-keying: a new KgNB (KeNB) from the UL NAS COUNT of the
+     * latest NAS SMC Complete, with NCC 0, for the gNB (TS 33.501 6.9.4.2). Needs a NAS SMC completed
+     * since the last re-keying, so no KgNB repeats. When {@link #ueContextModificationComplete} reports
+     * success, every older NH is dropped and NH of NCC 1 restarts the chain; on
+     * {@link #ueContextModificationFailed} the old chain stays. It is refused during a NAS SMC
+     * (TS 33.501 6.9.5.1 (1); TS 33.401 7.2.10 (1)) and during a handover (7.2.10 (5)).
      *
      * @param ueId the UE identifier.
      * @param kgnb receives {KgNB, NCC 0} for the gNB.
@@ -433,14 +697,77 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private void applyUeContextModification(final SecurityContext context)
     {
         requireAsActive(context, "ue-context-modification");
-        requireNoSmcInFlight(context, "ue-context-modification", "TS 33.501 6.9.5.1 (1)");
+        if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
+        {
+            throw new ProcedureNotAllowedException("ue-context-modification", "a UE Context Modification is already in flight");
+        }
+        refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
+            "ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5, "a handover");
+        refuseDuringSmc(context, "ue-context-modification");
         if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
         {
             throw new ProcedureNotAllowedException("ue-context-modification",
                 "no NAS SMC completed since the last AS re-keying, so there is no fresh UL NAS COUNT for a new KgNB");
         }
-        startChain(context, context.smcCompleteUplinkCount(), true);
+        deriveInitialKey(context, context.smcCompleteUplinkCount());
+        pairOut.set(key, 0, true);
+        context.procedureState(context.procedureState() | PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY);
+    }
+
+    /**
+     * The gNB (eNB) took the new KgNB (KeNB) of the UE Context Modification in flight into use: NH of
+     * NCC 1 restarts the chain from it.
+     *
+     * @param ueId    the UE identifier.
+     * @param started receives what became of a procedure the modification made wait (an inter-AMF
+     *                handover that keeps KAMF, TS 33.501 6.9.5.1 (4)); null leaves it recorded.
+     * @return false when the UE is unknown.
+     */
+    public boolean ueContextModificationComplete(final long ueId, final DeferredStart started)
+    {
+        return end(ueId, ueContextModificationCompleteUpdate, started);
+    }
+
+    private void applyUeContextModificationComplete(final SecurityContext context)
+    {
+        requireUeContextModification(context, "ue-context-modification-complete");
+        deriveInitialKey(context, context.smcCompleteUplinkCount());
+        commitChain(context);
         context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+        endUeContextModification(context);
+    }
+
+    /**
+     * The UE Context Modification in flight failed: the AS keeps its keys and the node its chain.
+     *
+     * @param ueId    the UE identifier.
+     * @param started receives what became of a procedure the modification made wait; null leaves it
+     *                recorded.
+     * @return false when the UE is unknown.
+     */
+    public boolean ueContextModificationFailed(final long ueId, final DeferredStart started)
+    {
+        return end(ueId, ueContextModificationFailedUpdate, started);
+    }
+
+    private void applyUeContextModificationFailed(final SecurityContext context)
+    {
+        requireUeContextModification(context, "ue-context-modification-failed");
+        endUeContextModification(context);
+    }
+
+    private static void requireUeContextModification(final SecurityContext context, final String procedure)
+    {
+        if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) == 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "no UE Context Modification is in flight");
+        }
+    }
+
+    private void endUeContextModification(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() & ~(PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY));
+        deferredSeen = (context.procedureState() & DEFERRED_ANY) != 0;
     }
 
     /**
@@ -459,12 +786,34 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applyDownlink(final SecurityContext context)
     {
+        requireNoInterNodeHandover(context, "dl-count");
         if (count < context.downlinkNasCount())
         {
             throw new ProcedureNotAllowedException("dl-count", "DL NAS COUNT " + count +
                 " was already used; the next one is " + context.downlinkNasCount());
         }
         context.downlinkNasCount(count);
+    }
+
+    /**
+     * Sends a downlink NAS message: takes the next DL NAS COUNT. Refused once an inter-AMF or
+     * inter-system handover started, until it failed (TS 33.501 6.9.5.1 (5)).
+     *
+     * @param ueId the UE identifier.
+     * @return the DL NAS COUNT the message uses, or -1 when the UE is unknown.
+     */
+    public long downlinkNasMessage(final long ueId)
+    {
+        count = -1;
+        return run(ueId, downlinkMessageUpdate) ? count : -1;
+    }
+
+    private void applyDownlinkMessage(final SecurityContext context)
+    {
+        requireCurrent(context, "dl-nas");
+        requireNotTransferred(context, "dl-nas");
+        requireNoInterNodeHandover(context, "dl-nas");
+        count = takeDownlinkCount(context, "dl-nas");
     }
 
     /**
@@ -620,12 +969,28 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final void startChain(final SecurityContext context, final long ulCount, final boolean newSecurityContext)
     {
+        deriveInitialKey(context, ulCount);
+        commitChain(context);
+        pairOut.set(key, 0, newSecurityContext);
+    }
+
+    /**
+     * Derives a new initial KgNB (KeNB) of the current root key into {@link #key}.
+     */
+    protected final void deriveInitialKey(final SecurityContext context, final long ulCount)
+    {
         chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
+    }
+
+    /**
+     * Restarts the context's NH chain from the initial key in {@link #key}: NH of NCC 1.
+     */
+    private void commitChain(final SecurityContext context)
+    {
         chain.nextHop(kdf, context.kamfSchedule(), key, nextKey);
         context.nextHop(nextKey, 1);
         dropOldKeyForAs(context);
         context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
-        pairOut.set(key, 0, newSecurityContext);
     }
 
     /**
@@ -641,6 +1006,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected static void releaseAs(final SecurityContext context)
     {
+        endHandover(context);
+        context.procedureState(context.procedureState() & ~PROCEDURE_UE_CONTEXT_MODIFICATION);
         dropOldKeyForAs(context);
         context.nextHop(ZERO_KEY, 0);
         context.contextFlags(context.contextFlags() &
@@ -711,17 +1078,313 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.uplinkNasCount(ulCount + 1);
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Concurrency rules and deferred procedures
+    // ---------------------------------------------------------------------------------------------
+
     /**
-     * Refuses a procedure while a NAS SMC is in flight: the UE may already have taken the command's
-     * keys into use, the network not yet. (Deferring it until the SMC ends is the concurrency rules'
-     * part; until then the caller retries after the Security Mode Complete.)
+     * Refuses {@code procedure} under {@code rule} when {@code blocked} and the rule is enforced.
      */
-    protected static void requireNoSmcInFlight(final SecurityContext context, final String procedure, final String rule)
+    protected final void refuse(
+        final boolean blocked, final String procedure, final ConcurrencyRule rule, final String blocking)
+    {
+        if (blocked && enforced.contains(rule))
+        {
+            throw new ProcedureNotAllowedException(procedure, rule, blocking);
+        }
+    }
+
+    /**
+     * @return {@code rule} when {@code blocked} and the rule is enforced, else null.
+     */
+    protected final ConcurrencyRule waitRule(final boolean blocked, final ConcurrencyRule rule)
+    {
+        return blocked && enforced.contains(rule) ? rule : null;
+    }
+
+    /**
+     * Refuses an N2 (S1) procedure with a new key while a NAS SMC is in flight: the UE may already have
+     * taken the command's keys into use, the network not yet (TS 33.501 6.9.5.1 (1); TS 33.401 7.2.10 (1)).
+     */
+    protected final void refuseDuringSmc(final SecurityContext context, final String procedure)
+    {
+        final int state = context.procedureState();
+        refuse((state & PROCEDURE_NAS_SMC) != 0, procedure, chain == AccessStratumChain.NR ?
+            ConcurrencyRule.TS_33_501_6_9_5_1_1 : ConcurrencyRule.TS_33_401_7_2_10_1, smcInFlight(state));
+    }
+
+    /**
+     * Refuses a primary authentication or NAS SMC while one runs: on the other access under TS 33.501
+     * 6.9.5.2 (1), on the same connection because it is already in flight.
+     */
+    private void requireNoParallelNas(final SecurityContext context, final String procedure)
+    {
+        final int state = context.procedureState();
+        if ((state & (PROCEDURE_NAS_SMC | PROCEDURE_AUTHENTICATION)) == 0)
+        {
+            return;
+        }
+        final String blocking = (state & PROCEDURE_AUTHENTICATION) != 0 ? "a primary authentication" : smcInFlight(state);
+        final boolean otherAccess = ((state & PROCEDURE_ON_NON_3GPP_ACCESS) != 0) != nonThreeGppAccess;
+        if (otherAccess && chain == AccessStratumChain.NR)
+        {
+            refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_2_1, blocking + " on the other access");
+            return;
+        }
+        throw new ProcedureNotAllowedException(procedure, blocking + " is already in flight");
+    }
+
+    /**
+     * Refuses downlink NAS once an inter-AMF or inter-system handover started (TS 33.501 6.9.5.1 (5)).
+     */
+    protected final void requireNoInterNodeHandover(final SecurityContext context, final String procedure)
+    {
+        if ((context.procedureState() & PROCEDURE_INTER_NODE_HANDOVER) == 0)
+        {
+            return;
+        }
+        if (chain == AccessStratumChain.NR)
+        {
+            refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_1_5, "an inter-AMF or inter-system handover");
+            return;
+        }
+        throw new ProcedureNotAllowedException(procedure, "the UE is being handed over to another node");
+    }
+
+    /**
+     * Whether an inter-node handover (to another AMF or MME, or to the other system) may start now. It
+     * is refused during another handover and, from an AMF, during a NAS SMC that keeps the key
+     * (TS 33.501 6.9.5.1 (1)). It must wait for a NAS SMC for a new key (6.9.5.1 (3); TS 33.401
+     * 7.2.10 (6)), and, when it keeps the root key to another AMF or MME, for a UE Context Modification
+     * (6.9.5.1 (4); 7.2.10 (7)).
+     *
+     * @return the rule it waits under, or null when it may start.
+     */
+    protected final ConcurrencyRule interNodeHandoverWait(
+        final SecurityContext context, final String procedure, final boolean keepsRootKeyToSameSystem)
+    {
+        requireAsActive(context, procedure);
+        requireNoHandover(context, procedure);
+        final int state = context.procedureState();
+        final boolean fiveG = chain == AccessStratumChain.NR;
+        if ((state & PROCEDURE_NAS_SMC) != 0)
+        {
+            if (!fiveG || (state & PROCEDURE_NAS_SMC_NEW_KEY) != 0)
+            {
+                final ConcurrencyRule rule = waitRule(true,
+                    fiveG ? ConcurrencyRule.TS_33_501_6_9_5_1_3 : ConcurrencyRule.TS_33_401_7_2_10_6);
+                if (rule != null)
+                {
+                    return rule;
+                }
+            }
+            else
+            {
+                refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_1_1, smcInFlight(state));
+            }
+        }
+        if ((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0 && keepsRootKeyToSameSystem)
+        {
+            return waitRule(true, fiveG ? ConcurrencyRule.TS_33_501_6_9_5_1_4 : ConcurrencyRule.TS_33_401_7_2_10_7);
+        }
+        return null;
+    }
+
+    /**
+     * Marks an inter-node handover from this node as in flight, until {@link #handoverFailed} or the
+     * move's completion deletes the context.
+     */
+    protected static void interNodeHandoverStarted(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+    }
+
+    /**
+     * Refuses a handover while another one from this node is in flight.
+     */
+    protected static void requireNoHandover(final SecurityContext context, final String procedure)
+    {
+        if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "a handover of the UE is already in flight");
+        }
+    }
+
+    /**
+     * Refuses a NAS procedure of the UE's own (a TAU or Registration Request's derivation) while a NAS
+     * SMC is in flight: the UE answers the command first.
+     */
+    protected static void requireNoNasSmc(final SecurityContext context, final String procedure)
     {
         if ((context.procedureState() & PROCEDURE_NAS_SMC) != 0)
         {
-            throw new ProcedureNotAllowedException(procedure, "a NAS Security Mode Command is in flight (" + rule + ")");
+            throw new ProcedureNotAllowedException(procedure, smcInFlight(context.procedureState()) +
+                " is in flight; the UE answers it first");
         }
+    }
+
+    /**
+     * Refuses a procedure on a context that was transferred to another AMF whose registration is pending.
+     */
+    protected static void requireNotTransferred(final SecurityContext context, final String procedure)
+    {
+        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) != 0)
+        {
+            throw new ProcedureNotAllowedException(procedure,
+                "the context was transferred to another AMF; the UE's registration there is pending");
+        }
+    }
+
+    /**
+     * @return the NAS SMC in flight, in words.
+     */
+    protected static String smcInFlight(final int state)
+    {
+        return (state & PROCEDURE_NAS_SMC_NEW_KEY) != 0 ?
+            "a NAS Security Mode Command for a new key" : "a NAS Security Mode Command";
+    }
+
+    /**
+     * @return the N2 (S1) procedure with a new key in flight, in words.
+     */
+    protected static String n2InFlight(final int state)
+    {
+        if ((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
+        {
+            return "a UE Context Modification with a new key";
+        }
+        return (state & PROCEDURE_INTER_NODE_HANDOVER) != 0 ? "an inter-node handover" : "a handover with a new key";
+    }
+
+    /**
+     * Records {@code procedure} as waiting under {@code rule} instead of starting it: its parameters go
+     * into the context, and the carrier names the rule.
+     */
+    protected final void defer(
+        final SecurityContext context, final DeferredProcedure procedure, final ConcurrencyRule rule,
+        final HorizontalKamfDecision decision, final long ulCount)
+    {
+        final int state = context.procedureState();
+        final DeferredProcedure waiting = DeferredProcedure.in(state);
+        if (waiting != null)
+        {
+            throw new ProcedureNotAllowedException(procedure.token(),
+                "a deferred " + waiting.token() + " already waits for the UE; cancel it first");
+        }
+        context.procedureState(state | procedure.bit() |
+            (decision == null ? 0 : decision.ordinal() + 1) << DEFERRED_DECISION_SHIFT);
+        context.reserved((context.reserved() & 0xFF) | (int)(ulCount << 8));
+        transferOut.deferredBy(rule);
+        deferred = true;
+    }
+
+    /**
+     * Starts a procedure recorded as deferred if nothing blocks it any more; the calls that end a NAS
+     * SMC or a UE Context Modification do this themselves when given a {@link DeferredStart}.
+     *
+     * @param ueId    the UE identifier.
+     * @param started receives what became of it.
+     * @return false when the UE is unknown.
+     */
+    public boolean startDeferred(final long ueId, final DeferredStart started)
+    {
+        Objects.requireNonNull(started, "started").clear();
+        startedOut = started;
+        transferOut = started.transfer();
+        try
+        {
+            return run(ueId, resumeUpdate);
+        }
+        catch (final ProcedureNotAllowedException ex)
+        {
+            // The UE's state no longer allows the waiting procedure: drop it, and say so.
+            final DeferredProcedure dropped = cancelDeferred(ueId);
+            started.set(DeferredStart.Result.REFUSED, dropped, ex.rule(), ex.getMessage());
+            return true;
+        }
+        finally
+        {
+            startedOut = null;
+        }
+    }
+
+    private void applyResume(final SecurityContext context)
+    {
+        final int state = context.procedureState();
+        final DeferredProcedure procedure = DeferredProcedure.in(state);
+        if (procedure == null)
+        {
+            return;
+        }
+        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & 0xF;
+        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.values()[decisionCode - 1];
+        final long ulCount = context.reserved() >>> 8;
+        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
+        context.reserved(context.reserved() & 0xFF);
+        deferred = false;
+        startDeferred(context, procedure, decision, ulCount);
+        if (deferred)
+        {
+            startedOut.set(DeferredStart.Result.WAITING, procedure, transferOut.deferredBy(), null);
+        }
+        else
+        {
+            transferOut.horizontalKamfDecision(decision);
+            startedOut.set(DeferredStart.Result.STARTED, procedure, null, null);
+        }
+    }
+
+    /**
+     * Runs a deferred procedure of this node's kind on the locked context, as its call would have, with
+     * the parameters recorded when it was deferred; it may defer again.
+     */
+    protected void startDeferred(
+        final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
+        final long ulCount)
+    {
+        throw new ProcedureNotAllowedException(procedure.token(), "this node has no such procedure");
+    }
+
+    /**
+     * Cancels the procedure deferred for the UE, if any; nothing else changes.
+     *
+     * @param ueId the UE identifier.
+     * @return the cancelled procedure, or null when none waited or the UE is unknown.
+     */
+    public DeferredProcedure cancelDeferred(final long ueId)
+    {
+        cancelled = null;
+        run(ueId, cancelDeferredUpdate);
+        return cancelled;
+    }
+
+    private void applyCancelDeferred(final SecurityContext context)
+    {
+        final int state = context.procedureState();
+        cancelled = DeferredProcedure.in(state);
+        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
+        context.reserved(context.reserved() & 0xFF);
+    }
+
+    /**
+     * Runs the update that ends a blocking procedure, then starts what it made wait.
+     */
+    private boolean end(final long ueId, final ContextUpdate update, final DeferredStart started)
+    {
+        if (started != null)
+        {
+            started.clear();
+        }
+        deferredSeen = false;
+        if (!run(ueId, update))
+        {
+            return false;
+        }
+        if (started != null && deferredSeen)
+        {
+            startDeferred(ueId, started);
+        }
+        return true;
     }
 
     protected static void requireCurrent(final SecurityContext context, final String procedure)

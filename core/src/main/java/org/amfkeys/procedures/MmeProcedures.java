@@ -38,19 +38,31 @@ public final class MmeProcedures extends CoreNetworkProcedures
      * {@link #moveCompleted}.
      *
      * @param ueId     the UE identifier.
-     * @param transfer receives the forward relocation content for the AMF.
-     * @return false when the UE is unknown.
+     * It waits for a NAS SMC to complete (TS 33.401 7.2.10 (6)); the call ending the SMC starts it.
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer receives the forward relocation content for the AMF, or the rule it waits under.
+     * @return whether it started or waits.
      */
-    public boolean handoverTo5gs(final long ueId, final UeContextTransfer transfer)
+    public ProcedureStart handoverTo5gs(final long ueId, final UeContextTransfer transfer)
     {
         transferOut = Objects.requireNonNull(transfer, "transfer");
-        return run(ueId, handoverTo5gsUpdate);
+        deferred = false;
+        if (!run(ueId, handoverTo5gsUpdate))
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
     }
 
     private void applyHandoverTo5gs(final SecurityContext context)
     {
-        requireAsActive(context, "handover-to-5gs");
-        requireNoSmcInFlight(context, "handover-to-5gs", "TS 33.401 7.2.10 (6)");
+        final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-5gs", false);
+        if (wait != null)
+        {
+            defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0);
+            return;
+        }
         if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
         {
             // KAMF' would come from a KeNB of the new KASME that the UE's NH chain has never seen.
@@ -62,7 +74,20 @@ public final class MmeProcedures extends CoreNetworkProcedures
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         pairOut(transferOut.nextHop());
-        handoverKey(context, "handover-to-5gs");
+        handoverKey(context, "handover-to-5gs", true);
+        interNodeHandoverStarted(context);
+    }
+
+    protected void startDeferred(
+        final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
+        final long ulCount)
+    {
+        if (procedure == DeferredProcedure.INTER_SYSTEM_HANDOVER)
+        {
+            applyHandoverTo5gs(context);
+            return;
+        }
+        super.startDeferred(context, procedure, decision, ulCount);
     }
 
     /**
@@ -84,7 +109,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     private void applyIdleModeTo5gs(final SecurityContext context)
     {
         requireCurrent(context, "idle-to-5gs");
-        requireNoSmcInFlight(context, "idle-to-5gs", "TS 33.501 6.9.5.2 (2)");
+        requireNoNasSmc(context, "idle-to-5gs");
         acceptUplinkCount(context, count, "idle-to-5gs");
         releaseAs(context);
         context.copyKamf(key, 0);

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.AccessType;
 import org.amfkeys.types.Earfcn;
 import org.amfkeys.types.NrArfcn;
 import org.amfkeys.types.Pci;
@@ -60,7 +61,13 @@ public final class SimulatedUe implements AutoCloseable
     private final byte[] networkIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private final byte[] ueEncryption = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private final byte[] ueIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private static final int NONE = 0;
+    private static final int WAITING = 1;
+    private static final int RUNNING = 2;
+
     private NasCountObserver observer = NO_OBSERVER;
+    private InFlight inFlight;
+    private DeferredProcedure startedDeferred;
     private int servingAmf;
     private boolean inEps;
     private int ran = -1;
@@ -125,8 +132,23 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void nasSecurityModeCommand(final int ciphering, final int integrity)
     {
+        beginNasSecurityModeCommand(AccessType.THREE_GPP, ciphering, integrity);
+        endNasSecurityModeCommand(ProcedureOutcome.COMPLETE);
+    }
+
+    /**
+     * Sends a NAS Security Mode Command on the given access: the UE takes the command's context into use
+     * at once and sends Security Mode Complete, which {@link #endNasSecurityModeCommand} delivers.
+     *
+     * @param access    the NAS connection.
+     * @param ciphering NAS ciphering algorithm, 0..15.
+     * @param integrity NAS integrity algorithm, 0..15.
+     */
+    public void beginNasSecurityModeCommand(final AccessType access, final int ciphering, final int integrity)
+    {
+        final InFlight f = inFlight();
         final CoreNetworkProcedures node = serving();
-        require(node.nasSecurityModeCommand(ueId, ciphering, integrity, core.command));
+        require(node.nasSecurityModeCommand(ueId, access, ciphering, integrity, core.command));
         final long complete;
         try
         {
@@ -137,12 +159,45 @@ public final class SimulatedUe implements AutoCloseable
             node.nasSecurityModeFailed(ueId);
             throw ex;
         }
-        node.nasSecurityModeComplete(ueId, complete);
-        this.ciphering = ciphering;
-        this.integrity = integrity;
-        observeCurrent(Direction.DOWNLINK, core.command.downlinkNasCount());
-        observeCurrent(Direction.UPLINK, complete);
+        f.smcNode = node;
+        f.smcComplete = complete;
+        f.smcDownlink = core.command.downlinkNasCount();
+        f.smcCiphering = ciphering;
+        f.smcIntegrity = integrity;
         core.wipeCarriers();
+    }
+
+    /**
+     * Ends the NAS SMC in flight: with {@link ProcedureOutcome#COMPLETE} the Security Mode Complete
+     * reaches the network; otherwise the network gives up, and the command is taken as never having
+     * reached the UE. A procedure the SMC made wait starts now.
+     *
+     * @param outcome how it ends.
+     */
+    public void endNasSecurityModeCommand(final ProcedureOutcome outcome)
+    {
+        final InFlight f = inFlight();
+        final CoreNetworkProcedures node = f.smcNode;
+        if (node == null)
+        {
+            throw new ProcedureNotAllowedException("nas-smc", "no NAS Security Mode Command is in flight");
+        }
+        f.smcNode = null;
+        startedDeferred = null;
+        if (outcome == ProcedureOutcome.COMPLETE)
+        {
+            node.nasSecurityModeComplete(ueId, f.smcComplete, f.started);
+            ciphering = f.smcCiphering;
+            integrity = f.smcIntegrity;
+            observeCurrent(Direction.DOWNLINK, f.smcDownlink);
+            observeCurrent(Direction.UPLINK, f.smcComplete);
+        }
+        else
+        {
+            node.nasSecurityModeFailed(ueId, f.started);
+            ue.securityModeCommandLost();
+        }
+        continueDeferred(f);
     }
 
     /**
@@ -191,32 +246,115 @@ public final class SimulatedUe implements AutoCloseable
     public HorizontalKamfDecision mobilityRegistration(
         final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change, final boolean complete)
     {
+        final ProcedureStart start = beginMobilityRegistration(ulCount, policy, change);
+        final HorizontalKamfDecision decision = inFlight().registrationDecision;
+        if (start == ProcedureStart.DEFERRED)
+        {
+            inFlight().endRegistrationWhenStarted = complete ? ProcedureOutcome.COMPLETE : ProcedureOutcome.FAILURE;
+            return decision;
+        }
+        endMobilityRegistration(complete ? ProcedureOutcome.COMPLETE : ProcedureOutcome.FAILURE);
+        return decision;
+    }
+
+    /**
+     * Starts a mobility registration update to the other AMF from idle: the UE sends the Registration
+     * Request with UL NAS COUNT {@code ulCount} (or its next one when negative) and keeps its context as
+     * the old one; the target asks the source for the context, which the source may make wait for a NAS
+     * SMC in flight (TS 33.501 6.9.5.2 (2)).
+     *
+     * @param ulCount the Registration Request's UL NAS COUNT, or -1 for the UE's next.
+     * @param policy  the source AMF's policy.
+     * @param change  the move, of kind {@link AmfChange.Kind#CONTEXT_TRANSFER}.
+     * @return whether the context transfer started or waits.
+     */
+    public ProcedureStart beginMobilityRegistration(
+        final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change)
+    {
         requireFiveG("mobility-registration");
-        requireUplinkUnused(ulCount, "mobility-registration");
+        if (ran >= 0)
+        {
+            throw new ProcedureNotAllowedException("mobility-registration",
+                "the UE is CONNECTED; a mobility registration to another AMF starts from idle");
+        }
+        final InFlight f = inFlight();
+        if (f.registration != NONE)
+        {
+            throw new ProcedureNotAllowedException("mobility-registration", "a mobility registration is already in flight");
+        }
+        final long count = ulCount < 0 ? ue.nextUplinkCount() : ulCount;
+        requireUplinkUnused(count, "mobility-registration");
+        final AmfProcedures source = core.amf(servingAmf);
+        captureRoot();
+        final ProcedureStart start = source.contextTransfer(ueId, count, policy, change, core.transfer);
+        require(start != ProcedureStart.UNKNOWN_UE);
+        f.registrationDecision = core.transfer.horizontalKamfDecision();
+        ue.startMobilityRegistration(count);
+        if (start == ProcedureStart.STARTED)
+        {
+            report(Direction.UPLINK, count);
+            registrationStarted(f, core.transfer);
+        }
+        else
+        {
+            f.registration = WAITING;
+            f.registrationRule = core.transfer.deferredBy();
+        }
+        core.wipeCarriers();
+        return start;
+    }
+
+    private void registrationStarted(final InFlight f, final UeContextTransfer transfer)
+    {
+        core.amf(otherAmf()).acceptContextTransfer(ueId, transfer);
+        f.registration = RUNNING;
+    }
+
+    /**
+     * Ends the mobility registration in flight. On completion the target runs its NAS SMC (with the
+     * K_AMF_change_flag after a horizontal KAMF), the source deletes its context and the UE its old one;
+     * on failure the target forgets the UE, and UE and source carry on with the old context. A
+     * registration whose context transfer still waits fails, and the transfer is cancelled.
+     *
+     * @param outcome how it ends.
+     */
+    public void endMobilityRegistration(final ProcedureOutcome outcome)
+    {
+        final InFlight f = inFlight();
         final AmfProcedures source = core.amf(servingAmf);
         final AmfProcedures target = core.amf(otherAmf());
-        captureRoot();
-        require(source.contextTransfer(ueId, ulCount, policy, change, core.transfer));
-        report(Direction.UPLINK, ulCount);
-        final HorizontalKamfDecision decision = core.transfer.horizontalKamfDecision();
-        ue.startMobilityRegistration(ulCount);
-        releaseRan();
-        target.acceptContextTransfer(ueId, core.transfer);
-        if (decision.derive())
+        startedDeferred = null;
+        switch (f.registration)
         {
-            final int previous = servingAmf;
-            servingAmf = otherAmf();
-            try
-            {
-                nasSecurityModeCommand(core.transfer.ciphering(), core.transfer.integrity());
-            }
-            finally
-            {
-                servingAmf = previous;
-            }
+            case NONE:
+                throw new ProcedureNotAllowedException("mobility-registration", "no mobility registration is in flight");
+
+            case WAITING:
+                f.registration = NONE;
+                f.endRegistrationWhenStarted = null;
+                source.cancelDeferred(ueId);
+                ue.registrationFailed();
+                return;
+
+            default:
+                break;
         }
-        if (complete)
+        f.registration = NONE;
+        if (outcome == ProcedureOutcome.COMPLETE)
         {
+            if (f.registrationDecision.derive())
+            {
+                final int previous = servingAmf;
+                servingAmf = otherAmf();
+                try
+                {
+                    nasSecurityModeCommand(ciphering, integrity);
+                }
+                finally
+                {
+                    servingAmf = previous;
+                }
+            }
             source.moveCompleted(ueId);
             ue.registrationCompleted();
             servingAmf = otherAmf();
@@ -228,7 +366,6 @@ public final class SimulatedUe implements AutoCloseable
             ue.registrationFailed();
         }
         core.wipeCarriers();
-        return decision;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -283,16 +420,64 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void xnHandover(final int pci, final int arfcn)
     {
+        beginXnHandover(pci, arfcn);
+        endXnHandover(ProcedureOutcome.COMPLETE);
+    }
+
+    /**
+     * The source gNB hands the UE over to the target cell over Xn (X2) with the key chain it holds; the
+     * target's Path Switch Request is on its way to the core network, which
+     * {@link #endXnHandover} delivers. A gNB hands over only after the reconfiguration of a UE Context
+     * Modification completed (TS 33.401 7.2.10 (5)).
+     *
+     * @param pci   the target cell's PCI.
+     * @param arfcn the target cell's ARFCN-DL.
+     */
+    public void beginXnHandover(final int pci, final int arfcn)
+    {
         checkCell(pci, arfcn);
         final RanNode source = requireConnected("xn-handover");
+        final InFlight f = inFlight();
+        if (f.ueContextModification != null)
+        {
+            throw new ProcedureNotAllowedException("xn-handover", ConcurrencyRule.TS_33_401_7_2_10_5,
+                "a UE Context Modification");
+        }
+        requireNoHandoverInFlight(f, "xn-handover");
         final RanNode target = otherRan();
         source.prepareHandover(pci, arfcn, core.toTarget);
         core.handoverCommand.clear();
-        require(serving().pathSwitch(ueId, core.pair));
         target.acceptXnHandover(core.toTarget, pci, arfcn, core.handoverCommand);
-        target.pathSwitchAcknowledged(core.pair);
         ue.handoverCommand(core.handoverCommand);
         switchRan(target);
+        f.xnHandover = true;
+        core.wipeCarriers();
+    }
+
+    /**
+     * The Path Switch Request reaches the core network ({@link ProcedureOutcome#COMPLETE}): its
+     * acknowledgement gives the target gNB a fresh {NH, NCC}; with the NSCI, the gNB's intra-cell
+     * handover to the new key set follows at once. Otherwise the path switch failed and the UE stays with
+     * the keys it has.
+     *
+     * @param outcome how it ends.
+     */
+    public void endXnHandover(final ProcedureOutcome outcome)
+    {
+        final InFlight f = inFlight();
+        if (!f.xnHandover)
+        {
+            throw new ProcedureNotAllowedException("xn-handover", "no Xn handover is in flight");
+        }
+        f.xnHandover = false;
+        startedDeferred = null;
+        if (outcome != ProcedureOutcome.COMPLETE)
+        {
+            return;
+        }
+        final RanNode target = ranNodes[ran];
+        require(serving().pathSwitch(ueId, core.pair));
+        target.pathSwitchAcknowledged(core.pair);
         if (core.pair.newSecurityContext())
         {
             // The NSCI asks the gNB for an intra-cell handover to the new key set (TS 33.501 6.9.2.3.2);
@@ -339,9 +524,38 @@ public final class SimulatedUe implements AutoCloseable
     public HorizontalKamfDecision n2Handover(
         final int pci, final int arfcn, final HorizontalKamfPolicy policy, final AmfChange change, final long dlCount)
     {
+        final ProcedureStart start = beginN2Handover(pci, arfcn, policy, change, dlCount);
+        final HorizontalKamfDecision decision = inFlight().handoverDecision;
+        if (start == ProcedureStart.DEFERRED)
+        {
+            inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
+            return decision;
+        }
+        endN2Handover(ProcedureOutcome.COMPLETE);
+        return decision;
+    }
+
+    /**
+     * Starts an N2 handover to the given cell: the serving node sends the target gNB its key in the
+     * Handover Request, and the handover command waits for {@link #endN2Handover}. Within the serving
+     * node when {@code policy} is null, else to the other AMF with the horizontal KAMF decided by the
+     * source AMF's {@code policy}, which may make it wait (TS 33.501 6.9.5.1 (3), (4)).
+     *
+     * @param pci     the target cell's PCI.
+     * @param arfcn   the target cell's ARFCN-DL.
+     * @param policy  the source AMF's policy, or null for a handover within the node.
+     * @param change  the move, of kind {@link AmfChange.Kind#N2_HANDOVER}.
+     * @param dlCount the DL NAS COUNT the source uses, or -1 for its next one.
+     * @return whether it started or waits.
+     */
+    public ProcedureStart beginN2Handover(
+        final int pci, final int arfcn, final HorizontalKamfPolicy policy, final AmfChange change, final long dlCount)
+    {
         final boolean toOtherAmf = policy != null;
         checkCell(pci, arfcn);
-        final RanNode source = requireConnected("n2-handover");
+        requireConnected("n2-handover");
+        final InFlight f = inFlight();
+        requireNoHandoverInFlight(f, "n2-handover");
         if (toOtherAmf && inEps)
         {
             throw new ProcedureNotAllowedException("n2-handover", "an AMF change needs a UE in 5GS; this one is in EPS");
@@ -365,32 +579,98 @@ public final class SimulatedUe implements AutoCloseable
             }
             serving().downlinkNasCount(ueId, dlCount);
         }
-        final RanNode target = otherRan();
-        core.handoverCommand.clear();
-        HorizontalKamfDecision decision = null;
+        f.handoverTarget = otherRan();
+        f.handoverPci = pci;
+        f.handoverArfcn = arfcn;
+        f.handoverCommand.clear();
+        f.handoverDecision = null;
         if (!toOtherAmf)
         {
-            require(serving().handoverWithinNode(ueId, core.pair));
+            require(serving().handoverWithinNode(ueId, f.handoverPair));
+            f.handover = RUNNING;
+            f.handoverToOtherAmf = false;
+            return ProcedureStart.STARTED;
+        }
+        final AmfProcedures sourceAmf = core.amf(servingAmf);
+        final long used = readServing().downlinkNasCount();
+        final ProcedureStart start = sourceAmf.handoverToAmf(ueId, policy, change, core.transfer);
+        require(start != ProcedureStart.UNKNOWN_UE);
+        f.handoverDecision = core.transfer.horizontalKamfDecision();
+        f.handoverToOtherAmf = true;
+        if (start == ProcedureStart.DEFERRED)
+        {
+            f.handover = WAITING;
+            f.handoverRule = core.transfer.deferredBy();
         }
         else
         {
-            final AmfProcedures sourceAmf = core.amf(servingAmf);
-            final long used = readServing().downlinkNasCount();
-            require(sourceAmf.handoverToAmf(ueId, policy, change, core.transfer));
-            decision = core.transfer.horizontalKamfDecision();
-            if (decision.derive())
+            if (f.handoverDecision.derive())
             {
                 observeCurrent(Direction.DOWNLINK, used);
             }
-            core.amf(otherAmf()).acceptHandover(ueId, core.transfer, core.pair, core.handoverCommand);
-            sourceAmf.moveCompleted(ueId);
+            interAmfHandoverStarted(f, core.transfer);
+        }
+        core.wipeCarriers();
+        return start;
+    }
+
+    private void interAmfHandoverStarted(final InFlight f, final UeContextTransfer transfer)
+    {
+        core.amf(otherAmf()).acceptHandover(ueId, transfer, f.handoverPair, f.handoverCommand);
+        f.handover = RUNNING;
+    }
+
+    /**
+     * Ends the N2 handover in flight: on completion the UE gets the handover command and arrives at the
+     * target (and the target AMF serves it); otherwise it stays with the source, whose node keeps its
+     * context. A handover that still waits is cancelled.
+     *
+     * @param outcome how it ends.
+     */
+    public void endN2Handover(final ProcedureOutcome outcome)
+    {
+        final InFlight f = inFlight();
+        startedDeferred = null;
+        switch (f.handover)
+        {
+            case NONE:
+                throw new ProcedureNotAllowedException("n2-handover", "no N2 handover is in flight");
+
+            case WAITING:
+                f.handover = NONE;
+                f.endHandoverWhenStarted = null;
+                core.amf(servingAmf).cancelDeferred(ueId);
+                return;
+
+            default:
+                break;
+        }
+        f.handover = NONE;
+        final CoreNetworkProcedures source = serving();
+        if (outcome != ProcedureOutcome.COMPLETE)
+        {
+            if (f.handoverToOtherAmf)
+            {
+                core.amf(otherAmf()).delete(ueId);
+            }
+            source.handoverFailed(ueId);
+            f.handoverPair.clear();
+            return;
+        }
+        final RanNode target = f.handoverTarget;
+        target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
+        ue.handoverCommand(f.handoverCommand);
+        switchRan(target);
+        if (f.handoverToOtherAmf)
+        {
+            core.amf(servingAmf).moveCompleted(ueId);
             servingAmf = otherAmf();
         }
-        target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
-        ue.handoverCommand(core.handoverCommand);
-        switchRan(target);
-        core.wipeCarriers();
-        return decision;
+        else
+        {
+            source.handoverCompleted(ueId);
+        }
+        f.handoverPair.clear();
     }
 
     /**
@@ -398,11 +678,230 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void ueContextModification()
     {
+        beginUeContextModification();
+        endUeContextModification(ProcedureOutcome.COMPLETE);
+    }
+
+    /**
+     * The serving node sends the gNB a UE Context Modification Request with a new KgNB from the UL NAS
+     * COUNT of the latest NAS SMC Complete; {@link #endUeContextModification} delivers the gNB's
+     * intra-cell handover. A gNB that already handed the UE over rejects it (TS 33.401 7.2.10 (5)).
+     */
+    public void beginUeContextModification()
+    {
         final RanNode node = requireConnected("ue-context-modification");
-        require(serving().ueContextModification(ueId, core.pair));
-        node.ueContextModification(core.pair, core.handoverCommand);
-        ue.handoverCommand(core.handoverCommand);
+        final InFlight f = inFlight();
+        if (f.xnHandover)
+        {
+            throw new ProcedureNotAllowedException("ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5,
+                "an Xn handover");
+        }
+        require(serving().ueContextModification(ueId, f.ueContextModificationPair));
+        f.ueContextModification = node;
+        f.ueContextModificationNode = serving();
+    }
+
+    /**
+     * Ends the UE Context Modification in flight: on completion the gNB that received it runs its
+     * intra-cell handover to the new KgNB, if the UE is still there; otherwise it failed. A procedure it
+     * made wait starts now.
+     *
+     * @param outcome how it ends.
+     */
+    public void endUeContextModification(final ProcedureOutcome outcome)
+    {
+        final InFlight f = inFlight();
+        final RanNode node = f.ueContextModification;
+        if (node == null)
+        {
+            throw new ProcedureNotAllowedException("ue-context-modification", "no UE Context Modification is in flight");
+        }
+        final CoreNetworkProcedures sender = f.ueContextModificationNode;
+        f.ueContextModification = null;
+        f.ueContextModificationNode = null;
+        startedDeferred = null;
+        if (outcome == ProcedureOutcome.COMPLETE && ran >= 0 && ranNodes[ran] == node)
+        {
+            node.ueContextModification(f.ueContextModificationPair, core.handoverCommand);
+            ue.handoverCommand(core.handoverCommand);
+            sender.ueContextModificationComplete(ueId, f.started);
+        }
+        else
+        {
+            sender.ueContextModificationFailed(ueId, f.started);
+        }
+        f.ueContextModificationPair.clear();
         core.wipeCarriers();
+        continueDeferred(f);
+    }
+
+    /**
+     * The serving node sends a downlink NAS message, which the UE receives.
+     *
+     * @return its DL NAS COUNT.
+     */
+    public long downlinkNasMessage()
+    {
+        captureRoot();
+        final long count = serving().downlinkNasMessage(ueId);
+        require(count >= 0);
+        ue.receiveDownlink(count);
+        report(Direction.DOWNLINK, count);
+        return count;
+    }
+
+    /**
+     * @return the deferred procedure that the last end call started, or null.
+     */
+    public DeferredProcedure startedDeferred()
+    {
+        return startedDeferred;
+    }
+
+    /**
+     * @param procedure a procedure that may run in phases.
+     * @return whether it is in flight (or waits) for this UE.
+     */
+    public boolean inFlight(final PhasedProcedure procedure)
+    {
+        if (inFlight == null)
+        {
+            return false;
+        }
+        return switch (procedure)
+        {
+            case NAS_SMC -> inFlight.smcNode != null;
+            case N2_HANDOVER -> inFlight.handover != NONE && !inFlight.handoverToOtherAmf;
+            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherAmf;
+            case UE_CONTEXT_MODIFICATION -> inFlight.ueContextModification != null;
+            case XN_HANDOVER -> inFlight.xnHandover;
+            case MOBILITY_REGISTRATION -> inFlight.registration != NONE;
+        };
+    }
+
+    /**
+     * @param procedure a procedure that may run in phases.
+     * @return the rule it waits under, or null when it runs or is not in flight.
+     */
+    public ConcurrencyRule waitingUnder(final PhasedProcedure procedure)
+    {
+        if (inFlight == null)
+        {
+            return null;
+        }
+        if (procedure == PhasedProcedure.MOBILITY_REGISTRATION && inFlight.registration == WAITING)
+        {
+            return inFlight.registrationRule;
+        }
+        if (procedure == PhasedProcedure.INTER_AMF_HANDOVER && inFlight.handover == WAITING)
+        {
+            return inFlight.handoverRule;
+        }
+        return null;
+    }
+
+    /**
+     * Goes on with the procedure an end call started after it waited, as its begin would have.
+     */
+    private void continueDeferred(final InFlight f)
+    {
+        final DeferredStart started = f.started;
+        switch (started.result())
+        {
+            case STARTED:
+                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == WAITING)
+                {
+                    observeCurrent(Direction.UPLINK, started.transfer().derivationCount());
+                    registrationStarted(f, started.transfer());
+                    final ProcedureOutcome end = f.endRegistrationWhenStarted;
+                    f.endRegistrationWhenStarted = null;
+                    if (end != null)
+                    {
+                        endMobilityRegistration(end);
+                    }
+                }
+                else if (started.procedure() == DeferredProcedure.INTER_AMF_HANDOVER && f.handover == WAITING)
+                {
+                    interAmfHandoverStarted(f, started.transfer());
+                    final ProcedureOutcome end = f.endHandoverWhenStarted;
+                    f.endHandoverWhenStarted = null;
+                    if (end != null)
+                    {
+                        endN2Handover(end);
+                    }
+                }
+                startedDeferred = started.procedure();
+                break;
+
+            case REFUSED:
+                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == WAITING)
+                {
+                    f.registration = NONE;
+                    ue.registrationFailed();
+                }
+                else if (started.procedure() == DeferredProcedure.INTER_AMF_HANDOVER && f.handover == WAITING)
+                {
+                    f.handover = NONE;
+                }
+                break;
+
+            default:
+                break;
+        }
+        started.clear();
+    }
+
+    private static void requireNoHandoverInFlight(final InFlight f, final String procedure)
+    {
+        if (f.xnHandover || f.handover != NONE)
+        {
+            throw new ProcedureNotAllowedException(procedure, "a handover of the UE is already in flight");
+        }
+    }
+
+    private InFlight inFlight()
+    {
+        if (inFlight == null)
+        {
+            inFlight = new InFlight();
+        }
+        return inFlight;
+    }
+
+    /**
+     * What the UE's procedures in flight hold between their begin and their end; made on first use.
+     */
+    private static final class InFlight
+    {
+        final DeferredStart started = new DeferredStart();
+        final NextHopPair handoverPair = new NextHopPair();
+        final HandoverCommand handoverCommand = new HandoverCommand();
+        final NextHopPair ueContextModificationPair = new NextHopPair();
+
+        CoreNetworkProcedures smcNode;
+        long smcComplete;
+        long smcDownlink;
+        int smcCiphering;
+        int smcIntegrity;
+
+        RanNode ueContextModification;
+        CoreNetworkProcedures ueContextModificationNode;
+
+        boolean xnHandover;
+
+        int handover = NONE;
+        boolean handoverToOtherAmf;
+        RanNode handoverTarget;
+        int handoverPci;
+        int handoverArfcn;
+        HorizontalKamfDecision handoverDecision;
+        ConcurrencyRule handoverRule;
+        ProcedureOutcome endHandoverWhenStarted;
+
+        int registration = NONE;
+        HorizontalKamfDecision registrationDecision;
+        ConcurrencyRule registrationRule;
+        ProcedureOutcome endRegistrationWhenStarted;
     }
 
     /**
@@ -442,7 +941,7 @@ public final class SimulatedUe implements AutoCloseable
         requireConnected("handover-to-eps");
         final AmfProcedures amf = core.amf(servingAmf);
         final long used = readServing().downlinkNasCount();
-        require(amf.handoverToEps(ueId, core.transfer));
+        requireStarted(amf.handoverToEps(ueId, core.transfer), amf);
         observeCurrent(Direction.DOWNLINK, used);
         core.mme().acceptHandoverFrom5gs(ueId, core.transfer, core.pair, core.handoverCommand);
         final RanNode target = ranNodes[2];
@@ -466,7 +965,7 @@ public final class SimulatedUe implements AutoCloseable
         Pci.checkNr("pci", pci);
         NrArfcn.check("arfcn", arfcn);
         requireConnected("handover-to-5gs");
-        require(core.mme().handoverTo5gs(ueId, core.transfer));
+        requireStarted(core.mme().handoverTo5gs(ueId, core.transfer), core.mme());
         core.amf(servingAmf).acceptHandoverFromEps(ueId, core.transfer, core.pair, core.handoverCommand);
         final RanNode target = ranNodes[0];
         target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
@@ -720,6 +1219,21 @@ public final class SimulatedUe implements AutoCloseable
         {
             Pci.checkNr("pci", pci);
             NrArfcn.check("arfcn", arfcn);
+        }
+    }
+
+    /**
+     * A whole inter-system handover step cannot wait: a deferral is cancelled and reported as a refusal
+     * naming the rule.
+     */
+    private void requireStarted(final ProcedureStart start, final CoreNetworkProcedures node)
+    {
+        require(start != ProcedureStart.UNKNOWN_UE);
+        if (start == ProcedureStart.DEFERRED)
+        {
+            final ConcurrencyRule rule = core.transfer.deferredBy();
+            node.cancelDeferred(ueId);
+            throw new ProcedureNotAllowedException("inter-system-handover", rule, "a NAS Security Mode Command");
         }
     }
 

@@ -30,6 +30,7 @@ public final class UeContextTransfer
     private boolean keyAmfChangeInd;
     private long derivationCount;
     private HorizontalKamfDecision horizontalKamfDecision;
+    private ConcurrencyRule deferredBy;
 
     /**
      * @return the system the context is for: {@link AccessStratumChain#NR} (a KAMF) or
@@ -137,6 +138,21 @@ public final class UeContextTransfer
         return horizontalKamfDecision;
     }
 
+    /**
+     * @return the rule under which the call that should have filled this carrier was deferred, or null
+     *         when it started.
+     */
+    public ConcurrencyRule deferredBy()
+    {
+        return deferredBy;
+    }
+
+    void deferredBy(final ConcurrencyRule rule)
+    {
+        clear();
+        this.deferredBy = rule;
+    }
+
     void horizontalKamfDecision(final HorizontalKamfDecision decision)
     {
         this.horizontalKamfDecision = decision;
@@ -168,6 +184,7 @@ public final class UeContextTransfer
         this.keyAmfChangeInd = false;
         this.derivationCount = 0;
         this.horizontalKamfDecision = null;
+        this.deferredBy = null;
         nextHop.clear();
     }
 
@@ -189,6 +206,7 @@ public final class UeContextTransfer
     {
         Arrays.fill(rootKey, (byte)0);
         nextHop.clear();
+        deferredBy = null;
     }
 
     public String toString()
@@ -196,6 +214,7 @@ public final class UeContextTransfer
         return "UeContextTransfer[system=" + system.system() + ", mobility=" + mobility.token() +
             ", ngKSI=" + NgKsi.toString(ngKsi) + ", keyAmfHDerivationInd=" + keyAmfHDerivationInd +
             ", keyAmfChangeInd=" + keyAmfChangeInd + ", ncc=" + nextHop.ncc() +
-            (horizontalKamfDecision == null ? "" : ", decision=" + horizontalKamfDecision) + "]";
+            (horizontalKamfDecision == null ? "" : ", decision=" + horizontalKamfDecision) +
+            (deferredBy == null ? "" : ", deferredBy=" + deferredBy.clause()) + "]";
     }
 }

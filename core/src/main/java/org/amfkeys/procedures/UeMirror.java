@@ -57,6 +57,20 @@ public final class UeMirror implements AutoCloseable
     private long oldUplinkNext;
     private long oldDownlinkNext;
 
+    private final byte[] beforeSmcRootKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] beforeSmcNewNativeKey = new byte[Kdf.KEY_LENGTH];
+    private AccessStratumChain beforeSmcChain;
+    private int beforeSmcKsi = NgKsi.NO_KEY;
+    private int beforeSmcCiphering;
+    private int beforeSmcIntegrity;
+    private long beforeSmcUplinkNext;
+    private long beforeSmcDownlinkNext;
+    private long beforeSmcLastUplink;
+    private long beforeSmcCompleteUplink;
+    private boolean beforeSmcCountUnused;
+    private int beforeSmcNewNativeKsi;
+    private long smcCompleteSent = NONE;
+
     private boolean asActive;
     private AccessStratumChain asChain = AccessStratumChain.NR;
     private int kgnbNcc;
@@ -124,6 +138,7 @@ public final class UeMirror implements AutoCloseable
      */
     public long securityModeCommand(final NasSecurityModeCommand command)
     {
+        keepBeforeSmc();
         final boolean newKey;
         if (command.kamfChangeFlag())
         {
@@ -164,7 +179,56 @@ public final class UeMirror implements AutoCloseable
         sendUplink(complete);
         smcCompleteUplink = complete;
         smcCountUnused = true;
+        smcCompleteSent = complete;
         return complete;
+    }
+
+    /**
+     * The last NAS Security Mode Command turned out never to have reached the UE (the network ended it
+     * as failed or timed out): the NAS context from before it is back. A mobility registration started
+     * since keeps that context as its old one; a Registration Request sent since stays sent.
+     */
+    public void securityModeCommandLost()
+    {
+        if (smcCompleteSent == NONE)
+        {
+            throw new ProcedureNotAllowedException("nas-smc", "no NAS Security Mode Command to take back");
+        }
+        final boolean sentSince = lastUplink != smcCompleteSent;
+        final long sentLast = lastUplink;
+        root(beforeSmcRootKey, beforeSmcChain, beforeSmcKsi);
+        ciphering = beforeSmcCiphering;
+        integrity = beforeSmcIntegrity;
+        uplinkNext = beforeSmcUplinkNext;
+        downlinkNext = beforeSmcDownlinkNext;
+        lastUplink = sentSince ? sentLast : beforeSmcLastUplink;
+        smcCompleteUplink = beforeSmcCompleteUplink;
+        smcCountUnused = beforeSmcCountUnused;
+        System.arraycopy(beforeSmcNewNativeKey, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
+        newNativeKsi = beforeSmcNewNativeKsi;
+        if (oldKept)
+        {
+            keepOld();
+        }
+        smcCompleteSent = NONE;
+        Arrays.fill(beforeSmcRootKey, (byte)0);
+        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
+    }
+
+    private void keepBeforeSmc()
+    {
+        System.arraycopy(rootKey, 0, beforeSmcRootKey, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(newNativeKey, 0, beforeSmcNewNativeKey, 0, Kdf.KEY_LENGTH);
+        beforeSmcChain = chain;
+        beforeSmcKsi = ngKsi;
+        beforeSmcCiphering = ciphering;
+        beforeSmcIntegrity = integrity;
+        beforeSmcUplinkNext = uplinkNext;
+        beforeSmcDownlinkNext = downlinkNext;
+        beforeSmcLastUplink = lastUplink;
+        beforeSmcCompleteUplink = smcCompleteUplink;
+        beforeSmcCountUnused = smcCountUnused;
+        beforeSmcNewNativeKsi = newNativeKsi;
     }
 
     /**
@@ -388,6 +452,17 @@ public final class UeMirror implements AutoCloseable
         nhNcc = 0;
     }
 
+    /**
+     * A downlink NAS message with the given COUNT; refused as a replay when the UE already received it
+     * or a later one.
+     *
+     * @param count the message's DL NAS COUNT.
+     */
+    public void receiveDownlink(final long count)
+    {
+        receiveDownlink(count, "dl-nas");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // State
     // ---------------------------------------------------------------------------------------------
@@ -565,6 +640,8 @@ public final class UeMirror implements AutoCloseable
         release();
         Arrays.fill(rootKey, (byte)0);
         Arrays.fill(newNativeKey, (byte)0);
+        Arrays.fill(beforeSmcRootKey, (byte)0);
+        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
         dropOld();
         rootSchedule.clear();
     }

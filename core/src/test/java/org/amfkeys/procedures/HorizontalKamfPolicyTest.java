@@ -151,14 +151,14 @@ class HorizontalKamfPolicyTest
         assertEquals("change", wrongKind.parameter());
         assertEquals(next, ue.readServing().uplinkNasCount(), "nothing changed");
 
-        assertTrue(amf.contextTransfer(5, next, HorizontalKamfPolicy.operator(change -> change.targetAmfSet() == 9),
+        assertEquals(ProcedureStart.STARTED, amf.contextTransfer(5, next, HorizontalKamfPolicy.operator(change -> change.targetAmfSet() == 9),
             new AmfChange(CONTEXT_TRANSFER, 1, 9, false), transfer));
         assertEquals(HorizontalKamfDecision.OPERATOR_DERIVES, transfer.horizontalKamfDecision());
         assertTrue(transfer.keyAmfHDerivationInd());
         assertTrue(transfer.toString().contains("OPERATOR_DERIVES"));
         assertFalse(Arrays.equals(kamf, transfer.rootKey()));
 
-        assertTrue(amf.contextTransfer(5, next + 1, false, transfer));
+        assertEquals(ProcedureStart.STARTED, amf.contextTransfer(5, next + 1, false, transfer));
         assertNull(transfer.horizontalKamfDecision(), "a caller's own decision carries no policy reason");
         transfer.clear();
     }

@@ -12,6 +12,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,18 +88,27 @@ class ProcedureGuardsTest
         amf.nasSecurityModeCommand(id, 1, 2, command);
         final SecurityContext before = snapshot(amf, id);
 
-        for (final Runnable refused : new Runnable[] {
-            () -> amf.authenticated(id, kamf, 3, 0),
-            () -> amf.handoverToEps(id, transfer),
-            () -> amf.handoverToAmf(id, true, transfer),
-            () -> amf.pathSwitch(id, pair),
-            () -> amf.ueContextModification(id, pair),
-            () -> amf.contextTransfer(id, 5, true, transfer)})
-        {
-            final ProcedureNotAllowedException ex = assertThrows(ProcedureNotAllowedException.class, refused::run);
-            assertTrue(ex.getMessage().contains("NAS Security Mode Command is in flight"), ex.getMessage());
-            assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed: " + ex.getMessage());
-        }
+        final ProcedureNotAllowedException sameAccess = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.authenticated(id, kamf, 3, 0));
+        assertTrue(sameAccess.getMessage().contains("already in flight"), sameAccess.getMessage());
+        assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed");
+        final ProcedureNotAllowedException rekeying = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.ueContextModification(id, pair));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_1, rekeying.rule());
+        assertTrue(rekeying.getMessage().contains("TS 33.501 6.9.5.1 (1)"), rekeying.getMessage());
+        assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed");
+
+        assertEquals(ProcedureStart.DEFERRED, amf.handoverToEps(id, transfer));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_3, transfer.deferredBy());
+        assertEquals(DeferredProcedure.INTER_SYSTEM_HANDOVER, amf.cancelDeferred(id));
+        assertEquals(ProcedureStart.DEFERRED, amf.handoverToAmf(id, true, transfer));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_3, transfer.deferredBy());
+        final ProcedureNotAllowedException second = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.contextTransfer(id, 5, true, transfer));
+        assertTrue(second.getMessage().contains("already waits"), second.getMessage());
+        assertEquals(DeferredProcedure.INTER_AMF_HANDOVER, amf.cancelDeferred(id));
+        assertNull(amf.cancelDeferred(id), "nothing waits any more");
+        assertEquals(before.buffer(), snapshot(amf, id).buffer(), "a cancelled deferral leaves nothing behind");
 
         amf.nasSecurityModeComplete(id, 0);
         assertTrue(amf.pathSwitch(id, pair));
@@ -130,12 +140,12 @@ class ProcedureGuardsTest
     void anAcceptedContextOverwritesAStaleCopyInPlace()
     {
         final UeContextTransfer transfer = new UeContextTransfer();
-        assertTrue(core.amf(0).contextTransfer(3, ue.ue().nextUplinkCount(), true, transfer));
+        assertEquals(ProcedureStart.STARTED, core.amf(0).contextTransfer(3, ue.ue().nextUplinkCount(), true, transfer));
         try (ContextTable full = new ContextTable(1); AmfProcedures target = new AmfProcedures(full, new Kdf()))
         {
             target.acceptContextTransfer(3, transfer);
             final byte[] first = transfer.rootKey().clone();
-            assertTrue(core.amf(0).contextTransfer(3, ue.readServing().uplinkNasCount(), true, transfer));
+            assertEquals(ProcedureStart.STARTED, core.amf(0).contextTransfer(3, ue.readServing().uplinkNasCount(), true, transfer));
             target.acceptContextTransfer(3, transfer);
             assertEquals(1, full.size(), "replaced, not added, in a table that is full");
             assertTrue(full.slotsContain(transfer.rootKey()));

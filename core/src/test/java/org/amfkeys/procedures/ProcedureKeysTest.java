@@ -239,7 +239,7 @@ class ProcedureKeysTest
         connectDirectly(source, id, kamf);
         assertTrue(source.downlinkNasCount(id, 42));
         final UeContextTransfer transfer = new UeContextTransfer();
-        assertTrue(source.handoverToAmf(id, true, transfer));
+        assertEquals(ProcedureStart.STARTED, source.handoverToAmf(id, true, transfer));
 
         final byte[] kamfPrime = SpecKeys.horizontalKamf(kamf, HANDOVER, 42);
         final byte[] temporary = SpecKeys.kgnb(kamfPrime, HANDOVER_UL_COUNT, THREE_GPP);
@@ -295,7 +295,7 @@ class ProcedureKeysTest
         final long id = 104;
         connectDirectly(source, id, kamf);
         final UeContextTransfer transfer = new UeContextTransfer();
-        assertTrue(source.handoverToAmf(id, false, transfer));
+        assertEquals(ProcedureStart.STARTED, source.handoverToAmf(id, false, transfer));
 
         final byte[] nh2 = SpecKeys.nh(kamf, SpecKeys.nh(kamf, SpecKeys.kgnb(kamf, 0, THREE_GPP)));
         assertArrayEquals(kamf, transfer.rootKey());

@@ -1,0 +1,36 @@
+package org.amfkeys.procedures;
+
+/**
+ * The procedures a {@link SimulatedUe} runs in phases, begun and ended by separate calls so that they
+ * can overlap.
+ */
+public enum PhasedProcedure
+{
+    /** NAS Security Mode Command and Complete. */
+    NAS_SMC("nas-smc"),
+    /** N2 handover within the serving AMF, whose Handover Request carries a new key. */
+    N2_HANDOVER("n2-handover"),
+    /** N2 handover to another AMF: the context goes to the target AMF (CreateUEContext). */
+    INTER_AMF_HANDOVER("inter-amf-handover"),
+    /** UE Context Modification for a new KgNB. */
+    UE_CONTEXT_MODIFICATION("ue-context-modification"),
+    /** Xn handover and its Path Switch. */
+    XN_HANDOVER("xn-handover"),
+    /** Mobility registration update to another AMF, with the source's context transfer. */
+    MOBILITY_REGISTRATION("mobility-registration");
+
+    private final String token;
+
+    PhasedProcedure(final String token)
+    {
+        this.token = token;
+    }
+
+    /**
+     * @return its name in {@code amfkeys trace}.
+     */
+    public String token()
+    {
+        return token;
+    }
+}
