@@ -425,7 +425,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             context.uplinkNasCount(0);
         }
         acceptUplinkCount(context, count, "nas-smc-complete");
-        final int algorithms = context.reserved();
+        final int algorithms = context.reserved() & 0xFF;
         context.nasAlgorithms(algorithms >>> 4, algorithms & 0xF);
         context.smcCompleteUplinkCount(count);
         int newFlags = (context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL) | FLAG_SMC_COUNT_UNUSED;
@@ -620,8 +620,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private static void endHandover(final SecurityContext context)
     {
-        context.procedureState(context.procedureState() &
-            ~(PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY));
+        endN2Procedure(context, PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER);
+    }
+
+    /**
+     * Clears an N2 procedure's bits; "an N2 procedure with a new key is in flight" stays while another is.
+     */
+    private static void endN2Procedure(final SecurityContext context, final int bits)
+    {
+        final int state = context.procedureState() & ~bits;
+        final boolean another = (state & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER |
+            PROCEDURE_UE_CONTEXT_MODIFICATION)) != 0;
+        context.procedureState(another ? state | PROCEDURE_N2_WITH_KEY : state & ~PROCEDURE_N2_WITH_KEY);
     }
 
     private void applyHandoverKey(final SecurityContext context)
@@ -766,7 +776,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void endUeContextModification(final SecurityContext context)
     {
-        context.procedureState(context.procedureState() & ~(PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY));
+        endN2Procedure(context, PROCEDURE_UE_CONTEXT_MODIFICATION);
         deferredSeen = (context.procedureState() & DEFERRED_ANY) != 0;
     }
 
@@ -1006,8 +1016,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected static void releaseAs(final SecurityContext context)
     {
-        endHandover(context);
-        context.procedureState(context.procedureState() & ~PROCEDURE_UE_CONTEXT_MODIFICATION);
+        endN2Procedure(context, PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER |
+            PROCEDURE_UE_CONTEXT_MODIFICATION);
         dropOldKeyForAs(context);
         context.nextHop(ZERO_KEY, 0);
         context.contextFlags(context.contextFlags() &

@@ -68,6 +68,8 @@ public final class SimulatedUe implements AutoCloseable
     private NasCountObserver observer = NO_OBSERVER;
     private InFlight inFlight;
     private DeferredProcedure startedDeferred;
+    /** Counts the UE's moves between RAN nodes, so a message for an earlier stay is recognised. */
+    private long ranEpoch;
     private int servingAmf;
     private boolean inEps;
     private int ran = -1;
@@ -699,6 +701,7 @@ public final class SimulatedUe implements AutoCloseable
         require(serving().ueContextModification(ueId, f.ueContextModificationPair));
         f.ueContextModification = node;
         f.ueContextModificationNode = serving();
+        f.ueContextModificationEpoch = ranEpoch;
     }
 
     /**
@@ -720,7 +723,7 @@ public final class SimulatedUe implements AutoCloseable
         f.ueContextModification = null;
         f.ueContextModificationNode = null;
         startedDeferred = null;
-        if (outcome == ProcedureOutcome.COMPLETE && ran >= 0 && ranNodes[ran] == node)
+        if (outcome == ProcedureOutcome.COMPLETE && f.ueContextModificationEpoch == ranEpoch)
         {
             node.ueContextModification(f.ueContextModificationPair, core.handoverCommand);
             ue.handoverCommand(core.handoverCommand);
@@ -886,6 +889,7 @@ public final class SimulatedUe implements AutoCloseable
 
         RanNode ueContextModification;
         CoreNetworkProcedures ueContextModificationNode;
+        long ueContextModificationEpoch;
 
         boolean xnHandover;
 
@@ -1159,6 +1163,7 @@ public final class SimulatedUe implements AutoCloseable
                     ranNodes[ran].release();
                 }
                 ran = i;
+                ranEpoch++;
                 return;
             }
         }
@@ -1170,6 +1175,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             ranNodes[ran].release();
             ran = -1;
+            ranEpoch++;
         }
     }
 
