@@ -11,13 +11,18 @@ import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.AmfChange;
+import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.DeferredProcedure;
 import org.amfkeys.procedures.HorizontalKamfDecision;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
+import org.amfkeys.procedures.PhasedProcedure;
+import org.amfkeys.procedures.ProcedureOutcome;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.RanNode;
 import org.amfkeys.procedures.SimulatedCore;
 import org.amfkeys.procedures.SimulatedUe;
 import org.amfkeys.procedures.UeMirror;
+import org.amfkeys.types.AccessType;
 import org.amfkeys.types.NgKsi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +33,9 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -65,6 +72,14 @@ import java.util.concurrent.Callable;
         "  idle-to-eps             ul-count (of the TAU)",
         "  handover-to-5gs         pci, arfcn",
         "  idle-to-5gs             ul-count (of the TAU)",
+        "  dl-nas                  a downlink NAS message from the serving node",
+        "Phases: nas-smc, n2-handover, ue-context-modification, xn-handover and mobility-registration take",
+        "  \"phase\": \"begin\" and later \"phase\": \"end\" with \"outcome\": complete, failure or abort, so",
+        "  procedures overlap (nas-smc begin takes \"access\": 3gpp or non-3gpp). A step without a phase",
+        "  is begun and ended at once. Ending a procedure that still waits cancels it.",
+        "Each line has \"result\": ran, deferred or refused, with \"rule\" (for example",
+        "  \"TS 33.501 6.9.5.1 (1)\") when deferred or refused. A deferred procedure that later starts",
+        "  gets its own line with \"result\": \"ran\" and \"deferred-from\": the step that asked for it.",
         "A step the state does not allow gets an \"error\" member and changes no side.",
         "Exit status 0 when every step ran and every side ended in sync."})
 public final class TraceCommand implements Callable<Integer>
@@ -110,12 +125,18 @@ public final class TraceCommand implements Callable<Integer>
         }
         boolean allRan = true;
         int index = 0;
+        final Map<DeferredProcedure, Integer> waitingSince = new EnumMap<>(DeferredProcedure.class);
         for (final JsonNode step : scenario.get("steps"))
         {
             index++;
             final ObjectNode line = JSON.createObjectNode();
             line.put("step", index);
             line.put("do", step.path("do").asText(""));
+            if (step.has("phase"))
+            {
+                line.put("phase", step.path("phase").asText(""));
+            }
+            DeferredProcedure started = null;
             try
             {
                 final HorizontalKamfDecision decision = replay.run(step);
@@ -124,11 +145,26 @@ public final class TraceCommand implements Callable<Integer>
                 {
                     line.putObject("horizontal-kamf").put("derive", decision.derive()).put("reason", decision.reason());
                 }
+                if (replay.deferredBy != null)
+                {
+                    line.put("result", "deferred").put("rule", replay.deferredBy.clause());
+                    waitingSince.put(replay.deferredKind, index);
+                }
+                else
+                {
+                    line.put("result", "ran");
+                }
+                started = replay.ue.startedDeferred();
             }
             catch (final ProcedureNotAllowedException | InvalidParameterException ex)
             {
                 // The procedures change nothing when they refuse; replaying the steps that ran makes
                 // that hold for every side at once.
+                line.put("result", "refused");
+                if (ex instanceof ProcedureNotAllowedException && ((ProcedureNotAllowedException)ex).rule() != null)
+                {
+                    line.put("rule", ((ProcedureNotAllowedException)ex).rule().clause());
+                }
                 line.put("error", ex.getMessage());
                 allRan = false;
                 replay.close();
@@ -136,6 +172,20 @@ public final class TraceCommand implements Callable<Integer>
             }
             describe(replay, line);
             out.println(JSON.writeValueAsString(line));
+            if (started != null)
+            {
+                final ObjectNode resumed = JSON.createObjectNode();
+                resumed.put("step", index);
+                resumed.put("do", started.token());
+                resumed.put("result", "ran");
+                final Integer from = waitingSince.remove(started);
+                if (from != null)
+                {
+                    resumed.put("deferred-from", from);
+                }
+                describe(replay, resumed);
+                out.println(JSON.writeValueAsString(resumed));
+            }
         }
         final boolean inSync = replay.ue.inSync();
         replay.close();
@@ -233,6 +283,8 @@ public final class TraceCommand implements Callable<Integer>
         private final SimulatedUe ue;
         private final int ciphering;
         private final int integrity;
+        private ConcurrencyRule deferredBy;
+        private DeferredProcedure deferredKind;
 
         Replay(final JsonNode scenario, final List<JsonNode> steps)
         {
@@ -248,10 +300,17 @@ public final class TraceCommand implements Callable<Integer>
 
         HorizontalKamfDecision run(final JsonNode step)
         {
+            deferredBy = null;
+            deferredKind = null;
             final String name = step.path("do").asText("");
+            if (step.has("phase"))
+            {
+                return phase(step, name);
+            }
             final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
             switch (name)
             {
+                case "dl-nas" -> ue.downlinkNasMessage();
                 case "authenticate" -> ue.authenticate(key(step, "kamf"), integer(step, "ngksi", 0, NgKsi.MAX_KEY_SET_IDENTIFIER));
                 case "nas-smc" -> ue.nasSecurityModeCommand(
                     optionalInteger(step, "nas-enc", ciphering, 0, SecurityContext.MAX_NAS_ALGORITHM),
@@ -264,24 +323,18 @@ public final class TraceCommand implements Callable<Integer>
                 case "n2-handover" ->
                 {
                     final long dlCount = step.has("dl-count") ? count(step, "dl-count") : -1;
-                    if (step.has("policy"))
-                    {
-                        return ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"), policy(step),
-                            amfChange(step, AmfChange.Kind.N2_HANDOVER), dlCount);
-                    }
-                    final boolean horizontal = step.path("horizontal-kamf").asBoolean(false);
-                    ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"),
-                        step.path("to-other-amf").asBoolean(horizontal), horizontal, dlCount);
+                    final HorizontalKamfPolicy policy = handoverPolicy(step);
+                    final HorizontalKamfDecision decision = ue.n2Handover(integer(step, "pci"), integer(step, "arfcn"),
+                        policy, amfChange(step, AmfChange.Kind.N2_HANDOVER), dlCount);
+                    noteWaiting(PhasedProcedure.INTER_AMF_HANDOVER, DeferredProcedure.INTER_AMF_HANDOVER);
+                    return step.has("policy") ? decision : null;
                 }
                 case "mobility-registration" ->
                 {
-                    if (step.has("policy"))
-                    {
-                        return ue.mobilityRegistration(count(step, "ul-count"), policy(step),
-                            amfChange(step, AmfChange.Kind.CONTEXT_TRANSFER), outcome(step));
-                    }
-                    ue.mobilityRegistration(count(step, "ul-count"), step.path("horizontal-kamf").asBoolean(false),
-                        outcome(step));
+                    final HorizontalKamfDecision decision = ue.mobilityRegistration(count(step, "ul-count"),
+                        registrationPolicy(step), amfChange(step, AmfChange.Kind.CONTEXT_TRANSFER), outcome(step));
+                    noteWaiting(PhasedProcedure.MOBILITY_REGISTRATION, DeferredProcedure.CONTEXT_TRANSFER);
+                    return step.has("policy") ? decision : null;
                 }
                 case "ue-context-modification" ->
                 {
@@ -305,6 +358,97 @@ public final class TraceCommand implements Callable<Integer>
             return null;
         }
 
+        /**
+         * One phase of a procedure that runs in phases.
+         */
+        private HorizontalKamfDecision phase(final JsonNode step, final String name)
+        {
+            final String phase = step.path("phase").asText("");
+            final boolean begin;
+            switch (phase)
+            {
+                case "begin" -> begin = true;
+                case "end" -> begin = false;
+                default -> throw new InvalidParameterException("phase", "unknown phase " + InvalidParameterException.quote(phase),
+                    "begin or end");
+            }
+            final ProcedureOutcome outcome = begin ? null : ProcedureOutcome.of(step.path("outcome").asText("complete"));
+            switch (name)
+            {
+                case "nas-smc" ->
+                {
+                    if (begin)
+                    {
+                        ue.beginNasSecurityModeCommand(access(step),
+                            optionalInteger(step, "nas-enc", ciphering, 0, SecurityContext.MAX_NAS_ALGORITHM),
+                            optionalInteger(step, "nas-int", integrity, 0, SecurityContext.MAX_NAS_ALGORITHM));
+                    }
+                    else
+                    {
+                        ue.endNasSecurityModeCommand(outcome);
+                    }
+                }
+                case "n2-handover" ->
+                {
+                    if (!begin)
+                    {
+                        ue.endN2Handover(outcome);
+                        return null;
+                    }
+                    final HorizontalKamfPolicy policy = handoverPolicy(step);
+                    ue.beginN2Handover(integer(step, "pci"), integer(step, "arfcn"), policy,
+                        amfChange(step, AmfChange.Kind.N2_HANDOVER), step.has("dl-count") ? count(step, "dl-count") : -1);
+                    noteWaiting(PhasedProcedure.INTER_AMF_HANDOVER, DeferredProcedure.INTER_AMF_HANDOVER);
+                }
+                case "ue-context-modification" ->
+                {
+                    if (begin)
+                    {
+                        ue.beginUeContextModification();
+                    }
+                    else
+                    {
+                        ue.endUeContextModification(outcome);
+                    }
+                }
+                case "xn-handover" ->
+                {
+                    if (begin)
+                    {
+                        ue.beginXnHandover(integer(step, "pci"), integer(step, "arfcn"));
+                    }
+                    else
+                    {
+                        ue.endXnHandover(outcome);
+                    }
+                }
+                case "mobility-registration" ->
+                {
+                    if (!begin)
+                    {
+                        ue.endMobilityRegistration(outcome);
+                        return null;
+                    }
+                    ue.beginMobilityRegistration(step.has("ul-count") ? count(step, "ul-count") : -1,
+                        registrationPolicy(step), amfChange(step, AmfChange.Kind.CONTEXT_TRANSFER));
+                    noteWaiting(PhasedProcedure.MOBILITY_REGISTRATION, DeferredProcedure.CONTEXT_TRANSFER);
+                }
+                default -> throw new InvalidParameterException("do", "no phases for " + InvalidParameterException.quote(name),
+                    "nas-smc, n2-handover, ue-context-modification, xn-handover or mobility-registration");
+            }
+            return null;
+        }
+
+        private void noteWaiting(final PhasedProcedure procedure, final DeferredProcedure kind)
+        {
+            final ConcurrencyRule rule = ue.waitingUnder(procedure);
+            if (rule != null)
+            {
+                deferredBy = rule;
+                deferredKind = kind;
+            }
+        }
+
         public void close()
         {
             ue.close();
@@ -313,6 +457,48 @@ public final class TraceCommand implements Callable<Integer>
             amfTables[1].close();
             mmeTable.close();
         }
+    }
+
+    /**
+     * Null for a handover within the AMF; the step's policy, or its horizontal-kamf choice, to another.
+     */
+    private static HorizontalKamfPolicy handoverPolicy(final JsonNode step)
+    {
+        if (step.has("policy"))
+        {
+            return policy(step);
+        }
+        final boolean horizontal = step.path("horizontal-kamf").asBoolean(false);
+        if (horizontal && !step.path("to-other-amf").asBoolean(true))
+        {
+            throw new ProcedureNotAllowedException("n2-handover", "a horizontal KAMF derivation needs an AMF change");
+        }
+        if (!step.path("to-other-amf").asBoolean(horizontal))
+        {
+            return null;
+        }
+        return horizontal ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never();
+    }
+
+    private static HorizontalKamfPolicy registrationPolicy(final JsonNode step)
+    {
+        if (step.has("policy"))
+        {
+            return policy(step);
+        }
+        return step.path("horizontal-kamf").asBoolean(false) ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never();
+    }
+
+    private static AccessType access(final JsonNode step)
+    {
+        final String access = step.path("access").asText("3gpp");
+        return switch (access)
+        {
+            case "3gpp" -> AccessType.THREE_GPP;
+            case "non-3gpp" -> AccessType.NON_THREE_GPP;
+            default -> throw new InvalidParameterException("access", "unknown access " + InvalidParameterException.quote(access),
+                "3gpp or non-3gpp");
+        };
     }
 
     private static HorizontalKamfPolicy policy(final JsonNode step)

@@ -1,0 +1,559 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.context.SecurityContextDescriptor;
+import org.amfkeys.types.AccessType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.amfkeys.procedures.AmfChange.Kind.CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.AmfChange.Kind.N2_HANDOVER;
+import static org.amfkeys.procedures.ProcedureOutcome.COMPLETE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One test per concurrency rule that blocks something: the interleaving the rule prevents, run once on a
+ * node told to ignore the rule (UE and network part, or the UE refuses what the network sends) and once
+ * with the rule enforced (the engine refuses and changes nothing, or defers and starts the procedure when
+ * the blocking one ends), after which UE and network are in sync.
+ */
+class ConcurrencyRaceTest
+{
+    private static final long UE_ID = 7;
+    private static final int ARFCN = 632_628;
+    private static final int EARFCN = 1_850;
+    private static final int OLD_KSI = 1;
+    private static final int NEW_KSI = 2;
+    private static final int OTHER_KSI = 3;
+    private static final int CIPHERING = 1;
+    private static final int INTEGRITY = 2;
+    private static final AmfChange HANDOVER_TO_OTHER_AMF = new AmfChange(N2_HANDOVER, 1, 2, false);
+    private static final AmfChange REGISTRATION_AT_OTHER_AMF = new AmfChange(CONTEXT_TRANSFER, 1, 2, false);
+
+    private final byte[] kamf = new byte[32];
+    private final byte[] newKamf = new byte[32];
+    private final byte[] otherKamf = new byte[32];
+    private SimulatedNetwork network;
+    private SimulatedCore core;
+    private SimulatedUe ue;
+
+    @BeforeEach
+    void start()
+    {
+        final Random random = new Random(336_950);
+        random.nextBytes(kamf);
+        random.nextBytes(newKamf);
+        random.nextBytes(otherKamf);
+        network = new SimulatedNetwork(8);
+        core = network.core;
+    }
+
+    @AfterEach
+    void stop()
+    {
+        if (ue != null)
+        {
+            ue.close();
+        }
+        network.close();
+    }
+
+    /**
+     * A UE registered at AMF 1 with its NAS SMC done, CONNECTED after a Service Request, and in sync.
+     */
+    private SimulatedUe connectedUe()
+    {
+        ue = new SimulatedUe(UE_ID, core, kamf, OLD_KSI, CIPHERING, INTEGRITY);
+        ue.initialContextSetup(ue.ue().nextUplinkCount(), 1, ARFCN);
+        assertTrue(ue.inSync());
+        return ue;
+    }
+
+    /**
+     * A connected UE whose last NAS SMC Complete has keyed no KgNB yet, so a UE Context Modification may
+     * run.
+     */
+    private SimulatedUe connectedUeWithFreshSmcCount()
+    {
+        connectedUe();
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertTrue(ue.inSync());
+        return ue;
+    }
+
+    private byte[] servingContext()
+    {
+        final byte[] bytes = new byte[SecurityContextDescriptor.LENGTH];
+        ue.readServing().buffer().getBytes(ue.readServing().offset(), bytes);
+        return bytes;
+    }
+
+    private byte[] servingRootKey()
+    {
+        final byte[] key = new byte[32];
+        ue.readServing().copyKamf(key, 0);
+        return key;
+    }
+
+    /**
+     * The UE and the serving node hold one root key, but the UE's KgNB (KeNB) is not the serving RAN
+     * node's: they part on the AS only.
+     */
+    private void assertAsKeysParted()
+    {
+        assertArrayEquals(ue.ue().rootKey(), servingRootKey(), "NAS is in sync");
+        assertFalse(Arrays.equals(ue.ran().key(), ue.ue().kgnb()), "the UE and the RAN node hold different KgNBs");
+        assertFalse(ue.inSync());
+    }
+
+    private static void assertRefusedUnder(
+        final ConcurrencyRule rule, final ProcedureNotAllowedException refused)
+    {
+        assertEquals(ConcurrencyRule.Action.REFUSE, rule.action());
+        assertEquals(rule, refused.rule(), refused.getMessage());
+        assertTrue(refused.getMessage().contains(rule.clause()), refused.getMessage());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.1 (1): no N2 procedure with a new key during a NAS SMC
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6951n1WithoutItAUeContextModificationDuringANewKamfSmcDesynchronises()
+    {
+        connectedUeWithFreshSmcCount();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_1);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        ue.beginUeContextModification();
+        ue.endUeContextModification(COMPLETE);
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        // the gNB took a KgNB of the old KAMF, the UE one of the new KAMF and SMC Complete
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule6951n1RefusesAUeContextModificationDuringANewKamfSmc()
+    {
+        connectedUeWithFreshSmcCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            ue::beginUeContextModification);
+        assertRefusedUnder(ConcurrencyRule.TS_33_501_6_9_5_1_1, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+        assertFalse(ue.inFlight(PhasedProcedure.UE_CONTEXT_MODIFICATION));
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertTrue(ue.inSync());
+        ue.ueContextModification();
+        assertTrue(ue.inSync(), "after the SMC, the re-keying takes the new KAMF into the AS on both sides");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.1 (2): no NAS SMC during an N2 procedure with a new key
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A UE Context Modification in flight, begun with the UL NAS COUNT of an SMC Complete that keyed no
+     * KgNB yet, and a new context from authentication waiting for its SMC.
+     */
+    private void ueContextModificationInFlight()
+    {
+        connectedUeWithFreshSmcCount();
+        ue.ueContextModification();
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertTrue(ue.inSync());
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginUeContextModification();
+    }
+
+    @Test
+    void rule6951n2WithoutItANewKamfSmcDuringAUeContextModificationDesynchronises()
+    {
+        ueContextModificationInFlight();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_2);
+
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        ue.endUeContextModification(COMPLETE);
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        // the gNB took a KgNB of the old KAMF, the UE one of the new KAMF and SMC Complete
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule6951n2RefusesANewKamfSmcDuringAUeContextModification()
+    {
+        ueContextModificationInFlight();
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY));
+        assertRefusedUnder(ConcurrencyRule.TS_33_501_6_9_5_1_2, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+        assertFalse(ue.inFlight(PhasedProcedure.NAS_SMC));
+
+        ue.endUeContextModification(COMPLETE);
+        assertTrue(ue.inSync());
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.1 (3): an inter-AMF handover waits for a NAS SMC for a new KAMF
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6951n3WithoutItAnInterAmfHandoverDuringANewKamfSmcDesynchronises()
+    {
+        connectedUe();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_3);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ProcedureStart.STARTED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+        ue.endNasSecurityModeCommand(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey(), "the UE took the new KAMF");
+        assertArrayEquals(kamf, servingRootKey(), "the target AMF got the old one");
+        assertFalse(ue.inSync());
+    }
+
+    @Test
+    void rule6951n3DefersAnInterAmfHandoverUntilTheNewKamfSmcCompletes()
+    {
+        connectedUe();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ConcurrencyRule.Action.WAIT, ConcurrencyRule.TS_33_501_6_9_5_1_3.action());
+        assertEquals(ProcedureStart.DEFERRED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_3, ue.waitingUnder(PhasedProcedure.INTER_AMF_HANDOVER));
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(DeferredProcedure.INTER_AMF_HANDOVER, ue.startedDeferred());
+        assertNull(ue.waitingUnder(PhasedProcedure.INTER_AMF_HANDOVER), "it runs now");
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.1 (4): an inter-AMF handover that keeps KAMF waits for a UE Context Modification
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6951n4WithoutItAnInterAmfHandoverDuringAUeContextModificationDesynchronises()
+    {
+        connectedUeWithFreshSmcCount();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_4);
+        ue.beginUeContextModification();
+
+        assertEquals(ProcedureStart.STARTED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+        ue.endUeContextModification(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        // The target gNB got an NH of the old chain; the UE steps the chain of the UE Context Modification.
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule6951n4DefersAnInterAmfHandoverThatKeepsKamfUntilTheUeContextModificationEnds()
+    {
+        connectedUeWithFreshSmcCount();
+        ue.beginUeContextModification();
+
+        assertEquals(ConcurrencyRule.Action.WAIT, ConcurrencyRule.TS_33_501_6_9_5_1_4.action());
+        assertEquals(ProcedureStart.DEFERRED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_4, ue.waitingUnder(PhasedProcedure.INTER_AMF_HANDOVER));
+
+        ue.endUeContextModification(COMPLETE);
+        assertEquals(DeferredProcedure.INTER_AMF_HANDOVER, ue.startedDeferred());
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.1 (5): no downlink NAS from the source once an inter-AMF handover started
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6951n5WithoutItADownlinkNasMessageDuringAnInterAmfHandoverMakesTheUeRefuseTheHandover()
+    {
+        connectedUe();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_5);
+        assertEquals(ProcedureStart.STARTED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+
+        final long sent = ue.downlinkNasMessage();
+        assertEquals(sent + 1, ue.ue().nextDownlinkCount());
+
+        final ProcedureNotAllowedException replay = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.endN2Handover(COMPLETE));
+        assertTrue(replay.getMessage().contains("replay"), replay.getMessage());
+        assertNull(replay.rule(), "the UE refuses it, no rule of the network");
+    }
+
+    @Test
+    void rule6951n5RefusesADownlinkNasMessageDuringAnInterAmfHandover()
+    {
+        connectedUe();
+        assertEquals(ProcedureStart.STARTED,
+            ue.beginN2Handover(2, ARFCN, HorizontalKamfPolicy.never(), HANDOVER_TO_OTHER_AMF, -1));
+        final byte[] before = servingContext();
+        final long expected = ue.ue().nextDownlinkCount();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            ue::downlinkNasMessage);
+        assertRefusedUnder(ConcurrencyRule.TS_33_501_6_9_5_1_5, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+        assertEquals(expected, ue.ue().nextDownlinkCount());
+
+        ue.endN2Handover(COMPLETE);
+        assertEquals("amf-2", ue.servingName());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.2 (1): no primary authentication or NAS SMC in parallel on the other access
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6952n1WithoutItAnAuthenticationOn3gppDuringANon3gppSmcDesynchronises()
+    {
+        connectedUe();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_2_1);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.NON_THREE_GPP, CIPHERING, INTEGRITY);
+
+        ue.authenticate(otherKamf, OTHER_KSI);
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertArrayEquals(newKamf, ue.ue().rootKey(), "the UE took the context the SMC named");
+        assertEquals(OTHER_KSI, ue.readServing().ngKsi(), "the network's SMC Complete activated the later one");
+        assertFalse(ue.inSync());
+    }
+
+    @Test
+    void rule6952n1RefusesAnAuthenticationOn3gppDuringANon3gppSmc()
+    {
+        connectedUe();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.NON_THREE_GPP, CIPHERING, INTEGRITY);
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.authenticate(otherKamf, OTHER_KSI));
+        assertRefusedUnder(ConcurrencyRule.TS_33_501_6_9_5_2_1, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+        final ProcedureNotAllowedException started = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.serving().authenticationStarted(UE_ID, AccessType.THREE_GPP));
+        assertRefusedUnder(ConcurrencyRule.TS_33_501_6_9_5_2_1, started);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(NEW_KSI, ue.readServing().ngKsi());
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.501 6.9.5.2 (2): a context transfer waits for a NAS SMC for a new KAMF
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule6952n2WithoutItAContextTransferDuringANewKamfSmcDesynchronises()
+    {
+        connectedUe();
+        ue.release();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_2_2);
+        final long oldUplink = ue.readServing().uplinkNasCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        final long registration = Math.max(oldUplink, ue.ue().nextUplinkCount());
+        assertEquals(ProcedureStart.STARTED,
+            ue.beginMobilityRegistration(registration, HorizontalKamfPolicy.never(), REGISTRATION_AT_OTHER_AMF));
+        ue.endNasSecurityModeCommand(COMPLETE);
+        ue.endMobilityRegistration(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey(), "the UE took the new KAMF");
+        assertArrayEquals(kamf, servingRootKey(), "the target AMF got the old one");
+        assertFalse(ue.inSync());
+    }
+
+    /**
+     * An idle UE whose NAS SMC for a new KAMF is in flight, and its Registration Request at the other AMF,
+     * whose context transfer the source AMF defers.
+     */
+    private void contextTransferDeferredBySmc()
+    {
+        connectedUe();
+        ue.release();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ConcurrencyRule.Action.WAIT, ConcurrencyRule.TS_33_501_6_9_5_2_2.action());
+        assertEquals(ProcedureStart.DEFERRED,
+            ue.beginMobilityRegistration(-1, HorizontalKamfPolicy.never(), REGISTRATION_AT_OTHER_AMF));
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_2_2, ue.waitingUnder(PhasedProcedure.MOBILITY_REGISTRATION));
+        assertFalse(core.amf(1).read(UE_ID, new SecurityContext()), "no context went to the target AMF");
+        assertArrayEquals(kamf, servingRootKey(), "the source still holds the old KAMF as current");
+    }
+
+    @Test
+    void rule6952n2DefersAContextTransferRequestDuringANewKamfSmc()
+    {
+        contextTransferDeferredBySmc();
+
+        ue.endMobilityRegistration(ProcedureOutcome.FAILURE);
+        assertNull(ue.waitingUnder(PhasedProcedure.MOBILITY_REGISTRATION), "the waiting transfer was cancelled");
+        ue.endNasSecurityModeCommand(ProcedureOutcome.FAILURE);
+        assertArrayEquals(kamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    /**
+     * The full path: the SMC Complete starts the context transfer that waited for it, and the
+     * registration completes in sync (a deferred transfer's UL NAS COUNT once leaked into the SMC's
+     * algorithms here).
+     */
+    @Test
+    void rule6952n2DefersAContextTransferUntilTheNewKamfSmcCompletes()
+    {
+        contextTransferDeferredBySmc();
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(DeferredProcedure.CONTEXT_TRANSFER, ue.startedDeferred());
+        ue.endMobilityRegistration(COMPLETE);
+
+        assertEquals("amf-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertArrayEquals(newKamf, servingRootKey(), "the transfer carried the new KAMF");
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 7.2.10 (1) and (2) on the MME
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The connected UE handed over to EPS, with a NAS SMC whose Complete has keyed no KeNB yet.
+     */
+    private void connectedInEpsWithFreshSmcCount()
+    {
+        connectedUe();
+        ue.handoverToEps(1, EARFCN);
+        assertEquals("mme", ue.servingName());
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72101WithoutItAUeContextModificationDuringANewKasmeSmcDesynchronises()
+    {
+        connectedInEpsWithFreshSmcCount();
+        core.mme().withoutRule(ConcurrencyRule.TS_33_401_7_2_10_1);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        ue.beginUeContextModification();
+        ue.endUeContextModification(COMPLETE);
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        // the eNB took a KeNB of the old KASME, the UE one of the new KASME
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72101RefusesAUeContextModificationDuringANewKasmeSmc()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            ue::beginUeContextModification);
+        assertRefusedUnder(ConcurrencyRule.TS_33_401_7_2_10_1, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertTrue(ue.inSync());
+        ue.ueContextModification();
+        assertTrue(ue.inSync());
+    }
+
+    private void ueContextModificationInFlightInEps()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.ueContextModification();
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertTrue(ue.inSync());
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginUeContextModification();
+    }
+
+    @Test
+    void rule72102WithoutItANewKasmeSmcDuringAUeContextModificationDesynchronises()
+    {
+        ueContextModificationInFlightInEps();
+        core.mme().withoutRule(ConcurrencyRule.TS_33_401_7_2_10_2);
+
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        ue.endUeContextModification(COMPLETE);
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        // the eNB took a KeNB of the old KASME, the UE one of the new KASME
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72102RefusesANewKasmeSmcDuringAUeContextModification()
+    {
+        ueContextModificationInFlightInEps();
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY));
+        assertRefusedUnder(ConcurrencyRule.TS_33_401_7_2_10_2, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+
+        ue.endUeContextModification(COMPLETE);
+        assertTrue(ue.inSync());
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+}
