@@ -64,10 +64,12 @@ class TraceCommandTest
         final JsonNode refused = lines.get(6);
         assertEquals("xn-handover", refused.get("do").asText());
         assertTrue(refused.get("error").asText().contains("idle"), refused.toString());
+        assertEquals("refused", refused.get("result").asText());
+        assertEquals("ran", before.get("result").asText());
         final ObjectNode stripped = refused.deepCopy();
-        stripped.remove(List.of("error", "step", "do"));
+        stripped.remove(List.of("error", "step", "do", "result"));
         final ObjectNode previous = before.deepCopy();
-        previous.remove(List.of("step", "do"));
+        previous.remove(List.of("step", "do", "result"));
         assertEquals(previous, stripped);
     }
 
