@@ -118,16 +118,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
         return start(ueId, handoverToAmfUpdate);
     }
 
-    private ProcedureStart start(final long ueId, final ContextUpdate update)
-    {
-        deferred = false;
-        if (!run(ueId, update))
-        {
-            return ProcedureStart.UNKNOWN_UE;
-        }
-        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
-    }
-
     private void applyHandoverToAmf(final SecurityContext context)
     {
         final ConcurrencyRule wait = interNodeHandoverWait(context, "n2-handover", !horizontal);

@@ -651,7 +651,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     protected final void handoverKey(final SecurityContext context, final String procedure, final boolean commitNewKey)
     {
         requireAsActive(context, procedure);
-        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
+        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0 && enforced.contains(ConcurrencyRule.TS_33_401_7_2_10_3))
         {
             context.copyNonCurrentKamf(key, 0);
             kdf.computeSchedule(key, derivedSchedule);
@@ -662,7 +662,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             pairOut.set(key, ncc, false);
             context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
         }
-        else if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
+        else if ((context.contextFlags() & (FLAG_NEW_KEY_NOT_YET_IN_AS | FLAG_OLD_KEY_FOR_AS)) == FLAG_NEW_KEY_NOT_YET_IN_AS)
         {
             refuseDuringSmc(context, procedure);
             if (commitNewKey)
@@ -1264,6 +1264,21 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             return "a UE Context Modification with a new key";
         }
         return (state & PROCEDURE_INTER_NODE_HANDOVER) != 0 ? "an inter-node handover" : "a handover with a new key";
+    }
+
+    /**
+     * Runs a procedure that may be deferred.
+     *
+     * @return whether it started or waits, or that the UE is unknown.
+     */
+    protected final ProcedureStart start(final long ueId, final ContextUpdate update)
+    {
+        deferred = false;
+        if (!run(ueId, update))
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
     }
 
     /**

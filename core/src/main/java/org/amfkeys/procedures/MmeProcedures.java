@@ -10,6 +10,8 @@ import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
+import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
+import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 
 /**
  * The MME side of the EPS key lifecycle (TS 33.401 7.2.8, 7.2.9): everything of
@@ -20,6 +22,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
 {
     private final ContextUpdate handoverTo5gsUpdate = this::applyHandoverTo5gs;
     private final ContextUpdate idleModeTo5gsUpdate = this::applyIdleModeTo5gs;
+    private final ContextUpdate forwardRelocationUpdate = this::applyForwardRelocation;
 
     private long count;
 
@@ -35,10 +38,8 @@ public final class MmeProcedures extends CoreNetworkProcedures
     /**
      * EPS to 5GS handover, source MME (TS 33.501 8.4.2): NCC + 1 and a fresh NH, sent with KASME and
      * eKSI to the AMF, which derives KAMF' from that NH. The MME keeps the context until
-     * {@link #moveCompleted}.
-     *
-     * @param ueId     the UE identifier.
-     * It waits for a NAS SMC to complete (TS 33.401 7.2.10 (6)); the call ending the SMC starts it.
+     * {@link #moveCompleted}. It waits for a NAS SMC to complete (TS 33.401 7.2.10 (6)); the call
+     * ending the SMC starts it.
      *
      * @param ueId     the UE identifier.
      * @param transfer receives the forward relocation content for the AMF, or the rule it waits under.
@@ -47,12 +48,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverTo5gs(final long ueId, final UeContextTransfer transfer)
     {
         transferOut = Objects.requireNonNull(transfer, "transfer");
-        deferred = false;
-        if (!run(ueId, handoverTo5gsUpdate))
-        {
-            return ProcedureStart.UNKNOWN_UE;
-        }
-        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
+        return start(ueId, handoverTo5gsUpdate);
     }
 
     private void applyHandoverTo5gs(final SecurityContext context)
@@ -70,9 +66,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
                 "a new KASME is active but not yet used for AS; a UE Context Modification must complete first");
         }
         context.copyKamf(nextKey, 0);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, nextKey, context.ngKsi(),
-            context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
-            context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+        transferContext(context, MobilityMode.HANDOVER, nextKey);
         pairOut(transferOut.nextHop());
         handoverKey(context, "handover-to-5gs", true);
         interNodeHandoverStarted(context);
@@ -82,12 +76,93 @@ public final class MmeProcedures extends CoreNetworkProcedures
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
         final long ulCount)
     {
-        if (procedure == DeferredProcedure.INTER_SYSTEM_HANDOVER)
+        switch (procedure)
         {
-            applyHandoverTo5gs(context);
+            case INTER_SYSTEM_HANDOVER -> applyHandoverTo5gs(context);
+            case FORWARD_RELOCATION -> applyForwardRelocation(context);
+            default -> super.startDeferred(context, procedure, decision, ulCount);
+        }
+    }
+
+    /**
+     * Inter-MME S1 handover, source MME (TS 33.401 7.2.8.4.3): NCC + 1 and a fresh NH for the target
+     * eNB, sent with the EPS NAS security context in the S10 Forward Relocation Request. The MME keeps
+     * the context until {@link #moveCompleted} and keeps using it after {@link #handoverFailed}.
+     * <p>
+     * It waits for a NAS SMC to complete (TS 33.401 7.2.10 (6)) and for a UE Context Modification
+     * with a new KeNB to end (7.2.10 (7)); the call ending that procedure starts it. When a NAS SMC
+     * took a new KASME into use that no UE Context Modification has yet brought to the AS, the
+     * relocation carries the full new context and the old KASME with its eKSI, NH and NCC
+     * (7.2.10 (8)): the NH is then a step of the old KASME's chain, as the UE expects (7.2.10 (4)).
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer receives the Forward Relocation content for the target MME, or the rule it
+     *                 waits under.
+     * @return whether it started or waits.
+     */
+    public ProcedureStart forwardRelocation(final long ueId, final UeContextTransfer transfer)
+    {
+        transferOut = Objects.requireNonNull(transfer, "transfer");
+        return start(ueId, forwardRelocationUpdate);
+    }
+
+    private void applyForwardRelocation(final SecurityContext context)
+    {
+        final ConcurrencyRule wait = interNodeHandoverWait(context, "forward-relocation", true);
+        if (wait != null)
+        {
+            defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0);
             return;
         }
-        super.startDeferred(context, procedure, decision, ulCount);
+        final int flags = context.contextFlags();
+        context.copyKamf(nextKey, 0);
+        transferContext(context, MobilityMode.HANDOVER, nextKey);
+        transferOut.smcComplete(context.smcCompleteUplinkCount(), (flags & FLAG_SMC_COUNT_UNUSED) != 0);
+        if ((flags & FLAG_OLD_KEY_FOR_AS) != 0 && enforces(ConcurrencyRule.TS_33_401_7_2_10_8))
+        {
+            context.copyNonCurrentKamf(nextKey, 0);
+            transferOut.oldRootKeyForAs(nextKey, context.nonCurrentNgKsi());
+        }
+        pairOut(transferOut.nextHop());
+        handoverKey(context, "forward-relocation", true);
+        interNodeHandoverStarted(context);
+    }
+
+    /**
+     * Inter-MME S1 handover, target MME: stores the context of the S10 Forward Relocation Request and
+     * gives the target eNB the {NH, NCC} it carried. When it carries an old KASME for the AS, the new
+     * KASME serves NAS at once while handovers keep deriving from the old one's NH chain, until a
+     * {@link #ueContextModification UE Context Modification} keys the AS from the new KASME
+     * (TS 33.401 7.2.10 (9)).
+     *
+     * @param ueId     the UE identifier.
+     * @param transfer what the source MME sent.
+     * @param pair     receives the pair for the target eNB.
+     */
+    public void acceptForwardRelocation(final long ueId, final UeContextTransfer transfer, final NextHopPair pair)
+    {
+        AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
+        Objects.requireNonNull(pair, "pair");
+        final SecurityContext staged = stage();
+        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+            .uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount())
+            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+            .ueSecurityCapabilities(transfer.ueSecurityCapabilities())
+            .nextHop(transfer.nextHop().key(), transfer.nextHop().ncc())
+            .smcCompleteUplinkCount(transfer.smcCompleteUplinkCount());
+        int flags = FLAG_AS_ACTIVE;
+        if (transfer.smcCountUnused())
+        {
+            flags |= FLAG_SMC_COUNT_UNUSED;
+        }
+        if (transfer.hasOldRootKeyForAs() && enforces(ConcurrencyRule.TS_33_401_7_2_10_9))
+        {
+            staged.nonCurrent(transfer.oldRootKeyForAs(), transfer.oldKsiForAs());
+            flags |= FLAG_OLD_KEY_FOR_AS | FLAG_NEW_KEY_NOT_YET_IN_AS;
+        }
+        staged.contextFlags(staged.contextFlags() | flags);
+        pair.copyFrom(transfer.nextHop());
+        replaceWithStaged(ueId);
     }
 
     /**
@@ -113,10 +188,18 @@ public final class MmeProcedures extends CoreNetworkProcedures
         acceptUplinkCount(context, count, "idle-to-5gs");
         releaseAs(context);
         context.copyKamf(key, 0);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, context.ngKsi(),
-            context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
-            context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+        transferContext(context, MobilityMode.IDLE, key);
         transferOut.derivedWith(count, false);
+    }
+
+    /**
+     * Fills the transfer with the context's EPS NAS security context under {@code rootKey}.
+     */
+    private void transferContext(final SecurityContext context, final MobilityMode mobility, final byte[] rootKey)
+    {
+        transferOut.set(AccessStratumChain.E_UTRA, mobility, rootKey, context.ngKsi(), context.uplinkNasCount(),
+            context.downlinkNasCount(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
+            context.ueSecurityCapabilities());
     }
 
     /**

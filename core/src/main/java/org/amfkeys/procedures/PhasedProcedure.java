@@ -8,10 +8,12 @@ public enum PhasedProcedure
 {
     /** NAS Security Mode Command and Complete. */
     NAS_SMC("nas-smc"),
-    /** N2 handover within the serving AMF, whose Handover Request carries a new key. */
+    /** N2 (S1) handover within the serving AMF (MME), whose Handover Request carries a new key. */
     N2_HANDOVER("n2-handover"),
     /** N2 handover to another AMF: the context goes to the target AMF (CreateUEContext). */
     INTER_AMF_HANDOVER("inter-amf-handover"),
+    /** S1 handover to another MME: the context goes to the target MME (S10 Forward Relocation). */
+    INTER_MME_HANDOVER("inter-mme-handover"),
     /** UE Context Modification for a new KgNB. */
     UE_CONTEXT_MODIFICATION("ue-context-modification"),
     /** Xn handover and its Path Switch. */

@@ -8,16 +8,20 @@ import java.util.function.Supplier;
 
 /**
  * One thread's view of a small simulated core network: two AMFs (so UEs can move between them) and
- * one MME, each over its own {@link ContextTable}, with the carriers the procedures fill. The tables
- * may be shared by several threads, each with its own {@code SimulatedCore}.
+ * one or two MMEs (the second for inter-MME S1 handovers), each over its own {@link ContextTable},
+ * with the carriers the procedures fill. The tables may be shared by several threads, each with its
+ * own {@code SimulatedCore}.
  */
 public final class SimulatedCore implements AutoCloseable
 {
     /** Number of AMFs. */
     public static final int AMFS = 2;
 
+    /** Most MMEs. */
+    public static final int MAX_MMES = 2;
+
     private final AmfProcedures[] amfs = new AmfProcedures[AMFS];
-    private final MmeProcedures mme;
+    private final MmeProcedures[] mmes;
     private final Kdf kdf;
 
     final NextHopPair pair = new NextHopPair();
@@ -27,21 +31,41 @@ public final class SimulatedCore implements AutoCloseable
     final HandoverCommand handoverCommand = new HandoverCommand();
 
     /**
-     * @param amfTables   the AMFs' tables, {@link #AMFS} of them.
-     * @param mmeTable    the MME's table.
-     * @param kdfs        makes this thread's KDFs.
+     * A core with one MME.
+     *
+     * @param amfTables the AMFs' tables, {@link #AMFS} of them.
+     * @param mmeTable  the MME's table.
+     * @param kdfs      makes this thread's KDFs.
      */
     public SimulatedCore(final ContextTable[] amfTables, final ContextTable mmeTable, final Supplier<Kdf> kdfs)
+    {
+        this(amfTables, new ContextTable[] {mmeTable}, kdfs);
+    }
+
+    /**
+     * @param amfTables the AMFs' tables, {@link #AMFS} of them.
+     * @param mmeTables the MMEs' tables, 1..{@link #MAX_MMES} of them.
+     * @param kdfs      makes this thread's KDFs.
+     */
+    public SimulatedCore(final ContextTable[] amfTables, final ContextTable[] mmeTables, final Supplier<Kdf> kdfs)
     {
         if (amfTables.length != AMFS)
         {
             throw new IllegalArgumentException("amfTables: " + AMFS + " tables expected, got " + amfTables.length);
         }
+        if (mmeTables.length < 1 || mmeTables.length > MAX_MMES)
+        {
+            throw new IllegalArgumentException("mmeTables: 1.." + MAX_MMES + " tables expected, got " + mmeTables.length);
+        }
         for (int i = 0; i < AMFS; i++)
         {
             amfs[i] = new AmfProcedures(Objects.requireNonNull(amfTables[i], "amfTables"), kdfs.get());
         }
-        mme = new MmeProcedures(mmeTable, kdfs.get());
+        mmes = new MmeProcedures[mmeTables.length];
+        for (int i = 0; i < mmes.length; i++)
+        {
+            mmes[i] = new MmeProcedures(Objects.requireNonNull(mmeTables[i], "mmeTables"), kdfs.get());
+        }
         kdf = kdfs.get();
     }
 
@@ -55,11 +79,20 @@ public final class SimulatedCore implements AutoCloseable
     }
 
     /**
-     * @return the MME's procedures.
+     * @param index 0..{@link #mmes()}-1.
+     * @return that MME's procedures.
      */
-    public MmeProcedures mme()
+    public MmeProcedures mme(final int index)
     {
-        return mme;
+        return mmes[index];
+    }
+
+    /**
+     * @return how many MMEs this core has.
+     */
+    public int mmes()
+    {
+        return mmes.length;
     }
 
     /**
@@ -88,7 +121,10 @@ public final class SimulatedCore implements AutoCloseable
         {
             amf.close();
         }
-        mme.close();
+        for (final MmeProcedures mme : mmes)
+        {
+            mme.close();
+        }
         kdf.close();
     }
 }

@@ -71,6 +71,7 @@ public final class SimulatedUe implements AutoCloseable
     /** Counts the UE's moves between RAN nodes, so a message for an earlier stay is recognised. */
     private long ranEpoch;
     private int servingAmf;
+    private int servingMme;
     private boolean inEps;
     private int ran = -1;
     private int ciphering;
@@ -590,7 +591,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             require(serving().handoverWithinNode(ueId, f.handoverPair));
             f.handover = RUNNING;
-            f.handoverToOtherAmf = false;
+            f.handoverToOtherNode = false;
             return ProcedureStart.STARTED;
         }
         final AmfProcedures sourceAmf = core.amf(servingAmf);
@@ -598,7 +599,7 @@ public final class SimulatedUe implements AutoCloseable
         final ProcedureStart start = sourceAmf.handoverToAmf(ueId, policy, change, core.transfer);
         require(start != ProcedureStart.UNKNOWN_UE);
         f.handoverDecision = core.transfer.horizontalKamfDecision();
-        f.handoverToOtherAmf = true;
+        f.handoverToOtherNode = true;
         if (start == ProcedureStart.DEFERRED)
         {
             f.handover = WAITING;
@@ -610,16 +611,87 @@ public final class SimulatedUe implements AutoCloseable
             {
                 observeCurrent(Direction.DOWNLINK, used);
             }
-            interAmfHandoverStarted(f, core.transfer);
+            handoverToOtherNodeStarted(f, core.transfer);
         }
         core.wipeCarriers();
         return start;
     }
 
-    private void interAmfHandoverStarted(final InFlight f, final UeContextTransfer transfer)
+    /**
+     * The target node takes the context its source sent: the target AMF of an inter-AMF handover, or
+     * the target MME of an S10 Forward Relocation.
+     */
+    private void handoverToOtherNodeStarted(final InFlight f, final UeContextTransfer transfer)
     {
-        core.amf(otherAmf()).acceptHandover(ueId, transfer, f.handoverPair, f.handoverCommand);
+        if (inEps)
+        {
+            core.mme(otherMme()).acceptForwardRelocation(ueId, transfer, f.handoverPair);
+        }
+        else
+        {
+            core.amf(otherAmf()).acceptHandover(ueId, transfer, f.handoverPair, f.handoverCommand);
+        }
         f.handover = RUNNING;
+    }
+
+    /**
+     * Inter-MME S1 handover to the given E-UTRA cell, served by the other MME; begun and ended at once
+     * unless it has to wait (TS 33.401 7.2.10 (6), (7)), when it completes once it starts.
+     *
+     * @param pci    the target cell's PCI.
+     * @param earfcn the target cell's EARFCN-DL.
+     * @return whether it ran or waits.
+     */
+    public ProcedureStart interMmeHandover(final int pci, final int earfcn)
+    {
+        final ProcedureStart start = beginInterMmeHandover(pci, earfcn);
+        if (start == ProcedureStart.DEFERRED)
+        {
+            inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
+            return start;
+        }
+        endN2Handover(ProcedureOutcome.COMPLETE);
+        return start;
+    }
+
+    /**
+     * Starts an inter-MME S1 handover to the given E-UTRA cell: the serving MME sends the other MME the
+     * S10 Forward Relocation Request, whose {NH, NCC} goes to the target eNB; {@link #endN2Handover}
+     * ends it. It waits for a NAS SMC or a UE Context Modification in flight (TS 33.401 7.2.10 (6),
+     * (7)).
+     *
+     * @param pci    the target cell's PCI.
+     * @param earfcn the target cell's EARFCN-DL.
+     * @return whether it started or waits.
+     */
+    public ProcedureStart beginInterMmeHandover(final int pci, final int earfcn)
+    {
+        Pci.checkEutra("pci", pci);
+        Earfcn.check("earfcn", earfcn);
+        requireEps("inter-mme-handover");
+        requireConnected("inter-mme-handover");
+        final InFlight f = inFlight();
+        requireNoHandoverInFlight(f, "inter-mme-handover");
+        otherMme();
+        f.handoverTarget = otherRan();
+        f.handoverPci = pci;
+        f.handoverArfcn = earfcn;
+        f.handoverCommand.clear();
+        f.handoverDecision = null;
+        f.handoverToOtherNode = true;
+        final ProcedureStart start = core.mme(servingMme).forwardRelocation(ueId, core.transfer);
+        require(start != ProcedureStart.UNKNOWN_UE);
+        if (start == ProcedureStart.DEFERRED)
+        {
+            f.handover = WAITING;
+            f.handoverRule = core.transfer.deferredBy();
+        }
+        else
+        {
+            handoverToOtherNodeStarted(f, core.transfer);
+        }
+        core.wipeCarriers();
+        return start;
     }
 
     /**
@@ -641,7 +713,7 @@ public final class SimulatedUe implements AutoCloseable
             case WAITING:
                 f.handover = NONE;
                 f.endHandoverWhenStarted = null;
-                core.amf(servingAmf).cancelDeferred(ueId);
+                serving().cancelDeferred(ueId);
                 return;
 
             default:
@@ -651,9 +723,9 @@ public final class SimulatedUe implements AutoCloseable
         final CoreNetworkProcedures source = serving();
         if (outcome != ProcedureOutcome.COMPLETE)
         {
-            if (f.handoverToOtherAmf)
+            if (f.handoverToOtherNode)
             {
-                core.amf(otherAmf()).delete(ueId);
+                handoverTargetNode().delete(ueId);
             }
             source.handoverFailed(ueId);
             f.handoverPair.clear();
@@ -663,7 +735,12 @@ public final class SimulatedUe implements AutoCloseable
         target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
         ue.handoverCommand(f.handoverCommand);
         switchRan(target);
-        if (f.handoverToOtherAmf)
+        if (f.handoverToOtherNode && inEps)
+        {
+            core.mme(servingMme).moveCompleted(ueId);
+            servingMme = otherMme();
+        }
+        else if (f.handoverToOtherNode)
         {
             core.amf(servingAmf).moveCompleted(ueId);
             servingAmf = otherAmf();
@@ -774,8 +851,9 @@ public final class SimulatedUe implements AutoCloseable
         return switch (procedure)
         {
             case NAS_SMC -> inFlight.smcNode != null;
-            case N2_HANDOVER -> inFlight.handover != NONE && !inFlight.handoverToOtherAmf;
-            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherAmf;
+            case N2_HANDOVER -> inFlight.handover != NONE && !inFlight.handoverToOtherNode;
+            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherNode && !inEps;
+            case INTER_MME_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherNode && inEps;
             case UE_CONTEXT_MODIFICATION -> inFlight.ueContextModification != null;
             case XN_HANDOVER -> inFlight.xnHandover;
             case MOBILITY_REGISTRATION -> inFlight.registration != NONE;
@@ -796,7 +874,8 @@ public final class SimulatedUe implements AutoCloseable
         {
             return inFlight.registrationRule;
         }
-        if (procedure == PhasedProcedure.INTER_AMF_HANDOVER && inFlight.handover == WAITING)
+        if ((procedure == PhasedProcedure.INTER_AMF_HANDOVER || procedure == PhasedProcedure.INTER_MME_HANDOVER) &&
+            inFlight(procedure) && inFlight.handover == WAITING)
         {
             return inFlight.handoverRule;
         }
@@ -823,9 +902,9 @@ public final class SimulatedUe implements AutoCloseable
                         endMobilityRegistration(end);
                     }
                 }
-                else if (started.procedure() == DeferredProcedure.INTER_AMF_HANDOVER && f.handover == WAITING)
+                else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
                 {
-                    interAmfHandoverStarted(f, started.transfer());
+                    handoverToOtherNodeStarted(f, started.transfer());
                     final ProcedureOutcome end = f.endHandoverWhenStarted;
                     f.endHandoverWhenStarted = null;
                     if (end != null)
@@ -842,7 +921,7 @@ public final class SimulatedUe implements AutoCloseable
                     f.registration = NONE;
                     ue.registrationFailed();
                 }
-                else if (started.procedure() == DeferredProcedure.INTER_AMF_HANDOVER && f.handover == WAITING)
+                else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
                 {
                     f.handover = NONE;
                 }
@@ -852,6 +931,11 @@ public final class SimulatedUe implements AutoCloseable
                 break;
         }
         started.clear();
+    }
+
+    private static boolean isHandoverToOtherNode(final DeferredProcedure procedure)
+    {
+        return procedure == DeferredProcedure.INTER_AMF_HANDOVER || procedure == DeferredProcedure.FORWARD_RELOCATION;
     }
 
     private static void requireNoHandoverInFlight(final InFlight f, final String procedure)
@@ -894,7 +978,7 @@ public final class SimulatedUe implements AutoCloseable
         boolean xnHandover;
 
         int handover = NONE;
-        boolean handoverToOtherAmf;
+        boolean handoverToOtherNode;
         RanNode handoverTarget;
         int handoverPci;
         int handoverArfcn;
@@ -947,7 +1031,7 @@ public final class SimulatedUe implements AutoCloseable
         final long used = readServing().downlinkNasCount();
         requireStarted(amf.handoverToEps(ueId, core.transfer), amf);
         observeCurrent(Direction.DOWNLINK, used);
-        core.mme().acceptHandoverFrom5gs(ueId, core.transfer, core.pair, core.handoverCommand);
+        core.mme(servingMme).acceptHandoverFrom5gs(ueId, core.transfer, core.pair, core.handoverCommand);
         final RanNode target = ranNodes[2];
         target.acceptHandover(core.pair, pci, earfcn, core.handoverCommand);
         ue.handoverCommand(core.handoverCommand);
@@ -969,12 +1053,12 @@ public final class SimulatedUe implements AutoCloseable
         Pci.checkNr("pci", pci);
         NrArfcn.check("arfcn", arfcn);
         requireConnected("handover-to-5gs");
-        requireStarted(core.mme().handoverTo5gs(ueId, core.transfer), core.mme());
+        requireStarted(core.mme(servingMme).handoverTo5gs(ueId, core.transfer), core.mme(servingMme));
         core.amf(servingAmf).acceptHandoverFromEps(ueId, core.transfer, core.pair, core.handoverCommand);
         final RanNode target = ranNodes[0];
         target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
         ue.handoverCommand(core.handoverCommand);
-        core.mme().moveCompleted(ueId);
+        core.mme(servingMme).moveCompleted(ueId);
         inEps = false;
         switchRan(target);
         core.wipeCarriers();
@@ -996,7 +1080,7 @@ public final class SimulatedUe implements AutoCloseable
         ue.sendUplink(ulCount);
         ue.idleModeToEps(ulCount);
         releaseRan();
-        core.mme().acceptIdleModeFrom5gs(ueId, core.transfer);
+        core.mme(servingMme).acceptIdleModeFrom5gs(ueId, core.transfer);
         amf.moveCompleted(ueId);
         inEps = true;
         core.wipeCarriers();
@@ -1012,13 +1096,13 @@ public final class SimulatedUe implements AutoCloseable
         requireEps("idle-to-5gs");
         requireUplinkUnused(ulCount, "idle-to-5gs");
         captureRoot();
-        require(core.mme().idleModeTo5gs(ueId, ulCount, core.transfer));
+        require(core.mme(servingMme).idleModeTo5gs(ueId, ulCount, core.transfer));
         report(Direction.UPLINK, ulCount);
         ue.sendUplink(ulCount);
         ue.idleModeTo5gs(ulCount);
         releaseRan();
         core.amf(servingAmf).acceptIdleModeFromEps(ueId, core.transfer);
-        core.mme().moveCompleted(ueId);
+        core.mme(servingMme).moveCompleted(ueId);
         inEps = false;
         core.wipeCarriers();
     }
@@ -1090,15 +1174,15 @@ public final class SimulatedUe implements AutoCloseable
      */
     public CoreNetworkProcedures serving()
     {
-        return inEps ? core.mme() : core.amf(servingAmf);
+        return inEps ? core.mme(servingMme) : core.amf(servingAmf);
     }
 
     /**
-     * @return "amf-1", "amf-2" or "mme".
+     * @return "amf-1", "amf-2", "mme-1" or "mme-2".
      */
     public String servingName()
     {
-        return inEps ? "mme" : "amf-" + (servingAmf + 1);
+        return inEps ? "mme-" + (servingMme + 1) : "amf-" + (servingAmf + 1);
     }
 
     /**
@@ -1144,6 +1228,23 @@ public final class SimulatedUe implements AutoCloseable
     private int otherAmf()
     {
         return 1 - servingAmf;
+    }
+
+    private int otherMme()
+    {
+        if (core.mmes() < 2)
+        {
+            throw new ProcedureNotAllowedException("inter-mme-handover", "this core has one MME");
+        }
+        return 1 - servingMme;
+    }
+
+    /**
+     * @return the node the handover in flight moves the UE to.
+     */
+    private CoreNetworkProcedures handoverTargetNode()
+    {
+        return inEps ? core.mme(otherMme()) : core.amf(otherAmf());
     }
 
     private RanNode otherRan()

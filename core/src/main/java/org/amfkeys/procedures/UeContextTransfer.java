@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * The security context one core network node hands another when a UE moves: the content of
  * Namf_Communication_CreateUEContext (N2 handover), of the UEContextTransfer response (mobility
- * registration), or of the forward relocation to or from an MME (interworking, TS 33.501 clause 8).
- * KSEAF is never part of it.
+ * registration), or of the S10 Forward Relocation Request between MMEs (TS 33.401 7.2.10 (8)) or to
+ * and from an MME (interworking, TS 33.501 clause 8). KSEAF is never part of it.
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
  */
@@ -18,6 +18,11 @@ public final class UeContextTransfer
 {
     private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
     private final NextHopPair nextHop = new NextHopPair();
+    private final byte[] oldRootKeyForAs = new byte[Kdf.KEY_LENGTH];
+    private boolean hasOldRootKeyForAs;
+    private int oldKsiForAs;
+    private long smcCompleteUplinkCount;
+    private boolean smcCountUnused;
     private AccessStratumChain system = AccessStratumChain.NR;
     private MobilityMode mobility = MobilityMode.IDLE;
     private int ngKsi;
@@ -159,6 +164,64 @@ public final class UeContextTransfer
     }
 
     /**
+     * @return whether the transfer also carries an old KASME whose NH chain the AS still follows,
+     *         because a NAS SMC took the transferred KASME into use but no UE Context Modification
+     *         has yet keyed the AS from it (TS 33.401 7.2.10 (8)). {@link #nextHop()} is then that old
+     *         KASME's NH and NCC.
+     */
+    public boolean hasOldRootKeyForAs()
+    {
+        return hasOldRootKeyForAs;
+    }
+
+    /**
+     * @return the old KASME the AS still follows; the array itself, zero unless
+     *         {@link #hasOldRootKeyForAs()}.
+     */
+    public byte[] oldRootKeyForAs()
+    {
+        return oldRootKeyForAs;
+    }
+
+    /**
+     * @return the eKSI of {@link #oldRootKeyForAs()}.
+     */
+    public int oldKsiForAs()
+    {
+        return oldKsiForAs;
+    }
+
+    /**
+     * @return the UL NAS COUNT of the latest NAS Security Mode Complete under the transferred key,
+     *         which keys the target's UE Context Modification while {@link #smcCountUnused()}.
+     */
+    public long smcCompleteUplinkCount()
+    {
+        return smcCompleteUplinkCount;
+    }
+
+    /**
+     * @return whether {@link #smcCompleteUplinkCount()} has keyed no KgNB (KeNB) yet.
+     */
+    public boolean smcCountUnused()
+    {
+        return smcCountUnused;
+    }
+
+    void oldRootKeyForAs(final byte[] kasme, final int eKsi)
+    {
+        System.arraycopy(kasme, 0, oldRootKeyForAs, 0, Kdf.KEY_LENGTH);
+        oldKsiForAs = eKsi;
+        hasOldRootKeyForAs = true;
+    }
+
+    void smcComplete(final long ulCount, final boolean unused)
+    {
+        smcCompleteUplinkCount = ulCount;
+        smcCountUnused = unused;
+    }
+
+    /**
      * @return the {NH, NCC} pair for the target RAN (handovers only).
      */
     public NextHopPair nextHop()
@@ -186,6 +249,16 @@ public final class UeContextTransfer
         this.horizontalKamfDecision = null;
         this.deferredBy = null;
         nextHop.clear();
+        clearOldRootKeyForAs();
+        smcCompleteUplinkCount = 0;
+        smcCountUnused = false;
+    }
+
+    private void clearOldRootKeyForAs()
+    {
+        Arrays.fill(oldRootKeyForAs, (byte)0);
+        hasOldRootKeyForAs = false;
+        oldKsiForAs = 0;
     }
 
     void derivedWith(final long count, final boolean horizontalKamf)
@@ -206,6 +279,7 @@ public final class UeContextTransfer
     {
         Arrays.fill(rootKey, (byte)0);
         nextHop.clear();
+        clearOldRootKeyForAs();
         deferredBy = null;
     }
 
@@ -214,6 +288,7 @@ public final class UeContextTransfer
         return "UeContextTransfer[system=" + system.system() + ", mobility=" + mobility.token() +
             ", ngKSI=" + NgKsi.toString(ngKsi) + ", keyAmfHDerivationInd=" + keyAmfHDerivationInd +
             ", keyAmfChangeInd=" + keyAmfChangeInd + ", ncc=" + nextHop.ncc() +
+            (hasOldRootKeyForAs ? ", oldKsiForAs=" + NgKsi.toString(oldKsiForAs) : "") +
             (horizontalKamfDecision == null ? "" : ", decision=" + horizontalKamfDecision) +
             (deferredBy == null ? "" : ", deferredBy=" + deferredBy.clause()) + "]";
     }

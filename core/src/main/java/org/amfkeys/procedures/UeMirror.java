@@ -71,6 +71,7 @@ public final class UeMirror implements AutoCloseable
     private int beforeSmcNewNativeKsi;
     private long smcCompleteSent = NONE;
 
+    private boolean oldRootKeyForAs = true;
     private boolean asActive;
     private AccessStratumChain asChain = AccessStratumChain.NR;
     private int kgnbNcc;
@@ -82,6 +83,26 @@ public final class UeMirror implements AutoCloseable
     public UeMirror(final Kdf kdf)
     {
         this.kdf = Objects.requireNonNull(kdf, "kdf");
+    }
+
+    /**
+     * Stops following a UE-side concurrency rule, for tests that show the race it prevents; a real UE
+     * follows every rule. The one UE-side rule is TS 33.401 7.2.10 (4): without it, a NAS SMC that takes
+     * a new root key into use while CONNECTED moves the AS's NH chain to the new key at once, instead
+     * of at the RRC reconfiguration that brings a KgNB (KeNB) of the new key.
+     *
+     * @param rule {@link ConcurrencyRule#TS_33_401_7_2_10_4}.
+     * @return this.
+     */
+    public UeMirror withoutRule(final ConcurrencyRule rule)
+    {
+        if (rule != ConcurrencyRule.TS_33_401_7_2_10_4)
+        {
+            throw new IllegalArgumentException("rule: only " + ConcurrencyRule.TS_33_401_7_2_10_4.clause() +
+                " applies to the UE, got " + rule);
+        }
+        oldRootKeyForAs = false;
+        return this;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -171,6 +192,10 @@ public final class UeMirror implements AutoCloseable
         {
             uplinkNext = 0;
             downlinkNext = 0;
+            if (asActive && !oldRootKeyForAs)
+            {
+                kdf.computeSchedule(rootKey, asRootSchedule);
+            }
         }
         receiveDownlink(command.downlinkNasCount(), "nas-smc");
         ciphering = command.ciphering();

@@ -3,9 +3,12 @@ package org.amfkeys.procedures;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.types.AccessType;
+import org.amfkeys.types.NgKsi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -473,7 +476,7 @@ class ConcurrencyRaceTest
     {
         connectedUe();
         ue.handoverToEps(1, EARFCN);
-        assertEquals("mme", ue.servingName());
+        assertEquals("mme-1", ue.servingName());
         ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
         assertTrue(ue.inSync());
     }
@@ -482,7 +485,7 @@ class ConcurrencyRaceTest
     void rule72101WithoutItAUeContextModificationDuringANewKasmeSmcDesynchronises()
     {
         connectedInEpsWithFreshSmcCount();
-        core.mme().withoutRule(ConcurrencyRule.TS_33_401_7_2_10_1);
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_1);
         ue.authenticate(newKamf, NEW_KSI);
         ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
 
@@ -528,7 +531,7 @@ class ConcurrencyRaceTest
     void rule72102WithoutItANewKasmeSmcDuringAUeContextModificationDesynchronises()
     {
         ueContextModificationInFlightInEps();
-        core.mme().withoutRule(ConcurrencyRule.TS_33_401_7_2_10_2);
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_2);
 
         ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
         ue.endUeContextModification(COMPLETE);
@@ -554,6 +557,343 @@ class ConcurrencyRaceTest
         assertTrue(ue.inSync());
         ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
         assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 7.2.10 (3) and (4): handovers keep to the old KASME's NH chain until the AS is re-keyed
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Connected in EPS; a NAS SMC took a new KASME into use, and no UE Context Modification has yet
+     * brought it to the AS.
+     *
+     * @return the old KASME, which the AS still follows.
+     */
+    private byte[] newKasmeNotYetInAs()
+    {
+        connectedInEpsWithFreshSmcCount();
+        final byte[] oldKasme = servingRootKey();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+        return oldKasme;
+    }
+
+    private void s1HandoverWithinMme(final int pci)
+    {
+        ue.n2Handover(pci, EARFCN, false, false, -1);
+    }
+
+    @Test
+    void rule72103WithoutItAHandoverAfterANewKasmeSmcDesynchronises()
+    {
+        newKasmeNotYetInAs();
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_3);
+
+        s1HandoverWithinMme(2);
+
+        // the MME stepped the NH chain with the new KASME, the UE (rule 4) the old one's
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72103KeepsHandoversOnTheOldKasmeUntilTheUeContextModification()
+    {
+        final byte[] oldKasme = newKasmeNotYetInAs();
+        assertEquals(ConcurrencyRule.Action.CONTENT, ConcurrencyRule.TS_33_401_7_2_10_3.action());
+        final SecurityContext before = ue.readServing();
+        final byte[] nh = new byte[32];
+        before.copyNextHop(nh, 0);
+        final int ncc = before.ncc();
+
+        s1HandoverWithinMme(2);
+
+        final byte[] sent = new byte[32];
+        ue.readServing().copyNextHop(sent, 0);
+        assertArrayEquals(SpecKeys.epsNh(oldKasme, nh), sent, "the Handover Request's NH is a step of the old KASME's chain");
+        assertEquals((ncc + 1) & 7, ue.readServing().ncc());
+        assertTrue(ue.inSync());
+        ue.xnHandover(3, EARFCN);
+        assertTrue(ue.inSync());
+
+        ue.ueContextModification();
+        assertTrue(ue.inSync());
+        assertFalse(ue.readServing().hasNonCurrent(), "the old KASME is dropped once the AS left it");
+        s1HandoverWithinMme(4);
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72104WithoutItTheUeMovesItsAsToTheNewKasmeTooEarly()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.ue().withoutRule(ConcurrencyRule.TS_33_401_7_2_10_4);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.nasSecurityModeCommand(CIPHERING, INTEGRITY);
+
+        s1HandoverWithinMme(2);
+
+        // the MME (rule 3) sent an NH of the old KASME's chain; the UE stepped the new KASME's
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72104TheUeKeepsTheOldKasmeForItsAsUntilTheRrcReconfiguration()
+    {
+        newKasmeNotYetInAs();
+        assertEquals(ConcurrencyRule.Action.CONTENT, ConcurrencyRule.TS_33_401_7_2_10_4.action());
+
+        ue.xnHandover(2, EARFCN);
+        assertTrue(ue.inSync());
+        s1HandoverWithinMme(3);
+        assertTrue(ue.inSync());
+        ue.ueContextModification();
+        assertTrue(ue.inSync());
+        ue.xnHandover(4, EARFCN);
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 7.2.10 (5): no UE Context Modification during a handover, no handover during one
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule72105WithoutItAUeContextModificationDuringAnS1HandoverDesynchronises()
+    {
+        connectedInEpsWithFreshSmcCount();
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_5);
+        ue.beginN2Handover(2, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1);
+
+        ue.beginUeContextModification();
+        ue.endUeContextModification(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        // the target eNB got an NH of the chain before the re-keying; the UE steps the new chain
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72105RefusesAUeContextModificationDuringAnS1HandoverAndTheReverse()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.beginN2Handover(2, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1);
+        final byte[] before = servingContext();
+
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+            ue::beginUeContextModification);
+        assertRefusedUnder(ConcurrencyRule.TS_33_401_7_2_10_5, refused);
+        assertArrayEquals(before, servingContext(), "nothing changed");
+        ue.endN2Handover(COMPLETE);
+        assertTrue(ue.inSync());
+
+        ue.beginUeContextModification();
+        final byte[] during = servingContext();
+        final ProcedureNotAllowedException handover = assertThrows(ProcedureNotAllowedException.class,
+            () -> ue.beginN2Handover(3, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1));
+        assertRefusedUnder(ConcurrencyRule.TS_33_401_7_2_10_5, handover);
+        assertArrayEquals(during, servingContext(), "nothing changed");
+        ue.endUeContextModification(COMPLETE);
+        assertTrue(ue.inSync());
+        s1HandoverWithinMme(3);
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 7.2.10 (6) and (7): an S10 Forward Relocation waits for a NAS SMC or a UE Context
+    // Modification
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule72106WithoutItAnInterMmeHandoverDuringANewKasmeSmcDesynchronises()
+    {
+        connectedInEpsWithFreshSmcCount();
+        final byte[] oldKasme = servingRootKey();
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_6);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ProcedureStart.STARTED, ue.beginInterMmeHandover(2, EARFCN));
+        ue.endNasSecurityModeCommand(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("mme-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey(), "the UE took the new KASME");
+        assertArrayEquals(oldKasme, servingRootKey(), "the target MME got the old one");
+        assertFalse(ue.inSync());
+    }
+
+    @Test
+    void rule72106DefersAnInterMmeHandoverUntilTheNewKasmeSmcCompletes()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ConcurrencyRule.Action.WAIT, ConcurrencyRule.TS_33_401_7_2_10_6.action());
+        assertEquals(ProcedureStart.DEFERRED, ue.beginInterMmeHandover(2, EARFCN));
+        assertEquals(ConcurrencyRule.TS_33_401_7_2_10_6, ue.waitingUnder(PhasedProcedure.INTER_MME_HANDOVER));
+        assertFalse(network.mme2.contains(UE_ID), "nothing was sent to the target MME");
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
+        assertNull(ue.waitingUnder(PhasedProcedure.INTER_MME_HANDOVER), "it runs now");
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("mme-2", ue.servingName());
+        assertArrayEquals(newKamf, ue.ue().rootKey());
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72106AFailedSmcReleasesTheWaitingInterMmeHandover()
+    {
+        connectedInEpsWithFreshSmcCount();
+        final byte[] oldKasme = servingRootKey();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        assertEquals(ProcedureStart.DEFERRED, ue.beginInterMmeHandover(2, EARFCN));
+
+        ue.endNasSecurityModeCommand(ProcedureOutcome.FAILURE);
+        assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("mme-2", ue.servingName());
+        assertArrayEquals(oldKasme, ue.ue().rootKey(), "the UE is back on the old KASME");
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72107WithoutItAnInterMmeHandoverDuringAUeContextModificationDesynchronises()
+    {
+        connectedInEpsWithFreshSmcCount();
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_7);
+        ue.beginUeContextModification();
+
+        assertEquals(ProcedureStart.STARTED, ue.beginInterMmeHandover(2, EARFCN));
+        ue.endUeContextModification(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("mme-2", ue.servingName());
+        // The target eNB got an NH of the old chain; the UE steps the chain of the UE Context Modification.
+        assertAsKeysParted();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProcedureOutcome.class)
+    void rule72107DefersAnInterMmeHandoverUntilTheUeContextModificationEnds(final ProcedureOutcome outcome)
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.beginUeContextModification();
+
+        assertEquals(ConcurrencyRule.Action.WAIT, ConcurrencyRule.TS_33_401_7_2_10_7.action());
+        assertEquals(ProcedureStart.DEFERRED, ue.beginInterMmeHandover(2, EARFCN));
+        assertEquals(ConcurrencyRule.TS_33_401_7_2_10_7, ue.waitingUnder(PhasedProcedure.INTER_MME_HANDOVER));
+
+        // "successful or unsuccessful completion" releases it
+        ue.endUeContextModification(outcome);
+        assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("mme-2", ue.servingName());
+        assertTrue(ue.inSync());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // TS 33.401 7.2.10 (8) and (9): the Forward Relocation of a new KASME not yet used for AS
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rule72108WithoutItTheTargetMmeDerivesTheAsFromTheNewKasmeAndDesynchronises()
+    {
+        newKasmeNotYetInAs();
+        core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_8);
+        ue.interMmeHandover(2, EARFCN);
+        assertTrue(ue.inSync(), "the relocation's own NH still came from the old chain");
+
+        s1HandoverWithinMme(3);
+
+        assertEquals("mme-2", ue.servingName());
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72108TheForwardRelocationCarriesTheOldKasmeWithEksiNhAndNccAndTheNewContext()
+    {
+        final byte[] oldKasme = newKasmeNotYetInAs();
+        assertEquals(ConcurrencyRule.Action.CONTENT, ConcurrencyRule.TS_33_401_7_2_10_8.action());
+        final SecurityContext source = ue.readServing();
+        final byte[] nh = new byte[32];
+        source.copyNextHop(nh, 0);
+        final int ncc = source.ncc();
+        final long ul = source.uplinkNasCount();
+        final long dl = source.downlinkNasCount();
+        final long smcComplete = source.smcCompleteUplinkCount();
+        final UeContextTransfer relocation = new UeContextTransfer();
+
+        assertEquals(ProcedureStart.STARTED, core.mme(0).forwardRelocation(UE_ID, relocation));
+
+        assertTrue(relocation.hasOldRootKeyForAs());
+        assertArrayEquals(oldKasme, relocation.oldRootKeyForAs());
+        assertEquals(NgKsi.mapped(OLD_KSI), relocation.oldKsiForAs(), "the eKSI mapped at the handover from 5GS");
+        assertArrayEquals(SpecKeys.epsNh(oldKasme, nh), relocation.nextHop().key());
+        assertEquals((ncc + 1) & 7, relocation.nextHop().ncc());
+        assertArrayEquals(newKamf, relocation.rootKey(), "the full new context");
+        assertEquals(NEW_KSI, relocation.ngKsi());
+        assertEquals(ul, relocation.uplinkNasCount());
+        assertEquals(dl, relocation.downlinkNasCount());
+        assertEquals(CIPHERING, relocation.ciphering());
+        assertEquals(INTEGRITY, relocation.integrity());
+        assertEquals(smcComplete, relocation.smcCompleteUplinkCount());
+        assertTrue(relocation.smcCountUnused());
+        assertFalse(relocation.toString().contains(Arrays.toString(oldKasme)));
+        relocation.clear();
+        assertArrayEquals(new byte[32], relocation.oldRootKeyForAs(), "clear zeroes the old KASME");
+        assertTrue(core.mme(0).handoverFailed(UE_ID));
+    }
+
+    @Test
+    void rule72109WithoutItTheTargetMmeUsesTheNewKasmeForTheAsAndDesynchronises()
+    {
+        newKasmeNotYetInAs();
+        core.mme(1).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_9);
+        ue.interMmeHandover(2, EARFCN);
+        assertTrue(ue.inSync(), "the relocation's own NH still came from the old chain");
+
+        s1HandoverWithinMme(3);
+
+        // the target MME stepped the NH chain with the new KASME, the UE with the old one
+        assertEquals("mme-2", ue.servingName());
+        assertAsKeysParted();
+    }
+
+    @Test
+    void rule72109TheTargetMmeUsesTheNewKasmeForNasAndTheOldForAsUntilTheUeContextModification()
+    {
+        final byte[] oldKasme = newKasmeNotYetInAs();
+        assertEquals(ConcurrencyRule.Action.CONTENT, ConcurrencyRule.TS_33_401_7_2_10_9.action());
+
+        ue.interMmeHandover(2, EARFCN);
+
+        assertEquals("mme-2", ue.servingName());
+        assertFalse(network.mme.contains(UE_ID), "the source MME deleted its context");
+        assertArrayEquals(newKamf, servingRootKey(), "NAS runs on the new KASME");
+        final byte[] kept = new byte[32];
+        ue.readServing().copyNonCurrentKamf(kept, 0);
+        assertArrayEquals(oldKasme, kept, "the AS still follows the old KASME");
+        assertTrue(ue.inSync());
+        ue.downlinkNasMessage();
+        assertTrue(ue.inSync());
+        ue.xnHandover(3, EARFCN);
+        s1HandoverWithinMme(4);
+        assertTrue(ue.inSync());
+
+        ue.ueContextModification();
+        assertTrue(ue.inSync());
+        assertFalse(ue.readServing().hasNonCurrent(), "the old KASME is gone once the AS left it");
+        assertFalse(network.mme2.slotsContain(oldKasme), "its bytes are zeroed");
+        ue.xnHandover(5, EARFCN);
         assertTrue(ue.inSync());
     }
 }

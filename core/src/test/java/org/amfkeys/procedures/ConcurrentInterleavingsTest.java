@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.amfkeys.procedures.PhasedProcedure.INTER_AMF_HANDOVER;
+import static org.amfkeys.procedures.PhasedProcedure.INTER_MME_HANDOVER;
 import static org.amfkeys.procedures.PhasedProcedure.MOBILITY_REGISTRATION;
 import static org.amfkeys.procedures.PhasedProcedure.NAS_SMC;
 import static org.amfkeys.procedures.PhasedProcedure.N2_HANDOVER;
@@ -27,15 +28,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Overlapping procedures for one UE: every interleaving of the begin and end events of up to four of
- * the six phased procedures, from three starting states, and random overlaps for many UEs on all cores.
- * After each run, once everything has ended, nothing may be left in flight, and UE, gNB and AMF must be
- * in sync. An oracle written from the rules' text (not from the engine) watches which procedures run
+ * the six phased procedures of a UE in 5GS, and of the five of a UE in EPS, each from three starting
+ * states, and random overlaps for many UEs on all cores. After each run, once everything has ended,
+ * nothing may be left in flight, and UE, RAN node and AMF (MME) must be in sync. An oracle written from
+ * the rules' text (TS 33.501 6.9.5, TS 33.401 7.2.10; not from the engine) watches which procedures run
  * at once and fails on any pair the rules forbid.
  */
 final class ConcurrentInterleavingsTest
 {
-    private static final PhasedProcedure[] PROCEDURES = PhasedProcedure.values();
     private static final int ARFCN = 620_000;
+    private static final int EARFCN = 1_850;
     private static final AmfChange CONTEXT_TRANSFER = new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false);
     private static final AmfChange N2_TO_OTHER_AMF = new AmfChange(AmfChange.Kind.N2_HANDOVER, 1, 2, false);
 
@@ -47,14 +49,47 @@ final class ConcurrentInterleavingsTest
         /** As CONNECTED, plus a new native context from an authentication waiting for its SMC. */
         CONNECTED_NEW_CONTEXT,
         /** Idle, with a new native context waiting for its SMC. */
-        IDLE_NEW_CONTEXT
+        IDLE_NEW_CONTEXT,
+        /** CONNECTED, with a new root key taken into use by a NAS SMC but not yet used for AS. */
+        CONNECTED_NEW_KEY_NOT_YET_IN_AS
+    }
+
+    /** Where the UE is, the phased procedures it runs there, and the states it starts from. */
+    private enum Core
+    {
+        FIVE_GS(new PhasedProcedure[] {NAS_SMC, N2_HANDOVER, INTER_AMF_HANDOVER, UE_CONTEXT_MODIFICATION, XN_HANDOVER,
+            MOBILITY_REGISTRATION}, Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT, Start.IDLE_NEW_CONTEXT),
+        EPS(new PhasedProcedure[] {NAS_SMC, N2_HANDOVER, INTER_MME_HANDOVER, UE_CONTEXT_MODIFICATION, XN_HANDOVER},
+            Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT, Start.CONNECTED_NEW_KEY_NOT_YET_IN_AS);
+
+        final PhasedProcedure[] procedures;
+        final Start[] starts;
+
+        Core(final PhasedProcedure[] procedures, final Start... starts)
+        {
+            this.procedures = procedures;
+            this.starts = starts;
+        }
     }
 
     @Test
-    void everyInterleavingOfUpToFourProceduresKeepsUeAndNetworkInSync()
+    void everyInterleavingOfUpToFourProceduresIn5gsKeepsUeAndNetworkInSync()
+    {
+        // 6 + 15 * 6 + 20 * 90 + 15 * 2520 orders of 1 to 4 of 6 procedures, from three starting states.
+        everyInterleavingOfUpToFourProcedures(Core.FIVE_GS, 3L * (6 + 15 * 6 + 20 * 90 + 15 * 2520));
+    }
+
+    @Test
+    void everyInterleavingOfUpToFourProceduresInEpsKeepsUeAndNetworkInSync()
+    {
+        // 5 + 10 * 6 + 10 * 90 + 5 * 2520 orders of 1 to 4 of 5 procedures, from three starting states.
+        everyInterleavingOfUpToFourProcedures(Core.EPS, 3L * (5 + 10 * 6 + 10 * 90 + 5 * 2520));
+    }
+
+    private static void everyInterleavingOfUpToFourProcedures(final Core system, final long expectedRuns)
     {
         final List<PhasedProcedure[]> sets = new ArrayList<>();
-        subsets(0, new ArrayList<>(), sets);
+        subsets(system.procedures, 0, new ArrayList<>(), sets);
         final long[] runs = new long[1];
         final long[] outcomes = new long[3];
         try (SimulatedNetwork network = new SimulatedNetwork(64))
@@ -65,10 +100,10 @@ final class ConcurrentInterleavingsTest
                 final int[] events = new int[set.length * 2];
                 interleavings(events, 0, new int[set.length], set.length, order ->
                 {
-                    for (final Start start : Start.values())
+                    for (final Start start : system.starts)
                     {
                         final long variant = runs[0]++;
-                        final Run run = new Run(network.core, ueId[0]++, start, variant);
+                        final Run run = new Run(network.core, ueId[0]++, system, start, variant);
                         run.events(set, order);
                         outcomes[0] += run.ran;
                         outcomes[1] += run.deferred;
@@ -77,14 +112,13 @@ final class ConcurrentInterleavingsTest
                     }
                 });
             }
-            assertEquals(0, network.amf1.size() + network.amf2.size() + network.mme.size(),
+            assertEquals(0, network.size(),
                 "every run's contexts were deleted");
         }
-        // 6 + 15 * 6 + 20 * 90 + 15 * 2520 orders, from three starting states.
-        assertEquals(3L * (6 + 15 * 6 + 20 * 90 + 15 * 2520), runs[0]);
+        assertEquals(expectedRuns, runs[0]);
         final String counts = outcomes[0] + " ran, " + outcomes[1] + " deferred, " + outcomes[2] + " refused";
         assertTrue(outcomes[0] > 0 && outcomes[1] > 0 && outcomes[2] > 0, counts);
-        System.out.println("interleavings: " + runs[0] + " runs; " + counts);
+        System.out.println("interleavings in " + system + ": " + runs[0] + " runs; " + counts);
     }
 
     @Test
@@ -96,7 +130,8 @@ final class ConcurrentInterleavingsTest
         final AtomicLong deferredTotal = new AtomicLong();
         try (ContextTable amf1 = new ContextTable(threads * uesPerThread * 2L);
             ContextTable amf2 = new ContextTable(threads * uesPerThread * 2L);
-            ContextTable mme = new ContextTable(threads * uesPerThread * 2L))
+            ContextTable mme = new ContextTable(threads * uesPerThread * 2L);
+            ContextTable mme2 = new ContextTable(threads * uesPerThread * 2L))
         {
             final ExecutorService pool = Executors.newFixedThreadPool(threads);
             try
@@ -108,14 +143,17 @@ final class ConcurrentInterleavingsTest
                     done.add(pool.submit(() ->
                     {
                         final SplittableRandom random = new SplittableRandom(0x5EED + thread);
-                        try (SimulatedCore core = new SimulatedCore(new ContextTable[] {amf1, amf2}, mme, Kdf::new))
+                        try (SimulatedCore core = new SimulatedCore(
+                            new ContextTable[] {amf1, amf2}, new ContextTable[] {mme, mme2}, Kdf::new))
                         {
                             for (int i = 0; i < uesPerThread * runsPerUe; i++)
                             {
                                 final long ueId = 1 + thread + (long)threads * (i % uesPerThread);
-                                final PhasedProcedure[] set = randomSet(random);
+                                final Core system = Core.values()[random.nextInt(Core.values().length)];
+                                final PhasedProcedure[] set = randomSet(random, system.procedures);
                                 final int[] order = randomOrder(random, set.length);
-                                final Run run = new Run(core, ueId, Start.values()[random.nextInt(3)], random.nextLong());
+                                final Start start = system.starts[random.nextInt(system.starts.length)];
+                                final Run run = new Run(core, ueId, system, start, random.nextLong());
                                 run.events(set, order);
                                 deferredTotal.addAndGet(run.deferred);
                                 run.close();
@@ -133,7 +171,7 @@ final class ConcurrentInterleavingsTest
             {
                 pool.shutdown();
             }
-            assertEquals(0, amf1.size() + amf2.size() + mme.size(), "every run's contexts were deleted");
+            assertEquals(0, amf1.size() + amf2.size() + mme.size() + mme2.size(), "every run's contexts were deleted");
         }
         assertTrue(deferredTotal.get() > 0, "some procedures were deferred");
     }
@@ -145,6 +183,8 @@ final class ConcurrentInterleavingsTest
     {
         private final SimulatedCore core;
         private final SimulatedUe ue;
+        private final Core system;
+        private final int cell;
         private final long variant;
         private final Set<PhasedProcedure> running = EnumSet.noneOf(PhasedProcedure.class);
         private final Set<PhasedProcedure> waiting = EnumSet.noneOf(PhasedProcedure.class);
@@ -157,13 +197,19 @@ final class ConcurrentInterleavingsTest
         int deferred;
         int refusedCount;
 
-        Run(final SimulatedCore core, final long ueId, final Start start, final long variant)
+        Run(final SimulatedCore core, final long ueId, final Core system, final Start start, final long variant)
         {
             this.core = core;
+            this.system = system;
+            this.cell = system == Core.EPS ? EARFCN : ARFCN;
             this.variant = variant;
             final byte[] kamf = key(ueId, 1);
             ue = new SimulatedUe(ueId, core, kamf, 1, 1, 2);
             ue.initialContextSetup(ue.ue().nextUplinkCount(), pci++, ARFCN);
+            if (system == Core.EPS)
+            {
+                ue.handoverToEps(pci++, EARFCN);
+            }
             ue.nasSecurityModeCommand(2, 2);
             if (start != Start.CONNECTED)
             {
@@ -173,7 +219,11 @@ final class ConcurrentInterleavingsTest
             {
                 ue.release();
             }
-            log.append(start).append(':');
+            if (start == Start.CONNECTED_NEW_KEY_NOT_YET_IN_AS)
+            {
+                ue.nasSecurityModeCommand(2, 2);
+            }
+            log.append(system).append(' ').append(start).append(':');
         }
 
         void events(final PhasedProcedure[] set, final int[] order)
@@ -193,7 +243,7 @@ final class ConcurrentInterleavingsTest
                     end(procedure, outcome(p + i));
                 }
             }
-            for (final PhasedProcedure procedure : PROCEDURES)
+            for (final PhasedProcedure procedure : PhasedProcedure.values())
             {
                 if (ue.inFlight(procedure))
                 {
@@ -226,7 +276,8 @@ final class ConcurrentInterleavingsTest
                         ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, 2, 2);
                         smcForNewKey = newKey;
                     }
-                    case N2_HANDOVER -> start = ue.beginN2Handover(pci++, ARFCN, null, N2_TO_OTHER_AMF, -1);
+                    case N2_HANDOVER -> start = ue.beginN2Handover(pci++, cell, null, N2_TO_OTHER_AMF, -1);
+                    case INTER_MME_HANDOVER -> start = ue.beginInterMmeHandover(pci++, EARFCN);
                     case INTER_AMF_HANDOVER ->
                     {
                         final boolean keep = variant % 2 == 0;
@@ -235,7 +286,7 @@ final class ConcurrentInterleavingsTest
                         handoverKeepsKamf = keep;
                     }
                     case UE_CONTEXT_MODIFICATION -> ue.beginUeContextModification();
-                    case XN_HANDOVER -> ue.beginXnHandover(pci++, ARFCN);
+                    case XN_HANDOVER -> ue.beginXnHandover(pci++, cell);
                     case MOBILITY_REGISTRATION -> start = ue.beginMobilityRegistration(-1, variant % 3 == 0 ?
                         HorizontalKamfPolicy.never() : HorizontalKamfPolicy.always(), CONTEXT_TRANSFER);
                 }
@@ -274,7 +325,7 @@ final class ConcurrentInterleavingsTest
                 switch (procedure)
                 {
                     case NAS_SMC -> ue.endNasSecurityModeCommand(outcome);
-                    case N2_HANDOVER, INTER_AMF_HANDOVER -> ue.endN2Handover(outcome);
+                    case N2_HANDOVER, INTER_AMF_HANDOVER, INTER_MME_HANDOVER -> ue.endN2Handover(outcome);
                     case UE_CONTEXT_MODIFICATION -> ue.endUeContextModification(outcome);
                     case XN_HANDOVER -> ue.endXnHandover(outcome);
                     case MOBILITY_REGISTRATION -> ue.endMobilityRegistration(outcome);
@@ -285,16 +336,21 @@ final class ConcurrentInterleavingsTest
                 // The end's own step was refused (a Path Switch during an SMC): the procedure ended failed.
                 log.append("(refused)");
             }
-            if (procedure == INTER_AMF_HANDOVER && outcome == ProcedureOutcome.COMPLETE && !ue.inFlight(INTER_AMF_HANDOVER))
+            if ((procedure == INTER_AMF_HANDOVER || procedure == INTER_MME_HANDOVER) &&
+                outcome == ProcedureOutcome.COMPLETE && !ue.inFlight(procedure))
             {
-                // The source AMF deleted the context: what still ran there can only end failed.
+                // The source node deleted the context: what still ran there can only end failed.
                 running.remove(UE_CONTEXT_MODIFICATION);
             }
             final DeferredProcedure started = ue.startedDeferred();
             if (started != null)
             {
-                final PhasedProcedure resumed = started == DeferredProcedure.CONTEXT_TRANSFER ?
-                    MOBILITY_REGISTRATION : INTER_AMF_HANDOVER;
+                final PhasedProcedure resumed = switch (started)
+                {
+                    case CONTEXT_TRANSFER -> MOBILITY_REGISTRATION;
+                    case FORWARD_RELOCATION -> INTER_MME_HANDOVER;
+                    default -> INTER_AMF_HANDOVER;
+                };
                 log.append(" [").append(resumed.token()).append(" started]");
                 waiting.remove(resumed);
                 starts(resumed);
@@ -302,7 +358,8 @@ final class ConcurrentInterleavingsTest
         }
 
         /**
-         * The oracle: the pairs TS 33.501 6.9.5 forbids to run at once for one UE.
+         * The oracle: the pairs TS 33.501 6.9.5 (in 5GS) or TS 33.401 7.2.10 (in EPS) forbid to run at
+         * once for one UE.
          */
         private void starts(final PhasedProcedure procedure)
         {
@@ -318,6 +375,13 @@ final class ConcurrentInterleavingsTest
 
         private boolean forbidden(final PhasedProcedure a, final PhasedProcedure b)
         {
+            if (system == Core.EPS)
+            {
+                // (1), (2): SMC and a new KeNB; (6): SMC and a Forward Relocation; (5), (7): a UE
+                // Context Modification and any inter-eNB handover.
+                return a == NAS_SMC && (b == UE_CONTEXT_MODIFICATION || b == INTER_MME_HANDOVER) ||
+                    a == UE_CONTEXT_MODIFICATION && (b == N2_HANDOVER || b == INTER_MME_HANDOVER || b == XN_HANDOVER);
+            }
             if (a == NAS_SMC)
             {
                 return b == N2_HANDOVER || b == UE_CONTEXT_MODIFICATION || b == INTER_AMF_HANDOVER ||
@@ -333,7 +397,10 @@ final class ConcurrentInterleavingsTest
             {
                 core.amf(amf).delete(ue.ueId());
             }
-            core.mme().delete(ue.ueId());
+            for (int mme = 0; mme < core.mmes(); mme++)
+            {
+                core.mme(mme).delete(ue.ueId());
+            }
             ue.close();
         }
     }
@@ -350,7 +417,9 @@ final class ConcurrentInterleavingsTest
         return key;
     }
 
-    private static void subsets(final int from, final List<PhasedProcedure> chosen, final List<PhasedProcedure[]> out)
+    private static void subsets(
+        final PhasedProcedure[] procedures, final int from, final List<PhasedProcedure> chosen,
+        final List<PhasedProcedure[]> out)
     {
         if (!chosen.isEmpty())
         {
@@ -360,10 +429,10 @@ final class ConcurrentInterleavingsTest
         {
             return;
         }
-        for (int i = from; i < PROCEDURES.length; i++)
+        for (int i = from; i < procedures.length; i++)
         {
-            chosen.add(PROCEDURES[i]);
-            subsets(i + 1, chosen, out);
+            chosen.add(procedures[i]);
+            subsets(procedures, i + 1, chosen, out);
             chosen.remove(chosen.size() - 1);
         }
     }
@@ -392,10 +461,10 @@ final class ConcurrentInterleavingsTest
         }
     }
 
-    private static PhasedProcedure[] randomSet(final SplittableRandom random)
+    private static PhasedProcedure[] randomSet(final SplittableRandom random, final PhasedProcedure[] procedures)
     {
         final int size = 1 + random.nextInt(4);
-        final List<PhasedProcedure> pool = new ArrayList<>(List.of(PROCEDURES));
+        final List<PhasedProcedure> pool = new ArrayList<>(List.of(procedures));
         final PhasedProcedure[] set = new PhasedProcedure[size];
         for (int i = 0; i < size; i++)
         {

@@ -514,7 +514,7 @@ class ProcedureKeysTest
         final byte[] kasme = SpecKeys.kasmePrimeHandover(kamf, 20);
         final byte[] kenb = SpecKeys.kenb(kasme, HANDOVER_UL_COUNT);
         final byte[] nh2 = SpecKeys.epsNh(kasme, SpecKeys.epsNh(kasme, kenb));
-        assertEquals("mme", ue.servingName());
+        assertEquals("mme-1", ue.servingName());
         assertFalse(core.amf(0).read(UE_ID, new SecurityContext()), "the AMF deleted the UE");
         assertAsKey(SpecKeys.kenbStar(nh2, 300, HIGH_EARFCN), 2, "5GS to EPS handover");
         assertCore(kasme, nh2, 2, "5GS to EPS handover");
@@ -533,7 +533,7 @@ class ProcedureKeysTest
         final byte[] key = SpecKeys.kngRanStar(temporary, 500, ARFCN);
         final byte[] nh1 = SpecKeys.nh(kamfPrime, temporary);
         assertEquals("amf-1", ue.servingName());
-        assertFalse(core.mme().read(UE_ID, new SecurityContext()), "the MME deleted the UE");
+        assertFalse(core.mme(0).read(UE_ID, new SecurityContext()), "the MME deleted the UE");
         assertAsKey(key, 0, "EPS to 5GS handover");
         assertCore(kamfPrime, nh1, 1, "EPS to 5GS handover");
         assertEquals(MAPPED_KSI, ue.readServing().ngKsi());
@@ -553,7 +553,7 @@ class ProcedureKeysTest
     {
         ue.idleModeToEps(7);
         final byte[] kasme = SpecKeys.kasmePrimeIdle(kamf, 7);
-        assertEquals("mme", ue.servingName());
+        assertEquals("mme-1", ue.servingName());
         assertFalse(core.amf(0).read(UE_ID, new SecurityContext()), "the AMF deleted the UE");
         assertArrayEquals(kasme, kamfOf(ue.readServing()));
         assertEquals(MAPPED_KSI, ue.readServing().ngKsi());
@@ -571,7 +571,7 @@ class ProcedureKeysTest
         ue.idleModeTo5gs(3);
         final byte[] kamfPrime = SpecKeys.kamfFromKasmeIdle(kasme, 3);
         assertEquals("amf-1", ue.servingName());
-        assertFalse(core.mme().read(UE_ID, new SecurityContext()), "the MME deleted the UE");
+        assertFalse(core.mme(0).read(UE_ID, new SecurityContext()), "the MME deleted the UE");
         assertArrayEquals(kamfPrime, kamfOf(ue.readServing()));
         assertEquals(MAPPED_KSI, ue.readServing().ngKsi());
         assertEquals(0, ue.readServing().uplinkNasCount());
@@ -621,7 +621,7 @@ class ProcedureKeysTest
         assertAsKey(SpecKeys.kenbStar(s1, 50, EARFCN), 4, "X2 after S1, horizontal");
         assertCore(kasme, SpecKeys.epsNh(kasme, nh4), 5, "X2 after S1");
         assertNasKeys(kasme, true, ENC, INT, "EPS");
-        assertEquals("mme", ue.servingName());
+        assertEquals("mme-1", ue.servingName());
         assertTrue(ue.inSync());
     }
 
