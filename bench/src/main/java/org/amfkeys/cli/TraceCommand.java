@@ -60,6 +60,8 @@ import java.util.concurrent.Callable;
         "  xn-handover             pci, arfcn (an X2 handover while the UE is in EPS)",
         "  n2-handover             pci, arfcn, [horizontal-kamf, dl-count, to-other-amf]",
         "                          (an S1 handover within the MME while the UE is in EPS)",
+        "  inter-mme-handover      pci, earfcn: an S1 handover to mme-2 (or back to mme-1), with the",
+        "                          S10 Forward Relocation of TS 33.401 7.2.10 (8)",
         "  mobility-registration   ul-count, horizontal-kamf, outcome: complete | failed",
         "Instead of horizontal-kamf, an AMF change may give the source AMF's policy and the move:",
         "  policy: never | always | when-amf-set-changes | when-secure-storage-not-shared,",
@@ -73,7 +75,8 @@ import java.util.concurrent.Callable;
         "  handover-to-5gs         pci, arfcn",
         "  idle-to-5gs             ul-count (of the TAU)",
         "  dl-nas                  a downlink NAS message from the serving node",
-        "Phases: nas-smc, n2-handover, ue-context-modification, xn-handover and mobility-registration take",
+        "Phases: nas-smc, n2-handover, inter-mme-handover, ue-context-modification, xn-handover and",
+        "  mobility-registration take",
         "  \"phase\": \"begin\" and later \"phase\": \"end\" with \"outcome\": complete, failure or abort, so",
         "  procedures overlap (nas-smc begin takes \"access\": 3gpp or non-3gpp). A step without a phase",
         "  is begun and ended at once. Ending a procedure that still waits cancels it.",
@@ -278,8 +281,8 @@ public final class TraceCommand implements Callable<Integer>
     private static final class Replay implements AutoCloseable
     {
         private final ContextTable[] amfTables = {new ContextTable(4), new ContextTable(4)};
-        private final ContextTable mmeTable = new ContextTable(4);
-        private final SimulatedCore core = new SimulatedCore(amfTables, mmeTable, Kdf::new);
+        private final ContextTable[] mmeTables = {new ContextTable(4), new ContextTable(4)};
+        private final SimulatedCore core = new SimulatedCore(amfTables, mmeTables, Kdf::new);
         private final SimulatedUe ue;
         private final int ciphering;
         private final int integrity;
@@ -328,6 +331,11 @@ public final class TraceCommand implements Callable<Integer>
                         policy, amfChange(step, AmfChange.Kind.N2_HANDOVER), dlCount);
                     noteWaiting(PhasedProcedure.INTER_AMF_HANDOVER, DeferredProcedure.INTER_AMF_HANDOVER);
                     return step.has("policy") ? decision : null;
+                }
+                case "inter-mme-handover" ->
+                {
+                    ue.interMmeHandover(integer(step, "pci"), integer(step, "earfcn"));
+                    noteWaiting(PhasedProcedure.INTER_MME_HANDOVER, DeferredProcedure.FORWARD_RELOCATION);
                 }
                 case "mobility-registration" ->
                 {
@@ -400,6 +408,16 @@ public final class TraceCommand implements Callable<Integer>
                         amfChange(step, AmfChange.Kind.N2_HANDOVER), step.has("dl-count") ? count(step, "dl-count") : -1);
                     noteWaiting(PhasedProcedure.INTER_AMF_HANDOVER, DeferredProcedure.INTER_AMF_HANDOVER);
                 }
+                case "inter-mme-handover" ->
+                {
+                    if (!begin)
+                    {
+                        ue.endN2Handover(outcome);
+                        return null;
+                    }
+                    ue.beginInterMmeHandover(integer(step, "pci"), integer(step, "earfcn"));
+                    noteWaiting(PhasedProcedure.INTER_MME_HANDOVER, DeferredProcedure.FORWARD_RELOCATION);
+                }
                 case "ue-context-modification" ->
                 {
                     if (begin)
@@ -434,7 +452,8 @@ public final class TraceCommand implements Callable<Integer>
                     noteWaiting(PhasedProcedure.MOBILITY_REGISTRATION, DeferredProcedure.CONTEXT_TRANSFER);
                 }
                 default -> throw new InvalidParameterException("do", "no phases for " + InvalidParameterException.quote(name),
-                    "nas-smc, n2-handover, ue-context-modification, xn-handover or mobility-registration");
+                    "nas-smc, n2-handover, inter-mme-handover, ue-context-modification, xn-handover or " +
+                    "mobility-registration");
             }
             return null;
         }
@@ -455,7 +474,8 @@ public final class TraceCommand implements Callable<Integer>
             core.close();
             amfTables[0].close();
             amfTables[1].close();
-            mmeTable.close();
+            mmeTables[0].close();
+            mmeTables[1].close();
         }
     }
 

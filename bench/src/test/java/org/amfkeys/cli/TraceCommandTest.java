@@ -121,4 +121,43 @@ class TraceCommandTest
         assertTrue(lines.get(1).get("in-sync").asBoolean());
         assertTrue(lines.get(2).get("error").asText().startsWith("policy: unknown policy"), lines.get(2).toString());
     }
+
+    @Test
+    void phasesShowWhatRanWhatWaitedAndWhatWasRefusedUnderWhichRule() throws IOException
+    {
+        final String kamf = "\"kamf\": \"" + "22".repeat(32) + "\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2";
+        final Cli.Result result = Cli.runWithInput("{" + kamf + ", \"steps\": [" +
+            "{\"do\": \"initial-context-setup\", \"ul-count\": 1}," +
+            "{\"do\": \"handover-to-eps\", \"pci\": 3, \"earfcn\": 1300}," +
+            "{\"do\": \"authenticate\", \"kamf\": \"" + "33".repeat(32) + "\", \"ngksi\": 2}," +
+            "{\"do\": \"nas-smc\", \"phase\": \"begin\"}," +
+            "{\"do\": \"ue-context-modification\", \"phase\": \"begin\"}," +
+            "{\"do\": \"inter-mme-handover\", \"phase\": \"begin\", \"pci\": 4, \"earfcn\": 1300}," +
+            "{\"do\": \"nas-smc\", \"phase\": \"end\", \"outcome\": \"complete\"}," +
+            "{\"do\": \"inter-mme-handover\", \"phase\": \"end\", \"outcome\": \"complete\"}," +
+            "{\"do\": \"xn-handover\", \"pci\": 5, \"arfcn\": 1300}," +
+            "{\"do\": \"ue-context-modification\"}]}", "trace");
+        final List<JsonNode> lines = lines(result.out());
+
+        assertEquals(11, lines.size(), result.out());
+        assertEquals("ran", lines.get(3).get("result").asText());
+        assertEquals("refused", lines.get(4).get("result").asText(), "no UE Context Modification during the SMC");
+        assertEquals("TS 33.401 7.2.10 (1)", lines.get(4).get("rule").asText());
+        assertEquals("deferred", lines.get(5).get("result").asText());
+        assertEquals("TS 33.401 7.2.10 (6)", lines.get(5).get("rule").asText());
+        assertEquals("mme-1", lines.get(5).at("/amf/node").asText(), "the handover waits");
+        assertEquals("ran", lines.get(6).get("result").asText());
+        final JsonNode resumed = lines.get(7);
+        assertEquals(7, resumed.get("step").asInt(), "started by the step that ended the SMC");
+        assertEquals("forward-relocation", resumed.get("do").asText());
+        assertEquals("ran", resumed.get("result").asText());
+        assertEquals(6, resumed.get("deferred-from").asInt());
+        assertEquals("mme-2", lines.get(8).at("/amf/node").asText());
+        assertEquals("33".repeat(32), lines.get(8).at("/amf/kamf").asText(), "NAS runs on the new KASME");
+        for (final JsonNode line : lines.subList(6, lines.size()))
+        {
+            assertTrue(line.get("in-sync").asBoolean(), line.toString());
+        }
+        assertEquals(1, result.exitCode(), "one step was refused");
+    }
 }
