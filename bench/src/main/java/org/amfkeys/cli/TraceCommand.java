@@ -75,8 +75,8 @@ import java.util.concurrent.Callable;
         "  handover-to-5gs         pci, arfcn",
         "  idle-to-5gs             ul-count (of the TAU)",
         "  dl-nas                  a downlink NAS message from the serving node",
-        "Phases: nas-smc, n2-handover, inter-mme-handover, ue-context-modification, xn-handover and",
-        "  mobility-registration take",
+        "Phases: nas-smc, n2-handover, inter-mme-handover, handover-to-eps, handover-to-5gs,",
+        "  ue-context-modification, xn-handover and mobility-registration take",
         "  \"phase\": \"begin\" and later \"phase\": \"end\" with \"outcome\": complete, failure or abort, so",
         "  procedures overlap (nas-smc begin takes \"access\": 3gpp or non-3gpp). A step without a phase",
         "  is begun and ended at once. Ending a procedure that still waits cancels it.",
@@ -356,9 +356,17 @@ public final class TraceCommand implements Callable<Integer>
                 }
                 case "as-key-refresh" -> ue.asKeyRefresh();
                 case "nas-key-refresh" -> ue.nasKeyRefresh(count(step, "ul-count"));
-                case "handover-to-eps" -> ue.handoverToEps(integer(step, "pci"), integer(step, "earfcn"));
+                case "handover-to-eps" ->
+                {
+                    ue.handoverToEps(integer(step, "pci"), integer(step, "earfcn"));
+                    noteWaiting(PhasedProcedure.INTER_SYSTEM_HANDOVER, DeferredProcedure.INTER_SYSTEM_HANDOVER);
+                }
                 case "idle-to-eps" -> ue.idleModeToEps(count(step, "ul-count"));
-                case "handover-to-5gs" -> ue.handoverTo5gs(integer(step, "pci"), integer(step, "arfcn"));
+                case "handover-to-5gs" ->
+                {
+                    ue.handoverTo5gs(integer(step, "pci"), integer(step, "arfcn"));
+                    noteWaiting(PhasedProcedure.INTER_SYSTEM_HANDOVER, DeferredProcedure.INTER_SYSTEM_HANDOVER);
+                }
                 case "idle-to-5gs" -> ue.idleModeTo5gs(count(step, "ul-count"));
                 default -> throw new InvalidParameterException("do", "unknown step " + InvalidParameterException.quote(name),
                     "a step listed by amfkeys trace --help");
@@ -418,6 +426,23 @@ public final class TraceCommand implements Callable<Integer>
                     ue.beginInterMmeHandover(integer(step, "pci"), integer(step, "earfcn"));
                     noteWaiting(PhasedProcedure.INTER_MME_HANDOVER, DeferredProcedure.FORWARD_RELOCATION);
                 }
+                case "handover-to-eps", "handover-to-5gs" ->
+                {
+                    if (!begin)
+                    {
+                        ue.endN2Handover(outcome);
+                        return null;
+                    }
+                    if (name.equals("handover-to-eps"))
+                    {
+                        ue.beginHandoverToEps(integer(step, "pci"), integer(step, "earfcn"));
+                    }
+                    else
+                    {
+                        ue.beginHandoverTo5gs(integer(step, "pci"), integer(step, "arfcn"));
+                    }
+                    noteWaiting(PhasedProcedure.INTER_SYSTEM_HANDOVER, DeferredProcedure.INTER_SYSTEM_HANDOVER);
+                }
                 case "ue-context-modification" ->
                 {
                     if (begin)
@@ -452,8 +477,8 @@ public final class TraceCommand implements Callable<Integer>
                     noteWaiting(PhasedProcedure.MOBILITY_REGISTRATION, DeferredProcedure.CONTEXT_TRANSFER);
                 }
                 default -> throw new InvalidParameterException("do", "no phases for " + InvalidParameterException.quote(name),
-                    "nas-smc, n2-handover, inter-mme-handover, ue-context-modification, xn-handover or " +
-                    "mobility-registration");
+                    "nas-smc, n2-handover, inter-mme-handover, handover-to-eps, handover-to-5gs, " +
+                    "ue-context-modification, xn-handover or mobility-registration");
             }
             return null;
         }

@@ -268,18 +268,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
     }
 
     /**
-     * Source AMF: the target reported that the UE's registration (or handover) completed; the UE's
-     * context here is deleted and its key bytes zeroed.
-     *
-     * @param ueId the UE identifier.
-     * @return false when the UE is unknown.
-     */
-    public boolean moveCompleted(final long ueId)
-    {
-        return table.delete(ueId);
-    }
-
-    /**
      * Source AMF: the mobility registration failed; the UE keeps being served with the context kept
      * here, and may come back with it.
      *

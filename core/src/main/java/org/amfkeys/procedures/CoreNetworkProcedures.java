@@ -1267,6 +1267,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
+     * The UE's move to another node completed (a mobility registration or a handover to another AMF or
+     * MME, or to the other system): its context here is deleted and its key bytes zeroed.
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean moveCompleted(final long ueId)
+    {
+        return table.delete(ueId);
+    }
+
+    /**
      * Runs a procedure that may be deferred.
      *
      * @return whether it started or waits, or that the UE is unknown.

@@ -12,6 +12,7 @@ import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
+import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The MME side of the EPS key lifecycle (TS 33.401 7.2.8, 7.2.9): everything of
@@ -53,6 +54,9 @@ public final class MmeProcedures extends CoreNetworkProcedures
 
     private void applyHandoverTo5gs(final SecurityContext context)
     {
+        // The eNB hands over only once the reconfiguration of a UE Context Modification completed.
+        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
+            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
         final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-5gs", false);
         if (wait != null)
         {
@@ -200,18 +204,6 @@ public final class MmeProcedures extends CoreNetworkProcedures
         transferOut.set(AccessStratumChain.E_UTRA, mobility, rootKey, context.ngKsi(), context.uplinkNasCount(),
             context.downlinkNasCount(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
             context.ueSecurityCapabilities());
-    }
-
-    /**
-     * The UE's move to 5GS (or to another MME) completed: the context here is deleted, its key bytes
-     * zeroed.
-     *
-     * @param ueId the UE identifier.
-     * @return false when the UE is unknown.
-     */
-    public boolean moveCompleted(final long ueId)
-    {
-        return table.delete(ueId);
     }
 
     /**

@@ -14,6 +14,8 @@ public enum PhasedProcedure
     INTER_AMF_HANDOVER("inter-amf-handover"),
     /** S1 handover to another MME: the context goes to the target MME (S10 Forward Relocation). */
     INTER_MME_HANDOVER("inter-mme-handover"),
+    /** Handover to the other system: 5GS to EPS from an AMF, EPS to 5GS from an MME. */
+    INTER_SYSTEM_HANDOVER("inter-system-handover"),
     /** UE Context Modification for a new KgNB. */
     UE_CONTEXT_MODIFICATION("ue-context-modification"),
     /** Xn handover and its Path Switch. */

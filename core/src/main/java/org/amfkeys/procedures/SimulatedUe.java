@@ -65,6 +65,11 @@ public final class SimulatedUe implements AutoCloseable
     private static final int WAITING = 1;
     private static final int RUNNING = 2;
 
+    /** Handover kinds: the target RAN node is served by the source node, another node, the other system. */
+    private static final int WITHIN_NODE = 0;
+    private static final int TO_OTHER_NODE = 1;
+    private static final int TO_OTHER_SYSTEM = 2;
+
     private NasCountObserver observer = NO_OBSERVER;
     private InFlight inFlight;
     private DeferredProcedure startedDeferred;
@@ -529,12 +534,7 @@ public final class SimulatedUe implements AutoCloseable
     {
         final ProcedureStart start = beginN2Handover(pci, arfcn, policy, change, dlCount);
         final HorizontalKamfDecision decision = inFlight().handoverDecision;
-        if (start == ProcedureStart.DEFERRED)
-        {
-            inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
-            return decision;
-        }
-        endN2Handover(ProcedureOutcome.COMPLETE);
+        completeWhenStarted(start);
         return decision;
     }
 
@@ -591,7 +591,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             require(serving().handoverWithinNode(ueId, f.handoverPair));
             f.handover = RUNNING;
-            f.handoverToOtherNode = false;
+            f.handoverKind = WITHIN_NODE;
             return ProcedureStart.STARTED;
         }
         final AmfProcedures sourceAmf = core.amf(servingAmf);
@@ -599,7 +599,7 @@ public final class SimulatedUe implements AutoCloseable
         final ProcedureStart start = sourceAmf.handoverToAmf(ueId, policy, change, core.transfer);
         require(start != ProcedureStart.UNKNOWN_UE);
         f.handoverDecision = core.transfer.horizontalKamfDecision();
-        f.handoverToOtherNode = true;
+        f.handoverKind = TO_OTHER_NODE;
         if (start == ProcedureStart.DEFERRED)
         {
             f.handover = WAITING;
@@ -611,19 +611,28 @@ public final class SimulatedUe implements AutoCloseable
             {
                 observeCurrent(Direction.DOWNLINK, used);
             }
-            handoverToOtherNodeStarted(f, core.transfer);
+            handoverStarted(f, core.transfer);
         }
         core.wipeCarriers();
         return start;
     }
 
     /**
-     * The target node takes the context its source sent: the target AMF of an inter-AMF handover, or
-     * the target MME of an S10 Forward Relocation.
+     * The target node takes the context its source sent: the target AMF of an inter-AMF handover, the
+     * target MME of an S10 Forward Relocation, or the node of the other system.
      */
-    private void handoverToOtherNodeStarted(final InFlight f, final UeContextTransfer transfer)
+    private void handoverStarted(final InFlight f, final UeContextTransfer transfer)
     {
-        if (inEps)
+        if (f.handoverKind == TO_OTHER_SYSTEM && inEps)
+        {
+            core.amf(servingAmf).acceptHandoverFromEps(ueId, transfer, f.handoverPair, f.handoverCommand);
+        }
+        else if (f.handoverKind == TO_OTHER_SYSTEM)
+        {
+            observeCurrent(Direction.DOWNLINK, transfer.derivationCount());
+            core.mme(servingMme).acceptHandoverFrom5gs(ueId, transfer, f.handoverPair, f.handoverCommand);
+        }
+        else if (inEps)
         {
             core.mme(otherMme()).acceptForwardRelocation(ueId, transfer, f.handoverPair);
         }
@@ -632,6 +641,20 @@ public final class SimulatedUe implements AutoCloseable
             core.amf(otherAmf()).acceptHandover(ueId, transfer, f.handoverPair, f.handoverCommand);
         }
         f.handover = RUNNING;
+    }
+
+    /**
+     * Completes a handover begun as a whole step, now or, when it waits, once it starts.
+     */
+    private ProcedureStart completeWhenStarted(final ProcedureStart start)
+    {
+        if (start == ProcedureStart.DEFERRED)
+        {
+            inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
+            return start;
+        }
+        endN2Handover(ProcedureOutcome.COMPLETE);
+        return start;
     }
 
     /**
@@ -644,14 +667,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public ProcedureStart interMmeHandover(final int pci, final int earfcn)
     {
-        final ProcedureStart start = beginInterMmeHandover(pci, earfcn);
-        if (start == ProcedureStart.DEFERRED)
-        {
-            inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
-            return start;
-        }
-        endN2Handover(ProcedureOutcome.COMPLETE);
-        return start;
+        return completeWhenStarted(beginInterMmeHandover(pci, earfcn));
     }
 
     /**
@@ -678,7 +694,7 @@ public final class SimulatedUe implements AutoCloseable
         f.handoverArfcn = earfcn;
         f.handoverCommand.clear();
         f.handoverDecision = null;
-        f.handoverToOtherNode = true;
+        f.handoverKind = TO_OTHER_NODE;
         final ProcedureStart start = core.mme(servingMme).forwardRelocation(ueId, core.transfer);
         require(start != ProcedureStart.UNKNOWN_UE);
         if (start == ProcedureStart.DEFERRED)
@@ -688,7 +704,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         else
         {
-            handoverToOtherNodeStarted(f, core.transfer);
+            handoverStarted(f, core.transfer);
         }
         core.wipeCarriers();
         return start;
@@ -723,9 +739,9 @@ public final class SimulatedUe implements AutoCloseable
         final CoreNetworkProcedures source = serving();
         if (outcome != ProcedureOutcome.COMPLETE)
         {
-            if (f.handoverToOtherNode)
+            if (f.handoverKind != WITHIN_NODE)
             {
-                handoverTargetNode().delete(ueId);
+                handoverTargetNode(f).delete(ueId);
             }
             source.handoverFailed(ueId);
             f.handoverPair.clear();
@@ -735,19 +751,26 @@ public final class SimulatedUe implements AutoCloseable
         target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
         ue.handoverCommand(f.handoverCommand);
         switchRan(target);
-        if (f.handoverToOtherNode && inEps)
+        switch (f.handoverKind)
         {
-            core.mme(servingMme).moveCompleted(ueId);
-            servingMme = otherMme();
-        }
-        else if (f.handoverToOtherNode)
-        {
-            core.amf(servingAmf).moveCompleted(ueId);
-            servingAmf = otherAmf();
-        }
-        else
-        {
-            source.handoverCompleted(ueId);
+            case TO_OTHER_SYSTEM ->
+            {
+                source.moveCompleted(ueId);
+                inEps = !inEps;
+            }
+            case TO_OTHER_NODE ->
+            {
+                source.moveCompleted(ueId);
+                if (inEps)
+                {
+                    servingMme = otherMme();
+                }
+                else
+                {
+                    servingAmf = otherAmf();
+                }
+            }
+            default -> source.handoverCompleted(ueId);
         }
         f.handoverPair.clear();
     }
@@ -851,9 +874,10 @@ public final class SimulatedUe implements AutoCloseable
         return switch (procedure)
         {
             case NAS_SMC -> inFlight.smcNode != null;
-            case N2_HANDOVER -> inFlight.handover != NONE && !inFlight.handoverToOtherNode;
-            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherNode && !inEps;
-            case INTER_MME_HANDOVER -> inFlight.handover != NONE && inFlight.handoverToOtherNode && inEps;
+            case N2_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == WITHIN_NODE;
+            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_NODE && !inEps;
+            case INTER_MME_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_NODE && inEps;
+            case INTER_SYSTEM_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_SYSTEM;
             case UE_CONTEXT_MODIFICATION -> inFlight.ueContextModification != null;
             case XN_HANDOVER -> inFlight.xnHandover;
             case MOBILITY_REGISTRATION -> inFlight.registration != NONE;
@@ -874,8 +898,8 @@ public final class SimulatedUe implements AutoCloseable
         {
             return inFlight.registrationRule;
         }
-        if ((procedure == PhasedProcedure.INTER_AMF_HANDOVER || procedure == PhasedProcedure.INTER_MME_HANDOVER) &&
-            inFlight(procedure) && inFlight.handover == WAITING)
+        if ((procedure == PhasedProcedure.INTER_AMF_HANDOVER || procedure == PhasedProcedure.INTER_MME_HANDOVER ||
+            procedure == PhasedProcedure.INTER_SYSTEM_HANDOVER) && inFlight(procedure) && inFlight.handover == WAITING)
         {
             return inFlight.handoverRule;
         }
@@ -904,7 +928,7 @@ public final class SimulatedUe implements AutoCloseable
                 }
                 else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
                 {
-                    handoverToOtherNodeStarted(f, started.transfer());
+                    handoverStarted(f, started.transfer());
                     final ProcedureOutcome end = f.endHandoverWhenStarted;
                     f.endHandoverWhenStarted = null;
                     if (end != null)
@@ -935,7 +959,7 @@ public final class SimulatedUe implements AutoCloseable
 
     private static boolean isHandoverToOtherNode(final DeferredProcedure procedure)
     {
-        return procedure == DeferredProcedure.INTER_AMF_HANDOVER || procedure == DeferredProcedure.FORWARD_RELOCATION;
+        return procedure != DeferredProcedure.CONTEXT_TRANSFER;
     }
 
     private static void requireNoHandoverInFlight(final InFlight f, final String procedure)
@@ -978,7 +1002,7 @@ public final class SimulatedUe implements AutoCloseable
         boolean xnHandover;
 
         int handover = NONE;
-        boolean handoverToOtherNode;
+        int handoverKind;
         RanNode handoverTarget;
         int handoverPci;
         int handoverArfcn;
@@ -1016,52 +1040,91 @@ public final class SimulatedUe implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * 5GS to EPS handover to the given E-UTRA cell.
+     * 5GS to EPS handover to the given E-UTRA cell; begun and ended at once unless it has to wait
+     * (TS 33.501 6.9.5.1 (3)), when it completes once it starts.
      *
      * @param pci    the target cell's PCI.
      * @param earfcn the target cell's EARFCN-DL.
+     * @return whether it ran or waits.
      */
-    public void handoverToEps(final int pci, final int earfcn)
+    public ProcedureStart handoverToEps(final int pci, final int earfcn)
+    {
+        return completeWhenStarted(beginHandoverToEps(pci, earfcn));
+    }
+
+    /**
+     * Starts a 5GS to EPS handover to the given E-UTRA cell: the AMF sends the MME the mapped context,
+     * and {@link #endN2Handover} ends it. It waits for a NAS SMC for a new KAMF (TS 33.501
+     * 6.9.5.1 (3)).
+     *
+     * @param pci    the target cell's PCI.
+     * @param earfcn the target cell's EARFCN-DL.
+     * @return whether it started or waits.
+     */
+    public ProcedureStart beginHandoverToEps(final int pci, final int earfcn)
     {
         requireFiveG("handover-to-eps");
         Pci.checkEutra("pci", pci);
         Earfcn.check("earfcn", earfcn);
         requireConnected("handover-to-eps");
-        final AmfProcedures amf = core.amf(servingAmf);
-        final long used = readServing().downlinkNasCount();
-        requireStarted(amf.handoverToEps(ueId, core.transfer), amf);
-        observeCurrent(Direction.DOWNLINK, used);
-        core.mme(servingMme).acceptHandoverFrom5gs(ueId, core.transfer, core.pair, core.handoverCommand);
-        final RanNode target = ranNodes[2];
-        target.acceptHandover(core.pair, pci, earfcn, core.handoverCommand);
-        ue.handoverCommand(core.handoverCommand);
-        amf.moveCompleted(ueId);
-        inEps = true;
-        switchRan(target);
-        core.wipeCarriers();
+        return beginHandoverToOtherSystem(ranNodes[2], pci, earfcn, "handover-to-eps");
     }
 
     /**
-     * EPS to 5GS handover to the given NR cell, served by the AMF that served the UE last.
+     * EPS to 5GS handover to the given NR cell, served by the AMF that served the UE last; begun and
+     * ended at once unless it has to wait (TS 33.401 7.2.10 (6)), when it completes once it starts.
      *
      * @param pci   the target cell's PCI.
      * @param arfcn the target cell's ARFCN-DL.
+     * @return whether it ran or waits.
      */
-    public void handoverTo5gs(final int pci, final int arfcn)
+    public ProcedureStart handoverTo5gs(final int pci, final int arfcn)
+    {
+        return completeWhenStarted(beginHandoverTo5gs(pci, arfcn));
+    }
+
+    /**
+     * Starts an EPS to 5GS handover to the given NR cell: the MME sends the AMF KASME and a fresh
+     * {NH, NCC}, and {@link #endN2Handover} ends it. It waits for a NAS SMC (TS 33.401 7.2.10 (6)).
+     *
+     * @param pci   the target cell's PCI.
+     * @param arfcn the target cell's ARFCN-DL.
+     * @return whether it started or waits.
+     */
+    public ProcedureStart beginHandoverTo5gs(final int pci, final int arfcn)
     {
         requireEps("handover-to-5gs");
         Pci.checkNr("pci", pci);
         NrArfcn.check("arfcn", arfcn);
         requireConnected("handover-to-5gs");
-        requireStarted(core.mme(servingMme).handoverTo5gs(ueId, core.transfer), core.mme(servingMme));
-        core.amf(servingAmf).acceptHandoverFromEps(ueId, core.transfer, core.pair, core.handoverCommand);
-        final RanNode target = ranNodes[0];
-        target.acceptHandover(core.pair, pci, arfcn, core.handoverCommand);
-        ue.handoverCommand(core.handoverCommand);
-        core.mme(servingMme).moveCompleted(ueId);
-        inEps = false;
-        switchRan(target);
+        return beginHandoverToOtherSystem(ranNodes[0], pci, arfcn, "handover-to-5gs");
+    }
+
+    private ProcedureStart beginHandoverToOtherSystem(
+        final RanNode target, final int pci, final int arfcn, final String procedure)
+    {
+        final InFlight f = inFlight();
+        requireNoHandoverInFlight(f, procedure);
+        f.handoverTarget = target;
+        f.handoverPci = pci;
+        f.handoverArfcn = arfcn;
+        f.handoverCommand.clear();
+        f.handoverDecision = null;
+        f.handoverKind = TO_OTHER_SYSTEM;
+        final ProcedureStart start = inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
+            core.amf(servingAmf).handoverToEps(ueId, core.transfer);
+        require(start != ProcedureStart.UNKNOWN_UE);
+        if (start == ProcedureStart.DEFERRED)
+        {
+            f.handover = WAITING;
+            f.handoverRule = core.transfer.deferredBy();
+        }
+        else
+        {
+            handoverStarted(f, core.transfer);
+        }
         core.wipeCarriers();
+        return start;
     }
 
     /**
@@ -1242,8 +1305,12 @@ public final class SimulatedUe implements AutoCloseable
     /**
      * @return the node the handover in flight moves the UE to.
      */
-    private CoreNetworkProcedures handoverTargetNode()
+    private CoreNetworkProcedures handoverTargetNode(final InFlight f)
     {
+        if (f.handoverKind == TO_OTHER_SYSTEM)
+        {
+            return inEps ? core.amf(servingAmf) : core.mme(servingMme);
+        }
         return inEps ? core.mme(otherMme()) : core.amf(otherAmf());
     }
 
@@ -1333,17 +1400,6 @@ public final class SimulatedUe implements AutoCloseable
      * A whole inter-system handover step cannot wait: a deferral is cancelled and reported as a refusal
      * naming the rule.
      */
-    private void requireStarted(final ProcedureStart start, final CoreNetworkProcedures node)
-    {
-        require(start != ProcedureStart.UNKNOWN_UE);
-        if (start == ProcedureStart.DEFERRED)
-        {
-            final ConcurrencyRule rule = core.transfer.deferredBy();
-            node.cancelDeferred(ueId);
-            throw new ProcedureNotAllowedException("inter-system-handover", rule, "a NAS Security Mode Command");
-        }
-    }
-
     private static void require(final boolean known)
     {
         if (!known)

@@ -264,6 +264,43 @@ class ConcurrencyRaceTest
         assertTrue(ue.inSync());
     }
 
+    @Test
+    void rule6951n3WithoutItAHandoverToEpsDuringANewKamfSmcDesynchronises()
+    {
+        connectedUe();
+        core.amf(0).withoutRule(ConcurrencyRule.TS_33_501_6_9_5_1_3);
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ProcedureStart.STARTED, ue.beginHandoverToEps(2, EARFCN));
+        ue.endNasSecurityModeCommand(COMPLETE);
+        ue.endN2Handover(COMPLETE);
+
+        // the MME's KASME' was mapped from the old KAMF, the UE's from the new one
+        assertEquals("mme-1", ue.servingName());
+        assertFalse(Arrays.equals(ue.ue().rootKey(), servingRootKey()));
+        assertFalse(ue.inSync());
+    }
+
+    @Test
+    void rule6951n3DefersAHandoverToEpsUntilTheNewKamfSmcCompletes()
+    {
+        connectedUe();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+
+        assertEquals(ProcedureStart.DEFERRED, ue.handoverToEps(2, EARFCN), "the whole step waits");
+        assertEquals(ConcurrencyRule.TS_33_501_6_9_5_1_3, ue.waitingUnder(PhasedProcedure.INTER_SYSTEM_HANDOVER));
+        assertFalse(network.mme.contains(UE_ID), "nothing was sent to the MME");
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(DeferredProcedure.INTER_SYSTEM_HANDOVER, ue.startedDeferred());
+        assertFalse(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER), "the whole step completed once it started");
+
+        assertEquals("mme-1", ue.servingName());
+        assertTrue(ue.inSync());
+    }
+
     // ---------------------------------------------------------------------------------------------
     // TS 33.501 6.9.5.1 (4): an inter-AMF handover that keeps KAMF waits for a UE Context Modification
     // ---------------------------------------------------------------------------------------------
@@ -761,6 +798,29 @@ class ConcurrencyRaceTest
 
         assertEquals("mme-2", ue.servingName());
         assertArrayEquals(oldKasme, ue.ue().rootKey(), "the UE is back on the old KASME");
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72106DefersAHandoverTo5gsUntilTheSmcCompletesAndAnEndCancelsItWhileItWaits()
+    {
+        connectedInEpsWithFreshSmcCount();
+        // An MME waits for any NAS SMC; after one for a new KASME, a handover to 5GS needs the UE Context
+        // Modification first, so this SMC only changes the algorithms.
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, CIPHERING);
+
+        assertEquals(ProcedureStart.DEFERRED, ue.beginHandoverTo5gs(2, ARFCN));
+        assertEquals(ConcurrencyRule.TS_33_401_7_2_10_6, ue.waitingUnder(PhasedProcedure.INTER_SYSTEM_HANDOVER));
+        ue.endN2Handover(ProcedureOutcome.ABORT);
+        assertFalse(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER), "cancelled while it waited");
+        assertEquals(ProcedureStart.DEFERRED, ue.beginHandoverTo5gs(3, ARFCN));
+
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertEquals(DeferredProcedure.INTER_SYSTEM_HANDOVER, ue.startedDeferred());
+        assertTrue(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER));
+        ue.endN2Handover(COMPLETE);
+
+        assertEquals("amf-1", ue.servingName());
         assertTrue(ue.inSync());
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.amfkeys.procedures.PhasedProcedure.INTER_AMF_HANDOVER;
 import static org.amfkeys.procedures.PhasedProcedure.INTER_MME_HANDOVER;
+import static org.amfkeys.procedures.PhasedProcedure.INTER_SYSTEM_HANDOVER;
 import static org.amfkeys.procedures.PhasedProcedure.MOBILITY_REGISTRATION;
 import static org.amfkeys.procedures.PhasedProcedure.NAS_SMC;
 import static org.amfkeys.procedures.PhasedProcedure.N2_HANDOVER;
@@ -58,9 +59,10 @@ final class ConcurrentInterleavingsTest
     private enum Core
     {
         FIVE_GS(new PhasedProcedure[] {NAS_SMC, N2_HANDOVER, INTER_AMF_HANDOVER, UE_CONTEXT_MODIFICATION, XN_HANDOVER,
-            MOBILITY_REGISTRATION}, Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT, Start.IDLE_NEW_CONTEXT),
-        EPS(new PhasedProcedure[] {NAS_SMC, N2_HANDOVER, INTER_MME_HANDOVER, UE_CONTEXT_MODIFICATION, XN_HANDOVER},
-            Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT, Start.CONNECTED_NEW_KEY_NOT_YET_IN_AS);
+            MOBILITY_REGISTRATION, INTER_SYSTEM_HANDOVER}, Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT,
+            Start.IDLE_NEW_CONTEXT),
+        EPS(new PhasedProcedure[] {NAS_SMC, N2_HANDOVER, INTER_MME_HANDOVER, UE_CONTEXT_MODIFICATION, XN_HANDOVER,
+            INTER_SYSTEM_HANDOVER}, Start.CONNECTED, Start.CONNECTED_NEW_CONTEXT, Start.CONNECTED_NEW_KEY_NOT_YET_IN_AS);
 
         final PhasedProcedure[] procedures;
         final Start[] starts;
@@ -75,15 +77,15 @@ final class ConcurrentInterleavingsTest
     @Test
     void everyInterleavingOfUpToFourProceduresIn5gsKeepsUeAndNetworkInSync()
     {
-        // 6 + 15 * 6 + 20 * 90 + 15 * 2520 orders of 1 to 4 of 6 procedures, from three starting states.
-        everyInterleavingOfUpToFourProcedures(Core.FIVE_GS, 3L * (6 + 15 * 6 + 20 * 90 + 15 * 2520));
+        // 7 + 21 * 6 + 35 * 90 + 35 * 2520 orders of 1 to 4 of 7 procedures, from three starting states.
+        everyInterleavingOfUpToFourProcedures(Core.FIVE_GS, 3L * (7 + 21 * 6 + 35 * 90 + 35 * 2520));
     }
 
     @Test
     void everyInterleavingOfUpToFourProceduresInEpsKeepsUeAndNetworkInSync()
     {
-        // 5 + 10 * 6 + 10 * 90 + 5 * 2520 orders of 1 to 4 of 5 procedures, from three starting states.
-        everyInterleavingOfUpToFourProcedures(Core.EPS, 3L * (5 + 10 * 6 + 10 * 90 + 5 * 2520));
+        // 6 + 15 * 6 + 20 * 90 + 15 * 2520 orders of 1 to 4 of 6 procedures, from three starting states.
+        everyInterleavingOfUpToFourProcedures(Core.EPS, 3L * (6 + 15 * 6 + 20 * 90 + 15 * 2520));
     }
 
     private static void everyInterleavingOfUpToFourProcedures(final Core system, final long expectedRuns)
@@ -183,8 +185,6 @@ final class ConcurrentInterleavingsTest
     {
         private final SimulatedCore core;
         private final SimulatedUe ue;
-        private final Core system;
-        private final int cell;
         private final long variant;
         private final Set<PhasedProcedure> running = EnumSet.noneOf(PhasedProcedure.class);
         private final Set<PhasedProcedure> waiting = EnumSet.noneOf(PhasedProcedure.class);
@@ -200,8 +200,6 @@ final class ConcurrentInterleavingsTest
         Run(final SimulatedCore core, final long ueId, final Core system, final Start start, final long variant)
         {
             this.core = core;
-            this.system = system;
-            this.cell = system == Core.EPS ? EARFCN : ARFCN;
             this.variant = variant;
             final byte[] kamf = key(ueId, 1);
             ue = new SimulatedUe(ueId, core, kamf, 1, 1, 2);
@@ -276,17 +274,19 @@ final class ConcurrentInterleavingsTest
                         ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, 2, 2);
                         smcForNewKey = newKey;
                     }
-                    case N2_HANDOVER -> start = ue.beginN2Handover(pci++, cell, null, N2_TO_OTHER_AMF, -1);
+                    case N2_HANDOVER -> start = ue.beginN2Handover(pci++, cell(), null, N2_TO_OTHER_AMF, -1);
                     case INTER_MME_HANDOVER -> start = ue.beginInterMmeHandover(pci++, EARFCN);
                     case INTER_AMF_HANDOVER ->
                     {
                         final boolean keep = variant % 2 == 0;
-                        start = ue.beginN2Handover(pci++, ARFCN,
+                        start = ue.beginN2Handover(pci++, cell(),
                             keep ? HorizontalKamfPolicy.never() : HorizontalKamfPolicy.always(), N2_TO_OTHER_AMF, -1);
                         handoverKeepsKamf = keep;
                     }
                     case UE_CONTEXT_MODIFICATION -> ue.beginUeContextModification();
-                    case XN_HANDOVER -> ue.beginXnHandover(pci++, cell);
+                    case XN_HANDOVER -> ue.beginXnHandover(pci++, cell());
+                    case INTER_SYSTEM_HANDOVER -> start = inEps() ? ue.beginHandoverTo5gs(pci++, ARFCN) :
+                        ue.beginHandoverToEps(pci++, EARFCN);
                     case MOBILITY_REGISTRATION -> start = ue.beginMobilityRegistration(-1, variant % 3 == 0 ?
                         HorizontalKamfPolicy.never() : HorizontalKamfPolicy.always(), CONTEXT_TRANSFER);
                 }
@@ -309,6 +309,10 @@ final class ConcurrentInterleavingsTest
                 refusedCount++;
                 refused.add(procedure);
             }
+            catch (final RuntimeException ex)
+            {
+                throw new AssertionError(ex.getMessage() + " after " + log, ex);
+            }
         }
 
         private void end(final PhasedProcedure procedure, final ProcedureOutcome outcome)
@@ -319,13 +323,19 @@ final class ConcurrentInterleavingsTest
             }
             log.append(' ').append(procedure.token()).append('-').append(outcome.token());
             running.remove(procedure);
-            waiting.remove(procedure);
+            if (waiting.remove(procedure) && !ue.inFlight(procedure))
+            {
+                // Released by the end of what it waited for, it was refused then: nothing is left to end.
+                log.append("(refused when released)");
+                return;
+            }
             try
             {
                 switch (procedure)
                 {
                     case NAS_SMC -> ue.endNasSecurityModeCommand(outcome);
-                    case N2_HANDOVER, INTER_AMF_HANDOVER, INTER_MME_HANDOVER -> ue.endN2Handover(outcome);
+                    case N2_HANDOVER, INTER_AMF_HANDOVER, INTER_MME_HANDOVER, INTER_SYSTEM_HANDOVER ->
+                        ue.endN2Handover(outcome);
                     case UE_CONTEXT_MODIFICATION -> ue.endUeContextModification(outcome);
                     case XN_HANDOVER -> ue.endXnHandover(outcome);
                     case MOBILITY_REGISTRATION -> ue.endMobilityRegistration(outcome);
@@ -336,8 +346,8 @@ final class ConcurrentInterleavingsTest
                 // The end's own step was refused (a Path Switch during an SMC): the procedure ended failed.
                 log.append("(refused)");
             }
-            if ((procedure == INTER_AMF_HANDOVER || procedure == INTER_MME_HANDOVER) &&
-                outcome == ProcedureOutcome.COMPLETE && !ue.inFlight(procedure))
+            if ((procedure == INTER_AMF_HANDOVER || procedure == INTER_MME_HANDOVER ||
+                procedure == INTER_SYSTEM_HANDOVER) && outcome == ProcedureOutcome.COMPLETE && !ue.inFlight(procedure))
             {
                 // The source node deleted the context: what still ran there can only end failed.
                 running.remove(UE_CONTEXT_MODIFICATION);
@@ -349,6 +359,7 @@ final class ConcurrentInterleavingsTest
                 {
                     case CONTEXT_TRANSFER -> MOBILITY_REGISTRATION;
                     case FORWARD_RELOCATION -> INTER_MME_HANDOVER;
+                    case INTER_SYSTEM_HANDOVER -> INTER_SYSTEM_HANDOVER;
                     default -> INTER_AMF_HANDOVER;
                 };
                 log.append(" [").append(resumed.token()).append(" started]");
@@ -375,20 +386,31 @@ final class ConcurrentInterleavingsTest
 
         private boolean forbidden(final PhasedProcedure a, final PhasedProcedure b)
         {
-            if (system == Core.EPS)
+            if (inEps())
             {
-                // (1), (2): SMC and a new KeNB; (6): SMC and a Forward Relocation; (5), (7): a UE
-                // Context Modification and any inter-eNB handover.
-                return a == NAS_SMC && (b == UE_CONTEXT_MODIFICATION || b == INTER_MME_HANDOVER) ||
-                    a == UE_CONTEXT_MODIFICATION && (b == N2_HANDOVER || b == INTER_MME_HANDOVER || b == XN_HANDOVER);
+                // (1), (2): SMC and a new KeNB; (6): SMC and a Forward Relocation or an inter-RAT handover;
+                // (5), (7): a UE Context Modification and any further handover.
+                return a == NAS_SMC && (b == UE_CONTEXT_MODIFICATION || b == INTER_MME_HANDOVER || b == INTER_SYSTEM_HANDOVER) ||
+                    a == UE_CONTEXT_MODIFICATION && (b == N2_HANDOVER || b == INTER_MME_HANDOVER || b == XN_HANDOVER ||
+                    b == INTER_SYSTEM_HANDOVER);
             }
             if (a == NAS_SMC)
             {
                 return b == N2_HANDOVER || b == UE_CONTEXT_MODIFICATION || b == INTER_AMF_HANDOVER ||
-                    b == MOBILITY_REGISTRATION;
+                    b == MOBILITY_REGISTRATION || b == INTER_SYSTEM_HANDOVER;
             }
             return a == UE_CONTEXT_MODIFICATION && b == INTER_AMF_HANDOVER && handoverKeepsKamf ||
                 a == UE_CONTEXT_MODIFICATION && b == N2_HANDOVER;
+        }
+
+        private boolean inEps()
+        {
+            return ue.serving().chain() == AccessStratumChain.E_UTRA;
+        }
+
+        private int cell()
+        {
+            return inEps() ? EARFCN : ARFCN;
         }
 
         public void close()
