@@ -3,6 +3,13 @@ package org.amfkeys.procedures;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.keychange.KdpBoundKamf;
+import org.amfkeys.procedures.keychange.KeyChangeCommand;
+import org.amfkeys.procedures.keychange.KeyChangeOptions;
+import org.amfkeys.procedures.keychange.KeyChangeOutcome;
+import org.amfkeys.procedures.keychange.KeyDerivationParameter;
+import org.amfkeys.procedures.keychange.UeKeyChangeState;
+import org.amfkeys.procedures.keychange.VariantNotEnabledException;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
@@ -20,13 +27,16 @@ import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
  * the registration completes, and goes back to them if it fails.
  * <p>
  * A UE refuses what a real UE would discard: a NAS COUNT it already used or received, an SMC for a
- * context it does not have. Not thread-safe.
+ * context it does not have. It follows the key change variants from outside 3GPP
+ * ({@link #keyChangeCommand}) only when its {@link KeyChangeOptions} enable them. Not thread-safe.
  */
 public final class UeMirror implements AutoCloseable
 {
     private static final int NONE = -1;
 
     private final Kdf kdf;
+    private final UeKeyChangeState keyChange;
+    private final KdpBoundKamf kdpBoundKamf = new KdpBoundKamf();
     private final KeySchedule rootSchedule = new KeySchedule();
     private final KeySchedule scratchSchedule = new KeySchedule();
     private final KeySchedule asRootSchedule = new KeySchedule();
@@ -78,11 +88,29 @@ public final class UeMirror implements AutoCloseable
     private int nhNcc;
 
     /**
+     * A UE that follows only 3GPP: every {@link #keyChangeCommand} is refused.
+     *
      * @param kdf derives keys; stays the caller's, and may be shared with other models of one thread.
      */
     public UeMirror(final Kdf kdf)
     {
+        this(kdf, KeyChangeOptions.THREE_GPP_ONLY, 0);
+    }
+
+    /**
+     * A UE that also runs the key change variants {@code keyChangeOptions} enable.
+     *
+     * @param kdf                    derives keys; stays the caller's, and may be shared with other models
+     *                               of one thread.
+     * @param keyChangeOptions       the key change variants the UE runs.
+     * @param ueSecurityCapabilities the UE security capabilities it sends, as
+     *                               {@link org.amfkeys.procedures.keychange.NasAlgorithmPriorities} reads
+     *                               them; NAS algorithms a key change command selects must be among them.
+     */
+    public UeMirror(final Kdf kdf, final KeyChangeOptions keyChangeOptions, final int ueSecurityCapabilities)
+    {
         this.kdf = Objects.requireNonNull(kdf, "kdf");
+        this.keyChange = new UeKeyChangeState(keyChangeOptions, ueSecurityCapabilities);
     }
 
     /**
@@ -331,6 +359,72 @@ public final class UeMirror implements AutoCloseable
         downlinkNext = 0;
     }
 
+    /**
+     * A key change variant from outside 3GPP, applied to the current 5G context: when the KCI signals a
+     * key change, KAMF' = {@link KdpBoundKamf}(KAMF, the command's GUAMI, the KDP) replaces KAMF with
+     * the same ngKSI and the NAS COUNTs restart (the command's DL NAS COUNT is the first under KAMF', the
+     * next uplink is 0), as at the target AMF; when the command carries NAS algorithms the UE takes them.
+     * Every check comes first ({@link UeKeyChangeState#check}), so a refused command changes nothing.
+     * The variants cover idle-mode mobility: a key change while the UE has AS security is refused.
+     *
+     * @param command what the target AMF sent.
+     * @return what changed.
+     * @throws ProcedureNotAllowedException when the command is inconsistent with itself or the UE.
+     * @throws VariantNotEnabledException   when it needs a variant the UE does not run.
+     */
+    public KeyChangeOutcome keyChangeCommand(final KeyChangeCommand command)
+    {
+        if (command == null)
+        {
+            throw InvalidParameterException.missing("command", "a KeyChangeCommand");
+        }
+        requireCurrent(UeKeyChangeState.PROCEDURE);
+        requireSystem(AccessStratumChain.NR, UeKeyChangeState.PROCEDURE);
+        final KeyDerivationParameter kdp = keyChange.check(command, ngKsi, downlinkNext);
+        if (kdp != null && asActive)
+        {
+            throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
+                "the key change variants cover idle-mode mobility; the UE is CONNECTED");
+        }
+        if (kdp != null)
+        {
+            try
+            {
+                kdpBoundKamf.derive(kdf, rootSchedule, command.targetAmf(), kdp, scratch, 0);
+                root(scratch, AccessStratumChain.NR, ngKsi);
+            }
+            finally
+            {
+                Arrays.fill(scratch, (byte)0);
+                kdf.wipe();
+            }
+            keyChange.keyChanged(kdp);
+            uplinkNext = 0;
+            // Nothing sent under the old KAMF keys anything under KAMF', and the NAS SMC before it can no
+            // longer be taken back: its context is gone at the target.
+            lastUplink = NONE;
+            smcCountUnused = false;
+            smcCompleteSent = NONE;
+            Arrays.fill(beforeSmcRootKey, (byte)0);
+        }
+        if (command.algorithmsIncluded())
+        {
+            ciphering = command.ciphering();
+            integrity = command.integrity();
+        }
+        downlinkNext = command.downlinkNasCount() + 1;
+        return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
+    }
+
+    /**
+     * @return the UE's key change variant settings (static data KDP) and memory (KDP versions and
+     *         timestamps used).
+     */
+    public UeKeyChangeState keyChange()
+    {
+        return keyChange;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // AS
     // ---------------------------------------------------------------------------------------------
@@ -525,6 +619,22 @@ public final class UeMirror implements AutoCloseable
     }
 
     /**
+     * @return the NAS ciphering algorithm (5G-EA, EEA) of the current context.
+     */
+    public int nasCipheringAlgorithm()
+    {
+        return ciphering;
+    }
+
+    /**
+     * @return the NAS integrity algorithm (5G-IA, EIA) of the current context.
+     */
+    public int nasIntegrityAlgorithm()
+    {
+        return integrity;
+    }
+
+    /**
      * @return whether the old context of a mobility registration in progress is still kept.
      */
     public boolean keepsOldContext()
@@ -669,6 +779,7 @@ public final class UeMirror implements AutoCloseable
         Arrays.fill(beforeSmcNewNativeKey, (byte)0);
         dropOld();
         rootSchedule.clear();
+        kdpBoundKamf.wipe();
     }
 
     public String toString()

@@ -17,7 +17,8 @@
  * Each is off until enabled in {@link org.amfkeys.procedures.keychange.KeyChangeOptions}; with the
  * defaults every call here is refused and the 3GPP procedures of
  * {@link org.amfkeys.procedures.AmfProcedures} are the only ones that run.
- * {@link org.amfkeys.procedures.keychange.KeyChangeProcedures} is the AMF side (source and target),
- * {@link org.amfkeys.procedures.keychange.UeKeyChange} the UE's mirror of it.
+ * {@link org.amfkeys.procedures.keychange.KeyChangeProcedures} is the AMF side (source and target);
+ * the UE side is the project's UE model, {@link org.amfkeys.procedures.UeMirror#keyChangeCommand}, with
+ * the UE's variant settings and KDP memory in {@link org.amfkeys.procedures.keychange.UeKeyChangeState}.
  */
 package org.amfkeys.procedures.keychange;

@@ -7,6 +7,7 @@ import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.procedures.UeMirror;
 import org.amfkeys.types.PlmnId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,7 @@ class KeyChangeProceduresTest
     private static final int CAPABILITIES = NasAlgorithmPriorities.capabilities(new int[] {0, 1, 2}, new int[] {1, 2});
 
     private final byte[] kamf = new byte[32];
+    private final NasSecurityModeCommand smc = new NasSecurityModeCommand();
     private ContextTable source;
     private ContextTable targetA;
     private ContextTable targetB;
@@ -65,7 +67,6 @@ class KeyChangeProceduresTest
         targetC = new ContextTable(8);
         sourceAmf = new AmfProcedures(source, new Kdf());
         sourceAmf.authenticated(UE, kamf, NGKSI, CAPABILITIES);
-        final NasSecurityModeCommand smc = new NasSecurityModeCommand();
         assertTrue(sourceAmf.nasSecurityModeCommand(UE, NEA2, NIA2, smc));
         assertTrue(sourceAmf.nasSecurityModeComplete(UE, 0));
     }
@@ -95,7 +96,7 @@ class KeyChangeProceduresTest
         final KeyChangeTransfer transfer = new KeyChangeTransfer();
         final KeyChangeCommand command = new KeyChangeCommand();
         try (KeyChangeProcedures amfA = procedures(source, ALL); KeyChangeProcedures amfB = procedures(targetB, ALL);
-             UeKeyChange ue = ue(ALL))
+             UeMirror ue = ue(ALL))
         {
             assertTrue(amfA.prepareKeyChange(UE, AMF_B, kdp, EXPLICIT, transfer));
             assertArrayEquals(expected, transfer.kamfPrime());
@@ -120,7 +121,7 @@ class KeyChangeProceduresTest
             assertEquals(NEA2, stored.nasCipheringAlgorithm());
             assertEquals(CAPABILITIES, stored.ueSecurityCapabilities());
 
-            assertSame(UeKeyChange.Outcome.KEY_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
             assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, NEA2), command.nasEncryptionKey());
             assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nasIntegrityKey());
@@ -138,21 +139,21 @@ class KeyChangeProceduresTest
         assertFalse(command.kci().keyChangeFlag(), "implicit: no flag");
         assertEquals(kdp, command.kci().kdp(), "the KDP itself signals the change");
 
-        try (UeKeyChange explicitOnly = ue(KeyChangeOptions.of(KeyChangeVariant.KDP_BOUND_KAMF)))
+        try (UeMirror explicitOnly = ue(KeyChangeOptions.of(KeyChangeVariant.KDP_BOUND_KAMF)))
         {
-            final VariantNotEnabledException refused = assertThrows(VariantNotEnabledException.class, () -> explicitOnly.apply(command));
+            final VariantNotEnabledException refused = assertThrows(VariantNotEnabledException.class, () -> explicitOnly.keyChangeCommand(command));
             assertSame(KeyChangeVariant.IMPLICIT_KCI, refused.variant());
             assertUeHas(explicitOnly, kamf, NEA2, NIA2);
         }
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
-            assertSame(UeKeyChange.Outcome.KEY_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
             assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nasIntegrityKey());
 
             final KeyChangeCommand replay = new KeyChangeCommand().received(
                 KeyChangeIndication.received(false, KeyDerivationParameter.version(5)), AMF_B, NGKSI, false, 0, 0, 1);
-            assertThrows(ProcedureNotAllowedException.class, () -> ue.apply(replay), "version 5 was used");
+            assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(replay), "version 5 was used");
             assertUeHas(ue, expected, NEA2, NIA2);
         }
     }
@@ -163,13 +164,13 @@ class KeyChangeProceduresTest
         final KeyDerivationParameter kdp = KeyDerivationParameter.timestamp(1_000_000);
         final byte[] expected = SpecKdp.kamfPrime(kamf, guami(AMF_B), SpecKdp.TIMESTAMP, SpecKdp.bigEndian(1_000_000, 8));
         final KeyChangeCommand command = transferAndAccept(kdp, EXPLICIT, null);
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
-            assertSame(UeKeyChange.Outcome.KEY_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
             final KeyChangeCommand older = new KeyChangeCommand().received(
                 KeyChangeIndication.received(true, KeyDerivationParameter.timestamp(999_999)), AMF_B, NGKSI, false, 0, 0, 0);
-            final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class, () -> ue.apply(older));
+            final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(older));
             assertTrue(refused.getMessage().contains("999999"), refused.getMessage());
             assertUeHas(ue, expected, NEA2, NIA2);
         }
@@ -185,23 +186,23 @@ class KeyChangeProceduresTest
         assertTrue(command.kci().keyChangeFlag());
         assertNull(command.kci().kdp(), "static data is not sent");
 
-        try (UeKeyChange unconfigured = ue(ALL))
+        try (UeMirror unconfigured = ue(ALL))
         {
-            assertThrows(ProcedureNotAllowedException.class, () -> unconfigured.apply(command));
+            assertThrows(ProcedureNotAllowedException.class, () -> unconfigured.keyChangeCommand(command));
             assertUeHas(unconfigured, kamf, NEA2, NIA2);
         }
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
-            ue.staticKdp(kdp);
-            assertSame(UeKeyChange.Outcome.KEY_CHANGED, ue.apply(command));
+            ue.keyChange().staticKdp(kdp);
+            assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
         }
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
-            ue.staticKdp(KeyDerivationParameter.staticData("another".getBytes()));
+            ue.keyChange().staticKdp(KeyDerivationParameter.staticData("another".getBytes()));
             final KeyChangeCommand sent = new KeyChangeCommand().received(
                 KeyChangeIndication.received(true, kdp), AMF_B, NGKSI, false, 0, 0, 0);
-            assertThrows(ProcedureNotAllowedException.class, () -> ue.apply(sent), "sent static data differs from the UE's");
+            assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(sent), "sent static data differs from the UE's");
             assertUeHas(ue, kamf, NEA2, NIA2);
         }
     }
@@ -225,7 +226,7 @@ class KeyChangeProceduresTest
         final KeyChangeCommand command = new KeyChangeCommand();
         try (KeyChangeProcedures sourceSide = procedures(source, ALL); KeyChangeProcedures a = procedures(targetA, ALL);
              KeyChangeProcedures b = procedures(targetB, ALL); KeyChangeProcedures c = procedures(targetC, ALL);
-             UeKeyChange ue = ue(ALL))
+             UeMirror ue = ue(ALL))
         {
             assertTrue(sourceSide.prepareCandidates(UE, new Guami[] {AMF_A, AMF_B, AMF_C}, 3, kdp, EXPLICIT, candidates));
             assertTrue(candidates.isPrepared());
@@ -248,7 +249,7 @@ class KeyChangeProceduresTest
             assertTrue(transfer.isFilled(), "a refused transfer stays for the right AMF");
 
             b.acceptKeyChange(UE, AMF_B, transfer, null, command);
-            assertSame(UeKeyChange.Outcome.KEY_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, keyB, NEA2, NIA2);
 
             assertTrue(targetB.slotsContain(keyB));
@@ -308,9 +309,9 @@ class KeyChangeProceduresTest
         assertTrue(targetB.read(UE, stored));
         assertEquals(1, stored.nasCipheringAlgorithm());
         assertEquals(1, stored.nasIntegrityAlgorithm());
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
-            assertSame(UeKeyChange.Outcome.KEY_AND_ALGORITHMS_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.KEY_AND_ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, 1, 1);
             assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, 1), command.nasEncryptionKey());
             assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, 1), command.nasIntegrityKey());
@@ -322,16 +323,16 @@ class KeyChangeProceduresTest
     {
         final KeyChangeCommand command = new KeyChangeCommand();
         try (KeyChangeProcedures amf = procedures(source, KeyChangeOptions.of(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC));
-             UeKeyChange ue = ue(KeyChangeOptions.of(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC)))
+             UeMirror ue = ue(KeyChangeOptions.of(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC)))
         {
             assertTrue(amf.changeAlgorithms(UE, NasAlgorithmPriorities.of(new int[] {1}, new int[] {1}), command));
             assertFalse(command.kci().signalsKeyChange());
             assertEquals(1, command.downlinkNasCount(), "the next DL NAS COUNT after the SMC");
-            assertSame(UeKeyChange.Outcome.ALGORITHMS_CHANGED, ue.apply(command));
+            assertSame(KeyChangeOutcome.ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, kamf, 1, 1);
             assertArrayEquals(SpecKdp.nasKey(kamf, NAS_ENC, 1), command.nasEncryptionKey());
             assertArrayEquals(kamf, kamfOf(source), "KAMF stays");
-            assertThrows(ProcedureNotAllowedException.class, () -> ue.apply(command), "the same DL NAS COUNT again");
+            assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(command), "the same DL NAS COUNT again");
         }
     }
 
@@ -384,9 +385,9 @@ class KeyChangeProceduresTest
             assertFalse(targetB.contains(UE));
         }
         final KeyChangeCommand command = transferAndAccept(kdp, EXPLICIT, null);
-        try (UeKeyChange plainUe = ue(KeyChangeOptions.THREE_GPP_ONLY))
+        try (UeMirror plainUe = ue(KeyChangeOptions.THREE_GPP_ONLY))
         {
-            assertVariantOff(KeyChangeVariant.KDP_BOUND_KAMF, () -> plainUe.apply(command));
+            assertVariantOff(KeyChangeVariant.KDP_BOUND_KAMF, () -> plainUe.keyChangeCommand(command));
             assertUeHas(plainUe, kamf, NEA2, NIA2);
         }
     }
@@ -436,7 +437,7 @@ class KeyChangeProceduresTest
     void ueRefusesInconsistentCommandsAndKeepsItsContext()
     {
         final KeyDerivationParameter kdp = KeyDerivationParameter.nonce(new byte[] {1, 1, 1, 1});
-        try (UeKeyChange ue = ue(ALL))
+        try (UeMirror ue = ue(ALL))
         {
             refuse(ue, new KeyChangeCommand().received(KeyChangeIndication.none(), AMF_B, NGKSI, false, 0, 0, 5),
                 "neither a key change nor NAS algorithms");
@@ -450,11 +451,11 @@ class KeyChangeProceduresTest
                 "5G-IA0");
             refuse(ue, new KeyChangeCommand().received(KeyChangeIndication.none(), null, NGKSI, true, 1, 1, 0),
                 "is a replay");
-            assertBad("static-kdp", "static-data, or none", () -> ue.staticKdp(kdp));
+            assertBad("static-kdp", "static-data, or none", () -> ue.keyChange().staticKdp(kdp));
         }
-        try (UeKeyChange noContext = new UeKeyChange(new Kdf(), ALL))
+        try (UeMirror noContext = new UeMirror(new Kdf(), ALL, CAPABILITIES))
         {
-            assertThrows(ProcedureNotAllowedException.class, () -> noContext.apply(
+            assertThrows(ProcedureNotAllowedException.class, () -> noContext.keyChangeCommand(
                 new KeyChangeCommand().received(KeyChangeIndication.received(true, kdp), AMF_B, NGKSI, false, 0, 0, 0)));
         }
     }
@@ -465,7 +466,7 @@ class KeyChangeProceduresTest
         final KeyChangeTransfer transfer = new KeyChangeTransfer();
         final CandidateKeySet candidates = new CandidateKeySet();
         final KeyDerivationParameter kdp = KeyDerivationParameter.nonce(new byte[] {0x5A, 0x5A, 0x5A, 0x5A, 0x5A});
-        try (KeyChangeProcedures amf = procedures(source, ALL); UeKeyChange ue = ue(ALL))
+        try (KeyChangeProcedures amf = procedures(source, ALL); UeMirror ue = ue(ALL))
         {
             assertTrue(amf.prepareKeyChange(UE, AMF_B, kdp, EXPLICIT, transfer));
             assertTrue(amf.prepareCandidates(UE, new Guami[] {AMF_A, AMF_B}, 2, kdp, EXPLICIT, candidates));
@@ -502,20 +503,24 @@ class KeyChangeProceduresTest
         return new KeyChangeProcedures(table, new Kdf(), options);
     }
 
-    private UeKeyChange ue(final KeyChangeOptions options)
+    /**
+     * The UE's mirror after the source AMF's NAS SMC of {@link #start}: KAMF, ngKSI, algorithms and NAS
+     * COUNTs as the source holds them.
+     */
+    private UeMirror ue(final KeyChangeOptions options)
     {
-        final UeKeyChange ue = new UeKeyChange(new Kdf(), options);
-        ue.securityContext(kamf, NGKSI, NEA2, NIA2, CAPABILITIES, 1);
+        final UeMirror ue = new UeMirror(new Kdf(), options, CAPABILITIES);
+        ue.authenticate(kamf, NGKSI);
+        assertEquals(0, ue.securityModeCommand(smc), "the Security Mode Complete the source accepted");
         return ue;
     }
 
-    private static void assertUeHas(final UeKeyChange ue, final byte[] expectedKamf, final int ciphering, final int integrity)
+    private static void assertUeHas(final UeMirror ue, final byte[] expectedKamf, final int ciphering, final int integrity)
     {
-        final byte[] actual = new byte[32];
-        ue.copyKamf(actual);
-        assertArrayEquals(expectedKamf, actual);
-        assertEquals(ciphering, ue.ciphering());
-        assertEquals(integrity, ue.integrity());
+        assertArrayEquals(expectedKamf, ue.rootKey());
+        assertEquals(NGKSI, ue.ngKsi(), "KAMF' keeps the ngKSI");
+        assertEquals(ciphering, ue.nasCipheringAlgorithm());
+        assertEquals(integrity, ue.nasIntegrityAlgorithm());
         final byte[] enc = new byte[16];
         final byte[] inte = new byte[16];
         ue.nasKeys(enc, inte);
@@ -523,9 +528,9 @@ class KeyChangeProceduresTest
         assertArrayEquals(SpecKdp.nasKey(expectedKamf, NAS_INT, integrity), inte);
     }
 
-    private void refuse(final UeKeyChange ue, final KeyChangeCommand command, final String why)
+    private void refuse(final UeMirror ue, final KeyChangeCommand command, final String why)
     {
-        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class, () -> ue.apply(command));
+        final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(command));
         assertTrue(refused.getMessage().contains(why), refused.getMessage());
         assertUeHas(ue, kamf, NEA2, NIA2);
         assertEquals(1, ue.nextDownlinkCount());
