@@ -1,13 +1,11 @@
 package org.amfkeys.procedures;
 
-import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
@@ -75,8 +73,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     protected final byte[] thirdKey = new byte[Kdf.KEY_LENGTH];
     protected final KeySchedule derivedSchedule = new KeySchedule();
 
-    private final SecurityContext staged = new SecurityContext(
-        new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]), 0);
+    private final ContextWriter contexts;
 
     private final ContextUpdate authenticatedUpdate = this::applyAuthenticated;
     private final ContextUpdate securityModeCommandUpdate = this::applySecurityModeCommand;
@@ -87,7 +84,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private final ContextUpdate ueContextModificationUpdate = this::applyUeContextModification;
     private final ContextUpdate releaseUpdate = this::applyRelease;
     private final ContextUpdate downlinkUpdate = this::applyDownlink;
-    private final ContextUpdate overwriteWithStagedUpdate = this::overwriteWithStaged;
 
     private final ContextUpdate authenticationStartedUpdate = this::applyAuthenticationStarted;
     private final ContextUpdate authenticationFailedUpdate = this::applyAuthenticationFailed;
@@ -132,6 +128,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         this.chain = Objects.requireNonNull(chain, "chain");
         this.kdf = Objects.requireNonNull(kdf, "kdf");
         this.cursor = new ContextCursor(kdf);
+        this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
     }
 
     /**
@@ -891,19 +888,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final boolean run(final long ueId, final ContextUpdate update)
     {
-        try
-        {
-            return table.update(ueId, cursor, update);
-        }
-        catch (final RuntimeException ex)
-        {
-            clearOutputs();
-            throw ex;
-        }
-        finally
-        {
-            wipe();
-        }
+        return contexts.update(ueId, update);
     }
 
     /**
@@ -930,9 +915,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final SecurityContext stage()
     {
-        staged.clear();
-        staged.contextFlags(chain == AccessStratumChain.E_UTRA ? FLAG_EPS : 0);
-        return staged;
+        return contexts.stage(chain == AccessStratumChain.E_UTRA ? FLAG_EPS : 0);
     }
 
     /**
@@ -942,14 +925,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final boolean insertStaged(final long ueId)
     {
-        try
-        {
-            return table.insert(ueId, staged);
-        }
-        finally
-        {
-            staged.clear();
-        }
+        return contexts.insert(ueId);
     }
 
     /**
@@ -957,20 +933,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final void replaceWithStaged(final long ueId)
     {
-        // Overwrite in place when the UE is known, so a full table can never lose its old context.
-        while (!table.update(ueId, cursor, overwriteWithStagedUpdate))
-        {
-            if (insertStaged(ueId))
-            {
-                return;
-            }
-        }
-        staged.clear();
-    }
-
-    private void overwriteWithStaged(final SecurityContext context)
-    {
-        context.buffer().putBytes(context.offset(), staged.buffer(), staged.offset(), SecurityContextDescriptor.LENGTH);
+        contexts.replace(ueId);
     }
 
     /**

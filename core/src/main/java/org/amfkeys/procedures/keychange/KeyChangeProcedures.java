@@ -6,8 +6,8 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.ContextWriter;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
@@ -53,14 +53,13 @@ public final class KeyChangeProcedures implements AutoCloseable
     private final KeyChangeOptions options;
     private final ContextCursor cursor;
     private final KdpBoundKamf derivation = new KdpBoundKamf();
-    private final SecurityContext staged = new SecurityContext();
+    private final ContextWriter contexts;
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
     private final Guami[] candidates = new Guami[CandidateKeySet.MAX_CANDIDATES];
 
     private final ContextUpdate prepareUpdate = this::applyPrepare;
     private final ContextUpdate candidatesUpdate = this::applyCandidates;
     private final ContextUpdate algorithmsUpdate = this::applyAlgorithms;
-    private final ContextUpdate overwriteWithStagedUpdate = this::overwriteWithStaged;
 
     private Guami targetAmf;
     private KeyDerivationParameter kdp;
@@ -82,6 +81,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         this.kdf = Objects.requireNonNull(kdf, "kdf");
         this.options = Objects.requireNonNull(options, "options");
         this.cursor = new ContextCursor(kdf);
+        this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
     }
 
     /**
@@ -252,14 +252,14 @@ public final class KeyChangeProcedures implements AutoCloseable
         command.clear();
         try
         {
-            staged.clear();
+            final SecurityContext staged = contexts.stage(0);
             staged.kamf(transfer.kamfPrime(), kdf).ngKsi(transfer.ngKsi())
                 .uplinkNasCount(0).downlinkNasCount(1)
                 .nasAlgorithms(ciphering, integrity)
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             kdf.algorithmKey(staged.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC, ciphering, command.nasEncryptionKey(), 0);
             kdf.algorithmKey(staged.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey(), 0);
-            storeStaged(ueId);
+            contexts.replace(ueId);
             command.set(transfer.kci(), thisAmf, transfer.ngKsi(), priorities != null, ciphering, integrity, 0);
             transfer.clear();
         }
@@ -270,7 +270,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         }
         finally
         {
-            staged.clear();
+            contexts.clearStaged();
             wipe();
         }
     }
@@ -332,7 +332,7 @@ public final class KeyChangeProcedures implements AutoCloseable
     public void close()
     {
         wipe();
-        staged.clear();
+        contexts.clearStaged();
         derivation.wipe();
         cursor.close();
     }
@@ -353,19 +353,7 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     private boolean run(final long ueId, final ContextUpdate update)
     {
-        try
-        {
-            return table.update(ueId, cursor, update);
-        }
-        catch (final RuntimeException ex)
-        {
-            clearOutputs();
-            throw ex;
-        }
-        finally
-        {
-            wipe();
-        }
+        return contexts.update(ueId, update);
     }
 
     private void clearOutputs()
@@ -382,26 +370,6 @@ public final class KeyChangeProcedures implements AutoCloseable
         {
             commandOut.clear();
         }
-    }
-
-    /**
-     * Replaces the UE's context with the staged one in place, or inserts it when the UE is new here.
-     */
-    private void storeStaged(final long ueId)
-    {
-        // In place when the UE is known, so a full table can never lose its old context.
-        while (!table.update(ueId, cursor, overwriteWithStagedUpdate))
-        {
-            if (table.insert(ueId, staged))
-            {
-                return;
-            }
-        }
-    }
-
-    private void overwriteWithStaged(final SecurityContext context)
-    {
-        context.buffer().putBytes(context.offset(), staged.buffer(), staged.offset(), SecurityContextDescriptor.LENGTH);
     }
 
     private KeyChangeIndication indication(
