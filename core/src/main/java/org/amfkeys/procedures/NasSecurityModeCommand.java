@@ -1,5 +1,7 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.types.AlgorithmIdentity;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
@@ -20,6 +22,33 @@ public final class NasSecurityModeCommand
     private int integrity;
     private boolean kamfChangeFlag;
     private long downlinkNasCount;
+
+    /**
+     * Fills the command as a UE decoded it from a message, before the UE judges it; the NAS keys are
+     * zeroed, as a UE derives its own. A command that carries this one, such as a key change variant's,
+     * fills it this way too and then derives the keys into {@link #nasEncryptionKey()} and
+     * {@link #nasIntegrityKey()}.
+     *
+     * @param ngKsi          the ngKSI (eKSI) received, 0..15.
+     * @param ciphering      the NAS ciphering algorithm received, 0..15.
+     * @param integrity      the NAS integrity algorithm received, 0..15.
+     * @param kamfChangeFlag the K_AMF_change_flag received.
+     * @param dlCount        the command's DL NAS COUNT, 0..2^24-1.
+     * @return this.
+     * @throws InvalidParameterException naming the field out of range; nothing changes then.
+     */
+    public NasSecurityModeCommand received(
+        final int ngKsi, final int ciphering, final int integrity, final boolean kamfChangeFlag, final long dlCount)
+    {
+        NgKsi.check("ngksi", ngKsi);
+        AlgorithmIdentity.check("nas-enc", ciphering);
+        AlgorithmIdentity.check("nas-int", integrity);
+        CoreNetworkProcedures.requireNasCount("dl-count", dlCount);
+        Arrays.fill(nasEncryptionKey, (byte)0);
+        Arrays.fill(nasIntegrityKey, (byte)0);
+        set(ngKsi, ciphering, integrity, kamfChangeFlag, dlCount);
+        return this;
+    }
 
     /**
      * @return ngKSI (eKSI) of the context the command activates.

@@ -409,10 +409,10 @@ public final class UeMirror implements AutoCloseable
         }
         if (command.algorithmsIncluded())
         {
-            ciphering = command.ciphering();
-            integrity = command.integrity();
+            ciphering = command.nas().ciphering();
+            integrity = command.nas().integrity();
         }
-        downlinkNext = command.downlinkNasCount() + 1;
+        downlinkNext = command.nas().downlinkNasCount() + 1;
         return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
     }
 

@@ -1,33 +1,26 @@
 package org.amfkeys.procedures.keychange;
 
 import org.amfkeys.InvalidParameterException;
-import org.amfkeys.context.SecurityContext;
-import org.amfkeys.procedures.AccessStratumChain;
-import org.amfkeys.types.AlgorithmIdentity;
+import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.types.NgKsi;
 
-import java.util.Arrays;
-
 /**
- * What a target AMF sends the UE in a key change variant: the KCI (flag and KDP), the GUAMI the key is
- * bound to, the ngKSI, the DL NAS COUNT of the message, and the NAS algorithms when this AMF selected
- * new ones ({@link KeyChangeVariant#ALGORITHMS_WITHOUT_SMC}). It can ride in a NAS Security Mode
- * Command or, with the algorithms, in any first downlink NAS message in its place. The target fills it
- * together with the NAS keys that protect it; a UE-side decoder fills it with {@link #received}.
+ * What a target AMF sends the UE in a key change variant: the KCI (flag and KDP) and the GUAMI the key
+ * is bound to, riding in a {@link #nas() NAS Security Mode Command} that carries the ngKSI, the NAS
+ * algorithms, the message's DL NAS COUNT and the NAS keys that protect it (the K_AMF_change_flag of
+ * TS 33.501 stays clear: the KCI takes its place). With {@link KeyChangeVariant#ALGORITHMS_WITHOUT_SMC}
+ * the algorithms are ones this AMF selected, and the same content can travel in any first downlink NAS
+ * message instead of an SMC. The target fills it together with the NAS keys; a UE-side decoder fills
+ * it with {@link #received}.
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
  */
 public final class KeyChangeCommand
 {
-    private final byte[] nasEncryptionKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
-    private final byte[] nasIntegrityKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
+    private final NasSecurityModeCommand nas = new NasSecurityModeCommand();
     private KeyChangeIndication kci = KeyChangeIndication.none();
     private Guami targetAmf;
-    private int ngKsi = NgKsi.NO_KEY;
     private boolean algorithmsIncluded;
-    private int ciphering;
-    private int integrity;
-    private long downlinkNasCount;
 
     /**
      * Fills the command as a UE decoded it from a message, before the UE judges it.
@@ -50,19 +43,9 @@ public final class KeyChangeCommand
         {
             throw InvalidParameterException.missing("kci", "a KeyChangeIndication (none() for no key change)");
         }
-        NgKsi.check("ngksi", ngKsi);
-        if (algorithmsIncluded)
-        {
-            AlgorithmIdentity.check("nas-enc", ciphering);
-            AlgorithmIdentity.check("nas-int", integrity);
-        }
-        if (dlCount < 0 || dlCount > SecurityContext.MAX_NAS_COUNT)
-        {
-            throw InvalidParameterException.outOfRange("dl-count", dlCount, 0, SecurityContext.MAX_NAS_COUNT);
-        }
-        Arrays.fill(nasEncryptionKey, (byte)0);
-        Arrays.fill(nasIntegrityKey, (byte)0);
-        set(kci, targetAmf, ngKsi, algorithmsIncluded, ciphering, integrity, dlCount);
+        // Without algorithms the received values mean nothing, so they are neither checked nor kept.
+        set(kci, targetAmf, ngKsi, algorithmsIncluded, algorithmsIncluded ? ciphering : 0,
+            algorithmsIncluded ? integrity : 0, dlCount);
         return this;
     }
 
@@ -83,14 +66,6 @@ public final class KeyChangeCommand
     }
 
     /**
-     * @return the ngKSI of the context.
-     */
-    public int ngKsi()
-    {
-        return ngKsi;
-    }
-
-    /**
      * @return whether the command carries NAS algorithms selected by the target AMF.
      */
     public boolean algorithmsIncluded()
@@ -99,56 +74,26 @@ public final class KeyChangeCommand
     }
 
     /**
-     * @return the NAS ciphering algorithm in use after the command (as selected when included).
+     * @return the NAS part: ngKSI of the context, the NAS algorithms in use after the command (as
+     *         selected when {@link #algorithmsIncluded() included}), the command's DL NAS COUNT, and
+     *         KNASenc and KNASint the target derived (zeroes in a received command).
      */
-    public int ciphering()
+    public NasSecurityModeCommand nas()
     {
-        return ciphering;
+        return nas;
     }
 
     /**
-     * @return the NAS integrity algorithm in use after the command (as selected when included).
+     * Fills the command; the NAS keys are zeroed, for the caller to derive into {@link #nas()}'s arrays.
      */
-    public int integrity()
-    {
-        return integrity;
-    }
-
-    /**
-     * @return the command's DL NAS COUNT.
-     */
-    public long downlinkNasCount()
-    {
-        return downlinkNasCount;
-    }
-
-    /**
-     * @return KNASenc the target derived; the array itself (zeroes in a received command).
-     */
-    public byte[] nasEncryptionKey()
-    {
-        return nasEncryptionKey;
-    }
-
-    /**
-     * @return KNASint the target derived; the array itself (zeroes in a received command).
-     */
-    public byte[] nasIntegrityKey()
-    {
-        return nasIntegrityKey;
-    }
-
     void set(
         final KeyChangeIndication kci, final Guami targetAmf, final int ngKsi, final boolean algorithmsIncluded,
         final int ciphering, final int integrity, final long dlCount)
     {
+        nas.received(ngKsi, ciphering, integrity, false, dlCount);
         this.kci = kci;
         this.targetAmf = targetAmf;
-        this.ngKsi = ngKsi;
         this.algorithmsIncluded = algorithmsIncluded;
-        this.ciphering = ciphering;
-        this.integrity = integrity;
-        this.downlinkNasCount = dlCount;
     }
 
     /**
@@ -156,15 +101,16 @@ public final class KeyChangeCommand
      */
     public void clear()
     {
-        Arrays.fill(nasEncryptionKey, (byte)0);
-        Arrays.fill(nasIntegrityKey, (byte)0);
-        set(KeyChangeIndication.none(), null, NgKsi.NO_KEY, false, 0, 0, 0);
+        nas.clear();
+        kci = KeyChangeIndication.none();
+        targetAmf = null;
+        algorithmsIncluded = false;
     }
 
     public String toString()
     {
-        return "KeyChangeCommand[" + kci + ", target=" + targetAmf + ", ngKSI=" + NgKsi.toString(ngKsi) +
-            (algorithmsIncluded ? ", nas=NEA" + ciphering + "/NIA" + integrity : ", algorithms unchanged") +
-            ", dlCount=" + downlinkNasCount + "]";
+        return "KeyChangeCommand[" + kci + ", target=" + targetAmf + ", ngKSI=" + NgKsi.toString(nas.ngKsi()) +
+            (algorithmsIncluded ? ", nas=NEA" + nas.ciphering() + "/NIA" + nas.integrity() : ", algorithms unchanged") +
+            ", dlCount=" + nas.downlinkNasCount() + "]";
     }
 }

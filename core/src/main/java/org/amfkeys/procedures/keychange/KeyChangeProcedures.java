@@ -8,6 +8,7 @@ import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.ContextWriter;
+import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
@@ -257,10 +258,9 @@ public final class KeyChangeProcedures implements AutoCloseable
                 .uplinkNasCount(0).downlinkNasCount(1)
                 .nasAlgorithms(ciphering, integrity)
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-            kdf.algorithmKey(staged.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC, ciphering, command.nasEncryptionKey(), 0);
-            kdf.algorithmKey(staged.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey(), 0);
-            contexts.replace(ueId);
             command.set(transfer.kci(), thisAmf, transfer.ngKsi(), priorities != null, ciphering, integrity, 0);
+            nasKeys(staged, command);
+            contexts.replace(ueId);
             transfer.clear();
         }
         catch (final RuntimeException ex)
@@ -307,9 +307,18 @@ public final class KeyChangeProcedures implements AutoCloseable
         }
         context.downlinkNasCount(dlCount + 1);
         context.nasAlgorithms(ciphering, integrity);
-        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC, ciphering, commandOut.nasEncryptionKey(), 0);
-        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT, integrity, commandOut.nasIntegrityKey(), 0);
         commandOut.set(KeyChangeIndication.none(), null, context.ngKsi(), true, ciphering, integrity, dlCount);
+        nasKeys(context, commandOut);
+    }
+
+    /**
+     * The NAS keys that protect the command: of the context's KAMF, with the command's algorithms.
+     */
+    private void nasKeys(final SecurityContext context, final KeyChangeCommand command)
+    {
+        final NasSecurityModeCommand nas = command.nas();
+        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC, nas.ciphering(), nas.nasEncryptionKey(), 0);
+        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT, nas.integrity(), nas.nasIntegrityKey(), 0);
     }
 
     // ---------------------------------------------------------------------------------------------

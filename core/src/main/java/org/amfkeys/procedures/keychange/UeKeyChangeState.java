@@ -99,9 +99,9 @@ public final class UeKeyChangeState
         {
             throw InvalidParameterException.missing("command", "a KeyChangeCommand");
         }
-        if (command.ngKsi() != ngKsi)
+        if (command.nas().ngKsi() != ngKsi)
         {
-            throw new ProcedureNotAllowedException(PROCEDURE, "the command names ngKSI " + NgKsi.toString(command.ngKsi()) +
+            throw new ProcedureNotAllowedException(PROCEDURE, "the command names ngKSI " + NgKsi.toString(command.nas().ngKsi()) +
                 ", the UE's context is " + NgKsi.toString(ngKsi));
         }
         final KeyChangeIndication kci = command.kci();
@@ -113,12 +113,12 @@ public final class UeKeyChangeState
         final KeyDerivationParameter kdp = keyChange ? checkKeyChange(command, kci) : null;
         if (command.algorithmsIncluded())
         {
-            checkAlgorithms(command.ciphering(), command.integrity());
+            checkAlgorithms(command.nas().ciphering(), command.nas().integrity());
         }
         // Under a new KAMF' the NAS COUNTs restart, so only a command for the same KAMF can be a replay.
-        if (!keyChange && command.downlinkNasCount() < nextDownlinkCount)
+        if (!keyChange && command.nas().downlinkNasCount() < nextDownlinkCount)
         {
-            throw new ProcedureNotAllowedException(PROCEDURE, "DL NAS COUNT " + command.downlinkNasCount() +
+            throw new ProcedureNotAllowedException(PROCEDURE, "DL NAS COUNT " + command.nas().downlinkNasCount() +
                 " is a replay; the UE's next expected is " + nextDownlinkCount);
         }
         return kdp;

@@ -110,7 +110,7 @@ class KeyChangeProceduresTest
             assertEquals(kdp, command.kci().kdp());
             assertEquals(AMF_B, command.targetAmf());
             assertFalse(command.algorithmsIncluded());
-            assertEquals(0, command.downlinkNasCount());
+            assertEquals(0, command.nas().downlinkNasCount());
 
             final SecurityContext stored = new SecurityContext();
             assertTrue(targetB.read(UE, stored));
@@ -123,8 +123,8 @@ class KeyChangeProceduresTest
 
             assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, NEA2), command.nasEncryptionKey());
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, NEA2), command.nas().nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nas().nasIntegrityKey());
             assertEquals(1, ue.nextDownlinkCount());
             assertEquals(0, ue.nextUplinkCount());
         }
@@ -149,7 +149,7 @@ class KeyChangeProceduresTest
         {
             assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nas().nasIntegrityKey());
 
             final KeyChangeCommand replay = new KeyChangeCommand().received(
                 KeyChangeIndication.received(false, KeyDerivationParameter.version(5)), AMF_B, NGKSI, false, 0, 0, 1);
@@ -302,8 +302,8 @@ class KeyChangeProceduresTest
         final NasAlgorithmPriorities priorities = NasAlgorithmPriorities.of(new int[] {3, 1, 2}, new int[] {3, 1, 2});
         final KeyChangeCommand command = transferAndAccept(kdp, EXPLICIT, priorities);
         assertTrue(command.algorithmsIncluded());
-        assertEquals(1, command.ciphering(), "5G-EA3 is not supported; 5G-EA1 comes next");
-        assertEquals(1, command.integrity());
+        assertEquals(1, command.nas().ciphering(), "5G-EA3 is not supported; 5G-EA1 comes next");
+        assertEquals(1, command.nas().integrity());
 
         final SecurityContext stored = new SecurityContext();
         assertTrue(targetB.read(UE, stored));
@@ -313,8 +313,8 @@ class KeyChangeProceduresTest
         {
             assertSame(KeyChangeOutcome.KEY_AND_ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, 1, 1);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, 1), command.nasEncryptionKey());
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, 1), command.nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, 1), command.nas().nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, 1), command.nas().nasIntegrityKey());
         }
     }
 
@@ -327,10 +327,10 @@ class KeyChangeProceduresTest
         {
             assertTrue(amf.changeAlgorithms(UE, NasAlgorithmPriorities.of(new int[] {1}, new int[] {1}), command));
             assertFalse(command.kci().signalsKeyChange());
-            assertEquals(1, command.downlinkNasCount(), "the next DL NAS COUNT after the SMC");
+            assertEquals(1, command.nas().downlinkNasCount(), "the next DL NAS COUNT after the SMC");
             assertSame(KeyChangeOutcome.ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, kamf, 1, 1);
-            assertArrayEquals(SpecKdp.nasKey(kamf, NAS_ENC, 1), command.nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(kamf, NAS_ENC, 1), command.nas().nasEncryptionKey());
             assertArrayEquals(kamf, kamfOf(source), "KAMF stays");
             assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(command), "the same DL NAS COUNT again");
         }

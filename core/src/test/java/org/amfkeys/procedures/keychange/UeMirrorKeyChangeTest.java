@@ -130,7 +130,7 @@ class UeMirrorKeyChangeTest
         assertEquals(newAlgorithms ? 1 : NEA2, stored.nasCipheringAlgorithm(), "5G-EA3 is not supported; 5G-EA1 next");
         assertEquals(newAlgorithms ? 1 : NIA2, stored.nasIntegrityAlgorithm());
         assertEquals(0, stored.uplinkNasCount(), "NAS COUNTs restart under KAMF'");
-        assertEquals(command.downlinkNasCount() + 1, stored.downlinkNasCount());
+        assertEquals(command.nas().downlinkNasCount() + 1, stored.downlinkNasCount());
         assertArrayEquals(kamf, kamfOf(source()), "the source keeps its KAMF until the move completes");
         exchangeNasMessages(targetB());
     }
