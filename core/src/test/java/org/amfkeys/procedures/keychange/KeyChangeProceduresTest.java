@@ -8,7 +8,6 @@ import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.UeMirror;
-import org.amfkeys.types.PlmnId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,12 @@ import java.util.HexFormat;
 import java.util.Random;
 
 import static org.amfkeys.procedures.keychange.KdpBoundKamfTest.assertBad;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.ALL;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_A;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_B;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_C;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.CAPABILITIES;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.guami;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.EXPLICIT;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.EXPLICIT_WITHOUT_KDP;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.IMPLICIT;
@@ -40,14 +45,6 @@ class KeyChangeProceduresTest
     private static final int NGKSI = 2;
     private static final int NEA2 = 2;
     private static final int NIA2 = 2;
-    private static final int NAS_ENC = 0x01;
-    private static final int NAS_INT = 0x02;
-    private static final PlmnId PLMN = PlmnId.of("001", "01");
-    private static final Guami AMF_A = new Guami(PLMN, 0x01, 0x004, 0x01);
-    private static final Guami AMF_B = new Guami(PLMN, 0x01, 0x005, 0x02);
-    private static final Guami AMF_C = new Guami(PLMN, 0x02, 0x004, 0x03);
-    private static final KeyChangeOptions ALL = KeyChangeOptions.all();
-    private static final int CAPABILITIES = NasAlgorithmPriorities.capabilities(new int[] {0, 1, 2}, new int[] {1, 2});
 
     private final byte[] kamf = new byte[32];
     private final NasSecurityModeCommand smc = new NasSecurityModeCommand();
@@ -123,8 +120,8 @@ class KeyChangeProceduresTest
 
             assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, NEA2), command.nas().nasEncryptionKey());
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nas().nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, SpecKdp.NAS_ENC, NEA2), command.nas().nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, SpecKdp.NAS_INT, NIA2), command.nas().nasIntegrityKey());
             assertEquals(1, ue.nextDownlinkCount());
             assertEquals(0, ue.nextUplinkCount());
         }
@@ -149,7 +146,7 @@ class KeyChangeProceduresTest
         {
             assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, NEA2, NIA2);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, NIA2), command.nas().nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, SpecKdp.NAS_INT, NIA2), command.nas().nasIntegrityKey());
 
             final KeyChangeCommand replay = new KeyChangeCommand().received(
                 KeyChangeIndication.received(false, KeyDerivationParameter.version(5)), AMF_B, NGKSI, false, 0, 0, 1);
@@ -313,8 +310,8 @@ class KeyChangeProceduresTest
         {
             assertSame(KeyChangeOutcome.KEY_AND_ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, expected, 1, 1);
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_ENC, 1), command.nas().nasEncryptionKey());
-            assertArrayEquals(SpecKdp.nasKey(expected, NAS_INT, 1), command.nas().nasIntegrityKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, SpecKdp.NAS_ENC, 1), command.nas().nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(expected, SpecKdp.NAS_INT, 1), command.nas().nasIntegrityKey());
         }
     }
 
@@ -330,7 +327,7 @@ class KeyChangeProceduresTest
             assertEquals(1, command.nas().downlinkNasCount(), "the next DL NAS COUNT after the SMC");
             assertSame(KeyChangeOutcome.ALGORITHMS_CHANGED, ue.keyChangeCommand(command));
             assertUeHas(ue, kamf, 1, 1);
-            assertArrayEquals(SpecKdp.nasKey(kamf, NAS_ENC, 1), command.nas().nasEncryptionKey());
+            assertArrayEquals(SpecKdp.nasKey(kamf, SpecKdp.NAS_ENC, 1), command.nas().nasEncryptionKey());
             assertArrayEquals(kamf, kamfOf(source), "KAMF stays");
             assertThrows(ProcedureNotAllowedException.class, () -> ue.keyChangeCommand(command), "the same DL NAS COUNT again");
         }
@@ -524,8 +521,8 @@ class KeyChangeProceduresTest
         final byte[] enc = new byte[16];
         final byte[] inte = new byte[16];
         ue.nasKeys(enc, inte);
-        assertArrayEquals(SpecKdp.nasKey(expectedKamf, NAS_ENC, ciphering), enc);
-        assertArrayEquals(SpecKdp.nasKey(expectedKamf, NAS_INT, integrity), inte);
+        assertArrayEquals(SpecKdp.nasKey(expectedKamf, SpecKdp.NAS_ENC, ciphering), enc);
+        assertArrayEquals(SpecKdp.nasKey(expectedKamf, SpecKdp.NAS_INT, integrity), inte);
     }
 
     private void refuse(final UeMirror ue, final KeyChangeCommand command, final String why)
@@ -542,18 +539,9 @@ class KeyChangeProceduresTest
         assertSame(variant, refused.variant());
     }
 
-    private static byte[] guami(final Guami amf)
-    {
-        return SpecKdp.guami(SpecKdp.PLMN_001_01, amf.amfRegionId(), amf.amfSetId(), amf.amfPointer());
-    }
-
     private static byte[] kamfOf(final ContextTable table)
     {
-        final SecurityContext context = new SecurityContext();
-        assertTrue(table.read(UE, context));
-        final byte[] key = new byte[32];
-        context.copyKamf(key, 0);
-        return key;
+        return KeyChangeFixture.kamfOf(table, UE);
     }
 
     private static byte[] slot(final ContextTable table)

@@ -19,6 +19,10 @@ final class SpecKdp
     static final int VERSION = 0x03;
     static final int STATIC_DATA = 0x04;
 
+    /** TS 33.501 A.8 algorithm type distinguishers of the NAS keys. */
+    static final int NAS_ENC = 0x01;
+    static final int NAS_INT = 0x02;
+
     /** PLMN 001-01 in TS 24.301 BCD: MCC2|MCC1, MNC3|MCC3 (MNC3 = F), MNC2|MNC1. */
     static final byte[] PLMN_001_01 = {0x00, (byte)0xF1, 0x10};
 

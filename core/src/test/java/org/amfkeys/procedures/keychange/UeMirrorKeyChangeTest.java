@@ -7,7 +7,6 @@ import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.UeMirror;
-import org.amfkeys.types.PlmnId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,12 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.ALL;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_A;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_B;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.AMF_C;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.CAPABILITIES;
+import static org.amfkeys.procedures.keychange.KeyChangeFixture.guami;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.EXPLICIT;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.EXPLICIT_WITHOUT_KDP;
 import static org.amfkeys.procedures.keychange.KeyChangeIndication.Form.IMPLICIT;
@@ -42,14 +47,6 @@ class UeMirrorKeyChangeTest
     private static final int NGKSI = 4;
     private static final int NEA2 = 2;
     private static final int NIA2 = 2;
-    private static final int NAS_ENC = 0x01;
-    private static final int NAS_INT = 0x02;
-    private static final PlmnId PLMN = PlmnId.of("001", "01");
-    private static final Guami AMF_A = new Guami(PLMN, 0x01, 0x004, 0x01);
-    private static final Guami AMF_B = new Guami(PLMN, 0x01, 0x005, 0x02);
-    private static final Guami AMF_C = new Guami(PLMN, 0x02, 0x004, 0x03);
-    private static final KeyChangeOptions ALL = KeyChangeOptions.all();
-    private static final int CAPABILITIES = NasAlgorithmPriorities.capabilities(new int[] {0, 1, 2}, new int[] {1, 2});
     private static final byte[] STATIC_DATA = "operator-static-kdp".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] kamf = new byte[32];
@@ -216,26 +213,9 @@ class UeMirrorKeyChangeTest
         }
         final State before = new State(ue);
 
-        try (UeMirror threeGppOnly = new UeMirror(new Kdf()))
-        {
-            threeGppOnly.authenticate(kamf, NGKSI);
-            threeGppOnly.securityModeCommand(smc);
-            final State plain = new State(threeGppOnly);
-            final VariantNotEnabledException off = assertThrows(VariantNotEnabledException.class,
-                () -> threeGppOnly.keyChangeCommand(command));
-            assertSame(KeyChangeVariant.KDP_BOUND_KAMF, off.variant());
-            plain.assertSame(threeGppOnly);
-        }
-        try (UeMirror explicitOnly = new UeMirror(new Kdf(), KeyChangeOptions.of(KeyChangeVariant.KDP_BOUND_KAMF), CAPABILITIES))
-        {
-            explicitOnly.authenticate(kamf, NGKSI);
-            explicitOnly.securityModeCommand(smc);
-            final State explicit = new State(explicitOnly);
-            final VariantNotEnabledException off = assertThrows(VariantNotEnabledException.class,
-                () -> explicitOnly.keyChangeCommand(command));
-            assertSame(KeyChangeVariant.IMPLICIT_KCI, off.variant());
-            explicit.assertSame(explicitOnly);
-        }
+        assertVariantOff(new UeMirror(new Kdf()), KeyChangeVariant.KDP_BOUND_KAMF);
+        assertVariantOff(new UeMirror(new Kdf(), KeyChangeOptions.of(KeyChangeVariant.KDP_BOUND_KAMF), CAPABILITIES),
+            KeyChangeVariant.IMPLICIT_KCI);
 
         refuse(new KeyChangeCommand().received(command.kci(), AMF_B, NGKSI - 1, false, 0, 0, 0), "the command names ngKSI");
         refuse(new KeyChangeCommand().received(command.kci(), AMF_B, NGKSI, true, 3, 1, 0), "5G-EA3 is not among");
@@ -304,8 +284,8 @@ class UeMirrorKeyChangeTest
         }
         assertArrayEquals(amfEncryption, ueEncryption, "KNASenc");
         assertArrayEquals(amfIntegrity, ueIntegrity, "KNASint");
-        assertArrayEquals(SpecKdp.nasKey(storedKamf, NAS_ENC, stored.nasCipheringAlgorithm()), ueEncryption);
-        assertArrayEquals(SpecKdp.nasKey(storedKamf, NAS_INT, stored.nasIntegrityAlgorithm()), ueIntegrity);
+        assertArrayEquals(SpecKdp.nasKey(storedKamf, SpecKdp.NAS_ENC, stored.nasCipheringAlgorithm()), ueEncryption);
+        assertArrayEquals(SpecKdp.nasKey(storedKamf, SpecKdp.NAS_INT, stored.nasIntegrityAlgorithm()), ueIntegrity);
         return stored;
     }
 
@@ -324,6 +304,24 @@ class UeMirrorKeyChangeTest
             assertEquals(uplink + 1, table.acceptUplinkNasCount(UE, uplink));
         }
         sameAs(ue, table);
+    }
+
+    /**
+     * A UE with the source's context that does not run {@code variant} refuses {@link #command} and
+     * keeps its context.
+     */
+    private void assertVariantOff(final UeMirror other, final KeyChangeVariant variant)
+    {
+        try (other)
+        {
+            other.authenticate(kamf, NGKSI);
+            other.securityModeCommand(smc);
+            final State before = new State(other);
+            final VariantNotEnabledException off = assertThrows(VariantNotEnabledException.class,
+                () -> other.keyChangeCommand(command));
+            assertSame(variant, off.variant());
+            before.assertSame(other);
+        }
     }
 
     private void refuse(final KeyChangeCommand refused, final String why)
@@ -358,18 +356,9 @@ class UeMirrorKeyChangeTest
         return tables[3];
     }
 
-    private static byte[] guami(final Guami amf)
-    {
-        return SpecKdp.guami(SpecKdp.PLMN_001_01, amf.amfRegionId(), amf.amfSetId(), amf.amfPointer());
-    }
-
     private static byte[] kamfOf(final ContextTable table)
     {
-        final SecurityContext context = new SecurityContext();
-        assertTrue(table.read(UE, context));
-        final byte[] key = new byte[32];
-        context.copyKamf(key, 0);
-        return key;
+        return KeyChangeFixture.kamfOf(table, UE);
     }
 
     /** What a refused command must leave as it was. */
