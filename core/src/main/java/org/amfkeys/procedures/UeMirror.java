@@ -14,6 +14,7 @@ import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -46,6 +47,7 @@ public final class UeMirror implements AutoCloseable
     private final byte[] kgnb = new byte[Kdf.KEY_LENGTH];
     private final byte[] nh = new byte[Kdf.KEY_LENGTH];
     private final byte[] scratch = new byte[Kdf.KEY_LENGTH];
+    private final byte[] nasIntegrityCheck = new byte[AccessStratumChain.NAS_KEY_LENGTH];
 
     private AccessStratumChain chain = AccessStratumChain.NR;
     private int ngKsi = NgKsi.NO_KEY;
@@ -364,8 +366,15 @@ public final class UeMirror implements AutoCloseable
      * key change, KAMF' = {@link KdpBoundKamf}(KAMF, the command's GUAMI, the KDP) replaces KAMF with
      * the same ngKSI and the NAS COUNTs restart (the command's DL NAS COUNT is the first under KAMF', the
      * next uplink is 0), as at the target AMF; when the command carries NAS algorithms the UE takes them.
-     * Every check comes first ({@link UeKeyChangeState#check}), so a refused command changes nothing.
      * The variants cover idle-mode mobility: a key change while the UE has AS security is refused.
+     * <p>
+     * The command's KNASint stands for the NAS MAC that protects it: when the command carries one (a
+     * target AMF filled it), the UE derives KNASint of the new context and refuses the command when they
+     * differ, as a UE whose KAMF' is not the network's would fail the MAC check (a static data KDP
+     * configured differently, a key bound to another AMF). A command a UE-side decoder filled with
+     * {@link KeyChangeCommand#received} carries none, and only the other checks apply. Every check
+     * ({@link UeKeyChangeState#check} first) comes before any change, so a refused command changes
+     * nothing.
      *
      * @param command what the target AMF sent.
      * @return what changed.
@@ -386,18 +395,29 @@ public final class UeMirror implements AutoCloseable
             throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
                 "the key change variants cover idle-mode mobility; the UE is CONNECTED");
         }
-        if (kdp != null)
+        final int newCiphering = command.algorithmsIncluded() ? command.nas().ciphering() : ciphering;
+        final int newIntegrity = command.algorithmsIncluded() ? command.nas().integrity() : integrity;
+        try
         {
-            try
+            if (kdp != null)
             {
                 kdpBoundKamf.derive(kdf, rootSchedule, command.targetAmf(), kdp, scratch, 0);
+                kdf.computeSchedule(scratch, scratchSchedule);
+            }
+            verifyIntegrity(command, kdp != null ? scratchSchedule : rootSchedule, newIntegrity);
+            if (kdp != null)
+            {
                 root(scratch, AccessStratumChain.NR, ngKsi);
             }
-            finally
-            {
-                Arrays.fill(scratch, (byte)0);
-                kdf.wipe();
-            }
+        }
+        finally
+        {
+            Arrays.fill(scratch, (byte)0);
+            scratchSchedule.clear();
+            kdf.wipe();
+        }
+        if (kdp != null)
+        {
             keyChange.keyChanged(kdp);
             uplinkNext = 0;
             // Nothing sent under the old KAMF keys anything under KAMF', and the NAS SMC before it can no
@@ -407,13 +427,46 @@ public final class UeMirror implements AutoCloseable
             smcCompleteSent = NONE;
             Arrays.fill(beforeSmcRootKey, (byte)0);
         }
-        if (command.algorithmsIncluded())
-        {
-            ciphering = command.nas().ciphering();
-            integrity = command.nas().integrity();
-        }
+        ciphering = newCiphering;
+        integrity = newIntegrity;
         downlinkNext = command.nas().downlinkNasCount() + 1;
         return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
+    }
+
+    /**
+     * Checks the command's KNASint, when it carries one, against the UE's own of the context it would
+     * have after the command.
+     */
+    private void verifyIntegrity(final KeyChangeCommand command, final KeySchedule newRoot, final int newIntegrity)
+    {
+        final byte[] received = command.nas().nasIntegrityKey();
+        if (isZero(received))
+        {
+            return;
+        }
+        try
+        {
+            AccessStratumChain.NR.nasKey(kdf, newRoot, AlgorithmTypeDistinguisher.NAS_INT, newIntegrity, nasIntegrityCheck);
+            if (!MessageDigest.isEqual(received, nasIntegrityCheck))
+            {
+                throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
+                    "the command does not verify under the UE's new NAS integrity key");
+            }
+        }
+        finally
+        {
+            Arrays.fill(nasIntegrityCheck, (byte)0);
+        }
+    }
+
+    private static boolean isZero(final byte[] octets)
+    {
+        int any = 0;
+        for (final byte octet : octets)
+        {
+            any |= octet;
+        }
+        return any == 0;
     }
 
     /**

@@ -232,6 +232,30 @@ class UeMirrorKeyChangeTest
     }
 
     @Test
+    void aCommandThatDoesNotVerifyUnderTheUesNewKeyIsRefusedAndChangesNothing()
+    {
+        try (KeyChangeProcedures sourceSide = procedures(source()); KeyChangeProcedures target = procedures(targetB()))
+        {
+            assertTrue(sourceSide.prepareKeyChange(UE, AMF_B, KeyDerivationParameter.staticData(STATIC_DATA),
+                EXPLICIT_WITHOUT_KDP, transfer));
+            target.acceptKeyChange(UE, AMF_B, transfer, null, command);
+        }
+        try (UeMirror otherlyConfigured = new UeMirror(new Kdf(), ALL, CAPABILITIES))
+        {
+            otherlyConfigured.keyChange().staticKdp(KeyDerivationParameter.staticData("another".getBytes(StandardCharsets.US_ASCII)));
+            otherlyConfigured.authenticate(kamf, NGKSI);
+            otherlyConfigured.securityModeCommand(smc);
+            final State before = new State(otherlyConfigured);
+            final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
+                () -> otherlyConfigured.keyChangeCommand(command));
+            assertTrue(refused.getMessage().contains("does not verify"), refused.getMessage());
+            before.assertSame(otherlyConfigured);
+        }
+        assertSame(KeyChangeOutcome.KEY_CHANGED, ue.keyChangeCommand(command), "the UE configured as the network is");
+        sameAs(ue, targetB());
+    }
+
+    @Test
     void aConnectedUeRefusesAKeyChangeAndChangesNothing()
     {
         try (KeyChangeProcedures sourceSide = procedures(source()); KeyChangeProcedures target = procedures(targetB()))
