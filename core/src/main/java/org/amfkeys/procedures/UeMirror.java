@@ -14,7 +14,6 @@ import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -47,7 +46,6 @@ public final class UeMirror implements AutoCloseable
     private final byte[] kgnb = new byte[Kdf.KEY_LENGTH];
     private final byte[] nh = new byte[Kdf.KEY_LENGTH];
     private final byte[] scratch = new byte[Kdf.KEY_LENGTH];
-    private final byte[] nasIntegrityCheck = new byte[AccessStratumChain.NAS_KEY_LENGTH];
 
     private AccessStratumChain chain = AccessStratumChain.NR;
     private int ngKsi = NgKsi.NO_KEY;
@@ -404,7 +402,7 @@ public final class UeMirror implements AutoCloseable
                 kdpBoundKamf.derive(kdf, rootSchedule, command.targetAmf(), kdp, scratch, 0);
                 kdf.computeSchedule(scratch, scratchSchedule);
             }
-            verifyIntegrity(command, kdp != null ? scratchSchedule : rootSchedule, newIntegrity);
+            keyChange.verifyIntegrity(kdf, kdp != null ? scratchSchedule : rootSchedule, newIntegrity, command);
             if (kdp != null)
             {
                 root(scratch, AccessStratumChain.NR, ngKsi);
@@ -431,42 +429,6 @@ public final class UeMirror implements AutoCloseable
         integrity = newIntegrity;
         downlinkNext = command.nas().downlinkNasCount() + 1;
         return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
-    }
-
-    /**
-     * Checks the command's KNASint, when it carries one, against the UE's own of the context it would
-     * have after the command.
-     */
-    private void verifyIntegrity(final KeyChangeCommand command, final KeySchedule newRoot, final int newIntegrity)
-    {
-        final byte[] received = command.nas().nasIntegrityKey();
-        if (isZero(received))
-        {
-            return;
-        }
-        try
-        {
-            AccessStratumChain.NR.nasKey(kdf, newRoot, AlgorithmTypeDistinguisher.NAS_INT, newIntegrity, nasIntegrityCheck);
-            if (!MessageDigest.isEqual(received, nasIntegrityCheck))
-            {
-                throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
-                    "the command does not verify under the UE's new NAS integrity key");
-            }
-        }
-        finally
-        {
-            Arrays.fill(nasIntegrityCheck, (byte)0);
-        }
-    }
-
-    private static boolean isZero(final byte[] octets)
-    {
-        int any = 0;
-        for (final byte octet : octets)
-        {
-            any |= octet;
-        }
-        return any == 0;
     }
 
     /**

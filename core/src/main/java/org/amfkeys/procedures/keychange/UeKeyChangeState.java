@@ -1,9 +1,15 @@
 package org.amfkeys.procedures.keychange;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -11,7 +17,9 @@ import java.util.Objects;
  * its UE security capabilities, the static data KDP it is configured with, and the last KDP version
  * number and timestamp it used. {@link #check} judges a {@link KeyChangeCommand} against them and
  * against the UE's context; {@link org.amfkeys.procedures.UeMirror#keyChangeCommand} is the one place
- * a UE applies what it accepts, deriving KAMF' with {@link KdpBoundKamf} as the AMF does. Holds no key.
+ * a UE applies what it accepts, deriving KAMF' with {@link KdpBoundKamf} as the AMF does, and
+ * {@link #verifyIntegrity} checks the command under the keys the UE would have after it. Holds no key
+ * between calls.
  * <p>
  * It ignores nothing silently: a command whose fields do not fit together, or that needs a variant the
  * {@link KeyChangeOptions} leave off, is refused with an exception saying why. It refuses in
@@ -32,6 +40,7 @@ public final class UeKeyChangeState
 
     private final KeyChangeOptions options;
     private final int ueSecurityCapabilities;
+    private final byte[] nasIntegrityKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private KeyDerivationParameter staticKdp;
     private long lastVersion = NONE;
     private boolean timestampUsed;
@@ -125,6 +134,39 @@ public final class UeKeyChangeState
     }
 
     /**
+     * Checks the command's KNASint, which stands for the NAS MAC that protects it, against the UE's own
+     * of the context it would have after the command: refused when they differ, as a UE whose KAMF' is
+     * not the network's fails the MAC check. A command a UE-side decoder filled carries no key (all
+     * zeroes), and passes.
+     *
+     * @param kdf          derives the key.
+     * @param newKamf      the key schedule of KAMF after the command (KAMF' on a key change).
+     * @param newIntegrity the NAS integrity algorithm after the command.
+     * @param command      what the network sent.
+     * @throws ProcedureNotAllowedException when the command does not verify.
+     */
+    public void verifyIntegrity(final Kdf kdf, final KeySchedule newKamf, final int newIntegrity, final KeyChangeCommand command)
+    {
+        final byte[] received = command.nas().nasIntegrityKey();
+        if (isZero(received))
+        {
+            return;
+        }
+        try
+        {
+            kdf.algorithmKey(newKamf, AlgorithmTypeDistinguisher.NAS_INT, newIntegrity, nasIntegrityKey, 0);
+            if (!MessageDigest.isEqual(received, nasIntegrityKey))
+            {
+                throw new ProcedureNotAllowedException(PROCEDURE, "the command does not verify under the UE's new NAS integrity key");
+            }
+        }
+        finally
+        {
+            Arrays.fill(nasIntegrityKey, (byte)0);
+        }
+    }
+
+    /**
      * Records the KDP of a key change the UE made, so that a version number or timestamp is never
      * accepted a second time.
      *
@@ -206,6 +248,16 @@ public final class UeKeyChangeState
                 break;
         }
         return received;
+    }
+
+    private static boolean isZero(final byte[] octets)
+    {
+        int any = 0;
+        for (final byte octet : octets)
+        {
+            any |= octet;
+        }
+        return any == 0;
     }
 
     private void checkAlgorithms(final int newCiphering, final int newIntegrity)
