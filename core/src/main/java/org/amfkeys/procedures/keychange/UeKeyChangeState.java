@@ -147,6 +147,10 @@ public final class UeKeyChangeState
      */
     public void verifyIntegrity(final Kdf kdf, final KeySchedule newKamf, final int newIntegrity, final KeyChangeCommand command)
     {
+        if (command == null)
+        {
+            throw InvalidParameterException.missing("command", "a KeyChangeCommand");
+        }
         final byte[] received = command.nas().nasIntegrityKey();
         if (isZero(received))
         {
