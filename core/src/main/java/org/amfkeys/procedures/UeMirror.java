@@ -126,8 +126,8 @@ public final class UeMirror implements AutoCloseable
     {
         if (rule != ConcurrencyRule.TS_33_401_7_2_10_4)
         {
-            throw new IllegalArgumentException("rule: only " + ConcurrencyRule.TS_33_401_7_2_10_4.clause() +
-                " applies to the UE, got " + rule);
+            throw new InvalidParameterException("rule", rule + " is not a rule the UE follows",
+                ConcurrencyRule.TS_33_401_7_2_10_4.clause());
         }
         oldRootKeyForAs = false;
         return this;
