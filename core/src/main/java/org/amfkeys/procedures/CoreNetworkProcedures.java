@@ -6,6 +6,7 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
+import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
@@ -93,14 +94,16 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private final ContextUpdate handoverCompletedUpdate = this::applyHandoverCompleted;
     private final ContextUpdate handoverFailedUpdate = this::applyHandoverFailed;
     private final ContextUpdate downlinkMessageUpdate = this::applyDownlinkMessage;
-    private final ContextUpdate resumeUpdate = this::applyResume;
+    private final ContextUpdate resumeUpdate = this::applyResumeOrRefuse;
+    private final ContextUpdate endThenResumeUpdate = this::applyEndThenResume;
+    private final SecurityContext beforeResume = new SecurityContext();
     private final ContextUpdate cancelDeferredUpdate = this::applyCancelDeferred;
     private final EnumSet<ConcurrencyRule> enforced = EnumSet.allOf(ConcurrencyRule.class);
 
     private byte[] newRootKey;
     private boolean nonThreeGppAccess;
-    private boolean deferredSeen;
     private DeferredStart startedOut;
+    private ContextUpdate endUpdate;
     private DeferredProcedure cancelled;
 
     /** Set by a node-specific procedure that {@link #defer deferred} instead of starting. */
@@ -473,7 +476,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.procedureState(context.procedureState() &
             ~(PROCEDURE_NAS_SMC | PROCEDURE_NAS_SMC_NEW_KEY | PROCEDURE_ON_NON_3GPP_ACCESS));
         context.reserved(context.reserved() & ~0xFF);
-        deferredSeen = (context.procedureState() & DEFERRED_ANY) != 0;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -774,7 +776,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private void endUeContextModification(final SecurityContext context)
     {
         endN2Procedure(context, PROCEDURE_UE_CONTEXT_MODIFICATION);
-        deferredSeen = (context.procedureState() & DEFERRED_ANY) != 0;
     }
 
     /**
@@ -1295,16 +1296,45 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             return run(ueId, resumeUpdate);
         }
-        catch (final ProcedureNotAllowedException ex)
-        {
-            // The UE's state no longer allows the waiting procedure: drop it, and say so.
-            final DeferredProcedure dropped = cancelDeferred(ueId);
-            started.set(DeferredStart.Result.REFUSED, dropped, ex.rule(), ex.getMessage());
-            return true;
-        }
         finally
         {
             startedOut = null;
+        }
+    }
+
+    private void applyEndThenResume(final SecurityContext context)
+    {
+        endUpdate.apply(context);
+        applyResumeOrRefuse(context);
+    }
+
+    /**
+     * Starts the deferred procedure, if any. One the UE's state no longer allows is dropped and reported
+     * as refused, with the context as it was before the attempt: nothing is dropped silently, and the
+     * blocker's end in the same lock stands.
+     */
+    private void applyResumeOrRefuse(final SecurityContext context)
+    {
+        if (DeferredProcedure.in(context.procedureState()) == null)
+        {
+            return;
+        }
+        final int length = SecurityContextDescriptor.LENGTH;
+        beforeResume.buffer().putBytes(beforeResume.offset(), context.buffer(), context.offset(), length);
+        try
+        {
+            applyResume(context);
+        }
+        catch (final ProcedureNotAllowedException ex)
+        {
+            context.buffer().putBytes(context.offset(), beforeResume.buffer(), beforeResume.offset(), length);
+            applyCancelDeferred(context);
+            transferOut.clear();
+            startedOut.set(DeferredStart.Result.REFUSED, cancelled, ex.rule(), ex.getMessage());
+        }
+        finally
+        {
+            beforeResume.clear();
         }
     }
 
@@ -1367,24 +1397,28 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Runs the update that ends a blocking procedure, then starts what it made wait.
+     * Runs the update that ends a blocking procedure and, given {@code started}, starts what it made
+     * wait in the same lock, so no other procedure can slip in between.
      */
     private boolean end(final long ueId, final ContextUpdate update, final DeferredStart started)
     {
-        if (started != null)
+        if (started == null)
         {
-            started.clear();
+            return run(ueId, update);
         }
-        deferredSeen = false;
-        if (!run(ueId, update))
+        started.clear();
+        startedOut = started;
+        transferOut = started.transfer();
+        endUpdate = update;
+        try
         {
-            return false;
+            return run(ueId, endThenResumeUpdate);
         }
-        if (started != null && deferredSeen)
+        finally
         {
-            startDeferred(ueId, started);
+            startedOut = null;
+            endUpdate = null;
         }
-        return true;
     }
 
     protected static void requireCurrent(final SecurityContext context, final String procedure)

@@ -825,6 +825,28 @@ class ConcurrencyRaceTest
     }
 
     @Test
+    void aWaitingHandoverThatTheEndedSmcNoLongerAllowsIsRefusedWithItsReasonAndTheSmcStands()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        assertEquals(ProcedureStart.DEFERRED, ue.beginHandoverTo5gs(2, ARFCN));
+        final DeferredStart started = new DeferredStart();
+
+        // The new KASME's Security Mode Complete (UL NAS COUNT 0), ended on the MME itself to see the result.
+        assertTrue(core.mme(0).nasSecurityModeComplete(UE_ID, 0, started));
+
+        assertEquals(DeferredStart.Result.REFUSED, started.result());
+        assertEquals(DeferredProcedure.INTER_SYSTEM_HANDOVER, started.procedure());
+        assertTrue(started.reason().contains("UE Context Modification"), started.reason());
+        assertArrayEquals(new byte[32], started.transfer().rootKey(), "nothing half sent");
+        assertArrayEquals(newKamf, servingRootKey(), "the SMC's completion stands");
+        final int state = ue.readServing().procedureState();
+        assertEquals(0, state & (SecurityContext.DEFERRED_ANY | SecurityContext.PROCEDURE_NAS_SMC |
+            SecurityContext.PROCEDURE_INTER_NODE_HANDOVER), "nothing waits or runs");
+    }
+
+    @Test
     void rule72107WithoutItAnInterMmeHandoverDuringAUeContextModificationDesynchronises()
     {
         connectedInEpsWithFreshSmcCount();
