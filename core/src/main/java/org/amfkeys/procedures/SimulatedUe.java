@@ -582,39 +582,22 @@ public final class SimulatedUe implements AutoCloseable
             }
             serving().downlinkNasCount(ueId, dlCount);
         }
-        f.handoverTarget = otherRan();
-        f.handoverPci = pci;
-        f.handoverArfcn = arfcn;
-        f.handoverCommand.clear();
-        f.handoverDecision = null;
+        prepareHandover(f, otherRan(), pci, arfcn, toOtherAmf ? TO_OTHER_NODE : WITHIN_NODE);
         if (!toOtherAmf)
         {
             require(serving().handoverWithinNode(ueId, f.handoverPair));
             f.handover = RUNNING;
-            f.handoverKind = WITHIN_NODE;
             return ProcedureStart.STARTED;
         }
-        final AmfProcedures sourceAmf = core.amf(servingAmf);
         final long used = readServing().downlinkNasCount();
-        final ProcedureStart start = sourceAmf.handoverToAmf(ueId, policy, change, core.transfer);
+        final ProcedureStart start = core.amf(servingAmf).handoverToAmf(ueId, policy, change, core.transfer);
         require(start != ProcedureStart.UNKNOWN_UE);
         f.handoverDecision = core.transfer.horizontalKamfDecision();
-        f.handoverKind = TO_OTHER_NODE;
-        if (start == ProcedureStart.DEFERRED)
+        if (start == ProcedureStart.STARTED && f.handoverDecision.derive())
         {
-            f.handover = WAITING;
-            f.handoverRule = core.transfer.deferredBy();
+            observeCurrent(Direction.DOWNLINK, used);
         }
-        else
-        {
-            if (f.handoverDecision.derive())
-            {
-                observeCurrent(Direction.DOWNLINK, used);
-            }
-            handoverStarted(f, core.transfer);
-        }
-        core.wipeCarriers();
-        return start;
+        return handoverBegun(f, start);
     }
 
     /**
@@ -689,13 +672,26 @@ public final class SimulatedUe implements AutoCloseable
         final InFlight f = inFlight();
         requireNoHandoverInFlight(f, "inter-mme-handover");
         otherMme();
-        f.handoverTarget = otherRan();
+        prepareHandover(f, otherRan(), pci, earfcn, TO_OTHER_NODE);
+        return handoverBegun(f, core.mme(servingMme).forwardRelocation(ueId, core.transfer));
+    }
+
+    private static void prepareHandover(
+        final InFlight f, final RanNode target, final int pci, final int arfcn, final int kind)
+    {
+        f.handoverTarget = target;
         f.handoverPci = pci;
-        f.handoverArfcn = earfcn;
+        f.handoverArfcn = arfcn;
         f.handoverCommand.clear();
         f.handoverDecision = null;
-        f.handoverKind = TO_OTHER_NODE;
-        final ProcedureStart start = core.mme(servingMme).forwardRelocation(ueId, core.transfer);
+        f.handoverKind = kind;
+    }
+
+    /**
+     * The source node began a handover to another node: it waits, or the target takes the context.
+     */
+    private ProcedureStart handoverBegun(final InFlight f, final ProcedureStart start)
+    {
         require(start != ProcedureStart.UNKNOWN_UE);
         if (start == ProcedureStart.DEFERRED)
         {
@@ -1105,26 +1101,9 @@ public final class SimulatedUe implements AutoCloseable
     {
         final InFlight f = inFlight();
         requireNoHandoverInFlight(f, procedure);
-        f.handoverTarget = target;
-        f.handoverPci = pci;
-        f.handoverArfcn = arfcn;
-        f.handoverCommand.clear();
-        f.handoverDecision = null;
-        f.handoverKind = TO_OTHER_SYSTEM;
-        final ProcedureStart start = inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
-            core.amf(servingAmf).handoverToEps(ueId, core.transfer);
-        require(start != ProcedureStart.UNKNOWN_UE);
-        if (start == ProcedureStart.DEFERRED)
-        {
-            f.handover = WAITING;
-            f.handoverRule = core.transfer.deferredBy();
-        }
-        else
-        {
-            handoverStarted(f, core.transfer);
-        }
-        core.wipeCarriers();
-        return start;
+        prepareHandover(f, target, pci, arfcn, TO_OTHER_SYSTEM);
+        return handoverBegun(f, inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
+            core.amf(servingAmf).handoverToEps(ueId, core.transfer));
     }
 
     /**
