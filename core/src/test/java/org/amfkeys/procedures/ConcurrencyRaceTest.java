@@ -882,6 +882,59 @@ class ConcurrencyRaceTest
         assertTrue(ue.inSync());
     }
 
+    @Test
+    void aWholeStepHandoverRefusedWhenReleasedDoesNotEndALaterBegunHandover()
+    {
+        connectedInEpsWithFreshSmcCount();
+        ue.authenticate(newKamf, NEW_KSI);
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, INTEGRITY);
+        assertEquals(ProcedureStart.DEFERRED, ue.handoverTo5gs(2, ARFCN), "the whole step waits");
+        ue.endNasSecurityModeCommand(COMPLETE);
+        assertFalse(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER), "refused when released: new KASME not in AS");
+
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, CIPHERING, CIPHERING);
+        assertEquals(ProcedureStart.DEFERRED, ue.beginInterMmeHandover(3, EARFCN));
+        ue.endNasSecurityModeCommand(COMPLETE);
+
+        assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
+        assertTrue(ue.inFlight(PhasedProcedure.INTER_MME_HANDOVER), "a begun handover runs until endN2Handover");
+        ue.endN2Handover(ProcedureOutcome.FAILURE);
+        assertEquals("mme-1", ue.servingName());
+        assertTrue(ue.inSync());
+    }
+
+    @Test
+    void rule72107And8ARelocationReleasedByAFailedUeContextModificationCarriesTheOldKasme()
+    {
+        final byte[] oldKasme = newKasmeNotYetInAs();
+        assertTrue(core.mme(0).ueContextModification(UE_ID, new NextHopPair()));
+        assertEquals(ProcedureStart.DEFERRED, core.mme(0).forwardRelocation(UE_ID, new UeContextTransfer()));
+        final DeferredStart started = new DeferredStart();
+
+        assertTrue(core.mme(0).ueContextModificationFailed(UE_ID, started));
+
+        assertEquals(DeferredStart.Result.STARTED, started.result());
+        assertTrue(started.transfer().hasOldRootKeyForAs());
+        assertArrayEquals(oldKasme, started.transfer().oldRootKeyForAs());
+        assertArrayEquals(newKamf, started.transfer().rootKey());
+    }
+
+    @Test
+    void rule72107And8ARelocationReleasedByACompletedUeContextModificationCarriesOnlyTheNewKasme()
+    {
+        newKasmeNotYetInAs();
+        assertTrue(core.mme(0).ueContextModification(UE_ID, new NextHopPair()));
+        assertEquals(ProcedureStart.DEFERRED, core.mme(0).forwardRelocation(UE_ID, new UeContextTransfer()));
+        final DeferredStart started = new DeferredStart();
+
+        assertTrue(core.mme(0).ueContextModificationComplete(UE_ID, started));
+
+        assertEquals(DeferredStart.Result.STARTED, started.result());
+        assertFalse(started.transfer().hasOldRootKeyForAs());
+        assertArrayEquals(newKamf, started.transfer().rootKey());
+        assertEquals(2, started.transfer().nextHop().ncc(), "NH of NCC 2 of the new KASME's chain");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // TS 33.401 7.2.10 (8) and (9): the Forward Relocation of a new KASME not yet used for AS
     // ---------------------------------------------------------------------------------------------
