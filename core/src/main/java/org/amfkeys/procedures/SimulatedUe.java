@@ -939,11 +939,13 @@ public final class SimulatedUe implements AutoCloseable
                 if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == WAITING)
                 {
                     f.registration = NONE;
+                    f.endRegistrationWhenStarted = null;
                     ue.registrationFailed();
                 }
                 else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
                 {
                     f.handover = NONE;
+                    f.endHandoverWhenStarted = null;
                 }
                 break;
 
