@@ -1459,10 +1459,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Zeroes the scratch keys and forgets the carriers of the last call.
+     * Zeroes the scratch keys and the staging copy, and forgets the carriers of the last call.
      */
     protected final void wipe()
     {
+        // A staged context is stored (and zeroed) before any step's end; one left by a refused
+        // acceptance is zeroed here.
+        contexts.clearStaged();
         kdf.wipe();
         Arrays.fill(key, (byte)0);
         Arrays.fill(nextKey, (byte)0);

@@ -147,26 +147,41 @@ public final class MmeProcedures extends CoreNetworkProcedures
     {
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
         Objects.requireNonNull(pair, "pair");
-        final SecurityContext staged = stage();
-        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+        try
+        {
+            final SecurityContext staged = stageReceived(transfer)
+                .nextHop(transfer.nextHop().key(), transfer.nextHop().ncc())
+                .smcCompleteUplinkCount(transfer.smcCompleteUplinkCount());
+            int flags = FLAG_AS_ACTIVE;
+            if (transfer.smcCountUnused())
+            {
+                flags |= FLAG_SMC_COUNT_UNUSED;
+            }
+            if (transfer.hasOldRootKeyForAs() && enforces(ConcurrencyRule.TS_33_401_7_2_10_9))
+            {
+                staged.nonCurrent(transfer.oldRootKeyForAs(), transfer.oldKsiForAs());
+                flags |= FLAG_OLD_KEY_FOR_AS | FLAG_NEW_KEY_NOT_YET_IN_AS;
+            }
+            staged.contextFlags(staged.contextFlags() | flags);
+            pair.copyFrom(transfer.nextHop());
+            replaceWithStaged(ueId);
+        }
+        finally
+        {
+            wipe();
+        }
+    }
+
+    /**
+     * Stages the EPS NAS security context a source node sent: KASME, eKSI, NAS COUNTs, algorithms and
+     * UE security capabilities.
+     */
+    private SecurityContext stageReceived(final UeContextTransfer transfer)
+    {
+        return stage().kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
             .uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount())
             .nasAlgorithms(transfer.ciphering(), transfer.integrity())
-            .ueSecurityCapabilities(transfer.ueSecurityCapabilities())
-            .nextHop(transfer.nextHop().key(), transfer.nextHop().ncc())
-            .smcCompleteUplinkCount(transfer.smcCompleteUplinkCount());
-        int flags = FLAG_AS_ACTIVE;
-        if (transfer.smcCountUnused())
-        {
-            flags |= FLAG_SMC_COUNT_UNUSED;
-        }
-        if (transfer.hasOldRootKeyForAs() && enforces(ConcurrencyRule.TS_33_401_7_2_10_9))
-        {
-            staged.nonCurrent(transfer.oldRootKeyForAs(), transfer.oldKsiForAs());
-            flags |= FLAG_OLD_KEY_FOR_AS | FLAG_NEW_KEY_NOT_YET_IN_AS;
-        }
-        staged.contextFlags(staged.contextFlags() | flags);
-        pair.copyFrom(transfer.nextHop());
-        replaceWithStaged(ueId);
+            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
     }
 
     /**
@@ -221,16 +236,19 @@ public final class MmeProcedures extends CoreNetworkProcedures
     {
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
         command.clear();
-        final SecurityContext staged = stage();
-        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
-            .uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount())
-            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
-            .ueSecurityCapabilities(transfer.ueSecurityCapabilities())
-            .nextHop(transfer.nextHop().key(), transfer.nextHop().ncc());
-        staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
-        pair.copyFrom(transfer.nextHop());
-        command.nasContainer(HandoverCommand.TO_EPS, transfer.derivationCount(), 0);
-        replaceWithStaged(ueId);
+        try
+        {
+            final SecurityContext staged = stageReceived(transfer)
+                .nextHop(transfer.nextHop().key(), transfer.nextHop().ncc());
+            staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
+            pair.copyFrom(transfer.nextHop());
+            command.nasContainer(HandoverCommand.TO_EPS, transfer.derivationCount(), 0);
+            replaceWithStaged(ueId);
+        }
+        finally
+        {
+            wipe();
+        }
     }
 
     /**
@@ -242,11 +260,14 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public void acceptIdleModeFrom5gs(final long ueId, final UeContextTransfer transfer)
     {
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
-        final SecurityContext staged = stage();
-        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
-            .uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount())
-            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
-            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-        replaceWithStaged(ueId);
+        try
+        {
+            stageReceived(transfer);
+            replaceWithStaged(ueId);
+        }
+        finally
+        {
+            wipe();
+        }
     }
 }

@@ -73,6 +73,7 @@ public final class SimulatedUe implements AutoCloseable
     private NasCountObserver observer = NO_OBSERVER;
     private InFlight inFlight;
     private DeferredProcedure startedDeferred;
+    private DeferredProcedure refusedDeferred;
     /** Counts the UE's moves between RAN nodes, so a message for an earlier stay is recognised. */
     private long ranEpoch;
     private int servingAmf;
@@ -192,6 +193,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         f.smcNode = null;
         startedDeferred = null;
+        refusedDeferred = null;
         if (outcome == ProcedureOutcome.COMPLETE)
         {
             node.nasSecurityModeComplete(ueId, f.smcComplete, f.started);
@@ -332,6 +334,7 @@ public final class SimulatedUe implements AutoCloseable
         final AmfProcedures source = core.amf(servingAmf);
         final AmfProcedures target = core.amf(otherAmf());
         startedDeferred = null;
+        refusedDeferred = null;
         switch (f.registration)
         {
             case NONE:
@@ -479,6 +482,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         f.xnHandover = false;
         startedDeferred = null;
+        refusedDeferred = null;
         if (outcome != ProcedureOutcome.COMPLETE)
         {
             return;
@@ -717,6 +721,7 @@ public final class SimulatedUe implements AutoCloseable
     {
         final InFlight f = inFlight();
         startedDeferred = null;
+        refusedDeferred = null;
         switch (f.handover)
         {
             case NONE:
@@ -819,6 +824,7 @@ public final class SimulatedUe implements AutoCloseable
         f.ueContextModification = null;
         f.ueContextModificationNode = null;
         startedDeferred = null;
+        refusedDeferred = null;
         if (outcome == ProcedureOutcome.COMPLETE && f.ueContextModificationEpoch == ranEpoch)
         {
             node.ueContextModification(f.ueContextModificationPair, core.handoverCommand);
@@ -855,6 +861,15 @@ public final class SimulatedUe implements AutoCloseable
     public DeferredProcedure startedDeferred()
     {
         return startedDeferred;
+    }
+
+    /**
+     * @return the deferred procedure that the last end call released but the UE's state no longer
+     *         allowed, so the node refused it (with its reason), or null.
+     */
+    public DeferredProcedure refusedDeferred()
+    {
+        return refusedDeferred;
     }
 
     /**
@@ -947,6 +962,7 @@ public final class SimulatedUe implements AutoCloseable
                     f.handover = NONE;
                     f.endHandoverWhenStarted = null;
                 }
+                refusedDeferred = started.procedure();
                 break;
 
             default:
@@ -1377,10 +1393,6 @@ public final class SimulatedUe implements AutoCloseable
         }
     }
 
-    /**
-     * A whole inter-system handover step cannot wait: a deferral is cancelled and reported as a refusal
-     * naming the rule.
-     */
     private static void require(final boolean known)
     {
         if (!known)

@@ -115,9 +115,10 @@ public final class UeMirror implements AutoCloseable
 
     /**
      * Stops following a UE-side concurrency rule, for tests that show the race it prevents; a real UE
-     * follows every rule. The one UE-side rule is TS 33.401 7.2.10 (4): without it, a NAS SMC that takes
-     * a new root key into use while CONNECTED moves the AS's NH chain to the new key at once, instead
-     * of at the RRC reconfiguration that brings a KgNB (KeNB) of the new key.
+     * follows every rule. The one UE-side rule is TS 33.401 7.2.10 (4) (5GS has the same behaviour):
+     * without it, a NAS SMC that takes a new root key into use while CONNECTED moves the AS's NH chain
+     * to the new key at once, instead of at the RRC reconfiguration that brings a KgNB (KeNB) of the new
+     * key; a lost SMC does not move it back.
      *
      * @param rule {@link ConcurrencyRule#TS_33_401_7_2_10_4}.
      * @return this.

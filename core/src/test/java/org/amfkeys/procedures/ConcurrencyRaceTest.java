@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Random;
 
 import static org.amfkeys.procedures.AmfChange.Kind.CONTEXT_TRANSFER;
@@ -701,7 +702,7 @@ class ConcurrencyRaceTest
     {
         connectedInEpsWithFreshSmcCount();
         core.mme(0).withoutRule(ConcurrencyRule.TS_33_401_7_2_10_5);
-        ue.beginN2Handover(2, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1);
+        ue.beginN2Handover(2, EARFCN, null, null, -1);
 
         ue.beginUeContextModification();
         ue.endUeContextModification(COMPLETE);
@@ -715,7 +716,7 @@ class ConcurrencyRaceTest
     void rule72105RefusesAUeContextModificationDuringAnS1HandoverAndTheReverse()
     {
         connectedInEpsWithFreshSmcCount();
-        ue.beginN2Handover(2, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1);
+        ue.beginN2Handover(2, EARFCN, null, null, -1);
         final byte[] before = servingContext();
 
         final ProcedureNotAllowedException refused = assertThrows(ProcedureNotAllowedException.class,
@@ -728,7 +729,7 @@ class ConcurrencyRaceTest
         ue.beginUeContextModification();
         final byte[] during = servingContext();
         final ProcedureNotAllowedException handover = assertThrows(ProcedureNotAllowedException.class,
-            () -> ue.beginN2Handover(3, EARFCN, null, HANDOVER_TO_OTHER_AMF, -1));
+            () -> ue.beginN2Handover(3, EARFCN, null, null, -1));
         assertRefusedUnder(ConcurrencyRule.TS_33_401_7_2_10_5, handover);
         assertArrayEquals(during, servingContext(), "nothing changed");
         ue.endUeContextModification(COMPLETE);
@@ -982,7 +983,11 @@ class ConcurrencyRaceTest
         assertEquals(INTEGRITY, relocation.integrity());
         assertEquals(smcComplete, relocation.smcCompleteUplinkCount());
         assertTrue(relocation.smcCountUnused());
-        assertFalse(relocation.toString().contains(Arrays.toString(oldKasme)));
+        final String text = relocation.toString().toLowerCase();
+        for (final byte[] key : new byte[][] {oldKasme, newKamf, relocation.nextHop().key()})
+        {
+            assertFalse(text.contains(HexFormat.of().formatHex(key, 0, 8)), "no key in " + text);
+        }
         relocation.clear();
         assertArrayEquals(new byte[32], relocation.oldRootKeyForAs(), "clear zeroes the old KASME");
         assertTrue(core.mme(0).handoverFailed(UE_ID));

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Overlapping procedures for one UE: every interleaving of the begin and end events of up to four of
- * the six phased procedures of a UE in 5GS, and of the five of a UE in EPS, each from three starting
+ * the seven phased procedures of a UE in 5GS, and of the six of a UE in EPS, each from three starting
  * states, and random overlaps for many UEs on all cores. After each run, once everything has ended,
  * nothing may be left in flight, and UE, RAN node and AMF (MME) must be in sync. An oracle written from
  * the rules' text (TS 33.501 6.9.5, TS 33.401 7.2.10; not from the engine) watches which procedures run
@@ -189,6 +189,7 @@ final class ConcurrentInterleavingsTest
         private final Set<PhasedProcedure> running = EnumSet.noneOf(PhasedProcedure.class);
         private final Set<PhasedProcedure> waiting = EnumSet.noneOf(PhasedProcedure.class);
         private final Set<PhasedProcedure> refused = EnumSet.noneOf(PhasedProcedure.class);
+        private final Set<PhasedProcedure> refusedWhenReleased = EnumSet.noneOf(PhasedProcedure.class);
         private final StringBuilder log = new StringBuilder();
         private boolean smcForNewKey;
         private boolean handoverKeepsKamf;
@@ -325,7 +326,11 @@ final class ConcurrentInterleavingsTest
             running.remove(procedure);
             if (waiting.remove(procedure) && !ue.inFlight(procedure))
             {
-                // Released by the end of what it waited for, it was refused then: nothing is left to end.
+                // Released by the end of what it waited for, it was refused then, and said so.
+                if (!refusedWhenReleased.contains(procedure))
+                {
+                    fail(procedure + " stopped waiting without starting or being refused, after " + log);
+                }
                 log.append("(refused when released)");
                 return;
             }
@@ -352,16 +357,15 @@ final class ConcurrentInterleavingsTest
                 // The source node deleted the context: what still ran there can only end failed.
                 running.remove(UE_CONTEXT_MODIFICATION);
             }
+            final DeferredProcedure refusedOnRelease = ue.refusedDeferred();
+            if (refusedOnRelease != null)
+            {
+                refusedWhenReleased.add(phased(refusedOnRelease));
+            }
             final DeferredProcedure started = ue.startedDeferred();
             if (started != null)
             {
-                final PhasedProcedure resumed = switch (started)
-                {
-                    case CONTEXT_TRANSFER -> MOBILITY_REGISTRATION;
-                    case FORWARD_RELOCATION -> INTER_MME_HANDOVER;
-                    case INTER_SYSTEM_HANDOVER -> INTER_SYSTEM_HANDOVER;
-                    default -> INTER_AMF_HANDOVER;
-                };
+                final PhasedProcedure resumed = phased(started);
                 log.append(" [").append(resumed.token()).append(" started]");
                 waiting.remove(resumed);
                 starts(resumed);
@@ -401,6 +405,17 @@ final class ConcurrentInterleavingsTest
             }
             return a == UE_CONTEXT_MODIFICATION && b == INTER_AMF_HANDOVER && handoverKeepsKamf ||
                 a == UE_CONTEXT_MODIFICATION && b == N2_HANDOVER;
+        }
+
+        private static PhasedProcedure phased(final DeferredProcedure procedure)
+        {
+            return switch (procedure)
+            {
+                case CONTEXT_TRANSFER -> MOBILITY_REGISTRATION;
+                case FORWARD_RELOCATION -> INTER_MME_HANDOVER;
+                case INTER_SYSTEM_HANDOVER -> INTER_SYSTEM_HANDOVER;
+                case INTER_AMF_HANDOVER -> INTER_AMF_HANDOVER;
+            };
         }
 
         private boolean inEps()
