@@ -74,7 +74,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 
@@ -369,7 +369,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 
@@ -384,20 +384,27 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
     {
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.IDLE);
-        final SecurityContext staged = stage();
-        staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
-            .nasAlgorithms(transfer.ciphering(), transfer.integrity())
-            .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-        if (transfer.keyAmfHDerivationInd())
+        try
         {
-            staged.uplinkNasCount(0).downlinkNasCount(0);
-            staged.contextFlags(staged.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+            final SecurityContext staged = stage();
+            staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+                .nasAlgorithms(transfer.ciphering(), transfer.integrity())
+                .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
+            if (transfer.keyAmfHDerivationInd())
+            {
+                staged.uplinkNasCount(0).downlinkNasCount(0);
+                staged.contextFlags(staged.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+            }
+            else
+            {
+                staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
+            }
+            replaceWithStaged(ueId);
         }
-        else
+        finally
         {
-            staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
+            wipeAfterStaging();
         }
-        replaceWithStaged(ueId);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -543,7 +550,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 
@@ -569,7 +576,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 

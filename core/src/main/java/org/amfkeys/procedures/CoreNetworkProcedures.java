@@ -1459,13 +1459,20 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Zeroes the scratch keys and the staging copy, and forgets the carriers of the last call.
+     * Zeroes the scratch keys and the staging copy, and forgets the carriers of the last call: the end
+     * of a call that staged a context, which a refusal may have left unstored.
+     */
+    protected final void wipeAfterStaging()
+    {
+        contexts.clearStaged();
+        wipe();
+    }
+
+    /**
+     * Zeroes the scratch keys and forgets the carriers of the last call.
      */
     protected final void wipe()
     {
-        // A staged context is stored (and zeroed) before any step's end; one left by a refused
-        // acceptance is zeroed here.
-        contexts.clearStaged();
         kdf.wipe();
         Arrays.fill(key, (byte)0);
         Arrays.fill(nextKey, (byte)0);

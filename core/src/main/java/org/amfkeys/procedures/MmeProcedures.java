@@ -168,7 +168,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 
@@ -247,7 +247,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 
@@ -267,7 +267,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         }
         finally
         {
-            wipe();
+            wipeAfterStaging();
         }
     }
 }
