@@ -17,6 +17,7 @@ public final class ContextCursor implements AutoCloseable
     private final UnsafeBuffer slot = new UnsafeBuffer(0L, 0);
     private final SecurityContext context = new SecurityContext();
     private final UnsafeBuffer backup = new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]);
+    private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
 
     /**
      * @param kdf derives NH and key schedules under the slot lock; used by this cursor's thread only.
@@ -38,6 +39,17 @@ public final class ContextCursor implements AutoCloseable
     {
         slot.wrap(address, SecurityContextDescriptor.LENGTH);
         return context.wrap(slot, 0);
+    }
+
+    /**
+     * Takes the flyweight off the slot once the lock is gone: the context handed to an update refuses
+     * every use, and the buffer under it (and under the key schedule flyweight it lent) no longer
+     * points into the table, whose memory may be freed later.
+     */
+    void detach()
+    {
+        slot.wrap(detachedSlot);
+        context.detach();
     }
 
     void saveSlot()

@@ -5,6 +5,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,7 +48,14 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * Invalid arguments raise {@link InvalidParameterException} before anything changes.
  * <p>
  * <b>Key hygiene.</b> A slot's octets are zeroed when its UE is deleted and when the table is closed;
- * {@link #toString()} shows sizes only. Close the table only once every thread is done with it.
+ * {@link #toString()} shows sizes only.
+ * <p>
+ * <b>Lifetime.</b> The table refuses a capacity whose memory the machine cannot back. {@link #close()}
+ * zeroes what was used and gives the pages back at once; after it every method throws
+ * {@link IllegalStateException}. A thread still inside an operation while another closes the table
+ * does not crash the JVM, since the address range stays mapped until the table is unreachable and a
+ * {@link Cleaner} unmaps it; a table never closed is wiped by that cleaner too. The callback of
+ * {@link #update} must not lock again: whatever locks from inside it throws {@link IllegalStateException}.
  */
 public final class ContextTable implements AutoCloseable
 {
@@ -93,6 +102,15 @@ public final class ContextTable implements AutoCloseable
     private final AtomicInteger longestProbe = new AtomicInteger();
     private volatile boolean closed;
 
+    /** Unmaps the memory of tables that became unreachable; one thread for every table. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /**
+     * The slot the calling thread holds while its {@link #update} runs, so that a callback that locks
+     * again is refused at once instead of corrupting the cursor or waiting forever for itself.
+     */
+    private static final ThreadLocal<HeldSlot> HELD_SLOT = ThreadLocal.withInitial(HeldSlot::new);
+
     /**
      * A table for {@code capacity} UEs at the {@link #DEFAULT_LOAD_FACTOR default load factor}, not locked in RAM.
      *
@@ -109,10 +127,46 @@ public final class ContextTable implements AutoCloseable
      * @param capacity   most UEs the table holds, 1..{@value #MAX_CAPACITY}.
      * @param loadFactor share of entries in use at capacity, {@value #MIN_LOAD_FACTOR}..{@value #MAX_LOAD_FACTOR}.
      * @param lockInRam  whether to {@code mlock} the table's memory (needs a locked-memory limit that allows it).
-     * @throws InvalidParameterException when an argument is out of range.
+     * @throws InvalidParameterException when an argument is out of range, or the table needs more memory
+     *                                   than the kernel will back (physical memory plus swap, the commit
+     *                                   limit under strict overcommit, or the control group's limit).
      * @throws IllegalStateException when the memory cannot be had or locked.
      */
     public ContextTable(final long capacity, final double loadFactor, final boolean lockInRam)
+    {
+        checkSize(capacity, loadFactor);
+        this.capacity = capacity;
+        this.loadFactor = loadFactor;
+        this.entries = entriesFor(capacity, loadFactor);
+        final long indexLength = indexLength(entries);
+        final long slotsLength = (long)entries * SLOT_LENGTH;
+        final int stripes = stripesFor(entries);
+        stripeMask = stripes - 1;
+        final long length = indexLength + slotsLength + (long)stripes * CACHE_LINE;
+        refuseMoreThanTheMachineHolds(capacity, loadFactor, length);
+
+        memory = TableMemory.allocate(length, lockInRam, "a context table of " + capacity + " UEs");
+        CLEANER.register(this, memory);
+        indexAddress = memory.address();
+        slotsAddress = indexAddress + indexLength;
+        stripesAddress = slotsAddress + slotsLength;
+    }
+
+    /**
+     * Octets a table of {@code capacity} UEs maps: index, slots and insert locks.
+     *
+     * @param capacity   most UEs, 1..{@value #MAX_CAPACITY}.
+     * @param loadFactor {@value #MIN_LOAD_FACTOR}..{@value #MAX_LOAD_FACTOR}.
+     * @return the octets.
+     */
+    public static long memoryFor(final long capacity, final double loadFactor)
+    {
+        checkSize(capacity, loadFactor);
+        final int entries = entriesFor(capacity, loadFactor);
+        return indexLength(entries) + (long)entries * SLOT_LENGTH + (long)stripesFor(entries) * CACHE_LINE;
+    }
+
+    private static void checkSize(final long capacity, final double loadFactor)
     {
         if (capacity < 1 || capacity > MAX_CAPACITY)
         {
@@ -123,20 +177,49 @@ public final class ContextTable implements AutoCloseable
             throw new InvalidParameterException(
                 "load-factor", loadFactor + " is out of range", MIN_LOAD_FACTOR + ".." + MAX_LOAD_FACTOR);
         }
-        this.capacity = capacity;
-        this.loadFactor = loadFactor;
-        this.entries = (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
+    }
 
-        final long indexLength = align((long)entries * ENTRY_LENGTH, CACHE_LINE);
-        final long slotsLength = (long)entries * SLOT_LENGTH;
-        // Each insert lock on its own cache line, so two inserters never share one.
-        final int stripes = Math.min(MAX_INSERT_STRIPES, Integer.highestOneBit(entries - 1) << 1);
-        stripeMask = stripes - 1;
-        final long stripesLength = (long)stripes * CACHE_LINE;
-        memory = TableMemory.allocate(indexLength + slotsLength + stripesLength, lockInRam);
-        indexAddress = memory.address();
-        slotsAddress = indexAddress + indexLength;
-        stripesAddress = slotsAddress + slotsLength;
+    private static int entriesFor(final long capacity, final double loadFactor)
+    {
+        return (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
+    }
+
+    private static long indexLength(final int entries)
+    {
+        return align((long)entries * ENTRY_LENGTH, CACHE_LINE);
+    }
+
+    /** Each insert lock on its own cache line, so two inserters never share one. */
+    private static int stripesFor(final int entries)
+    {
+        return Math.min(MAX_INSERT_STRIPES, Integer.highestOneBit(entries - 1) << 1);
+    }
+
+    /**
+     * The kernel maps far more than the machine holds and the process then grows until it is killed;
+     * refuse such a table up front instead, with the capacity that would fit.
+     */
+    private static void refuseMoreThanTheMachineHolds(final long capacity, final double loadFactor, final long length)
+    {
+        final MachineMemory machine = MachineMemory.read();
+        if (length <= machine.bytes())
+        {
+            return;
+        }
+        long fits = (long)(machine.bytes() / ((ENTRY_LENGTH + SLOT_LENGTH) / loadFactor));
+        while (fits > 0 && memoryFor(fits, loadFactor) > machine.bytes())
+        {
+            fits -= 1 + fits / 1024;
+        }
+        throw new InvalidParameterException("capacity", capacity + " UEs need " + gibibytes(length) +
+            " of memory at load factor " + loadFactor + ", more than this machine can back (" +
+            gibibytes(machine.bytes()) + ", " + machine.basis() + ")",
+            fits < 1 ? "none: not even one UE fits" : "1.." + fits + " on this machine");
+    }
+
+    private static String gibibytes(final long octets)
+    {
+        return String.format(java.util.Locale.ROOT, "%.1f GiB", octets / (double)(1L << 30));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -148,6 +231,7 @@ public final class ContextTable implements AutoCloseable
      */
     public long capacity()
     {
+        ensureOpen();
         return capacity;
     }
 
@@ -156,6 +240,7 @@ public final class ContextTable implements AutoCloseable
      */
     public double loadFactor()
     {
+        ensureOpen();
         return loadFactor;
     }
 
@@ -164,6 +249,7 @@ public final class ContextTable implements AutoCloseable
      */
     public int entries()
     {
+        ensureOpen();
         return entries;
     }
 
@@ -172,6 +258,7 @@ public final class ContextTable implements AutoCloseable
      */
     public long size()
     {
+        ensureOpen();
         return resident.get();
     }
 
@@ -180,6 +267,7 @@ public final class ContextTable implements AutoCloseable
      */
     public long memoryBytes()
     {
+        ensureOpen();
         return memory.length();
     }
 
@@ -188,6 +276,7 @@ public final class ContextTable implements AutoCloseable
      */
     public double bytesPerUe()
     {
+        ensureOpen();
         return (double)memory.length() / capacity;
     }
 
@@ -196,6 +285,7 @@ public final class ContextTable implements AutoCloseable
      */
     public int longestProbe()
     {
+        ensureOpen();
         return longestProbe.get();
     }
 
@@ -204,6 +294,7 @@ public final class ContextTable implements AutoCloseable
      */
     public boolean excludedFromCoreDumps()
     {
+        ensureOpen();
         return memory.excludedFromCoreDumps();
     }
 
@@ -212,6 +303,7 @@ public final class ContextTable implements AutoCloseable
      */
     public boolean lockedInRam()
     {
+        ensureOpen();
         return memory.lockedInRam();
     }
 
@@ -223,6 +315,7 @@ public final class ContextTable implements AutoCloseable
      */
     public int homeEntry(final long ueId)
     {
+        ensureOpen();
         return home(hash(ueId));
     }
 
@@ -245,6 +338,13 @@ public final class ContextTable implements AutoCloseable
         {
             throw InvalidParameterException.missing("context", "a SecurityContext");
         }
+        if (!context.kamfSchedule().isComputed() && !context.hasNonCurrent())
+        {
+            // An all-zero context would key every derivation with an all-zero KAMF.
+            throw new InvalidParameterException("context", "holds no key: neither a current KAMF nor a non-current one",
+                "a context whose KAMF was set with SecurityContext.kamf, or that keeps a non-current context");
+        }
+        refuseInsideUpdate();
         final long hash = hash(ueId);
         final long stripe = stripeAddress(hash);
         lockStripe(stripe);
@@ -290,6 +390,7 @@ public final class ContextTable implements AutoCloseable
         finally
         {
             unlockStripe(stripe);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -302,17 +403,25 @@ public final class ContextTable implements AutoCloseable
     public boolean delete(final long ueId)
     {
         ensureOpen();
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
+        refuseInsideUpdate();
+        try
         {
-            return false;
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
+            {
+                return false;
+            }
+            UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
+            final long controlAddress = controlAddress(entry);
+            final long control = UnsafeApi.getLong(controlAddress);
+            UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
+            resident.decrementAndGet();
+            return true;
         }
-        UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
-        final long controlAddress = controlAddress(entry);
-        final long control = UnsafeApi.getLong(controlAddress);
-        UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
-        resident.decrementAndGet();
-        return true;
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -326,7 +435,14 @@ public final class ContextTable implements AutoCloseable
     public boolean contains(final long ueId)
     {
         ensureOpen();
-        return find(ueId, home(hash(ueId))) >= 0;
+        try
+        {
+            return find(ueId, home(hash(ueId))) >= 0;
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -335,31 +451,43 @@ public final class ContextTable implements AutoCloseable
      * @param ueId     the UE identifier.
      * @param snapshot receives the context; unchanged when the UE is absent.
      * @return true when copied, false when the UE is not in the table.
+     * @throws IllegalStateException when called for a UE from inside that UE's own {@link #update}.
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
         ensureOpen();
+        if (snapshot == null)
+        {
+            throw InvalidParameterException.missing("snapshot", "a SecurityContext");
+        }
         final MutableDirectBuffer buffer = snapshot.buffer();
         final Object base = buffer.byteArray();
         final long to = buffer.addressOffset() + snapshot.offset();
         final int home = home(hash(ueId));
-        for (int attempt = 0; ; attempt++)
+        try
         {
-            final int entry = find(ueId, home);
-            if (entry < 0)
+            for (int attempt = 0; ; attempt++)
             {
-                return false;
-            }
-            final long control = stableControl(entry, ueId);
-            if (control != 0)
-            {
-                copyWords(slotAddress(entry), base, to, SLOT_LENGTH);
-                if (validate(entry, control))
+                final int entry = find(ueId, home);
+                if (entry < 0)
                 {
-                    return true;
+                    return false;
                 }
+                final long control = stableControl(entry, ueId);
+                if (control != 0)
+                {
+                    copyWords(slotAddress(entry), base, to, SLOT_LENGTH);
+                    if (validate(entry, control))
+                    {
+                        return true;
+                    }
+                }
+                awaitWriter(entry, attempt);
             }
-            backOff(attempt);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -370,36 +498,19 @@ public final class ContextTable implements AutoCloseable
      * @param nh   receives NH, 32 octets; unchanged when the UE is absent.
      * @param at   where NH starts in {@code nh}.
      * @return NCC, 0..7, or {@link #ABSENT}.
+     * @throws IllegalStateException when called for a UE from inside that UE's own {@link #update}.
      */
     public int readNextHop(final long ueId, final byte[] nh, final int at)
     {
         ensureOpen();
-        if (nh == null || at < 0 || at > nh.length - KEY_LENGTH)
+        checkKeyOutput("nh", nh, at, 1);
+        try
         {
-            throw nh == null ? InvalidParameterException.missing("nh", KEY_LENGTH + " octets") :
-                InvalidParameterException.outOfRange("nh-offset", at, 0, nh.length - KEY_LENGTH);
+            return readNextHopOf(ueId, nh, at);
         }
-        final int home = home(hash(ueId));
-        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
-        for (int attempt = 0; ; attempt++)
+        finally
         {
-            final int entry = find(ueId, home);
-            if (entry < 0)
-            {
-                return ABSENT;
-            }
-            final long control = stableControl(entry, ueId);
-            if (control != 0)
-            {
-                final long slot = slotAddress(entry);
-                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
-                copyWords(slot + NH_OFFSET, nh, to, KEY_LENGTH);
-                if (validate(entry, control))
-                {
-                    return ncc;
-                }
-            }
-            backOff(attempt);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -415,16 +526,20 @@ public final class ContextTable implements AutoCloseable
      */
     public void readNextHops(final long[] ueIds, final int count, final int[] nccs, final byte[] nhs)
     {
+        ensureOpen();
         checkBatch(ueIds, count, nccs);
-        if (nhs == null || nhs.length < count * KEY_LENGTH)
+        checkKeyOutput("nhs", nhs, 0, count);
+        try
         {
-            throw nhs == null ? InvalidParameterException.missing("nhs", "32 octets per UE") :
-                InvalidParameterException.badLength("nhs", nhs.length, "at least " + count * KEY_LENGTH + " octets");
+            touchBatch(ueIds, count, SLOT_LINE_NH | SLOT_LINE_NCC);
+            for (int i = 0; i < count; i++)
+            {
+                nccs[i] = readNextHopOf(ueIds[i], nhs, i * KEY_LENGTH);
+            }
         }
-        touchBatch(ueIds, count, SLOT_LINE_NH | SLOT_LINE_NCC);
-        for (int i = 0; i < count; i++)
+        finally
         {
-            nccs[i] = readNextHop(ueIds[i], nhs, i * KEY_LENGTH);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -436,14 +551,25 @@ public final class ContextTable implements AutoCloseable
      * @param count  how many, 0..{@code ueIds.length}.
      * @param cursor the calling thread's cursor.
      * @param nccs   receives each UE's new NCC, or {@link #ABSENT}; at least {@code count} long.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public void advanceNextHops(final long[] ueIds, final int count, final ContextCursor cursor, final int[] nccs)
     {
+        ensureOpen();
         checkBatch(ueIds, count, nccs);
-        touchBatch(ueIds, count, SLOT_LINE_SCHEDULE | SLOT_LINE_NH | SLOT_LINE_NCC);
-        for (int i = 0; i < count; i++)
+        checkCursor(cursor);
+        refuseInsideUpdate();
+        try
         {
-            nccs[i] = advanceNextHop(ueIds[i], cursor);
+            touchBatch(ueIds, count, SLOT_LINE_SCHEDULE | SLOT_LINE_NH | SLOT_LINE_NCC);
+            for (int i = 0; i < count; i++)
+            {
+                nccs[i] = advanceNextHopOf(ueIds[i], cursor);
+            }
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -480,22 +606,20 @@ public final class ContextTable implements AutoCloseable
      * @param ueId   the UE identifier.
      * @param cursor the calling thread's cursor.
      * @return the new NCC, 0..7, or {@link #ABSENT}.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public int advanceNextHop(final long ueId, final ContextCursor cursor)
     {
         ensureOpen();
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
-        {
-            return ABSENT;
-        }
+        checkCursor(cursor);
+        refuseInsideUpdate();
         try
         {
-            return cursor.wrapSlot(slotAddress(entry)).advanceNextHop(cursor.kdf());
+            return advanceNextHopOf(ueId, cursor);
         }
         finally
         {
-            unlock(entry);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -506,30 +630,39 @@ public final class ContextTable implements AutoCloseable
      * @param ueId the UE identifier.
      * @return the COUNT to use, or {@link #ABSENT}.
      * @throws IllegalStateException when the COUNT would wrap past 2^24-1; a new KAMF is needed first.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public long takeDownlinkNasCount(final long ueId)
     {
         ensureOpen();
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
-        {
-            return ABSENT;
-        }
+        refuseInsideUpdate();
         try
         {
-            final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
-            final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
-            if (count >= SecurityContext.MAX_NAS_COUNT)
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
             {
-                throw new IllegalStateException("downlink NAS COUNT is exhausted at " + count +
-                    "; run a primary authentication or horizontal derivation for a new KAMF first");
+                return ABSENT;
             }
-            UnsafeApi.putInt(address, (int)(count + 1));
-            return count;
+            try
+            {
+                final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
+                final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
+                if (count >= SecurityContext.MAX_NAS_COUNT)
+                {
+                    throw new IllegalStateException("downlink NAS COUNT is exhausted at " + count +
+                        "; run a primary authentication or horizontal derivation for a new KAMF first");
+                }
+                UnsafeApi.putInt(address, (int)(count + 1));
+                return count;
+            }
+            finally
+            {
+                unlock(entry);
+            }
         }
         finally
         {
-            unlock(entry);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -542,6 +675,7 @@ public final class ContextTable implements AutoCloseable
      * @param count the message's uplink NAS COUNT, 0..2^24-1.
      * @return the next uplink COUNT expected afterwards, {@link #REPLAYED} when {@code count} is below
      *         it (nothing changes then), or {@link #ABSENT}.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public long acceptUplinkNasCount(final long ueId, final long count)
     {
@@ -550,24 +684,32 @@ public final class ContextTable implements AutoCloseable
             throw InvalidParameterException.outOfRange("ul-count", count, 0, SecurityContext.MAX_NAS_COUNT);
         }
         ensureOpen();
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
-        {
-            return ABSENT;
-        }
+        refuseInsideUpdate();
         try
         {
-            final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
-            if (count < (UnsafeApi.getInt(address) & 0xFFFF_FFFFL))
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
             {
-                return REPLAYED;
+                return ABSENT;
             }
-            UnsafeApi.putInt(address, (int)(count + 1));
-            return count + 1;
+            try
+            {
+                final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
+                if (count < (UnsafeApi.getInt(address) & 0xFFFF_FFFFL))
+                {
+                    return REPLAYED;
+                }
+                UnsafeApi.putInt(address, (int)(count + 1));
+                return count + 1;
+            }
+            finally
+            {
+                unlock(entry);
+            }
         }
         finally
         {
-            unlock(entry);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -578,94 +720,146 @@ public final class ContextTable implements AutoCloseable
      * @param ueId   the UE identifier.
      * @param cursor the calling thread's cursor.
      * @return true when swapped, false when the UE is not in the table.
-     * @throws IllegalStateException when the UE has no non-current context; nothing changes then.
+     * @throws IllegalStateException when the UE has no non-current context (nothing changes then), or
+     *                               when called from inside an {@link #update} on this thread.
      */
     public boolean swapCurrentAndNonCurrent(final long ueId, final ContextCursor cursor)
     {
         ensureOpen();
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
-        {
-            return false;
-        }
+        checkCursor(cursor);
+        refuseInsideUpdate();
         try
         {
-            cursor.wrapSlot(slotAddress(entry)).swapCurrentAndNonCurrent(cursor.kdf());
-            return true;
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
+            {
+                return false;
+            }
+            try
+            {
+                cursor.wrapSlot(slotAddress(entry)).swapCurrentAndNonCurrent(cursor.kdf());
+                return true;
+            }
+            catch (final RuntimeException ex)
+            {
+                throw closedUnderneath(ex);
+            }
+            finally
+            {
+                cursor.detach();
+                unlock(entry);
+            }
         }
         finally
         {
-            unlock(entry);
+            Reference.reachabilityFence(this);
         }
     }
 
     /**
      * Changes a UE's context in place under its slot's lock. If {@code update} throws, the context is
      * restored to what it was and the exception passes on.
+     * <p>
+     * The callback must not lock again: any call of this table (or another) that locks a slot, made
+     * from inside it on this thread, throws {@link IllegalStateException} at once and changes nothing,
+     * and so does a read of the UE being updated. The {@link SecurityContext} it is given is valid only
+     * during the call; used afterwards it throws {@link IllegalStateException}.
      *
      * @param ueId   the UE identifier.
      * @param cursor the calling thread's cursor.
      * @param update the change.
      * @return true when applied, false when the UE is not in the table.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public boolean update(final long ueId, final ContextCursor cursor, final ContextUpdate update)
     {
         ensureOpen();
+        checkCursor(cursor);
         if (update == null)
         {
             throw InvalidParameterException.missing("update", "a ContextUpdate");
         }
-        final int entry = lock(ueId, home(hash(ueId)));
-        if (entry < 0)
+        final HeldSlot held = HELD_SLOT.get();
+        if (held.table != null)
         {
-            return false;
+            throw reentered("update");
         }
         try
         {
-            final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
-            cursor.saveSlot();
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
+            {
+                return false;
+            }
+            held.table = this;
+            held.entry = entry;
             try
             {
-                update.apply(context);
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                cursor.restoreSlot();
-                throw ex;
+                final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
+                cursor.saveSlot();
+                try
+                {
+                    update.apply(context);
+                }
+                catch (final RuntimeException ex)
+                {
+                    cursor.restoreSlot();
+                    throw closedUnderneath(ex);
+                }
+                catch (final Error ex)
+                {
+                    cursor.restoreSlot();
+                    throw ex;
+                }
+                finally
+                {
+                    cursor.clearBackup();
+                    cursor.detach();
+                }
+                return true;
             }
             finally
             {
-                cursor.clearBackup();
+                held.table = null;
+                held.entry = -1;
+                unlock(entry);
             }
-            return true;
         }
         finally
         {
-            unlock(entry);
+            Reference.reachabilityFence(this);
         }
     }
 
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Zeroes every slot still holding a context and returns the memory. Call it only once no thread
-     * uses the table any more.
+     * Zeroes every slot that held a context and gives the memory back to the system; quick whatever
+     * the capacity, as only the regions that were used are touched. Afterwards every method but
+     * {@code close}, {@link #isClosed()} and {@code toString} throws {@link IllegalStateException}.
+     * <p>
+     * Close a table once its users are done with it. A thread still inside an operation when another
+     * closes the table does not crash the JVM: the address range stays mapped (as zero pages, the keys
+     * already wiped) until the table is unreachable, when a cleaner unmaps it; such a thread sees the
+     * UE absent or its change lost. A table never closed is wiped and unmapped by that cleaner, which
+     * logs the first one.
      */
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
-        for (int entry = 0; entry < entries; entry++)
-        {
-            if ((UnsafeApi.getLongVolatile(null, controlAddress(entry)) & STATE_MASK) == STATE_LIVE)
-            {
-                UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
-            }
-        }
-        memory.close();
+        memory.wipe();
+    }
+
+    /**
+     * @return whether {@link #close()} was called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**
@@ -795,6 +989,37 @@ public final class ContextTable implements AutoCloseable
     {
         ensureOpen();
         final int home = home(hash(ueId));
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                final int entry = find(ueId, home);
+                if (entry < 0)
+                {
+                    return ABSENT;
+                }
+                final long control = stableControl(entry, ueId);
+                if (control != 0)
+                {
+                    final long count = UnsafeApi.getInt(slotAddress(entry) + offset) & 0xFFFF_FFFFL;
+                    if (validate(entry, control))
+                    {
+                        return count;
+                    }
+                }
+                awaitWriter(entry, attempt);
+            }
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private int readNextHopOf(final long ueId, final byte[] nh, final int at)
+    {
+        final int home = home(hash(ueId));
+        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
         for (int attempt = 0; ; attempt++)
         {
             final int entry = find(ueId, home);
@@ -805,13 +1030,97 @@ public final class ContextTable implements AutoCloseable
             final long control = stableControl(entry, ueId);
             if (control != 0)
             {
-                final long count = UnsafeApi.getInt(slotAddress(entry) + offset) & 0xFFFF_FFFFL;
+                final long slot = slotAddress(entry);
+                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
+                copyWords(slot + NH_OFFSET, nh, to, KEY_LENGTH);
                 if (validate(entry, control))
                 {
-                    return count;
+                    return ncc;
                 }
             }
-            backOff(attempt);
+            awaitWriter(entry, attempt);
+        }
+    }
+
+    private int advanceNextHopOf(final long ueId, final ContextCursor cursor)
+    {
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ABSENT;
+        }
+        try
+        {
+            return cursor.wrapSlot(slotAddress(entry)).advanceNextHop(cursor.kdf());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw closedUnderneath(ex);
+        }
+        finally
+        {
+            cursor.detach();
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Waits for the writer of {@code entry} to leave; refuses at once when that writer is an
+     * {@link #update} of this very thread, which would otherwise wait for itself forever.
+     */
+    private void awaitWriter(final int entry, final int attempt)
+    {
+        if (attempt == 0)
+        {
+            final HeldSlot held = HELD_SLOT.get();
+            if (held.table == this && held.entry == entry)
+            {
+                throw reentered("a read of the UE being updated");
+            }
+        }
+        backOff(attempt);
+    }
+
+    /**
+     * A lock taken inside an update could deadlock against another thread's, and would clobber the
+     * cursor the update is using; nothing that locks may run there.
+     */
+    private static void refuseInsideUpdate()
+    {
+        if (HELD_SLOT.get().table != null)
+        {
+            throw reentered("a call that locks a UE's slot");
+        }
+    }
+
+    private static IllegalStateException reentered(final String what)
+    {
+        return new IllegalStateException(what + " was made from inside a ContextTable.update on the same thread; " +
+            "finish the update first (its callback must not lock or read back the UE it changes)");
+    }
+
+    private static void checkCursor(final ContextCursor cursor)
+    {
+        if (cursor == null)
+        {
+            throw InvalidParameterException.missing("cursor", "a ContextCursor of the calling thread");
+        }
+    }
+
+    private static void checkKeyOutput(final String parameter, final byte[] output, final int at, final int keys)
+    {
+        if (output == null)
+        {
+            throw InvalidParameterException.missing(parameter, KEY_LENGTH * keys + " octets");
+        }
+        final long needed = (long)KEY_LENGTH * keys;
+        if (output.length < needed)
+        {
+            throw InvalidParameterException.badLength(parameter, output.length, "at least " + needed + " octets");
+        }
+        if (at < 0 || at > output.length - needed)
+        {
+            throw InvalidParameterException.outOfRange(parameter + "-offset", at, 0, output.length - needed);
         }
     }
 
@@ -953,6 +1262,8 @@ public final class ContextTable implements AutoCloseable
             Thread.onSpinWait();
         }
 
+        memory.markUsed((long)entry * ENTRY_LENGTH, ENTRY_LENGTH);
+        memory.markUsed(slotAddress(entry) - indexAddress, SLOT_LENGTH);
         final MutableDirectBuffer source = context.buffer();
         UnsafeApi.copyMemory(
             source.byteArray(), source.addressOffset() + context.offset(), null, slotAddress(entry), SLOT_LENGTH);
@@ -992,8 +1303,28 @@ public final class ContextTable implements AutoCloseable
     {
         if (closed)
         {
-            throw new IllegalStateException("context table is closed");
+            throw closedException();
         }
+    }
+
+    /**
+     * A step that failed because another thread closed the table under it (its context is zeros now)
+     * reports the close, not what the zeros made the step trip over.
+     */
+    private RuntimeException closedUnderneath(final RuntimeException ex)
+    {
+        if (!closed || ex instanceof IllegalStateException)
+        {
+            return ex;
+        }
+        final IllegalStateException closedMeanwhile = closedException();
+        closedMeanwhile.addSuppressed(ex);
+        return closedMeanwhile;
+    }
+
+    private static IllegalStateException closedException()
+    {
+        return new IllegalStateException("context table is closed");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1047,5 +1378,14 @@ public final class ContextTable implements AutoCloseable
     private static long align(final long value, final int alignment)
     {
         return (value + alignment - 1) & -alignment;
+    }
+
+    /**
+     * The slot an {@link #update} of one thread holds while its callback runs.
+     */
+    private static final class HeldSlot
+    {
+        private ContextTable table;
+        private int entry = -1;
     }
 }

@@ -147,6 +147,7 @@ public final class SecurityContext
     private final KeySchedule kamfSchedule = new KeySchedule();
     private MutableDirectBuffer buffer;
     private int offset;
+    private boolean detached;
 
     /**
      * A context over its own zeroed memory.
@@ -179,8 +180,29 @@ public final class SecurityContext
         buffer.boundsCheck(offset, LENGTH);
         this.buffer = buffer;
         this.offset = offset;
+        this.detached = false;
         kamfSchedule.wrap(buffer, offset + KAMF_SCHEDULE_OFFSET);
         return this;
+    }
+
+    /**
+     * Ends a flyweight's loan of a table slot: from now until it is wrapped again every method throws
+     * {@link IllegalStateException}, so a flyweight kept past {@link ContextTable#update} never writes
+     * into a slot it no longer holds, nor into memory the table has freed.
+     */
+    void detach()
+    {
+        detached = true;
+    }
+
+    private MutableDirectBuffer attached()
+    {
+        if (detached)
+        {
+            throw new IllegalStateException("this SecurityContext was lent by a ContextTable update that has " +
+                "returned; use the context only inside the update's callback");
+        }
+        return buffer;
     }
 
     /**
@@ -188,7 +210,7 @@ public final class SecurityContext
      */
     public MutableDirectBuffer buffer()
     {
-        return buffer;
+        return attached();
     }
 
     /**
@@ -212,6 +234,7 @@ public final class SecurityContext
      */
     public SecurityContext kamf(final byte[] kamf, final Kdf kdf)
     {
+        final MutableDirectBuffer buffer = attached();
         requireKey("kamf", kamf);
         kdf.computeSchedule(kamf, kamfSchedule);
         buffer.putBytes(offset + KAMF_OFFSET, kamf, 0, KEY_LENGTH);
@@ -226,7 +249,7 @@ public final class SecurityContext
      */
     public void copyKamf(final byte[] destination, final int at)
     {
-        buffer.getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
+        attached().getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**
@@ -234,6 +257,7 @@ public final class SecurityContext
      */
     public KeySchedule kamfSchedule()
     {
+        attached();
         return kamfSchedule;
     }
 
@@ -242,7 +266,7 @@ public final class SecurityContext
      */
     public int ngKsi()
     {
-        return buffer.getByte(offset + NGKSI_OFFSET) & 0xFF;
+        return attached().getByte(offset + NGKSI_OFFSET) & 0xFF;
     }
 
     /**
@@ -251,7 +275,7 @@ public final class SecurityContext
      */
     public SecurityContext ngKsi(final int ngKsi)
     {
-        buffer.putByte(offset + NGKSI_OFFSET, (byte)NgKsi.check("ngksi", ngKsi));
+        attached().putByte(offset + NGKSI_OFFSET, (byte)NgKsi.check("ngksi", ngKsi));
         return this;
     }
 
@@ -260,7 +284,7 @@ public final class SecurityContext
      */
     public long uplinkNasCount()
     {
-        return buffer.getInt(offset + UPLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+        return attached().getInt(offset + UPLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -269,7 +293,7 @@ public final class SecurityContext
      */
     public SecurityContext uplinkNasCount(final long count)
     {
-        buffer.putInt(offset + UPLINK_NAS_COUNT_OFFSET, checkNasCount("ul-count", count));
+        attached().putInt(offset + UPLINK_NAS_COUNT_OFFSET, checkNasCount("ul-count", count));
         return this;
     }
 
@@ -278,7 +302,7 @@ public final class SecurityContext
      */
     public long downlinkNasCount()
     {
-        return buffer.getInt(offset + DOWNLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+        return attached().getInt(offset + DOWNLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -287,7 +311,7 @@ public final class SecurityContext
      */
     public SecurityContext downlinkNasCount(final long count)
     {
-        buffer.putInt(offset + DOWNLINK_NAS_COUNT_OFFSET, checkNasCount("dl-count", count));
+        attached().putInt(offset + DOWNLINK_NAS_COUNT_OFFSET, checkNasCount("dl-count", count));
         return this;
     }
 
@@ -296,7 +320,7 @@ public final class SecurityContext
      */
     public int nasCipheringAlgorithm()
     {
-        return (buffer.getByte(offset + NAS_ALGORITHMS_OFFSET) >>> 4) & 0xF;
+        return (attached().getByte(offset + NAS_ALGORITHMS_OFFSET) >>> 4) & 0xF;
     }
 
     /**
@@ -304,7 +328,7 @@ public final class SecurityContext
      */
     public int nasIntegrityAlgorithm()
     {
-        return buffer.getByte(offset + NAS_ALGORITHMS_OFFSET) & 0xF;
+        return attached().getByte(offset + NAS_ALGORITHMS_OFFSET) & 0xF;
     }
 
     /**
@@ -316,7 +340,7 @@ public final class SecurityContext
     {
         InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
         InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
-        buffer.putByte(offset + NAS_ALGORITHMS_OFFSET, (byte)(ciphering << 4 | integrity));
+        attached().putByte(offset + NAS_ALGORITHMS_OFFSET, (byte)(ciphering << 4 | integrity));
         return this;
     }
 
@@ -325,7 +349,7 @@ public final class SecurityContext
      */
     public int ueSecurityCapabilities()
     {
-        return buffer.getInt(offset + UE_SECURITY_CAPABILITIES_OFFSET);
+        return attached().getInt(offset + UE_SECURITY_CAPABILITIES_OFFSET);
     }
 
     /**
@@ -334,7 +358,7 @@ public final class SecurityContext
      */
     public SecurityContext ueSecurityCapabilities(final int capabilities)
     {
-        buffer.putInt(offset + UE_SECURITY_CAPABILITIES_OFFSET, capabilities);
+        attached().putInt(offset + UE_SECURITY_CAPABILITIES_OFFSET, capabilities);
         return this;
     }
 
@@ -347,7 +371,7 @@ public final class SecurityContext
      */
     public int ncc()
     {
-        return buffer.getByte(offset + NCC_OFFSET);
+        return attached().getByte(offset + NCC_OFFSET);
     }
 
     /**
@@ -358,7 +382,7 @@ public final class SecurityContext
      */
     public void copyNextHop(final byte[] destination, final int at)
     {
-        buffer.getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
+        attached().getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**
@@ -372,8 +396,8 @@ public final class SecurityContext
     {
         requireKey("nh", nh);
         InvalidParameterException.requireInRange("ncc", ncc, 0, MAX_NCC);
-        buffer.putBytes(offset + NH_OFFSET, nh, 0, KEY_LENGTH);
-        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
+        attached().putBytes(offset + NH_OFFSET, nh, 0, KEY_LENGTH);
+        attached().putByte(offset + NCC_OFFSET, (byte)ncc);
         return this;
     }
 
@@ -386,6 +410,7 @@ public final class SecurityContext
      */
     public int advanceNextHop(final Kdf kdf)
     {
+        final MutableDirectBuffer buffer = attached();
         if ((contextFlags() & FLAG_EPS) != 0)
         {
             kdf.epsNh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
@@ -395,7 +420,7 @@ public final class SecurityContext
             kdf.nh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
         }
         final int ncc = (ncc() + 1) & MAX_NCC;
-        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
+        attached().putByte(offset + NCC_OFFSET, (byte)ncc);
         return ncc;
     }
 
@@ -422,8 +447,8 @@ public final class SecurityContext
     {
         requireKey("non-current-kamf", kamf);
         NgKsi.check("non-current-ngksi", ngKsi);
-        buffer.putBytes(offset + NON_CURRENT_KAMF_OFFSET, kamf, 0, KEY_LENGTH);
-        buffer.putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)ngKsi);
+        attached().putBytes(offset + NON_CURRENT_KAMF_OFFSET, kamf, 0, KEY_LENGTH);
+        attached().putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)ngKsi);
         contextFlags(contextFlags() | FLAG_NON_CURRENT_PRESENT);
         return this;
     }
@@ -436,7 +461,7 @@ public final class SecurityContext
      */
     public void copyNonCurrentKamf(final byte[] destination, final int at)
     {
-        buffer.getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
+        attached().getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**
@@ -444,7 +469,7 @@ public final class SecurityContext
      */
     public int nonCurrentNgKsi()
     {
-        return buffer.getByte(offset + NON_CURRENT_NGKSI_OFFSET) & 0xFF;
+        return attached().getByte(offset + NON_CURRENT_NGKSI_OFFSET) & 0xFF;
     }
 
     /**
@@ -454,8 +479,8 @@ public final class SecurityContext
      */
     public SecurityContext dropNonCurrent()
     {
-        buffer.setMemory(offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH, (byte)0);
-        buffer.putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)0);
+        attached().setMemory(offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH, (byte)0);
+        attached().putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)0);
         contextFlags(contextFlags() & ~FLAG_NON_CURRENT_PRESENT);
         return this;
     }
@@ -473,6 +498,7 @@ public final class SecurityContext
         {
             throw new IllegalStateException("no non-current security context to swap with");
         }
+        final MutableDirectBuffer buffer = attached();
         final int current = offset + KAMF_OFFSET;
         final int nonCurrent = offset + NON_CURRENT_KAMF_OFFSET;
         for (int i = 0; i < KEY_LENGTH; i += Long.BYTES)
@@ -496,7 +522,7 @@ public final class SecurityContext
      */
     public int contextFlags()
     {
-        return buffer.getInt(offset + CONTEXT_FLAGS_OFFSET);
+        return attached().getInt(offset + CONTEXT_FLAGS_OFFSET);
     }
 
     /**
@@ -505,7 +531,7 @@ public final class SecurityContext
      */
     public SecurityContext contextFlags(final int flags)
     {
-        buffer.putInt(offset + CONTEXT_FLAGS_OFFSET, flags);
+        attached().putInt(offset + CONTEXT_FLAGS_OFFSET, flags);
         return this;
     }
 
@@ -514,7 +540,7 @@ public final class SecurityContext
      */
     public int procedureState()
     {
-        return buffer.getInt(offset + PROCEDURE_STATE_OFFSET);
+        return attached().getInt(offset + PROCEDURE_STATE_OFFSET);
     }
 
     /**
@@ -523,7 +549,7 @@ public final class SecurityContext
      */
     public SecurityContext procedureState(final int state)
     {
-        buffer.putInt(offset + PROCEDURE_STATE_OFFSET, state);
+        attached().putInt(offset + PROCEDURE_STATE_OFFSET, state);
         return this;
     }
 
@@ -532,7 +558,7 @@ public final class SecurityContext
      */
     public long smcCompleteUplinkCount()
     {
-        return buffer.getInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET) & 0xFFFF_FFFFL;
+        return attached().getInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET) & 0xFFFF_FFFFL;
     }
 
     /**
@@ -545,7 +571,7 @@ public final class SecurityContext
         {
             throw InvalidParameterException.outOfRange("smc-complete-ul-count", count, 0, MAX_NAS_COUNT);
         }
-        buffer.putInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET, (int)count);
+        attached().putInt(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET, (int)count);
         return this;
     }
 
@@ -554,7 +580,7 @@ public final class SecurityContext
      */
     public int reserved()
     {
-        return buffer.getInt(offset + RESERVED_OFFSET);
+        return attached().getInt(offset + RESERVED_OFFSET);
     }
 
     /**
@@ -563,7 +589,7 @@ public final class SecurityContext
      */
     public SecurityContext reserved(final int value)
     {
-        buffer.putInt(offset + RESERVED_OFFSET, value);
+        attached().putInt(offset + RESERVED_OFFSET, value);
         return this;
     }
 
@@ -574,7 +600,7 @@ public final class SecurityContext
      */
     public void clear()
     {
-        buffer.setMemory(offset, LENGTH, (byte)0);
+        attached().setMemory(offset, LENGTH, (byte)0);
     }
 
     /**
@@ -582,6 +608,10 @@ public final class SecurityContext
      */
     public String toString()
     {
+        if (detached)
+        {
+            return "SecurityContext[detached]";
+        }
         return "SecurityContext[ngKSI=" + NgKsi.toString(ngKsi()) +
             ", ncc=" + ncc() +
             ", ulCount=" + uplinkNasCount() +
