@@ -420,7 +420,7 @@ public final class TraceCommand implements Callable<Integer>
                 {
                     if (!begin)
                     {
-                        ue.endN2Handover(outcome);
+                        ue.endInterMmeHandover(outcome);
                         return null;
                     }
                     ue.beginInterMmeHandover(integer(step, "pci"), integer(step, "earfcn"));
@@ -428,9 +428,14 @@ public final class TraceCommand implements Callable<Integer>
                 }
                 case "handover-to-eps", "handover-to-5gs" ->
                 {
+                    if (!begin && name.equals("handover-to-eps"))
+                    {
+                        ue.endHandoverToEps(outcome);
+                        return null;
+                    }
                     if (!begin)
                     {
-                        ue.endN2Handover(outcome);
+                        ue.endHandoverTo5gs(outcome);
                         return null;
                     }
                     if (name.equals("handover-to-eps"))

@@ -411,11 +411,81 @@ public final class ContextTable implements AutoCloseable
             {
                 return false;
             }
-            UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
-            final long controlAddress = controlAddress(entry);
-            final long control = UnsafeApi.getLong(controlAddress);
-            UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
-            resident.decrementAndGet();
+            freeLocked(entry);
+            return true;
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Deletes a UE, zeroing its slot, if its context allows it: {@code precondition} sees the context
+     * under the slot's lock first, and when it throws the UE stays as it was and the exception passes on.
+     * The lock is held from the check to the delete, so no other writer can change what was checked.
+     *
+     * @param ueId         the UE identifier.
+     * @param cursor       the calling thread's cursor.
+     * @param precondition reads the context and throws to refuse the delete; must not change it.
+     * @return true when deleted, false when the UE was not in the table.
+     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     */
+    public boolean delete(final long ueId, final ContextCursor cursor, final ContextUpdate precondition)
+    {
+        ensureOpen();
+        checkCursor(cursor);
+        if (precondition == null)
+        {
+            throw InvalidParameterException.missing("precondition", "a ContextUpdate");
+        }
+        final HeldSlot held = HELD_SLOT.get();
+        if (held.table != null)
+        {
+            throw reentered("a delete");
+        }
+        try
+        {
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
+            {
+                return false;
+            }
+            held.table = this;
+            held.entry = entry;
+            boolean allowed = false;
+            try
+            {
+                final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
+                cursor.saveSlot();
+                try
+                {
+                    precondition.apply(context);
+                    allowed = true;
+                }
+                catch (final RuntimeException ex)
+                {
+                    cursor.restoreSlot();
+                    throw closedUnderneath(ex);
+                }
+                catch (final Error ex)
+                {
+                    cursor.restoreSlot();
+                    throw ex;
+                }
+            }
+            finally
+            {
+                cursor.clearBackup();
+                cursor.detach();
+                held.table = null;
+                held.entry = -1;
+                if (!allowed)
+                {
+                    unlock(entry);
+                }
+            }
+            freeLocked(entry);
             return true;
         }
         finally
@@ -1210,6 +1280,18 @@ public final class ContextTable implements AutoCloseable
             }
             backOff(attempt);
         }
+    }
+
+    /**
+     * Zeroes a locked entry's slot and marks the entry free, which also unlocks it.
+     */
+    private void freeLocked(final int entry)
+    {
+        UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
+        final long controlAddress = controlAddress(entry);
+        final long control = UnsafeApi.getLong(controlAddress);
+        UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
+        resident.decrementAndGet();
     }
 
     private void unlock(final int entry)

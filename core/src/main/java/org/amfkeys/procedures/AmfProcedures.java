@@ -33,7 +33,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
 {
     private final ContextUpdate handoverToAmfUpdate = this::applyHandoverToAmf;
     private final ContextUpdate contextTransferUpdate = this::applyContextTransfer;
-    private final ContextUpdate registrationFailedUpdate = this::applyRegistrationFailed;
     private final ContextUpdate nasKeyRefreshUpdate = this::applyNasKeyRefresh;
     private final ContextUpdate handoverToEpsUpdate = this::applyHandoverToEps;
     private final ContextUpdate idleModeToEpsUpdate = this::applyIdleModeToEps;
@@ -267,27 +266,6 @@ public final class AmfProcedures extends CoreNetworkProcedures
         context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
     }
 
-    /**
-     * Source AMF: the mobility registration failed; the UE keeps being served with the context kept
-     * here, and may come back with it.
-     *
-     * @param ueId the UE identifier.
-     * @return false when the UE is unknown.
-     */
-    public boolean registrationFailed(final long ueId)
-    {
-        return run(ueId, registrationFailedUpdate);
-    }
-
-    private void applyRegistrationFailed(final SecurityContext context)
-    {
-        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) == 0)
-        {
-            throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
-        }
-        context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
-    }
-
     protected void startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
         final long ulCount)
@@ -429,6 +407,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyNasKeyRefresh(final SecurityContext context)
     {
         requireCurrent(context, "nas-key-refresh");
+        requireNotTransferred(context, "nas-key-refresh");
         requireNoNasSmc(context, "nas-key-refresh");
         if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
         {
@@ -506,14 +485,14 @@ public final class AmfProcedures extends CoreNetworkProcedures
 
     private void applyIdleModeToEps(final SecurityContext context)
     {
-        requireCurrent(context, "idle-to-eps");
+        requireIdleAndUnmoved(context, "idle-to-eps");
         requireNoNasSmc(context, "idle-to-eps");
         acceptUplinkCount(context, count, "idle-to-eps");
-        releaseAs(context);
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
         transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, NgKsi.mapped(context.ngKsi()), 0, 0,
             context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transferOut.derivedWith(count, false);
+        context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
     }
 
     /**

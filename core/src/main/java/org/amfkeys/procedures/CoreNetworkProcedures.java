@@ -98,6 +98,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private final ContextUpdate endThenResumeUpdate = this::applyEndThenResume;
     private final SecurityContext beforeResume = new SecurityContext();
     private final ContextUpdate cancelDeferredUpdate = this::applyCancelDeferred;
+    private final ContextUpdate moveCompletedCheck = CoreNetworkProcedures::requireMoveInFlight;
+    private final ContextUpdate registrationFailedUpdate = CoreNetworkProcedures::applyRegistrationFailed;
     private final EnumSet<ConcurrencyRule> enforced = EnumSet.allOf(ConcurrencyRule.class);
 
     private byte[] newRootKey;
@@ -505,6 +507,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private void applyInitialContextSetup(final SecurityContext context)
     {
         requireCurrent(context, "initial-context-setup");
+        requireNotTransferred(context, "initial-context-setup");
         if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
         {
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
@@ -825,7 +828,12 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * The UE went to idle: its AS security context and NH chain are gone.
+     * The UE went to idle: its AS security context and NH chain are gone. A handover, Path Switch or UE
+     * Context Modification in flight ends as if it had failed ({@link #handoverFailed},
+     * {@link #ueContextModificationFailed}): the UE stays here with the context kept here, and the
+     * caller cancels it at the target node (which {@link #delete}s what it accepted). A handover that
+     * waits to start is cancelled, as only a CONNECTED UE is handed over; a context transfer that waits
+     * is not, as a mobility registration starts from idle.
      *
      * @param ueId the UE identifier.
      * @return false when the UE is unknown.
@@ -837,6 +845,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private void applyRelease(final SecurityContext context)
     {
+        final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
+        if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
+        {
+            applyCancelDeferred(context);
+        }
         releaseAs(context);
     }
 
@@ -1239,7 +1252,51 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean moveCompleted(final long ueId)
     {
-        return table.delete(ueId);
+        return table.delete(ueId, cursor, moveCompletedCheck);
+    }
+
+    private static void requireMoveInFlight(final SecurityContext context)
+    {
+        if ((context.procedureState() & (PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_CONTEXT_TRANSFER)) == 0)
+        {
+            throw new ProcedureNotAllowedException("move-completed",
+                "no handover to another node and no context transfer is in flight; the UE's context stays here");
+        }
+    }
+
+    /**
+     * Source node: the UE's registration (or tracking area update) at the node it moved to in idle
+     * mode failed; the UE keeps being served with the context kept here, and may come back with it.
+     *
+     * @param ueId the UE identifier.
+     * @return false when the UE is unknown.
+     */
+    public boolean registrationFailed(final long ueId)
+    {
+        return run(ueId, registrationFailedUpdate);
+    }
+
+    private static void applyRegistrationFailed(final SecurityContext context)
+    {
+        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) == 0)
+        {
+            throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
+        }
+        context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
+    }
+
+    /**
+     * The source's part of an idle-mode move to another node: the UE is idle and not moving already;
+     * once the context is sent, it stays here until {@link #moveCompleted} or {@link #registrationFailed}.
+     */
+    protected static void requireIdleAndUnmoved(final SecurityContext context, final String procedure)
+    {
+        requireCurrent(context, procedure);
+        requireNotTransferred(context, procedure);
+        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE is CONNECTED; idle-mode mobility starts from idle");
+        }
     }
 
     /**

@@ -202,13 +202,13 @@ public final class MmeProcedures extends CoreNetworkProcedures
 
     private void applyIdleModeTo5gs(final SecurityContext context)
     {
-        requireCurrent(context, "idle-to-5gs");
+        requireIdleAndUnmoved(context, "idle-to-5gs");
         requireNoNasSmc(context, "idle-to-5gs");
         acceptUplinkCount(context, count, "idle-to-5gs");
-        releaseAs(context);
         context.copyKamf(key, 0);
         transferContext(context, MobilityMode.IDLE, key);
         transferOut.derivedWith(count, false);
+        context.procedureState(context.procedureState() | SecurityContext.PROCEDURE_CONTEXT_TRANSFER);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.amfkeys.procedures;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
@@ -129,6 +130,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void authenticate(final byte[] kamf, final int ngKsi)
     {
+        requireNotMoving("authenticate");
         serving().authenticated(ueId, kamf, ngKsi, 0);
         ue.authenticate(kamf, ngKsi);
     }
@@ -155,6 +157,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void beginNasSecurityModeCommand(final AccessType access, final int ciphering, final int integrity)
     {
+        requireNotMoving("nas-smc");
         final InFlight f = inFlight();
         final CoreNetworkProcedures node = serving();
         require(node.nasSecurityModeCommand(ueId, access, ciphering, integrity, core.command));
@@ -219,6 +222,7 @@ public final class SimulatedUe implements AutoCloseable
     public void nasKeyRefresh(final long ulCount)
     {
         requireFiveG("nas-key-refresh");
+        requireNotMoving("nas-key-refresh");
         requireUplinkUnused(ulCount, "nas-key-refresh");
         captureRoot();
         require(core.amf(servingAmf).nasKeyRefresh(ueId, ulCount));
@@ -399,6 +403,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
         }
+        requireNotMoving("initial-context-setup");
         CoreNetworkProcedures.requireNasCount("ul-count", ulCount);
         final boolean newMessage = ulCount >= ue.nextUplinkCount();
         require(serving().initialContextSetup(ueId, ulCount, core.pair));
@@ -413,13 +418,31 @@ public final class SimulatedUe implements AutoCloseable
     }
 
     /**
-     * The UE goes idle.
+     * The UE goes idle. Every AS procedure in flight ends as a failure on every side: a handover to
+     * another node is cancelled at its target, which forgets the context it accepted; one that waits is
+     * cancelled; the serving node keeps its context ({@link CoreNetworkProcedures#release}); an Xn
+     * handover's Path Switch and a UE Context Modification never arrive. NAS procedures go on.
      */
     public void release()
     {
-        require(serving().release(ueId));
+        final InFlight f = inFlight();
+        final CoreNetworkProcedures node = serving();
+        readServing();
+        if (f.handover == RUNNING && f.handoverKind != WITHIN_NODE)
+        {
+            handoverTargetNode(f).delete(ueId);
+        }
+        require(node.release(ueId));
         ue.release();
         releaseRan();
+        f.handover = NONE;
+        f.endHandoverWhenStarted = null;
+        f.handoverPair.clear();
+        f.handoverCommand.clear();
+        f.xnHandover = false;
+        f.ueContextModification = null;
+        f.ueContextModificationNode = null;
+        f.ueContextModificationPair.clear();
     }
 
     /**
@@ -476,7 +499,7 @@ public final class SimulatedUe implements AutoCloseable
     public void endXnHandover(final ProcedureOutcome outcome)
     {
         final InFlight f = inFlight();
-        if (!f.xnHandover)
+        if (!f.xnHandover || ran < 0)
         {
             throw new ProcedureNotAllowedException("xn-handover", "no Xn handover is in flight");
         }
@@ -640,7 +663,7 @@ public final class SimulatedUe implements AutoCloseable
             inFlight().endHandoverWhenStarted = ProcedureOutcome.COMPLETE;
             return start;
         }
-        endN2Handover(ProcedureOutcome.COMPLETE);
+        finishHandover(ProcedureOutcome.COMPLETE);
         return start;
     }
 
@@ -711,13 +734,91 @@ public final class SimulatedUe implements AutoCloseable
     }
 
     /**
-     * Ends the N2 handover in flight: on completion the UE gets the handover command and arrives at the
-     * target (and the target AMF serves it); otherwise it stays with the source, whose node keeps its
-     * context. A handover that still waits is cancelled.
+     * Ends the N2 (S1) handover in flight, within the serving node or to another AMF: on completion the
+     * UE gets the handover command and arrives at the target (and the target AMF serves it); otherwise
+     * it stays with the source, whose node keeps its context. A handover that still waits is cancelled.
+     * An inter-MME or inter-system handover is not ended here: each has its own end.
      *
      * @param outcome how it ends.
      */
     public void endN2Handover(final ProcedureOutcome outcome)
+    {
+        endHandover(inFlight(PhasedProcedure.N2_HANDOVER) ? PhasedProcedure.N2_HANDOVER : PhasedProcedure.INTER_AMF_HANDOVER,
+            "n2-handover", outcome);
+    }
+
+    /**
+     * Ends the inter-MME S1 handover in flight, as {@link #endN2Handover} does an N2 handover.
+     *
+     * @param outcome how it ends.
+     */
+    public void endInterMmeHandover(final ProcedureOutcome outcome)
+    {
+        endHandover(PhasedProcedure.INTER_MME_HANDOVER, "inter-mme-handover", outcome);
+    }
+
+    /**
+     * Ends the 5GS to EPS handover in flight, as {@link #endN2Handover} does an N2 handover.
+     *
+     * @param outcome how it ends.
+     */
+    public void endHandoverToEps(final ProcedureOutcome outcome)
+    {
+        endInterSystemHandover(false, "handover-to-eps", outcome);
+    }
+
+    /**
+     * Ends the EPS to 5GS handover in flight, as {@link #endN2Handover} does an N2 handover.
+     *
+     * @param outcome how it ends.
+     */
+    public void endHandoverTo5gs(final ProcedureOutcome outcome)
+    {
+        endInterSystemHandover(true, "handover-to-5gs", outcome);
+    }
+
+    private void endInterSystemHandover(final boolean fromEps, final String procedure, final ProcedureOutcome outcome)
+    {
+        if (inEps != fromEps)
+        {
+            throw new ProcedureNotAllowedException(procedure, "no " + procedure + " is in flight");
+        }
+        endHandover(PhasedProcedure.INTER_SYSTEM_HANDOVER, procedure, outcome);
+    }
+
+    /**
+     * Ends the handover in flight if it is of the kind given, as {@link #endN2Handover} describes.
+     *
+     * @param procedure {@link PhasedProcedure#N2_HANDOVER}, {@link PhasedProcedure#INTER_AMF_HANDOVER},
+     *                  {@link PhasedProcedure#INTER_MME_HANDOVER} or {@link PhasedProcedure#INTER_SYSTEM_HANDOVER}.
+     * @param outcome   how it ends.
+     * @throws ProcedureNotAllowedException when no handover of that kind is in flight; nothing changes then.
+     */
+    public void endHandover(final PhasedProcedure procedure, final ProcedureOutcome outcome)
+    {
+        switch (procedure)
+        {
+            case N2_HANDOVER, INTER_AMF_HANDOVER -> endHandover(procedure, "n2-handover", outcome);
+            case INTER_MME_HANDOVER -> endHandover(procedure, "inter-mme-handover", outcome);
+            case INTER_SYSTEM_HANDOVER -> endHandover(procedure, inEps ? "handover-to-5gs" : "handover-to-eps", outcome);
+            default -> throw new InvalidParameterException("procedure", procedure + " is not a handover",
+                "n2-handover, inter-amf-handover, inter-mme-handover or inter-system-handover");
+        }
+    }
+
+    /**
+     * Ends the handover in flight if it is {@code procedure}; nothing ends what it did not begin.
+     */
+    private void endHandover(final PhasedProcedure procedure, final String name, final ProcedureOutcome outcome)
+    {
+        if (!inFlight(procedure))
+        {
+            throw new ProcedureNotAllowedException(name, "no " + name + " is in flight");
+        }
+        finishHandover(outcome);
+    }
+
+    private void finishHandover(final ProcedureOutcome outcome)
     {
         final InFlight f = inFlight();
         startedDeferred = null;
@@ -847,6 +948,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public long downlinkNasMessage()
     {
+        requireNotMoving("dl-nas");
         captureRoot();
         final long count = serving().downlinkNasMessage(ueId);
         require(count >= 0);
@@ -944,7 +1046,7 @@ public final class SimulatedUe implements AutoCloseable
                     f.endHandoverWhenStarted = null;
                     if (end != null)
                     {
-                        endN2Handover(end);
+                        finishHandover(end);
                     }
                 }
                 startedDeferred = started.procedure();
@@ -1132,6 +1234,8 @@ public final class SimulatedUe implements AutoCloseable
     public void idleModeToEps(final long ulCount)
     {
         requireFiveG("idle-to-eps");
+        requireIdle("idle-to-eps");
+        requireNotMoving("idle-to-eps");
         requireUplinkUnused(ulCount, "idle-to-eps");
         final AmfProcedures amf = core.amf(servingAmf);
         captureRoot();
@@ -1154,6 +1258,8 @@ public final class SimulatedUe implements AutoCloseable
     public void idleModeTo5gs(final long ulCount)
     {
         requireEps("idle-to-5gs");
+        requireIdle("idle-to-5gs");
+        requireNotMoving("idle-to-5gs");
         requireUplinkUnused(ulCount, "idle-to-5gs");
         captureRoot();
         require(core.mme(servingMme).idleModeTo5gs(ueId, ulCount, core.transfer));
@@ -1351,6 +1457,26 @@ public final class SimulatedUe implements AutoCloseable
             throw new ProcedureNotAllowedException(procedure, "the UE is idle; it has no AS security context");
         }
         return ranNodes[ran];
+    }
+
+    private void requireIdle(final String procedure)
+    {
+        if (ran >= 0)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE is CONNECTED; idle-mode mobility starts from idle");
+        }
+    }
+
+    /**
+     * A UE registering at another AMF talks NAS with that AMF only: the serving node's NAS procedures
+     * and other moves wait until the registration ends.
+     */
+    private void requireNotMoving(final String procedure)
+    {
+        if (inFlight != null && inFlight.registration != NONE)
+        {
+            throw new ProcedureNotAllowedException(procedure, "a mobility registration to the other AMF is in flight");
+        }
     }
 
     private void requireUplinkUnused(final long ulCount, final String procedure)

@@ -275,7 +275,7 @@ class ConcurrencyRaceTest
 
         assertEquals(ProcedureStart.STARTED, ue.beginHandoverToEps(2, EARFCN));
         ue.endNasSecurityModeCommand(COMPLETE);
-        ue.endN2Handover(COMPLETE);
+        ue.endHandoverToEps(COMPLETE);
 
         // the MME's KASME' was mapped from the old KAMF, the UE's from the new one
         assertEquals("mme-1", ue.servingName());
@@ -754,7 +754,7 @@ class ConcurrencyRaceTest
 
         assertEquals(ProcedureStart.STARTED, ue.beginInterMmeHandover(2, EARFCN));
         ue.endNasSecurityModeCommand(COMPLETE);
-        ue.endN2Handover(COMPLETE);
+        ue.endInterMmeHandover(COMPLETE);
 
         assertEquals("mme-2", ue.servingName());
         assertArrayEquals(newKamf, ue.ue().rootKey(), "the UE took the new KASME");
@@ -777,7 +777,7 @@ class ConcurrencyRaceTest
         ue.endNasSecurityModeCommand(COMPLETE);
         assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
         assertNull(ue.waitingUnder(PhasedProcedure.INTER_MME_HANDOVER), "it runs now");
-        ue.endN2Handover(COMPLETE);
+        ue.endInterMmeHandover(COMPLETE);
 
         assertEquals("mme-2", ue.servingName());
         assertArrayEquals(newKamf, ue.ue().rootKey());
@@ -795,7 +795,7 @@ class ConcurrencyRaceTest
 
         ue.endNasSecurityModeCommand(ProcedureOutcome.FAILURE);
         assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
-        ue.endN2Handover(COMPLETE);
+        ue.endInterMmeHandover(COMPLETE);
 
         assertEquals("mme-2", ue.servingName());
         assertArrayEquals(oldKasme, ue.ue().rootKey(), "the UE is back on the old KASME");
@@ -812,14 +812,14 @@ class ConcurrencyRaceTest
 
         assertEquals(ProcedureStart.DEFERRED, ue.beginHandoverTo5gs(2, ARFCN));
         assertEquals(ConcurrencyRule.TS_33_401_7_2_10_6, ue.waitingUnder(PhasedProcedure.INTER_SYSTEM_HANDOVER));
-        ue.endN2Handover(ProcedureOutcome.ABORT);
+        ue.endHandoverTo5gs(ProcedureOutcome.ABORT);
         assertFalse(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER), "cancelled while it waited");
         assertEquals(ProcedureStart.DEFERRED, ue.beginHandoverTo5gs(3, ARFCN));
 
         ue.endNasSecurityModeCommand(COMPLETE);
         assertEquals(DeferredProcedure.INTER_SYSTEM_HANDOVER, ue.startedDeferred());
         assertTrue(ue.inFlight(PhasedProcedure.INTER_SYSTEM_HANDOVER));
-        ue.endN2Handover(COMPLETE);
+        ue.endHandoverTo5gs(COMPLETE);
 
         assertEquals("amf-1", ue.servingName());
         assertTrue(ue.inSync());
@@ -856,7 +856,7 @@ class ConcurrencyRaceTest
 
         assertEquals(ProcedureStart.STARTED, ue.beginInterMmeHandover(2, EARFCN));
         ue.endUeContextModification(COMPLETE);
-        ue.endN2Handover(COMPLETE);
+        ue.endInterMmeHandover(COMPLETE);
 
         assertEquals("mme-2", ue.servingName());
         // The target eNB got an NH of the old chain; the UE steps the chain of the UE Context Modification.
@@ -877,7 +877,7 @@ class ConcurrencyRaceTest
         // "successful or unsuccessful completion" releases it
         ue.endUeContextModification(outcome);
         assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
-        ue.endN2Handover(COMPLETE);
+        ue.endInterMmeHandover(COMPLETE);
 
         assertEquals("mme-2", ue.servingName());
         assertTrue(ue.inSync());
@@ -898,8 +898,8 @@ class ConcurrencyRaceTest
         ue.endNasSecurityModeCommand(COMPLETE);
 
         assertEquals(DeferredProcedure.FORWARD_RELOCATION, ue.startedDeferred());
-        assertTrue(ue.inFlight(PhasedProcedure.INTER_MME_HANDOVER), "a begun handover runs until endN2Handover");
-        ue.endN2Handover(ProcedureOutcome.FAILURE);
+        assertTrue(ue.inFlight(PhasedProcedure.INTER_MME_HANDOVER), "a begun handover runs until its end");
+        ue.endInterMmeHandover(ProcedureOutcome.FAILURE);
         assertEquals("mme-1", ue.servingName());
         assertTrue(ue.inSync());
     }

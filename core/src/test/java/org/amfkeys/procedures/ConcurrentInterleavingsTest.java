@@ -340,7 +340,7 @@ final class ConcurrentInterleavingsTest
                 {
                     case NAS_SMC -> ue.endNasSecurityModeCommand(outcome);
                     case N2_HANDOVER, INTER_AMF_HANDOVER, INTER_MME_HANDOVER, INTER_SYSTEM_HANDOVER ->
-                        ue.endN2Handover(outcome);
+                        ue.endHandover(procedure, outcome);
                     case UE_CONTEXT_MODIFICATION -> ue.endUeContextModification(outcome);
                     case XN_HANDOVER -> ue.endXnHandover(outcome);
                     case MOBILITY_REGISTRATION -> ue.endMobilityRegistration(outcome);
