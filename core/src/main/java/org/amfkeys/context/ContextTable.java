@@ -89,6 +89,7 @@ public final class ContextTable implements AutoCloseable
     private static final int SLOT_LINE_NH = 1 << (NH_OFFSET / CACHE_LINE);
     private static final int SLOT_LINE_NCC = 1 << (NCC_OFFSET / CACHE_LINE);
     private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
+    private static final long MACHINE_CHECK_THRESHOLD = 256L << 20;
 
     private final long capacity;
     private final double loadFactor;
@@ -201,6 +202,11 @@ public final class ContextTable implements AutoCloseable
      */
     private static void refuseMoreThanTheMachineHolds(final long capacity, final double loadFactor, final long length)
     {
+        if (length < MACHINE_CHECK_THRESHOLD)
+        {
+            // Reading /proc costs more than mapping a small table; any machine that runs a JVM holds it.
+            return;
+        }
         final MachineMemory machine = MachineMemory.read();
         if (length <= machine.bytes())
         {
