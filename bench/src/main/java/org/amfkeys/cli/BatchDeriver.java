@@ -107,12 +107,12 @@ public final class BatchDeriver
         catch (final JsonParseException ex)
         {
             throw new InvalidParameterException("request", "malformed JSON at column " + ex.getLocation().getColumnNr() +
-                " (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")", "one JSON object per line");
+                " (" + InvalidParameterException.redact(ex.getOriginalMessage()) + ")", "one JSON object per line");
         }
         catch (final JsonProcessingException ex)
         {
-            throw new InvalidParameterException("request", "malformed JSON (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")",
-                "one JSON object per line");
+            throw new InvalidParameterException("request",
+                "malformed JSON (" + InvalidParameterException.redact(ex.getOriginalMessage()) + ")", "one JSON object per line");
         }
         if (request == null || !request.isObject())
         {

@@ -55,7 +55,7 @@ public final class Main implements Runnable
     {
         final CommandLine command = ex.getCommandLine();
         final PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + Redaction.hexRuns(ex.getMessage()));
+        err.println(command.getCommandSpec().qualifiedName() + ": " + InvalidParameterException.redact(ex.getMessage()));
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();

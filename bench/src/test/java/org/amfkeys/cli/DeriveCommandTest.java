@@ -69,6 +69,16 @@ class DeriveCommandTest
     }
 
     @Test
+    void usageErrorsShowDecimalNumbersButNoKey()
+    {
+        final Cli.Result number = Cli.run("derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", "16777215");
+        assertEquals(2, number.exitCode());
+        assertTrue(number.err().contains("'16777215'"), number.err());
+        final Cli.Result key = Cli.run("derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", KAMF);
+        assertTrue(key.err().contains("'<redacted>'"), key.err());
+    }
+
+    @Test
     void batchLineWithTrailingDataIsAnErrorNotHalfAnswered()
     {
         final String good = "{\"derive\":\"kgnb\",\"kamf\":\"" + KAMF + "\",\"ul-count\":0,\"access\":\"3gpp\"}";
