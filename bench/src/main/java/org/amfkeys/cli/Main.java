@@ -4,7 +4,9 @@ import org.amfkeys.InvalidParameterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The {@code amfkeys} command-line tool.
@@ -19,6 +21,15 @@ import java.io.PrintWriter;
         BenchReportCommand.class})
 public final class Main implements Runnable
 {
+    /** Exit status of a command that was given an invalid value or was refused. */
+    public static final int FAILED = 1;
+
+    /** Exit status of a command that failed on a bug of amfkeys (sysexits.h EX_SOFTWARE). */
+    public static final int INTERNAL_ERROR = 70;
+
+    /** Exit status of a command whose input or output failed (sysexits.h EX_IOERR). */
+    public static final int IO_ERROR = 74;
+
     private static final int USAGE_WIDTH = 110;
 
     @CommandLine.Spec
@@ -43,7 +54,8 @@ public final class Main implements Runnable
         commandLine.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         commandLine.setUsageHelpWidth(USAGE_WIDTH);
         commandLine.setParameterExceptionHandler(Main::usageError);
-        commandLine.setExecutionExceptionHandler(Main::invalidParameter);
+        commandLine.setExecutionStrategy(Main::execute);
+        commandLine.setExecutionExceptionHandler(Main::commandFailed);
         return commandLine;
     }
 
@@ -62,20 +74,66 @@ public final class Main implements Runnable
     }
 
     /**
-     * Reports an invalid parameter found by a command as a usage error: its message names the parameter
-     * and the allowed range, and never holds key octets.
+     * Runs the command picocli parsed.
      */
-    private static int invalidParameter(
-        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult) throws Exception
+    private static int execute(final CommandLine.ParseResult parseResult)
     {
-        if (!(ex instanceof InvalidParameterException))
+        try
         {
-            throw ex;
+            return new CommandLine.RunLast().execute(parseResult);
         }
+        catch (final Error ex)
+        {
+            // picocli lets an Error through with its stack trace; reported as every other failure.
+            throw new CommandLine.ExecutionException(executed(parseResult), "internal error", ex);
+        }
+    }
+
+    private static CommandLine executed(final CommandLine.ParseResult parseResult)
+    {
+        CommandLine.ParseResult deepest = parseResult;
+        while (deepest.hasSubcommand())
+        {
+            deepest = deepest.subcommand();
+        }
+        return deepest.commandSpec().commandLine();
+    }
+
+    /**
+     * Reports a command that failed in one line, never with a stack trace. An invalid parameter or a
+     * refused procedure says what was wrong: their messages name parameters and rules, never key
+     * octets. Anything else is a bug, named by its type only, with its own exit status.
+     */
+    private static int commandFailed(
+        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult)
+    {
+        final Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+        final String name = command.getCommandSpec().qualifiedName();
         final PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        final int status;
+        if (failure instanceof InvalidParameterException)
+        {
+            err.println(name + ": " + failure.getMessage());
+            status = FAILED;
+        }
+        else if (failure instanceof IllegalStateException && failure.getMessage() != null)
+        {
+            // Thrown by libraries too: their messages are not ours to vouch for.
+            err.println(name + ": " + InvalidParameterException.redact(failure.getMessage()));
+            status = FAILED;
+        }
+        else if ((failure instanceof IOException || failure instanceof UncheckedIOException) && failure.getMessage() != null)
+        {
+            err.println(name + ": " + InvalidParameterException.redact(failure.getMessage()));
+            status = IO_ERROR;
+        }
+        else
+        {
+            err.println(name + ": internal error: " + failure.getClass().getSimpleName());
+            status = INTERNAL_ERROR;
+        }
         err.flush();
-        return 1; // as derive does for an invalid value
+        return status;
     }
 
     public void run()
