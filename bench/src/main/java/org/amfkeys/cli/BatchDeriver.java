@@ -14,7 +14,7 @@ import org.amfkeys.kdf.Kdf;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.PrintWriter;
 import java.util.HexFormat;
 
 /**
@@ -25,6 +25,9 @@ public final class BatchDeriver
 {
     /** The member of a request that names the derivation. */
     public static final String DERIVE = "derive";
+
+    /** Answers written between two checks that the output still works, when requests keep coming. */
+    private static final int CHECK_OUTPUT_EVERY = 256;
 
     private final Kdf kdf;
     private final ObjectMapper json = new ObjectMapper()
@@ -41,30 +44,36 @@ public final class BatchDeriver
     }
 
     /**
-     * Answers every line of {@code in}.
+     * Answers every line of {@code in}, and stops at the first answer that cannot be written: the rest
+     * would be lost as well.
      *
      * @param in  requests, one JSON object per line.
-     * @param out answers, one JSON object per line.
-     * @return true when every line was answered with {@code out}, false when any got an error.
-     * @throws IOException when reading or writing fails.
+     * @param out answers, one JSON object per line; {@code out.checkError()} tells whether they all got out.
+     * @return true when every line was answered with {@code out} and written, false otherwise.
+     * @throws IOException when reading fails.
      */
-    public boolean run(final BufferedReader in, final Writer out) throws IOException
+    public boolean run(final BufferedReader in, final PrintWriter out) throws IOException
     {
         boolean allOk = true;
+        int unchecked = 0;
         for (String line = in.readLine(); line != null; line = in.readLine())
         {
             final String answer = answer(line);
             allOk &= answer.startsWith("{\"out\"");
             out.write(answer);
             out.write('\n');
-            if (!in.ready())
+            // checkError() flushes: when nothing more is waiting an interactive caller sees the answer
+            // now, and a long batch flushes and checks now and then.
+            if (!in.ready() || ++unchecked == CHECK_OUTPUT_EVERY)
             {
-                // Nothing more is waiting: let an interactive caller see the answer now.
-                out.flush();
+                unchecked = 0;
+                if (out.checkError())
+                {
+                    return false;
+                }
             }
         }
-        out.flush();
-        return allOk;
+        return !out.checkError() && allOk;
     }
 
     /**

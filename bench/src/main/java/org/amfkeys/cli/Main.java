@@ -4,9 +4,14 @@ import org.amfkeys.InvalidParameterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 
 /**
  * The {@code amfkeys} command-line tool.
@@ -40,7 +45,20 @@ public final class Main implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(commandLine().execute(args));
+        final CommandLine commandLine = commandLine();
+        commandLine.setOut(standardOutput());
+        System.exit(commandLine.execute(args));
+    }
+
+    /**
+     * Standard output as picocli would open it, but straight on the file descriptor: System.out is a
+     * PrintStream, which keeps its write errors to itself, so a writer on it never sees a full disk.
+     */
+    private static PrintWriter standardOutput()
+    {
+        final String encoding = System.getProperty("sun.stdout.encoding");
+        final Charset charset = encoding == null ? Charset.defaultCharset() : Charset.forName(encoding);
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), charset)), true);
     }
 
     /**
@@ -74,19 +92,32 @@ public final class Main implements Runnable
     }
 
     /**
-     * Runs the command picocli parsed.
+     * Runs the command picocli parsed and fails it when its output could not be written: a PrintWriter
+     * keeps write errors to itself, so a full disk or a closed standard output would pass for success.
      */
     private static int execute(final CommandLine.ParseResult parseResult)
     {
+        final CommandLine command = executed(parseResult);
+        final int status;
         try
         {
-            return new CommandLine.RunLast().execute(parseResult);
+            status = new CommandLine.RunLast().execute(parseResult);
         }
         catch (final Error ex)
         {
             // picocli lets an Error through with its stack trace; reported as every other failure.
-            throw new CommandLine.ExecutionException(executed(parseResult), "internal error", ex);
+            throw new CommandLine.ExecutionException(command, "internal error", ex);
         }
+        // JMH (bench) prints to System.out itself.
+        final boolean outputFailed = command.getOut().checkError() | System.out.checkError();
+        if (!outputFailed)
+        {
+            return status;
+        }
+        final PrintWriter err = command.getErr();
+        err.println(command.getCommandSpec().qualifiedName() + ": cannot write the output: standard output is closed or full");
+        err.flush();
+        return IO_ERROR;
     }
 
     private static CommandLine executed(final CommandLine.ParseResult parseResult)
