@@ -1,6 +1,5 @@
 package org.amfkeys.cli;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -124,15 +123,9 @@ public final class BatchDeriver
         {
             request = json.readTree(line);
         }
-        catch (final JsonParseException ex)
-        {
-            throw new InvalidParameterException("request", "malformed JSON at column " + ex.getLocation().getColumnNr() +
-                " (" + InvalidParameterException.redact(ex.getOriginalMessage()) + ")", "one JSON object per line");
-        }
         catch (final JsonProcessingException ex)
         {
-            throw new InvalidParameterException("request",
-                "malformed JSON (" + InvalidParameterException.redact(ex.getOriginalMessage()) + ")", "one JSON object per line");
+            throw new InvalidParameterException("request", MalformedJson.describe(ex), "one JSON object per line");
         }
         if (request == null || !request.isObject())
         {

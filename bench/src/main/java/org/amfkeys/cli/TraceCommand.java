@@ -107,7 +107,7 @@ public final class TraceCommand implements Callable<Integer>
         }
         catch (final JsonProcessingException ex)
         {
-            err.println("amfkeys trace: the scenario is not JSON: " + ex.getOriginalMessage());
+            err.println("amfkeys trace: the scenario is " + MalformedJson.describe(ex));
             return 1;
         }
         if (scenario == null || !scenario.isObject() || !scenario.path("steps").isArray())

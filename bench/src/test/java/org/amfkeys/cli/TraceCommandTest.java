@@ -104,6 +104,16 @@ class TraceCommandTest
     }
 
     @Test
+    void aScenarioThatIsNotJsonIsDescribedByWhereItBreaksNeverByTheParsersMessage()
+    {
+        final String key = "fe9e89b2129b66d7244a2ae944c1cab16984654b06859f1d7ccef0616ae67682";
+        final Cli.Result unquotedKey = Cli.runWithInput("{\"ngksi\": 1,\n \"kamf\": " + key + ", \"steps\": []}", "trace");
+        assertEquals(new Cli.Result(1, "", "amfkeys trace: the scenario is malformed JSON at line 2, column 10\n"), unquotedKey);
+        final Cli.Result word = Cli.runWithInput("{\"kamf\": secret}", "trace");
+        assertEquals(new Cli.Result(1, "", "amfkeys trace: the scenario is malformed JSON at line 1, column 10\n"), word);
+    }
+
+    @Test
     void aPolicyDecidesAndTheLineSaysWhy() throws IOException
     {
         final String kamf = "\"kamf\": \"" + "11".repeat(32) + "\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2";
