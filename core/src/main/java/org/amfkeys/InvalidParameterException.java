@@ -1,5 +1,8 @@
 package org.amfkeys;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * An input to amfkeys is outside what the 3GPP specifications allow. The message names the parameter
  * (by the same name the command-line tool uses) and the allowed range; it never contains key bytes.
@@ -13,7 +16,24 @@ public final class InvalidParameterException extends IllegalArgumentException
     /** Longest text {@link #quote} shows. */
     public static final int LONGEST_QUOTED = 24;
 
-    private static final java.util.regex.Pattern HEX_RUN = java.util.regex.Pattern.compile("[0-9A-Fa-f]{8,}");
+    /**
+     * Shortest run of hexadecimal digits, with at least one of {@code a-f} among them, that is taken
+     * for key material.
+     */
+    public static final int SHORTEST_KEY_LIKE_HEX_RUN = 8;
+
+    /**
+     * Shortest run of digits {@code 0-9} alone that is taken for key material. A key in hex is 32 or
+     * 64 digits and may, however rarely, hold no letter; below this, decimal numbers such as COUNTs
+     * (up to 10 digits) and IMSIs (up to 15) stay readable.
+     */
+    public static final int SHORTEST_KEY_LIKE_DECIMAL_RUN = 16;
+
+    /** What {@link #redact} puts in place of a run that could be key material. */
+    public static final String REDACTED = "<redacted>";
+
+    private static final Pattern HEX_RUN = Pattern.compile("[0-9A-Fa-f]+");
+    private static final Pattern HEX_LETTER = Pattern.compile("[A-Fa-f]");
 
     private final String parameter;
     private final String allowed;
@@ -46,12 +66,12 @@ public final class InvalidParameterException extends IllegalArgumentException
     }
 
     /**
-     * Quotes a value someone gave, for a message, unless it could be key material: a run of eight or
-     * more hexadecimal digits, or anything longer than {@value #LONGEST_QUOTED} characters, is
-     * described by its length only.
+     * Quotes a value someone gave, for a message, unless it could be key material: a value that holds
+     * a key-like run (see {@link #redact}), or anything longer than {@value #LONGEST_QUOTED}
+     * characters, is described by its length only.
      *
      * @param given the text given, or null.
-     * @return e.g. {@code 'nas'}, or {@code a value of 64 characters}.
+     * @return e.g. {@code 'nas'} or {@code '16777215'}, or {@code a value of 64 characters}.
      */
     public static String quote(final String given)
     {
@@ -59,11 +79,49 @@ public final class InvalidParameterException extends IllegalArgumentException
         {
             return "missing";
         }
-        if (given.length() > LONGEST_QUOTED || HEX_RUN.matcher(given).find())
+        if (given.length() > LONGEST_QUOTED || holdsKeyLikeRun(given))
         {
             return "a value of " + given.length() + " characters";
         }
         return "'" + given + "'";
+    }
+
+    /**
+     * Keeps key material out of a message built from someone else's text (a parser's error, a command
+     * line). A run of hexadecimal digits is key-like when it has {@value #SHORTEST_KEY_LIKE_HEX_RUN} or
+     * more digits with a letter {@code a-f} among them, or {@value #SHORTEST_KEY_LIKE_DECIMAL_RUN} or
+     * more digits of any kind; shorter decimal numbers are shown.
+     *
+     * @param text any message, or null.
+     * @return the message with every key-like run replaced by {@value #REDACTED}; empty for null.
+     */
+    public static String redact(final String text)
+    {
+        if (text == null)
+        {
+            return "";
+        }
+        // A run holds hex digits only, so it is a safe replacement string as it is.
+        return HEX_RUN.matcher(text).replaceAll(run -> keyLike(run.group()) ? REDACTED : run.group());
+    }
+
+    private static boolean holdsKeyLikeRun(final String text)
+    {
+        final Matcher run = HEX_RUN.matcher(text);
+        while (run.find())
+        {
+            if (keyLike(run.group()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean keyLike(final String run)
+    {
+        return run.length() >= SHORTEST_KEY_LIKE_DECIMAL_RUN ||
+            run.length() >= SHORTEST_KEY_LIKE_HEX_RUN && HEX_LETTER.matcher(run).find();
     }
 
     /**

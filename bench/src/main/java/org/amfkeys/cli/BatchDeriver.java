@@ -1,6 +1,5 @@
 package org.amfkeys.cli;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,9 +11,9 @@ import org.amfkeys.catalog.Derivation;
 import org.amfkeys.catalog.DerivationCatalog;
 import org.amfkeys.kdf.Kdf;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.HexFormat;
 
 /**
@@ -25,6 +24,18 @@ public final class BatchDeriver
 {
     /** The member of a request that names the derivation. */
     public static final String DERIVE = "derive";
+
+    /**
+     * Longest request line, in octets without its LF or CRLF (1 MiB). It holds every named derivation
+     * with its largest parameters, and generic with seven parameters of the largest size (65535
+     * octets, 131070 hex digits each), while a stray binary file or a runaway line costs no more
+     * memory than this: a longer line is skipped to its LF without being held, and answered with an
+     * error.
+     */
+    public static final int MAX_LINE_OCTETS = 1024 * 1024;
+
+    /** Answers written between two checks that the output still works, when requests keep coming. */
+    private static final int CHECK_OUTPUT_EVERY = 256;
 
     private final Kdf kdf;
     private final ObjectMapper json = new ObjectMapper()
@@ -41,30 +52,38 @@ public final class BatchDeriver
     }
 
     /**
-     * Answers every line of {@code in}.
+     * Answers every line of {@code in}, and stops at the first answer that cannot be written: the rest
+     * would be lost as well. An LF ends a line (a CR right before it is dropped, a CR elsewhere is part
+     * of the line); a line that is not UTF-8 or is longer than {@link #MAX_LINE_OCTETS} gets an error.
      *
      * @param in  requests, one JSON object per line.
-     * @param out answers, one JSON object per line.
-     * @return true when every line was answered with {@code out}, false when any got an error.
-     * @throws IOException when reading or writing fails.
+     * @param out answers, one JSON object per line; {@code out.checkError()} tells whether they all got out.
+     * @return true when every line was answered with {@code out} and written, false otherwise.
+     * @throws IOException when reading fails.
      */
-    public boolean run(final BufferedReader in, final Writer out) throws IOException
+    public boolean run(final InputStream in, final PrintWriter out) throws IOException
     {
+        final RequestLines lines = new RequestLines(in, MAX_LINE_OCTETS);
         boolean allOk = true;
-        for (String line = in.readLine(); line != null; line = in.readLine())
+        int unchecked = 0;
+        for (RequestLines.Line line = lines.next(); line != null; line = lines.next())
         {
-            final String answer = answer(line);
+            final String answer = line.problem() == null ? answer(line.text()) : error(line.problem().getMessage());
             allOk &= answer.startsWith("{\"out\"");
             out.write(answer);
             out.write('\n');
-            if (!in.ready())
+            // checkError() flushes: when nothing more is waiting an interactive caller sees the answer
+            // now, and a long batch flushes and checks now and then.
+            if (!lines.waiting() || ++unchecked == CHECK_OUTPUT_EVERY)
             {
-                // Nothing more is waiting: let an interactive caller see the answer now.
-                out.flush();
+                unchecked = 0;
+                if (out.checkError())
+                {
+                    return false;
+                }
             }
         }
-        out.flush();
-        return allOk;
+        return !out.checkError() && allOk;
     }
 
     /**
@@ -104,15 +123,9 @@ public final class BatchDeriver
         {
             request = json.readTree(line);
         }
-        catch (final JsonParseException ex)
-        {
-            throw new InvalidParameterException("request", "malformed JSON at column " + ex.getLocation().getColumnNr() +
-                " (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")", "one JSON object per line");
-        }
         catch (final JsonProcessingException ex)
         {
-            throw new InvalidParameterException("request", "malformed JSON (" + Redaction.hexRuns(ex.getOriginalMessage()) + ")",
-                "one JSON object per line");
+            throw new InvalidParameterException("request", MalformedJson.describe(ex), "one JSON object per line");
         }
         if (request == null || !request.isObject())
         {

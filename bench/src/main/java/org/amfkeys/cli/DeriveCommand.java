@@ -13,10 +13,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +34,10 @@ import java.util.concurrent.Callable;
         "A request is {\"derive\":\"NAME\", ...} with every parameter under its option name: byte strings in " +
             "hex, integers as JSON numbers, text as JSON strings; generic takes \"params\": [\"hex\", ...]. " +
             "Each answer is {\"out\":\"<hex>\"} or {\"error\":\"<message>\"}, in order; the exit status " +
-            "is 1 if any line failed.",
+            "is 1 if any line failed, 74 if the answers could not be written.",
+        "",
+        "A line ends with LF (CRLF is taken too; a CR elsewhere is part of the line) and holds at most " +
+            BatchDeriver.MAX_LINE_OCTETS + " octets of UTF-8; a longer line is skipped and answered with an error.",
         "",
         "Derivations (amfkeys derive NAME --help for the parameters):"},
     footer = {
@@ -72,8 +72,7 @@ public final class DeriveCommand implements Callable<Integer>
         }
         try (Kdf kdf = new Kdf())
         {
-            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            return new BatchDeriver(kdf).run(in, out) ? 0 : 1;
+            return new BatchDeriver(kdf).run(System.in, out) ? 0 : 1;
         }
     }
 

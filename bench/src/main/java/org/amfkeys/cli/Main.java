@@ -4,7 +4,14 @@ import org.amfkeys.InvalidParameterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 
 /**
  * The {@code amfkeys} command-line tool.
@@ -19,6 +26,15 @@ import java.io.PrintWriter;
         BenchReportCommand.class})
 public final class Main implements Runnable
 {
+    /** Exit status of a command that was given an invalid value or was refused. */
+    public static final int FAILED = 1;
+
+    /** Exit status of a command that failed on a bug of amfkeys (sysexits.h EX_SOFTWARE). */
+    public static final int INTERNAL_ERROR = 70;
+
+    /** Exit status of a command whose input or output failed (sysexits.h EX_IOERR). */
+    public static final int IO_ERROR = 74;
+
     private static final int USAGE_WIDTH = 110;
 
     @CommandLine.Spec
@@ -29,7 +45,20 @@ public final class Main implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(commandLine().execute(args));
+        final CommandLine commandLine = commandLine();
+        commandLine.setOut(standardOutput());
+        System.exit(commandLine.execute(args));
+    }
+
+    /**
+     * Standard output as picocli would open it, but straight on the file descriptor: System.out is a
+     * PrintStream, which keeps its write errors to itself, so a writer on it never sees a full disk.
+     */
+    private static PrintWriter standardOutput()
+    {
+        final String encoding = System.getProperty("sun.stdout.encoding");
+        final Charset charset = encoding == null ? Charset.defaultCharset() : Charset.forName(encoding);
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), charset)), true);
     }
 
     /**
@@ -43,7 +72,8 @@ public final class Main implements Runnable
         commandLine.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         commandLine.setUsageHelpWidth(USAGE_WIDTH);
         commandLine.setParameterExceptionHandler(Main::usageError);
-        commandLine.setExecutionExceptionHandler(Main::invalidParameter);
+        commandLine.setExecutionStrategy(Main::execute);
+        commandLine.setExecutionExceptionHandler(Main::commandFailed);
         return commandLine;
     }
 
@@ -55,27 +85,86 @@ public final class Main implements Runnable
     {
         final CommandLine command = ex.getCommandLine();
         final PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + Redaction.hexRuns(ex.getMessage()));
+        err.println(command.getCommandSpec().qualifiedName() + ": " + InvalidParameterException.redact(ex.getMessage()));
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**
-     * Reports an invalid parameter found by a command as a usage error: its message names the parameter
-     * and the allowed range, and never holds key octets.
+     * Runs the command picocli parsed and fails it when its output could not be written: a PrintWriter
+     * keeps write errors to itself, so a full disk or a closed standard output would pass for success.
      */
-    private static int invalidParameter(
-        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult) throws Exception
+    private static int execute(final CommandLine.ParseResult parseResult)
     {
-        if (!(ex instanceof InvalidParameterException))
+        final CommandLine command = executed(parseResult);
+        final int status;
+        try
         {
-            throw ex;
+            status = new CommandLine.RunLast().execute(parseResult);
+        }
+        catch (final Error ex)
+        {
+            // picocli lets an Error through with its stack trace; reported as every other failure.
+            throw new CommandLine.ExecutionException(command, "internal error", ex);
+        }
+        // JMH (bench) prints to System.out itself.
+        final boolean outputFailed = command.getOut().checkError() | System.out.checkError();
+        if (!outputFailed)
+        {
+            return status;
         }
         final PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.println(command.getCommandSpec().qualifiedName() + ": cannot write the output: standard output is closed or full");
         err.flush();
-        return 1; // as derive does for an invalid value
+        return IO_ERROR;
+    }
+
+    private static CommandLine executed(final CommandLine.ParseResult parseResult)
+    {
+        CommandLine.ParseResult deepest = parseResult;
+        while (deepest.hasSubcommand())
+        {
+            deepest = deepest.subcommand();
+        }
+        return deepest.commandSpec().commandLine();
+    }
+
+    /**
+     * Reports a command that failed in one line, never with a stack trace. An invalid parameter or a
+     * refused procedure says what was wrong: their messages name parameters and rules, never key
+     * octets. Anything else is a bug, named by its type only, with its own exit status.
+     */
+    private static int commandFailed(
+        final Exception ex, final CommandLine command, final CommandLine.ParseResult parseResult)
+    {
+        final Throwable failure = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+        final String name = command.getCommandSpec().qualifiedName();
+        final PrintWriter err = command.getErr();
+        final int status;
+        if (failure instanceof InvalidParameterException)
+        {
+            err.println(name + ": " + failure.getMessage());
+            status = FAILED;
+        }
+        else if (failure instanceof IllegalStateException && failure.getMessage() != null)
+        {
+            // Thrown by libraries too: their messages are not ours to vouch for.
+            err.println(name + ": " + InvalidParameterException.redact(failure.getMessage()));
+            status = FAILED;
+        }
+        else if ((failure instanceof IOException || failure instanceof UncheckedIOException) && failure.getMessage() != null)
+        {
+            err.println(name + ": " + InvalidParameterException.redact(failure.getMessage()));
+            status = IO_ERROR;
+        }
+        else
+        {
+            err.println(name + ": internal error: " + failure.getClass().getSimpleName());
+            status = INTERNAL_ERROR;
+        }
+        err.flush();
+        return status;
     }
 
     public void run()

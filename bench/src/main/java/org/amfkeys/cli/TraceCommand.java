@@ -1,11 +1,14 @@
 package org.amfkeys.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.BitUtil;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.catalog.Derivation;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
@@ -29,11 +32,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -87,7 +92,9 @@ import java.util.concurrent.Callable;
         "Exit status 0 when every step ran and every side ended in sync."})
 public final class TraceCommand implements Callable<Integer>
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final long UE_ID = 1;
     private static final int DEFAULT_PCI = 1;
     private static final int DEFAULT_NR_ARFCN = 632_628;
@@ -103,11 +110,11 @@ public final class TraceCommand implements Callable<Integer>
         final JsonNode scenario;
         try
         {
-            scenario = JSON.readTree(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            scenario = JSON.readTree(System.in);
         }
         catch (final JsonProcessingException ex)
         {
-            err.println("amfkeys trace: the scenario is not JSON: " + ex.getOriginalMessage());
+            err.println("amfkeys trace: the scenario is " + MalformedJson.describe(ex));
             return 1;
         }
         if (scenario == null || !scenario.isObject() || !scenario.path("steps").isArray())
@@ -119,6 +126,7 @@ public final class TraceCommand implements Callable<Integer>
         Replay replay;
         try
         {
+            checkScenario(scenario);
             replay = new Replay(scenario, ran);
         }
         catch (final InvalidParameterException ex)
@@ -305,7 +313,7 @@ public final class TraceCommand implements Callable<Integer>
         {
             deferredBy = null;
             deferredKind = null;
-            final String name = step.path("do").asText("");
+            final String name = checkedStep(step);
             if (step.has("phase"))
             {
                 return phase(step, name);
@@ -379,16 +387,9 @@ public final class TraceCommand implements Callable<Integer>
          */
         private HorizontalKamfDecision phase(final JsonNode step, final String name)
         {
-            final String phase = step.path("phase").asText("");
-            final boolean begin;
-            switch (phase)
-            {
-                case "begin" -> begin = true;
-                case "end" -> begin = false;
-                default -> throw new InvalidParameterException("phase", "unknown phase " + InvalidParameterException.quote(phase),
-                    "begin or end");
-            }
-            final ProcedureOutcome outcome = begin ? null : ProcedureOutcome.of(step.path("outcome").asText("complete"));
+            final boolean begin = begins(step);
+            final ProcedureOutcome outcome = begin ? null :
+                ProcedureOutcome.of(text(step, "outcome", "complete", "complete, failure or abort"));
             switch (name)
             {
                 case "nas-smc" ->
@@ -481,9 +482,7 @@ public final class TraceCommand implements Callable<Integer>
                         registrationPolicy(step), amfChange(step, AmfChange.Kind.CONTEXT_TRANSFER));
                     noteWaiting(PhasedProcedure.MOBILITY_REGISTRATION, DeferredProcedure.CONTEXT_TRANSFER);
                 }
-                default -> throw new InvalidParameterException("do", "no phases for " + InvalidParameterException.quote(name),
-                    "nas-smc, n2-handover, inter-mme-handover, handover-to-eps, handover-to-5gs, " +
-                    "ue-context-modification, xn-handover or mobility-registration");
+                default -> throw noPhases(name);
             }
             return null;
         }
@@ -510,6 +509,134 @@ public final class TraceCommand implements Callable<Integer>
     }
 
     /**
+     * What a step reads besides {@code do}: when run at once, and for a procedure that runs in phases,
+     * at {@code "phase": "begin"} (its end reads {@code outcome} only).
+     *
+     * @param atOnce  the members of the step run at once.
+     * @param atBegin the members of its begin, or null when it has no phases.
+     */
+    private record StepMembers(List<String> atOnce, List<String> atBegin)
+    {
+    }
+
+    private static final List<String> SCENARIO_MEMBERS = List.of("kamf", "ngksi", "nas-enc", "nas-int", "steps");
+    private static final List<String> AMF_CHANGE = List.of("source-amf-set", "target-amf-set", "shared-secure-storage");
+    private static final List<String> HANDOVER_POLICY = List.of("policy", "horizontal-kamf", "to-other-amf");
+    private static final List<String> REGISTRATION_POLICY = List.of("policy", "horizontal-kamf");
+    private static final List<String> PHASE_END = List.of("outcome");
+
+    /** Every step by name, in the order of {@code amfkeys trace --help}: the one table of what each reads. */
+    private static final Map<String, StepMembers> STEPS = steps();
+
+    private static Map<String, StepMembers> steps()
+    {
+        final Map<String, StepMembers> steps = new LinkedHashMap<>();
+        steps.put("authenticate", new StepMembers(List.of("kamf", "ngksi"), null));
+        steps.put("nas-smc", new StepMembers(List.of("nas-enc", "nas-int"), List.of("access", "nas-enc", "nas-int")));
+        steps.put("initial-context-setup", new StepMembers(List.of("ul-count", "pci", "arfcn"), null));
+        steps.put("release", new StepMembers(List.of(), null));
+        steps.put("xn-handover", new StepMembers(List.of("pci", "arfcn"), List.of("pci", "arfcn")));
+        final List<String> n2Handover = concat(List.of("pci", "arfcn", "dl-count"), HANDOVER_POLICY, AMF_CHANGE);
+        steps.put("n2-handover", new StepMembers(n2Handover, n2Handover));
+        steps.put("inter-mme-handover", new StepMembers(List.of("pci", "earfcn"), List.of("pci", "earfcn")));
+        final List<String> registration = concat(List.of("ul-count"), REGISTRATION_POLICY, AMF_CHANGE);
+        steps.put("mobility-registration", new StepMembers(concat(registration, List.of("outcome")), registration));
+        steps.put("ue-context-modification", new StepMembers(List.of("ul-count"), List.of()));
+        steps.put("as-key-refresh", new StepMembers(List.of(), null));
+        steps.put("nas-key-refresh", new StepMembers(List.of("ul-count"), null));
+        steps.put("handover-to-eps", new StepMembers(List.of("pci", "earfcn"), List.of("pci", "earfcn")));
+        steps.put("idle-to-eps", new StepMembers(List.of("ul-count"), null));
+        steps.put("handover-to-5gs", new StepMembers(List.of("pci", "arfcn"), List.of("pci", "arfcn")));
+        steps.put("idle-to-5gs", new StepMembers(List.of("ul-count"), null));
+        steps.put("dl-nas", new StepMembers(List.of(), null));
+        return Collections.unmodifiableMap(steps);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(final List<String>... lists)
+    {
+        return Arrays.stream(lists).flatMap(List::stream).toList();
+    }
+
+    /**
+     * Rejects what makes a scenario as a whole malformed, before any step runs: a member it does not
+     * have, or a step that is not an object. The values are read, and checked, by the replay.
+     */
+    private static void checkScenario(final JsonNode scenario)
+    {
+        requireKnownMembers(scenario, SCENARIO_MEMBERS, "the scenario");
+        int index = 0;
+        for (final JsonNode step : scenario.get("steps"))
+        {
+            index++;
+            if (!step.isObject())
+            {
+                throw new InvalidParameterException("steps", "step " + index + " is not a JSON object",
+                    "an array of {\"do\": NAME, parameters}");
+            }
+        }
+    }
+
+    /**
+     * @return the step's name, once its {@code do}, its {@code phase} and every member are ones it reads:
+     * a misspelt member ("ul_count") must not be ignored.
+     */
+    private static String checkedStep(final JsonNode step)
+    {
+        final String name = text(step, "do", null, "a step listed by amfkeys trace --help");
+        final StepMembers members = STEPS.get(name);
+        if (members == null)
+        {
+            throw new InvalidParameterException("do", "unknown step " + InvalidParameterException.quote(name),
+                "a step listed by amfkeys trace --help");
+        }
+        if (!step.has("phase"))
+        {
+            requireKnownMembers(step, concat(List.of("do"), members.atOnce()), name);
+            return name;
+        }
+        if (members.atBegin() == null)
+        {
+            throw noPhases(name);
+        }
+        final boolean begin = begins(step);
+        requireKnownMembers(step, concat(List.of("do", "phase"), begin ? members.atBegin() : PHASE_END),
+            name + " (" + (begin ? "begin" : "end") + ")");
+        return name;
+    }
+
+    private static void requireKnownMembers(final JsonNode node, final List<String> allowed, final String of)
+    {
+        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
+        {
+            final String name = names.next();
+            if (!allowed.contains(name))
+            {
+                throw Derivation.unknownParameter(name, of, String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static boolean begins(final JsonNode step)
+    {
+        final String phase = text(step, "phase", null, "begin or end");
+        return switch (phase)
+        {
+            case "begin" -> true;
+            case "end" -> false;
+            default -> throw new InvalidParameterException("phase", "unknown phase " + InvalidParameterException.quote(phase),
+                "begin or end");
+        };
+    }
+
+    private static InvalidParameterException noPhases(final String name)
+    {
+        final List<String> phased = STEPS.entrySet().stream().filter(step -> step.getValue().atBegin() != null)
+            .map(Map.Entry::getKey).toList();
+        return new InvalidParameterException("do", "no phases for " + InvalidParameterException.quote(name), String.join(", ", phased));
+    }
+
+    /**
      * Null for a handover within the AMF; the step's policy, or its horizontal-kamf choice, to another.
      */
     private static HorizontalKamfPolicy handoverPolicy(final JsonNode step)
@@ -518,12 +645,12 @@ public final class TraceCommand implements Callable<Integer>
         {
             return policy(step);
         }
-        final boolean horizontal = step.path("horizontal-kamf").asBoolean(false);
-        if (horizontal && !step.path("to-other-amf").asBoolean(true))
+        final boolean horizontal = flag(step, "horizontal-kamf", false);
+        if (horizontal && !flag(step, "to-other-amf", true))
         {
             throw new ProcedureNotAllowedException("n2-handover", "a horizontal KAMF derivation needs an AMF change");
         }
-        if (!step.path("to-other-amf").asBoolean(horizontal))
+        if (!flag(step, "to-other-amf", horizontal))
         {
             return null;
         }
@@ -536,12 +663,12 @@ public final class TraceCommand implements Callable<Integer>
         {
             return policy(step);
         }
-        return step.path("horizontal-kamf").asBoolean(false) ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never();
+        return flag(step, "horizontal-kamf", false) ? HorizontalKamfPolicy.always() : HorizontalKamfPolicy.never();
     }
 
     private static AccessType access(final JsonNode step)
     {
-        final String access = step.path("access").asText("3gpp");
+        final String access = text(step, "access", "3gpp", "3gpp or non-3gpp");
         return switch (access)
         {
             case "3gpp" -> AccessType.THREE_GPP;
@@ -553,7 +680,8 @@ public final class TraceCommand implements Callable<Integer>
 
     private static HorizontalKamfPolicy policy(final JsonNode step)
     {
-        final String policy = step.path("policy").asText("");
+        final String allowed = "never, always, when-amf-set-changes or when-secure-storage-not-shared";
+        final String policy = text(step, "policy", null, allowed);
         return switch (policy)
         {
             case "never" -> HorizontalKamfPolicy.never();
@@ -561,7 +689,7 @@ public final class TraceCommand implements Callable<Integer>
             case "when-amf-set-changes" -> HorizontalKamfPolicy.whenAmfSetChanges();
             case "when-secure-storage-not-shared" -> HorizontalKamfPolicy.whenSecureStorageNotShared();
             default -> throw new InvalidParameterException("policy", "unknown policy " + InvalidParameterException.quote(policy),
-                "never, always, when-amf-set-changes or when-secure-storage-not-shared");
+                allowed);
         };
     }
 
@@ -569,33 +697,24 @@ public final class TraceCommand implements Callable<Integer>
     {
         return new AmfChange(kind, optionalInteger(step, "source-amf-set", 1, 0, AmfChange.MAX_AMF_SET),
             optionalInteger(step, "target-amf-set", 2, 0, AmfChange.MAX_AMF_SET),
-            step.path("shared-secure-storage").asBoolean(false));
+            flag(step, "shared-secure-storage", false));
     }
 
     private static boolean outcome(final JsonNode step)
     {
-        final String outcome = step.path("outcome").asText("");
+        final String outcome = text(step, "outcome", null, "complete or failed");
         return switch (outcome)
         {
             case "complete" -> true;
             case "failed" -> false;
-            default -> throw InvalidParameterException.missing("outcome", "complete or failed");
+            default -> throw new InvalidParameterException("outcome", "unknown outcome " + InvalidParameterException.quote(outcome),
+                "complete or failed");
         };
     }
 
     private static long count(final JsonNode node, final String name)
     {
-        final JsonNode value = node.get(name);
-        if (value == null || !value.canConvertToLong())
-        {
-            throw InvalidParameterException.missing(name, "0..16777215");
-        }
-        final long count = value.asLong();
-        if (count < 0 || count > SecurityContext.MAX_NAS_COUNT)
-        {
-            throw InvalidParameterException.outOfRange(name, count, 0, SecurityContext.MAX_NAS_COUNT);
-        }
-        return count;
+        return integral(node, name, 0, SecurityContext.MAX_NAS_COUNT);
     }
 
     private static int integer(final JsonNode node, final String name)
@@ -605,18 +724,79 @@ public final class TraceCommand implements Callable<Integer>
 
     private static int integer(final JsonNode node, final String name, final int min, final int max)
     {
-        final JsonNode value = node.get(name);
-        if (value == null || !value.canConvertToInt())
-        {
-            throw InvalidParameterException.missing(name, min + ".." + max);
-        }
-        return InvalidParameterException.requireInRange(name, value.asInt(), min, max);
+        return (int)integral(node, name, min, max);
     }
 
     private static int optionalInteger(
         final JsonNode node, final String name, final int absent, final int min, final int max)
     {
         return node.has(name) ? integer(node, name, min, max) : absent;
+    }
+
+    /**
+     * A JSON integer in {@code [min, max]}: 1.0, 1.9 and "1" are not integers, and a value too large
+     * for any type is out of range, not missing.
+     */
+    private static long integral(final JsonNode node, final String name, final long min, final long max)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(name, min + ".." + max);
+        }
+        if (!value.isIntegralNumber())
+        {
+            throw new InvalidParameterException(name, "not an integer", min + ".." + max);
+        }
+        if (!value.canConvertToLong())
+        {
+            throw new InvalidParameterException(name, InvalidParameterException.quote(value.asText()) + " is out of range",
+                min + ".." + max);
+        }
+        final long given = value.longValue();
+        if (given < min || given > max)
+        {
+            throw InvalidParameterException.outOfRange(name, given, min, max);
+        }
+        return given;
+    }
+
+    /**
+     * A JSON true or false; {@code absent} when the member is not there.
+     */
+    private static boolean flag(final JsonNode node, final String name, final boolean absent)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null)
+        {
+            return absent;
+        }
+        if (!value.isBoolean())
+        {
+            throw new InvalidParameterException(name, "not a boolean", "true or false");
+        }
+        return value.booleanValue();
+    }
+
+    /**
+     * A JSON string; {@code absent} when the member is not there, or missing when that is null.
+     */
+    private static String text(final JsonNode node, final String name, final String absent, final String allowed)
+    {
+        final JsonNode value = node.get(name);
+        if (value == null && absent != null)
+        {
+            return absent;
+        }
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(name, allowed);
+        }
+        if (!value.isTextual())
+        {
+            throw new InvalidParameterException(name, "not a string", allowed);
+        }
+        return value.textValue();
     }
 
     private static byte[] key(final JsonNode node, final String name)

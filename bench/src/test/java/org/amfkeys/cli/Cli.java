@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,19 +32,28 @@ final class Cli
         return runWithInput("", args);
     }
 
-    static synchronized Result runWithInput(final String stdin, final String... args)
+    static Result runWithInput(final String stdin, final String... args)
     {
         final StringWriter out = new StringWriter();
+        final Result result = runWith(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, args);
+        return new Result(result.exitCode(), out.toString(), result.err());
+    }
+
+    /**
+     * Runs with the given standard input and output; the result's {@code out} is empty.
+     */
+    static synchronized Result runWith(final InputStream stdin, final Writer out, final String... args)
+    {
         final StringWriter err = new StringWriter();
         final InputStream previous = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        System.setIn(stdin);
         try
         {
             final var commandLine = Main.commandLine();
             commandLine.setOut(new PrintWriter(out, true));
             commandLine.setErr(new PrintWriter(err, true));
             final int exitCode = commandLine.execute(args);
-            return new Result(exitCode, out.toString(), err.toString());
+            return new Result(exitCode, "", err.toString());
         }
         finally
         {

@@ -69,6 +69,16 @@ class DeriveCommandTest
     }
 
     @Test
+    void usageErrorsShowDecimalNumbersButNoKey()
+    {
+        final Cli.Result number = Cli.run("derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", "16777215");
+        assertEquals(2, number.exitCode());
+        assertTrue(number.err().contains("'16777215'"), number.err());
+        final Cli.Result key = Cli.run("derive", "kgnb", "--kamf", KAMF, "--ul-count", "0", "--access", "3gpp", KAMF);
+        assertTrue(key.err().contains("'<redacted>'"), key.err());
+    }
+
+    @Test
     void batchLineWithTrailingDataIsAnErrorNotHalfAnswered()
     {
         final String good = "{\"derive\":\"kgnb\",\"kamf\":\"" + KAMF + "\",\"ul-count\":0,\"access\":\"3gpp\"}";
@@ -80,6 +90,23 @@ class DeriveCommandTest
         assertEquals(1, result.exitCode());
         final Cli.Result keyAsName = Cli.runWithInput("{\"derive\":\"kgnb\",\"" + KAMF + "\":1}\n", "derive", "--batch");
         assertFalse(keyAsName.out().contains(KAMF.substring(0, 16)), keyAsName.out());
+    }
+
+    @Test
+    void aMalformedLineIsDescribedByWhereItBreaksNeverByTheParsersMessage()
+    {
+        final Cli.Result result = Cli.runWithInput(String.join("\n",
+            "{\"derive\":kgnb}",
+            "{\"derive\":\"kgnb\",\"kamf\":\"" + KAMF + "\",\"ul-count\":0,\"access\":3gpp}",
+            "{\"derive\":\"kgnb\",\"derive\":\"kgnb\"}",
+            "{} {\"kamf\":\"" + KAMF + "\"}",
+            "{\"derive\":\"kgnb\",\r\"kamf\":" + KAMF + "}"), "derive", "--batch");
+        assertEquals(String.join("\n",
+            "{\"error\":\"request: malformed JSON at line 1, column 11; allowed: one JSON object per line\"}",
+            "{\"error\":\"request: malformed JSON at line 1, column 115; allowed: one JSON object per line\"}",
+            "{\"error\":\"request: malformed JSON at line 1, column 26; allowed: one JSON object per line\"}",
+            "{\"error\":\"request: malformed JSON at line 1, column 4; allowed: one JSON object per line\"}",
+            "{\"error\":\"request: malformed JSON at line 2, column 8; allowed: one JSON object per line\"}") + "\n", result.out());
     }
 
     @Test
@@ -139,7 +166,7 @@ class DeriveCommandTest
         assertEquals("{\"out\":\"fee31d895d0c54570cc2995de588567d7e5dec7c3878b139612c36d6e8547b21\"}", lines[0]);
         assertEquals("{\"error\":\"ul-count: not an integer JSON number; allowed: 0..4294967295\"}", lines[1]);
         assertEquals(lines[1], lines[2]);
-        assertTrue(lines[3].startsWith("{\"error\":\"request: malformed JSON at column "), lines[3]);
+        assertEquals("{\"error\":\"request: malformed JSON at line 1, column 25; allowed: one JSON object per line\"}", lines[3]);
         assertFalse(lines[3].contains(KAMF.substring(0, 12)), "the key is echoed: " + lines[3]);
         assertTrue(lines[4].startsWith("{\"error\":\"request: malformed JSON"), lines[4]);
         assertEquals("{\"error\":\"ncc: not a parameter of kgnb; allowed: kamf, ul-count, access\"}", lines[5]);

@@ -126,6 +126,26 @@ class TypesTest
     }
 
     @Test
+    void decimalNumbersAreShownAndKeyLikeRunsRedacted()
+    {
+        assertEquals("'16777215'", InvalidParameterException.quote("16777215"));
+        assertEquals("'12345678x'", InvalidParameterException.quote("12345678x"));
+        assertEquals("'001010123456789'", InvalidParameterException.quote("001010123456789"));
+        assertEquals("a value of 16 characters", InvalidParameterException.quote("0123456789012345"));
+        assertEquals("a value of 8 characters", InvalidParameterException.quote("1234567a"));
+        assertEquals("a value of 8 characters", InvalidParameterException.quote("DEADBEEF"));
+        assertEquals("'1234abc'", InvalidParameterException.quote("1234abc"));
+
+        assertEquals("count 16777215 of 4294967295, imsi-001010123456789",
+            InvalidParameterException.redact("count 16777215 of 4294967295, imsi-001010123456789"));
+        final String allDecimalKey = "0123456789".repeat(6) + "0123";
+        assertEquals("token '<redacted>': was expecting <redacted> or <redacted> (at 12345678)",
+            InvalidParameterException.redact(
+                "token '" + allDecimalKey + "': was expecting 00112233445566778899aabbccddeeff or 1234567a (at 12345678)"));
+        assertEquals("", InvalidParameterException.redact(null));
+    }
+
+    @Test
     void rejectedTextIsQuotedOnlyWhenItCannotBeAKey()
     {
         final String key = "00112233445566778899aabbccddeeff";
