@@ -808,7 +808,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     /**
      * Sends a downlink NAS message: takes the next DL NAS COUNT. Refused once an inter-AMF or
-     * inter-system handover started, until it failed (TS 33.501 6.9.5.1 (5)).
+     * inter-system handover started, until it failed (TS 33.501 6.9.5.1 (5)), and while a NAS SMC is
+     * in flight, whose command the UE may already have taken into use.
      *
      * @param ueId the UE identifier.
      * @return the DL NAS COUNT the message uses, or -1 when the UE is unknown.
@@ -824,6 +825,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         requireCurrent(context, "dl-nas");
         requireNotTransferred(context, "dl-nas");
         requireNoInterNodeHandover(context, "dl-nas");
+        // The UE answered the command with the new context; a message under the old one would be dropped.
+        requireNoNasSmc(context, "dl-nas");
         count = takeDownlinkCount(context, "dl-nas");
     }
 

@@ -1,5 +1,6 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.kdf.Kdf;
 
@@ -23,6 +24,7 @@ public final class SimulatedCore implements AutoCloseable
     private final AmfProcedures[] amfs = new AmfProcedures[AMFS];
     private final MmeProcedures[] mmes;
     private final Kdf kdf;
+    private final ContextCursor repairs;
 
     final NextHopPair pair = new NextHopPair();
     final NextHopPair toTarget = new NextHopPair();
@@ -67,6 +69,7 @@ public final class SimulatedCore implements AutoCloseable
             mmes[i] = new MmeProcedures(Objects.requireNonNull(mmeTables[i], "mmeTables"), kdfs.get());
         }
         kdf = kdfs.get();
+        repairs = new ContextCursor(kdfs.get());
     }
 
     /**
@@ -112,11 +115,22 @@ public final class SimulatedCore implements AutoCloseable
     }
 
     /**
+     * Puts a node's DL NAS COUNT back where it was before a simulated step moved it for downlink NAS
+     * messages the UE missed and the step was then refused: the simulation's way of taking back those
+     * messages, which no node's procedure may do.
+     */
+    void restoreDownlinkNasCount(final CoreNetworkProcedures node, final long ueId, final long count)
+    {
+        node.table().update(ueId, repairs, context -> context.downlinkNasCount(count));
+    }
+
+    /**
      * Zeroes the carriers and closes every node's procedures.
      */
     public void close()
     {
         wipeCarriers();
+        repairs.close();
         for (final AmfProcedures amf : amfs)
         {
             amf.close();

@@ -404,7 +404,7 @@ public final class SimulatedUe implements AutoCloseable
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
         }
         requireNotMoving("initial-context-setup");
-        CoreNetworkProcedures.requireNasCount("ul-count", ulCount);
+        ue.checkInitialContextSetup(ulCount);
         final boolean newMessage = ulCount >= ue.nextUplinkCount();
         require(serving().initialContextSetup(ueId, ulCount, core.pair));
         if (newMessage)
@@ -440,22 +440,25 @@ public final class SimulatedUe implements AutoCloseable
         f.handoverPair.clear();
         f.handoverCommand.clear();
         f.xnHandover = false;
-        f.ueContextModification = null;
-        f.ueContextModificationNode = null;
-        f.ueContextModificationPair.clear();
+        forgetUeContextModification(f);
     }
 
     /**
      * Xn (X2 in EPS) handover to the given cell, then the Path Switch; when its acknowledgement carries
-     * the NSCI, the target gNB's intra-cell handover to the new key set.
+     * the NSCI, the target gNB's intra-cell handover to the new key set. The core network is asked
+     * first, so a Path Switch it refuses leaves the UE where it was.
      *
      * @param pci   the target cell's PCI.
      * @param arfcn the target cell's ARFCN-DL.
      */
     public void xnHandover(final int pci, final int arfcn)
     {
-        beginXnHandover(pci, arfcn);
-        endXnHandover(ProcedureOutcome.COMPLETE);
+        final RanNode source = checkXnHandover(pci, arfcn);
+        final RanNode target = otherRan();
+        require(serving().pathSwitch(ueId, core.pair));
+        moveOverXn(source, target, pci, arfcn);
+        pathSwitchAcknowledged(target);
+        core.wipeCarriers();
     }
 
     /**
@@ -469,22 +472,9 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void beginXnHandover(final int pci, final int arfcn)
     {
-        checkCell(pci, arfcn);
-        final RanNode source = requireConnected("xn-handover");
-        final InFlight f = inFlight();
-        if (f.ueContextModification != null)
-        {
-            throw new ProcedureNotAllowedException("xn-handover", ConcurrencyRule.TS_33_401_7_2_10_5,
-                "a UE Context Modification");
-        }
-        requireNoHandoverInFlight(f, "xn-handover");
-        final RanNode target = otherRan();
-        source.prepareHandover(pci, arfcn, core.toTarget);
-        core.handoverCommand.clear();
-        target.acceptXnHandover(core.toTarget, pci, arfcn, core.handoverCommand);
-        ue.handoverCommand(core.handoverCommand);
-        switchRan(target);
-        f.xnHandover = true;
+        final RanNode source = checkXnHandover(pci, arfcn);
+        moveOverXn(source, otherRan(), pci, arfcn);
+        inFlight().xnHandover = true;
         core.wipeCarriers();
     }
 
@@ -492,7 +482,7 @@ public final class SimulatedUe implements AutoCloseable
      * The Path Switch Request reaches the core network ({@link ProcedureOutcome#COMPLETE}): its
      * acknowledgement gives the target gNB a fresh {NH, NCC}; with the NSCI, the gNB's intra-cell
      * handover to the new key set follows at once. Otherwise the path switch failed and the UE stays with
-     * the keys it has.
+     * the keys it has. A Path Switch the core network refuses leaves the handover in flight.
      *
      * @param outcome how it ends.
      */
@@ -503,15 +493,45 @@ public final class SimulatedUe implements AutoCloseable
         {
             throw new ProcedureNotAllowedException("xn-handover", "no Xn handover is in flight");
         }
+        if (outcome == ProcedureOutcome.COMPLETE)
+        {
+            require(serving().pathSwitch(ueId, core.pair));
+            pathSwitchAcknowledged(ranNodes[ran]);
+            core.wipeCarriers();
+        }
         f.xnHandover = false;
         startedDeferred = null;
         refusedDeferred = null;
-        if (outcome != ProcedureOutcome.COMPLETE)
+    }
+
+    private RanNode checkXnHandover(final int pci, final int arfcn)
+    {
+        checkCell(pci, arfcn);
+        final RanNode source = requireConnected("xn-handover");
+        final InFlight f = inFlight();
+        if (f.ueContextModification != null)
         {
-            return;
+            throw new ProcedureNotAllowedException("xn-handover", ConcurrencyRule.TS_33_401_7_2_10_5,
+                "a UE Context Modification");
         }
-        final RanNode target = ranNodes[ran];
-        require(serving().pathSwitch(ueId, core.pair));
+        requireNoHandoverInFlight(f, "xn-handover");
+        return source;
+    }
+
+    private void moveOverXn(final RanNode source, final RanNode target, final int pci, final int arfcn)
+    {
+        source.prepareHandover(pci, arfcn, core.toTarget);
+        core.handoverCommand.clear();
+        target.acceptXnHandover(core.toTarget, pci, arfcn, core.handoverCommand);
+        ue.handoverCommand(core.handoverCommand);
+        switchRan(target);
+    }
+
+    /**
+     * The target gNB takes the {NH, NCC} of the Path Switch Acknowledge in {@code core.pair}.
+     */
+    private void pathSwitchAcknowledged(final RanNode target)
+    {
         target.pathSwitchAcknowledged(core.pair);
         if (core.pair.newSecurityContext())
         {
@@ -521,7 +541,6 @@ public final class SimulatedUe implements AutoCloseable
             target.asKeyRefresh(core.handoverCommand);
             ue.handoverCommand(core.handoverCommand);
         }
-        core.wipeCarriers();
     }
 
     /**
@@ -594,6 +613,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             change.requireKind(AmfChange.Kind.N2_HANDOVER);
         }
+        final long downlinkBefore = readServing().downlinkNasCount();
         if (dlCount >= 0)
         {
             CoreNetworkProcedures.requireNasCount("dl-count", dlCount);
@@ -602,27 +622,42 @@ public final class SimulatedUe implements AutoCloseable
                 throw new ProcedureNotAllowedException("n2-handover", "dl-count " + dlCount +
                     " would use up the DL NAS COUNT; a new KAMF is needed first");
             }
-            if (dlCount < readServing().downlinkNasCount())
+            if (dlCount < downlinkBefore)
             {
                 throw new ProcedureNotAllowedException("n2-handover", "dl-count " + dlCount +
-                    " was already used; the next DL NAS COUNT is " + snapshot.downlinkNasCount());
+                    " was already used; the next DL NAS COUNT is " + downlinkBefore);
             }
+            // Downlink NAS messages the UE missed were sent meanwhile; taken back if the handover is refused.
             serving().downlinkNasCount(ueId, dlCount);
         }
+        final ProcedureStart start;
+        try
+        {
+            start = toOtherAmf ? core.amf(servingAmf).handoverToAmf(ueId, policy, change, core.transfer) :
+                serving().handoverWithinNode(ueId, core.pair) ? ProcedureStart.STARTED : ProcedureStart.UNKNOWN_UE;
+        }
+        catch (final ProcedureNotAllowedException | InvalidParameterException ex)
+        {
+            if (dlCount >= 0)
+            {
+                core.restoreDownlinkNasCount(serving(), ueId, downlinkBefore);
+            }
+            throw ex;
+        }
+        require(start != ProcedureStart.UNKNOWN_UE);
         prepareHandover(f, otherRan(), pci, arfcn, toOtherAmf ? TO_OTHER_NODE : WITHIN_NODE);
         if (!toOtherAmf)
         {
-            require(serving().handoverWithinNode(ueId, f.handoverPair));
+            // The node's carrier is the core's scratch one, which a refusal zeroes; the handover's own is kept.
+            f.handoverPair.copyFrom(core.pair);
+            core.wipeCarriers();
             f.handover = RUNNING;
             return ProcedureStart.STARTED;
         }
-        final long used = readServing().downlinkNasCount();
-        final ProcedureStart start = core.amf(servingAmf).handoverToAmf(ueId, policy, change, core.transfer);
-        require(start != ProcedureStart.UNKNOWN_UE);
         f.handoverDecision = core.transfer.horizontalKamfDecision();
         if (start == ProcedureStart.STARTED && f.handoverDecision.derive())
         {
-            observeCurrent(Direction.DOWNLINK, used);
+            observeCurrent(Direction.DOWNLINK, Math.max(dlCount, downlinkBefore));
         }
         return handoverBegun(f, start);
     }
@@ -699,8 +734,10 @@ public final class SimulatedUe implements AutoCloseable
         final InFlight f = inFlight();
         requireNoHandoverInFlight(f, "inter-mme-handover");
         otherMme();
-        prepareHandover(f, otherRan(), pci, earfcn, TO_OTHER_NODE);
-        return handoverBegun(f, core.mme(servingMme).forwardRelocation(ueId, core.transfer));
+        final RanNode target = otherRan();
+        final ProcedureStart start = core.mme(servingMme).forwardRelocation(ueId, core.transfer);
+        prepareHandover(f, target, pci, earfcn, TO_OTHER_NODE);
+        return handoverBegun(f, start);
     }
 
     private static void prepareHandover(
@@ -874,7 +911,19 @@ public final class SimulatedUe implements AutoCloseable
             }
             default -> source.handoverCompleted(ueId);
         }
+        if (f.handoverKind != WITHIN_NODE)
+        {
+            // The source node forgot the UE, and a UE Context Modification it had in flight with it.
+            forgetUeContextModification(f);
+        }
         f.handoverPair.clear();
+    }
+
+    private static void forgetUeContextModification(final InFlight f)
+    {
+        f.ueContextModification = null;
+        f.ueContextModificationNode = null;
+        f.ueContextModificationPair.clear();
     }
 
     /**
@@ -900,7 +949,9 @@ public final class SimulatedUe implements AutoCloseable
             throw new ProcedureNotAllowedException("ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5,
                 "an Xn handover");
         }
-        require(serving().ueContextModification(ueId, f.ueContextModificationPair));
+        require(serving().ueContextModification(ueId, core.pair));
+        f.ueContextModificationPair.copyFrom(core.pair);
+        core.wipeCarriers();
         f.ueContextModification = node;
         f.ueContextModificationNode = serving();
         f.ueContextModificationEpoch = ranEpoch;
@@ -1221,9 +1272,10 @@ public final class SimulatedUe implements AutoCloseable
     {
         final InFlight f = inFlight();
         requireNoHandoverInFlight(f, procedure);
+        final ProcedureStart start = inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
+            core.amf(servingAmf).handoverToEps(ueId, core.transfer);
         prepareHandover(f, target, pci, arfcn, TO_OTHER_SYSTEM);
-        return handoverBegun(f, inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
-            core.amf(servingAmf).handoverToEps(ueId, core.transfer));
+        return handoverBegun(f, start);
     }
 
     /**

@@ -253,7 +253,8 @@ public final class UeMirror implements AutoCloseable
         root(beforeSmcRootKey, beforeSmcChain, beforeSmcKsi);
         ciphering = beforeSmcCiphering;
         integrity = beforeSmcIntegrity;
-        uplinkNext = beforeSmcUplinkNext;
+        // A message sent since used its COUNT under the context back now, as the network saw it.
+        uplinkNext = sentSince ? Math.max(beforeSmcUplinkNext, sentLast + 1) : beforeSmcUplinkNext;
         downlinkNext = beforeSmcDownlinkNext;
         lastUplink = sentSince ? sentLast : beforeSmcLastUplink;
         smcCompleteUplink = beforeSmcCompleteUplink;
@@ -454,11 +455,7 @@ public final class UeMirror implements AutoCloseable
      */
     public void initialContextSetup(final long ulCount)
     {
-        requireCurrent("initial-context-setup");
-        if (asActive)
-        {
-            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
-        }
+        checkInitialContextSetup(ulCount);
         if (!(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
         {
             sendUplink(ulCount);
@@ -468,6 +465,29 @@ public final class UeMirror implements AutoCloseable
         System.arraycopy(nh, 0, kgnb, 0, Kdf.KEY_LENGTH);
         kgnbNcc = 0;
         asActive = true;
+    }
+
+    /**
+     * Checks, changing nothing, that the UE would take an Initial Context Setup after the uplink NAS
+     * message of {@code ulCount}: a new one, or the NAS SMC Complete whose COUNT keyed no KgNB yet.
+     *
+     * @param ulCount the UL NAS COUNT.
+     * @throws ProcedureNotAllowedException when it would not, saying why.
+     */
+    public void checkInitialContextSetup(final long ulCount)
+    {
+        requireCurrent("initial-context-setup");
+        if (asActive)
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        CoreNetworkProcedures.requireNasCount("ul-count", ulCount);
+        if (ulCount < uplinkNext && !(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "UL NAS COUNT " + ulCount +
+                " would be a replay: it was used, and not by a NAS SMC Complete that keyed no KgNB yet; the UE's next one is " +
+                uplinkNext);
+        }
     }
 
     /**
