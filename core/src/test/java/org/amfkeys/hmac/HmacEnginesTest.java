@@ -1,5 +1,6 @@
 package org.amfkeys.hmac;
 
+import org.amfkeys.InvalidParameterException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,8 +128,21 @@ class HmacEnginesTest
             System.setProperty(HmacEngines.ENGINE_PROPERTY, HmacEngines.JAVA_PORTABLE);
             assertEquals(HmacEngines.JAVA_PORTABLE, HmacEngines.newEngine().name());
             System.setProperty(HmacEngines.ENGINE_PROPERTY, "avx512-dream");
-            final IllegalStateException ex = assertThrows(IllegalStateException.class, HmacEngines::newEngine);
-            assertTrue(ex.getMessage().contains(HmacEngines.JAVA_INTRINSIC), ex.getMessage());
+            // Twice: a bad name must fail the same clear way every time, never leave the class unusable.
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                final InvalidParameterException ex = assertThrows(InvalidParameterException.class, HmacEngines::newEngine);
+                assertEquals(HmacEngines.ENGINE_PROPERTY, ex.parameter());
+                assertTrue(ex.getMessage().startsWith("amfkeys.hmac.engine: 'avx512-dream' is no HMAC engine; allowed: "),
+                    ex.getMessage());
+                assertTrue(ex.allowed().contains(HmacEngines.JAVA_INTRINSIC), ex.getMessage());
+            }
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, "java-portable/sha-ni");
+            assertEquals(HmacEngines.ENGINE_PROPERTY, assertThrows(InvalidParameterException.class, HmacEngines::newEngine).parameter());
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, "native-batch/avx1024");
+            final InvalidParameterException kernel = assertThrows(InvalidParameterException.class, HmacEngines::newEngine);
+            assertTrue(kernel.getMessage().contains("'avx1024' is unknown"), kernel.getMessage());
+            assertTrue(kernel.allowed().contains("avx512, sha-ni, openssl"), kernel.getMessage());
         }
         finally
         {
@@ -141,6 +155,15 @@ class HmacEnginesTest
                 System.setProperty(HmacEngines.ENGINE_PROPERTY, previous);
             }
         }
+    }
+
+    @Test
+    void engineByNameNamesTheParameter()
+    {
+        final InvalidParameterException unknown = assertThrows(InvalidParameterException.class, () -> HmacEngines.newEngine("nonsense"));
+        assertEquals("engine", unknown.parameter());
+        assertTrue(unknown.allowed().contains(HmacEngines.JAVA_PORTABLE), unknown.getMessage());
+        assertEquals("engine", assertThrows(InvalidParameterException.class, () -> HmacEngines.newEngine(null)).parameter());
     }
 
     @Test
