@@ -8,6 +8,7 @@ import org.amfkeys.procedures.ProcedureMix.Procedure;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.SimulatedCore;
 import org.amfkeys.procedures.SimulatedUe;
+import org.amfkeys.types.NgKsi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -149,7 +150,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 for (int i = 0; i < mine.length; i++)
                 {
                     random.nextBytes(kamf);
-                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(7), 1, 2);
+                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(NgKsi.MAX_KEY_SET_IDENTIFIER + 1), 1, 2);
                 }
             }
             finally

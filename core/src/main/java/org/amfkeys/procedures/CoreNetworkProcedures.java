@@ -231,10 +231,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public void authenticated(final long ueId, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
     {
         requireKey("kamf", rootKey);
-        if (NgKsi.check("ngksi", ngKsi) > NgKsi.MAX_KEY_SET_IDENTIFIER)
-        {
-            throw InvalidParameterException.outOfRange("ngksi", ngKsi, 0, NgKsi.MAX_KEY_SET_IDENTIFIER);
-        }
+        NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
         newRootKey = rootKey;
         newKsi = ngKsi;
         newCapabilities = ueSecurityCapabilities;
