@@ -350,6 +350,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             {
                 // The NAS container still goes to the UE, with this AMF's DL NAS COUNT (6.9.2.3.3).
                 final long dlCount = transfer.downlinkNasCount();
+                requireDownlinkCountLeft(dlCount, "accept-handover");
                 staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(dlCount + 1);
                 command.nasContainer(HandoverCommand.SAME_KAMF, dlCount, 0);
             }

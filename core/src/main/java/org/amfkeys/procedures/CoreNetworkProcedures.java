@@ -1017,24 +1017,33 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Takes the next DL NAS COUNT of the current context.
+     * Takes the next DL NAS COUNT of the current context; an exhausted one refuses the procedure.
+     * (The table's own {@link ContextTable#takeDownlinkNasCount} is not used here: it reports
+     * exhaustion as a plain IllegalStateException, and a procedure's caller must get a refusal.)
      */
-    protected static long takeDownlinkCount(final SecurityContext context, final String procedure)
+    protected final long takeDownlinkCount(final SecurityContext context, final String procedure)
     {
         final long dlCount = context.downlinkNasCount();
-        if (dlCount >= MAX_NAS_COUNT)
-        {
-            throw new ProcedureNotAllowedException(procedure,
-                "the DL NAS COUNT is used up; a new KAMF is needed first");
-        }
+        requireDownlinkCountLeft(dlCount, procedure);
         context.downlinkNasCount(dlCount + 1);
         return dlCount;
     }
 
     /**
+     * Refuses {@code procedure} when {@code dlCount} is the last DL NAS COUNT: after it none is left.
+     */
+    protected final void requireDownlinkCountLeft(final long dlCount, final String procedure)
+    {
+        if (dlCount >= MAX_NAS_COUNT)
+        {
+            throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
+        }
+    }
+
+    /**
      * Accepts an uplink message's NAS COUNT: it must not be below the next one expected.
      */
-    protected static void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
+    protected final void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
     {
         final long expected = context.uplinkNasCount();
         if (ulCount < expected)
@@ -1044,7 +1053,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         if (ulCount >= MAX_NAS_COUNT)
         {
-            throw new ProcedureNotAllowedException(procedure, "the UL NAS COUNT is used up; a new KAMF is needed first");
+            throw ProcedureNotAllowedException.nasCountExhausted(procedure, false, chain);
         }
         context.uplinkNasCount(ulCount + 1);
     }

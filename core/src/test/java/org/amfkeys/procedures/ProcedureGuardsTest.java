@@ -172,6 +172,44 @@ class ProcedureGuardsTest
         assertFalse(amf.read(44, new SecurityContext()), "nothing was stored");
     }
 
+    /**
+     * A used-up NAS COUNT reaches the caller of a procedure as a refusal that says why and what is
+     * needed, and changes nothing; a received context whose DL NAS COUNT is used up is refused too
+     * (it was an InvalidParameterException about a dl-count of 2^24 nobody gave).
+     */
+    @Test
+    void anExhaustedNasCountIsARefusalNamingWhatIsNeeded()
+    {
+        final AmfProcedures amf = core.amf(0);
+        final long id = 45;
+        amf.authenticated(id, kamf, 1, 0);
+        amf.nasSecurityModeCommand(id, 1, 2, new NasSecurityModeCommand());
+        amf.nasSecurityModeComplete(id, 0);
+        assertTrue(amf.downlinkNasCount(id, SecurityContext.MAX_NAS_COUNT));
+        final SecurityContext before = snapshot(amf, id);
+
+        final ProcedureNotAllowedException downlink = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.downlinkNasMessage(id));
+        assertEquals("dl-nas: downlink NAS COUNT exhausted at 2^24-1; " +
+            "a new KAMF (primary authentication or NAS key refresh) is needed first", downlink.getMessage());
+        final ProcedureNotAllowedException smc = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.nasSecurityModeCommand(id, 2, 2, new NasSecurityModeCommand()));
+        assertTrue(smc.getMessage().startsWith("nas-smc: downlink NAS COUNT exhausted at 2^24-1"), smc.getMessage());
+        final ProcedureNotAllowedException uplink = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.initialContextSetup(id, SecurityContext.MAX_NAS_COUNT, new NextHopPair()));
+        assertEquals("initial-context-setup: uplink NAS COUNT exhausted at 2^24-1; " +
+            "a new KAMF (primary authentication or NAS key refresh) is needed first", uplink.getMessage());
+        assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed");
+
+        final UeContextTransfer transfer = new UeContextTransfer();
+        transfer.set(AccessStratumChain.NR, org.amfkeys.types.MobilityMode.HANDOVER, kamf, 1, 5,
+            SecurityContext.MAX_NAS_COUNT, 1, 2, 0);
+        final ProcedureNotAllowedException accepted = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.acceptHandover(46, transfer, new NextHopPair(), new HandoverCommand()));
+        assertTrue(accepted.getMessage().contains("downlink NAS COUNT exhausted at 2^24-1"), accepted.getMessage());
+        assertFalse(amf.read(46, new SecurityContext()), "nothing was stored");
+    }
+
     private static SecurityContext snapshot(final AmfProcedures amf, final long id)
     {
         final SecurityContext context = new SecurityContext();

@@ -7,6 +7,7 @@ import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ContextWriter;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
@@ -303,7 +304,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         final long dlCount = context.downlinkNasCount();
         if (dlCount >= MAX_NAS_COUNT)
         {
-            throw new ProcedureNotAllowedException("nas-algorithm-change", "the DL NAS COUNT is used up; a new KAMF is needed first");
+            throw ProcedureNotAllowedException.nasCountExhausted("nas-algorithm-change", true, AccessStratumChain.NR);
         }
         context.downlinkNasCount(dlCount + 1);
         context.nasAlgorithms(ciphering, integrity);
