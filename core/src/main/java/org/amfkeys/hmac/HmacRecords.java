@@ -100,7 +100,8 @@ public final class HmacRecords implements AutoCloseable
         final int at = checkedOffset(record);
         if (schedule == null || !schedule.isComputed())
         {
-            throw new InvalidParameterException("schedule", schedule == null ? "missing" : "empty", "a computed KeySchedule");
+            throw new InvalidParameterException(
+                "schedule", schedule == null ? "missing" : "not computed", "a schedule filled by Kdf.computeSchedule");
         }
         buffer.putInt(at + FLAGS_OFFSET, FLAG_SCHEDULE);
         buffer.putInt(at + KEY_LENGTH_OFFSET, 0);
@@ -193,6 +194,14 @@ public final class HmacRecords implements AutoCloseable
             {
                 throw new InvalidParameterException("record[" + record + "].flags", flags + " has unknown bits", "0 or " + FLAG_SCHEDULE);
             }
+            // A schedule filled in place is checked as KeySchedule.isComputed does: an all-zero chaining
+            // value is one never computed, cleared or half-written, which a kernel would use silently.
+            if (flags == FLAG_SCHEDULE && (isZero(at + KEY_OFFSET + KeyScheduleDescriptor.INNER_STATE_OFFSET) ||
+                isZero(at + KEY_OFFSET + KeyScheduleDescriptor.OUTER_STATE_OFFSET)))
+            {
+                throw new InvalidParameterException(
+                    "record[" + record + "].schedule", "not computed", "a schedule filled by Kdf.computeSchedule");
+            }
             // Names are built only for an error: checking a valid batch allocates nothing.
             final int keyLength = buffer.getInt(at + KEY_LENGTH_OFFSET);
             if (flags == 0 && (keyLength < 0 || keyLength > MAX_KEY_LENGTH))
@@ -206,6 +215,11 @@ public final class HmacRecords implements AutoCloseable
                     "record[" + record + "].message-length", messageLength, 0, MAX_MESSAGE_LENGTH);
             }
         }
+    }
+
+    private boolean isZero(final int at)
+    {
+        return (buffer.getLong(at) | buffer.getLong(at + 8) | buffer.getLong(at + 16) | buffer.getLong(at + 24)) == 0;
     }
 
     long address()

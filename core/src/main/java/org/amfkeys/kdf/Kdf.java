@@ -78,7 +78,7 @@ public final class Kdf implements AutoCloseable
     private static final int FULL_OUTPUT = 0;
     private static final int LOW_128_OUTPUT = KEY_LENGTH - LOW_128_LENGTH;
 
-    private static final String SCHEDULE = "a computed KeySchedule";
+    private static final String SCHEDULE = "a schedule filled by Kdf.computeSchedule";
 
     private static final byte[] AKMA = {'A', 'K', 'M', 'A'};
     private static final byte[] A_TID = {'A', '-', 'T', 'I', 'D'};
@@ -2038,7 +2038,9 @@ public final class Kdf implements AutoCloseable
     {
         if (schedule == null || !schedule.isComputed())
         {
-            throw new InvalidParameterException(parameter, schedule == null ? "missing" : "schedule is empty", SCHEDULE);
+            throw new InvalidParameterException(
+                parameter, schedule == null ? "missing" : "schedule not computed (never computed, cleared or half-written)",
+                SCHEDULE);
         }
         return schedule;
     }

@@ -157,6 +157,52 @@ class HmacEnginesTest
         }
     }
 
+    /**
+     * A schedule that a computation left half-written (the inner state of a new key, the outer state
+     * of the old one, or none) was taken as computed, because only the inner state was looked at:
+     * every later MAC used it silently. The outer state is now zeroed first and written last, and
+     * is the marker.
+     */
+    @Test
+    void aHalfWrittenScheduleIsNotComputed()
+    {
+        final KeySchedule schedule = new KeySchedule();
+        final int[] compressions = {0};
+        final Sha256Compressor failsOnTheOuterPad = new Sha256Compressor(new int[8])
+        {
+            private final PortableSha256Compressor real = new PortableSha256Compressor();
+
+            void compress(final byte[] blocks, final int offset, final int blockCount)
+            {
+                if (++compressions[0] == 4)
+                {
+                    throw new IllegalStateException("stopped part way, as a failing compressor would");
+                }
+                System.arraycopy(state, 0, real.state, 0, 8);
+                real.compress(blocks, offset, blockCount);
+                System.arraycopy(real.state, 0, state, 0, 8);
+            }
+        };
+        try (HmacSha256Engine engine = new Sha256Hmac("fails-part-way", failsOnTheOuterPad))
+        {
+            engine.computeSchedule(new byte[] {1, 2, 3}, 0, 3, schedule);
+            assertTrue(schedule.isComputed());
+            assertThrows(IllegalStateException.class, () -> engine.computeSchedule(new byte[] {4, 5, 6}, 0, 3, schedule));
+            assertFalse(schedule.isComputed(), "the inner state is the new key's, the outer one is not");
+            assertThrows(IllegalStateException.class, () -> engine.mac(schedule, new byte[1], 0, 1, new byte[32], 0));
+        }
+        try (HmacSha256Engine engine = HmacEngines.newEngine())
+        {
+            engine.computeSchedule(new byte[32], 0, 32, schedule);
+            schedule.buffer().setMemory(schedule.offset() + KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+                KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+            assertFalse(schedule.isComputed(), "an inner state alone is no schedule");
+            assertThrows(IllegalStateException.class, () -> engine.mac(schedule, new byte[1], 0, 1, new byte[32], 0));
+            engine.computeSchedule(new byte[32], 0, 32, schedule);
+            assertTrue(schedule.isComputed());
+        }
+    }
+
     @Test
     void engineByNameNamesTheParameter()
     {

@@ -7,6 +7,7 @@ import org.amfkeys.catalog.DerivationCatalog;
 import org.amfkeys.catalog.KnownAnswers;
 import org.amfkeys.catalog.Parameter;
 import org.amfkeys.catalog.TextArguments;
+import org.amfkeys.hmac.KeySchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -112,6 +113,33 @@ class BadInputTest
                 InvalidParameterException.class, () -> forms.array().derive(inputs, array, 3));
             assertNamesOneOf(direct, typedNames, known.arguments());
             assertUntouched(array);
+        }
+    }
+
+    /**
+     * A schedule never computed, cleared, or left with only its inner state is refused by name, with
+     * nothing written.
+     */
+    @Test
+    void aScheduleThatIsNotComputedIsRejectedNamingTheKey()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            final KeySchedule half = kdf.newSchedule(new byte[32]);
+            half.buffer().setMemory(half.offset() + org.amfkeys.hmac.KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+                org.amfkeys.hmac.KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+            final KeySchedule cleared = kdf.newSchedule(new byte[32]);
+            cleared.clear();
+            for (final KeySchedule schedule : new KeySchedule[] {new KeySchedule(), cleared, half})
+            {
+                final byte[] out = AllocationFreeFormsTest.sentinel(32);
+                final InvalidParameterException ex = assertThrows(InvalidParameterException.class,
+                    () -> kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, out, 0));
+                assertEquals("kamf", ex.parameter());
+                assertEquals("kamf: schedule not computed (never computed, cleared or half-written); " +
+                    "allowed: a schedule filled by Kdf.computeSchedule", ex.getMessage());
+                assertUntouched(out);
+            }
         }
     }
 
