@@ -176,7 +176,11 @@ public final class SecurityContext
      */
     public SecurityContext wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.boundsCheck(offset, LENGTH);
+        if (buffer == null)
+        {
+            throw InvalidParameterException.missing("buffer", "a buffer of at least " + LENGTH + " octets");
+        }
+        requireRoom("buffer", buffer.capacity(), offset, LENGTH);
         this.buffer = buffer;
         this.offset = offset;
         kamfSchedule.wrap(buffer, offset + KAMF_SCHEDULE_OFFSET);
@@ -213,6 +217,7 @@ public final class SecurityContext
     public SecurityContext kamf(final byte[] kamf, final Kdf kdf)
     {
         requireKey("kamf", kamf);
+        requireKdf(kdf);
         kdf.computeSchedule(kamf, kamfSchedule);
         buffer.putBytes(offset + KAMF_OFFSET, kamf, 0, KEY_LENGTH);
         return this;
@@ -226,6 +231,7 @@ public final class SecurityContext
      */
     public void copyKamf(final byte[] destination, final int at)
     {
+        requireRoom("kamf", destination, at);
         buffer.getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -358,6 +364,7 @@ public final class SecurityContext
      */
     public void copyNextHop(final byte[] destination, final int at)
     {
+        requireRoom("nh", destination, at);
         buffer.getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -386,6 +393,7 @@ public final class SecurityContext
      */
     public int advanceNextHop(final Kdf kdf)
     {
+        requireKdf(kdf);
         if ((contextFlags() & FLAG_EPS) != 0)
         {
             kdf.epsNh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
@@ -436,6 +444,7 @@ public final class SecurityContext
      */
     public void copyNonCurrentKamf(final byte[] destination, final int at)
     {
+        requireRoom("non-current-kamf", destination, at);
         buffer.getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -469,6 +478,7 @@ public final class SecurityContext
      */
     public void swapCurrentAndNonCurrent(final Kdf kdf)
     {
+        requireKdf(kdf);
         if (!hasNonCurrent())
         {
             throw new IllegalStateException("no non-current security context to swap with");
@@ -602,6 +612,39 @@ public final class SecurityContext
         if (key.length != KEY_LENGTH)
         {
             throw InvalidParameterException.badLength(parameter, key.length, KEY_LENGTH + " octets");
+        }
+    }
+
+    private static void requireKdf(final Kdf kdf)
+    {
+        if (kdf == null)
+        {
+            throw InvalidParameterException.missing("kdf", "a Kdf");
+        }
+    }
+
+    private static void requireRoom(final String parameter, final byte[] destination, final int at)
+    {
+        if (destination == null)
+        {
+            throw InvalidParameterException.missing(parameter, "an array with room for " + KEY_LENGTH + " octets");
+        }
+        requireRoom(parameter, destination.length, at, KEY_LENGTH);
+    }
+
+    /**
+     * Rejects {@code length} octets at {@code at} that do not fit: a short buffer by its length (a range
+     * of offsets would go negative), else the offset by the range that fits.
+     */
+    private static void requireRoom(final String parameter, final int capacity, final int at, final int length)
+    {
+        if (capacity < length)
+        {
+            throw InvalidParameterException.badLength(parameter, capacity, "at least " + length + " octets");
+        }
+        if (at < 0 || at > capacity - length)
+        {
+            throw InvalidParameterException.outOfRange(parameter + "-offset", at, 0, capacity - length);
         }
     }
 

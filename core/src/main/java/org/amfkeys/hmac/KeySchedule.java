@@ -2,6 +2,7 @@ package org.amfkeys.hmac;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 
 import static org.amfkeys.hmac.KeyScheduleDescriptor.INNER_STATE_OFFSET;
 import static org.amfkeys.hmac.KeyScheduleDescriptor.LENGTH;
@@ -57,7 +58,18 @@ public final class KeySchedule
      */
     public KeySchedule wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.boundsCheck(offset, LENGTH);
+        if (buffer == null)
+        {
+            throw InvalidParameterException.missing("buffer", "a buffer of at least " + LENGTH + " octets");
+        }
+        if (buffer.capacity() < LENGTH)
+        {
+            throw InvalidParameterException.badLength("buffer", buffer.capacity(), "at least " + LENGTH + " octets");
+        }
+        if (offset < 0 || offset > buffer.capacity() - LENGTH)
+        {
+            throw InvalidParameterException.outOfRange("offset", offset, 0, buffer.capacity() - LENGTH);
+        }
         this.buffer = buffer;
         this.offset = offset;
         return this;

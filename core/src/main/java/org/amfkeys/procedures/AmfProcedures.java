@@ -9,7 +9,6 @@ import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 import org.amfkeys.types.Supi;
 
-import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
@@ -66,6 +65,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final byte[] kseaf, final Supi supi, final Abba abba, final int ngKsi,
         final int ueSecurityCapabilities)
     {
+        ensureOpen();
         try
         {
             kdf.computeSchedule(kseaf, derivedSchedule);
@@ -114,7 +114,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     {
         this.decision = decision;
         horizontal = decision.derive();
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, handoverToAmfUpdate);
     }
 
@@ -165,6 +165,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToAmf(
         final long ueId, final HorizontalKamfPolicy policy, final AmfChange change, final UeContextTransfer transfer)
     {
+        ensureOpen();
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.N2_HANDOVER);
         final ProcedureStart start = handoverToAmf(ueId, decision, transfer);
         transfer.horizontalKamfDecision(decision);
@@ -187,6 +189,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change,
         final UeContextTransfer transfer)
     {
+        ensureOpen();
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.CONTEXT_TRANSFER);
         final ProcedureStart start = contextTransfer(ueId, ulCount, decision, transfer);
         transfer.horizontalKamfDecision(decision);
@@ -196,9 +200,9 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private static HorizontalKamfDecision decide(
         final HorizontalKamfPolicy policy, final AmfChange change, final AmfChange.Kind kind)
     {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(change, "change").requireKind(kind);
-        return Objects.requireNonNull(policy.decide(change), "the policy's decision");
+        requirePresent("policy", policy, "a HorizontalKamfPolicy");
+        requirePresent("change", change, "an AmfChange").requireKind(kind);
+        return requirePresent("policy", policy.decide(change), "a policy that decides (it returned no decision)");
     }
 
     /**
@@ -231,7 +235,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         count = requireNasCount("ul-count", ulCount);
         this.decision = decision;
         horizontal = decision.derive();
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, contextTransferUpdate);
     }
 
@@ -333,8 +337,10 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandover(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.HANDOVER);
-        command.clear();
+        requirePresent("pair", pair, "a NextHopPair");
+        requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
             final SecurityContext staged = stage();
@@ -384,6 +390,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.IDLE);
         try
         {
@@ -462,7 +469,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToEps(final long ueId, final UeContextTransfer transfer)
     {
         decision = null;
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, handoverToEpsUpdate);
     }
 
@@ -501,7 +508,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public boolean idleModeToEps(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
         count = requireNasCount("ul-count", ulCount);
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return run(ueId, idleModeToEpsUpdate);
     }
 
@@ -531,8 +538,10 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandoverFromEps(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
-        command.clear();
+        requirePresent("pair", pair, "a NextHopPair");
+        requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
             kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
@@ -564,6 +573,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptIdleModeFromEps(final long ueId, final UeContextTransfer transfer)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {
@@ -594,7 +604,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     static void requireTransfer(
         final UeContextTransfer transfer, final AccessStratumChain system, final MobilityMode mobility)
     {
-        Objects.requireNonNull(transfer, "transfer");
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         if (transfer.system() != system || transfer.mobility() != mobility)
         {
             throw new ProcedureNotAllowedException("accept", "expected a " + system.system() + " " +

@@ -228,7 +228,7 @@ class HmacEnginesTest
         schedule.clear();
         assertFalse(schedule.isComputed());
         assertTrue(isZero(backing, 20, 84));
-        assertThrows(IndexOutOfBoundsException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40));
+        assertEquals("offset", assertThrows(InvalidParameterException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40)).parameter());
     }
 
     private static byte[] bytes(final SplittableRandom random, final int length)

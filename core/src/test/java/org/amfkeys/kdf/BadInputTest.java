@@ -186,7 +186,7 @@ class BadInputTest
             final var schedule = kdf.newSchedule(new byte[32]);
             final InvalidParameterException small = assertThrows(InvalidParameterException.class,
                 () -> kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, new byte[16], 0));
-            assertEquals("out: holds 16 octets; allowed: room for 32 octets", small.getMessage());
+            assertEquals("out: length 16 octets; allowed: at least 32 octets", small.getMessage());
             final org.agrona.ExpandableArrayBuffer grows = new org.agrona.ExpandableArrayBuffer(0);
             kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, grows, 5);
             assertTrue(grows.capacity() >= 37);
