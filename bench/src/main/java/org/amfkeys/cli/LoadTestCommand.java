@@ -8,6 +8,7 @@ import org.amfkeys.procedures.ProcedureMix.Procedure;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.SimulatedCore;
 import org.amfkeys.procedures.SimulatedUe;
+import org.amfkeys.types.NgKsi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,6 +41,9 @@ public final class LoadTestCommand implements Callable<Integer>
     /** Most UEs the command simulates. */
     static final int MAX_UES = 5_000_000;
 
+    /** Most threads the command runs. */
+    static final int MAX_THREADS = 1024;
+
     private static final int OUT_OF_SYNC = Procedure.values().length;
     private static final int REFUSED_BASE = OUT_OF_SYNC + 1;
 
@@ -52,8 +56,12 @@ public final class LoadTestCommand implements Callable<Integer>
     @Option(names = "--procedures", paramLabel = "P", description = "Procedures to run in all (default: ${DEFAULT-VALUE}).")
     private long procedures = 1_000_000;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "T",
+        description = "Threads, 1.." + MAX_THREADS + " (default: all cores); never more than UEs, since each owns its UEs.")
     private int threads = Runtime.getRuntime().availableProcessors();
+
+    /** Threads that run: a thread owns the UEs it drives, so one without a UE would have nothing to do. */
+    private int running;
 
     @Option(names = "--seed", paramLabel = "S", description = "Picks keys, UEs and procedures (default: ${DEFAULT-VALUE}).")
     private long seed = 33501;
@@ -61,16 +69,18 @@ public final class LoadTestCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
-        InvalidParameterException.requireInRange("threads", threads, 1, Math.min(ues, 1024));
+        InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
         if (procedures < 1 || procedures > 1_000_000_000_000L)
         {
             throw InvalidParameterException.outOfRange("procedures", procedures, 1, 1_000_000_000_000L);
         }
+        // The default is every core, so a small --ues on a machine with more cores than UEs must work too.
+        running = Math.min(threads, ues);
         final PrintWriter out = spec.commandLine().getOut();
         final int kinds = Procedure.values().length;
         final AtomicLongArray counts = new AtomicLongArray(2 * kinds + 1);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final long[] setUpNanos = new long[threads];
+        final long[] setUpNanos = new long[running];
         final long start;
         final long end;
         try (ContextTable amf1 = new ContextTable(ues);
@@ -78,10 +88,10 @@ public final class LoadTestCommand implements Callable<Integer>
             ContextTable mme = new ContextTable(ues))
         {
             final ContextTable[] amfs = {amf1, amf2};
-            final Thread[] workers = new Thread[threads];
-            final CountDownLatch ready = new CountDownLatch(threads);
+            final Thread[] workers = new Thread[running];
+            final CountDownLatch ready = new CountDownLatch(running);
             final CountDownLatch go = new CountDownLatch(1);
-            for (int t = 0; t < threads; t++)
+            for (int t = 0; t < running; t++)
             {
                 final int thread = t;
                 workers[t] = new Thread(() ->
@@ -127,8 +137,8 @@ public final class LoadTestCommand implements Callable<Integer>
     {
         final SplittableRandom random = new SplittableRandom(seed + thread);
         final ProcedureMix mix = new ProcedureMix();
-        final int first = (int)((long)ues * thread / threads);
-        final int last = (int)((long)ues * (thread + 1) / threads);
+        final int first = (int)((long)ues * thread / running);
+        final int last = (int)((long)ues * (thread + 1) / running);
         final long[] ran = new long[2 * Procedure.values().length + 1];
         try (SimulatedCore core = new SimulatedCore(amfs, mme, Kdf::new))
         {
@@ -140,7 +150,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 for (int i = 0; i < mine.length; i++)
                 {
                     random.nextBytes(kamf);
-                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(7), 1, 2);
+                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(NgKsi.MAX_KEY_SET_IDENTIFIER + 1), 1, 2);
                 }
             }
             finally
@@ -151,7 +161,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 ready.countDown();
             }
             go.await();
-            final long share = procedures / threads + (thread < procedures % threads ? 1 : 0);
+            final long share = procedures / running + (thread < procedures % running ? 1 : 0);
             for (long p = 0; p < share; p++)
             {
                 final SimulatedUe ue = mine[random.nextInt(mine.length)];
@@ -185,8 +195,9 @@ public final class LoadTestCommand implements Callable<Integer>
     {
         try (Kdf kdf = new Kdf())
         {
-            out.printf("amfkeys loadtest: %d simulated UEs, %d threads, %d procedures, HMAC engine %s%n",
-                ues, threads, procedures, kdf.engineName());
+            out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
+                ues, running, running < threads ? " (" + threads + " asked; one UE per thread at least)" : "", procedures,
+                kdf.engineName());
         }
         out.printf("registration-seconds: %.2f (each UE authenticated and its NAS SMC run on AMF and UE)%n",
             setUpNanos / 1e9);

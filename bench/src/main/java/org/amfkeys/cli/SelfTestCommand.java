@@ -125,8 +125,9 @@ public final class SelfTestCommand implements Callable<Integer>
         {
             return HmacEngines.newEngine().name();
         }
-        catch (final IllegalStateException ex)
+        catch (final IllegalStateException | IllegalArgumentException ex)
         {
+            // A bad forced engine (an InvalidParameterException) is reported here, beside the engines' results.
             return "none (" + ex.getMessage() + ")";
         }
     }

@@ -4,6 +4,7 @@ import org.amfkeys.catalog.Derivation;
 import org.amfkeys.catalog.DerivationCatalog;
 import org.amfkeys.catalog.KnownAnswers;
 import org.amfkeys.catalog.Parameter;
+import org.amfkeys.hmac.HmacEngines;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -90,6 +91,41 @@ class DeriveCommandTest
         assertEquals(1, result.exitCode());
         final Cli.Result keyAsName = Cli.runWithInput("{\"derive\":\"kgnb\",\"" + KAMF + "\":1}\n", "derive", "--batch");
         assertFalse(keyAsName.out().contains(KAMF.substring(0, 16)), keyAsName.out());
+    }
+
+    /**
+     * A bogus forced HMAC engine used to end the tool with a stack trace; it is one line naming the
+     * property and the engines usable here, for one derivation and for a batch alike.
+     */
+    @Test
+    void bogusForcedEngineIsOneLineNamingTheProperty()
+    {
+        final String previous = System.getProperty(HmacEngines.ENGINE_PROPERTY);
+        System.setProperty(HmacEngines.ENGINE_PROPERTY, "bogus");
+        try
+        {
+            final Cli.Result one = Cli.run("derive", "kgnb", "--kamf", KAMF, "--ul-count", "1", "--access", "3gpp");
+            final Cli.Result batch = Cli.runWithInput("{\"derive\":\"kgnb\",\"kamf\":\"" + KAMF +
+                "\",\"ul-count\":0,\"access\":\"3gpp\"}\n", "derive", "--batch");
+            for (final Cli.Result result : List.of(one, batch))
+            {
+                assertEquals(1, result.exitCode(), result.err());
+                assertEquals(1, result.err().lines().count(), result.err());
+                assertTrue(result.err().contains("amfkeys.hmac.engine: 'bogus' is no HMAC engine; allowed: "), result.err());
+                assertTrue(result.err().contains(HmacEngines.JAVA_INTRINSIC), result.err());
+            }
+        }
+        finally
+        {
+            if (previous == null)
+            {
+                System.clearProperty(HmacEngines.ENGINE_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(HmacEngines.ENGINE_PROPERTY, previous);
+            }
+        }
     }
 
     @Test

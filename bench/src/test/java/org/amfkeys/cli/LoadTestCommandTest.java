@@ -39,7 +39,26 @@ class LoadTestCommandTest
         final Cli.Result none = Cli.run("loadtest", "--ues", "0");
         assertEquals(1, none.exitCode());
         assertTrue(none.err().contains("ues: 0 is out of range; allowed: 1..5000000"), none.err());
-        final Cli.Result threads = Cli.run("loadtest", "--ues", "4", "--threads", "9");
-        assertTrue(threads.err().contains("threads: 9 is out of range; allowed: 1..4"), threads.err());
+        final Cli.Result threads = Cli.run("loadtest", "--ues", "4", "--threads", "0");
+        assertEquals(1, threads.exitCode());
+        assertTrue(threads.err().contains("threads: 0 is out of range; allowed: 1..1024"), threads.err());
+    }
+
+    /**
+     * The default is one thread per core, so a run with fewer UEs than threads (one UE on a two-core
+     * machine) must work: each UE belongs to one thread, and the threads without a UE are not started.
+     */
+    @Test
+    void fewerUesThanThreadsRunsOneThreadPerUe()
+    {
+        for (final String[] sizes : new String[][] {{"1", "2"}, {"3", "8"}})
+        {
+            final Cli.Result result = Cli.run("loadtest", "--ues", sizes[0], "--threads", sizes[1], "--procedures", "3000");
+            assertEquals(0, result.exitCode(), result.err());
+            assertTrue(result.out().contains(sizes[0] + " simulated UEs, " + sizes[0] + " threads (" + sizes[1] + " asked"),
+                result.out());
+            assertEquals(3000, value(result.out(), "ues-checked"));
+            assertEquals(0, value(result.out(), "out-of-sync"));
+        }
     }
 }

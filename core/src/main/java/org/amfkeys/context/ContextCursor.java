@@ -1,15 +1,18 @@
 package org.amfkeys.context;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.kdf.Kdf;
-
-import java.util.Objects;
 
 /**
  * One thread's working state for the {@link ContextTable} operations that change a slot in place: a
  * {@link SecurityContext} flyweight pointed at the locked slot, the {@link Kdf} that derives under the
  * lock, and room to restore the slot if an update fails. Give each thread its own; the table itself is
  * shared.
+ * <p>
+ * After {@link #close()} (which may be called again) every use throws an {@link IllegalStateException}:
+ * the table reaches a slot only through {@code wrapSlot}, which refuses a closed cursor before it
+ * points anywhere, so a closed cursor never touches a slot.
  */
 public final class ContextCursor implements AutoCloseable
 {
@@ -18,25 +21,35 @@ public final class ContextCursor implements AutoCloseable
     private final SecurityContext context = new SecurityContext();
     private final UnsafeBuffer backup = new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]);
     private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
+    private boolean closed;
 
     /**
-     * @param kdf derives NH and key schedules under the slot lock; used by this cursor's thread only.
+     * @param kdf derives NH and key schedules under the slot lock; used by this cursor's thread only,
+     *            and closed with it.
+     * @throws InvalidParameterException when {@code kdf} is missing or closed.
      */
     public ContextCursor(final Kdf kdf)
     {
-        this.kdf = Objects.requireNonNull(kdf, "kdf");
+        if (kdf == null || kdf.isClosed())
+        {
+            throw new InvalidParameterException("kdf", kdf == null ? "missing" : "closed", "an open Kdf");
+        }
+        this.kdf = kdf;
     }
 
     /**
      * @return the KDF this cursor derives with.
+     * @throws IllegalStateException when the cursor is closed.
      */
     public Kdf kdf()
     {
+        ensureOpen();
         return kdf;
     }
 
     SecurityContext wrapSlot(final long address)
     {
+        ensureOpen();
         slot.wrap(address, SecurityContextDescriptor.LENGTH);
         return context.wrap(slot, 0);
     }
@@ -68,16 +81,32 @@ public final class ContextCursor implements AutoCloseable
     }
 
     /**
-     * Zeroes the cursor's copies of key material and its KDF's scratch memory.
+     * Zeroes the cursor's copies of key material and closes its KDF. Closing again does nothing.
      */
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         clearBackup();
         kdf.close();
     }
 
+    /**
+     * @return a description without key material.
+     */
     public String toString()
     {
-        return "ContextCursor[kdf=" + kdf.engineName() + "]";
+        return closed ? "ContextCursor[closed]" : "ContextCursor[kdf=" + kdf.engineName() + "]";
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("ContextCursor is closed");
+        }
     }
 }

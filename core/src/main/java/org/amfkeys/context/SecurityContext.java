@@ -177,7 +177,11 @@ public final class SecurityContext
      */
     public SecurityContext wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.boundsCheck(offset, LENGTH);
+        if (buffer == null)
+        {
+            throw InvalidParameterException.missing("buffer", "a buffer of at least " + LENGTH + " octets");
+        }
+        requireRoom("buffer", buffer.capacity(), offset, LENGTH);
         this.buffer = buffer;
         this.offset = offset;
         this.detached = false;
@@ -236,6 +240,7 @@ public final class SecurityContext
     {
         final MutableDirectBuffer buffer = attached();
         requireKey("kamf", kamf);
+        requireKdf(kdf);
         kdf.computeSchedule(kamf, kamfSchedule);
         buffer.putBytes(offset + KAMF_OFFSET, kamf, 0, KEY_LENGTH);
         return this;
@@ -249,6 +254,7 @@ public final class SecurityContext
      */
     public void copyKamf(final byte[] destination, final int at)
     {
+        requireRoom("kamf", destination, at);
         attached().getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -382,6 +388,7 @@ public final class SecurityContext
      */
     public void copyNextHop(final byte[] destination, final int at)
     {
+        requireRoom("nh", destination, at);
         attached().getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -411,6 +418,7 @@ public final class SecurityContext
     public int advanceNextHop(final Kdf kdf)
     {
         final MutableDirectBuffer buffer = attached();
+        requireKdf(kdf);
         if ((contextFlags() & FLAG_EPS) != 0)
         {
             kdf.epsNh(kamfSchedule, buffer, offset + NH_OFFSET, buffer, offset + NH_OFFSET);
@@ -461,6 +469,7 @@ public final class SecurityContext
      */
     public void copyNonCurrentKamf(final byte[] destination, final int at)
     {
+        requireRoom("non-current-kamf", destination, at);
         attached().getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
@@ -494,6 +503,7 @@ public final class SecurityContext
      */
     public void swapCurrentAndNonCurrent(final Kdf kdf)
     {
+        requireKdf(kdf);
         if (!hasNonCurrent())
         {
             throw new IllegalStateException("no non-current security context to swap with");
@@ -632,6 +642,39 @@ public final class SecurityContext
         if (key.length != KEY_LENGTH)
         {
             throw InvalidParameterException.badLength(parameter, key.length, KEY_LENGTH + " octets");
+        }
+    }
+
+    private static void requireKdf(final Kdf kdf)
+    {
+        if (kdf == null)
+        {
+            throw InvalidParameterException.missing("kdf", "a Kdf");
+        }
+    }
+
+    private static void requireRoom(final String parameter, final byte[] destination, final int at)
+    {
+        if (destination == null)
+        {
+            throw InvalidParameterException.missing(parameter, "an array with room for " + KEY_LENGTH + " octets");
+        }
+        requireRoom(parameter, destination.length, at, KEY_LENGTH);
+    }
+
+    /**
+     * Rejects {@code length} octets at {@code at} that do not fit: a short buffer by its length (a range
+     * of offsets would go negative), else the offset by the range that fits.
+     */
+    private static void requireRoom(final String parameter, final int capacity, final int at, final int length)
+    {
+        if (capacity < length)
+        {
+            throw InvalidParameterException.badLength(parameter, capacity, "at least " + length + " octets");
+        }
+        if (at < 0 || at > capacity - length)
+        {
+            throw InvalidParameterException.outOfRange(parameter + "-offset", at, 0, capacity - length);
         }
     }
 

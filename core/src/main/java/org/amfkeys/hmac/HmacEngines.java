@@ -1,5 +1,7 @@
 package org.amfkeys.hmac;
 
+import org.amfkeys.InvalidParameterException;
+
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +17,9 @@ import java.util.function.Supplier;
  * <p>
  * {@link #newEngine()} gives the fastest engine that passed, unless the system property
  * {@value #ENGINE_PROPERTY} names one (for tests and benchmarks), in which case that engine or an
- * error is given, never a silent substitute.
+ * error is given, never a silent substitute. A name that is unknown, or whose engine failed its
+ * self-test here, is an {@link InvalidParameterException} naming the property and the engines usable
+ * here: the property is an input like any other, and the command-line tool reports it in one line.
  */
 public final class HmacEngines
 {
@@ -45,14 +49,16 @@ public final class HmacEngines
 
     /**
      * @return a new instance of the forced engine, or of the fastest engine that passed its self-test.
-     * @throws IllegalStateException if the forced engine is unknown or failed its self-test.
+     * @throws InvalidParameterException naming {@value #ENGINE_PROPERTY} when it names an engine or
+     *                                   kernel that is unknown or failed its self-test here.
+     * @throws IllegalStateException     when no engine passed its self-test.
      */
     public static HmacSha256Engine newEngine()
     {
         final String forced = System.getProperty(ENGINE_PROPERTY);
         if (forced != null && !forced.isBlank())
         {
-            return newEngine(forced.trim());
+            return newEngine(ENGINE_PROPERTY, forced.trim());
         }
         for (final EngineStatus status : Registry.STATUS.values())
         {
@@ -68,54 +74,74 @@ public final class HmacEngines
      * @param name one of the names in {@link #status()}, or a native engine with its kernel, e.g.
      *             {@code native-batch/sha-ni}.
      * @return a new instance of that engine.
-     * @throws IllegalStateException if the engine or kernel is unknown or failed its self-test.
+     * @throws InvalidParameterException naming {@code engine} when the engine or kernel is unknown or
+     *                                   failed its self-test here.
      */
     public static HmacSha256Engine newEngine(final String name)
     {
+        return newEngine("engine", name);
+    }
+
+    private static HmacSha256Engine newEngine(final String parameter, final String name)
+    {
+        if (name == null)
+        {
+            throw InvalidParameterException.missing(parameter, allowedEngines());
+        }
         final int slash = name.indexOf('/');
         if (slash > 0)
         {
-            return newNativeEngine(name.substring(0, slash), name.substring(slash + 1));
+            return newNativeEngine(parameter, name.substring(0, slash), name.substring(slash + 1));
         }
         final EngineStatus status = Registry.STATUS.get(name);
         if (status == null)
         {
-            throw new IllegalStateException(
-                "unknown HMAC engine '" + name + "'; engines: " + String.join(", ", Registry.STATUS.keySet()));
+            throw new InvalidParameterException(parameter, InvalidParameterException.quote(name) + " is no HMAC engine",
+                allowedEngines());
         }
         if (!status.usable())
         {
-            throw new IllegalStateException("HMAC engine " + name + " is not usable: " + status.detail());
+            throw new InvalidParameterException(parameter, name + " is not usable here (" + status.detail() + ")",
+                allowedEngines());
         }
         return Registry.FACTORIES.get(name).get();
     }
 
-    private static HmacSha256Engine newNativeEngine(final String engine, final String kernelName)
+    /**
+     * @return the engine names usable here, for a message.
+     */
+    private static String allowedEngines()
     {
-        final NativeKernel kernel;
-        try
+        final List<String> usable = new ArrayList<>();
+        Registry.STATUS.values().stream().filter(EngineStatus::usable).forEach(status -> usable.add(status.name()));
+        return (usable.isEmpty() ? "none: no engine passed its self-test here" : String.join(", ", usable)) +
+            (usable.contains(NATIVE_SINGLE) || usable.contains(NATIVE_BATCH) ?
+                "; a native one may name its kernel, e.g. " + NATIVE_BATCH + "/sha-ni" : "");
+    }
+
+    private static HmacSha256Engine newNativeEngine(final String parameter, final String engine, final String kernelName)
+    {
+        if (!engine.equals(NATIVE_SINGLE) && !engine.equals(NATIVE_BATCH))
         {
-            kernel = NativeKernel.parse(kernelName);
+            throw new InvalidParameterException(parameter, InvalidParameterException.quote(engine) + " takes no kernel",
+                NATIVE_SINGLE + "/<kernel> or " + NATIVE_BATCH + "/<kernel>");
         }
-        catch (final IllegalArgumentException ex)
+        final NativeKernel kernel = NativeKernel.find(kernelName);
+        if (kernel == null)
         {
-            throw new IllegalStateException(ex.getMessage(), ex);
+            throw new InvalidParameterException(parameter, "kernel " + InvalidParameterException.quote(kernelName) + " is unknown",
+                engine + "/ and one of " + NativeKernel.tokens());
         }
         final boolean usable = NativeKernels.status().kernels().stream()
             .anyMatch(status -> status.kernel() == kernel && status.usable());
         if (!usable)
         {
-            throw new IllegalStateException("native kernel " + kernelName + " is not usable: " + NativeKernels.status().kernels());
+            throw new InvalidParameterException(parameter, "native kernel " + kernelName + " is not usable here",
+                "a kernel that passed its self-test: " + NativeKernels.status().kernels());
         }
-        switch (engine)
-        {
-            case NATIVE_SINGLE:
-                return new NativeHmac(NATIVE_SINGLE + "/" + kernel.token(), kernel);
-            case NATIVE_BATCH:
-                return new NativeBatchHmac(NATIVE_BATCH + "/" + kernel.token(), kernel);
-            default:
-                throw new IllegalStateException("'" + engine + "' takes no kernel; native-single and native-batch do");
-        }
+        return engine.equals(NATIVE_SINGLE) ?
+            new NativeHmac(NATIVE_SINGLE + "/" + kernel.token(), kernel) :
+            new NativeBatchHmac(NATIVE_BATCH + "/" + kernel.token(), kernel);
     }
 
     /**

@@ -21,7 +21,9 @@ import static org.amfkeys.hmac.HmacRecordDescriptor.STATUS_OFFSET;
 /**
  * A batch of derivations for {@link NativeBatchHmac}: fixed-size records ({@link HmacRecordDescriptor})
  * in one aligned direct buffer that callers fill in place, so that one JNI call computes them all
- * with nothing pinned or copied. The buffer holds keys: {@link #close()} zeroes it. Not thread-safe.
+ * with nothing pinned or copied. The buffer holds keys: {@link #close()} zeroes and frees it, after
+ * which every method but {@link #close()} (which may be called again) and {@link #toString()} throws
+ * an {@link IllegalStateException} rather than touch freed memory. Not thread-safe.
  */
 public final class HmacRecords implements AutoCloseable
 {
@@ -31,6 +33,7 @@ public final class HmacRecords implements AutoCloseable
     private final AlignedMemory memory;
     private final UnsafeBuffer buffer;
     private final int capacity;
+    private boolean closed;
 
     /**
      * @param capacity records, 1..{@value #MAX_CAPACITY}.
@@ -48,6 +51,7 @@ public final class HmacRecords implements AutoCloseable
      */
     public int capacity()
     {
+        ensureOpen();
         return capacity;
     }
 
@@ -56,6 +60,7 @@ public final class HmacRecords implements AutoCloseable
      */
     public UnsafeBuffer buffer()
     {
+        ensureOpen();
         return buffer;
     }
 
@@ -81,6 +86,7 @@ public final class HmacRecords implements AutoCloseable
     {
         final int at = checkedOffset(record);
         InvalidParameterException.requireInRange("key-length", length, 0, MAX_KEY_LENGTH);
+        requireSlice("key", key, offset, length);
         buffer.putInt(at + FLAGS_OFFSET, 0);
         buffer.putInt(at + KEY_LENGTH_OFFSET, length);
         buffer.putBytes(at + KEY_OFFSET, key, offset, length);
@@ -100,7 +106,8 @@ public final class HmacRecords implements AutoCloseable
         final int at = checkedOffset(record);
         if (schedule == null || !schedule.isComputed())
         {
-            throw new InvalidParameterException("schedule", schedule == null ? "missing" : "empty", "a computed KeySchedule");
+            throw new InvalidParameterException(
+                "schedule", schedule == null ? "missing" : "not computed", "a schedule filled by Kdf.computeSchedule");
         }
         buffer.putInt(at + FLAGS_OFFSET, FLAG_SCHEDULE);
         buffer.putInt(at + KEY_LENGTH_OFFSET, 0);
@@ -121,6 +128,7 @@ public final class HmacRecords implements AutoCloseable
     {
         final int at = checkedOffset(record);
         InvalidParameterException.requireInRange("message-length", length, 0, MAX_MESSAGE_LENGTH);
+        requireSlice("message", message, offset, length);
         buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
         buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
         return this;
@@ -139,6 +147,11 @@ public final class HmacRecords implements AutoCloseable
     {
         final int at = checkedOffset(record);
         InvalidParameterException.requireInRange("message-length", length, 0, MAX_MESSAGE_LENGTH);
+        if (message == null)
+        {
+            throw InvalidParameterException.missing("message", "a buffer holding the message");
+        }
+        requireSlice("message", message.capacity(), offset, length);
         buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
         buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
         return this;
@@ -153,7 +166,9 @@ public final class HmacRecords implements AutoCloseable
      */
     public void mac(final int record, final byte[] out, final int offset)
     {
-        buffer.getBytes(checkedOffset(record) + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
+        final int at = checkedOffset(record);
+        requireSlice("out", out, offset, HmacSha256Engine.MAC_LENGTH);
+        buffer.getBytes(at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
     }
 
     /**
@@ -165,7 +180,20 @@ public final class HmacRecords implements AutoCloseable
      */
     public void mac(final int record, final MutableDirectBuffer out, final int offset)
     {
-        out.putBytes(offset, buffer, checkedOffset(record) + MAC_OFFSET, HmacSha256Engine.MAC_LENGTH);
+        final int at = checkedOffset(record);
+        if (out == null)
+        {
+            throw InvalidParameterException.missing("out", "a buffer with room for 32 octets");
+        }
+        if (!out.isExpandable())
+        {
+            requireSlice("out", out.capacity(), offset, HmacSha256Engine.MAC_LENGTH);
+        }
+        else if (offset < 0)
+        {
+            throw InvalidParameterException.outOfRange("out-offset", offset, 0, Integer.MAX_VALUE);
+        }
+        out.putBytes(offset, buffer, at + MAC_OFFSET, HmacSha256Engine.MAC_LENGTH);
     }
 
     /**
@@ -184,6 +212,7 @@ public final class HmacRecords implements AutoCloseable
      */
     void check(final int count)
     {
+        ensureOpen();
         InvalidParameterException.requireInRange("count", count, 0, capacity);
         for (int record = 0; record < count; record++)
         {
@@ -192,6 +221,14 @@ public final class HmacRecords implements AutoCloseable
             if ((flags & ~FLAG_SCHEDULE) != 0)
             {
                 throw new InvalidParameterException("record[" + record + "].flags", flags + " has unknown bits", "0 or " + FLAG_SCHEDULE);
+            }
+            // A schedule filled in place is checked as KeySchedule.isComputed does: an all-zero chaining
+            // value is one never computed, cleared or half-written, which a kernel would use silently.
+            if (flags == FLAG_SCHEDULE && (isZero(at + KEY_OFFSET + KeyScheduleDescriptor.INNER_STATE_OFFSET) ||
+                isZero(at + KEY_OFFSET + KeyScheduleDescriptor.OUTER_STATE_OFFSET)))
+            {
+                throw new InvalidParameterException(
+                    "record[" + record + "].schedule", "not computed", "a schedule filled by Kdf.computeSchedule");
             }
             // Names are built only for an error: checking a valid batch allocates nothing.
             final int keyLength = buffer.getInt(at + KEY_LENGTH_OFFSET);
@@ -208,8 +245,47 @@ public final class HmacRecords implements AutoCloseable
         }
     }
 
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("HmacRecords is closed");
+        }
+    }
+
+    private static void requireSlice(final String parameter, final byte[] array, final int offset, final int length)
+    {
+        if (array == null)
+        {
+            throw InvalidParameterException.missing(parameter, "an array of at least " + length + " octets");
+        }
+        requireSlice(parameter, array.length, offset, length);
+    }
+
+    /**
+     * Rejects a slice that does not fit: a short array by its length (never a negative range of
+     * offsets), else the offset by the range that fits.
+     */
+    private static void requireSlice(final String parameter, final int capacity, final int offset, final int length)
+    {
+        if (capacity < length)
+        {
+            throw InvalidParameterException.badLength(parameter, capacity, "at least " + length + " octets");
+        }
+        if (offset < 0 || offset > capacity - length)
+        {
+            throw InvalidParameterException.outOfRange(parameter + "-offset", offset, 0, capacity - length);
+        }
+    }
+
+    private boolean isZero(final int at)
+    {
+        return (buffer.getLong(at) | buffer.getLong(at + 8) | buffer.getLong(at + 16) | buffer.getLong(at + 24)) == 0;
+    }
+
     long address()
     {
+        ensureOpen();
         return buffer.addressOffset();
     }
 
@@ -220,14 +296,21 @@ public final class HmacRecords implements AutoCloseable
      */
     public void clear(final int count)
     {
+        ensureOpen();
         buffer.setMemory(0, InvalidParameterException.requireInRange("count", count, 0, capacity) * LENGTH, (byte)0);
     }
 
     /**
-     * Zeroes every record and frees the memory; the batch is unusable afterwards.
+     * Zeroes every record and frees the memory; the batch is unusable afterwards. Closing again does
+     * nothing (freeing twice would corrupt the native heap).
      */
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         memory.close();
     }
 
@@ -241,6 +324,7 @@ public final class HmacRecords implements AutoCloseable
 
     private int checkedOffset(final int record)
     {
+        ensureOpen();
         return offset(InvalidParameterException.requireInRange("record", record, 0, capacity - 1));
     }
 }

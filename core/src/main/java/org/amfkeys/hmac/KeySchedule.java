@@ -2,6 +2,7 @@ package org.amfkeys.hmac;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 
 import static org.amfkeys.hmac.KeyScheduleDescriptor.INNER_STATE_OFFSET;
 import static org.amfkeys.hmac.KeyScheduleDescriptor.LENGTH;
@@ -15,6 +16,14 @@ import static org.amfkeys.hmac.KeyScheduleDescriptor.OUTER_STATE_OFFSET;
  * A flyweight over {@link KeyScheduleDescriptor#LENGTH} octets, either its own or wrapped in a
  * caller's buffer (such as a slot of the context table). A schedule is key material: {@link #clear()}
  * zeroes it, and {@link #toString()} never shows it. Not thread-safe.
+ * <p>
+ * A schedule knows whether it holds a computed key: {@link #isComputed()}. The 64 octets are the two
+ * chaining values and nothing else, and the context table embeds the same layout in every slot, so
+ * there is no room for a marker octet; the outer chaining value is the marker instead. An engine
+ * zeroes it before it starts ({@link #begin()}), writes the inner value, and writes the outer value
+ * last, so a schedule never computed, cleared, or left half-written by a computation that failed part
+ * way has an all-zero outer value. An all-zero chaining value is exact as a test: a real SHA-256 state
+ * after one compression is all zero with probability 2^-256.
  */
 public final class KeySchedule
 {
@@ -49,7 +58,18 @@ public final class KeySchedule
      */
     public KeySchedule wrap(final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.boundsCheck(offset, LENGTH);
+        if (buffer == null)
+        {
+            throw InvalidParameterException.missing("buffer", "a buffer of at least " + LENGTH + " octets");
+        }
+        if (buffer.capacity() < LENGTH)
+        {
+            throw InvalidParameterException.badLength("buffer", buffer.capacity(), "at least " + LENGTH + " octets");
+        }
+        if (offset < 0 || offset > buffer.capacity() - LENGTH)
+        {
+            throw InvalidParameterException.outOfRange("offset", offset, 0, buffer.capacity() - LENGTH);
+        }
         this.buffer = buffer;
         this.offset = offset;
         return this;
@@ -104,14 +124,28 @@ public final class KeySchedule
     }
 
     /**
-     * Whether this holds a computed schedule. A cleared schedule is all zero; a computed one has a
-     * zero H0 and H1 in its inner state with probability 2^-64.
+     * Whether this holds a computed schedule: neither chaining value is all zero. Eight loads and
+     * compares; no allocation.
      *
-     * @return true when computed.
+     * @return true when computed; false when never computed, cleared, or half-written.
      */
     public boolean isComputed()
     {
-        return buffer.getLong(offset + INNER_STATE_OFFSET) != 0;
+        return !isZero(offset + OUTER_STATE_OFFSET) && !isZero(offset + INNER_STATE_OFFSET);
+    }
+
+    /**
+     * Marks the schedule as not computed before an engine writes it: the outer chaining value, written
+     * last, is zeroed first, so a computation that stops part way leaves no schedule that looks valid.
+     */
+    void begin()
+    {
+        buffer.setMemory(offset + OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+    }
+
+    private boolean isZero(final int at)
+    {
+        return (buffer.getLong(at) | buffer.getLong(at + 8) | buffer.getLong(at + 16) | buffer.getLong(at + 24)) == 0;
     }
 
     /**

@@ -43,11 +43,24 @@ class NativeHmac implements HmacSha256Engine
     public void computeSchedule(final byte[] key, final int keyOffset, final int keyLength, final KeySchedule schedule)
     {
         Objects.checkFromIndexSize(keyOffset, keyLength, key.length);
+        // The outer state is the schedule's "computed" marker (see KeySchedule): zeroed first, copied last.
+        schedule.begin();
         final long address = data(keyLength);
         scratch.putBytes(DATA_AREA, key, keyOffset, keyLength);
-        check(NativeLibrary.schedule(kernel.id(), address + DATA_AREA, keyLength, address + SCHEDULE_AREA));
-        schedule.buffer().putBytes(schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
-        scratch.setMemory(DATA_AREA, keyLength, (byte)0);
+        try
+        {
+            check(NativeLibrary.schedule(kernel.id(), address + DATA_AREA, keyLength, address + SCHEDULE_AREA));
+        }
+        finally
+        {
+            scratch.setMemory(DATA_AREA, keyLength, (byte)0);
+        }
+        final int at = schedule.offset();
+        schedule.buffer().putBytes(at + KeyScheduleDescriptor.INNER_STATE_OFFSET,
+            scratch, SCHEDULE_AREA + KeyScheduleDescriptor.INNER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
+        schedule.buffer().putBytes(at + KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+            scratch, SCHEDULE_AREA + KeyScheduleDescriptor.OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
+        scratch.setMemory(SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH, (byte)0);
     }
 
     public void mac(
@@ -58,7 +71,7 @@ class NativeHmac implements HmacSha256Engine
         Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
         if (!schedule.isComputed())
         {
-            throw new IllegalStateException("key schedule is empty: compute it before use");
+            throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
         }
         final long address = data(messageLength);
         scratch.putBytes(SCHEDULE_AREA, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);

@@ -64,9 +64,24 @@ public enum NativeKernel
     /**
      * @param token a kernel's name.
      * @return the kernel.
-     * @throws IllegalArgumentException naming the kernels when none has that name.
+     * @throws org.amfkeys.InvalidParameterException naming {@code kernel} and the kernels when none has that name.
      */
     public static NativeKernel parse(final String token)
+    {
+        final NativeKernel kernel = find(token);
+        if (kernel == null)
+        {
+            throw new org.amfkeys.InvalidParameterException(
+                "kernel", org.amfkeys.InvalidParameterException.quote(token) + " is unknown", tokens());
+        }
+        return kernel;
+    }
+
+    /**
+     * @param token a kernel's name, or null.
+     * @return the kernel, or null when none has that name.
+     */
+    static NativeKernel find(final String token)
     {
         for (final NativeKernel kernel : values())
         {
@@ -75,6 +90,19 @@ public enum NativeKernel
                 return kernel;
             }
         }
-        throw new IllegalArgumentException("unknown native kernel '" + token + "'; kernels: avx512, sha-ni, openssl");
+        return null;
+    }
+
+    /**
+     * @return every kernel's name, for messages, e.g. {@code avx512, sha-ni, openssl}.
+     */
+    static String tokens()
+    {
+        final StringBuilder tokens = new StringBuilder();
+        for (final NativeKernel kernel : values())
+        {
+            tokens.append(tokens.length() == 0 ? "" : ", ").append(kernel.token);
+        }
+        return tokens.toString();
     }
 }

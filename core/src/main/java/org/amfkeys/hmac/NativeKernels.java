@@ -48,9 +48,19 @@ final class NativeKernels
             return "native library not loaded: " + STATUS.library();
         }
         final String forced = System.getProperty(NativeLibrary.KERNEL_PROPERTY);
+        if (forced != null && !forced.isBlank() && NativeKernel.find(forced.trim()) == null)
+        {
+            return unknownForcedKernel(forced.trim());
+        }
         return forced != null && !forced.isBlank() ?
             "native kernel " + forced + " (forced) is not usable: " + STATUS.kernels() :
             "native kernels: none passed its self-test: " + STATUS.kernels();
+    }
+
+    private static String unknownForcedKernel(final String forced)
+    {
+        return NativeLibrary.KERNEL_PROPERTY + ": " + org.amfkeys.InvalidParameterException.quote(forced) +
+            " is unknown; allowed: " + NativeKernel.tokens();
     }
 
     private static NativeStatus evaluate()
@@ -85,8 +95,15 @@ final class NativeKernels
         final String forced = System.getProperty(NativeLibrary.KERNEL_PROPERTY);
         if (forced != null && !forced.isBlank())
         {
-            final NativeKernel kernel = NativeKernel.parse(forced.trim());
-            if (usable(kernels, kernel))
+            // Found in a static initializer: throwing here would make the class unusable for good
+            // (NoClassDefFoundError on every later use), so an unknown name leaves no native kernel
+            // and every request for one names the property instead.
+            final NativeKernel kernel = NativeKernel.find(forced.trim());
+            if (kernel == null)
+            {
+                LOGGER.log(Level.WARNING, unknownForcedKernel(forced.trim()));
+            }
+            else if (usable(kernels, kernel))
             {
                 batch = Optional.of(kernel);
                 single = Optional.of(kernel);

@@ -41,6 +41,8 @@ final class Sha256Hmac implements HmacSha256Engine
     public void computeSchedule(final byte[] key, final int keyOffset, final int keyLength, final KeySchedule schedule)
     {
         Objects.checkFromIndexSize(keyOffset, keyLength, key.length);
+        // The outer state is written last: zeroed now, it marks the schedule as not computed until then.
+        schedule.begin();
         if (keyLength > BLOCK_LENGTH)
         {
             digest(key, keyOffset, keyLength, keyBlock, 0);
@@ -83,7 +85,7 @@ final class Sha256Hmac implements HmacSha256Engine
         Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
         if (!schedule.isComputed())
         {
-            throw new IllegalStateException("key schedule is empty: compute it before use");
+            throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
         }
 
         for (int i = 0; i < KeyScheduleDescriptor.STATE_WORDS; i++)

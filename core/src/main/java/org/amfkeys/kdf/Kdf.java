@@ -44,7 +44,10 @@ import java.util.Arrays;
  * caller's output untouched. Parameter names are those of the command-line tool.
  * <p>
  * A {@code Kdf} owns scratch memory and is not thread-safe: give each thread its own. {@link #close()}
- * zeroes the scratch memory, which may hold key material between calls.
+ * zeroes the scratch memory, which may hold key material between calls; every method but
+ * {@link #close()} (which may be called again), {@link #isClosed()} and {@link #toString()} then throws an
+ * {@link IllegalStateException}. The check is a field compare in the few places every derivation
+ * passes first (its key's schedule, the HMAC call), so it costs the hot path nothing measurable.
  */
 public final class Kdf implements AutoCloseable
 {
@@ -78,7 +81,7 @@ public final class Kdf implements AutoCloseable
     private static final int FULL_OUTPUT = 0;
     private static final int LOW_128_OUTPUT = KEY_LENGTH - LOW_128_LENGTH;
 
-    private static final String SCHEDULE = "a computed KeySchedule";
+    private static final String SCHEDULE = "a schedule filled by Kdf.computeSchedule";
 
     private static final byte[] AKMA = {'A', 'K', 'M', 'A'};
     private static final byte[] A_TID = {'A', '-', 'T', 'I', 'D'};
@@ -89,6 +92,7 @@ public final class Kdf implements AutoCloseable
     private final byte[] ckIk = new byte[KEY_LENGTH];
     private final byte[] output = new byte[KEY_LENGTH];
     private final byte[] hashInput = new byte[RAND_LENGTH + LOW_128_LENGTH];
+    private boolean closed;
 
     /**
      * A KDF on the fastest HMAC engine that passed its self-test (see {@link HmacEngines}).
@@ -103,11 +107,7 @@ public final class Kdf implements AutoCloseable
      */
     public Kdf(final HmacSha256Engine engine)
     {
-        if (engine == null)
-        {
-            throw new NullPointerException("engine");
-        }
-        this.engine = engine;
+        this.engine = requireNonNull("engine", engine);
     }
 
     /**
@@ -115,6 +115,7 @@ public final class Kdf implements AutoCloseable
      */
     public String engineName()
     {
+        ensureOpen();
         return engine.name();
     }
 
@@ -130,6 +131,7 @@ public final class Kdf implements AutoCloseable
      */
     public void computeSchedule(final byte[] key, final KeySchedule schedule)
     {
+        ensureOpen();
         requireOctets("key", key, KEY_LENGTH);
         engine.computeSchedule(key, 0, KEY_LENGTH, requireNonNull("schedule", schedule));
     }
@@ -143,12 +145,10 @@ public final class Kdf implements AutoCloseable
      */
     public void computeSchedule(final DirectBuffer key, final int keyOffset, final KeySchedule schedule)
     {
+        ensureOpen();
         requireNonNull("key", key);
         requireNonNull("schedule", schedule);
-        if (keyOffset < 0 || keyOffset > key.capacity() - KEY_LENGTH)
-        {
-            throw InvalidParameterException.outOfRange("key-offset", keyOffset, 0, key.capacity() - KEY_LENGTH);
-        }
+        requireSlice("key", key.capacity(), keyOffset, KEY_LENGTH);
         key.getBytes(keyOffset, ckIk, 0, KEY_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, schedule);
         Arrays.fill(ckIk, (byte)0);
@@ -177,6 +177,7 @@ public final class Kdf implements AutoCloseable
      */
     public void derive(final KeySchedule key, final KdfInputString s, final MutableDirectBuffer out, final int outOffset)
     {
+        ensureOpen();
         requireNonNull("s", s);
         if (s.length() == 0)
         {
@@ -195,6 +196,7 @@ public final class Kdf implements AutoCloseable
      */
     public byte[] generic(final byte[] key, final int fc, final byte[]... parameters)
     {
+        ensureOpen();
         if (key == null || key.length == 0 || key.length > KdfInputString.MAX_PARAMETER_LENGTH)
         {
             throw key == null ?
@@ -429,6 +431,7 @@ public final class Kdf implements AutoCloseable
      */
     public void hresStar(final byte[] rand, final byte[] resStar, final MutableDirectBuffer out, final int outOffset)
     {
+        ensureOpen();
         checkOutput(out, outOffset, LOW_128_LENGTH);
         hashHresStarInput(rand, resStar);
         out.putBytes(outOffset, output, LOW_128_OUTPUT, LOW_128_LENGTH);
@@ -444,6 +447,7 @@ public final class Kdf implements AutoCloseable
      */
     public void hresStar(final byte[] rand, final byte[] resStar, final byte[] out, final int outOffset)
     {
+        ensureOpen();
         checkOutput(out, outOffset, LOW_128_LENGTH);
         hashHresStarInput(rand, resStar);
         System.arraycopy(output, LOW_128_OUTPUT, out, outOffset, LOW_128_LENGTH);
@@ -451,6 +455,7 @@ public final class Kdf implements AutoCloseable
 
     private void hashHresStarInput(final byte[] rand, final byte[] resStar)
     {
+        ensureOpen();
         requireOctets("rand", rand, RAND_LENGTH);
         requireOctets("res-star", resStar, LOW_128_LENGTH);
         System.arraycopy(rand, 0, hashInput, 0, RAND_LENGTH);
@@ -723,10 +728,7 @@ public final class Kdf implements AutoCloseable
     private KdfInputString encodeNh(final int fc, final DirectBuffer syncInput, final int syncOffset)
     {
         requireNonNull("sync-input", syncInput);
-        if (syncOffset < 0 || syncOffset > syncInput.capacity() - KEY_LENGTH)
-        {
-            throw InvalidParameterException.outOfRange("sync-input-offset", syncOffset, 0, syncInput.capacity() - KEY_LENGTH);
-        }
+        requireSlice("sync-input", syncInput.capacity(), syncOffset, KEY_LENGTH);
         return s.fc(fc).octets(syncInput, syncOffset, KEY_LENGTH);
     }
 
@@ -1963,20 +1965,37 @@ public final class Kdf implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Zeroes the scratch memory (input string, key schedule, outputs) and the engine's.
+     * Zeroes the scratch memory (input string, key schedule, outputs) and the engine's. The KDF is
+     * unusable afterwards; closing it again does nothing.
      */
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
         wipe();
         engine.close();
+        closed = true;
+    }
+
+    /**
+     * @return whether {@link #close()} was called.
+     */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**
      * Zeroes the scratch memory, which holds the last input string and output (an NH, a KgNB, a KAMF'),
      * while keeping the KDF usable: callers that must not leave a key behind after a procedure call it.
+     *
+     * @throws IllegalStateException when the KDF is closed (its memory is zeroed already).
      */
     public void wipe()
     {
+        ensureOpen();
         s.wipe();
         scratchSchedule.clear();
         Arrays.fill(ckIk, (byte)0);
@@ -1989,11 +2008,12 @@ public final class Kdf implements AutoCloseable
      */
     public String toString()
     {
-        return "Kdf[engine=" + engine.name() + "]";
+        return "Kdf[engine=" + engine.name() + (closed ? ", closed]" : "]");
     }
 
     private byte[] run(final KeySchedule key, final KdfInputString input, final int from, final int length)
     {
+        ensureOpen();
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         return Arrays.copyOfRange(output, from, from + length);
     }
@@ -2002,6 +2022,7 @@ public final class Kdf implements AutoCloseable
         final KeySchedule key, final KdfInputString input, final int from, final int length,
         final MutableDirectBuffer out, final int outOffset)
     {
+        ensureOpen();
         checkOutput(out, outOffset, length);
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         out.putBytes(outOffset, output, from, length);
@@ -2011,6 +2032,7 @@ public final class Kdf implements AutoCloseable
         final KeySchedule key, final KdfInputString input, final int from, final int length,
         final byte[] out, final int outOffset)
     {
+        ensureOpen();
         checkOutput(out, outOffset, length);
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         System.arraycopy(output, from, out, outOffset, length);
@@ -2018,6 +2040,7 @@ public final class Kdf implements AutoCloseable
 
     private KeySchedule keySchedule(final String parameter, final byte[] key)
     {
+        ensureOpen();
         requireOctets(parameter, key, KEY_LENGTH);
         engine.computeSchedule(key, 0, KEY_LENGTH, scratchSchedule);
         return scratchSchedule;
@@ -2025,6 +2048,7 @@ public final class Kdf implements AutoCloseable
 
     private KeySchedule ckIkSchedule(final byte[] ck, final byte[] ik)
     {
+        ensureOpen();
         requireOctets("ck", ck, CK_IK_LENGTH);
         requireOctets("ik", ik, CK_IK_LENGTH);
         System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
@@ -2034,13 +2058,28 @@ public final class Kdf implements AutoCloseable
         return scratchSchedule;
     }
 
-    private static KeySchedule schedule(final String parameter, final KeySchedule schedule)
+    /**
+     * Every derivation keyed by a schedule passes here first, so a closed KDF is refused before any
+     * other check.
+     */
+    private KeySchedule schedule(final String parameter, final KeySchedule schedule)
     {
+        ensureOpen();
         if (schedule == null || !schedule.isComputed())
         {
-            throw new InvalidParameterException(parameter, schedule == null ? "missing" : "schedule is empty", SCHEDULE);
+            throw new InvalidParameterException(
+                parameter, schedule == null ? "missing" : "schedule not computed (never computed, cleared or half-written)",
+                SCHEDULE);
         }
         return schedule;
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("Kdf is closed");
+        }
     }
 
     private static void requireOctets(final String parameter, final byte[] value, final int length)
@@ -2097,11 +2136,29 @@ public final class Kdf implements AutoCloseable
 
     private static InvalidParameterException outputOutOfRange(final int offset, final int capacity, final int length)
     {
+        // A buffer shorter than the output has no valid offset at all: report its length, never a
+        // range of offsets such as 0..-16.
         if (capacity < length)
         {
-            return new InvalidParameterException("out", "holds " + capacity + " octets", "room for " + length + " octets");
+            return InvalidParameterException.badLength("out", capacity, "at least " + length + " octets");
         }
         return new InvalidParameterException(
             "out-offset", offset + " leaves no room for " + length + " octets in " + capacity, "0.." + (capacity - length));
+    }
+
+    /**
+     * Checks that {@code length} octets from {@code offset} lie in a buffer of {@code capacity}: a short
+     * buffer is reported by its length, an offset that does not fit by the offsets that do.
+     */
+    private static void requireSlice(final String parameter, final int capacity, final int offset, final int length)
+    {
+        if (capacity < length)
+        {
+            throw InvalidParameterException.badLength(parameter, capacity, "at least " + length + " octets");
+        }
+        if (offset < 0 || offset > capacity - length)
+        {
+            throw InvalidParameterException.outOfRange(parameter + "-offset", offset, 0, capacity - length);
+        }
     }
 }

@@ -131,8 +131,13 @@ public final class KdfInputString
      */
     public KdfInputString octets(final byte[] value, final int offset, final int count)
     {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing("param", "0..65535 octets");
+        }
         requireStarted();
         checkLength(count);
+        requireSlice(value.length, offset, count);
         ensureCapacity(count);
         buffer.putBytes(length, value, offset, count);
         return endParameter(count);
@@ -146,6 +151,10 @@ public final class KdfInputString
      */
     public KdfInputString octets(final byte[] value)
     {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing("param", "0..65535 octets");
+        }
         return octets(value, 0, value.length);
     }
 
@@ -159,8 +168,13 @@ public final class KdfInputString
      */
     public KdfInputString octets(final DirectBuffer value, final int offset, final int count)
     {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing("param", "a buffer holding 0..65535 octets");
+        }
         requireStarted();
         checkLength(count);
+        requireSlice(value.capacity(), offset, count);
         ensureCapacity(count);
         buffer.putBytes(length, value, offset, count);
         return endParameter(count);
@@ -174,6 +188,10 @@ public final class KdfInputString
      */
     public KdfInputString parameter(final KdfParameter value)
     {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing("param", "a typed value");
+        }
         requireStarted();
         final int count = value.encodedLength();
         checkLength(count);
@@ -191,7 +209,26 @@ public final class KdfInputString
      */
     public KdfInputString text(final String text)
     {
+        if (text == null)
+        {
+            throw InvalidParameterException.missing("param", "a character string");
+        }
         return octets(TextEncoding.encode(text));
+    }
+
+    /**
+     * Rejects a slice outside its array or buffer: a short one by its length, never a negative range.
+     */
+    private static void requireSlice(final int capacity, final int offset, final int count)
+    {
+        if (capacity < count)
+        {
+            throw InvalidParameterException.badLength("param", capacity, "at least " + count + " octets");
+        }
+        if (offset < 0 || offset > capacity - count)
+        {
+            throw InvalidParameterException.outOfRange("param-offset", offset, 0, capacity - count);
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 import org.amfkeys.types.Supi;
 
-import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
@@ -65,6 +64,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final byte[] kseaf, final Supi supi, final Abba abba, final int ngKsi,
         final int ueSecurityCapabilities)
     {
+        ensureOpen();
         try
         {
             kdf.computeSchedule(kseaf, derivedSchedule);
@@ -113,7 +113,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     {
         this.decision = decision;
         horizontal = decision.derive();
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, handoverToAmfUpdate);
     }
 
@@ -164,6 +164,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToAmf(
         final long ueId, final HorizontalKamfPolicy policy, final AmfChange change, final UeContextTransfer transfer)
     {
+        ensureOpen();
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.N2_HANDOVER);
         final ProcedureStart start = handoverToAmf(ueId, decision, transfer);
         transfer.horizontalKamfDecision(decision);
@@ -186,6 +188,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change,
         final UeContextTransfer transfer)
     {
+        ensureOpen();
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.CONTEXT_TRANSFER);
         final ProcedureStart start = contextTransfer(ueId, ulCount, decision, transfer);
         transfer.horizontalKamfDecision(decision);
@@ -195,9 +199,9 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private static HorizontalKamfDecision decide(
         final HorizontalKamfPolicy policy, final AmfChange change, final AmfChange.Kind kind)
     {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(change, "change").requireKind(kind);
-        return Objects.requireNonNull(policy.decide(change), "the policy's decision");
+        requirePresent("policy", policy, "a HorizontalKamfPolicy");
+        requirePresent("change", change, "an AmfChange").requireKind(kind);
+        return requirePresent("policy", policy.decide(change), "a policy that decides (it returned no decision)");
     }
 
     /**
@@ -230,7 +234,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         count = requireNasCount("ul-count", ulCount);
         this.decision = decision;
         horizontal = decision.derive();
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, contextTransferUpdate);
     }
 
@@ -311,8 +315,10 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandover(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.HANDOVER);
-        command.clear();
+        requirePresent("pair", pair, "a NextHopPair");
+        requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
             final SecurityContext staged = stage();
@@ -328,6 +334,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             {
                 // The NAS container still goes to the UE, with this AMF's DL NAS COUNT (6.9.2.3.3).
                 final long dlCount = transfer.downlinkNasCount();
+                requireDownlinkCountLeft(dlCount, "accept-handover");
                 staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(dlCount + 1);
                 command.nasContainer(HandoverCommand.SAME_KAMF, dlCount, 0);
             }
@@ -361,6 +368,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.IDLE);
         try
         {
@@ -440,7 +448,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToEps(final long ueId, final UeContextTransfer transfer)
     {
         decision = null;
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, handoverToEpsUpdate);
     }
 
@@ -479,7 +487,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public boolean idleModeToEps(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
         count = requireNasCount("ul-count", ulCount);
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return run(ueId, idleModeToEpsUpdate);
     }
 
@@ -509,8 +517,10 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandoverFromEps(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
-        command.clear();
+        requirePresent("pair", pair, "a NextHopPair");
+        requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
             kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
@@ -542,6 +552,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptIdleModeFromEps(final long ueId, final UeContextTransfer transfer)
     {
+        ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {
@@ -572,7 +583,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     static void requireTransfer(
         final UeContextTransfer transfer, final AccessStratumChain system, final MobilityMode mobility)
     {
-        Objects.requireNonNull(transfer, "transfer");
+        requirePresent("transfer", transfer, "a UeContextTransfer");
         if (transfer.system() != system || transfer.mobility() != mobility)
         {
             throw new ProcedureNotAllowedException("accept", "expected a " + system.system() + " " +

@@ -15,7 +15,6 @@ import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
@@ -58,6 +57,12 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICAT
  * <p>
  * An instance holds scratch memory and a {@link ContextCursor}: give each thread its own, over the same
  * table. After warm-up no call allocates.
+ * <p>
+ * Only documented exceptions reach a caller: {@link InvalidParameterException} for a bad or missing
+ * argument (carriers included), {@link ProcedureNotAllowedException} for a refused procedure, and
+ * {@link IllegalStateException} once {@link #close() closed}: every method but {@link #close()} (which
+ * may be called again) and {@code toString} refuses then. The check is a field compare where every
+ * call passes: its context step, its staging, or its own first line.
  */
 public abstract class CoreNetworkProcedures implements AutoCloseable
 {
@@ -107,6 +112,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     private DeferredStart startedOut;
     private ContextUpdate endUpdate;
     private DeferredProcedure cancelled;
+    private boolean closed;
 
     /** Set by a node-specific procedure that {@link #defer deferred} instead of starting. */
     protected boolean deferred;
@@ -129,10 +135,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected CoreNetworkProcedures(final ContextTable table, final AccessStratumChain chain, final Kdf kdf)
     {
-        this.table = Objects.requireNonNull(table, "table");
-        this.chain = Objects.requireNonNull(chain, "chain");
-        this.kdf = Objects.requireNonNull(kdf, "kdf");
+        this.table = requirePresent("table", table, "a ContextTable");
+        this.chain = requirePresent("chain", chain, "an AccessStratumChain");
         this.cursor = new ContextCursor(kdf);
+        this.kdf = kdf;
         this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
     }
 
@@ -141,6 +147,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public ContextTable table()
     {
+        ensureOpen();
         return table;
     }
 
@@ -149,6 +156,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public AccessStratumChain chain()
     {
+        ensureOpen();
         return chain;
     }
 
@@ -161,7 +169,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public CoreNetworkProcedures withoutRule(final ConcurrencyRule rule)
     {
-        enforced.remove(Objects.requireNonNull(rule, "rule"));
+        ensureOpen();
+        enforced.remove(requirePresent("rule", rule, "a ConcurrencyRule"));
         return this;
     }
 
@@ -171,6 +180,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean enforces(final ConcurrencyRule rule)
     {
+        ensureOpen();
         return enforced.contains(rule);
     }
 
@@ -189,7 +199,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean authenticationStarted(final long ueId, final AccessType access)
     {
-        nonThreeGppAccess = Objects.requireNonNull(access, "access") == AccessType.NON_THREE_GPP;
+        nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
         return run(ueId, authenticationStartedUpdate);
     }
 
@@ -232,11 +242,9 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public void authenticated(final long ueId, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
     {
+        ensureOpen();
         requireKey("kamf", rootKey);
-        if (NgKsi.check("ngksi", ngKsi) > NgKsi.MAX_KEY_SET_IDENTIFIER)
-        {
-            throw InvalidParameterException.outOfRange("ngksi", ngKsi, 0, NgKsi.MAX_KEY_SET_IDENTIFIER);
-        }
+        NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
         newRootKey = rootKey;
         newKsi = ngKsi;
         newCapabilities = ueSecurityCapabilities;
@@ -316,10 +324,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         final long ueId, final AccessType access, final int ciphering, final int integrity,
         final NasSecurityModeCommand command)
     {
-        nonThreeGppAccess = Objects.requireNonNull(access, "access") == AccessType.NON_THREE_GPP;
+        nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
         this.ciphering = InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
         this.integrity = InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
-        commandOut = Objects.requireNonNull(command, "command");
+        commandOut = requirePresent("command", command, "a NasSecurityModeCommand");
         return run(ueId, securityModeCommandUpdate);
     }
 
@@ -500,7 +508,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public boolean initialContextSetup(final long ueId, final long ulCount, final NextHopPair kgnb)
     {
         count = requireNasCount("ul-count", ulCount);
-        pairOut = Objects.requireNonNull(kgnb, "kgnb");
+        pairOut = requirePresent("kgnb", kgnb, "a NextHopPair");
         return run(ueId, initialContextSetupUpdate);
     }
 
@@ -539,7 +547,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean pathSwitch(final long ueId, final NextHopPair pair)
     {
-        pairOut = Objects.requireNonNull(pair, "pair");
+        pairOut = requirePresent("pair", pair, "a NextHopPair");
         return run(ueId, handoverKeyUpdate);
     }
 
@@ -555,7 +563,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverWithinNode(final long ueId, final NextHopPair pair)
     {
-        pairOut = Objects.requireNonNull(pair, "pair");
+        pairOut = requirePresent("pair", pair, "a NextHopPair");
         return run(ueId, handoverWithinNodeUpdate);
     }
 
@@ -702,7 +710,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModification(final long ueId, final NextHopPair kgnb)
     {
-        pairOut = Objects.requireNonNull(kgnb, "kgnb");
+        pairOut = requirePresent("kgnb", kgnb, "a NextHopPair");
         return run(ueId, ueContextModificationUpdate);
     }
 
@@ -864,6 +872,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean delete(final long ueId)
     {
+        ensureOpen();
         return table.delete(ueId);
     }
 
@@ -876,7 +885,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
-        return table.read(ueId, snapshot);
+        ensureOpen();
+        return table.read(ueId, requirePresent("snapshot", snapshot, "a SecurityContext"));
     }
 
     /**
@@ -888,6 +898,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public void nasKeys(final SecurityContext context, final byte[] encryption, final byte[] integrity)
     {
+        ensureOpen();
+        requirePresent("context", context, "a SecurityContext");
+        requireNasKeyRoom("nas-enc-key", encryption);
+        requireNasKeyRoom("nas-int-key", integrity);
         chain.nasKey(kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC,
             context.nasCipheringAlgorithm(), encryption);
         chain.nasKey(kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT,
@@ -905,6 +919,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final boolean run(final long ueId, final ContextUpdate update)
     {
+        ensureOpen();
         return contexts.update(ueId, update);
     }
 
@@ -932,6 +947,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final SecurityContext stage()
     {
+        ensureOpen();
         return contexts.stage(chain == AccessStratumChain.E_UTRA ? FLAG_EPS : 0);
     }
 
@@ -1036,24 +1052,33 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Takes the next DL NAS COUNT of the current context.
+     * Takes the next DL NAS COUNT of the current context; an exhausted one refuses the procedure.
+     * (The table's own {@link ContextTable#takeDownlinkNasCount} is not used here: it reports
+     * exhaustion as a plain IllegalStateException, and a procedure's caller must get a refusal.)
      */
-    protected static long takeDownlinkCount(final SecurityContext context, final String procedure)
+    protected final long takeDownlinkCount(final SecurityContext context, final String procedure)
     {
         final long dlCount = context.downlinkNasCount();
-        if (dlCount >= MAX_NAS_COUNT)
-        {
-            throw new ProcedureNotAllowedException(procedure,
-                "the DL NAS COUNT is used up; a new KAMF is needed first");
-        }
+        requireDownlinkCountLeft(dlCount, procedure);
         context.downlinkNasCount(dlCount + 1);
         return dlCount;
     }
 
     /**
+     * Refuses {@code procedure} when {@code dlCount} is the last DL NAS COUNT: after it none is left.
+     */
+    protected final void requireDownlinkCountLeft(final long dlCount, final String procedure)
+    {
+        if (dlCount >= MAX_NAS_COUNT)
+        {
+            throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
+        }
+    }
+
+    /**
      * Accepts an uplink message's NAS COUNT: it must not be below the next one expected.
      */
-    protected static void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
+    protected final void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
     {
         final long expected = context.uplinkNasCount();
         if (ulCount < expected)
@@ -1063,7 +1088,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         if (ulCount >= MAX_NAS_COUNT)
         {
-            throw new ProcedureNotAllowedException(procedure, "the UL NAS COUNT is used up; a new KAMF is needed first");
+            throw ProcedureNotAllowedException.nasCountExhausted(procedure, false, chain);
         }
         context.uplinkNasCount(ulCount + 1);
     }
@@ -1255,6 +1280,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean moveCompleted(final long ueId)
     {
+        ensureOpen();
         return table.delete(ueId, cursor, moveCompletedCheck);
     }
 
@@ -1349,7 +1375,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean startDeferred(final long ueId, final DeferredStart started)
     {
-        Objects.requireNonNull(started, "started").clear();
+        ensureOpen();
+        requirePresent("started", started, "a DeferredStart").clear();
         startedOut = started;
         transferOut = started.transfer();
         try
@@ -1443,6 +1470,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public DeferredProcedure cancelDeferred(final long ueId)
     {
+        ensureOpen();
         cancelled = null;
         run(ueId, cancelDeferredUpdate);
         return cancelled;
@@ -1506,6 +1534,42 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         return value;
     }
 
+    /**
+     * @return {@code value}, or an {@link InvalidParameterException} naming the parameter when it is missing.
+     */
+    protected static <T> T requirePresent(final String parameter, final T value, final String allowed)
+    {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(parameter, allowed);
+        }
+        return value;
+    }
+
+    private static void requireNasKeyRoom(final String parameter, final byte[] out)
+    {
+        if (out == null)
+        {
+            throw InvalidParameterException.missing(parameter, AccessStratumChain.NAS_KEY_LENGTH + " octets");
+        }
+        if (out.length < AccessStratumChain.NAS_KEY_LENGTH)
+        {
+            throw InvalidParameterException.badLength(parameter, out.length, "at least " + AccessStratumChain.NAS_KEY_LENGTH + " octets");
+        }
+    }
+
+    /**
+     * Refuses every call once closed; called first where a call starts, so a closed instance touches
+     * nothing, not even the caller's carriers.
+     */
+    protected final void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(getClass().getSimpleName() + " is closed");
+        }
+    }
+
     protected static void requireKey(final String parameter, final byte[] value)
     {
         if (value == null)
@@ -1533,7 +1597,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     protected final void wipe()
     {
-        kdf.wipe();
+        // The KDF may have been closed by its owner's close(); its memory is zeroed then.
+        if (!kdf.isClosed())
+        {
+            kdf.wipe();
+        }
         Arrays.fill(key, (byte)0);
         Arrays.fill(nextKey, (byte)0);
         Arrays.fill(thirdKey, (byte)0);
@@ -1544,11 +1612,18 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Zeroes the scratch memory and the cursor's.
+     * Zeroes the scratch memory and the cursor's, and closes the KDF. The instance refuses every call
+     * afterwards; closing it again does nothing.
      */
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
         wipe();
+        contexts.clearStaged();
         cursor.close();
+        closed = true;
     }
 }

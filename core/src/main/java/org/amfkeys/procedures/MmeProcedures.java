@@ -6,8 +6,6 @@ import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.MobilityMode;
 
-import java.util.Objects;
-
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
@@ -48,7 +46,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public ProcedureStart handoverTo5gs(final long ueId, final UeContextTransfer transfer)
     {
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, handoverTo5gsUpdate);
     }
 
@@ -106,7 +104,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public ProcedureStart forwardRelocation(final long ueId, final UeContextTransfer transfer)
     {
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return start(ueId, forwardRelocationUpdate);
     }
 
@@ -145,8 +143,9 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public void acceptForwardRelocation(final long ueId, final UeContextTransfer transfer, final NextHopPair pair)
     {
+        ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
-        Objects.requireNonNull(pair, "pair");
+        requirePresent("pair", pair, "a NextHopPair");
         try
         {
             final SecurityContext staged = stageReceived(transfer)
@@ -196,7 +195,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public boolean idleModeTo5gs(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
         count = requireNasCount("ul-count", ulCount);
-        transferOut = Objects.requireNonNull(transfer, "transfer");
+        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return run(ueId, idleModeTo5gsUpdate);
     }
 
@@ -234,8 +233,10 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public void acceptHandoverFrom5gs(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
+        ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
-        command.clear();
+        requirePresent("pair", pair, "a NextHopPair");
+        requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
             final SecurityContext staged = stageReceived(transfer)
@@ -259,6 +260,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public void acceptIdleModeFrom5gs(final long ueId, final UeContextTransfer transfer)
     {
+        ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {

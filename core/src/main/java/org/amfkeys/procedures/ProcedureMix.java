@@ -2,6 +2,8 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.kdf.Kdf;
 
+import org.amfkeys.types.NgKsi;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -128,7 +130,7 @@ public final class ProcedureMix
                 random.nextBytes(newKey);
                 try
                 {
-                    ue.authenticate(newKey, (ue.ue().ngKsi() + 1) % 7);
+                    ue.authenticate(newKey, (NgKsi.keySetIdentifier(ue.ue().ngKsi()) + 1) % (NgKsi.MAX_KEY_SET_IDENTIFIER + 1));
                 }
                 finally
                 {

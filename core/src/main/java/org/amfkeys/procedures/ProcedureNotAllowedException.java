@@ -36,6 +36,24 @@ public final class ProcedureNotAllowedException extends IllegalStateException
     }
 
     /**
+     * A procedure that needs one more NAS COUNT under the current root key, when that COUNT is used
+     * up: NAS COUNT is 24 bits (NAS OVERFLOW and NAS SQN, TS 33.501 6.4.3.1) and never wraps under one
+     * key, so only a new KAMF (KASME) lets NAS go on.
+     *
+     * @param procedure the procedure asked for.
+     * @param downlink  true for the downlink COUNT, false for the uplink one.
+     * @param chain     the system of the context, which names the root key and how a new one comes.
+     * @return the exception to throw.
+     */
+    public static ProcedureNotAllowedException nasCountExhausted(
+        final String procedure, final boolean downlink, final AccessStratumChain chain)
+    {
+        return new ProcedureNotAllowedException(procedure, (downlink ? "downlink" : "uplink") +
+            " NAS COUNT exhausted at 2^24-1; " + (chain == AccessStratumChain.E_UTRA ?
+            "a new KASME (EPS AKA) is needed first" : "a new KAMF (primary authentication or NAS key refresh) is needed first"));
+    }
+
+    /**
      * @return the concurrency rule that forbids the procedure, or null when the UE's state does.
      */
     public ConcurrencyRule rule()

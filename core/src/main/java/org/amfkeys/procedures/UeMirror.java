@@ -148,7 +148,7 @@ public final class UeMirror implements AutoCloseable
     public void authenticate(final byte[] kamf, final int ksi)
     {
         CoreNetworkProcedures.requireKey("kamf", kamf);
-        NgKsi.check("ngksi", ksi);
+        NgKsi.checkKeySetIdentifier("ngksi", ksi);
         System.arraycopy(kamf, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
         newNativeKsi = ksi;
     }

@@ -1,5 +1,7 @@
 package org.amfkeys.types;
 
+import org.amfkeys.InvalidParameterException;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,6 +33,10 @@ public final class AccessNetworkIdentity extends OctetValue
      */
     public static AccessNetworkIdentity of(final ServingNetworkName snn)
     {
+        if (snn == null)
+        {
+            throw InvalidParameterException.missing("snn", "a serving network name");
+        }
         return of(snn.toString());
     }
 

@@ -115,6 +115,10 @@ public final class ServingNetworkName implements KdfParameter
 
     private static String plmnPart(final PlmnId plmn)
     {
+        if (plmn == null)
+        {
+            throw InvalidParameterException.missing("plmn", "a PLMN identity");
+        }
         return "5G:mnc" + plmn.threeDigitMnc() + ".mcc" + plmn.mcc() + ".3gppnetwork.org";
     }
 }

@@ -18,6 +18,10 @@ public final class TextEncoding
      */
     public static String normalize(final String text)
     {
+        if (text == null)
+        {
+            throw org.amfkeys.InvalidParameterException.missing("text", "a character string");
+        }
         return Normalizer.normalize(text, Normalizer.Form.NFKC);
     }
 

@@ -1,5 +1,6 @@
 package org.amfkeys.hmac;
 
+import org.amfkeys.InvalidParameterException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,8 +128,21 @@ class HmacEnginesTest
             System.setProperty(HmacEngines.ENGINE_PROPERTY, HmacEngines.JAVA_PORTABLE);
             assertEquals(HmacEngines.JAVA_PORTABLE, HmacEngines.newEngine().name());
             System.setProperty(HmacEngines.ENGINE_PROPERTY, "avx512-dream");
-            final IllegalStateException ex = assertThrows(IllegalStateException.class, HmacEngines::newEngine);
-            assertTrue(ex.getMessage().contains(HmacEngines.JAVA_INTRINSIC), ex.getMessage());
+            // Twice: a bad name must fail the same clear way every time, never leave the class unusable.
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                final InvalidParameterException ex = assertThrows(InvalidParameterException.class, HmacEngines::newEngine);
+                assertEquals(HmacEngines.ENGINE_PROPERTY, ex.parameter());
+                assertTrue(ex.getMessage().startsWith("amfkeys.hmac.engine: 'avx512-dream' is no HMAC engine; allowed: "),
+                    ex.getMessage());
+                assertTrue(ex.allowed().contains(HmacEngines.JAVA_INTRINSIC), ex.getMessage());
+            }
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, "java-portable/sha-ni");
+            assertEquals(HmacEngines.ENGINE_PROPERTY, assertThrows(InvalidParameterException.class, HmacEngines::newEngine).parameter());
+            System.setProperty(HmacEngines.ENGINE_PROPERTY, "native-batch/avx1024");
+            final InvalidParameterException kernel = assertThrows(InvalidParameterException.class, HmacEngines::newEngine);
+            assertTrue(kernel.getMessage().contains("'avx1024' is unknown"), kernel.getMessage());
+            assertTrue(kernel.allowed().contains("avx512, sha-ni, openssl"), kernel.getMessage());
         }
         finally
         {
@@ -141,6 +155,61 @@ class HmacEnginesTest
                 System.setProperty(HmacEngines.ENGINE_PROPERTY, previous);
             }
         }
+    }
+
+    /**
+     * A schedule that a computation left half-written (the inner state of a new key, the outer state
+     * of the old one, or none) was taken as computed, because only the inner state was looked at:
+     * every later MAC used it silently. The outer state is now zeroed first and written last, and
+     * is the marker.
+     */
+    @Test
+    void aHalfWrittenScheduleIsNotComputed()
+    {
+        final KeySchedule schedule = new KeySchedule();
+        final int[] compressions = {0};
+        final Sha256Compressor failsOnTheOuterPad = new Sha256Compressor(new int[8])
+        {
+            private final PortableSha256Compressor real = new PortableSha256Compressor();
+
+            void compress(final byte[] blocks, final int offset, final int blockCount)
+            {
+                if (++compressions[0] == 4)
+                {
+                    throw new IllegalStateException("stopped part way, as a failing compressor would");
+                }
+                System.arraycopy(state, 0, real.state, 0, 8);
+                real.compress(blocks, offset, blockCount);
+                System.arraycopy(real.state, 0, state, 0, 8);
+            }
+        };
+        try (HmacSha256Engine engine = new Sha256Hmac("fails-part-way", failsOnTheOuterPad))
+        {
+            engine.computeSchedule(new byte[] {1, 2, 3}, 0, 3, schedule);
+            assertTrue(schedule.isComputed());
+            assertThrows(IllegalStateException.class, () -> engine.computeSchedule(new byte[] {4, 5, 6}, 0, 3, schedule));
+            assertFalse(schedule.isComputed(), "the inner state is the new key's, the outer one is not");
+            assertThrows(IllegalStateException.class, () -> engine.mac(schedule, new byte[1], 0, 1, new byte[32], 0));
+        }
+        try (HmacSha256Engine engine = HmacEngines.newEngine())
+        {
+            engine.computeSchedule(new byte[32], 0, 32, schedule);
+            schedule.buffer().setMemory(schedule.offset() + KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+                KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+            assertFalse(schedule.isComputed(), "an inner state alone is no schedule");
+            assertThrows(IllegalStateException.class, () -> engine.mac(schedule, new byte[1], 0, 1, new byte[32], 0));
+            engine.computeSchedule(new byte[32], 0, 32, schedule);
+            assertTrue(schedule.isComputed());
+        }
+    }
+
+    @Test
+    void engineByNameNamesTheParameter()
+    {
+        final InvalidParameterException unknown = assertThrows(InvalidParameterException.class, () -> HmacEngines.newEngine("nonsense"));
+        assertEquals("engine", unknown.parameter());
+        assertTrue(unknown.allowed().contains(HmacEngines.JAVA_PORTABLE), unknown.getMessage());
+        assertEquals("engine", assertThrows(InvalidParameterException.class, () -> HmacEngines.newEngine(null)).parameter());
     }
 
     @Test
@@ -159,7 +228,7 @@ class HmacEnginesTest
         schedule.clear();
         assertFalse(schedule.isComputed());
         assertTrue(isZero(backing, 20, 84));
-        assertThrows(IndexOutOfBoundsException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40));
+        assertEquals("offset", assertThrows(InvalidParameterException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40)).parameter());
     }
 
     private static byte[] bytes(final SplittableRandom random, final int length)

@@ -43,6 +43,30 @@ class HmacRecordsTest
         Assumptions.assumeTrue(HmacEngines.nativeStatus().batchKernel().isPresent());
     }
 
+    /**
+     * A record flagged as holding a schedule whose key area was never filled (or was cleared) was
+     * computed silently with an all-zero chaining value; it is refused like an empty KeySchedule.
+     */
+    @Test
+    void aScheduleRecordThatHoldsNoScheduleIsRejected()
+    {
+        try (NativeBatchHmac engine = HmacEngines.newBatchEngine(); HmacRecords records = new HmacRecords(2))
+        {
+            assertEquals("schedule", assertThrows(InvalidParameterException.class,
+                () -> records.schedule(0, new KeySchedule())).parameter());
+            records.key(0, new byte[32], 0, 32).message(0, new byte[3], 0, 3);
+            records.buffer().putInt(HmacRecords.offset(1) + FLAGS_OFFSET, FLAG_SCHEDULE);
+            records.message(1, new byte[3], 0, 3);
+            final InvalidParameterException empty = assertThrows(InvalidParameterException.class, () -> engine.process(records, 2));
+            assertEquals("record[1].schedule", empty.parameter());
+            assertEquals("a schedule filled by Kdf.computeSchedule", empty.allowed());
+            final KeySchedule schedule = new KeySchedule();
+            engine.computeSchedule(new byte[32], 0, 32, schedule);
+            records.schedule(1, schedule);
+            engine.process(records, 2);
+        }
+    }
+
     @Test
     void invalidBatchesAreRejectedBeforeTheNativeCall()
     {

@@ -88,6 +88,24 @@ class NativeFallbackTest
         assertEquals(1, probe.logged("native kernel sha-ni needs"), probe.log);
     }
 
+    /**
+     * An unknown forced kernel used to throw in NativeKernels' static initializer: the first use was an
+     * ExceptionInInitializerError and every later one a NoClassDefFoundError (the self-test command
+     * died with one). Now no native kernel is chosen, the property is named once, and Java engines run.
+     */
+    @Test
+    void unknownForcedKernelIsNamedAndLeavesJavaEngines() throws Exception
+    {
+        final Probe probe = run("-D" + NativeLibrary.KERNEL_PROPERTY + "=bogus");
+        assertEquals("true", probe.get("native"));
+        assertEquals("none", probe.get("batch"));
+        assertEquals("none", probe.get("single"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        assertTrue(probe.logged("amfkeys.native.kernel: 'bogus' is unknown; allowed: avx512, sha-ni, openssl") >= 1, probe.log);
+        assertEquals(0, probe.logged("Error"), probe.log);
+    }
+
     private static boolean supported(final NativeKernel kernel)
     {
         return HmacEngines.nativeStatus().kernels().stream().anyMatch(k -> k.kernel() == kernel && k.supported());

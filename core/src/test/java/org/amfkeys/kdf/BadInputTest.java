@@ -7,6 +7,7 @@ import org.amfkeys.catalog.DerivationCatalog;
 import org.amfkeys.catalog.KnownAnswers;
 import org.amfkeys.catalog.Parameter;
 import org.amfkeys.catalog.TextArguments;
+import org.amfkeys.hmac.KeySchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -115,6 +116,33 @@ class BadInputTest
         }
     }
 
+    /**
+     * A schedule never computed, cleared, or left with only its inner state is refused by name, with
+     * nothing written.
+     */
+    @Test
+    void aScheduleThatIsNotComputedIsRejectedNamingTheKey()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            final KeySchedule half = kdf.newSchedule(new byte[32]);
+            half.buffer().setMemory(half.offset() + org.amfkeys.hmac.KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+                org.amfkeys.hmac.KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+            final KeySchedule cleared = kdf.newSchedule(new byte[32]);
+            cleared.clear();
+            for (final KeySchedule schedule : new KeySchedule[] {new KeySchedule(), cleared, half})
+            {
+                final byte[] out = AllocationFreeFormsTest.sentinel(32);
+                final InvalidParameterException ex = assertThrows(InvalidParameterException.class,
+                    () -> kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, out, 0));
+                assertEquals("kamf", ex.parameter());
+                assertEquals("kamf: schedule not computed (never computed, cleared or half-written); " +
+                    "allowed: a schedule filled by Kdf.computeSchedule", ex.getMessage());
+                assertUntouched(out);
+            }
+        }
+    }
+
     @Test
     void scheduleOfAWrongLengthKeyIsRejected()
     {
@@ -158,7 +186,7 @@ class BadInputTest
             final var schedule = kdf.newSchedule(new byte[32]);
             final InvalidParameterException small = assertThrows(InvalidParameterException.class,
                 () -> kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, new byte[16], 0));
-            assertEquals("out: holds 16 octets; allowed: room for 32 octets", small.getMessage());
+            assertEquals("out: length 16 octets; allowed: at least 32 octets", small.getMessage());
             final org.agrona.ExpandableArrayBuffer grows = new org.agrona.ExpandableArrayBuffer(0);
             kdf.kgnb(schedule, 0, org.amfkeys.types.AccessType.THREE_GPP, grows, 5);
             assertTrue(grows.capacity() >= 37);

@@ -29,7 +29,7 @@ class KeyHygieneTest
     }
 
     @Test
-    void closeZeroesTheScratchThatHeldKeysAndTheKdfStaysUsable() throws Exception
+    void closeZeroesTheScratchThatHeldKeysAndTheKdfRefusesFurtherUse() throws Exception
     {
         final Kdf kdf = new Kdf();
         final byte[] before = kdf.kgnb(KAMF, 7, AccessType.THREE_GPP);
@@ -53,7 +53,16 @@ class KeyHygieneTest
         final Field schedule = Kdf.class.getDeclaredField("scratchSchedule");
         schedule.setAccessible(true);
         assertFalse(((KeySchedule)schedule.get(kdf)).isComputed());
-        assertEquals(HexFormat.of().formatHex(before), HexFormat.of().formatHex(kdf.kgnb(KAMF, 7, AccessType.THREE_GPP)));
+        // Closed is closed: a KDF that keeps deriving after close() would refill the scratch it zeroed.
+        assertEquals("Kdf is closed", org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> kdf.kgnb(KAMF, 7, AccessType.THREE_GPP)).getMessage());
         kdf.close();
+        try (Kdf open = new Kdf())
+        {
+            open.kgnb(KAMF, 7, AccessType.THREE_GPP);
+            open.wipe();
+            assertEquals(HexFormat.of().formatHex(before), HexFormat.of().formatHex(open.kgnb(KAMF, 7, AccessType.THREE_GPP)),
+                "wipe() keeps the KDF usable");
+        }
     }
 }

@@ -1,8 +1,10 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.types.NgKsi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +130,84 @@ class ProcedureGuardsTest
             HorizontalKamfPolicy.always(), new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false), dlBefore + 5));
         assertEquals(dlBefore, ue.readServing().downlinkNasCount());
         assertTrue(ue.inSync());
+    }
+
+    /**
+     * One ngKSI, one statement of its ranges: the network and the UE mirror took a new context's
+     * ngKSI as 0..6 and 0..15 (the mirror accepted 9, a mapped identifier, for a new native context),
+     * and the network named 0..15 or 0..6 depending on the value.
+     */
+    @Test
+    void everyNgKsiCheckStatesTheSameRanges()
+    {
+        final AmfProcedures amf = core.amf(0);
+        final UeMirror mirror = new UeMirror(core.kdf());
+        for (final int bad : new int[] {-1, NgKsi.NO_KEY, 9, 20})
+        {
+            for (final InvalidParameterException ex : new InvalidParameterException[] {
+                assertThrows(InvalidParameterException.class, () -> amf.authenticated(44, kamf, bad, 0)),
+                assertThrows(InvalidParameterException.class, () -> mirror.authenticate(kamf, bad)),
+                assertThrows(InvalidParameterException.class, () -> NgKsi.of(bad == NgKsi.NO_KEY ? 8 : bad, false))})
+            {
+                if (ex.getMessage().startsWith("ngksi: 8 "))
+                {
+                    assertEquals("0..6 (7 means no key is available)", ex.allowed());
+                    continue;
+                }
+                assertEquals("ngksi: " + bad + " is out of range; allowed: 0..6 (7 means no key is available)", ex.getMessage());
+            }
+        }
+        assertEquals(15, NgKsi.of(NgKsi.NO_KEY, true), "an encoded ngKSI may say no key is available");
+        for (final int bad : new int[] {-1, 16})
+        {
+            for (final InvalidParameterException ex : new InvalidParameterException[] {
+                assertThrows(InvalidParameterException.class, () -> new SecurityContext().ngKsi(bad)),
+                assertThrows(InvalidParameterException.class, () -> new NasSecurityModeCommand().received(bad, 1, 2, false, 0))})
+            {
+                assertEquals("ngksi", ex.parameter());
+                assertEquals("0..15: key set identifier 0..6 or 7 (no key is available), plus 8 for a mapped context",
+                    ex.allowed());
+            }
+        }
+        assertFalse(amf.read(44, new SecurityContext()), "nothing was stored");
+    }
+
+    /**
+     * A used-up NAS COUNT reaches the caller of a procedure as a refusal that says why and what is
+     * needed, and changes nothing; a received context whose DL NAS COUNT is used up is refused too
+     * (it was an InvalidParameterException about a dl-count of 2^24 nobody gave).
+     */
+    @Test
+    void anExhaustedNasCountIsARefusalNamingWhatIsNeeded()
+    {
+        final AmfProcedures amf = core.amf(0);
+        final long id = 45;
+        amf.authenticated(id, kamf, 1, 0);
+        amf.nasSecurityModeCommand(id, 1, 2, new NasSecurityModeCommand());
+        amf.nasSecurityModeComplete(id, 0);
+        assertTrue(amf.downlinkNasCount(id, SecurityContext.MAX_NAS_COUNT));
+        final SecurityContext before = snapshot(amf, id);
+
+        final ProcedureNotAllowedException downlink = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.downlinkNasMessage(id));
+        assertEquals("dl-nas: downlink NAS COUNT exhausted at 2^24-1; " +
+            "a new KAMF (primary authentication or NAS key refresh) is needed first", downlink.getMessage());
+        final ProcedureNotAllowedException smc = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.nasSecurityModeCommand(id, 2, 2, new NasSecurityModeCommand()));
+        assertTrue(smc.getMessage().startsWith("nas-smc: downlink NAS COUNT exhausted at 2^24-1"), smc.getMessage());
+        final ProcedureNotAllowedException uplink = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.initialContextSetup(id, SecurityContext.MAX_NAS_COUNT, new NextHopPair()));
+        assertEquals("initial-context-setup: uplink NAS COUNT exhausted at 2^24-1; " +
+            "a new KAMF (primary authentication or NAS key refresh) is needed first", uplink.getMessage());
+        assertEquals(before.buffer(), snapshot(amf, id).buffer(), "nothing changed");
+
+        final UeContextTransfer transfer = new UeContextTransfer();
+        transfer.set(AccessStratumChain.NR, org.amfkeys.types.MobilityMode.HANDOVER, kamf, 1, 5,
+            SecurityContext.MAX_NAS_COUNT, 1, 2, 0);
+        final ProcedureNotAllowedException accepted = assertThrows(ProcedureNotAllowedException.class,
+            () -> amf.acceptHandover(46, transfer, new NextHopPair(), new HandoverCommand()));
+        assertTrue(accepted.getMessage().contains("downlink NAS COUNT exhausted at 2^24-1"), accepted.getMessage());
+        assertFalse(amf.read(46, new SecurityContext()), "nothing was stored");
     }
 
     private static SecurityContext snapshot(final AmfProcedures amf, final long id)

@@ -105,6 +105,10 @@ public final class KdpBoundKamf
         {
             throw InvalidParameterException.missing("out", "room for 32 octets");
         }
+        if (kamfPrime.length < Kdf.KEY_LENGTH)
+        {
+            throw InvalidParameterException.badLength("out", kamfPrime.length, "at least " + Kdf.KEY_LENGTH + " octets");
+        }
         if (offset < 0 || offset > kamfPrime.length - Kdf.KEY_LENGTH)
         {
             throw InvalidParameterException.outOfRange("out-offset", offset, 0, kamfPrime.length - Kdf.KEY_LENGTH);

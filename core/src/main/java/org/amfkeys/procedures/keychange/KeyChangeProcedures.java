@@ -7,6 +7,7 @@ import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ContextWriter;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
@@ -14,7 +15,6 @@ import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
@@ -70,6 +70,7 @@ public final class KeyChangeProcedures implements AutoCloseable
     private KeyChangeTransfer transferOut;
     private CandidateKeySet candidatesOut;
     private KeyChangeCommand commandOut;
+    private boolean closed;
 
     /**
      * @param table   the AMF's UE contexts.
@@ -78,10 +79,12 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     public KeyChangeProcedures(final ContextTable table, final Kdf kdf, final KeyChangeOptions options)
     {
-        this.table = Objects.requireNonNull(table, "table");
-        this.kdf = Objects.requireNonNull(kdf, "kdf");
-        this.options = Objects.requireNonNull(options, "options");
+        requirePresent("table", table, "a ContextTable");
+        requirePresent("options", options, "KeyChangeOptions");
         this.cursor = new ContextCursor(kdf);
+        this.table = table;
+        this.kdf = kdf;
+        this.options = options;
         this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
     }
 
@@ -90,6 +93,7 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     public KeyChangeOptions options()
     {
+        ensureOpen();
         return options;
     }
 
@@ -115,6 +119,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         final long ueId, final Guami targetAmf, final KeyDerivationParameter kdp, final KeyChangeIndication.Form form,
         final KeyChangeTransfer transfer)
     {
+        ensureOpen();
         options.require(KeyChangeVariant.KDP_BOUND_KAMF, "kdp-key-change");
         requirePresent("target-amf", targetAmf, "a GUAMI");
         requirePresent("transfer", transfer, "a KeyChangeTransfer");
@@ -153,6 +158,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         final long ueId, final Guami[] targetAmfs, final int count, final KeyDerivationParameter kdp,
         final KeyChangeIndication.Form form, final CandidateKeySet candidates)
     {
+        ensureOpen();
         options.require(KeyChangeVariant.KDP_BOUND_KAMF, "candidate-key-change");
         options.require(KeyChangeVariant.CANDIDATE_AMFS, "candidate-key-change");
         requirePresent("target-amfs", targetAmfs, "1.." + CandidateKeySet.MAX_CANDIDATES + " distinct GUAMIs");
@@ -225,6 +231,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         final long ueId, final Guami thisAmf, final KeyChangeTransfer transfer, final NasAlgorithmPriorities priorities,
         final KeyChangeCommand command)
     {
+        ensureOpen();
         options.require(KeyChangeVariant.KDP_BOUND_KAMF, "accept-key-change");
         requirePresent("this-amf", thisAmf, "this AMF's GUAMI");
         requirePresent("transfer", transfer, "a KeyChangeTransfer");
@@ -287,6 +294,7 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     public boolean changeAlgorithms(final long ueId, final NasAlgorithmPriorities priorities, final KeyChangeCommand command)
     {
+        ensureOpen();
         options.require(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC, "nas-algorithm-change");
         requirePresent("priorities", priorities, "NAS algorithm priority lists");
         requirePresent("command", command, "a KeyChangeCommand");
@@ -303,7 +311,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         final long dlCount = context.downlinkNasCount();
         if (dlCount >= MAX_NAS_COUNT)
         {
-            throw new ProcedureNotAllowedException("nas-algorithm-change", "the DL NAS COUNT is used up; a new KAMF is needed first");
+            throw ProcedureNotAllowedException.nasCountExhausted("nas-algorithm-change", true, AccessStratumChain.NR);
         }
         context.downlinkNasCount(dlCount + 1);
         context.nasAlgorithms(ciphering, integrity);
@@ -332,18 +340,26 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
+        ensureOpen();
+        requirePresent("snapshot", snapshot, "a SecurityContext");
         return table.read(ueId, snapshot);
     }
 
     /**
-     * Zeroes the scratch memory and the cursor's (and so the KDF's).
+     * Zeroes the scratch memory and the cursor's, and closes the KDF. Every call but this one and
+     * {@link #toString()} throws an {@link IllegalStateException} afterwards; closing again does nothing.
      */
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
         wipe();
         contexts.clearStaged();
         derivation.wipe();
         cursor.close();
+        closed = true;
     }
 
     /**
@@ -362,6 +378,7 @@ public final class KeyChangeProcedures implements AutoCloseable
      */
     private boolean run(final long ueId, final ContextUpdate update)
     {
+        ensureOpen();
         return contexts.update(ueId, update);
     }
 
@@ -424,9 +441,21 @@ public final class KeyChangeProcedures implements AutoCloseable
         }
     }
 
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("KeyChangeProcedures is closed");
+        }
+    }
+
     private void wipe()
     {
-        kdf.wipe();
+        // The KDF may have been closed by its owner; its memory is zeroed then.
+        if (!kdf.isClosed())
+        {
+            kdf.wipe();
+        }
         Arrays.fill(key, (byte)0);
         Arrays.fill(candidates, null);
         targetAmf = null;
