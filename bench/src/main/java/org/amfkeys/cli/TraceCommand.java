@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -84,12 +85,24 @@ public final class TraceCommand implements Callable<Integer>
 
     public Integer call() throws IOException
     {
-        final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
+        return trace(System.in, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Reads a scenario and prints its lines.
+     *
+     * @param in  the scenario.
+     * @param out one JSON line per step.
+     * @param err what is wrong with a scenario that cannot run.
+     * @return 0 when every step ran and every side ended in sync, else 1.
+     * @throws IOException when the scenario cannot be read.
+     */
+    static int trace(final InputStream in, final PrintWriter out, final PrintWriter err) throws IOException
+    {
         final JsonNode scenario;
         try
         {
-            scenario = JSON.readTree(System.in);
+            scenario = JSON.readTree(in);
         }
         catch (final JsonProcessingException ex)
         {

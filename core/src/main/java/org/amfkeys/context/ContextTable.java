@@ -77,6 +77,12 @@ public final class ContextTable implements AutoCloseable
     /** Result of {@link #acceptUplinkNasCount}: the COUNT was below the next one expected. */
     public static final int REPLAYED = -2;
 
+    /**
+     * Result of {@link #takeDownlinkNasCount}: the COUNT space is used up (2^24-1 is never sent, so the
+     * COUNT cannot wrap); a new KAMF is needed first. Nothing changed.
+     */
+    public static final int EXHAUSTED = -3;
+
     /** Most striped insert locks a table has; small tables have one per entry, rounded up to a power of two. */
     public static final int MAX_INSERT_STRIPES = 1024;
 
@@ -704,8 +710,8 @@ public final class ContextTable implements AutoCloseable
      * stored COUNT by one.
      *
      * @param ueId the UE identifier.
-     * @return the COUNT to use, or {@link #ABSENT}.
-     * @throws IllegalStateException when the COUNT would wrap past 2^24-1; a new KAMF is needed first.
+     * @return the COUNT to use, {@link #EXHAUSTED} when the last one was used (nothing changes then), or
+     *         {@link #ABSENT}.
      * @throws IllegalStateException when called from inside an {@link #update} on this thread.
      */
     public long takeDownlinkNasCount(final long ueId)
@@ -725,8 +731,7 @@ public final class ContextTable implements AutoCloseable
                 final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
                 if (count >= SecurityContext.MAX_NAS_COUNT)
                 {
-                    throw new IllegalStateException("downlink NAS COUNT is exhausted at " + count +
-                        "; run a primary authentication or horizontal derivation for a new KAMF first");
+                    return EXHAUSTED;
                 }
                 UnsafeApi.putInt(address, (int)(count + 1));
                 return count;
