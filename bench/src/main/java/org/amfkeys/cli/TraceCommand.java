@@ -21,6 +21,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.EnumMap;
@@ -80,6 +84,9 @@ public final class TraceCommand implements Callable<Integer>
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Longest scenario read: a million steps and more, without reading an endless input into memory. */
+    static final int MAX_SCENARIO_OCTETS = 64 * 1024 * 1024;
+
     @Spec
     private CommandSpec spec;
 
@@ -99,10 +106,26 @@ public final class TraceCommand implements Callable<Integer>
      */
     static int trace(final InputStream in, final PrintWriter out, final PrintWriter err) throws IOException
     {
+        final byte[] octets = in.readNBytes(MAX_SCENARIO_OCTETS + 1);
+        if (octets.length > MAX_SCENARIO_OCTETS)
+        {
+            err.println("amfkeys trace: the scenario is longer than " + MAX_SCENARIO_OCTETS + " octets; allowed: up to " +
+                MAX_SCENARIO_OCTETS + " octets");
+            return 1;
+        }
+        // Strictly UTF-8: the parser would otherwise guess UTF-16 or UTF-32 from the first octets.
+        final ByteBuffer input = ByteBuffer.wrap(octets);
+        final CharBuffer text = CharBuffer.allocate(octets.length);
+        final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        if (utf8.decode(input, text, true).isError() || utf8.flush(text).isError())
+        {
+            err.println("amfkeys trace: the scenario is not UTF-8 at octet " + (input.position() + 1));
+            return 1;
+        }
         final JsonNode scenario;
         try
         {
-            scenario = JSON.readTree(in);
+            scenario = JSON.readTree(text.flip().toString());
         }
         catch (final JsonProcessingException ex)
         {

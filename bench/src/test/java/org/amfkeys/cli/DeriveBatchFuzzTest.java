@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeriveBatchFuzzTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern KEY_LIKE = Pattern.compile("[0-9A-Fa-f]{16,}");
+    /** Hex with a letter from 8 digits on, or more digits than any integer parameter has. */
+    private static final Pattern KEY_LIKE = Pattern.compile("(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]{8,}|[0-9]{20,}");
     private static final BatchDeriver DERIVER = new BatchDeriver(new Kdf());
 
     @FuzzTest(maxDuration = "10m")

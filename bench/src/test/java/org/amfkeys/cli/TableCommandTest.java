@@ -1,12 +1,17 @@
 package org.amfkeys.cli;
 
+import com.sun.management.OperatingSystemMXBean;
+import org.amfkeys.context.ContextTable;
 import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TableCommandTest
 {
@@ -34,5 +39,23 @@ class TableCommandTest
         final Cli.Result loadFactor = Cli.run("table", "--ues", "10", "--load-factor", "0.95");
         assertEquals(1, loadFactor.exitCode());
         assertTrue(loadFactor.err().contains("load-factor: 0.95 is out of range; allowed: 0.25..0.9"), loadFactor.err());
+    }
+
+    /**
+     * 200 million UEs need about 55 GB; on a machine that cannot back them the command ends at once with
+     * the capacity that fits, instead of growing until the kernel kills it.
+     */
+    @Test
+    void aTableTheMachineCannotHoldIsRefusedAtOnce()
+    {
+        final OperatingSystemMXBean machine = (OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+        final long needed = ContextTable.memoryFor(200_000_000, ContextTable.DEFAULT_LOAD_FACTOR);
+        assumeTrue(needed > machine.getTotalMemorySize() + machine.getTotalSwapSpaceSize(), "a machine that holds 55 GB");
+
+        final Cli.Result result = Cli.run("table", "--ues", "200000000");
+        assertEquals(1, result.exitCode(), result.err());
+        assertTrue(result.err().startsWith("amfkeys table: capacity: 200000000 UEs need 5"), result.err());
+        assertTrue(result.err().matches("(?s).*GiB of memory.*allowed: 1\\.\\.[0-9]+ on this machine\\s*"), result.err());
+        assertTrue(result.out().isEmpty(), result.out());
     }
 }

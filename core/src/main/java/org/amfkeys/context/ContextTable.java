@@ -152,7 +152,8 @@ public final class ContextTable implements AutoCloseable
         final long length = indexLength + slotsLength + (long)stripes * CACHE_LINE;
         refuseMoreThanTheMachineHolds(capacity, loadFactor, length);
 
-        memory = TableMemory.allocate(length, lockInRam, "a context table of " + capacity + " UEs");
+        memory = TableMemory.allocate(length, new TableMemory.Units(indexLength, SLOT_LENGTH, entries), lockInRam,
+            "a context table of " + capacity + " UEs");
         CLEANER.register(this, memory);
         indexAddress = memory.address();
         slotsAddress = indexAddress + indexLength;
@@ -916,7 +917,7 @@ public final class ContextTable implements AutoCloseable
 
     /**
      * Zeroes every slot that held a context and gives the memory back to the system; quick whatever
-     * the capacity, as only the regions that were used are touched. Afterwards every method but
+     * the capacity, as only the slots that held a UE are touched. Afterwards every method but
      * {@code close}, {@link #isClosed()} and {@code toString} throws {@link IllegalStateException}.
      * <p>
      * Close a table once its users are done with it. A thread still inside an operation when another
@@ -1355,8 +1356,8 @@ public final class ContextTable implements AutoCloseable
             Thread.onSpinWait();
         }
 
-        memory.markUsed((long)entry * ENTRY_LENGTH, ENTRY_LENGTH);
-        memory.markUsed(slotAddress(entry) - indexAddress, SLOT_LENGTH);
+        // Only slots hold keys; the index holds identifiers, given back unzeroed on close.
+        memory.markUsed(entry);
         final MutableDirectBuffer source = context.buffer();
         UnsafeApi.copyMemory(
             source.byteArray(), source.addressOffset() + context.offset(), null, slotAddress(entry), SLOT_LENGTH);

@@ -6,6 +6,8 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import org.agrona.UnsafeApi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code mlock}). The calls go through JNA to the C library, so no compiled glue is needed.
  * <p>
  * Anonymous mappings start zeroed and are only backed by RAM when touched, so a table sized for
- * millions of UEs costs memory as it fills. The table reports each first write to a region
- * ({@link #markUsed}); {@link #wipe()} then zeroes only those regions and hands every page back to the
- * kernel, so closing an empty table of any size is quick.
+ * millions of UEs costs memory as it fills. The memory holds {@code units} units of key material (the
+ * table's slots) from {@code unitsOffset}; the table marks each unit before it first writes a key to it
+ * ({@link #markUsed}), and {@link #wipe()} zeroes only the marked units and hands every page back to the
+ * kernel, so closing a table costs what it held, whatever its capacity.
  * <p>
  * <b>Lifetime.</b> {@link #wipe()} leaves the address range mapped (as fresh zero pages), so a thread
  * still inside a table operation when another closes the table reads zeros or writes into a fresh page
@@ -31,8 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TableMemory implements Runnable
 {
-    /** Octets per region whose first use is recorded: a huge page. */
-    static final int REGION_SHIFT = 21;
 
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
@@ -45,6 +46,7 @@ final class TableMemory implements Runnable
     private static final long MAP_FAILED = -1L;
     private static final AtomicBoolean UNCLOSED_LOGGED = new AtomicBoolean();
     private static final AtomicLong RELEASED = new AtomicLong();
+    private static final VarHandle USED_UNITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long address;
     private final long length;
@@ -52,13 +54,15 @@ final class TableMemory implements Runnable
     private final boolean excludedFromCoreDumps;
     private final boolean lockedInRam;
     private final String owner;
-    private final byte[] usedRegions;
+    private final long unitsOffset;
+    private final int unitLength;
+    private final long[] usedUnits;
     private volatile boolean wiped;
     private boolean released;
 
     private TableMemory(
-        final long address, final long length, final boolean mapped, final boolean excludedFromCoreDumps,
-        final boolean lockedInRam, final String owner)
+        final long address, final long length, final Units units, final boolean mapped,
+        final boolean excludedFromCoreDumps, final boolean lockedInRam, final String owner)
     {
         this.address = address;
         this.length = length;
@@ -66,19 +70,22 @@ final class TableMemory implements Runnable
         this.excludedFromCoreDumps = excludedFromCoreDumps;
         this.lockedInRam = lockedInRam;
         this.owner = owner;
-        this.usedRegions = new byte[(int)((length + (1L << REGION_SHIFT) - 1) >>> REGION_SHIFT)];
+        this.unitsOffset = units.offset();
+        this.unitLength = units.length();
+        this.usedUnits = new long[(units.count() + Long.SIZE - 1) / Long.SIZE];
     }
 
     /**
      * Maps {@code length} zeroed octets.
      *
-     * @param length      octets to map.
-     * @param lockInRam   whether to {@code mlock} the whole mapping now.
-     * @param owner       what the memory is for, for the log line of a table never closed.
+     * @param length    octets to map.
+     * @param units     where the units of key material lie, which {@link #wipe()} zeroes when used.
+     * @param lockInRam whether to {@code mlock} the whole mapping now.
+     * @param owner     what the memory is for, for the log line of a table never closed.
      * @return the memory.
      * @throws IllegalStateException when the memory cannot be had, or cannot be locked as asked.
      */
-    static TableMemory allocate(final long length, final boolean lockInRam, final String owner)
+    static TableMemory allocate(final long length, final Units units, final boolean lockInRam, final String owner)
     {
         if (!Libc.AVAILABLE)
         {
@@ -89,9 +96,7 @@ final class TableMemory implements Runnable
             }
             final long address = UnsafeApi.allocateMemory(length);
             UnsafeApi.setMemory(address, length, (byte)0);
-            final TableMemory memory = new TableMemory(address, length, false, false, false, owner);
-            memory.markUsed(0, length);
-            return memory;
+            return new TableMemory(address, length, units, false, false, false, owner);
         }
 
         final long address;
@@ -141,7 +146,7 @@ final class TableMemory implements Runnable
                     ex.getErrorCode() + "; raise the locked-memory limit (ulimit -l) or leave lock-in-ram off", ex);
             }
         }
-        return new TableMemory(address, length, true, excluded, lockInRam, owner);
+        return new TableMemory(address, length, units, true, excluded, lockInRam, owner);
     }
 
     /**
@@ -177,28 +182,24 @@ final class TableMemory implements Runnable
     }
 
     /**
-     * Records that {@code octets} from {@code at} may now hold data, so that {@link #wipe()} zeroes them.
-     * Called before the first write to them; a region marked once stays marked.
+     * Records that unit {@code unit} may now hold key material, so that {@link #wipe()} zeroes it.
+     * Called before the first write to it; a unit marked once stays marked.
      *
-     * @param at     offset from {@link #address()}.
-     * @param octets how many.
+     * @param unit 0..units-1.
      */
-    void markUsed(final long at, final long octets)
+    void markUsed(final int unit)
     {
-        final byte[] used = usedRegions;
-        final int last = (int)((at + octets - 1) >>> REGION_SHIFT);
-        for (int region = (int)(at >>> REGION_SHIFT); region <= last; region++)
+        final int word = unit >>> 6;
+        final long bit = 1L << unit;
+        // Read first, so inserts next to a unit already marked leave the word's cache line shared.
+        if ((usedUnits[word] & bit) == 0)
         {
-            // Read before writing, so inserts into a region already marked leave its cache line shared.
-            if (used[region] == 0)
-            {
-                used[region] = 1;
-            }
+            USED_UNITS.getAndBitwiseOr(usedUnits, word, bit);
         }
     }
 
     /**
-     * Zeroes every region that was used and gives the pages back to the kernel; the range stays mapped
+     * Zeroes every unit marked used and gives every page back to the kernel; the range stays mapped
      * until {@link #run()}. Safe to call more than once.
      */
     synchronized void wipe()
@@ -207,15 +208,15 @@ final class TableMemory implements Runnable
         {
             return;
         }
-        final long regionLength = 1L << REGION_SHIFT;
-        for (int region = 0; region < usedRegions.length; region++)
+        final long[] used = usedUnits;
+        for (int word = 0; word < used.length; word++)
         {
-            if (usedRegions[region] != 0)
+            for (long bits = used[word]; bits != 0; bits &= bits - 1)
             {
-                final long at = (long)region << REGION_SHIFT;
-                UnsafeApi.setMemory(address + at, Math.min(regionLength, length - at), (byte)0);
-                usedRegions[region] = 0;
+                final long unit = ((long)word << 6) + Long.numberOfTrailingZeros(bits);
+                UnsafeApi.setMemory(address + unitsOffset + unit * unitLength, unitLength, (byte)0);
             }
+            used[word] = 0;
         }
         if (mapped && !lockedInRam)
         {
@@ -287,6 +288,17 @@ final class TableMemory implements Runnable
     static long released()
     {
         return RELEASED.get();
+    }
+
+    /**
+     * Where the units of key material lie in the memory.
+     *
+     * @param offset of the first unit.
+     * @param length octets of one unit.
+     * @param count  how many units.
+     */
+    record Units(long offset, int length, int count)
+    {
     }
 
     /**
