@@ -33,6 +33,7 @@ public final class InvalidParameterException extends IllegalArgumentException
     public static final String REDACTED = "<redacted>";
 
     private static final Pattern HEX_RUN = Pattern.compile("[0-9A-Fa-f]+");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern HEX_LETTER = Pattern.compile("[A-Fa-f]");
 
     private final String parameter;
@@ -66,9 +67,9 @@ public final class InvalidParameterException extends IllegalArgumentException
     }
 
     /**
-     * Quotes a value someone gave, for a message, unless it could be key material: a value that holds
-     * a key-like run (see {@link #redact}), or anything longer than {@value #LONGEST_QUOTED}
-     * characters, is described by its length only.
+     * Quotes a value someone gave, for a message, unless it could be key material or break the message's
+     * line: a value that holds a key-like run (see {@link #redact}) or a control character, or anything
+     * longer than {@value #LONGEST_QUOTED} characters, is described by its length only.
      *
      * @param given the text given, or null.
      * @return e.g. {@code 'nas'} or {@code '16777215'}, or {@code a value of 64 characters}.
@@ -79,8 +80,9 @@ public final class InvalidParameterException extends IllegalArgumentException
         {
             return "missing";
         }
-        if (given.length() > LONGEST_QUOTED || holdsKeyLikeRun(given))
+        if (given.length() > LONGEST_QUOTED || holdsKeyLikeRun(given) || given.chars().anyMatch(Character::isISOControl))
         {
+            // A line end or escape sequence in a message would forge log lines or move a terminal's cursor.
             return "a value of " + given.length() + " characters";
         }
         return "'" + given + "'";
@@ -102,7 +104,9 @@ public final class InvalidParameterException extends IllegalArgumentException
             return "";
         }
         // A run holds hex digits only, so it is a safe replacement string as it is.
-        return HEX_RUN.matcher(text).replaceAll(run -> keyLike(run.group()) ? REDACTED : run.group());
+        final String redacted = HEX_RUN.matcher(text).replaceAll(run -> keyLike(run.group()) ? REDACTED : run.group());
+        // A message is one line: a control character from someone's text would forge another.
+        return CONTROL.matcher(redacted).replaceAll("?");
     }
 
     private static boolean holdsKeyLikeRun(final String text)

@@ -145,6 +145,20 @@ class TypesTest
         assertEquals("", InvalidParameterException.redact(null));
     }
 
+    /**
+     * Found by fuzzing {@code amfkeys trace}: a member name with a line end in it was echoed as it was,
+     * so the one-line error became two, the second one of the caller's making.
+     */
+    @Test
+    void controlCharactersNeverReachAMessage()
+    {
+        assertEquals("a value of 6 characters", InvalidParameterException.quote("nas-\nc"));
+        assertEquals("a value of 4 characters", InvalidParameterException.quote("\u001b[2J"));
+        assertEquals("ul-count? not a parameter?", InvalidParameterException.redact("ul-count\r not a parameter\u0007"));
+        final InvalidParameterException unknown = org.amfkeys.catalog.Derivation.unknownParameter("nas-\nc", "the scenario", "kamf");
+        assertEquals("parameter: a value of 6 characters is not a parameter of the scenario; allowed: kamf", unknown.getMessage());
+    }
+
     @Test
     void rejectedTextIsQuotedOnlyWhenItCannotBeAKey()
     {
