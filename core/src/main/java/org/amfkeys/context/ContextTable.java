@@ -464,35 +464,14 @@ public final class ContextTable implements AutoCloseable
             {
                 return false;
             }
-            held.table = this;
-            held.entry = entry;
             boolean allowed = false;
             try
             {
-                final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
-                cursor.saveSlot();
-                try
-                {
-                    precondition.apply(context);
-                    allowed = true;
-                }
-                catch (final RuntimeException ex)
-                {
-                    cursor.restoreSlot();
-                    throw closedUnderneath(ex);
-                }
-                catch (final Error ex)
-                {
-                    cursor.restoreSlot();
-                    throw ex;
-                }
+                applyHeld(entry, cursor, precondition, held);
+                allowed = true;
             }
             finally
             {
-                cursor.clearBackup();
-                cursor.detach();
-                held.table = null;
-                held.entry = -1;
                 if (!allowed)
                 {
                     unlock(entry);
@@ -873,37 +852,13 @@ public final class ContextTable implements AutoCloseable
             {
                 return false;
             }
-            held.table = this;
-            held.entry = entry;
             try
             {
-                final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
-                cursor.saveSlot();
-                try
-                {
-                    update.apply(context);
-                }
-                catch (final RuntimeException ex)
-                {
-                    cursor.restoreSlot();
-                    throw closedUnderneath(ex);
-                }
-                catch (final Error ex)
-                {
-                    cursor.restoreSlot();
-                    throw ex;
-                }
-                finally
-                {
-                    cursor.clearBackup();
-                    cursor.detach();
-                }
+                applyHeld(entry, cursor, update, held);
                 return true;
             }
             finally
             {
-                held.table = null;
-                held.entry = -1;
                 unlock(entry);
             }
         }
@@ -1161,6 +1116,46 @@ public final class ContextTable implements AutoCloseable
             }
         }
         backOff(attempt);
+    }
+
+    /**
+     * Runs a caller's callback on the context of a locked entry, marking the slot as this thread's for
+     * the callback's duration (so it cannot lock again); restores the slot if the callback throws, and
+     * takes the flyweight back afterwards. The caller unlocks.
+     */
+    private void applyHeld(final int entry, final ContextCursor cursor, final ContextUpdate callback, final HeldSlot held)
+    {
+        held.table = this;
+        held.entry = entry;
+        try
+        {
+            final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
+            cursor.saveSlot();
+            try
+            {
+                callback.apply(context);
+            }
+            catch (final RuntimeException ex)
+            {
+                cursor.restoreSlot();
+                throw closedUnderneath(ex);
+            }
+            catch (final Error ex)
+            {
+                cursor.restoreSlot();
+                throw ex;
+            }
+            finally
+            {
+                cursor.clearBackup();
+                cursor.detach();
+            }
+        }
+        finally
+        {
+            held.table = null;
+            held.entry = -1;
+        }
     }
 
     /**

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -329,26 +327,9 @@ class ContextTableLifecycleTest
         return false;
     }
 
-    /** The Rss of the mapping that holds the table's memory, from /proc/self/smaps. */
+    /** The Rss of the mapping that holds the table's memory. */
     private static long residentKilobytes(final ContextTable table) throws IOException
     {
-        final long address = table.memoryAddress();
-        boolean inside = false;
-        for (final String line : Files.readAllLines(Path.of("/proc/self/smaps")))
-        {
-            final int dash = line.indexOf('-');
-            final int space = line.indexOf(' ');
-            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+"))
-            {
-                final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                inside = address >= start && address < end;
-            }
-            else if (inside && line.startsWith("Rss:"))
-            {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new AssertionError("no mapping holds the table");
+        return Long.parseLong(Smaps.line(table, "Rss:").replaceAll("\\D", ""));
     }
 }

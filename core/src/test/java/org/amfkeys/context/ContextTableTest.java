@@ -8,8 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -471,26 +469,9 @@ class ContextTableTest
         return true;
     }
 
-    /** The VmFlags line of the mapping that holds the table's memory, from /proc/self/smaps. */
+    /** The VmFlags line of the mapping that holds the table's memory. */
     private static String vmFlags(final ContextTable table) throws IOException
     {
-        final long address = table.memoryAddress();
-        boolean inside = false;
-        for (final String line : Files.readAllLines(Path.of("/proc/self/smaps")))
-        {
-            final int dash = line.indexOf('-');
-            final int space = line.indexOf(' ');
-            if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+"))
-            {
-                final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                inside = address >= start && address < end;
-            }
-            else if (inside && line.startsWith("VmFlags:"))
-            {
-                return line;
-            }
-        }
-        throw new AssertionError("no mapping holds the table");
+        return Smaps.line(table, "VmFlags:");
     }
 }
