@@ -112,7 +112,8 @@ public final class BenchReportCommand implements Callable<Integer>
         }
         catch (final PatternSyntaxException ex)
         {
-            throw new InvalidParameterException("include", "'" + regex + "' is not a regular expression", "a java.util.regex pattern");
+            throw new InvalidParameterException("include", InvalidParameterException.quote(regex) + " is not a regular expression",
+                "a java.util.regex pattern");
         }
         final String[] paths = Arrays.stream(params(DerivationCostBenchmark.PerCall.class, "path"))
             .filter(path -> path.equals("sunjce") || pattern.matcher(path).find())

@@ -185,6 +185,12 @@ public final class ContextTable implements AutoCloseable
             throw new InvalidParameterException(
                 "load-factor", loadFactor + " is out of range", MIN_LOAD_FACTOR + ".." + MAX_LOAD_FACTOR);
         }
+        if (Math.ceil(capacity / loadFactor) >= Integer.MAX_VALUE)
+        {
+            // Entries are numbered by int; past that the table would wrap round on itself.
+            throw InvalidParameterException.outOfRange("capacity", capacity, 1,
+                (long)Math.floor((Integer.MAX_VALUE - 1) * loadFactor));
+        }
     }
 
     private static int entriesFor(final long capacity, final double loadFactor)
@@ -351,6 +357,7 @@ public final class ContextTable implements AutoCloseable
         {
             throw InvalidParameterException.missing("context", "a SecurityContext");
         }
+        requireWholeContext("context", context);
         if (!context.kamfSchedule().isComputed() && !context.hasNonCurrent())
         {
             // An all-zero context would key every derivation with an all-zero KAMF.
@@ -522,6 +529,7 @@ public final class ContextTable implements AutoCloseable
         {
             throw InvalidParameterException.missing("snapshot", "a SecurityContext");
         }
+        requireWholeContext("snapshot", snapshot);
         final MutableDirectBuffer buffer = snapshot.buffer();
         final Object base = buffer.byteArray();
         final long to = buffer.addressOffset() + snapshot.offset();
@@ -932,20 +940,27 @@ public final class ContextTable implements AutoCloseable
         {
             throw InvalidParameterException.badLength("octets", octets == null ? 0 : octets.length, "8 octets or more");
         }
-        final long end = (long)entries * SLOT_LENGTH - octets.length;
-        for (long at = 0; at <= end; at++)
+        try
         {
-            int i = 0;
-            while (i < octets.length && UnsafeApi.getByte(slotsAddress + at + i) == octets[i])
+            final long end = (long)entries * SLOT_LENGTH - octets.length;
+            for (long at = 0; at <= end; at++)
             {
-                i++;
+                int i = 0;
+                while (i < octets.length && UnsafeApi.getByte(slotsAddress + at + i) == octets[i])
+                {
+                    i++;
+                }
+                if (i == octets.length)
+                {
+                    return true;
+                }
             }
-            if (i == octets.length)
-            {
-                return true;
-            }
+            return false;
         }
-        return false;
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
     }
 
     long memoryAddress()
@@ -1114,6 +1129,11 @@ public final class ContextTable implements AutoCloseable
             {
                 throw reentered("a read of the UE being updated");
             }
+            if (held.table != null)
+            {
+                // Its writer may itself be waiting, inside its own update, to read the UE this one holds.
+                throw reentered("a read that would wait for another writer");
+            }
         }
         backOff(attempt);
     }
@@ -1137,12 +1157,12 @@ public final class ContextTable implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                cursor.restoreSlot();
+                restoreUnlessClosed(cursor);
                 throw closedUnderneath(ex);
             }
             catch (final Error ex)
             {
-                cursor.restoreSlot();
+                restoreUnlessClosed(cursor);
                 throw ex;
             }
             finally
@@ -1155,6 +1175,17 @@ public final class ContextTable implements AutoCloseable
         {
             held.table = null;
             held.entry = -1;
+        }
+    }
+
+    /**
+     * A slot a close wiped meanwhile stays wiped: restoring it would write the keys back.
+     */
+    private void restoreUnlessClosed(final ContextCursor cursor)
+    {
+        if (!closed)
+        {
+            cursor.restoreSlot();
         }
     }
 
@@ -1174,6 +1205,24 @@ public final class ContextTable implements AutoCloseable
     {
         return new IllegalStateException(what + " was made from inside a ContextTable.update on the same thread; " +
             "finish the update first (its callback must not lock or read back the UE it changes)");
+    }
+
+    /**
+     * The caller's flyweight must still span a whole context: its buffer is the caller's, and may have
+     * been wrapped smaller since, while the table copies the context with raw memory operations.
+     */
+    private static void requireWholeContext(final String parameter, final SecurityContext context)
+    {
+        if (context == null)
+        {
+            throw InvalidParameterException.missing(parameter, "a SecurityContext");
+        }
+        final MutableDirectBuffer buffer = context.buffer();
+        if (context.offset() < 0 || buffer.capacity() - context.offset() < SLOT_LENGTH)
+        {
+            throw InvalidParameterException.badLength(parameter, Math.max(0, buffer.capacity() - context.offset()),
+                SLOT_LENGTH + " octets from its offset");
+        }
     }
 
     private static void checkCursor(final ContextCursor cursor)

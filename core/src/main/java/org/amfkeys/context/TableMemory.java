@@ -44,6 +44,7 @@ final class TableMemory implements Runnable
     private static final int MADV_HUGEPAGE = 14;
     private static final int MADV_DONTDUMP = 16;
     private static final long MAP_FAILED = -1L;
+    private static final long PAGE = 4096;
     private static final AtomicBoolean UNCLOSED_LOGGED = new AtomicBoolean();
     private static final AtomicLong RELEASED = new AtomicLong();
     private static final VarHandle USED_UNITS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -199,29 +200,25 @@ final class TableMemory implements Runnable
     }
 
     /**
-     * Zeroes every unit marked used and gives every page back to the kernel; the range stays mapped
-     * until {@link #run()}. Safe to call more than once.
+     * Zeroes every unit marked used and gives every page back to the kernel (unlocking them first when
+     * locked in RAM); the range stays mapped until {@link #run()}. Safe to call more than once.
      */
     synchronized void wipe()
     {
-        if (wiped || released)
+        if (released)
         {
             return;
         }
-        final long[] used = usedUnits;
-        for (int word = 0; word < used.length; word++)
-        {
-            for (long bits = used[word]; bits != 0; bits &= bits - 1)
-            {
-                final long unit = ((long)word << 6) + Long.numberOfTrailingZeros(bits);
-                UnsafeApi.setMemory(address + unitsOffset + unit * unitLength, unitLength, (byte)0);
-            }
-            used[word] = 0;
-        }
-        if (mapped && !lockedInRam)
+        // After a close the pages were given back: only those a racing thread touched since are there.
+        zeroUsedUnits(mapped && wiped);
+        if (mapped && !wiped)
         {
             try
             {
+                if (lockedInRam)
+                {
+                    Libc.munlock(address, length);
+                }
                 // The zeroed pages go back now; later touches (a racing thread) get fresh zero pages.
                 Libc.madvise(address, length, MADV_DONTNEED);
             }
@@ -234,29 +231,78 @@ final class TableMemory implements Runnable
     }
 
     /**
-     * @return whether {@link #wipe()} has run.
+     * The marks stay: a thread that raced the close may have written a key into a unit since, and the
+     * cleaner zeroes the marked units again before the range is unmapped.
      */
-    boolean wiped()
+    private void zeroUsedUnits(final boolean residentOnly)
     {
-        return wiped;
+        final long[] used = usedUnits;
+        final long unitsLength = (long)unitLength * used.length * Long.SIZE;
+        final long pages = (Math.min(unitsLength, length - unitsOffset) + PAGE - 1) / PAGE;
+        final long resident = residentOnly ? residentPages(address + unitsOffset, pages) : 0;
+        try
+        {
+            for (int word = 0; word < used.length; word++)
+            {
+                for (long bits = used[word]; bits != 0; bits &= bits - 1)
+                {
+                    final long at = unitsOffset + (((long)word << 6) + Long.numberOfTrailingZeros(bits)) * unitLength;
+                    // Writing to a page that is not there would bring in a fresh page only to zero it.
+                    if (!residentOnly || isResident(resident, at - unitsOffset) ||
+                        isResident(resident, at - unitsOffset + unitLength - 1))
+                    {
+                        UnsafeApi.setMemory(address + at, unitLength, (byte)0);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (resident != 0)
+            {
+                UnsafeApi.freeMemory(resident);
+            }
+        }
     }
 
     /**
-     * The cleaner's action, once the table is unreachable: wipes the memory if the table was never
-     * closed (logging the first such table), then returns the address range.
+     * @return one octet per page from {@code from}, its lowest bit set when the page is in memory
+     *         ({@code mincore}); to free.
+     */
+    private static long residentPages(final long from, final long pages)
+    {
+        final long vector = UnsafeApi.allocateMemory(Math.max(1, pages));
+        try
+        {
+            Libc.mincore(from, pages * PAGE, vector);
+        }
+        catch (final LastErrorException ex)
+        {
+            // Unknown: take every page as there, which zeroes too much but never too little.
+            UnsafeApi.setMemory(vector, pages, (byte)1);
+        }
+        return vector;
+    }
+
+    private static boolean isResident(final long vector, final long offset)
+    {
+        return (UnsafeApi.getByte(vector + offset / PAGE) & 1) != 0;
+    }
+
+    /**
+     * The cleaner's action, once the table is unreachable and so no thread can be inside it: zeroes
+     * what was used (again, after a close, as a thread racing the close may have written since; the
+     * first never-closed table is logged), then returns the address range.
      */
     public void run()
     {
-        if (!wiped)
+        if (!wiped && UNCLOSED_LOGGED.compareAndSet(false, true))
         {
-            if (UNCLOSED_LOGGED.compareAndSet(false, true))
-            {
-                System.getLogger(ContextTable.class.getName()).log(System.Logger.Level.WARNING,
-                    owner + " was not closed; its cleaner zeroed and unmapped it. Close tables when done with " +
-                    "them (this is logged once per process).");
-            }
-            wipe();
+            System.getLogger(ContextTable.class.getName()).log(System.Logger.Level.WARNING,
+                owner + " was not closed; its cleaner zeroed and unmapped it. Close tables when done with " +
+                "them (this is logged once per process).");
         }
+        wipe();
         release();
     }
 
@@ -269,10 +315,6 @@ final class TableMemory implements Runnable
         released = true;
         if (mapped)
         {
-            if (lockedInRam)
-            {
-                Libc.munlock(address, length);
-            }
             Libc.munmap(address, length);
         }
         else
@@ -344,5 +386,7 @@ final class TableMemory implements Runnable
         static native int mlock(long address, long length) throws LastErrorException;
 
         static native int munlock(long address, long length) throws LastErrorException;
+
+        static native int mincore(long address, long length, long vector) throws LastErrorException;
     }
 }

@@ -2,7 +2,6 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
 
-import java.util.Objects;
 
 /**
  * A UE's move from one AMF to another, as a {@link HorizontalKamfPolicy} sees it: by context transfer
@@ -35,7 +34,10 @@ public record AmfChange(Kind kind, int sourceAmfSet, int targetAmfSet, boolean s
      */
     public AmfChange
     {
-        Objects.requireNonNull(kind, "kind");
+        if (kind == null)
+        {
+            throw InvalidParameterException.missing("kind", "context-transfer or n2-handover");
+        }
         InvalidParameterException.requireInRange("source-amf-set", sourceAmfSet, 0, MAX_AMF_SET);
         InvalidParameterException.requireInRange("target-amf-set", targetAmfSet, 0, MAX_AMF_SET);
     }

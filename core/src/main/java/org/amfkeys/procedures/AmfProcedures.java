@@ -241,6 +241,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private void applyContextTransfer(final SecurityContext context)
     {
         requireCurrent(context, "mobility-registration");
+        // Releasing the AS below would otherwise end a handover to another node without a word.
+        requireNoInterNodeHandover(context, "mobility-registration");
         final ConcurrencyRule wait = waitRule(
             (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
         if (wait != null)

@@ -1,5 +1,6 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
@@ -7,7 +8,6 @@ import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 
-import java.util.Objects;
 
 /**
  * How a node's procedures change the UE contexts of its {@link ContextTable}, in one place for every
@@ -41,10 +41,19 @@ public final class ContextWriter
     public ContextWriter(
         final ContextTable table, final ContextCursor cursor, final Runnable clearCarriers, final Runnable wipeScratch)
     {
-        this.table = Objects.requireNonNull(table, "table");
-        this.cursor = Objects.requireNonNull(cursor, "cursor");
-        this.clearCarriers = Objects.requireNonNull(clearCarriers, "clearCarriers");
-        this.wipeScratch = Objects.requireNonNull(wipeScratch, "wipeScratch");
+        this.table = present("table", table);
+        this.cursor = present("cursor", cursor);
+        this.clearCarriers = present("clear-carriers", clearCarriers);
+        this.wipeScratch = present("wipe-scratch", wipeScratch);
+    }
+
+    private static <T> T present(final String parameter, final T value)
+    {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(parameter, "given");
+        }
+        return value;
     }
 
     /**

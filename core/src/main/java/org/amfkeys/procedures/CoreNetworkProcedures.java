@@ -1053,8 +1053,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     /**
      * Takes the next DL NAS COUNT of the current context; an exhausted one refuses the procedure.
-     * (The table's own {@link ContextTable#takeDownlinkNasCount} is not used here: it reports
-     * exhaustion as a plain IllegalStateException, and a procedure's caller must get a refusal.)
+     * (The table's own {@link ContextTable#takeDownlinkNasCount} is not used here: the context is
+     * already locked, and its EXHAUSTED result becomes the refusal a procedure's caller gets.)
      */
     protected final long takeDownlinkCount(final SecurityContext context, final String procedure)
     {

@@ -1,6 +1,6 @@
 package org.amfkeys.procedures;
 
-import java.util.Objects;
+import org.amfkeys.InvalidParameterException;
 
 /**
  * Receives what became of a deferred procedure when the procedure that blocked it ended: the call that
@@ -41,7 +41,11 @@ public final class DeferredStart
      */
     public DeferredStart(final UeContextTransfer transfer)
     {
-        this.transfer = Objects.requireNonNull(transfer, "transfer");
+        if (transfer == null)
+        {
+            throw InvalidParameterException.missing("transfer", "a UeContextTransfer");
+        }
+        this.transfer = transfer;
     }
 
     /**

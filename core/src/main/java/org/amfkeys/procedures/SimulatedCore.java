@@ -1,10 +1,11 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.kdf.Kdf;
 
-import java.util.Objects;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -51,22 +52,28 @@ public final class SimulatedCore implements AutoCloseable
      */
     public SimulatedCore(final ContextTable[] amfTables, final ContextTable[] mmeTables, final Supplier<Kdf> kdfs)
     {
-        if (amfTables.length != AMFS)
+        if (amfTables == null || amfTables.length != AMFS || Arrays.asList(amfTables).contains(null))
         {
-            throw new IllegalArgumentException("amfTables: " + AMFS + " tables expected, got " + amfTables.length);
+            throw new InvalidParameterException("amf-tables", amfTables == null ? "missing" : "not " + AMFS + " tables",
+                AMFS + " tables");
         }
-        if (mmeTables.length < 1 || mmeTables.length > MAX_MMES)
+        if (mmeTables == null || mmeTables.length < 1 || mmeTables.length > MAX_MMES || Arrays.asList(mmeTables).contains(null))
         {
-            throw new IllegalArgumentException("mmeTables: 1.." + MAX_MMES + " tables expected, got " + mmeTables.length);
+            throw new InvalidParameterException("mme-tables", mmeTables == null ? "missing" : "not 1.." + MAX_MMES + " tables",
+                "1.." + MAX_MMES + " tables");
+        }
+        if (kdfs == null)
+        {
+            throw InvalidParameterException.missing("kdfs", "a supplier of Kdf");
         }
         for (int i = 0; i < AMFS; i++)
         {
-            amfs[i] = new AmfProcedures(Objects.requireNonNull(amfTables[i], "amfTables"), kdfs.get());
+            amfs[i] = new AmfProcedures(amfTables[i], kdfs.get());
         }
         mmes = new MmeProcedures[mmeTables.length];
         for (int i = 0; i < mmes.length; i++)
         {
-            mmes[i] = new MmeProcedures(Objects.requireNonNull(mmeTables[i], "mmeTables"), kdfs.get());
+            mmes[i] = new MmeProcedures(mmeTables[i], kdfs.get());
         }
         kdf = kdfs.get();
         repairs = new ContextCursor(kdfs.get());

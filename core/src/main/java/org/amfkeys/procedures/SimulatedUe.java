@@ -833,6 +833,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public void endHandover(final PhasedProcedure procedure, final ProcedureOutcome outcome)
     {
+        requireProcedure(procedure);
         switch (procedure)
         {
             case N2_HANDOVER, INTER_AMF_HANDOVER -> endHandover(procedure, "n2-handover", outcome);
@@ -874,42 +875,36 @@ public final class SimulatedUe implements AutoCloseable
             default:
                 break;
         }
-        f.handover = NONE;
         final CoreNetworkProcedures source = serving();
         if (outcome != ProcedureOutcome.COMPLETE)
         {
+            require(source.handoverFailed(ueId));
             if (f.handoverKind != WITHIN_NODE)
             {
                 handoverTargetNode(f).delete(ueId);
             }
-            source.handoverFailed(ueId);
+            f.handover = NONE;
             f.handoverPair.clear();
             return;
         }
+        // The source node first: it is the one side that may still refuse, and then nothing has moved.
+        require(f.handoverKind == WITHIN_NODE ? source.handoverCompleted(ueId) : source.moveCompleted(ueId));
+        f.handover = NONE;
         final RanNode target = f.handoverTarget;
         target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
         ue.handoverCommand(f.handoverCommand);
         switchRan(target);
-        switch (f.handoverKind)
+        if (f.handoverKind == TO_OTHER_SYSTEM)
         {
-            case TO_OTHER_SYSTEM ->
-            {
-                source.moveCompleted(ueId);
-                inEps = !inEps;
-            }
-            case TO_OTHER_NODE ->
-            {
-                source.moveCompleted(ueId);
-                if (inEps)
-                {
-                    servingMme = otherMme();
-                }
-                else
-                {
-                    servingAmf = otherAmf();
-                }
-            }
-            default -> source.handoverCompleted(ueId);
+            inEps = !inEps;
+        }
+        else if (f.handoverKind == TO_OTHER_NODE && inEps)
+        {
+            servingMme = otherMme();
+        }
+        else if (f.handoverKind == TO_OTHER_NODE)
+        {
+            servingAmf = otherAmf();
         }
         if (f.handoverKind != WITHIN_NODE)
         {
@@ -1031,6 +1026,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     public boolean inFlight(final PhasedProcedure procedure)
     {
+        requireProcedure(procedure);
         if (inFlight == null)
         {
             return false;
@@ -1509,6 +1505,14 @@ public final class SimulatedUe implements AutoCloseable
             throw new ProcedureNotAllowedException(procedure, "the UE is idle; it has no AS security context");
         }
         return ranNodes[ran];
+    }
+
+    private static void requireProcedure(final PhasedProcedure procedure)
+    {
+        if (procedure == null)
+        {
+            throw InvalidParameterException.missing("procedure", "a PhasedProcedure");
+        }
     }
 
     private void requireIdle(final String procedure)

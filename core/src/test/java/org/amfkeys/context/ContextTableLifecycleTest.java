@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The table's life from creation to close: the memory it may map, what close wipes and gives back,
@@ -68,7 +69,7 @@ class ContextTableLifecycleTest
         final MachineMemory machine = MachineMemory.read();
         final long capacity = ContextTable.MAX_CAPACITY;
         final long needed = ContextTable.memoryFor(capacity, ContextTable.DEFAULT_LOAD_FACTOR);
-        assertTrue(needed > machine.bytes(), "this test needs a machine with less than " + needed + " octets");
+        assumeTrue(needed > machine.bytes(), "a machine that backs " + needed + " octets holds such a table");
 
         final InvalidParameterException refused = assertThrows(InvalidParameterException.class, () -> new ContextTable(capacity));
         assertEquals("capacity", refused.parameter());
@@ -99,6 +100,8 @@ class ContextTableLifecycleTest
     @Test
     void closingAnEmptyTableOfFiftyMillionUesTouchesNoneOfIt() throws IOException
     {
+        assumeTrue(ContextTable.memoryFor(50_000_000, ContextTable.DEFAULT_LOAD_FACTOR) <= MachineMemory.read().bytes(),
+            "a machine that can back a table of 50 million UEs");
         final ContextTable table = new ContextTable(50_000_000);
         tables.add(table);
         final long before = residentKilobytes(table);
@@ -291,11 +294,61 @@ class ContextTableLifecycleTest
         assertUnchanged(table, 2);
         assertFalse(table.contains(3));
 
-        // Reading another UE takes no lock and cannot deadlock, so it is allowed.
+        // Reading another UE that no one is writing takes no lock and waits for nobody, so it is allowed.
         final SecurityContext other = new SecurityContext();
         assertTrue(table.update(1, cursor, context -> assertTrue(table.read(2, other))));
         assertTrue(Contexts.sameBytes(Contexts.random(staged, SEED, 2, kdf), other));
         assertTrue(table.update(1, cursor, context -> context.reserved(7)), "the thread may update again afterwards");
+    }
+
+    /**
+     * Two threads, each updating one UE and reading the other's from inside its callback, would wait
+     * for each other forever; a read inside an update that meets a locked UE is refused instead.
+     */
+    @Test
+    void aReadInsideAnUpdateNeverWaitsForAnotherWriter() throws InterruptedException
+    {
+        final ContextTable table = filled(16, 2);
+        final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        final AtomicReference<Throwable> other = new AtomicReference<>();
+        final Thread writer = new Thread(() ->
+        {
+            try (ContextCursor otherCursor = new ContextCursor(new Kdf()))
+            {
+                table.update(2, otherCursor, context ->
+                {
+                    holding.countDown();
+                    try
+                    {
+                        done.await();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            catch (final Throwable ex)
+            {
+                other.set(ex);
+            }
+        });
+        writer.start();
+        holding.await();
+        try
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> table.update(1, cursor, context -> table.read(2, new SecurityContext())));
+            assertTrue(refused.getMessage().contains("would wait for another writer"), refused.getMessage());
+        }
+        finally
+        {
+            done.countDown();
+            writer.join();
+        }
+        assertEquals(null, other.get());
+        assertUnchanged(table, 1);
     }
 
     private void assertUnchanged(final ContextTable table, final long ueId)

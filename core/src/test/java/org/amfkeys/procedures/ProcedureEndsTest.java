@@ -177,6 +177,10 @@ class ProcedureEndsTest
         assertThrows(ProcedureNotAllowedException.class, () -> ue.endInterMmeHandover(COMPLETE));
         assertThrows(ProcedureNotAllowedException.class, () -> ue.endHandoverToEps(COMPLETE));
         assertTrue(ue.inFlight(PhasedProcedure.N2_HANDOVER));
+        final SecurityContext after = new SecurityContext();
+        assertTrue(network.core.amf(0).read(UE_ID, after));
+        assertEquals(HexFormat.of().formatHex(bytes(before)), HexFormat.of().formatHex(bytes(after)),
+            "the refused ends changed nothing at the AMF");
         ue.endN2Handover(COMPLETE);
         assertTrue(ue.inSync());
     }
@@ -200,5 +204,12 @@ class ProcedureEndsTest
         final SecurityContext context = ue.readServing();
         assertEquals(0, context.procedureState(), "nothing left in flight or waiting at the AMF");
         assertTrue(ue.inSync());
+    }
+
+    private static byte[] bytes(final SecurityContext context)
+    {
+        final byte[] bytes = new byte[org.amfkeys.context.SecurityContextDescriptor.LENGTH];
+        context.buffer().getBytes(context.offset(), bytes);
+        return bytes;
     }
 }
