@@ -4,6 +4,7 @@ import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.sim.TablePopulation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

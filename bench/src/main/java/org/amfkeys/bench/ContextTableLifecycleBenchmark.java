@@ -2,6 +2,7 @@ package org.amfkeys.bench;
 
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.sim.TablePopulation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

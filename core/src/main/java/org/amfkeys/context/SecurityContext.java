@@ -633,7 +633,31 @@ public final class SecurityContext
             ", procedures=0x" + Integer.toHexString(procedureState()) + "]";
     }
 
-    private static void requireKey(final String parameter, final byte[] key)
+    /**
+     * Checks a NAS COUNT given by a caller: 24 bits, NAS OVERFLOW then NAS SQN.
+     *
+     * @param parameter the parameter's name, for the error.
+     * @param count     the COUNT, 0..{@value #MAX_NAS_COUNT}.
+     * @return {@code count}.
+     * @throws InvalidParameterException when out of range.
+     */
+    public static long requireNasCount(final String parameter, final long count)
+    {
+        if (count < 0 || count > MAX_NAS_COUNT)
+        {
+            throw InvalidParameterException.outOfRange(parameter, count, 0, MAX_NAS_COUNT);
+        }
+        return count;
+    }
+
+    /**
+     * Checks a 256-bit key given by a caller (KAMF, KASME, NH, ...).
+     *
+     * @param parameter the parameter's name, for the error.
+     * @param key       the key, 32 octets.
+     * @throws InvalidParameterException when missing or of another length.
+     */
+    public static void requireKey(final String parameter, final byte[] key)
     {
         if (key == null)
         {

@@ -16,22 +16,22 @@ public enum AccessStratumChain
     /** 5GS: KAMF, KgNB (A.9), NH (A.10), KNG-RAN* for a gNB (A.11), NAS keys (A.8). */
     NR
     {
-        void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
+        public void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
         {
             kdf.kgnb(root, ulCount, AccessType.THREE_GPP, out, 0);
         }
 
-        void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
+        public void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
         {
             kdf.nh(root, sync, out, 0);
         }
 
-        void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
+        public void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
         {
             kdf.kngRanStarForGnb(key, pci, arfcn, out, 0);
         }
 
-        void nasKey(
+        public void nasKey(
             final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
             final byte[] out)
         {
@@ -42,22 +42,22 @@ public enum AccessStratumChain
     /** EPS: KASME, KeNB (TS 33.401 A.3), NH (A.4), KeNB* (A.5), NAS keys (A.7). */
     E_UTRA
     {
-        void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
+        public void initialKey(final Kdf kdf, final KeySchedule root, final long ulCount, final byte[] out)
         {
             kdf.kenb(root, ulCount, out, 0);
         }
 
-        void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
+        public void nextHop(final Kdf kdf, final KeySchedule root, final byte[] sync, final byte[] out)
         {
             kdf.epsNh(root, sync, out, 0);
         }
 
-        void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
+        public void handoverKey(final Kdf kdf, final KeySchedule key, final int pci, final int arfcn, final byte[] out)
         {
             kdf.kenbStar(key, pci, arfcn, out, 0);
         }
 
-        void nasKey(
+        public void nasKey(
             final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
             final byte[] out)
         {
@@ -74,22 +74,22 @@ public enum AccessStratumChain
     /**
      * The initial KgNB or KeNB, bound to the virtual NH of NCC 0.
      */
-    abstract void initialKey(Kdf kdf, KeySchedule root, long ulCount, byte[] out);
+    public abstract void initialKey(Kdf kdf, KeySchedule root, long ulCount, byte[] out);
 
     /**
      * The next NH of the chain from its SYNC-input (the initial key, then each previous NH).
      */
-    abstract void nextHop(Kdf kdf, KeySchedule root, byte[] sync, byte[] out);
+    public abstract void nextHop(Kdf kdf, KeySchedule root, byte[] sync, byte[] out);
 
     /**
      * KNG-RAN* or KeNB* for a target cell, from NH (vertical) or the current key (horizontal).
      */
-    abstract void handoverKey(Kdf kdf, KeySchedule key, int pci, int arfcn, byte[] out);
+    public abstract void handoverKey(Kdf kdf, KeySchedule key, int pci, int arfcn, byte[] out);
 
     /**
      * A NAS algorithm key, 16 octets.
      */
-    abstract void nasKey(Kdf kdf, KeySchedule root, AlgorithmTypeDistinguisher type, int algorithm, byte[] out);
+    public abstract void nasKey(Kdf kdf, KeySchedule root, AlgorithmTypeDistinguisher type, int algorithm, byte[] out);
 
     /**
      * @return "5gs" or "eps".

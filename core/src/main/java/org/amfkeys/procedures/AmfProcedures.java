@@ -9,7 +9,6 @@ import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 import org.amfkeys.types.Supi;
 
-
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
@@ -231,7 +230,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private ProcedureStart contextTransfer(
         final long ueId, final long ulCount, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         this.decision = decision;
         horizontal = decision.derive();
         transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
@@ -410,7 +409,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public boolean nasKeyRefresh(final long ueId, final long ulCount)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         return run(ueId, nasKeyRefreshUpdate);
     }
 
@@ -488,7 +487,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public boolean idleModeToEps(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return run(ueId, idleModeToEpsUpdate);
     }

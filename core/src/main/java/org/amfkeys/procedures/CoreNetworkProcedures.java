@@ -16,6 +16,8 @@ import org.amfkeys.types.NgKsi;
 import java.util.Arrays;
 import java.util.EnumSet;
 
+import static org.amfkeys.context.SecurityContext.DEFERRED_ANY;
+import static org.amfkeys.context.SecurityContext.DEFERRED_DECISION_SHIFT;
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
@@ -25,8 +27,6 @@ import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_COUNT;
-import static org.amfkeys.context.SecurityContext.DEFERRED_ANY;
-import static org.amfkeys.context.SecurityContext.DEFERRED_DECISION_SHIFT;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_AUTHENTICATION;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
@@ -243,7 +243,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public void authenticated(final long ueId, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
     {
         ensureOpen();
-        requireKey("kamf", rootKey);
+        SecurityContext.requireKey("kamf", rootKey);
         NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
         newRootKey = rootKey;
         newKsi = ngKsi;
@@ -405,7 +405,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeComplete(final long ueId, final long ulCount, final DeferredStart started)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         return end(ueId, securityModeCompleteUpdate, started);
     }
 
@@ -507,7 +507,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean initialContextSetup(final long ueId, final long ulCount, final NextHopPair kgnb)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         pairOut = requirePresent("kgnb", kgnb, "a NextHopPair");
         return run(ueId, initialContextSetupUpdate);
     }
@@ -799,7 +799,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean downlinkNasCount(final long ueId, final long dlCount)
     {
-        count = requireNasCount("dl-count", dlCount);
+        count = SecurityContext.requireNasCount("dl-count", dlCount);
         return run(ueId, downlinkUpdate);
     }
 
@@ -1525,14 +1525,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    protected static long requireNasCount(final String parameter, final long value)
-    {
-        if (value < 0 || value > MAX_NAS_COUNT)
-        {
-            throw InvalidParameterException.outOfRange(parameter, value, 0, MAX_NAS_COUNT);
-        }
-        return value;
-    }
 
     /**
      * @return {@code value}, or an {@link InvalidParameterException} naming the parameter when it is missing.
@@ -1570,17 +1562,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    protected static void requireKey(final String parameter, final byte[] value)
-    {
-        if (value == null)
-        {
-            throw InvalidParameterException.missing(parameter, "32 octets");
-        }
-        if (value.length != Kdf.KEY_LENGTH)
-        {
-            throw InvalidParameterException.badLength(parameter, value.length, "32 octets");
-        }
-    }
 
     /**
      * Zeroes the scratch keys and the staging copy, and forgets the carriers of the last call: the end

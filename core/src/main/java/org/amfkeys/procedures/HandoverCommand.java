@@ -109,7 +109,7 @@ public final class HandoverCommand
     /**
      * Sets the target cell and its key's NCC; the NAS container is left as the core network built it.
      */
-    void set(
+    public void set(
         final AccessStratumChain target, final int pci, final int arfcn, final int ncc,
         final boolean keySetChangeIndicator)
     {

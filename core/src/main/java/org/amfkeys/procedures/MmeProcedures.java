@@ -194,7 +194,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public boolean idleModeTo5gs(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
-        count = requireNasCount("ul-count", ulCount);
+        count = SecurityContext.requireNasCount("ul-count", ulCount);
         transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
         return run(ueId, idleModeTo5gsUpdate);
     }

@@ -1,6 +1,7 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.SecurityContext;
 import org.amfkeys.types.AlgorithmIdentity;
 import org.amfkeys.types.NgKsi;
 
@@ -43,7 +44,7 @@ public final class NasSecurityModeCommand
         NgKsi.check("ngksi", ngKsi);
         AlgorithmIdentity.check("nas-enc", ciphering);
         AlgorithmIdentity.check("nas-int", integrity);
-        CoreNetworkProcedures.requireNasCount("dl-count", dlCount);
+        SecurityContext.requireNasCount("dl-count", dlCount);
         Arrays.fill(nasEncryptionKey, (byte)0);
         Arrays.fill(nasIntegrityKey, (byte)0);
         set(ngKsi, ciphering, integrity, kamfChangeFlag, dlCount);

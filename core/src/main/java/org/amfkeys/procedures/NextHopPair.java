@@ -42,14 +42,22 @@ public final class NextHopPair
         return newSecurityContext;
     }
 
-    void set(final byte[] key, final int ncc, final boolean newSecurityContext)
+    /**
+     * @param key                the NH or KgNB, 32 octets.
+     * @param ncc                its NCC.
+     * @param newSecurityContext whether it belongs to a new security context.
+     */
+    public void set(final byte[] key, final int ncc, final boolean newSecurityContext)
     {
         System.arraycopy(key, 0, this.key, 0, Kdf.KEY_LENGTH);
         this.ncc = ncc;
         this.newSecurityContext = newSecurityContext;
     }
 
-    void copyFrom(final NextHopPair other)
+    /**
+     * @param other the pair to copy.
+     */
+    public void copyFrom(final NextHopPair other)
     {
         set(other.key, other.ncc, other.newSecurityContext);
     }

@@ -18,7 +18,7 @@
  * defaults every call here is refused and the 3GPP procedures of
  * {@link org.amfkeys.procedures.AmfProcedures} are the only ones that run.
  * {@link org.amfkeys.procedures.keychange.KeyChangeProcedures} is the AMF side (source and target);
- * the UE side is the project's UE model, {@link org.amfkeys.procedures.UeMirror#keyChangeCommand}, with
- * the UE's variant settings and KDP memory in {@link org.amfkeys.procedures.keychange.UeKeyChangeState}.
+ * the UE side is the project's UE model, {@code UeMirror.keyChangeCommand} in the sim module, with
+ * the UE's variant settings and KDP memory in {@code UeKeyChangeState}.
  */
 package org.amfkeys.procedures.keychange;

@@ -1,0 +1,165 @@
+package org.amfkeys.sim;
+
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
+import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.types.NgKsi;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A random mix of key lifecycle procedures for simulated UEs, as the randomized tests and the load
+ * tester run them: each pick is a whole procedure with random but plausible parameters (the UE's next
+ * UL NAS COUNT or a little beyond, random cells, random policy decisions and outcomes). Procedures the
+ * UE's state does not allow are picked too, and must be refused without changing any side.
+ */
+public final class ProcedureMix
+{
+    /** The procedures of the mix, with their share of the picks. */
+    public enum Procedure
+    {
+        /** Initial Context Setup after an uplink NAS message. */
+        INITIAL_CONTEXT_SETUP("initial-context-setup", 2),
+        /** Xn (X2) handover and Path Switch. */
+        XN_HANDOVER("xn-handover", 2),
+        /** N2 (S1) handover within the serving node. */
+        N2_HANDOVER("n2-handover", 1),
+        /** N2 handover to the other AMF, with or without a horizontal KAMF derivation. */
+        N2_HANDOVER_TO_OTHER_AMF("n2-handover-to-other-amf", 1),
+        /** The UE goes idle. */
+        RELEASE("release", 1),
+        /** NAS SMC with new algorithms. */
+        NAS_SMC("nas-smc", 1),
+        /** UE Context Modification for AS re-keying. */
+        UE_CONTEXT_MODIFICATION("ue-context-modification", 1),
+        /** Intra-cell handover with the usual chaining. */
+        AS_KEY_REFRESH("as-key-refresh", 1),
+        /** Mobility registration update to the other AMF, completing or failing. */
+        MOBILITY_REGISTRATION("mobility-registration", 1),
+        /** Primary authentication and the NAS SMC that activates its context. */
+        REAUTHENTICATION("reauthentication", 1),
+        /** 5GS to EPS or back, by handover when CONNECTED, by idle-mode mobility otherwise. */
+        INTERWORKING("interworking", 1),
+        /** NAS key refresh in idle mode. */
+        NAS_KEY_REFRESH("nas-key-refresh", 1);
+
+        private final String token;
+        private final int weight;
+
+        Procedure(final String token, final int weight)
+        {
+            this.token = token;
+            this.weight = weight;
+        }
+
+        /**
+         * @return the procedure's name in reports.
+         */
+        public String token()
+        {
+            return token;
+        }
+    }
+
+    private static final Procedure[] PICKS = picks();
+    private static final int MAX_NR_PCI = 1007;
+    private static final int MAX_EUTRA_PCI = 503;
+    private static final int MAX_NR_ARFCN = 3_279_165;
+    private static final int MAX_EARFCN = 262_143;
+
+    private final byte[] newKey = new byte[Kdf.KEY_LENGTH];
+
+    private static Procedure[] picks()
+    {
+        int total = 0;
+        for (final Procedure procedure : Procedure.values())
+        {
+            total += procedure.weight;
+        }
+        final Procedure[] picks = new Procedure[total];
+        int at = 0;
+        for (final Procedure procedure : Procedure.values())
+        {
+            for (int i = 0; i < procedure.weight; i++)
+            {
+                picks[at++] = procedure;
+            }
+        }
+        return picks;
+    }
+
+    /**
+     * @param random the source of picks.
+     * @return a procedure of the mix.
+     */
+    public Procedure pick(final SplittableRandom random)
+    {
+        return PICKS[random.nextInt(PICKS.length)];
+    }
+
+    /**
+     * Runs one procedure for the UE on every side.
+     *
+     * @param procedure the procedure.
+     * @param ue        the UE.
+     * @param random    picks the parameters.
+     * @throws ProcedureNotAllowedException when the UE's state does not allow it; no side changed then.
+     */
+    public void run(final Procedure procedure, final SimulatedUe ue, final SplittableRandom random)
+    {
+        final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
+        final boolean connected = ue.ran() != null;
+        final long ulCount = ue.ue().nextUplinkCount() + random.nextInt(3);
+        final int pci = random.nextInt((eps ? MAX_EUTRA_PCI : MAX_NR_PCI) + 1);
+        final int arfcn = random.nextInt((eps ? MAX_EARFCN : MAX_NR_ARFCN) + 1);
+        switch (procedure)
+        {
+            case INITIAL_CONTEXT_SETUP ->
+                // Now and then after the latest message, which only an unused SMC Complete allows.
+                ue.initialContextSetup(random.nextInt(4) == 0 && ue.ue().nextUplinkCount() > 0 ? ue.ue().nextUplinkCount() - 1 : ulCount, pci, arfcn);
+            case XN_HANDOVER -> ue.xnHandover(pci, arfcn);
+            case N2_HANDOVER -> ue.n2Handover(pci, arfcn, false, false, -1);
+            case N2_HANDOVER_TO_OTHER_AMF -> ue.n2Handover(pci, arfcn, true, random.nextBoolean(), -1);
+            case RELEASE -> ue.release();
+            case NAS_SMC -> ue.nasSecurityModeCommand(random.nextInt(4), 1 + random.nextInt(3));
+            case UE_CONTEXT_MODIFICATION -> ue.ueContextModification();
+            case AS_KEY_REFRESH -> ue.asKeyRefresh();
+            case MOBILITY_REGISTRATION -> ue.mobilityRegistration(ulCount, random.nextBoolean(), random.nextInt(4) != 0);
+            case REAUTHENTICATION ->
+            {
+                random.nextBytes(newKey);
+                try
+                {
+                    ue.authenticate(newKey, (NgKsi.keySetIdentifier(ue.ue().ngKsi()) + 1) % (NgKsi.MAX_KEY_SET_IDENTIFIER + 1));
+                }
+                finally
+                {
+                    Arrays.fill(newKey, (byte)0);
+                }
+                ue.nasSecurityModeCommand(1, 2);
+            }
+            case INTERWORKING ->
+            {
+                if (eps && connected)
+                {
+                    ue.handoverTo5gs(random.nextInt(MAX_NR_PCI + 1), random.nextInt(MAX_NR_ARFCN + 1));
+                }
+                else if (eps)
+                {
+                    ue.idleModeTo5gs(ulCount);
+                }
+                else if (connected)
+                {
+                    ue.handoverToEps(random.nextInt(MAX_EUTRA_PCI + 1), random.nextInt(MAX_EARFCN + 1));
+                }
+                else
+                {
+                    ue.idleModeToEps(ulCount);
+                }
+            }
+            case NAS_KEY_REFRESH -> ue.nasKeyRefresh(ulCount);
+            default -> throw new IllegalArgumentException("procedure: " + procedure);
+        }
+    }
+}

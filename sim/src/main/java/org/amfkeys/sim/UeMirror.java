@@ -1,0 +1,831 @@
+package org.amfkeys.sim;
+
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AccessStratumChain;
+import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.CoreNetworkProcedures;
+import org.amfkeys.procedures.HandoverCommand;
+import org.amfkeys.procedures.NasSecurityModeCommand;
+import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.procedures.keychange.KdpBoundKamf;
+import org.amfkeys.procedures.keychange.KeyChangeCommand;
+import org.amfkeys.procedures.keychange.KeyChangeOptions;
+import org.amfkeys.procedures.keychange.KeyDerivationParameter;
+import org.amfkeys.procedures.keychange.VariantNotEnabledException;
+import org.amfkeys.types.AlgorithmTypeDistinguisher;
+import org.amfkeys.types.MobilityMode;
+import org.amfkeys.types.NgKsi;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
+
+/**
+ * The UE's side of the key lifecycle, kept independently of the network: it derives every key from its
+ * own state and what the network sends it (NAS SMC content, NCC, keySetChangeIndicator, NAS containers,
+ * the target cell), as TS 33.501 and TS 33.401 prescribe for the UE. It synchronises its NH chain by
+ * iterating until its NCC matches, keeps its old KAMF and ngKSI through a mobility registration until
+ * the registration completes, and goes back to them if it fails.
+ * <p>
+ * A UE refuses what a real UE would discard: a NAS COUNT it already used or received, an SMC for a
+ * context it does not have. It follows the key change variants from outside 3GPP
+ * ({@link #keyChangeCommand}) only when its {@link KeyChangeOptions} enable them. Not thread-safe.
+ */
+public final class UeMirror implements AutoCloseable
+{
+    private static final int NONE = -1;
+
+    private final Kdf kdf;
+    private final UeKeyChangeState keyChange;
+    private final KdpBoundKamf kdpBoundKamf = new KdpBoundKamf();
+    private final KeySchedule rootSchedule = new KeySchedule();
+    private final KeySchedule scratchSchedule = new KeySchedule();
+    private final KeySchedule asRootSchedule = new KeySchedule();
+    private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] oldRootKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] newNativeKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] kgnb = new byte[Kdf.KEY_LENGTH];
+    private final byte[] nh = new byte[Kdf.KEY_LENGTH];
+    private final byte[] scratch = new byte[Kdf.KEY_LENGTH];
+
+    private AccessStratumChain chain = AccessStratumChain.NR;
+    private int ngKsi = NgKsi.NO_KEY;
+    private int ciphering;
+    private int integrity;
+    private long uplinkNext;
+    private long downlinkNext;
+    private long lastUplink = NONE;
+    private long smcCompleteUplink = NONE;
+    private boolean smcCountUnused;
+
+    private int newNativeKsi = NONE;
+
+    private boolean oldKept;
+    private AccessStratumChain oldChain;
+    private int oldKsi;
+    private int oldCiphering;
+    private int oldIntegrity;
+    private long oldUplinkNext;
+    private long oldDownlinkNext;
+
+    private final byte[] beforeSmcRootKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] beforeSmcNewNativeKey = new byte[Kdf.KEY_LENGTH];
+    private AccessStratumChain beforeSmcChain;
+    private int beforeSmcKsi = NgKsi.NO_KEY;
+    private int beforeSmcCiphering;
+    private int beforeSmcIntegrity;
+    private long beforeSmcUplinkNext;
+    private long beforeSmcDownlinkNext;
+    private long beforeSmcLastUplink;
+    private long beforeSmcCompleteUplink;
+    private boolean beforeSmcCountUnused;
+    private int beforeSmcNewNativeKsi;
+    private long smcCompleteSent = NONE;
+
+    private boolean oldRootKeyForAs = true;
+    private boolean asActive;
+    private AccessStratumChain asChain = AccessStratumChain.NR;
+    private int kgnbNcc;
+    private int nhNcc;
+
+    /**
+     * A UE that follows only 3GPP: every {@link #keyChangeCommand} is refused.
+     *
+     * @param kdf derives keys; stays the caller's, and may be shared with other models of one thread.
+     */
+    public UeMirror(final Kdf kdf)
+    {
+        this(kdf, KeyChangeOptions.THREE_GPP_ONLY, 0);
+    }
+
+    /**
+     * A UE that also runs the key change variants {@code keyChangeOptions} enable.
+     *
+     * @param kdf                    derives keys; stays the caller's, and may be shared with other models
+     *                               of one thread.
+     * @param keyChangeOptions       the key change variants the UE runs.
+     * @param ueSecurityCapabilities the UE security capabilities it sends, as
+     *                               {@link org.amfkeys.procedures.keychange.NasAlgorithmPriorities} reads
+     *                               them; NAS algorithms a key change command selects must be among them.
+     */
+    public UeMirror(final Kdf kdf, final KeyChangeOptions keyChangeOptions, final int ueSecurityCapabilities)
+    {
+        this.kdf = Objects.requireNonNull(kdf, "kdf");
+        this.keyChange = new UeKeyChangeState(keyChangeOptions, ueSecurityCapabilities);
+    }
+
+    /**
+     * Stops following a UE-side concurrency rule, for tests that show the race it prevents; a real UE
+     * follows every rule. The one UE-side rule is TS 33.401 7.2.10 (4) (5GS has the same behaviour):
+     * without it, a NAS SMC that takes a new root key into use while CONNECTED moves the AS's NH chain
+     * to the new key at once, instead of at the RRC reconfiguration that brings a KgNB (KeNB) of the new
+     * key; a lost SMC does not move it back.
+     *
+     * @param rule {@link ConcurrencyRule#TS_33_401_7_2_10_4}.
+     * @return this.
+     */
+    public UeMirror withoutRule(final ConcurrencyRule rule)
+    {
+        if (rule != ConcurrencyRule.TS_33_401_7_2_10_4)
+        {
+            throw new InvalidParameterException("rule", rule + " is not a rule the UE follows",
+                ConcurrencyRule.TS_33_401_7_2_10_4.clause());
+        }
+        oldRootKeyForAs = false;
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // NAS
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Primary authentication succeeded: the new partial native context waits for the NAS SMC that
+     * activates it.
+     *
+     * @param kamf  KAMF (KASME in EPS) the UE derived, 32 octets.
+     * @param ksi   its ngKSI (eKSI), native, 0..6.
+     */
+    public void authenticate(final byte[] kamf, final int ksi)
+    {
+        SecurityContext.requireKey("kamf", kamf);
+        NgKsi.checkKeySetIdentifier("ngksi", ksi);
+        System.arraycopy(kamf, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
+        newNativeKsi = ksi;
+    }
+
+    /**
+     * Sends an uplink NAS message with the given COUNT, which must not be one it used before.
+     *
+     * @param count the message's UL NAS COUNT, 0..2^24-1.
+     */
+    public void sendUplink(final long count)
+    {
+        SecurityContext.requireNasCount("ul-count", count);
+        if (count < uplinkNext)
+        {
+            throw new ProcedureNotAllowedException("uplink", "UL NAS COUNT " + count +
+                " was already used; the UE's next one is " + uplinkNext);
+        }
+        uplinkNext = count + 1;
+        lastUplink = count;
+    }
+
+    /**
+     * @return the UL NAS COUNT the UE's next uplink NAS message carries.
+     */
+    public long nextUplinkCount()
+    {
+        return uplinkNext;
+    }
+
+    /**
+     * A NAS Security Mode Command: activates the context it names (the new native one of an
+     * authentication, or KAMF' = A.13(KAMF, DIRECTION 0x00, UL NAS COUNT of the UE's last uplink message)
+     * when it carries the K_AMF_change_flag), takes its algorithms, and sends Security Mode Complete.
+     *
+     * @param command what the network sent.
+     * @return the Security Mode Complete's UL NAS COUNT.
+     */
+    public long securityModeCommand(final NasSecurityModeCommand command)
+    {
+        keepBeforeSmc();
+        final boolean newKey;
+        if (command.kamfChangeFlag())
+        {
+            requireCurrent("nas-smc");
+            if (lastUplink == NONE)
+            {
+                throw new ProcedureNotAllowedException("nas-smc", "K_AMF_change_flag but the UE sent no uplink message");
+            }
+            kdf.horizontalKamf(rootSchedule, MobilityMode.IDLE, lastUplink, scratch, 0);
+            root(scratch, chain, command.ngKsi());
+            newKey = true;
+        }
+        else if (newNativeKsi != NONE && command.ngKsi() == newNativeKsi)
+        {
+            root(newNativeKey, chain, newNativeKsi);
+            Arrays.fill(newNativeKey, (byte)0);
+            newNativeKsi = NONE;
+            dropOld();
+            newKey = true;
+        }
+        else if (ngKsi != NgKsi.NO_KEY && command.ngKsi() == ngKsi)
+        {
+            newKey = false;
+        }
+        else
+        {
+            throw new ProcedureNotAllowedException("nas-smc", "the UE has no context with ngKSI " + NgKsi.toString(command.ngKsi()));
+        }
+        if (newKey)
+        {
+            uplinkNext = 0;
+            downlinkNext = 0;
+            if (asActive && !oldRootKeyForAs)
+            {
+                kdf.computeSchedule(rootKey, asRootSchedule);
+            }
+        }
+        receiveDownlink(command.downlinkNasCount(), "nas-smc");
+        ciphering = command.ciphering();
+        integrity = command.integrity();
+        final long complete = uplinkNext;
+        sendUplink(complete);
+        smcCompleteUplink = complete;
+        smcCountUnused = true;
+        smcCompleteSent = complete;
+        return complete;
+    }
+
+    /**
+     * The last NAS Security Mode Command turned out never to have reached the UE (the network ended it
+     * as failed or timed out): the NAS context from before it is back. A mobility registration started
+     * since keeps that context as its old one; a Registration Request sent since stays sent.
+     */
+    public void securityModeCommandLost()
+    {
+        if (smcCompleteSent == NONE)
+        {
+            throw new ProcedureNotAllowedException("nas-smc", "no NAS Security Mode Command to take back");
+        }
+        final boolean sentSince = lastUplink != smcCompleteSent;
+        final long sentLast = lastUplink;
+        root(beforeSmcRootKey, beforeSmcChain, beforeSmcKsi);
+        ciphering = beforeSmcCiphering;
+        integrity = beforeSmcIntegrity;
+        // A message sent since used its COUNT under the context back now, as the network saw it.
+        uplinkNext = sentSince ? Math.max(beforeSmcUplinkNext, sentLast + 1) : beforeSmcUplinkNext;
+        downlinkNext = beforeSmcDownlinkNext;
+        lastUplink = sentSince ? sentLast : beforeSmcLastUplink;
+        smcCompleteUplink = beforeSmcCompleteUplink;
+        smcCountUnused = beforeSmcCountUnused;
+        System.arraycopy(beforeSmcNewNativeKey, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
+        newNativeKsi = beforeSmcNewNativeKsi;
+        if (oldKept)
+        {
+            keepOld();
+        }
+        smcCompleteSent = NONE;
+        Arrays.fill(beforeSmcRootKey, (byte)0);
+        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
+    }
+
+    private void keepBeforeSmc()
+    {
+        System.arraycopy(rootKey, 0, beforeSmcRootKey, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(newNativeKey, 0, beforeSmcNewNativeKey, 0, Kdf.KEY_LENGTH);
+        beforeSmcChain = chain;
+        beforeSmcKsi = ngKsi;
+        beforeSmcCiphering = ciphering;
+        beforeSmcIntegrity = integrity;
+        beforeSmcUplinkNext = uplinkNext;
+        beforeSmcDownlinkNext = downlinkNext;
+        beforeSmcLastUplink = lastUplink;
+        beforeSmcCompleteUplink = smcCompleteUplink;
+        beforeSmcCountUnused = smcCountUnused;
+        beforeSmcNewNativeKsi = newNativeKsi;
+    }
+
+    /**
+     * Starts a mobility registration update: sends the Registration Request with UL NAS COUNT
+     * {@code ulCount} from idle, and keeps the current context as the old one until the registration
+     * completes or fails.
+     *
+     * @param ulCount the Registration Request's UL NAS COUNT.
+     */
+    public void startMobilityRegistration(final long ulCount)
+    {
+        requireCurrent("mobility-registration");
+        sendUplink(ulCount);
+        release();
+        dropOld();
+        keepOld();
+    }
+
+    /**
+     * The mobility registration completed: the old context kept since the registration began is
+     * deleted.
+     */
+    public void registrationCompleted()
+    {
+        dropOld();
+    }
+
+    /**
+     * The mobility registration failed: the new context is deleted and the old one is current again,
+     * as the source AMF still holds it.
+     */
+    public void registrationFailed()
+    {
+        if (!oldKept)
+        {
+            return;
+        }
+        root(oldRootKey, oldChain, oldKsi);
+        ciphering = oldCiphering;
+        integrity = oldIntegrity;
+        uplinkNext = oldUplinkNext;
+        downlinkNext = oldDownlinkNext;
+        dropOld();
+    }
+
+    /**
+     * Idle-mode move from 5GS to EPS with a TAU of UL NAS COUNT {@code tauCount} (already
+     * {@link #sendUplink sent}): KASME' = A.14.1(KAMF, tauCount), a mapped context from NAS COUNT 0.
+     *
+     * @param tauCount the TAU's UL NAS COUNT.
+     */
+    public void idleModeToEps(final long tauCount)
+    {
+        requireSystem(AccessStratumChain.NR, "idle-to-eps");
+        release();
+        kdf.kasmePrime(rootSchedule, MobilityMode.IDLE, tauCount, scratch, 0);
+        root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
+        uplinkNext = 0;
+        downlinkNext = 0;
+    }
+
+    /**
+     * Idle-mode move from EPS to 5GS with the TAU's UL NAS COUNT: KAMF' = A.15.1(KASME, tauCount), a
+     * mapped context from NAS COUNT 0.
+     *
+     * @param tauCount the TAU's UL NAS COUNT.
+     */
+    public void idleModeTo5gs(final long tauCount)
+    {
+        requireSystem(AccessStratumChain.E_UTRA, "idle-to-5gs");
+        release();
+        kdf.kamfFromKasmeIdle(rootSchedule, tauCount, scratch, 0);
+        root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
+        uplinkNext = 0;
+        downlinkNext = 0;
+    }
+
+    /**
+     * A key change variant from outside 3GPP, applied to the current 5G context: when the KCI signals a
+     * key change, KAMF' = {@link KdpBoundKamf}(KAMF, the command's GUAMI, the KDP) replaces KAMF with
+     * the same ngKSI and the NAS COUNTs restart (the command's DL NAS COUNT is the first under KAMF', the
+     * next uplink is 0), as at the target AMF; when the command carries NAS algorithms the UE takes them.
+     * The variants cover idle-mode mobility: a key change while the UE has AS security is refused.
+     * <p>
+     * The command's KNASint stands for the NAS MAC that protects it: when the command carries one (a
+     * target AMF filled it), the UE derives KNASint of the new context and refuses the command when they
+     * differ, as a UE whose KAMF' is not the network's would fail the MAC check (a static data KDP
+     * configured differently, a key bound to another AMF). A command a UE-side decoder filled with
+     * {@link KeyChangeCommand#received} carries none, and only the other checks apply. Every check
+     * ({@link UeKeyChangeState#check} first) comes before any change, so a refused command changes
+     * nothing.
+     *
+     * @param command what the target AMF sent.
+     * @return what changed.
+     * @throws ProcedureNotAllowedException when the command is inconsistent with itself or the UE.
+     * @throws VariantNotEnabledException   when it needs a variant the UE does not run.
+     */
+    public KeyChangeOutcome keyChangeCommand(final KeyChangeCommand command)
+    {
+        if (command == null)
+        {
+            throw InvalidParameterException.missing("command", "a KeyChangeCommand");
+        }
+        requireCurrent(UeKeyChangeState.PROCEDURE);
+        requireSystem(AccessStratumChain.NR, UeKeyChangeState.PROCEDURE);
+        final KeyDerivationParameter kdp = keyChange.check(command, ngKsi, downlinkNext);
+        if (kdp != null && asActive)
+        {
+            throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
+                "the key change variants cover idle-mode mobility; the UE is CONNECTED");
+        }
+        final int newCiphering = command.algorithmsIncluded() ? command.nas().ciphering() : ciphering;
+        final int newIntegrity = command.algorithmsIncluded() ? command.nas().integrity() : integrity;
+        try
+        {
+            if (kdp != null)
+            {
+                kdpBoundKamf.derive(kdf, rootSchedule, command.targetAmf(), kdp, scratch, 0);
+                kdf.computeSchedule(scratch, scratchSchedule);
+            }
+            keyChange.verifyIntegrity(kdf, kdp != null ? scratchSchedule : rootSchedule, newIntegrity, command);
+            if (kdp != null)
+            {
+                root(scratch, AccessStratumChain.NR, ngKsi);
+            }
+        }
+        finally
+        {
+            Arrays.fill(scratch, (byte)0);
+            scratchSchedule.clear();
+            kdf.wipe();
+        }
+        if (kdp != null)
+        {
+            keyChange.keyChanged(kdp);
+            uplinkNext = 0;
+            // Nothing sent under the old KAMF keys anything under KAMF', and the NAS SMC before it can no
+            // longer be taken back: its context is gone at the target.
+            lastUplink = NONE;
+            smcCountUnused = false;
+            smcCompleteSent = NONE;
+            Arrays.fill(beforeSmcRootKey, (byte)0);
+        }
+        ciphering = newCiphering;
+        integrity = newIntegrity;
+        downlinkNext = command.nas().downlinkNasCount() + 1;
+        return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
+    }
+
+    /**
+     * @return the UE's key change variant settings (static data KDP) and memory (KDP versions and
+     *         timestamps used).
+     */
+    public UeKeyChangeState keyChange()
+    {
+        return keyChange;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // AS
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Initial AS security: KgNB (KeNB) bound to NCC 0, from the UL NAS COUNT of a new uplink NAS message
+     * the UE sends now (Service Request, Registration Request), or of its latest NAS SMC Complete if
+     * that COUNT has keyed no KgNB yet.
+     *
+     * @param ulCount that COUNT.
+     */
+    public void initialContextSetup(final long ulCount)
+    {
+        checkInitialContextSetup(ulCount);
+        if (!(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
+        {
+            sendUplink(ulCount);
+        }
+        startChain(ulCount);
+        smcCountUnused = false;
+        System.arraycopy(nh, 0, kgnb, 0, Kdf.KEY_LENGTH);
+        kgnbNcc = 0;
+        asActive = true;
+    }
+
+    /**
+     * Checks, changing nothing, that the UE would take an Initial Context Setup after the uplink NAS
+     * message of {@code ulCount}: a new one, or the NAS SMC Complete whose COUNT keyed no KgNB yet.
+     *
+     * @param ulCount the UL NAS COUNT.
+     * @throws ProcedureNotAllowedException when it would not, saying why.
+     */
+    public void checkInitialContextSetup(final long ulCount)
+    {
+        requireCurrent("initial-context-setup");
+        if (asActive)
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        if (ulCount < uplinkNext && !(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "UL NAS COUNT " + ulCount +
+                " would be a replay: it was used, and not by a NAS SMC Complete that keyed no KgNB yet; the UE's next one is " +
+                uplinkNext);
+        }
+    }
+
+    /**
+     * A handover command: applies its NAS container (a new KAMF, KASME' or KAMF' derived as the container
+     * says), then derives the target's key: from a new initial key when keySetChangeIndicator is set or
+     * the root key changed; horizontally from the current KgNB when NCC is unchanged; else vertically,
+     * stepping the NH chain until its NCC is the one received.
+     *
+     * @param command what the network sent.
+     */
+    public void handoverCommand(final HandoverCommand command)
+    {
+        if (!asActive)
+        {
+            throw new ProcedureNotAllowedException("handover", "the UE has no AS security context (it is idle)");
+        }
+        final AccessStratumChain after = switch (command.nasContainer())
+        {
+            case HandoverCommand.TO_EPS -> AccessStratumChain.E_UTRA;
+            case HandoverCommand.TO_5GS -> AccessStratumChain.NR;
+            default -> chain;
+        };
+        if (command.target() != after)
+        {
+            throw new ProcedureNotAllowedException("handover", "a " + command.target().system() +
+                " target cell but the UE's context would be " + after.system());
+        }
+        if (command.nasContainer() == HandoverCommand.SAME_KAMF && command.nasCount() < downlinkNext)
+        {
+            throw new ProcedureNotAllowedException("handover", "NAS container DL NAS COUNT " + command.nasCount() +
+                " is a replay; the UE's next expected is " + downlinkNext);
+        }
+        boolean rootChanged = true;
+        switch (command.nasContainer())
+        {
+            case HandoverCommand.HORIZONTAL_KAMF:
+                requireSystem(AccessStratumChain.NR, "n2-handover");
+                receiveDownlink(command.nasCount(), "n2-handover");
+                kdf.horizontalKamf(rootSchedule, MobilityMode.HANDOVER, command.nasCount(), scratch, 0);
+                root(scratch, AccessStratumChain.NR, ngKsi);
+                uplinkNext = 0;
+                downlinkNext = 0;
+                break;
+
+            case HandoverCommand.TO_EPS:
+                requireSystem(AccessStratumChain.NR, "handover-to-eps");
+                receiveDownlink(command.nasCount(), "handover-to-eps");
+                kdf.kasmePrime(rootSchedule, MobilityMode.HANDOVER, command.nasCount(), scratch, 0);
+                root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
+                break;
+
+            case HandoverCommand.TO_5GS:
+                requireSystem(AccessStratumChain.E_UTRA, "handover-to-5gs");
+                stepChainTo(command.nasNcc());
+                kdf.kamfFromKasmeHandover(rootSchedule, nh, scratch, 0);
+                root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
+                uplinkNext = 0;
+                downlinkNext = 0;
+                break;
+
+            case HandoverCommand.SAME_KAMF:
+                receiveDownlink(command.nasCount(), "n2-handover");
+                rootChanged = false;
+                break;
+
+            default:
+                rootChanged = false;
+                break;
+        }
+        final byte[] from;
+        if (rootChanged || command.keySetChangeIndicator())
+        {
+            final long count;
+            if (rootChanged)
+            {
+                count = HANDOVER_UPLINK_COUNT;
+            }
+            else
+            {
+                if (!smcCountUnused)
+                {
+                    throw new ProcedureNotAllowedException("handover",
+                        "keySetChangeIndicator but no NAS SMC completed since the last AS re-keying");
+                }
+                count = smcCompleteUplink;
+                smcCountUnused = false;
+            }
+            startChain(count);
+            stepChainTo(command.ncc());
+            from = nh;
+        }
+        else if (command.ncc() == kgnbNcc)
+        {
+            from = kgnb;
+        }
+        else
+        {
+            stepChainTo(command.ncc());
+            from = nh;
+        }
+        kdf.computeSchedule(from, scratchSchedule);
+        chain.handoverKey(kdf, scratchSchedule, command.pci(), command.arfcn(), kgnb);
+        scratchSchedule.clear();
+        kgnbNcc = command.ncc();
+    }
+
+    /**
+     * The UE went to idle: its AS keys are zeroed.
+     */
+    public void release()
+    {
+        asActive = false;
+        asRootSchedule.clear();
+        Arrays.fill(kgnb, (byte)0);
+        Arrays.fill(nh, (byte)0);
+        kgnbNcc = 0;
+        nhNcc = 0;
+    }
+
+    /**
+     * A downlink NAS message with the given COUNT; refused as a replay when the UE already received it
+     * or a later one.
+     *
+     * @param count the message's DL NAS COUNT.
+     */
+    public void receiveDownlink(final long count)
+    {
+        receiveDownlink(count, "dl-nas");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * @return the system of the current context.
+     */
+    public AccessStratumChain chain()
+    {
+        return chain;
+    }
+
+    /**
+     * @return whether the UE has a current context.
+     */
+    public boolean hasCurrent()
+    {
+        return ngKsi != NgKsi.NO_KEY;
+    }
+
+    /**
+     * @return the current KAMF (KASME); the array itself.
+     */
+    public byte[] rootKey()
+    {
+        return rootKey;
+    }
+
+    /**
+     * @return ngKSI (eKSI) of the current context, or {@link NgKsi#NO_KEY}.
+     */
+    public int ngKsi()
+    {
+        return ngKsi;
+    }
+
+    /**
+     * @return the NAS ciphering algorithm (5G-EA, EEA) of the current context.
+     */
+    public int nasCipheringAlgorithm()
+    {
+        return ciphering;
+    }
+
+    /**
+     * @return the NAS integrity algorithm (5G-IA, EIA) of the current context.
+     */
+    public int nasIntegrityAlgorithm()
+    {
+        return integrity;
+    }
+
+    /**
+     * @return whether the old context of a mobility registration in progress is still kept.
+     */
+    public boolean keepsOldContext()
+    {
+        return oldKept;
+    }
+
+    /**
+     * The NAS keys of the current context with its algorithms.
+     *
+     * @param encryption receives KNASenc, 16 octets.
+     * @param integrityKey receives KNASint, 16 octets.
+     */
+    public void nasKeys(final byte[] encryption, final byte[] integrityKey)
+    {
+        chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, encryption);
+        chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_INT, integrity, integrityKey);
+    }
+
+    /**
+     * @return whether the UE has an AS security context.
+     */
+    public boolean asActive()
+    {
+        return asActive;
+    }
+
+    /**
+     * @return the KgNB (KeNB) in use; the array itself.
+     */
+    public byte[] kgnb()
+    {
+        return kgnb;
+    }
+
+    /**
+     * @return NCC of the KgNB in use.
+     */
+    public int ncc()
+    {
+        return kgnbNcc;
+    }
+
+    /**
+     * @return the next DL NAS COUNT the UE accepts.
+     */
+    public long nextDownlinkCount()
+    {
+        return downlinkNext;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void receiveDownlink(final long count, final String procedure)
+    {
+        if (count < downlinkNext)
+        {
+            throw new ProcedureNotAllowedException(procedure, "DL NAS COUNT " + count +
+                " is a replay; the UE's next expected is " + downlinkNext);
+        }
+        downlinkNext = count + 1;
+    }
+
+    /**
+     * Starts the NH chain from a new initial key of the current root key. The chain stays bound to that
+     * root until the next start, even when a NAS SMC activates a new KAMF meanwhile.
+     */
+    private void startChain(final long ulCount)
+    {
+        kdf.computeSchedule(rootKey, asRootSchedule);
+        asChain = chain;
+        asChain.initialKey(kdf, asRootSchedule, ulCount, nh);
+        nhNcc = 0;
+    }
+
+    private void stepChainTo(final int ncc)
+    {
+        InvalidParameterException.requireInRange("ncc", ncc, 0, 7);
+        while (nhNcc != ncc)
+        {
+            asChain.nextHop(kdf, asRootSchedule, nh, nh);
+            nhNcc = (nhNcc + 1) & 7;
+        }
+    }
+
+    private void root(final byte[] key, final AccessStratumChain system, final int ksi)
+    {
+        if (key != rootKey)
+        {
+            System.arraycopy(key, 0, rootKey, 0, Kdf.KEY_LENGTH);
+        }
+        Arrays.fill(scratch, (byte)0);
+        kdf.computeSchedule(rootKey, rootSchedule);
+        chain = system;
+        ngKsi = ksi;
+    }
+
+    private void keepOld()
+    {
+        System.arraycopy(rootKey, 0, oldRootKey, 0, Kdf.KEY_LENGTH);
+        oldChain = chain;
+        oldKsi = ngKsi;
+        oldCiphering = ciphering;
+        oldIntegrity = integrity;
+        oldUplinkNext = uplinkNext;
+        oldDownlinkNext = downlinkNext;
+        oldKept = true;
+    }
+
+    private void dropOld()
+    {
+        Arrays.fill(oldRootKey, (byte)0);
+        oldKept = false;
+    }
+
+    private void requireCurrent(final String procedure)
+    {
+        if (ngKsi == NgKsi.NO_KEY)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE has no current security context");
+        }
+    }
+
+    private void requireSystem(final AccessStratumChain system, final String procedure)
+    {
+        if (chain != system)
+        {
+            throw new ProcedureNotAllowedException(procedure, "the UE's context is " + chain.system() +
+                ", not " + system.system());
+        }
+    }
+
+    /**
+     * Zeroes every key.
+     */
+    public void close()
+    {
+        release();
+        Arrays.fill(rootKey, (byte)0);
+        Arrays.fill(newNativeKey, (byte)0);
+        Arrays.fill(beforeSmcRootKey, (byte)0);
+        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
+        dropOld();
+        rootSchedule.clear();
+        kdpBoundKamf.wipe();
+    }
+
+    public String toString()
+    {
+        return "UeMirror[" + chain.system() + ", ngKSI=" + NgKsi.toString(ngKsi) + ", asActive=" + asActive +
+            ", ncc=" + kgnbNcc + "]";
+    }
+}
