@@ -21,6 +21,8 @@ public final class ContextCursor implements AutoCloseable
     private final SecurityContext context = new SecurityContext();
     private final UnsafeBuffer backup = new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]);
     private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
+    private ContextTable claimedTable;
+    private int claimedEntry = -1;
     private boolean closed;
 
     /**
@@ -45,6 +47,61 @@ public final class ContextCursor implements AutoCloseable
     {
         ensureOpen();
         return kdf;
+    }
+
+    /**
+     * @return whether this cursor holds a claimed slot: {@link ContextTable#tryClaim} gave it one and
+     *         neither {@link ContextTable#commit} nor {@link ContextTable#abort} has ended it yet.
+     * @throws IllegalStateException when the cursor is closed.
+     */
+    public boolean hasClaim()
+    {
+        ensureOpen();
+        return claimedTable != null;
+    }
+
+    boolean hasClaimOn(final ContextTable table)
+    {
+        return claimedTable == table;
+    }
+
+    /**
+     * Points the flyweight at a slot the table just locked for this cursor and keeps its image, so an
+     * abort can put it back byte for byte.
+     */
+    SecurityContext claim(final ContextTable table, final int entry, final long address)
+    {
+        final SecurityContext claimed = wrapSlot(address);
+        saveSlot();
+        claimedTable = table;
+        claimedEntry = entry;
+        return claimed;
+    }
+
+    /**
+     * @return the entry this cursor claimed in {@code table}.
+     * @throws IllegalStateException when it holds no claim there.
+     */
+    int claimedEntry(final ContextTable table)
+    {
+        if (claimedTable != table)
+        {
+            throw new IllegalStateException(claimedTable == null ?
+                "the cursor holds no claim: call tryClaim first (each claim ends with one commit or abort)" :
+                "the cursor's claim is on another ContextTable");
+        }
+        return claimedEntry;
+    }
+
+    /**
+     * Ends the claim: forgets the image and takes the flyweight off the slot.
+     */
+    void endClaim()
+    {
+        claimedTable = null;
+        claimedEntry = -1;
+        clearBackup();
+        detach();
     }
 
     SecurityContext wrapSlot(final long address)
@@ -82,12 +139,19 @@ public final class ContextCursor implements AutoCloseable
 
     /**
      * Zeroes the cursor's copies of key material and closes its KDF. Closing again does nothing.
+     *
+     * @throws IllegalStateException when the cursor holds a claim; nothing changes then.
      */
     public void close()
     {
         if (closed)
         {
             return;
+        }
+        if (claimedTable != null)
+        {
+            // Its image is what an abort puts back; wiping it now would leave the slot locked for good.
+            throw new IllegalStateException("the cursor holds a claim: commit or abort it before closing the cursor");
         }
         closed = true;
         clearBackup();

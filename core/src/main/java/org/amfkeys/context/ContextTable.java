@@ -40,8 +40,9 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * never be inserted twice; deletes take only the entry. Deleted entries are marked free rather than
  * emptied, so probe chains through them stay whole, and inserts reuse them. The operations the
  * procedures need are read-modify-writes done in place under the slot's lock
- * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #swapCurrentAndNonCurrent},
- * {@link #update}), so no caller ever copies a context out, changes it and writes it back.
+ * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #swapCurrentAndNonCurrent}), or by
+ * the caller on a claimed slot ({@link #tryClaim}, then {@link #commit} or {@link #abort}), so no caller
+ * ever copies a context out, changes it and writes it back.
  * <p>
  * <b>Results.</b> A UE that is not in the table gives {@link #ABSENT} (or {@code false}), never an
  * exception. A full table refuses an insert with {@link ContextTableFullException} and evicts nobody.
@@ -54,8 +55,8 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * zeroes what was used and gives the pages back at once; after it every method throws
  * {@link IllegalStateException}. A thread still inside an operation while another closes the table
  * does not crash the JVM, since the address range stays mapped until the table is unreachable and a
- * {@link Cleaner} unmaps it; a table never closed is wiped by that cleaner too. The callback of
- * {@link #update} must not lock again: whatever locks from inside it throws {@link IllegalStateException}.
+ * {@link Cleaner} unmaps it; a table never closed is wiped by that cleaner too. A thread holding a claim
+ * must not lock again: whatever locks before the claim ends throws {@link IllegalStateException}.
  */
 public final class ContextTable implements AutoCloseable
 {
@@ -113,8 +114,8 @@ public final class ContextTable implements AutoCloseable
     private static final Cleaner CLEANER = Cleaner.create();
 
     /**
-     * The slot the calling thread holds while its {@link #update} runs, so that a callback that locks
-     * again is refused at once instead of corrupting the cursor or waiting forever for itself.
+     * The slot the calling thread has claimed, so that a lock taken before the claim ends is refused at
+     * once instead of corrupting the cursor or waiting forever for itself.
      */
     private static final ThreadLocal<HeldSlot> HELD_SLOT = ThreadLocal.withInitial(HeldSlot::new);
 
@@ -449,48 +450,35 @@ public final class ContextTable implements AutoCloseable
      * @param cursor       the calling thread's cursor.
      * @param precondition reads the context and throws to refuse the delete; must not change it.
      * @return true when deleted, false when the UE was not in the table.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public boolean delete(final long ueId, final ContextCursor cursor, final ContextUpdate precondition)
     {
-        ensureOpen();
-        checkCursor(cursor);
         if (precondition == null)
         {
             throw InvalidParameterException.missing("precondition", "a ContextUpdate");
         }
-        final HeldSlot held = HELD_SLOT.get();
-        if (held.table != null)
+        final SecurityContext context = tryClaim(ueId, cursor);
+        if (context == null)
         {
-            throw reentered("a delete");
+            return false;
         }
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
-            if (entry < 0)
-            {
-                return false;
-            }
-            boolean allowed = false;
-            try
-            {
-                applyHeld(entry, cursor, precondition, held);
-                allowed = true;
-            }
-            finally
-            {
-                if (!allowed)
-                {
-                    unlock(entry);
-                }
-            }
-            freeLocked(entry);
-            return true;
+            precondition.apply(context);
         }
-        finally
+        catch (final RuntimeException ex)
         {
-            Reference.reachabilityFence(this);
+            abort(cursor);
+            throw closedUnderneath(ex);
         }
+        catch (final Error ex)
+        {
+            abort(cursor);
+            throw ex;
+        }
+        commitDelete(cursor);
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -520,7 +508,7 @@ public final class ContextTable implements AutoCloseable
      * @param ueId     the UE identifier.
      * @param snapshot receives the context; unchanged when the UE is absent.
      * @return true when copied, false when the UE is not in the table.
-     * @throws IllegalStateException when called for a UE from inside that UE's own {@link #update}.
+     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}, or inside its {@link #update}).
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
@@ -568,7 +556,7 @@ public final class ContextTable implements AutoCloseable
      * @param nh   receives NH, 32 octets; unchanged when the UE is absent.
      * @param at   where NH starts in {@code nh}.
      * @return NCC, 0..7, or {@link #ABSENT}.
-     * @throws IllegalStateException when called for a UE from inside that UE's own {@link #update}.
+     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}, or inside its {@link #update}).
      */
     public int readNextHop(final long ueId, final byte[] nh, final int at)
     {
@@ -621,7 +609,7 @@ public final class ContextTable implements AutoCloseable
      * @param count  how many, 0..{@code ueIds.length}.
      * @param cursor the calling thread's cursor.
      * @param nccs   receives each UE's new NCC, or {@link #ABSENT}; at least {@code count} long.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public void advanceNextHops(final long[] ueIds, final int count, final ContextCursor cursor, final int[] nccs)
     {
@@ -676,7 +664,7 @@ public final class ContextTable implements AutoCloseable
      * @param ueId   the UE identifier.
      * @param cursor the calling thread's cursor.
      * @return the new NCC, 0..7, or {@link #ABSENT}.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public int advanceNextHop(final long ueId, final ContextCursor cursor)
     {
@@ -700,7 +688,7 @@ public final class ContextTable implements AutoCloseable
      * @param ueId the UE identifier.
      * @return the COUNT to use, {@link #EXHAUSTED} when the last one was used (nothing changes then), or
      *         {@link #ABSENT}.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public long takeDownlinkNasCount(final long ueId)
     {
@@ -744,7 +732,7 @@ public final class ContextTable implements AutoCloseable
      * @param count the message's uplink NAS COUNT, 0..2^24-1.
      * @return the next uplink COUNT expected afterwards, {@link #REPLAYED} when {@code count} is below
      *         it (nothing changes then), or {@link #ABSENT}.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public long acceptUplinkNasCount(final long ueId, final long count)
     {
@@ -826,6 +814,129 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * Locks a UE's slot for a change in place and hands out the context over it, as a ring buffer's
+     * {@code tryClaim} hands out room for a record: change it, then {@link #commit} to publish the change
+     * or {@link #abort} to put the slot back byte for byte as it was at the claim. Exactly one of them
+     * must follow, on this thread, before the cursor claims again; readers of the UE retry and its other
+     * writers wait meanwhile, so keep the claim short.
+     * <p>
+     * While the claim is held, any call on this thread that would lock a slot (of this table or another)
+     * throws {@link IllegalStateException} at once and changes nothing, and so does a read of the claimed
+     * UE; one thread holds one slot at a time, so two threads can never wait for each other. The context
+     * is valid until the claim ends; used afterwards it throws {@link IllegalStateException}.
+     *
+     * @param ueId   the UE identifier.
+     * @param cursor the calling thread's cursor, which keeps the claim.
+     * @return the UE's context, a flyweight over its locked slot; or null when the UE is not in the table
+     *         (nothing is claimed then).
+     * @throws IllegalStateException when this thread already holds a claim, or the table or cursor is closed.
+     */
+    public SecurityContext tryClaim(final long ueId, final ContextCursor cursor)
+    {
+        ensureOpen();
+        checkCursor(cursor);
+        final HeldSlot held = HELD_SLOT.get();
+        if (held.table != null)
+        {
+            throw reentered("a claim");
+        }
+        try
+        {
+            final int entry = lock(ueId, home(hash(ueId)));
+            if (entry < 0)
+            {
+                return null;
+            }
+            try
+            {
+                final SecurityContext context = cursor.claim(this, entry, slotAddress(entry));
+                held.table = this;
+                held.entry = entry;
+                return context;
+            }
+            catch (final RuntimeException ex)
+            {
+                unlock(entry);
+                throw ex;
+            }
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Publishes the change made to a claimed context and unlocks its slot: readers see all of it or,
+     * before this, none of it.
+     *
+     * @param cursor the cursor holding the claim.
+     * @throws IllegalStateException when the cursor holds no claim on this table, or the table is closed
+     *                               (a claim it held ends then, and its change is lost).
+     */
+    public void commit(final ContextCursor cursor)
+    {
+        checkCursor(cursor);
+        final int entry = claimedEntry(cursor);
+        try
+        {
+            endClaim(cursor);
+            unlock(entry);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Puts a claimed slot back, byte for byte, as it was at {@link #tryClaim}, and unlocks it; readers
+     * never saw the change.
+     *
+     * @param cursor the cursor holding the claim.
+     * @throws IllegalStateException when the cursor holds no claim on this table, or the table is closed
+     *                               (a claim it held ends then, and its change is lost).
+     */
+    public void abort(final ContextCursor cursor)
+    {
+        checkCursor(cursor);
+        final int entry = claimedEntry(cursor);
+        try
+        {
+            restoreUnlessClosed(cursor);
+            endClaim(cursor);
+            unlock(entry);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Ends a claim by deleting the UE, its slot zeroed: the end of a procedure that checked, under the
+     * claim, that the UE may go (no other writer can change what was checked).
+     *
+     * @param cursor the cursor holding the claim.
+     * @throws IllegalStateException when the cursor holds no claim on this table, or the table is closed
+     *                               (a claim it held ends then, and its change is lost).
+     */
+    public void commitDelete(final ContextCursor cursor)
+    {
+        checkCursor(cursor);
+        final int entry = claimedEntry(cursor);
+        try
+        {
+            endClaim(cursor);
+            freeLocked(entry);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * Changes a UE's context in place under its slot's lock. If {@code update} throws, the context is
      * restored to what it was and the exception passes on.
      * <p>
@@ -838,42 +949,35 @@ public final class ContextTable implements AutoCloseable
      * @param cursor the calling thread's cursor.
      * @param update the change.
      * @return true when applied, false when the UE is not in the table.
-     * @throws IllegalStateException when called from inside an {@link #update} on this thread.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public boolean update(final long ueId, final ContextCursor cursor, final ContextUpdate update)
     {
-        ensureOpen();
-        checkCursor(cursor);
         if (update == null)
         {
             throw InvalidParameterException.missing("update", "a ContextUpdate");
         }
-        final HeldSlot held = HELD_SLOT.get();
-        if (held.table != null)
+        final SecurityContext context = tryClaim(ueId, cursor);
+        if (context == null)
         {
-            throw reentered("update");
+            return false;
         }
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
-            if (entry < 0)
-            {
-                return false;
-            }
-            try
-            {
-                applyHeld(entry, cursor, update, held);
-                return true;
-            }
-            finally
-            {
-                unlock(entry);
-            }
+            update.apply(context);
         }
-        finally
+        catch (final RuntimeException ex)
         {
-            Reference.reachabilityFence(this);
+            abort(cursor);
+            throw closedUnderneath(ex);
         }
+        catch (final Error ex)
+        {
+            abort(cursor);
+            throw ex;
+        }
+        commit(cursor);
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1139,43 +1243,33 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Runs a caller's callback on the context of a locked entry, marking the slot as this thread's for
-     * the callback's duration (so it cannot lock again); restores the slot if the callback throws, and
-     * takes the flyweight back afterwards. The caller unlocks.
+     * @return the entry the cursor claimed here. A claim that outlived the table ends here, without
+     *         writing anything back, before the closed table refuses the call.
      */
-    private void applyHeld(final int entry, final ContextCursor cursor, final ContextUpdate callback, final HeldSlot held)
+    private int claimedEntry(final ContextCursor cursor)
     {
-        held.table = this;
-        held.entry = entry;
-        try
+        if (closed)
         {
-            final SecurityContext context = cursor.wrapSlot(slotAddress(entry));
-            cursor.saveSlot();
-            try
+            if (cursor.hasClaimOn(this))
             {
-                callback.apply(context);
+                final int entry = cursor.claimedEntry(this);
+                endClaim(cursor);
+                unlock(entry);
             }
-            catch (final RuntimeException ex)
-            {
-                restoreUnlessClosed(cursor);
-                throw closedUnderneath(ex);
-            }
-            catch (final Error ex)
-            {
-                restoreUnlessClosed(cursor);
-                throw ex;
-            }
-            finally
-            {
-                cursor.clearBackup();
-                cursor.detach();
-            }
+            throw closedException();
         }
-        finally
-        {
-            held.table = null;
-            held.entry = -1;
-        }
+        return cursor.claimedEntry(this);
+    }
+
+    /**
+     * Forgets the claim on the thread and in the cursor; the caller unlocks or frees the entry.
+     */
+    private static void endClaim(final ContextCursor cursor)
+    {
+        final HeldSlot held = HELD_SLOT.get();
+        held.table = null;
+        held.entry = -1;
+        cursor.endClaim();
     }
 
     /**
@@ -1203,8 +1297,8 @@ public final class ContextTable implements AutoCloseable
 
     private static IllegalStateException reentered(final String what)
     {
-        return new IllegalStateException(what + " was made from inside a ContextTable.update on the same thread; " +
-            "finish the update first (its callback must not lock or read back the UE it changes)");
+        return new IllegalStateException(what + " was made while this thread holds a claimed slot (between " +
+            "ContextTable.tryClaim and its commit or abort, or inside an update); end the claim first");
     }
 
     /**

@@ -28,8 +28,8 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
 /**
  * Typed access to one UE's security context laid out as {@link SecurityContextDescriptor} says: a
  * flyweight, either over its own memory (to stage a context for {@link ContextTable#insert} or to
- * receive a snapshot from {@link ContextTable#read}), or over a table slot while
- * {@link ContextTable#update} holds its lock.
+ * receive a snapshot from {@link ContextTable#read}), or over a table slot from
+ * {@link ContextTable#tryClaim} until the claim's commit or abort.
  * <p>
  * Setters validate first and write nothing when a value is out of range. {@link #toString()} shows
  * no key material. Not thread-safe.
@@ -191,7 +191,7 @@ public final class SecurityContext
 
     /**
      * Ends a flyweight's loan of a table slot: from now until it is wrapped again every method throws
-     * {@link IllegalStateException}, so a flyweight kept past {@link ContextTable#update} never writes
+     * {@link IllegalStateException}, so a flyweight kept past the end of its claim never writes
      * into a slot it no longer holds, nor into memory the table has freed.
      */
     void detach()
@@ -203,8 +203,8 @@ public final class SecurityContext
     {
         if (detached)
         {
-            throw new IllegalStateException("this SecurityContext was lent by a ContextTable update that has " +
-                "returned; use the context only inside the update's callback");
+            throw new IllegalStateException("this SecurityContext was lent by a ContextTable claim that has " +
+                "ended; use the context only between tryClaim and its commit or abort");
         }
         return buffer;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class ContextTableFuzzTest
 {
     private static final long SEED = 0x5EED_F022L;
     private static final int UES = 12;
-    private static final int OPERATIONS = 14;
+    private static final int OPERATIONS = 15;
     private static final Kdf KDF = new Kdf();
     private static final ContextCursor CURSOR = new ContextCursor(new Kdf());
 
@@ -68,6 +69,7 @@ class ContextTableFuzzTest
                     case 9 -> swap(table, model, ueId);
                     case 10 -> conditionalDelete(table, model, ueId, data.consumeBoolean());
                     case 11 -> nullsAndShortBuffers(table, model, ueId, data);
+                    case 13 -> claim(table, model, ueId, data);
                     case 12 ->
                     {
                         table.close();
@@ -278,6 +280,59 @@ class ContextTableFuzzTest
         expected.reserved(0x5A5A);
         model.put(ueId, bytes(expected));
         readBack(table, model, ueId, new SecurityContext());
+    }
+
+    /**
+     * A claim that changes the context, then ends by commit, by abort after scribbling over the whole
+     * slot, by a delete, or by a call that would lock again (refused) and an abort.
+     */
+    private static void claim(final ContextTable table, final Map<Long, byte[]> model, final long ueId, final FuzzedDataProvider data)
+    {
+        final SecurityContext context = table.tryClaim(ueId, CURSOR);
+        if (!model.containsKey(ueId))
+        {
+            assertNull(context);
+            assertFalse(CURSOR.hasClaim());
+            return;
+        }
+        final int count = data.consumeInt(0, (int)SecurityContext.MAX_NAS_COUNT);
+        context.downlinkNasCount(count);
+        switch (data.consumeInt(0, 3))
+        {
+            case 0 ->
+            {
+                table.commit(CURSOR);
+                final SecurityContext expected = new SecurityContext(new org.agrona.concurrent.UnsafeBuffer(model.get(ueId).clone()), 0);
+                expected.downlinkNasCount(count);
+                model.put(ueId, bytes(expected));
+            }
+            case 1 ->
+            {
+                final byte[] noise = data.consumeBytes(SecurityContextDescriptor.LENGTH);
+                context.buffer().putBytes(context.offset(), noise);
+                table.abort(CURSOR);
+            }
+            case 2 ->
+            {
+                table.commitDelete(CURSOR);
+                model.remove(ueId);
+            }
+            default ->
+            {
+                assertThrows(IllegalStateException.class, () -> table.tryClaim((ueId + 1) % UES, CURSOR));
+                assertThrows(IllegalStateException.class, () -> table.takeDownlinkNasCount(ueId));
+                table.abort(CURSOR);
+            }
+        }
+        assertFalse(CURSOR.hasClaim());
+        if (model.containsKey(ueId))
+        {
+            readBack(table, model, ueId, new SecurityContext());
+        }
+        else
+        {
+            assertFalse(table.contains(ueId));
+        }
     }
 
     private static void swap(final ContextTable table, final Map<Long, byte[]> model, final long ueId)

@@ -243,7 +243,7 @@ class ContextTableLifecycleTest
                 outer.downlinkNasCount(1_000);
                 table.update(2, cursor, inner -> inner.downlinkNasCount(2_000));
             }));
-        assertTrue(refused.getMessage().contains("inside a ContextTable.update"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("holds a claimed slot"), refused.getMessage());
         assertUnchanged(table, 1);
         assertUnchanged(table, 2);
     }
