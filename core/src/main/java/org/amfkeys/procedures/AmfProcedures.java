@@ -1,7 +1,6 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.context.ContextTable;
-import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.Abba;
@@ -29,16 +28,6 @@ import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
  */
 public final class AmfProcedures extends CoreNetworkProcedures
 {
-    private final ContextUpdate handoverToAmfUpdate = this::applyHandoverToAmf;
-    private final ContextUpdate contextTransferUpdate = this::applyContextTransfer;
-    private final ContextUpdate nasKeyRefreshUpdate = this::applyNasKeyRefresh;
-    private final ContextUpdate handoverToEpsUpdate = this::applyHandoverToEps;
-    private final ContextUpdate idleModeToEpsUpdate = this::applyIdleModeToEps;
-
-    private boolean horizontal;
-    private HorizontalKamfDecision decision;
-    private long count;
-
     /**
      * @param table the AMF's UE contexts.
      * @param kdf   derives keys; owned by this instance from now on.
@@ -110,42 +99,55 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private ProcedureStart handoverToAmf(
         final long ueId, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
-        this.decision = decision;
-        horizontal = decision.derive();
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return start(ueId, handoverToAmfUpdate);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        try
+        {
+            final ProcedureStart start = handoverToAmf(context, decision, transfer);
+            contexts().commit();
+            return start;
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
-    private void applyHandoverToAmf(final SecurityContext context)
+    private ProcedureStart handoverToAmf(
+        final SecurityContext context, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
+        final boolean horizontal = decision != null && decision.derive();
         final ConcurrencyRule wait = interNodeHandoverWait(context, "n2-handover", !horizontal);
         if (wait != null)
         {
-            defer(context, DeferredProcedure.INTER_AMF_HANDOVER, wait, decision, 0);
-            return;
+            return defer(context, DeferredProcedure.INTER_AMF_HANDOVER, wait, decision, 0, transfer);
         }
-        final NextHopPair pair = transferOut.nextHop();
+        final NextHopPair pair = transfer.nextHop();
         if (horizontal)
         {
             final long dlCount = takeDownlinkCount(context, "n2-handover");
             kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
             kdf.computeSchedule(key, derivedSchedule);
             chain.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
-            setTransfer(context, MobilityMode.HANDOVER, key);
-            transferOut.derivedWith(dlCount, true);
-            transferOut.keyAmfChangeInd(true);
+            setTransfer(context, MobilityMode.HANDOVER, key, true, transfer);
+            transfer.derivedWith(dlCount, true);
+            transfer.keyAmfChangeInd(true);
             pair.set(nextKey, 0, true);
         }
         else
         {
             context.copyKamf(nextKey, 0);
-            setTransfer(context, MobilityMode.HANDOVER, nextKey);
-            pairOut(pair);
-            handoverKey(context, "n2-handover", false);
-            transferOut.keyAmfChangeInd(pair.newSecurityContext());
+            setTransfer(context, MobilityMode.HANDOVER, nextKey, false, transfer);
+            handoverKey(context, "n2-handover", false, pair);
+            transfer.keyAmfChangeInd(pair.newSecurityContext());
             takeDownlinkCount(context, "n2-handover");
         }
         interNodeHandoverStarted(context);
+        return ProcedureStart.STARTED;
     }
 
     /**
@@ -230,15 +232,30 @@ public final class AmfProcedures extends CoreNetworkProcedures
     private ProcedureStart contextTransfer(
         final long ueId, final long ulCount, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        this.decision = decision;
-        horizontal = decision.derive();
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return start(ueId, contextTransferUpdate);
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        try
+        {
+            final ProcedureStart start = contextTransfer(context, ulCount, decision, transfer);
+            contexts().commit();
+            return start;
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
-    private void applyContextTransfer(final SecurityContext context)
+    private ProcedureStart contextTransfer(
+        final SecurityContext context, final long count, final HorizontalKamfDecision decision,
+        final UeContextTransfer transfer)
     {
+        final boolean horizontal = decision != null && decision.derive();
         requireCurrent(context, "mobility-registration");
         // Releasing the AS below would otherwise end a handover to another node without a word.
         requireNoInterNodeHandover(context, "mobility-registration");
@@ -246,8 +263,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
         if (wait != null)
         {
-            defer(context, DeferredProcedure.CONTEXT_TRANSFER, wait, decision, count);
-            return;
+            return defer(context, DeferredProcedure.CONTEXT_TRANSFER, wait, decision, count, transfer);
         }
         if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
         {
@@ -259,42 +275,30 @@ public final class AmfProcedures extends CoreNetworkProcedures
         if (horizontal)
         {
             kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
-            setTransfer(context, MobilityMode.IDLE, key);
-            transferOut.derivedWith(count, true);
+            setTransfer(context, MobilityMode.IDLE, key, true, transfer);
+            transfer.derivedWith(count, true);
             context.dropNonCurrent();
         }
         else
         {
             context.copyKamf(key, 0);
-            setTransfer(context, MobilityMode.IDLE, key);
+            setTransfer(context, MobilityMode.IDLE, key, false, transfer);
         }
         context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
+        return ProcedureStart.STARTED;
     }
 
-    protected void startDeferred(
+    protected ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
-        final long ulCount)
+        final long ulCount, final UeContextTransfer transfer)
     {
-        this.decision = decision;
-        horizontal = decision != null && decision.derive();
-        switch (procedure)
+        return switch (procedure)
         {
-            case CONTEXT_TRANSFER:
-                count = ulCount;
-                applyContextTransfer(context);
-                break;
-
-            case INTER_AMF_HANDOVER:
-                applyHandoverToAmf(context);
-                break;
-
-            case INTER_SYSTEM_HANDOVER:
-                applyHandoverToEps(context);
-                break;
-
-            default:
-                super.startDeferred(context, procedure, decision, ulCount);
-        }
+            case CONTEXT_TRANSFER -> contextTransfer(context, ulCount, decision, transfer);
+            case INTER_AMF_HANDOVER -> handoverToAmf(context, decision, transfer);
+            case INTER_SYSTEM_HANDOVER -> handoverToEps(context, transfer);
+            default -> super.startDeferred(context, procedure, decision, ulCount, transfer);
+        };
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -409,24 +413,32 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public boolean nasKeyRefresh(final long ueId, final long ulCount)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        return run(ueId, nasKeyRefreshUpdate);
-    }
-
-    private void applyNasKeyRefresh(final SecurityContext context)
-    {
-        requireCurrent(context, "nas-key-refresh");
-        requireNotTransferred(context, "nas-key-refresh");
-        requireNoNasSmc(context, "nas-key-refresh");
-        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("nas-key-refresh",
-                "the idle-mode horizontal derivation needs an idle UE; this one is CONNECTED");
+            return false;
         }
-        acceptUplinkCount(context, count, "nas-key-refresh");
-        kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
-        context.nonCurrent(key, context.ngKsi());
-        context.contextFlags(context.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+        try
+        {
+            requireCurrent(context, "nas-key-refresh");
+            requireNotTransferred(context, "nas-key-refresh");
+            requireNoNasSmc(context, "nas-key-refresh");
+            if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+            {
+                throw new ProcedureNotAllowedException("nas-key-refresh",
+                    "the idle-mode horizontal derivation needs an idle UE; this one is CONNECTED");
+            }
+            acceptUplinkCount(context, ulCount, "nas-key-refresh");
+            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, ulCount, key, 0);
+            context.nonCurrent(key, context.ngKsi());
+            context.contextFlags(context.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
+            return contexts().commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -448,18 +460,30 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public ProcedureStart handoverToEps(final long ueId, final UeContextTransfer transfer)
     {
-        decision = null;
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return start(ueId, handoverToEpsUpdate);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        try
+        {
+            final ProcedureStart start = handoverToEps(context, transfer);
+            contexts().commit();
+            return start;
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
-    private void applyHandoverToEps(final SecurityContext context)
+    private ProcedureStart handoverToEps(final SecurityContext context, final UeContextTransfer transfer)
     {
         final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-eps", false);
         if (wait != null)
         {
-            defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0);
-            return;
+            return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
         }
         final long dlCount = takeDownlinkCount(context, "handover-to-eps");
         kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
@@ -467,12 +491,13 @@ public final class AmfProcedures extends CoreNetworkProcedures
         AccessStratumChain.E_UTRA.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
         AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, nextKey, thirdKey);
         AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, thirdKey, nextKey);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, NgKsi.mapped(context.ngKsi()),
+        transfer.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, NgKsi.mapped(context.ngKsi()),
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
-        transferOut.derivedWith(dlCount, false);
-        transferOut.nextHop().set(nextKey, 2, false);
+        transfer.derivedWith(dlCount, false);
+        transfer.nextHop().set(nextKey, 2, false);
         interNodeHandoverStarted(context);
+        return ProcedureStart.STARTED;
     }
 
     /**
@@ -487,21 +512,29 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public boolean idleModeToEps(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return run(ueId, idleModeToEpsUpdate);
-    }
-
-    private void applyIdleModeToEps(final SecurityContext context)
-    {
-        requireIdleAndUnmoved(context, "idle-to-eps");
-        requireNoNasSmc(context, "idle-to-eps");
-        acceptUplinkCount(context, count, "idle-to-eps");
-        kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
-        transferOut.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, NgKsi.mapped(context.ngKsi()), 0, 0,
-            context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
-        transferOut.derivedWith(count, false);
-        context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireIdleAndUnmoved(context, "idle-to-eps");
+            requireNoNasSmc(context, "idle-to-eps");
+            acceptUplinkCount(context, ulCount, "idle-to-eps");
+            kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, ulCount, key, 0);
+            transfer.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, NgKsi.mapped(context.ngKsi()), 0, 0,
+                context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+            transfer.derivedWith(ulCount, false);
+            context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
+            return contexts().commit();
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
     /**
@@ -573,10 +606,14 @@ public final class AmfProcedures extends CoreNetworkProcedures
 
     // ---------------------------------------------------------------------------------------------
 
-    private void setTransfer(final SecurityContext context, final MobilityMode mobility, final byte[] rootKey)
+    /**
+     * The context for the target AMF; a horizontal KAMF restarts the NAS COUNTs there.
+     */
+    private static void setTransfer(
+        final SecurityContext context, final MobilityMode mobility, final byte[] rootKey, final boolean reset,
+        final UeContextTransfer transfer)
     {
-        final boolean reset = horizontal;
-        transferOut.set(AccessStratumChain.NR, mobility, rootKey, context.ngKsi(),
+        transfer.set(AccessStratumChain.NR, mobility, rootKey, context.ngKsi(),
             reset ? 0 : context.uplinkNasCount(), reset ? 0 : context.downlinkNasCount(),
             context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
     }

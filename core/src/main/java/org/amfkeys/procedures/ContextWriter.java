@@ -4,18 +4,18 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
-import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 
-
 /**
- * How a node's procedures change the UE contexts of its {@link ContextTable}, in one place for every
- * kind of node (AMF, MME, and the key change variants' AMF side):
+ * The frame every procedure step of a node runs in, in one place for every kind of node (AMF, MME,
+ * and the key change variants' AMF side):
  * <ul>
- *     <li>{@link #update}: a step on the UE's context under its slot's lock. When the step is refused
- *     the context is as it was, and the node's carriers being filled are zeroed, so no key stays in a
- *     message that is never sent; the node's scratch keys are zeroed either way.</li>
+ *     <li>{@link #claim}, then {@link #commit}, with {@link #end} in a {@code finally}: a step on the
+ *     UE's context, claimed in the table. A step reads top to bottom (check the rules, derive, write,
+ *     commit); one that throws instead (a refusal) never commits, and {@link #end} puts the context
+ *     back byte for byte and zeroes the carrier being filled, so no key stays in a message that is
+ *     never sent.</li>
  *     <li>{@link #stage}, then {@link #insert} or {@link #replace}: a context built outside the table
  *     (received from another node, or a new authentication for a UE not known yet) stored as the
  *     UE's. The staging memory is zeroed once stored, and also when storing fails.</li>
@@ -27,57 +27,63 @@ public final class ContextWriter
 {
     private final ContextTable table;
     private final ContextCursor cursor;
-    private final Runnable clearCarriers;
-    private final Runnable wipeScratch;
     private final SecurityContext staged = new SecurityContext();
-    private final ContextUpdate overwriteWithStaged = this::overwriteWithStaged;
 
     /**
-     * @param table         the node's UE contexts.
-     * @param cursor        the calling thread's cursor over them.
-     * @param clearCarriers zeroes what a refused step may have half filled for the node to send.
-     * @param wipeScratch   zeroes the node's scratch keys after every step.
+     * @param table  the node's UE contexts.
+     * @param cursor the calling thread's cursor over them.
      */
-    public ContextWriter(
-        final ContextTable table, final ContextCursor cursor, final Runnable clearCarriers, final Runnable wipeScratch)
+    public ContextWriter(final ContextTable table, final ContextCursor cursor)
     {
-        this.table = present("table", table);
-        this.cursor = present("cursor", cursor);
-        this.clearCarriers = present("clear-carriers", clearCarriers);
-        this.wipeScratch = present("wipe-scratch", wipeScratch);
-    }
-
-    private static <T> T present(final String parameter, final T value)
-    {
-        if (value == null)
+        if (table == null)
         {
-            throw InvalidParameterException.missing(parameter, "given");
+            throw InvalidParameterException.missing("table", "a ContextTable");
         }
-        return value;
+        if (cursor == null)
+        {
+            throw InvalidParameterException.missing("cursor", "a ContextCursor");
+        }
+        this.table = table;
+        this.cursor = cursor;
     }
 
     /**
-     * Runs {@code update} on the UE's context under its lock. If it throws, the context is restored
-     * and the carriers are zeroed before the exception passes on; the scratch keys are zeroed either way.
+     * Claims the UE's context for one step.
      *
-     * @param ueId   the UE identifier.
-     * @param update the step.
-     * @return false when the UE is unknown.
+     * @param ueId the UE identifier.
+     * @return the context, locked until {@link #commit} or {@link #end}; null when the UE is unknown.
      */
-    public boolean update(final long ueId, final ContextUpdate update)
+    public SecurityContext claim(final long ueId)
     {
-        try
+        return table.tryClaim(ueId, cursor);
+    }
+
+    /**
+     * Publishes the step's change to the claimed context.
+     *
+     * @return true, for a step that reports the UE as known.
+     */
+    public boolean commit()
+    {
+        table.commit(cursor);
+        return true;
+    }
+
+    /**
+     * Ends a step, from its {@code finally}: a claim still held (the step was refused, or failed) is
+     * aborted, the context put back as it was, and {@code carrier} zeroed.
+     *
+     * @param carrier what the step was filling for the node to send, or null.
+     */
+    public void end(final KeyCarrier carrier)
+    {
+        if (cursor.hasClaim())
         {
-            return table.update(ueId, cursor, update);
-        }
-        catch (final RuntimeException ex)
-        {
-            clearCarriers.run();
-            throw ex;
-        }
-        finally
-        {
-            wipeScratch.run();
+            table.abort(cursor);
+            if (carrier != null)
+            {
+                carrier.clear();
+            }
         }
     }
 
@@ -124,8 +130,15 @@ public final class ContextWriter
         {
             // In place when the UE is known, so a full table can never lose its old context; and when
             // another thread inserts the UE between the two calls, overwrite what it inserted.
-            while (!table.update(ueId, cursor, overwriteWithStaged))
+            while (true)
             {
+                final SecurityContext context = table.tryClaim(ueId, cursor);
+                if (context != null)
+                {
+                    context.buffer().putBytes(context.offset(), staged.buffer(), staged.offset(), SecurityContextDescriptor.LENGTH);
+                    table.commit(cursor);
+                    return;
+                }
                 if (table.insert(ueId, staged))
                 {
                     return;
@@ -152,10 +165,5 @@ public final class ContextWriter
     public String toString()
     {
         return "ContextWriter[staged=" + staged + "]";
-    }
-
-    private void overwriteWithStaged(final SecurityContext context)
-    {
-        context.buffer().putBytes(context.offset(), staged.buffer(), staged.offset(), SecurityContextDescriptor.LENGTH);
     }
 }

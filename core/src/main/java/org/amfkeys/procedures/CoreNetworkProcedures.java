@@ -4,7 +4,6 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
-import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.hmac.KeySchedule;
@@ -81,51 +80,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private final ContextWriter contexts;
 
-    private final ContextUpdate authenticatedUpdate = this::applyAuthenticated;
-    private final ContextUpdate securityModeCommandUpdate = this::applySecurityModeCommand;
-    private final ContextUpdate securityModeCompleteUpdate = this::applySecurityModeComplete;
-    private final ContextUpdate securityModeFailedUpdate = this::applySecurityModeFailed;
-    private final ContextUpdate initialContextSetupUpdate = this::applyInitialContextSetup;
-    private final ContextUpdate handoverKeyUpdate = this::applyHandoverKey;
-    private final ContextUpdate ueContextModificationUpdate = this::applyUeContextModification;
-    private final ContextUpdate releaseUpdate = this::applyRelease;
-    private final ContextUpdate downlinkUpdate = this::applyDownlink;
-
-    private final ContextUpdate authenticationStartedUpdate = this::applyAuthenticationStarted;
-    private final ContextUpdate authenticationFailedUpdate = this::applyAuthenticationFailed;
-    private final ContextUpdate ueContextModificationCompleteUpdate = this::applyUeContextModificationComplete;
-    private final ContextUpdate ueContextModificationFailedUpdate = this::applyUeContextModificationFailed;
-    private final ContextUpdate handoverWithinNodeUpdate = this::applyHandoverWithinNode;
-    private final ContextUpdate handoverCompletedUpdate = this::applyHandoverCompleted;
-    private final ContextUpdate handoverFailedUpdate = this::applyHandoverFailed;
-    private final ContextUpdate downlinkMessageUpdate = this::applyDownlinkMessage;
-    private final ContextUpdate resumeUpdate = this::applyResumeOrRefuse;
-    private final ContextUpdate endThenResumeUpdate = this::applyEndThenResume;
+    /** The context as it was before a deferred procedure's attempt, so a refused one leaves no trace. */
     private final SecurityContext beforeResume = new SecurityContext();
-    private final ContextUpdate cancelDeferredUpdate = this::applyCancelDeferred;
-    private final ContextUpdate moveCompletedCheck = CoreNetworkProcedures::requireMoveInFlight;
-    private final ContextUpdate registrationFailedUpdate = CoreNetworkProcedures::applyRegistrationFailed;
     private final EnumSet<ConcurrencyRule> enforced = EnumSet.allOf(ConcurrencyRule.class);
-
-    private byte[] newRootKey;
-    private boolean nonThreeGppAccess;
-    private DeferredStart startedOut;
-    private ContextUpdate endUpdate;
-    private DeferredProcedure cancelled;
     private boolean closed;
-
-    /** Set by a node-specific procedure that {@link #defer deferred} instead of starting. */
-    protected boolean deferred;
-    private int newKsi;
-    private int newCapabilities;
-    private int ciphering;
-    private int integrity;
-    private long count;
-    private NasSecurityModeCommand commandOut;
-    private NextHopPair pairOut;
-
-    /** The carrier a node-specific procedure fills; zeroed when the procedure is refused. */
-    protected UeContextTransfer transferOut;
 
     /**
      * @param table the node's UE contexts.
@@ -139,7 +97,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         this.chain = requirePresent("chain", chain, "an AccessStratumChain");
         this.cursor = new ContextCursor(kdf);
         this.kdf = kdf;
-        this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
+        this.contexts = new ContextWriter(table, cursor);
     }
 
     /**
@@ -199,15 +157,23 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean authenticationStarted(final long ueId, final AccessType access)
     {
-        nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
-        return run(ueId, authenticationStartedUpdate);
-    }
-
-    private void applyAuthenticationStarted(final SecurityContext context)
-    {
-        requireNoParallelNas(context, "authenticate");
-        context.procedureState(context.procedureState() | PROCEDURE_AUTHENTICATION |
-            (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
+        final boolean nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireNoParallelNas(context, "authenticate", nonThreeGppAccess);
+            context.procedureState(context.procedureState() | PROCEDURE_AUTHENTICATION |
+                (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -218,16 +184,24 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean authenticationFailed(final long ueId)
     {
-        return run(ueId, authenticationFailedUpdate);
-    }
-
-    private void applyAuthenticationFailed(final SecurityContext context)
-    {
-        if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("authentication-failed", "no primary authentication is in flight");
+            return false;
         }
-        context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
+        try
+        {
+            if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
+            {
+                throw new ProcedureNotAllowedException("authentication-failed", "no primary authentication is in flight");
+            }
+            context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -245,13 +219,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         ensureOpen();
         SecurityContext.requireKey("kamf", rootKey);
         NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
-        newRootKey = rootKey;
-        newKsi = ngKsi;
-        newCapabilities = ueSecurityCapabilities;
         try
         {
-            while (!table.update(ueId, cursor, authenticatedUpdate))
+            // A UE known here gets the new context in place; one that is not is inserted, and if another
+            // thread inserts it meanwhile, the loop comes back to change that one in place.
+            while (true)
             {
+                final SecurityContext context = claim(ueId);
+                if (context != null)
+                {
+                    try
+                    {
+                        storeAuthenticated(context, rootKey, ngKsi, ueSecurityCapabilities);
+                        contexts.commit();
+                        return;
+                    }
+                    finally
+                    {
+                        endStep(null);
+                    }
+                }
                 stage().ngKsi(NgKsi.NO_KEY).nonCurrent(rootKey, ngKsi).ueSecurityCapabilities(ueSecurityCapabilities);
                 if (insertStaged(ueId))
                 {
@@ -261,16 +248,16 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         finally
         {
-            newRootKey = null;
+            contexts.clearStaged();
         }
     }
 
-    private void applyAuthenticated(final SecurityContext context)
+    private void storeAuthenticated(
+        final SecurityContext context, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
     {
         if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
         {
-            nonThreeGppAccess = false;
-            requireNoParallelNas(context, "authenticate");
+            requireNoParallelNas(context, "authenticate", false);
         }
         requireNotTransferred(context, "authenticate");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
@@ -278,12 +265,12 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             throw new ProcedureNotAllowedException("authenticate", "the AS still follows the old KASME's NH chain; " +
                 "a UE Context Modification must take the new KASME into AS first (TS 33.401 7.2.10 rule 3)");
         }
-        if (context.ngKsi() != NgKsi.NO_KEY && context.ngKsi() == newKsi)
+        if (context.ngKsi() != NgKsi.NO_KEY && context.ngKsi() == ngKsi)
         {
             throw new ProcedureNotAllowedException(
-                "authenticate", "ngKSI " + NgKsi.toString(newKsi) + " is the current context's; a new context needs another");
+                "authenticate", "ngKSI " + NgKsi.toString(ngKsi) + " is the current context's; a new context needs another");
         }
-        context.nonCurrent(newRootKey, newKsi).ueSecurityCapabilities(newCapabilities);
+        context.nonCurrent(rootKey, ngKsi).ueSecurityCapabilities(ueSecurityCapabilities);
         context.contextFlags(context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL);
         context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
     }
@@ -324,19 +311,34 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         final long ueId, final AccessType access, final int ciphering, final int integrity,
         final NasSecurityModeCommand command)
     {
-        nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
-        this.ciphering = InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
-        this.integrity = InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
-        commandOut = requirePresent("command", command, "a NasSecurityModeCommand");
-        return run(ueId, securityModeCommandUpdate);
+        final boolean nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
+        InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
+        InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
+        requirePresent("command", command, "a NasSecurityModeCommand");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            startSecurityModeCommand(context, nonThreeGppAccess, ciphering, integrity, command);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(command);
+        }
     }
 
-    private void applySecurityModeCommand(final SecurityContext context)
+    private void startSecurityModeCommand(
+        final SecurityContext context, final boolean nonThreeGppAccess, final int ciphering, final int integrity,
+        final NasSecurityModeCommand command)
     {
         final int state = context.procedureState();
         requireNotTransferred(context, "nas-smc");
         requireNoInterNodeHandover(context, "nas-smc");
-        requireNoParallelNas(context, "nas-smc");
+        requireNoParallelNas(context, "nas-smc", nonThreeGppAccess);
         if (chain == AccessStratumChain.NR)
         {
             refuse((state & PROCEDURE_N2_WITH_KEY) != 0, "nas-smc", ConcurrencyRule.TS_33_501_6_9_5_1_2, n2InFlight(state));
@@ -368,9 +370,9 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             ngKsi = context.ngKsi();
             dlCount = takeDownlinkCount(context, "nas-smc");
         }
-        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, commandOut.nasEncryptionKey());
-        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, commandOut.nasIntegrityKey());
-        commandOut.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
+        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, command.nasEncryptionKey());
+        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey());
+        command.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
         context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
             (root == derivedSchedule || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
             (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
@@ -405,11 +407,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeComplete(final long ueId, final long ulCount, final DeferredStart started)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        return end(ueId, securityModeCompleteUpdate, started);
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        clearStarted(started);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            completeSecurityMode(context, ulCount);
+            resumeDeferred(context, started);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(started == null ? null : started.transfer());
+        }
     }
 
-    private void applySecurityModeComplete(final SecurityContext context)
+    private void completeSecurityMode(final SecurityContext context, final long count)
     {
         if ((context.procedureState() & PROCEDURE_NAS_SMC) == 0)
         {
@@ -469,16 +486,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeFailed(final long ueId, final DeferredStart started)
     {
-        return end(ueId, securityModeFailedUpdate, started);
-    }
-
-    private void applySecurityModeFailed(final SecurityContext context)
-    {
-        if ((context.procedureState() & PROCEDURE_NAS_SMC) == 0)
+        clearStarted(started);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("nas-smc-failed", "no NAS Security Mode Command is in flight");
+            return false;
         }
-        endNasSmc(context);
+        try
+        {
+            if ((context.procedureState() & PROCEDURE_NAS_SMC) == 0)
+            {
+                throw new ProcedureNotAllowedException("nas-smc-failed", "no NAS Security Mode Command is in flight");
+            }
+            endNasSmc(context);
+            resumeDeferred(context, started);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(started == null ? null : started.transfer());
+        }
     }
 
     private void endNasSmc(final SecurityContext context)
@@ -507,31 +534,39 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean initialContextSetup(final long ueId, final long ulCount, final NextHopPair kgnb)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        pairOut = requirePresent("kgnb", kgnb, "a NextHopPair");
-        return run(ueId, initialContextSetupUpdate);
-    }
-
-    private void applyInitialContextSetup(final SecurityContext context)
-    {
-        requireCurrent(context, "initial-context-setup");
-        requireNotTransferred(context, "initial-context-setup");
-        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        requirePresent("kgnb", kgnb, "a NextHopPair");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+            return false;
         }
-        refuseDuringSmc(context, "initial-context-setup");
-        if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
+        try
         {
-            throw new ProcedureNotAllowedException(
-                "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
+            requireCurrent(context, "initial-context-setup");
+            requireNotTransferred(context, "initial-context-setup");
+            if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+            {
+                throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+            }
+            refuseDuringSmc(context, "initial-context-setup");
+            if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
+            {
+                throw new ProcedureNotAllowedException(
+                    "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
+            }
+            if (!isUnusedSmcCompleteCount(context, ulCount))
+            {
+                acceptUplinkCount(context, ulCount, "initial-context-setup");
+            }
+            startChain(context, ulCount, false, kgnb);
+            context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
+            return contexts.commit();
         }
-        if (!isUnusedSmcCompleteCount(context, count))
+        finally
         {
-            acceptUplinkCount(context, count, "initial-context-setup");
+            endStep(kgnb);
         }
-        startChain(context, count, false);
-        context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
     }
 
     /**
@@ -547,8 +582,25 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean pathSwitch(final long ueId, final NextHopPair pair)
     {
-        pairOut = requirePresent("pair", pair, "a NextHopPair");
-        return run(ueId, handoverKeyUpdate);
+        requirePresent("pair", pair, "a NextHopPair");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireAsActive(context, "path-switch");
+            requireNoHandover(context, "path-switch");
+            refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
+                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+            handoverKey(context, "path-switch", true, pair);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(pair);
+        }
     }
 
     /**
@@ -563,22 +615,30 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverWithinNode(final long ueId, final NextHopPair pair)
     {
-        pairOut = requirePresent("pair", pair, "a NextHopPair");
-        return run(ueId, handoverWithinNodeUpdate);
-    }
-
-    private void applyHandoverWithinNode(final SecurityContext context)
-    {
-        requireAsActive(context, "n2-handover");
-        requireNoHandover(context, "n2-handover");
-        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
-            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-        if (chain == AccessStratumChain.NR)
+        requirePresent("pair", pair, "a NextHopPair");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            refuseDuringSmc(context, "n2-handover");
+            return false;
         }
-        handoverKey(context, "n2-handover", false);
-        context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+        try
+        {
+            requireAsActive(context, "n2-handover");
+            requireNoHandover(context, "n2-handover");
+            refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
+                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+            if (chain == AccessStratumChain.NR)
+            {
+                refuseDuringSmc(context, "n2-handover");
+            }
+            handoverKey(context, "n2-handover", false, pair);
+            context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(pair);
+        }
     }
 
     /**
@@ -589,22 +649,30 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverCompleted(final long ueId)
     {
-        return run(ueId, handoverCompletedUpdate);
-    }
-
-    private void applyHandoverCompleted(final SecurityContext context)
-    {
-        if ((context.procedureState() & PROCEDURE_HANDOVER) == 0)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("handover-completed", "no handover within the node is in flight");
+            return false;
         }
-        if ((context.procedureState() & PROCEDURE_HANDOVER_NEW_KEY) != 0)
+        try
         {
-            deriveInitialKey(context, context.smcCompleteUplinkCount());
-            commitChain(context);
-            context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+            if ((context.procedureState() & PROCEDURE_HANDOVER) == 0)
+            {
+                throw new ProcedureNotAllowedException("handover-completed", "no handover within the node is in flight");
+            }
+            if ((context.procedureState() & PROCEDURE_HANDOVER_NEW_KEY) != 0)
+            {
+                deriveInitialKey(context, context.smcCompleteUplinkCount());
+                commitChain(context);
+                context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+            }
+            endHandover(context);
+            return contexts.commit();
         }
-        endHandover(context);
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -616,16 +684,24 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverFailed(final long ueId)
     {
-        return run(ueId, handoverFailedUpdate);
-    }
-
-    private void applyHandoverFailed(final SecurityContext context)
-    {
-        if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
+            return false;
         }
-        endHandover(context);
+        try
+        {
+            if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
+            {
+                throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
+            }
+            endHandover(context);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     private static void endHandover(final SecurityContext context)
@@ -644,21 +720,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.procedureState(another ? state | PROCEDURE_N2_WITH_KEY : state & ~PROCEDURE_N2_WITH_KEY);
     }
 
-    private void applyHandoverKey(final SecurityContext context)
-    {
-        requireAsActive(context, "path-switch");
-        requireNoHandover(context, "path-switch");
-        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
-            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-        handoverKey(context, "path-switch", true);
-    }
-
     /**
      * The {NH, NCC} step of a handover, shared by every handover kind. A new KgNB for the NSCI is never
      * sent while a NAS SMC is in flight (TS 33.501 6.9.5.1 (1)); unless {@code commitNewKey}, it is
      * derived for the target only, and the handover's completion takes it into use.
      */
-    protected final void handoverKey(final SecurityContext context, final String procedure, final boolean commitNewKey)
+    protected final void handoverKey(
+        final SecurityContext context, final String procedure, final boolean commitNewKey, final NextHopPair pair)
     {
         requireAsActive(context, procedure);
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0 && enforced.contains(ConcurrencyRule.TS_33_401_7_2_10_3))
@@ -669,7 +737,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             chain.nextHop(kdf, derivedSchedule, nextKey, key);
             final int ncc = (context.ncc() + 1) & SecurityContext.MAX_NCC;
             context.nextHop(key, ncc);
-            pairOut.set(key, ncc, false);
+            pair.set(key, ncc, false);
             context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
         }
         else if ((context.contextFlags() & (FLAG_NEW_KEY_NOT_YET_IN_AS | FLAG_OLD_KEY_FOR_AS)) == FLAG_NEW_KEY_NOT_YET_IN_AS)
@@ -677,13 +745,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             refuseDuringSmc(context, procedure);
             if (commitNewKey)
             {
-                startChain(context, context.smcCompleteUplinkCount(), true);
+                startChain(context, context.smcCompleteUplinkCount(), true, pair);
                 context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
             }
             else
             {
                 deriveInitialKey(context, context.smcCompleteUplinkCount());
-                pairOut.set(key, 0, true);
+                pair.set(key, 0, true);
                 context.procedureState(context.procedureState() | PROCEDURE_HANDOVER_NEW_KEY);
             }
         }
@@ -691,7 +759,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             final int ncc = context.advanceNextHop(kdf);
             context.copyNextHop(key, 0);
-            pairOut.set(key, ncc, false);
+            pair.set(key, ncc, false);
             context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
         }
     }
@@ -710,28 +778,36 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModification(final long ueId, final NextHopPair kgnb)
     {
-        pairOut = requirePresent("kgnb", kgnb, "a NextHopPair");
-        return run(ueId, ueContextModificationUpdate);
-    }
-
-    private void applyUeContextModification(final SecurityContext context)
-    {
-        requireAsActive(context, "ue-context-modification");
-        if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
+        requirePresent("kgnb", kgnb, "a NextHopPair");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("ue-context-modification", "a UE Context Modification is already in flight");
+            return false;
         }
-        refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
-            "ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5, "a handover");
-        refuseDuringSmc(context, "ue-context-modification");
-        if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
+        try
         {
-            throw new ProcedureNotAllowedException("ue-context-modification",
-                "no NAS SMC completed since the last AS re-keying, so there is no fresh UL NAS COUNT for a new KgNB");
+            requireAsActive(context, "ue-context-modification");
+            if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
+            {
+                throw new ProcedureNotAllowedException("ue-context-modification", "a UE Context Modification is already in flight");
+            }
+            refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
+                "ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5, "a handover");
+            refuseDuringSmc(context, "ue-context-modification");
+            if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
+            {
+                throw new ProcedureNotAllowedException("ue-context-modification",
+                    "no NAS SMC completed since the last AS re-keying, so there is no fresh UL NAS COUNT for a new KgNB");
+            }
+            deriveInitialKey(context, context.smcCompleteUplinkCount());
+            kgnb.set(key, 0, true);
+            context.procedureState(context.procedureState() | PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY);
+            return contexts.commit();
         }
-        deriveInitialKey(context, context.smcCompleteUplinkCount());
-        pairOut.set(key, 0, true);
-        context.procedureState(context.procedureState() | PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY);
+        finally
+        {
+            endStep(kgnb);
+        }
     }
 
     /**
@@ -745,16 +821,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModificationComplete(final long ueId, final DeferredStart started)
     {
-        return end(ueId, ueContextModificationCompleteUpdate, started);
-    }
-
-    private void applyUeContextModificationComplete(final SecurityContext context)
-    {
-        requireUeContextModification(context, "ue-context-modification-complete");
-        deriveInitialKey(context, context.smcCompleteUplinkCount());
-        commitChain(context);
-        context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
-        endUeContextModification(context);
+        clearStarted(started);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireUeContextModification(context, "ue-context-modification-complete");
+            deriveInitialKey(context, context.smcCompleteUplinkCount());
+            commitChain(context);
+            context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
+            endUeContextModification(context);
+            resumeDeferred(context, started);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(started == null ? null : started.transfer());
+        }
     }
 
     /**
@@ -767,13 +853,23 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModificationFailed(final long ueId, final DeferredStart started)
     {
-        return end(ueId, ueContextModificationFailedUpdate, started);
-    }
-
-    private void applyUeContextModificationFailed(final SecurityContext context)
-    {
-        requireUeContextModification(context, "ue-context-modification-failed");
-        endUeContextModification(context);
+        clearStarted(started);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireUeContextModification(context, "ue-context-modification-failed");
+            endUeContextModification(context);
+            resumeDeferred(context, started);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(started == null ? null : started.transfer());
+        }
     }
 
     private static void requireUeContextModification(final SecurityContext context, final String procedure)
@@ -799,19 +895,27 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean downlinkNasCount(final long ueId, final long dlCount)
     {
-        count = SecurityContext.requireNasCount("dl-count", dlCount);
-        return run(ueId, downlinkUpdate);
-    }
-
-    private void applyDownlink(final SecurityContext context)
-    {
-        requireNoInterNodeHandover(context, "dl-count");
-        if (count < context.downlinkNasCount())
+        SecurityContext.requireNasCount("dl-count", dlCount);
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("dl-count", "DL NAS COUNT " + count +
-                " was already used; the next one is " + context.downlinkNasCount());
+            return false;
         }
-        context.downlinkNasCount(count);
+        try
+        {
+            requireNoInterNodeHandover(context, "dl-count");
+            if (dlCount < context.downlinkNasCount())
+            {
+                throw new ProcedureNotAllowedException("dl-count", "DL NAS COUNT " + dlCount +
+                    " was already used; the next one is " + context.downlinkNasCount());
+            }
+            context.downlinkNasCount(dlCount);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -824,18 +928,26 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public long downlinkNasMessage(final long ueId)
     {
-        count = -1;
-        return run(ueId, downlinkMessageUpdate) ? count : -1;
-    }
-
-    private void applyDownlinkMessage(final SecurityContext context)
-    {
-        requireCurrent(context, "dl-nas");
-        requireNotTransferred(context, "dl-nas");
-        requireNoInterNodeHandover(context, "dl-nas");
-        // The UE answered the command with the new context; a message under the old one would be dropped.
-        requireNoNasSmc(context, "dl-nas");
-        count = takeDownlinkCount(context, "dl-nas");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return -1;
+        }
+        try
+        {
+            requireCurrent(context, "dl-nas");
+            requireNotTransferred(context, "dl-nas");
+            requireNoInterNodeHandover(context, "dl-nas");
+            // The UE answered the command with the new context; a message under the old one would be dropped.
+            requireNoNasSmc(context, "dl-nas");
+            final long dlCount = takeDownlinkCount(context, "dl-nas");
+            contexts.commit();
+            return dlCount;
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -851,17 +963,25 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean release(final long ueId)
     {
-        return run(ueId, releaseUpdate);
-    }
-
-    private void applyRelease(final SecurityContext context)
-    {
-        final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
-        if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            applyCancelDeferred(context);
+            return false;
         }
-        releaseAs(context);
+        try
+        {
+            final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
+            if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
+            {
+                cancelDeferred(context);
+            }
+            releaseAs(context);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -913,33 +1033,39 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Runs {@code update} on the UE's context under its lock, zeroing the scratch keys afterwards.
+     * Claims the UE's context for one step: the step checks the rules, derives, writes and ends with
+     * {@link ContextWriter#commit()}, and calls {@link #endStep} in its {@code finally}.
      *
-     * @return false when the UE is unknown.
+     * @return the context, or null when the UE is unknown.
      */
-    protected final boolean run(final long ueId, final ContextUpdate update)
+    protected final SecurityContext claim(final long ueId)
     {
         ensureOpen();
-        return contexts.update(ueId, update);
+        return contexts.claim(ueId);
     }
 
     /**
-     * Zeroes the carriers a refused call may have half filled, so no key stays in them.
+     * Ends a step: one that did not commit (refused, or failed) leaves the context as it was and
+     * {@code carrier} zeroed; the scratch keys are zeroed either way.
      */
-    private void clearOutputs()
+    protected final void endStep(final KeyCarrier carrier)
     {
-        if (pairOut != null)
+        try
         {
-            pairOut.clear();
+            contexts.end(carrier);
         }
-        if (commandOut != null)
+        finally
         {
-            commandOut.clear();
+            wipe();
         }
-        if (transferOut != null)
-        {
-            transferOut.clear();
-        }
+    }
+
+    /**
+     * @return the frame the steps run in.
+     */
+    protected final ContextWriter contexts()
+    {
+        return contexts;
     }
 
     /**
@@ -973,11 +1099,12 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      * Starts the NH chain from a new initial KgNB (KeNB) in {@link #key}: NCC 0 for the key, and NH of
      * NCC 1 kept in the context. The pair sent is {KgNB, NCC 0}.
      */
-    protected final void startChain(final SecurityContext context, final long ulCount, final boolean newSecurityContext)
+    protected final void startChain(
+        final SecurityContext context, final long ulCount, final boolean newSecurityContext, final NextHopPair pair)
     {
         deriveInitialKey(context, ulCount);
         commitChain(context);
-        pairOut.set(key, 0, newSecurityContext);
+        pair.set(key, 0, newSecurityContext);
     }
 
     /**
@@ -997,14 +1124,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.nextHop(nextKey, 1);
         dropOldKeyForAs(context);
         context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
-    }
-
-    /**
-     * Sets the pair the next procedure writes to.
-     */
-    protected final void pairOut(final NextHopPair pair)
-    {
-        pairOut = pair;
     }
 
     /**
@@ -1132,7 +1251,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      * Refuses a primary authentication or NAS SMC while one runs: on the other access under TS 33.501
      * 6.9.5.2 (1), on the same connection because it is already in flight.
      */
-    private void requireNoParallelNas(final SecurityContext context, final String procedure)
+    private void requireNoParallelNas(final SecurityContext context, final String procedure, final boolean nonThreeGppAccess)
     {
         final int state = context.procedureState();
         if ((state & (PROCEDURE_NAS_SMC | PROCEDURE_AUTHENTICATION)) == 0)
@@ -1280,16 +1399,24 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean moveCompleted(final long ueId)
     {
-        ensureOpen();
-        return table.delete(ueId, cursor, moveCompletedCheck);
-    }
-
-    private static void requireMoveInFlight(final SecurityContext context)
-    {
-        if ((context.procedureState() & (PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_CONTEXT_TRANSFER)) == 0)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("move-completed",
-                "no handover to another node and no context transfer is in flight; the UE's context stays here");
+            return false;
+        }
+        try
+        {
+            if ((context.procedureState() & (PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_CONTEXT_TRANSFER)) == 0)
+            {
+                throw new ProcedureNotAllowedException("move-completed",
+                    "no handover to another node and no context transfer is in flight; the UE's context stays here");
+            }
+            table.commitDelete(cursor);
+            return true;
+        }
+        finally
+        {
+            endStep(null);
         }
     }
 
@@ -1302,16 +1429,24 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean registrationFailed(final long ueId)
     {
-        return run(ueId, registrationFailedUpdate);
-    }
-
-    private static void applyRegistrationFailed(final SecurityContext context)
-    {
-        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) == 0)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
+            return false;
         }
-        context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
+        try
+        {
+            if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) == 0)
+            {
+                throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
+            }
+            context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(null);
+        }
     }
 
     /**
@@ -1329,27 +1464,14 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Runs a procedure that may be deferred.
-     *
-     * @return whether it started or waits, or that the UE is unknown.
-     */
-    protected final ProcedureStart start(final long ueId, final ContextUpdate update)
-    {
-        deferred = false;
-        if (!run(ueId, update))
-        {
-            return ProcedureStart.UNKNOWN_UE;
-        }
-        return deferred ? ProcedureStart.DEFERRED : ProcedureStart.STARTED;
-    }
-
-    /**
      * Records {@code procedure} as waiting under {@code rule} instead of starting it: its parameters go
      * into the context, and the carrier names the rule.
+     *
+     * @return {@link ProcedureStart#DEFERRED}.
      */
-    protected final void defer(
+    protected final ProcedureStart defer(
         final SecurityContext context, final DeferredProcedure procedure, final ConcurrencyRule rule,
-        final HorizontalKamfDecision decision, final long ulCount)
+        final HorizontalKamfDecision decision, final long ulCount, final UeContextTransfer transfer)
     {
         final int state = context.procedureState();
         final DeferredProcedure waiting = DeferredProcedure.in(state);
@@ -1361,8 +1483,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.procedureState(state | procedure.bit() |
             (decision == null ? 0 : decision.ordinal() + 1) << DEFERRED_DECISION_SHIFT);
         context.reserved((context.reserved() & 0xFF) | (int)(ulCount << 8));
-        transferOut.deferredBy(rule);
-        deferred = true;
+        transfer.deferredBy(rule);
+        return ProcedureStart.DEFERRED;
     }
 
     /**
@@ -1377,47 +1499,64 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     {
         ensureOpen();
         requirePresent("started", started, "a DeferredStart").clear();
-        startedOut = started;
-        transferOut = started.transfer();
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
         try
         {
-            return run(ueId, resumeUpdate);
+            resumeDeferred(context, started);
+            return contexts.commit();
         }
         finally
         {
-            startedOut = null;
+            endStep(started.transfer());
         }
-    }
-
-    private void applyEndThenResume(final SecurityContext context)
-    {
-        endUpdate.apply(context);
-        applyResumeOrRefuse(context);
     }
 
     /**
-     * Starts the deferred procedure, if any. One the UE's state no longer allows is dropped and reported
+     * Starts the deferred procedure, if any, in the claim of the step that ended what blocked it, so no
+     * other procedure can slip in between. One the UE's state no longer allows is dropped and reported
      * as refused, with the context as it was before the attempt: nothing is dropped silently, and the
-     * blocker's end in the same lock stands.
+     * blocker's end stands.
+     *
+     * @param started receives what became of it; null leaves it recorded.
      */
-    private void applyResumeOrRefuse(final SecurityContext context)
+    private void resumeDeferred(final SecurityContext context, final DeferredStart started)
     {
-        if (DeferredProcedure.in(context.procedureState()) == null)
+        final int state = context.procedureState();
+        final DeferredProcedure procedure = DeferredProcedure.in(state);
+        if (started == null || procedure == null)
         {
             return;
         }
+        final UeContextTransfer transfer = started.transfer();
         final int length = SecurityContextDescriptor.LENGTH;
         beforeResume.buffer().putBytes(beforeResume.offset(), context.buffer(), context.offset(), length);
+        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & 0xF;
+        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.values()[decisionCode - 1];
+        final long ulCount = context.reserved() >>> 8;
         try
         {
-            applyResume(context);
+            context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
+            context.reserved(context.reserved() & 0xFF);
+            if (startDeferred(context, procedure, decision, ulCount, transfer) == ProcedureStart.DEFERRED)
+            {
+                started.set(DeferredStart.Result.WAITING, procedure, transfer.deferredBy(), null);
+            }
+            else
+            {
+                transfer.horizontalKamfDecision(decision);
+                started.set(DeferredStart.Result.STARTED, procedure, null, null);
+            }
         }
         catch (final ProcedureNotAllowedException ex)
         {
             context.buffer().putBytes(context.offset(), beforeResume.buffer(), beforeResume.offset(), length);
-            applyCancelDeferred(context);
-            transferOut.clear();
-            startedOut.set(DeferredStart.Result.REFUSED, cancelled, ex.rule(), ex.getMessage());
+            cancelDeferred(context);
+            transfer.clear();
+            started.set(DeferredStart.Result.REFUSED, procedure, ex.rule(), ex.getMessage());
         }
         finally
         {
@@ -1425,39 +1564,15 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    private void applyResume(final SecurityContext context)
-    {
-        final int state = context.procedureState();
-        final DeferredProcedure procedure = DeferredProcedure.in(state);
-        if (procedure == null)
-        {
-            return;
-        }
-        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & 0xF;
-        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.values()[decisionCode - 1];
-        final long ulCount = context.reserved() >>> 8;
-        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-        context.reserved(context.reserved() & 0xFF);
-        deferred = false;
-        startDeferred(context, procedure, decision, ulCount);
-        if (deferred)
-        {
-            startedOut.set(DeferredStart.Result.WAITING, procedure, transferOut.deferredBy(), null);
-        }
-        else
-        {
-            transferOut.horizontalKamfDecision(decision);
-            startedOut.set(DeferredStart.Result.STARTED, procedure, null, null);
-        }
-    }
-
     /**
-     * Runs a deferred procedure of this node's kind on the locked context, as its call would have, with
+     * Runs a deferred procedure of this node's kind on the claimed context, as its call would have, with
      * the parameters recorded when it was deferred; it may defer again.
+     *
+     * @return {@link ProcedureStart#STARTED} or {@link ProcedureStart#DEFERRED}.
      */
-    protected void startDeferred(
+    protected ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
-        final long ulCount)
+        final long ulCount, final UeContextTransfer transfer)
     {
         throw new ProcedureNotAllowedException(procedure.token(), "this node has no such procedure");
     }
@@ -1470,42 +1585,42 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public DeferredProcedure cancelDeferred(final long ueId)
     {
-        ensureOpen();
-        cancelled = null;
-        run(ueId, cancelDeferredUpdate);
-        return cancelled;
-    }
-
-    private void applyCancelDeferred(final SecurityContext context)
-    {
-        final int state = context.procedureState();
-        cancelled = DeferredProcedure.in(state);
-        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-        context.reserved(context.reserved() & 0xFF);
-    }
-
-    /**
-     * Runs the update that ends a blocking procedure and, given {@code started}, starts what it made
-     * wait in the same lock, so no other procedure can slip in between.
-     */
-    private boolean end(final long ueId, final ContextUpdate update, final DeferredStart started)
-    {
-        if (started == null)
+        final SecurityContext context = claim(ueId);
+        if (context == null)
         {
-            return run(ueId, update);
+            return null;
         }
-        started.clear();
-        startedOut = started;
-        transferOut = started.transfer();
-        endUpdate = update;
         try
         {
-            return run(ueId, endThenResumeUpdate);
+            final DeferredProcedure cancelled = cancelDeferred(context);
+            contexts.commit();
+            return cancelled;
         }
         finally
         {
-            startedOut = null;
-            endUpdate = null;
+            endStep(null);
+        }
+    }
+
+    /**
+     * @return the procedure that waited, now forgotten, or null.
+     */
+    private static DeferredProcedure cancelDeferred(final SecurityContext context)
+    {
+        final int state = context.procedureState();
+        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
+        context.reserved(context.reserved() & 0xFF);
+        return DeferredProcedure.in(state);
+    }
+
+    /**
+     * Empties the caller's {@link DeferredStart}, if any, before a step that may start a deferred procedure.
+     */
+    private static void clearStarted(final DeferredStart started)
+    {
+        if (started != null)
+        {
+            started.clear();
         }
     }
 
@@ -1564,8 +1679,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
 
     /**
-     * Zeroes the scratch keys and the staging copy, and forgets the carriers of the last call: the end
-     * of a call that staged a context, which a refusal may have left unstored.
+     * Zeroes the scratch keys and the staging copy: the end of a call that staged a context, which a
+     * refusal may have left unstored.
      */
     protected final void wipeAfterStaging()
     {
@@ -1574,7 +1689,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Zeroes the scratch keys and forgets the carriers of the last call.
+     * Zeroes the scratch keys.
      */
     protected final void wipe()
     {
@@ -1587,9 +1702,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         Arrays.fill(nextKey, (byte)0);
         Arrays.fill(thirdKey, (byte)0);
         derivedSchedule.clear();
-        commandOut = null;
-        pairOut = null;
-        transferOut = null;
     }
 
     /**

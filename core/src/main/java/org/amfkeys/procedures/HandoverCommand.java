@@ -6,7 +6,7 @@ package org.amfkeys.procedures;
  * NAS container that a core network adds when the handover changes the root key. The UE derives every
  * key from these fields and its own state, never from a key sent to it.
  */
-public final class HandoverCommand
+public final class HandoverCommand implements KeyCarrier
 {
     /** NAS container: none. */
     public static final int NO_NAS_CONTAINER = 0;

@@ -1,7 +1,6 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.context.ContextTable;
-import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.MobilityMode;
@@ -19,12 +18,6 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICAT
  */
 public final class MmeProcedures extends CoreNetworkProcedures
 {
-    private final ContextUpdate handoverTo5gsUpdate = this::applyHandoverTo5gs;
-    private final ContextUpdate idleModeTo5gsUpdate = this::applyIdleModeTo5gs;
-    private final ContextUpdate forwardRelocationUpdate = this::applyForwardRelocation;
-
-    private long count;
-
     /**
      * @param table the MME's UE contexts.
      * @param kdf   derives keys; owned by this instance from now on.
@@ -46,11 +39,25 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public ProcedureStart handoverTo5gs(final long ueId, final UeContextTransfer transfer)
     {
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return start(ueId, handoverTo5gsUpdate);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        try
+        {
+            final ProcedureStart start = handoverTo5gs(context, transfer);
+            contexts().commit();
+            return start;
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
-    private void applyHandoverTo5gs(final SecurityContext context)
+    private ProcedureStart handoverTo5gs(final SecurityContext context, final UeContextTransfer transfer)
     {
         // The eNB hands over only once the reconfiguration of a UE Context Modification completed.
         refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
@@ -58,8 +65,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-5gs", false);
         if (wait != null)
         {
-            defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0);
-            return;
+            return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
         }
         if ((context.contextFlags() & FLAG_NEW_KEY_NOT_YET_IN_AS) != 0)
         {
@@ -68,22 +74,22 @@ public final class MmeProcedures extends CoreNetworkProcedures
                 "a new KASME is active but not yet used for AS; a UE Context Modification must complete first");
         }
         context.copyKamf(nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, nextKey);
-        pairOut(transferOut.nextHop());
-        handoverKey(context, "handover-to-5gs", true);
+        transferContext(context, MobilityMode.HANDOVER, nextKey, transfer);
+        handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
         interNodeHandoverStarted(context);
+        return ProcedureStart.STARTED;
     }
 
-    protected void startDeferred(
+    protected ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
-        final long ulCount)
+        final long ulCount, final UeContextTransfer transfer)
     {
-        switch (procedure)
+        return switch (procedure)
         {
-            case INTER_SYSTEM_HANDOVER -> applyHandoverTo5gs(context);
-            case FORWARD_RELOCATION -> applyForwardRelocation(context);
-            default -> super.startDeferred(context, procedure, decision, ulCount);
-        }
+            case INTER_SYSTEM_HANDOVER -> handoverTo5gs(context, transfer);
+            case FORWARD_RELOCATION -> forwardRelocation(context, transfer);
+            default -> super.startDeferred(context, procedure, decision, ulCount, transfer);
+        };
     }
 
     /**
@@ -104,30 +110,43 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public ProcedureStart forwardRelocation(final long ueId, final UeContextTransfer transfer)
     {
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return start(ueId, forwardRelocationUpdate);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return ProcedureStart.UNKNOWN_UE;
+        }
+        try
+        {
+            final ProcedureStart start = forwardRelocation(context, transfer);
+            contexts().commit();
+            return start;
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
-    private void applyForwardRelocation(final SecurityContext context)
+    private ProcedureStart forwardRelocation(final SecurityContext context, final UeContextTransfer transfer)
     {
         final ConcurrencyRule wait = interNodeHandoverWait(context, "forward-relocation", true);
         if (wait != null)
         {
-            defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0);
-            return;
+            return defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0, transfer);
         }
         final int flags = context.contextFlags();
         context.copyKamf(nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, nextKey);
-        transferOut.smcComplete(context.smcCompleteUplinkCount(), (flags & FLAG_SMC_COUNT_UNUSED) != 0);
+        transferContext(context, MobilityMode.HANDOVER, nextKey, transfer);
+        transfer.smcComplete(context.smcCompleteUplinkCount(), (flags & FLAG_SMC_COUNT_UNUSED) != 0);
         if ((flags & FLAG_OLD_KEY_FOR_AS) != 0 && enforces(ConcurrencyRule.TS_33_401_7_2_10_8))
         {
             context.copyNonCurrentKamf(nextKey, 0);
-            transferOut.oldRootKeyForAs(nextKey, context.nonCurrentNgKsi());
+            transfer.oldRootKeyForAs(nextKey, context.nonCurrentNgKsi());
         }
-        pairOut(transferOut.nextHop());
-        handoverKey(context, "forward-relocation", true);
+        handoverKey(context, "forward-relocation", true, transfer.nextHop());
         interNodeHandoverStarted(context);
+        return ProcedureStart.STARTED;
     }
 
     /**
@@ -194,28 +213,37 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public boolean idleModeTo5gs(final long ueId, final long ulCount, final UeContextTransfer transfer)
     {
-        count = SecurityContext.requireNasCount("ul-count", ulCount);
-        transferOut = requirePresent("transfer", transfer, "a UeContextTransfer");
-        return run(ueId, idleModeTo5gsUpdate);
-    }
-
-    private void applyIdleModeTo5gs(final SecurityContext context)
-    {
-        requireIdleAndUnmoved(context, "idle-to-5gs");
-        requireNoNasSmc(context, "idle-to-5gs");
-        acceptUplinkCount(context, count, "idle-to-5gs");
-        context.copyKamf(key, 0);
-        transferContext(context, MobilityMode.IDLE, key);
-        transferOut.derivedWith(count, false);
-        context.procedureState(context.procedureState() | SecurityContext.PROCEDURE_CONTEXT_TRANSFER);
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        requirePresent("transfer", transfer, "a UeContextTransfer");
+        final SecurityContext context = claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireIdleAndUnmoved(context, "idle-to-5gs");
+            requireNoNasSmc(context, "idle-to-5gs");
+            acceptUplinkCount(context, ulCount, "idle-to-5gs");
+            context.copyKamf(key, 0);
+            transferContext(context, MobilityMode.IDLE, key, transfer);
+            transfer.derivedWith(ulCount, false);
+            context.procedureState(context.procedureState() | SecurityContext.PROCEDURE_CONTEXT_TRANSFER);
+            return contexts().commit();
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
     /**
      * Fills the transfer with the context's EPS NAS security context under {@code rootKey}.
      */
-    private void transferContext(final SecurityContext context, final MobilityMode mobility, final byte[] rootKey)
+    private static void transferContext(
+        final SecurityContext context, final MobilityMode mobility, final byte[] rootKey, final UeContextTransfer transfer)
     {
-        transferOut.set(AccessStratumChain.E_UTRA, mobility, rootKey, context.ngKsi(), context.uplinkNasCount(),
+        transfer.set(AccessStratumChain.E_UTRA, mobility, rootKey, context.ngKsi(), context.uplinkNasCount(),
             context.downlinkNasCount(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
             context.ueSecurityCapabilities());
     }

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
  */
-public final class NasSecurityModeCommand
+public final class NasSecurityModeCommand implements KeyCarrier
 {
     private final byte[] nasEncryptionKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private final byte[] nasIntegrityKey = new byte[AccessStratumChain.NAS_KEY_LENGTH];

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the key.
  */
-public final class NextHopPair
+public final class NextHopPair implements KeyCarrier
 {
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
     private int ncc;

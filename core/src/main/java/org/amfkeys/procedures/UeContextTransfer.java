@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
  */
-public final class UeContextTransfer
+public final class UeContextTransfer implements KeyCarrier
 {
     private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
     private final NextHopPair nextHop = new NextHopPair();

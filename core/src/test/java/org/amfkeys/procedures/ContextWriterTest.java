@@ -35,14 +35,12 @@ class ContextWriterTest
     private final ContextCursor cursor = new ContextCursor(kdf);
     private ContextTable table;
     private ContextWriter writer;
-    private int carriersCleared;
-    private int scratchWiped;
 
     @BeforeEach
     void start()
     {
         table = new ContextTable(4);
-        writer = new ContextWriter(table, cursor, () -> carriersCleared++, () -> scratchWiped++);
+        writer = new ContextWriter(table, cursor);
     }
 
     @AfterEach
@@ -53,26 +51,48 @@ class ContextWriterTest
     }
 
     @Test
-    void aRefusedStepRestoresTheContextAndZeroesTheCarriers()
+    void aStepThatDoesNotCommitRestoresTheContextAndZeroesItsCarrier()
     {
         stage(key(1), 1);
         assertTrue(writer.insert(UE));
         final byte[] before = slot(UE);
+        final NextHopPair carrier = new NextHopPair();
 
-        assertThrows(ProcedureNotAllowedException.class, () -> writer.update(UE, context ->
+        assertThrows(ProcedureNotAllowedException.class, () -> refusedStep(carrier));
+        assertArrayEquals(before, slot(UE), "the refused step changed nothing");
+        assertArrayEquals(new byte[32], carrier.key(), "the carrier holds no key of the refused step");
+        assertFalse(cursor.hasClaim());
+
+        final SecurityContext context = writer.claim(UE);
+        try
+        {
+            context.downlinkNasCount(7);
+            carrier.set(key(3), 2, false);
+            assertTrue(writer.commit());
+        }
+        finally
+        {
+            writer.end(carrier);
+        }
+        assertEquals(7, read(UE).downlinkNasCount());
+        assertArrayEquals(key(3), carrier.key(), "a committed step keeps what it sends");
+        assertEquals(null, writer.claim(UE + 1), "an unknown UE");
+        assertFalse(cursor.hasClaim());
+    }
+
+    private void refusedStep(final NextHopPair carrier)
+    {
+        final SecurityContext context = writer.claim(UE);
+        try
         {
             context.downlinkNasCount(99).ngKsi(5);
+            carrier.set(key(2), 1, true);
             throw new ProcedureNotAllowedException("test", "refused after changing the context");
-        }));
-        assertArrayEquals(before, slot(UE), "the refused step changed nothing");
-        assertEquals(1, carriersCleared);
-        assertEquals(1, scratchWiped);
-
-        assertTrue(writer.update(UE, context -> context.downlinkNasCount(7)));
-        assertEquals(7, read(UE).downlinkNasCount());
-        assertFalse(writer.update(UE + 1, context -> context.downlinkNasCount(8)), "an unknown UE");
-        assertEquals(1, carriersCleared, "only a refusal zeroes the carriers");
-        assertEquals(3, scratchWiped, "the scratch keys after every step");
+        }
+        finally
+        {
+            writer.end(carrier);
+        }
     }
 
     @Test
@@ -154,7 +174,7 @@ class ContextWriterTest
     {
         try (Kdf threadKdf = new Kdf(); ContextCursor threadCursor = new ContextCursor(threadKdf))
         {
-            final ContextWriter threadWriter = new ContextWriter(shared, threadCursor, () -> { }, () -> { });
+            final ContextWriter threadWriter = new ContextWriter(shared, threadCursor);
             final byte[] threadKey = key(which);
             barrier.await(10, TimeUnit.SECONDS);
             for (long ue = 0; ue < ues; ue++)

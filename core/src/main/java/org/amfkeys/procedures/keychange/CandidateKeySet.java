@@ -2,6 +2,7 @@ package org.amfkeys.procedures.keychange;
 
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.KeyCarrier;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.types.NgKsi;
 
@@ -17,7 +18,7 @@ import java.util.Arrays;
  * <p>
  * Reused by its owner from call to call. Not thread-safe. {@link #toString()} shows no key material.
  */
-public final class CandidateKeySet
+public final class CandidateKeySet implements KeyCarrier
 {
     /** Most candidate AMFs in one set. */
     public static final int MAX_CANDIDATES = 8;
@@ -104,6 +105,14 @@ public final class CandidateKeySet
         }
         transfer.set(keys, index * Kdf.KEY_LENGTH, targetAmf, kci, ngKsi, ciphering, integrity, ueSecurityCapabilities);
         chosen = targetAmf;
+        discard();
+    }
+
+    /**
+     * Zeroes every key, as {@link #discard()} does: a refused preparation leaves no key behind.
+     */
+    public void clear()
+    {
         discard();
     }
 

@@ -1,6 +1,7 @@
 package org.amfkeys.procedures.keychange;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.procedures.KeyCarrier;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.types.NgKsi;
 
@@ -15,7 +16,7 @@ import org.amfkeys.types.NgKsi;
  * <p>
  * Reused by its owner from call to call; {@link #clear()} zeroes the keys.
  */
-public final class KeyChangeCommand
+public final class KeyChangeCommand implements KeyCarrier
 {
     private final NasSecurityModeCommand nas = new NasSecurityModeCommand();
     private KeyChangeIndication kci = KeyChangeIndication.none();

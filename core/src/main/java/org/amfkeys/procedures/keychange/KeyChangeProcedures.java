@@ -4,11 +4,11 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
-import org.amfkeys.context.ContextUpdate;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ContextWriter;
+import org.amfkeys.procedures.KeyCarrier;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
@@ -56,20 +56,6 @@ public final class KeyChangeProcedures implements AutoCloseable
     private final KdpBoundKamf derivation = new KdpBoundKamf();
     private final ContextWriter contexts;
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
-    private final Guami[] candidates = new Guami[CandidateKeySet.MAX_CANDIDATES];
-
-    private final ContextUpdate prepareUpdate = this::applyPrepare;
-    private final ContextUpdate candidatesUpdate = this::applyCandidates;
-    private final ContextUpdate algorithmsUpdate = this::applyAlgorithms;
-
-    private Guami targetAmf;
-    private KeyDerivationParameter kdp;
-    private KeyChangeIndication kci;
-    private int candidateCount;
-    private NasAlgorithmPriorities priorities;
-    private KeyChangeTransfer transferOut;
-    private CandidateKeySet candidatesOut;
-    private KeyChangeCommand commandOut;
     private boolean closed;
 
     /**
@@ -85,7 +71,7 @@ public final class KeyChangeProcedures implements AutoCloseable
         this.table = table;
         this.kdf = kdf;
         this.options = options;
-        this.contexts = new ContextWriter(table, cursor, this::clearOutputs, this::wipe);
+        this.contexts = new ContextWriter(table, cursor);
     }
 
     /**
@@ -124,19 +110,23 @@ public final class KeyChangeProcedures implements AutoCloseable
         requirePresent("target-amf", targetAmf, "a GUAMI");
         requirePresent("transfer", transfer, "a KeyChangeTransfer");
         final KeyChangeIndication indication = indication(form, kdp, "kdp-key-change");
-        this.targetAmf = targetAmf;
-        this.kdp = kdp;
-        this.kci = indication;
-        this.transferOut = transfer;
-        return run(ueId, prepareUpdate);
-    }
-
-    private void applyPrepare(final SecurityContext context)
-    {
-        requireSourceContext(context, "kdp-key-change");
-        derivation.derive(kdf, context.kamfSchedule(), targetAmf, kdp, key, 0);
-        transferOut.set(key, 0, targetAmf, kci, context.ngKsi(), context.nasCipheringAlgorithm(),
-            context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+        final SecurityContext context = contexts.claim(ueId);
+        if (context == null)
+        {
+            return false;
+        }
+        try
+        {
+            requireSourceContext(context, "kdp-key-change");
+            derivation.derive(kdf, context.kamfSchedule(), targetAmf, kdp, key, 0);
+            transfer.set(key, 0, targetAmf, indication, context.ngKsi(), context.nasCipheringAlgorithm(),
+                context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(transfer);
+        }
     }
 
     /**
@@ -182,25 +172,28 @@ public final class KeyChangeProcedures implements AutoCloseable
         }
         requirePresent("candidates", candidates, "a CandidateKeySet");
         final KeyChangeIndication indication = indication(form, kdp, "candidate-key-change");
-        System.arraycopy(targetAmfs, 0, this.candidates, 0, count);
-        this.candidateCount = count;
-        this.kdp = kdp;
-        this.kci = indication;
-        this.candidatesOut = candidates;
-        return run(ueId, candidatesUpdate);
-    }
-
-    private void applyCandidates(final SecurityContext context)
-    {
-        requireSourceContext(context, "candidate-key-change");
-        candidatesOut.begin(candidates, candidateCount);
-        final byte[] keys = candidatesOut.keyArray();
-        for (int i = 0; i < candidateCount; i++)
+        final SecurityContext context = contexts.claim(ueId);
+        if (context == null)
         {
-            derivation.derive(kdf, context.kamfSchedule(), candidates[i], kdp, keys, i * Kdf.KEY_LENGTH);
+            return false;
         }
-        candidatesOut.prepared(kci, context.ngKsi(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
-            context.ueSecurityCapabilities());
+        try
+        {
+            requireSourceContext(context, "candidate-key-change");
+            candidates.begin(targetAmfs, count);
+            final byte[] keys = candidates.keyArray();
+            for (int i = 0; i < count; i++)
+            {
+                derivation.derive(kdf, context.kamfSchedule(), targetAmfs[i], kdp, keys, i * Kdf.KEY_LENGTH);
+            }
+            candidates.prepared(indication, context.ngKsi(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
+                context.ueSecurityCapabilities());
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(candidates);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -298,25 +291,31 @@ public final class KeyChangeProcedures implements AutoCloseable
         options.require(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC, "nas-algorithm-change");
         requirePresent("priorities", priorities, "NAS algorithm priority lists");
         requirePresent("command", command, "a KeyChangeCommand");
-        this.priorities = priorities;
-        this.commandOut = command;
-        return run(ueId, algorithmsUpdate);
-    }
-
-    private void applyAlgorithms(final SecurityContext context)
-    {
-        requireSourceContext(context, "nas-algorithm-change");
-        final int ciphering = priorities.selectCiphering(context.ueSecurityCapabilities());
-        final int integrity = priorities.selectIntegrity(context.ueSecurityCapabilities());
-        final long dlCount = context.downlinkNasCount();
-        if (dlCount >= MAX_NAS_COUNT)
+        final SecurityContext context = contexts.claim(ueId);
+        if (context == null)
         {
-            throw ProcedureNotAllowedException.nasCountExhausted("nas-algorithm-change", true, AccessStratumChain.NR);
+            return false;
         }
-        context.downlinkNasCount(dlCount + 1);
-        context.nasAlgorithms(ciphering, integrity);
-        commandOut.set(KeyChangeIndication.none(), null, context.ngKsi(), true, ciphering, integrity, dlCount);
-        nasKeys(context, commandOut);
+        try
+        {
+            requireSourceContext(context, "nas-algorithm-change");
+            final int ciphering = priorities.selectCiphering(context.ueSecurityCapabilities());
+            final int integrity = priorities.selectIntegrity(context.ueSecurityCapabilities());
+            final long dlCount = context.downlinkNasCount();
+            if (dlCount >= MAX_NAS_COUNT)
+            {
+                throw ProcedureNotAllowedException.nasCountExhausted("nas-algorithm-change", true, AccessStratumChain.NR);
+            }
+            context.downlinkNasCount(dlCount + 1);
+            context.nasAlgorithms(ciphering, integrity);
+            command.set(KeyChangeIndication.none(), null, context.ngKsi(), true, ciphering, integrity, dlCount);
+            nasKeys(context, command);
+            return contexts.commit();
+        }
+        finally
+        {
+            endStep(command);
+        }
     }
 
     /**
@@ -376,25 +375,19 @@ public final class KeyChangeProcedures implements AutoCloseable
      * Runs {@code update} under the UE's lock; a refusal zeroes the carrier being filled, and the
      * scratch keys are zeroed either way.
      */
-    private boolean run(final long ueId, final ContextUpdate update)
+    /**
+     * Ends a step: one that did not commit leaves the context as it was and {@code carrier} zeroed; the
+     * scratch keys are zeroed either way.
+     */
+    private void endStep(final KeyCarrier carrier)
     {
-        ensureOpen();
-        return contexts.update(ueId, update);
-    }
-
-    private void clearOutputs()
-    {
-        if (transferOut != null)
+        try
         {
-            transferOut.clear();
+            contexts.end(carrier);
         }
-        if (candidatesOut != null)
+        finally
         {
-            candidatesOut.discard();
-        }
-        if (commandOut != null)
-        {
-            commandOut.clear();
+            wipe();
         }
     }
 
@@ -457,13 +450,5 @@ public final class KeyChangeProcedures implements AutoCloseable
             kdf.wipe();
         }
         Arrays.fill(key, (byte)0);
-        Arrays.fill(candidates, null);
-        targetAmf = null;
-        kdp = null;
-        kci = null;
-        priorities = null;
-        transferOut = null;
-        candidatesOut = null;
-        commandOut = null;
     }
 }

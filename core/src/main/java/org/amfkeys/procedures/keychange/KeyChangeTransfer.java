@@ -1,6 +1,7 @@
 package org.amfkeys.procedures.keychange;
 
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.KeyCarrier;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * Reused by its owner from call to call; {@link #clear()} zeroes the key. {@link #toString()} shows no
  * key material.
  */
-public final class KeyChangeTransfer
+public final class KeyChangeTransfer implements KeyCarrier
 {
     private final byte[] kamfPrime = new byte[Kdf.KEY_LENGTH];
     private Guami targetAmf;
