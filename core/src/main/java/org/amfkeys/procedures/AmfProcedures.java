@@ -10,11 +10,15 @@ import org.amfkeys.types.Supi;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
-import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
 import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
+import static org.amfkeys.procedures.AsKeyChain.releaseAs;
+import static org.amfkeys.procedures.ConcurrencyRules.requireCurrent;
+import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
+import static org.amfkeys.procedures.DeferredStarts.defer;
 
 /**
  * The AMF side of the 5GS key lifecycle: everything of {@link CoreNetworkProcedures}, plus the
@@ -121,7 +125,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final SecurityContext context, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
         final boolean horizontal = decision != null && decision.derive();
-        final ConcurrencyRule wait = interNodeHandoverWait(context, "n2-handover", !horizontal);
+        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "n2-handover", !horizontal);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_AMF_HANDOVER, wait, decision, 0, transfer);
@@ -142,7 +146,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         {
             context.copyKamf(nextKey, 0);
             setTransfer(context, MobilityMode.HANDOVER, nextKey, false, transfer);
-            handoverKey(context, "n2-handover", false, pair);
+            asKeys.handoverKey(context, "n2-handover", false, pair);
             transfer.keyAmfChangeInd(pair.newSecurityContext());
             takeDownlinkCount(context, "n2-handover");
         }
@@ -258,8 +262,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final boolean horizontal = decision != null && decision.derive();
         requireCurrent(context, "mobility-registration");
         // Releasing the AS below would otherwise end a handover to another node without a word.
-        requireNoInterNodeHandover(context, "mobility-registration");
-        final ConcurrencyRule wait = waitRule(
+        rules.requireNoInterNodeHandover(context, "mobility-registration");
+        final ConcurrencyRule wait = rules.waitRule(
             (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
         if (wait != null)
         {
@@ -480,7 +484,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
 
     private ProcedureStart handoverToEps(final SecurityContext context, final UeContextTransfer transfer)
     {
-        final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-eps", false);
+        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "handover-to-eps", false);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);

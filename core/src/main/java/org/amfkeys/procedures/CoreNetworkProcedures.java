@@ -5,7 +5,6 @@ import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
@@ -13,14 +12,10 @@ import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
-import java.util.EnumSet;
 
-import static org.amfkeys.context.SecurityContext.DEFERRED_ANY;
-import static org.amfkeys.context.SecurityContext.DEFERRED_DECISION_SHIFT;
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.FLAG_KGNB_AT_NCC_0;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
@@ -36,6 +31,16 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC_NEW_KEY;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_ON_NON_3GPP_ACCESS;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
+import static org.amfkeys.procedures.AsKeyChain.endHandover;
+import static org.amfkeys.procedures.AsKeyChain.endUeContextModification;
+import static org.amfkeys.procedures.AsKeyChain.releaseAs;
+import static org.amfkeys.procedures.ConcurrencyRules.n2InFlight;
+import static org.amfkeys.procedures.ConcurrencyRules.requireAsActive;
+import static org.amfkeys.procedures.ConcurrencyRules.requireCurrent;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNoHandover;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
+import static org.amfkeys.procedures.ConcurrencyRules.requireUeContextModification;
 
 /**
  * The key lifecycle procedures an AMF and an MME share, run on the UE contexts of a
@@ -65,7 +70,6 @@ import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICAT
  */
 public abstract class CoreNetworkProcedures implements AutoCloseable
 {
-    private static final byte[] ZERO_KEY = new byte[Kdf.KEY_LENGTH];
 
     protected final ContextTable table;
     protected final AccessStratumChain chain;
@@ -80,9 +84,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
 
     private final ContextWriter contexts;
 
-    /** The context as it was before a deferred procedure's attempt, so a refused one leaves no trace. */
-    private final SecurityContext beforeResume = new SecurityContext();
-    private final EnumSet<ConcurrencyRule> enforced = EnumSet.allOf(ConcurrencyRule.class);
+    /** The concurrency rules this node enforces. */
+    protected final ConcurrencyRules rules;
+
+    /** The UE's AS key chain: initial keys, NH steps, release. */
+    protected final AsKeyChain asKeys;
+
+    private final DeferredStarts deferredStarts = new DeferredStarts();
     private boolean closed;
 
     /**
@@ -98,6 +106,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         this.cursor = new ContextCursor(kdf);
         this.kdf = kdf;
         this.contexts = new ContextWriter(table, cursor);
+        this.rules = new ConcurrencyRules(chain);
+        this.asKeys = new AsKeyChain(chain, kdf, rules);
     }
 
     /**
@@ -128,7 +138,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public CoreNetworkProcedures withoutRule(final ConcurrencyRule rule)
     {
         ensureOpen();
-        enforced.remove(requirePresent("rule", rule, "a ConcurrencyRule"));
+        rules.ignore(requirePresent("rule", rule, "a ConcurrencyRule"));
         return this;
     }
 
@@ -139,7 +149,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     public boolean enforces(final ConcurrencyRule rule)
     {
         ensureOpen();
-        return enforced.contains(rule);
+        return rules.enforces(rule);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -165,7 +175,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         try
         {
-            requireNoParallelNas(context, "authenticate", nonThreeGppAccess);
+            rules.requireNoParallelNas(context, "authenticate", nonThreeGppAccess);
             context.procedureState(context.procedureState() | PROCEDURE_AUTHENTICATION |
                 (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
             return contexts.commit();
@@ -257,7 +267,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     {
         if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
         {
-            requireNoParallelNas(context, "authenticate", false);
+            rules.requireNoParallelNas(context, "authenticate", false);
         }
         requireNotTransferred(context, "authenticate");
         if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
@@ -337,15 +347,15 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     {
         final int state = context.procedureState();
         requireNotTransferred(context, "nas-smc");
-        requireNoInterNodeHandover(context, "nas-smc");
-        requireNoParallelNas(context, "nas-smc", nonThreeGppAccess);
+        rules.requireNoInterNodeHandover(context, "nas-smc");
+        rules.requireNoParallelNas(context, "nas-smc", nonThreeGppAccess);
         if (chain == AccessStratumChain.NR)
         {
-            refuse((state & PROCEDURE_N2_WITH_KEY) != 0, "nas-smc", ConcurrencyRule.TS_33_501_6_9_5_1_2, n2InFlight(state));
+            rules.refuse((state & PROCEDURE_N2_WITH_KEY) != 0, "nas-smc", ConcurrencyRule.TS_33_501_6_9_5_1_2, n2InFlight(state));
         }
         else
         {
-            refuse((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "nas-smc", ConcurrencyRule.TS_33_401_7_2_10_2,
+            rules.refuse((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "nas-smc", ConcurrencyRule.TS_33_401_7_2_10_2,
                 n2InFlight(state));
         }
         final boolean kamfChange = (context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
@@ -417,7 +427,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         try
         {
             completeSecurityMode(context, ulCount);
-            resumeDeferred(context, started);
+            deferredStarts.resumeDeferred(context, started, this);
             return contexts.commit();
         }
         finally
@@ -499,7 +509,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
                 throw new ProcedureNotAllowedException("nas-smc-failed", "no NAS Security Mode Command is in flight");
             }
             endNasSmc(context);
-            resumeDeferred(context, started);
+            deferredStarts.resumeDeferred(context, started, this);
             return contexts.commit();
         }
         finally
@@ -549,7 +559,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             {
                 throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
             }
-            refuseDuringSmc(context, "initial-context-setup");
+            rules.refuseDuringSmc(context, "initial-context-setup");
             if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
             {
                 throw new ProcedureNotAllowedException(
@@ -559,7 +569,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             {
                 acceptUplinkCount(context, ulCount, "initial-context-setup");
             }
-            startChain(context, ulCount, false, kgnb);
+            asKeys.startChain(context, ulCount, false, kgnb);
             context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
             return contexts.commit();
         }
@@ -592,9 +602,9 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             requireAsActive(context, "path-switch");
             requireNoHandover(context, "path-switch");
-            refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
+            rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
                 ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-            handoverKey(context, "path-switch", true, pair);
+            asKeys.handoverKey(context, "path-switch", true, pair);
             return contexts.commit();
         }
         finally
@@ -625,13 +635,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             requireAsActive(context, "n2-handover");
             requireNoHandover(context, "n2-handover");
-            refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
+            rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
                 ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
             if (chain == AccessStratumChain.NR)
             {
-                refuseDuringSmc(context, "n2-handover");
+                rules.refuseDuringSmc(context, "n2-handover");
             }
-            handoverKey(context, "n2-handover", false, pair);
+            asKeys.handoverKey(context, "n2-handover", false, pair);
             context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
             return contexts.commit();
         }
@@ -662,8 +672,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             }
             if ((context.procedureState() & PROCEDURE_HANDOVER_NEW_KEY) != 0)
             {
-                deriveInitialKey(context, context.smcCompleteUplinkCount());
-                commitChain(context);
+                asKeys.restartChain(context, context.smcCompleteUplinkCount());
                 context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
             }
             endHandover(context);
@@ -704,65 +713,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    private static void endHandover(final SecurityContext context)
-    {
-        endN2Procedure(context, PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER);
-    }
 
-    /**
-     * Clears an N2 procedure's bits; "an N2 procedure with a new key is in flight" stays while another is.
-     */
-    private static void endN2Procedure(final SecurityContext context, final int bits)
-    {
-        final int state = context.procedureState() & ~bits;
-        final boolean another = (state & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER |
-            PROCEDURE_UE_CONTEXT_MODIFICATION)) != 0;
-        context.procedureState(another ? state | PROCEDURE_N2_WITH_KEY : state & ~PROCEDURE_N2_WITH_KEY);
-    }
 
-    /**
-     * The {NH, NCC} step of a handover, shared by every handover kind. A new KgNB for the NSCI is never
-     * sent while a NAS SMC is in flight (TS 33.501 6.9.5.1 (1)); unless {@code commitNewKey}, it is
-     * derived for the target only, and the handover's completion takes it into use.
-     */
-    protected final void handoverKey(
-        final SecurityContext context, final String procedure, final boolean commitNewKey, final NextHopPair pair)
-    {
-        requireAsActive(context, procedure);
-        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0 && enforced.contains(ConcurrencyRule.TS_33_401_7_2_10_3))
-        {
-            context.copyNonCurrentKamf(key, 0);
-            kdf.computeSchedule(key, derivedSchedule);
-            context.copyNextHop(nextKey, 0);
-            chain.nextHop(kdf, derivedSchedule, nextKey, key);
-            final int ncc = (context.ncc() + 1) & SecurityContext.MAX_NCC;
-            context.nextHop(key, ncc);
-            pair.set(key, ncc, false);
-            context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
-        }
-        else if ((context.contextFlags() & (FLAG_NEW_KEY_NOT_YET_IN_AS | FLAG_OLD_KEY_FOR_AS)) == FLAG_NEW_KEY_NOT_YET_IN_AS)
-        {
-            refuseDuringSmc(context, procedure);
-            if (commitNewKey)
-            {
-                startChain(context, context.smcCompleteUplinkCount(), true, pair);
-                context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
-            }
-            else
-            {
-                deriveInitialKey(context, context.smcCompleteUplinkCount());
-                pair.set(key, 0, true);
-                context.procedureState(context.procedureState() | PROCEDURE_HANDOVER_NEW_KEY);
-            }
-        }
-        else
-        {
-            final int ncc = context.advanceNextHop(kdf);
-            context.copyNextHop(key, 0);
-            pair.set(key, ncc, false);
-            context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
-        }
-    }
 
     /**
      * Starts a UE Context Modification for AS re-keying: a new KgNB (KeNB) from the UL NAS COUNT of the
@@ -791,16 +743,15 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             {
                 throw new ProcedureNotAllowedException("ue-context-modification", "a UE Context Modification is already in flight");
             }
-            refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
+            rules.refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
                 "ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5, "a handover");
-            refuseDuringSmc(context, "ue-context-modification");
+            rules.refuseDuringSmc(context, "ue-context-modification");
             if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
             {
                 throw new ProcedureNotAllowedException("ue-context-modification",
                     "no NAS SMC completed since the last AS re-keying, so there is no fresh UL NAS COUNT for a new KgNB");
             }
-            deriveInitialKey(context, context.smcCompleteUplinkCount());
-            kgnb.set(key, 0, true);
+            asKeys.offerInitialKey(context, context.smcCompleteUplinkCount(), kgnb);
             context.procedureState(context.procedureState() | PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY);
             return contexts.commit();
         }
@@ -830,11 +781,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         try
         {
             requireUeContextModification(context, "ue-context-modification-complete");
-            deriveInitialKey(context, context.smcCompleteUplinkCount());
-            commitChain(context);
+            asKeys.restartChain(context, context.smcCompleteUplinkCount());
             context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
             endUeContextModification(context);
-            resumeDeferred(context, started);
+            deferredStarts.resumeDeferred(context, started, this);
             return contexts.commit();
         }
         finally
@@ -863,7 +813,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             requireUeContextModification(context, "ue-context-modification-failed");
             endUeContextModification(context);
-            resumeDeferred(context, started);
+            deferredStarts.resumeDeferred(context, started, this);
             return contexts.commit();
         }
         finally
@@ -872,18 +822,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    private static void requireUeContextModification(final SecurityContext context, final String procedure)
-    {
-        if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) == 0)
-        {
-            throw new ProcedureNotAllowedException(procedure, "no UE Context Modification is in flight");
-        }
-    }
 
-    private void endUeContextModification(final SecurityContext context)
-    {
-        endN2Procedure(context, PROCEDURE_UE_CONTEXT_MODIFICATION);
-    }
 
     /**
      * Moves the DL NAS COUNT of the next downlink NAS message forward to {@code dlCount}, as when
@@ -903,7 +842,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         try
         {
-            requireNoInterNodeHandover(context, "dl-count");
+            rules.requireNoInterNodeHandover(context, "dl-count");
             if (dlCount < context.downlinkNasCount())
             {
                 throw new ProcedureNotAllowedException("dl-count", "DL NAS COUNT " + dlCount +
@@ -937,7 +876,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         {
             requireCurrent(context, "dl-nas");
             requireNotTransferred(context, "dl-nas");
-            requireNoInterNodeHandover(context, "dl-nas");
+            rules.requireNoInterNodeHandover(context, "dl-nas");
             // The UE answered the command with the new context; a message under the old one would be dropped.
             requireNoNasSmc(context, "dl-nas");
             final long dlCount = takeDownlinkCount(context, "dl-nas");
@@ -973,7 +912,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
             if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
             {
-                cancelDeferred(context);
+                DeferredStarts.cancelDeferred(context);
             }
             releaseAs(context);
             return contexts.commit();
@@ -1095,49 +1034,9 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         contexts.replace(ueId);
     }
 
-    /**
-     * Starts the NH chain from a new initial KgNB (KeNB) in {@link #key}: NCC 0 for the key, and NH of
-     * NCC 1 kept in the context. The pair sent is {KgNB, NCC 0}.
-     */
-    protected final void startChain(
-        final SecurityContext context, final long ulCount, final boolean newSecurityContext, final NextHopPair pair)
-    {
-        deriveInitialKey(context, ulCount);
-        commitChain(context);
-        pair.set(key, 0, newSecurityContext);
-    }
 
-    /**
-     * Derives a new initial KgNB (KeNB) of the current root key into {@link #key}.
-     */
-    protected final void deriveInitialKey(final SecurityContext context, final long ulCount)
-    {
-        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
-    }
 
-    /**
-     * Restarts the context's NH chain from the initial key in {@link #key}: NH of NCC 1.
-     */
-    private void commitChain(final SecurityContext context)
-    {
-        chain.nextHop(kdf, context.kamfSchedule(), key, nextKey);
-        context.nextHop(nextKey, 1);
-        dropOldKeyForAs(context);
-        context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
-    }
 
-    /**
-     * The AS context is gone: NH, NCC and the AS flags are cleared.
-     */
-    protected static void releaseAs(final SecurityContext context)
-    {
-        endN2Procedure(context, PROCEDURE_HANDOVER | PROCEDURE_HANDOVER_NEW_KEY | PROCEDURE_INTER_NODE_HANDOVER |
-            PROCEDURE_UE_CONTEXT_MODIFICATION);
-        dropOldKeyForAs(context);
-        context.nextHop(ZERO_KEY, 0);
-        context.contextFlags(context.contextFlags() &
-            ~(FLAG_AS_ACTIVE | FLAG_KGNB_AT_NCC_0 | FLAG_NEW_KEY_NOT_YET_IN_AS));
-    }
 
     /**
      * @return whether {@code ulCount} is the latest uplink message's and that message the NAS SMC
@@ -1149,17 +1048,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             ulCount + 1 == context.uplinkNasCount();
     }
 
-    /**
-     * Forgets the old KASME the AS followed, once the AS has a key of the new one or is gone.
-     */
-    private static void dropOldKeyForAs(final SecurityContext context)
-    {
-        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
-        {
-            context.dropNonCurrent();
-            context.contextFlags(context.contextFlags() & ~FLAG_OLD_KEY_FOR_AS);
-        }
-    }
 
     /**
      * @return whether the non-current context is a new one waiting for its NAS SMC, not an old KASME
@@ -1216,113 +1104,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     // Concurrency rules and deferred procedures
     // ---------------------------------------------------------------------------------------------
 
-    /**
-     * Refuses {@code procedure} under {@code rule} when {@code blocked} and the rule is enforced.
-     */
-    protected final void refuse(
-        final boolean blocked, final String procedure, final ConcurrencyRule rule, final String blocking)
-    {
-        if (blocked && enforced.contains(rule))
-        {
-            throw new ProcedureNotAllowedException(procedure, rule, blocking);
-        }
-    }
 
-    /**
-     * @return {@code rule} when {@code blocked} and the rule is enforced, else null.
-     */
-    protected final ConcurrencyRule waitRule(final boolean blocked, final ConcurrencyRule rule)
-    {
-        return blocked && enforced.contains(rule) ? rule : null;
-    }
 
-    /**
-     * Refuses an N2 (S1) procedure with a new key while a NAS SMC is in flight: the UE may already have
-     * taken the command's keys into use, the network not yet (TS 33.501 6.9.5.1 (1); TS 33.401 7.2.10 (1)).
-     */
-    protected final void refuseDuringSmc(final SecurityContext context, final String procedure)
-    {
-        final int state = context.procedureState();
-        refuse((state & PROCEDURE_NAS_SMC) != 0, procedure, chain == AccessStratumChain.NR ?
-            ConcurrencyRule.TS_33_501_6_9_5_1_1 : ConcurrencyRule.TS_33_401_7_2_10_1, smcInFlight(state));
-    }
 
-    /**
-     * Refuses a primary authentication or NAS SMC while one runs: on the other access under TS 33.501
-     * 6.9.5.2 (1), on the same connection because it is already in flight.
-     */
-    private void requireNoParallelNas(final SecurityContext context, final String procedure, final boolean nonThreeGppAccess)
-    {
-        final int state = context.procedureState();
-        if ((state & (PROCEDURE_NAS_SMC | PROCEDURE_AUTHENTICATION)) == 0)
-        {
-            return;
-        }
-        final String blocking = (state & PROCEDURE_AUTHENTICATION) != 0 ? "a primary authentication" : smcInFlight(state);
-        final boolean otherAccess = ((state & PROCEDURE_ON_NON_3GPP_ACCESS) != 0) != nonThreeGppAccess;
-        if (otherAccess && chain == AccessStratumChain.NR)
-        {
-            refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_2_1, blocking + " on the other access");
-            return;
-        }
-        throw new ProcedureNotAllowedException(procedure, blocking + " is already in flight");
-    }
 
-    /**
-     * Refuses downlink NAS once an inter-AMF or inter-system handover started (TS 33.501 6.9.5.1 (5)).
-     */
-    protected final void requireNoInterNodeHandover(final SecurityContext context, final String procedure)
-    {
-        if ((context.procedureState() & PROCEDURE_INTER_NODE_HANDOVER) == 0)
-        {
-            return;
-        }
-        if (chain == AccessStratumChain.NR)
-        {
-            refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_1_5, "an inter-AMF or inter-system handover");
-            return;
-        }
-        throw new ProcedureNotAllowedException(procedure, "the UE is being handed over to another node");
-    }
 
-    /**
-     * Whether an inter-node handover (to another AMF or MME, or to the other system) may start now. It
-     * is refused during another handover and, from an AMF, during a NAS SMC that keeps the key
-     * (TS 33.501 6.9.5.1 (1)). It must wait for a NAS SMC for a new key (6.9.5.1 (3); TS 33.401
-     * 7.2.10 (6)), and, when it keeps the root key to another AMF or MME, for a UE Context Modification
-     * (6.9.5.1 (4); 7.2.10 (7)).
-     *
-     * @return the rule it waits under, or null when it may start.
-     */
-    protected final ConcurrencyRule interNodeHandoverWait(
-        final SecurityContext context, final String procedure, final boolean keepsRootKeyToSameSystem)
-    {
-        requireAsActive(context, procedure);
-        requireNoHandover(context, procedure);
-        final int state = context.procedureState();
-        final boolean fiveG = chain == AccessStratumChain.NR;
-        if ((state & PROCEDURE_NAS_SMC) != 0)
-        {
-            if (!fiveG || (state & PROCEDURE_NAS_SMC_NEW_KEY) != 0)
-            {
-                final ConcurrencyRule rule = waitRule(true,
-                    fiveG ? ConcurrencyRule.TS_33_501_6_9_5_1_3 : ConcurrencyRule.TS_33_401_7_2_10_6);
-                if (rule != null)
-                {
-                    return rule;
-                }
-            }
-            else
-            {
-                refuse(true, procedure, ConcurrencyRule.TS_33_501_6_9_5_1_1, smcInFlight(state));
-            }
-        }
-        if ((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0 && keepsRootKeyToSameSystem)
-        {
-            return waitRule(true, fiveG ? ConcurrencyRule.TS_33_501_6_9_5_1_4 : ConcurrencyRule.TS_33_401_7_2_10_7);
-        }
-        return null;
-    }
 
     /**
      * Marks an inter-node handover from this node as in flight, until {@link #handoverFailed} or the
@@ -1333,62 +1119,10 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.procedureState(context.procedureState() | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY);
     }
 
-    /**
-     * Refuses a handover while another one from this node is in flight.
-     */
-    protected static void requireNoHandover(final SecurityContext context, final String procedure)
-    {
-        if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0)
-        {
-            throw new ProcedureNotAllowedException(procedure, "a handover of the UE is already in flight");
-        }
-    }
 
-    /**
-     * Refuses a NAS procedure of the UE's own (a TAU or Registration Request's derivation) while a NAS
-     * SMC is in flight: the UE answers the command first.
-     */
-    protected static void requireNoNasSmc(final SecurityContext context, final String procedure)
-    {
-        if ((context.procedureState() & PROCEDURE_NAS_SMC) != 0)
-        {
-            throw new ProcedureNotAllowedException(procedure, smcInFlight(context.procedureState()) +
-                " is in flight; the UE answers it first");
-        }
-    }
 
-    /**
-     * Refuses a procedure on a context that was transferred to another AMF whose registration is pending.
-     */
-    protected static void requireNotTransferred(final SecurityContext context, final String procedure)
-    {
-        if ((context.procedureState() & PROCEDURE_CONTEXT_TRANSFER) != 0)
-        {
-            throw new ProcedureNotAllowedException(procedure,
-                "the context was transferred to another AMF; the UE's registration there is pending");
-        }
-    }
 
-    /**
-     * @return the NAS SMC in flight, in words.
-     */
-    protected static String smcInFlight(final int state)
-    {
-        return (state & PROCEDURE_NAS_SMC_NEW_KEY) != 0 ?
-            "a NAS Security Mode Command for a new key" : "a NAS Security Mode Command";
-    }
 
-    /**
-     * @return the N2 (S1) procedure with a new key in flight, in words.
-     */
-    protected static String n2InFlight(final int state)
-    {
-        if ((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
-        {
-            return "a UE Context Modification with a new key";
-        }
-        return (state & PROCEDURE_INTER_NODE_HANDOVER) != 0 ? "an inter-node handover" : "a handover with a new key";
-    }
 
     /**
      * The UE's move to another node completed (a mobility registration or a handover to another AMF or
@@ -1449,43 +1183,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    /**
-     * The source's part of an idle-mode move to another node: the UE is idle and not moving already;
-     * once the context is sent, it stays here until {@link #moveCompleted} or {@link #registrationFailed}.
-     */
-    protected static void requireIdleAndUnmoved(final SecurityContext context, final String procedure)
-    {
-        requireCurrent(context, procedure);
-        requireNotTransferred(context, procedure);
-        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
-        {
-            throw new ProcedureNotAllowedException(procedure, "the UE is CONNECTED; idle-mode mobility starts from idle");
-        }
-    }
 
-    /**
-     * Records {@code procedure} as waiting under {@code rule} instead of starting it: its parameters go
-     * into the context, and the carrier names the rule.
-     *
-     * @return {@link ProcedureStart#DEFERRED}.
-     */
-    protected final ProcedureStart defer(
-        final SecurityContext context, final DeferredProcedure procedure, final ConcurrencyRule rule,
-        final HorizontalKamfDecision decision, final long ulCount, final UeContextTransfer transfer)
-    {
-        final int state = context.procedureState();
-        final DeferredProcedure waiting = DeferredProcedure.in(state);
-        if (waiting != null)
-        {
-            throw new ProcedureNotAllowedException(procedure.token(),
-                "a deferred " + waiting.token() + " already waits for the UE; cancel it first");
-        }
-        context.procedureState(state | procedure.bit() |
-            (decision == null ? 0 : decision.ordinal() + 1) << DEFERRED_DECISION_SHIFT);
-        context.reserved((context.reserved() & 0xFF) | (int)(ulCount << 8));
-        transfer.deferredBy(rule);
-        return ProcedureStart.DEFERRED;
-    }
 
     /**
      * Starts a procedure recorded as deferred if nothing blocks it any more; the calls that end a NAS
@@ -1506,7 +1204,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         try
         {
-            resumeDeferred(context, started);
+            deferredStarts.resumeDeferred(context, started, this);
             return contexts.commit();
         }
         finally
@@ -1515,54 +1213,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    /**
-     * Starts the deferred procedure, if any, in the claim of the step that ended what blocked it, so no
-     * other procedure can slip in between. One the UE's state no longer allows is dropped and reported
-     * as refused, with the context as it was before the attempt: nothing is dropped silently, and the
-     * blocker's end stands.
-     *
-     * @param started receives what became of it; null leaves it recorded.
-     */
-    private void resumeDeferred(final SecurityContext context, final DeferredStart started)
-    {
-        final int state = context.procedureState();
-        final DeferredProcedure procedure = DeferredProcedure.in(state);
-        if (started == null || procedure == null)
-        {
-            return;
-        }
-        final UeContextTransfer transfer = started.transfer();
-        final int length = SecurityContextDescriptor.LENGTH;
-        beforeResume.buffer().putBytes(beforeResume.offset(), context.buffer(), context.offset(), length);
-        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & 0xF;
-        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.values()[decisionCode - 1];
-        final long ulCount = context.reserved() >>> 8;
-        try
-        {
-            context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-            context.reserved(context.reserved() & 0xFF);
-            if (startDeferred(context, procedure, decision, ulCount, transfer) == ProcedureStart.DEFERRED)
-            {
-                started.set(DeferredStart.Result.WAITING, procedure, transfer.deferredBy(), null);
-            }
-            else
-            {
-                transfer.horizontalKamfDecision(decision);
-                started.set(DeferredStart.Result.STARTED, procedure, null, null);
-            }
-        }
-        catch (final ProcedureNotAllowedException ex)
-        {
-            context.buffer().putBytes(context.offset(), beforeResume.buffer(), beforeResume.offset(), length);
-            cancelDeferred(context);
-            transfer.clear();
-            started.set(DeferredStart.Result.REFUSED, procedure, ex.rule(), ex.getMessage());
-        }
-        finally
-        {
-            beforeResume.clear();
-        }
-    }
 
     /**
      * Runs a deferred procedure of this node's kind on the claimed context, as its call would have, with
@@ -1592,7 +1242,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
         try
         {
-            final DeferredProcedure cancelled = cancelDeferred(context);
+            final DeferredProcedure cancelled = DeferredStarts.cancelDeferred(context);
             contexts.commit();
             return cancelled;
         }
@@ -1602,16 +1252,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    /**
-     * @return the procedure that waited, now forgotten, or null.
-     */
-    private static DeferredProcedure cancelDeferred(final SecurityContext context)
-    {
-        final int state = context.procedureState();
-        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-        context.reserved(context.reserved() & 0xFF);
-        return DeferredProcedure.in(state);
-    }
 
     /**
      * Empties the caller's {@link DeferredStart}, if any, before a step that may start a deferred procedure.
@@ -1624,21 +1264,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         }
     }
 
-    protected static void requireCurrent(final SecurityContext context, final String procedure)
-    {
-        if (context.ngKsi() == NgKsi.NO_KEY)
-        {
-            throw new ProcedureNotAllowedException(procedure, "the UE has no current security context");
-        }
-    }
 
-    protected static void requireAsActive(final SecurityContext context, final String procedure)
-    {
-        if ((context.contextFlags() & FLAG_AS_ACTIVE) == 0)
-        {
-            throw new ProcedureNotAllowedException(procedure, "the UE has no AS security context (it is idle)");
-        }
-    }
 
 
     /**
@@ -1702,6 +1328,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         Arrays.fill(nextKey, (byte)0);
         Arrays.fill(thirdKey, (byte)0);
         derivedSchedule.clear();
+        asKeys.wipe();
     }
 
     /**

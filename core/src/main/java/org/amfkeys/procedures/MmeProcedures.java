@@ -10,6 +10,9 @@ import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
+import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
+import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
+import static org.amfkeys.procedures.DeferredStarts.defer;
 
 /**
  * The MME side of the EPS key lifecycle (TS 33.401 7.2.8, 7.2.9): everything of
@@ -60,9 +63,9 @@ public final class MmeProcedures extends CoreNetworkProcedures
     private ProcedureStart handoverTo5gs(final SecurityContext context, final UeContextTransfer transfer)
     {
         // The eNB hands over only once the reconfiguration of a UE Context Modification completed.
-        refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
+        rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
             ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-        final ConcurrencyRule wait = interNodeHandoverWait(context, "handover-to-5gs", false);
+        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "handover-to-5gs", false);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
@@ -75,7 +78,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         }
         context.copyKamf(nextKey, 0);
         transferContext(context, MobilityMode.HANDOVER, nextKey, transfer);
-        handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
+        asKeys.handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
         interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
@@ -130,7 +133,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
 
     private ProcedureStart forwardRelocation(final SecurityContext context, final UeContextTransfer transfer)
     {
-        final ConcurrencyRule wait = interNodeHandoverWait(context, "forward-relocation", true);
+        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "forward-relocation", true);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0, transfer);
@@ -144,7 +147,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
             context.copyNonCurrentKamf(nextKey, 0);
             transfer.oldRootKeyForAs(nextKey, context.nonCurrentNgKsi());
         }
-        handoverKey(context, "forward-relocation", true, transfer.nextHop());
+        asKeys.handoverKey(context, "forward-relocation", true, transfer.nextHop());
         interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
