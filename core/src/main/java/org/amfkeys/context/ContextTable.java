@@ -75,14 +75,11 @@ public final class ContextTable implements AutoCloseable
     /** Result of a lookup for a UE that is not in the table. */
     public static final int ABSENT = -1;
 
-    /** Result of {@link #acceptUplinkNasCount}: the COUNT was below the next one expected. */
-    public static final int REPLAYED = -2;
+    /** Result of {@link #acceptUplinkNasCount}: {@link SecurityContext#REPLAYED}. */
+    public static final int REPLAYED = SecurityContext.REPLAYED;
 
-    /**
-     * Result of {@link #takeDownlinkNasCount}: the COUNT space is used up (2^24-1 is never sent, so the
-     * COUNT cannot wrap); a new KAMF is needed first. Nothing changed.
-     */
-    public static final int EXHAUSTED = -3;
+    /** Result of {@link #takeDownlinkNasCount} and {@link #acceptUplinkNasCount}: {@link SecurityContext#EXHAUSTED}. */
+    public static final int EXHAUSTED = SecurityContext.EXHAUSTED;
 
     /** Most striped insert locks a table has; small tables have one per entry, rounded up to a power of two. */
     public static final int MAX_INSERT_STRIPES = 1024;
@@ -646,7 +643,7 @@ public final class ContextTable implements AutoCloseable
      * Reads the next uplink NAS COUNT expected.
      *
      * @param ueId the UE identifier.
-     * @return the COUNT, 0..2^24 (2^24 once the COUNT space is used up), or {@link #ABSENT}.
+     * @return the COUNT, 0..2^24-1, or {@link #ABSENT}.
      */
     public long uplinkNasCount(final long ueId)
     {
@@ -705,11 +702,12 @@ public final class ContextTable implements AutoCloseable
             {
                 final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
                 final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
-                if (count >= SecurityContext.MAX_NAS_COUNT)
+                final long next = SecurityContext.downlinkNasCountAfter(count);
+                if (next < 0)
                 {
-                    return EXHAUSTED;
+                    return next;
                 }
-                UnsafeApi.putInt(address, (int)(count + 1));
+                UnsafeApi.putInt(address, (int)next);
                 return count;
             }
             finally
@@ -724,14 +722,14 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Accepts the uplink NAS COUNT of a received message when it is not a replay: at least the next
-     * COUNT expected. The next COUNT expected then becomes {@code count + 1}, so it never goes back and
-     * no COUNT is accepted twice under one key.
+     * Accepts the uplink NAS COUNT of a received message, by the rule of
+     * {@link SecurityContext#acceptUplinkNasCount}: the next COUNT expected becomes {@code count + 1}, so
+     * it never goes back and no COUNT is accepted twice under one key.
      *
      * @param ueId  the UE identifier.
      * @param count the message's uplink NAS COUNT, 0..2^24-1.
      * @return the next uplink COUNT expected afterwards, {@link #REPLAYED} when {@code count} is below
-     *         it (nothing changes then), or {@link #ABSENT}.
+     *         it, {@link #EXHAUSTED} when it is the last COUNT (nothing changes then), or {@link #ABSENT}.
      * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
      */
     public long acceptUplinkNasCount(final long ueId, final long count)
@@ -752,12 +750,12 @@ public final class ContextTable implements AutoCloseable
             try
             {
                 final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
-                if (count < (UnsafeApi.getInt(address) & 0xFFFF_FFFFL))
+                final long next = SecurityContext.uplinkNasCountAfter(UnsafeApi.getInt(address) & 0xFFFF_FFFFL, count);
+                if (next >= 0)
                 {
-                    return REPLAYED;
+                    UnsafeApi.putInt(address, (int)next);
                 }
-                UnsafeApi.putInt(address, (int)(count + 1));
-                return count + 1;
+                return next;
             }
             finally
             {

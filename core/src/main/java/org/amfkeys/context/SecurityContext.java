@@ -138,6 +138,16 @@ public final class SecurityContext
     /** Largest NAS COUNT: 24 bits, NAS OVERFLOW then NAS SQN. */
     public static final long MAX_NAS_COUNT = 0xFF_FFFFL;
 
+    /** Result of {@link #acceptUplinkNasCount}: the COUNT is below the next one expected, a replay. */
+    public static final int REPLAYED = -2;
+
+    /**
+     * Result of {@link #takeDownlinkNasCount} and {@link #acceptUplinkNasCount}: the COUNT space is used
+     * up. The last COUNT, 2^24-1, is never used, so the COUNT never wraps under one key; a new KAMF
+     * (KASME) is needed first.
+     */
+    public static final int EXHAUSTED = -3;
+
     /** Largest NCC. */
     public static final int MAX_NCC = 7;
 
@@ -301,6 +311,68 @@ public final class SecurityContext
     {
         attached().putInt(offset + UPLINK_NAS_COUNT_OFFSET, checkNasCount("ul-count", count));
         return this;
+    }
+
+    /**
+     * Accepts the uplink NAS COUNT of a received message: the next COUNT expected becomes
+     * {@code count + 1}, so it never goes back and no COUNT is accepted twice under one key.
+     *
+     * @param count the message's uplink NAS COUNT, 0..2^24-1.
+     * @return the next COUNT expected afterwards; or {@link #REPLAYED} when {@code count} is below it, or
+     *         {@link #EXHAUSTED} when it is the last COUNT; nothing changes then.
+     */
+    public long acceptUplinkNasCount(final long count)
+    {
+        final long next = uplinkNasCountAfter(uplinkNasCount(), requireNasCount("ul-count", count));
+        if (next >= 0)
+        {
+            uplinkNasCount(next);
+        }
+        return next;
+    }
+
+    /**
+     * Takes the downlink NAS COUNT for the next downlink NAS message and advances the stored one.
+     *
+     * @return the COUNT to use, or {@link #EXHAUSTED} when none is left (nothing changes then).
+     */
+    public long takeDownlinkNasCount()
+    {
+        final long count = downlinkNasCount();
+        final long next = downlinkNasCountAfter(count);
+        if (next < 0)
+        {
+            return next;
+        }
+        downlinkNasCount(next);
+        return count;
+    }
+
+    /**
+     * The rule for accepting an uplink NAS COUNT, for stores that are not a flyweight.
+     *
+     * @param expected the next COUNT expected.
+     * @param count    the received COUNT, 0..2^24-1.
+     * @return the next COUNT expected after accepting it, {@link #REPLAYED} or {@link #EXHAUSTED}.
+     */
+    public static long uplinkNasCountAfter(final long expected, final long count)
+    {
+        if (count < expected)
+        {
+            return REPLAYED;
+        }
+        return count >= MAX_NAS_COUNT ? EXHAUSTED : count + 1;
+    }
+
+    /**
+     * The rule for taking a downlink NAS COUNT, for stores that are not a flyweight.
+     *
+     * @param count the COUNT the next downlink message would use.
+     * @return the stored COUNT after taking it, or {@link #EXHAUSTED} when none is left.
+     */
+    public static long downlinkNasCountAfter(final long count)
+    {
+        return count >= MAX_NAS_COUNT ? EXHAUSTED : count + 1;
     }
 
     /**

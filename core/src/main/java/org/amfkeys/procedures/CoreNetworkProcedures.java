@@ -20,7 +20,6 @@ import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
-import static org.amfkeys.context.SecurityContext.MAX_NAS_COUNT;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_AUTHENTICATION;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
@@ -1059,45 +1058,47 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Takes the next DL NAS COUNT of the current context; an exhausted one refuses the procedure.
-     * (The table's own {@link ContextTable#takeDownlinkNasCount} is not used here: the context is
-     * already locked, and its EXHAUSTED result becomes the refusal a procedure's caller gets.)
+     * Takes the next DL NAS COUNT of the current context, by {@link SecurityContext#takeDownlinkNasCount};
+     * an exhausted one refuses the procedure.
      */
     protected final long takeDownlinkCount(final SecurityContext context, final String procedure)
     {
-        final long dlCount = context.downlinkNasCount();
-        requireDownlinkCountLeft(dlCount, procedure);
-        context.downlinkNasCount(dlCount + 1);
+        final long dlCount = context.takeDownlinkNasCount();
+        if (dlCount == SecurityContext.EXHAUSTED)
+        {
+            throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
+        }
         return dlCount;
     }
 
     /**
-     * Refuses {@code procedure} when {@code dlCount} is the last DL NAS COUNT: after it none is left.
+     * Refuses {@code procedure} when no DL NAS COUNT is left after {@code dlCount}.
      */
     protected final void requireDownlinkCountLeft(final long dlCount, final String procedure)
     {
-        if (dlCount >= MAX_NAS_COUNT)
+        if (SecurityContext.downlinkNasCountAfter(dlCount) == SecurityContext.EXHAUSTED)
         {
             throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
         }
     }
 
     /**
-     * Accepts an uplink message's NAS COUNT: it must not be below the next one expected.
+     * Accepts an uplink message's NAS COUNT by {@link SecurityContext#acceptUplinkNasCount}; a replay or
+     * an exhausted COUNT refuses the procedure.
      */
     protected final void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
     {
         final long expected = context.uplinkNasCount();
-        if (ulCount < expected)
+        final long next = context.acceptUplinkNasCount(ulCount);
+        if (next == SecurityContext.REPLAYED)
         {
             throw new ProcedureNotAllowedException(procedure,
                 "UL NAS COUNT " + ulCount + " is a replay; the next one expected is " + expected);
         }
-        if (ulCount >= MAX_NAS_COUNT)
+        if (next == SecurityContext.EXHAUSTED)
         {
             throw ProcedureNotAllowedException.nasCountExhausted(procedure, false, chain);
         }
-        context.uplinkNasCount(ulCount + 1);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -232,15 +232,13 @@ class ContextTableFuzzTest
             assertEquals(ContextTable.REPLAYED, next);
             return;
         }
+        if (count == SecurityContext.MAX_NAS_COUNT)
+        {
+            assertEquals(ContextTable.EXHAUSTED, next, "the last COUNT is never accepted");
+            return;
+        }
         assertEquals(count + 1, next);
-        if (count + 1 <= SecurityContext.MAX_NAS_COUNT)
-        {
-            expected.uplinkNasCount(count + 1);
-        }
-        else
-        {
-            expected.buffer().putInt(SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET, (int)(count + 1));
-        }
+        expected.uplinkNasCount(count + 1);
         model.put(ueId, bytes(expected));
     }
 

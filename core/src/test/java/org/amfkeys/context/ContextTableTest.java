@@ -292,6 +292,11 @@ class ContextTableTest
         table.update(9, cursor, context -> context.downlinkNasCount(SecurityContext.MAX_NAS_COUNT));
         assertEquals(ContextTable.EXHAUSTED, table.takeDownlinkNasCount(9), "a result, not an exception");
         assertEquals(SecurityContext.MAX_NAS_COUNT, table.downlinkNasCount(9), "unchanged");
+
+        assertEquals(SecurityContext.MAX_NAS_COUNT, table.acceptUplinkNasCount(9, SecurityContext.MAX_NAS_COUNT - 1));
+        assertEquals(ContextTable.EXHAUSTED, table.acceptUplinkNasCount(9, SecurityContext.MAX_NAS_COUNT),
+            "the last COUNT is never accepted, as the procedures refuse it");
+        assertEquals(SecurityContext.MAX_NAS_COUNT, table.uplinkNasCount(9), "unchanged");
     }
 
     @Test

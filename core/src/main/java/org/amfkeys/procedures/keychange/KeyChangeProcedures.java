@@ -18,7 +18,6 @@ import java.util.Arrays;
 
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.MAX_NAS_COUNT;
 import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
 
 /**
@@ -301,12 +300,11 @@ public final class KeyChangeProcedures implements AutoCloseable
             requireSourceContext(context, "nas-algorithm-change");
             final int ciphering = priorities.selectCiphering(context.ueSecurityCapabilities());
             final int integrity = priorities.selectIntegrity(context.ueSecurityCapabilities());
-            final long dlCount = context.downlinkNasCount();
-            if (dlCount >= MAX_NAS_COUNT)
+            final long dlCount = context.takeDownlinkNasCount();
+            if (dlCount == SecurityContext.EXHAUSTED)
             {
                 throw ProcedureNotAllowedException.nasCountExhausted("nas-algorithm-change", true, AccessStratumChain.NR);
             }
-            context.downlinkNasCount(dlCount + 1);
             context.nasAlgorithms(ciphering, integrity);
             command.set(KeyChangeIndication.none(), null, context.ngKsi(), true, ciphering, integrity, dlCount);
             nasKeys(context, command);
