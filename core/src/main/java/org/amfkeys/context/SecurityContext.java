@@ -20,7 +20,8 @@ import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_KAMF_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.NON_CURRENT_NGKSI_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.PROCEDURE_STATE_OFFSET;
-import static org.amfkeys.context.SecurityContextDescriptor.RESERVED_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.DEFERRED_UPLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.PENDING_NAS_ALGORITHMS_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.SMC_COMPLETE_UPLINK_COUNT_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.UE_SECURITY_CAPABILITIES_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
@@ -82,58 +83,6 @@ public final class SecurityContext
      * (TS 33.401 7.2.10 rules 3, 8 and 9).
      */
     public static final int FLAG_OLD_KEY_FOR_AS = 1 << 7;
-
-    /** Procedure state: a NAS Security Mode Command is in flight. */
-    public static final int PROCEDURE_NAS_SMC = 1;
-
-    /**
-     * Procedure state: an N2 (S1) procedure that carries a new key is in flight: a UE Context
-     * Modification, or a handover whose target was sent {NH, NCC} or a new KgNB.
-     */
-    public static final int PROCEDURE_N2_WITH_KEY = 1 << 1;
-
-    /** Procedure state: the context was transferred to another AMF; the registration's outcome is pending. */
-    public static final int PROCEDURE_CONTEXT_TRANSFER = 1 << 2;
-
-    /** Procedure state: a UE Context Modification for a new KgNB (KeNB) is in flight. */
-    public static final int PROCEDURE_UE_CONTEXT_MODIFICATION = 1 << 3;
-
-    /** Procedure state: an inter-AMF (inter-MME) or inter-system handover from this node is in flight. */
-    public static final int PROCEDURE_INTER_NODE_HANDOVER = 1 << 4;
-
-    /** Procedure state: the NAS SMC in flight takes a new KAMF (KASME) into use. */
-    public static final int PROCEDURE_NAS_SMC_NEW_KEY = 1 << 5;
-
-    /** Procedure state: a primary authentication is in flight. */
-    public static final int PROCEDURE_AUTHENTICATION = 1 << 6;
-
-    /** Procedure state: the NAS procedure in flight runs on the non-3GPP access's NAS connection. */
-    public static final int PROCEDURE_ON_NON_3GPP_ACCESS = 1 << 7;
-
-    /** Procedure state: an N2 (S1) handover within this node is in flight. */
-    public static final int PROCEDURE_HANDOVER = 1 << 8;
-
-    /** Procedure state: the handover in flight carries a new KgNB, taken into use when it completes. */
-    public static final int PROCEDURE_HANDOVER_NEW_KEY = 1 << 9;
-
-    /** Procedure state: a context transfer waits (its UL NAS COUNT is in the reserved bits 8..31). */
-    public static final int DEFERRED_CONTEXT_TRANSFER = 1 << 16;
-
-    /** Procedure state: an inter-AMF handover waits. */
-    public static final int DEFERRED_INTER_AMF_HANDOVER = 1 << 17;
-
-    /** Procedure state: a handover to the other system waits. */
-    public static final int DEFERRED_INTER_SYSTEM_HANDOVER = 1 << 18;
-
-    /** Procedure state: an S10 Forward Relocation waits. */
-    public static final int DEFERRED_FORWARD_RELOCATION = 1 << 19;
-
-    /** Procedure state: every deferred procedure kind. */
-    public static final int DEFERRED_ANY = DEFERRED_CONTEXT_TRANSFER | DEFERRED_INTER_AMF_HANDOVER |
-        DEFERRED_INTER_SYSTEM_HANDOVER | DEFERRED_FORWARD_RELOCATION;
-
-    /** Procedure state: bits 24..27 hold the deferred procedure's horizontal-KAMF decision. */
-    public static final int DEFERRED_DECISION_SHIFT = 24;
 
     /** Largest NAS COUNT: 24 bits, NAS OVERFLOW then NAS SQN. */
     public static final long MAX_NAS_COUNT = 0xFF_FFFFL;
@@ -618,7 +567,8 @@ public final class SecurityContext
     }
 
     /**
-     * @return the procedures in flight, {@link #PROCEDURE_NAS_SMC} and others.
+     * @return the procedures in flight, as the procedures' own state descriptor
+     *         ({@code org.amfkeys.procedures.ProcedureStateDescriptor}) lays the bits out.
      */
     public int procedureState()
     {
@@ -658,20 +608,61 @@ public final class SecurityContext
     }
 
     /**
-     * @return the 32 bits reserved for the procedures' own bookkeeping.
+     * @return the NAS algorithms a NAS Security Mode Command in flight selected, ciphering in the high
+     *         four bits and integrity in the low four; taken into use when the UE completes it.
      */
-    public int reserved()
+    public int pendingNasAlgorithms()
     {
-        return attached().getInt(offset + RESERVED_OFFSET);
+        return attached().getByte(offset + PENDING_NAS_ALGORITHMS_OFFSET) & 0xFF;
     }
 
     /**
-     * @param value the 32 bits reserved for the procedures' own bookkeeping.
+     * @param ciphering the NAS ciphering algorithm of the command in flight, 0..15.
+     * @param integrity its NAS integrity algorithm, 0..15.
      * @return this.
      */
-    public SecurityContext reserved(final int value)
+    public SecurityContext pendingNasAlgorithms(final int ciphering, final int integrity)
     {
-        attached().putInt(offset + RESERVED_OFFSET, value);
+        InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
+        InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
+        attached().putByte(offset + PENDING_NAS_ALGORITHMS_OFFSET, (byte)(ciphering << 4 | integrity));
+        return this;
+    }
+
+    /**
+     * Forgets the algorithms of a NAS Security Mode Command that ended.
+     *
+     * @return this.
+     */
+    public SecurityContext clearPendingNasAlgorithms()
+    {
+        attached().putByte(offset + PENDING_NAS_ALGORITHMS_OFFSET, (byte)0);
+        return this;
+    }
+
+    /**
+     * @return the UL NAS COUNT a deferred context transfer was called with, 0..2^24-1.
+     */
+    public long deferredUplinkNasCount()
+    {
+        final MutableDirectBuffer buffer = attached();
+        final int at = offset + DEFERRED_UPLINK_NAS_COUNT_OFFSET;
+        return (buffer.getByte(at) & 0xFFL) << 16 | (buffer.getByte(at + 1) & 0xFFL) << 8 | buffer.getByte(at + 2) & 0xFFL;
+    }
+
+    /**
+     * @param count the UL NAS COUNT a deferred context transfer was called with, 0..2^24-1; 0 once
+     *              nothing waits.
+     * @return this.
+     */
+    public SecurityContext deferredUplinkNasCount(final long count)
+    {
+        requireNasCount("deferred-ul-count", count);
+        final MutableDirectBuffer buffer = attached();
+        final int at = offset + DEFERRED_UPLINK_NAS_COUNT_OFFSET;
+        buffer.putByte(at, (byte)(count >>> 16));
+        buffer.putByte(at + 1, (byte)(count >>> 8));
+        buffer.putByte(at + 2, (byte)count);
         return this;
     }
 

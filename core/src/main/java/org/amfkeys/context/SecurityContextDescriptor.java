@@ -75,7 +75,10 @@ public final class SecurityContextDescriptor
     /** Flags about the contexts themselves, see {@link SecurityContext#FLAG_NON_CURRENT_PRESENT} and others. */
     public static final int CONTEXT_FLAGS_OFFSET = UE_SECURITY_CAPABILITIES_OFFSET + Integer.BYTES;
 
-    /** Procedures in flight for the UE, see {@link SecurityContext#PROCEDURE_NAS_SMC} and others. */
+    /**
+     * Procedures in flight for the UE: bits the procedures lay out themselves
+     * ({@code org.amfkeys.procedures.ProcedureStateDescriptor}); the table stores them as they are.
+     */
     public static final int PROCEDURE_STATE_OFFSET = CONTEXT_FLAGS_OFFSET + Integer.BYTES;
 
     /**
@@ -84,14 +87,20 @@ public final class SecurityContextDescriptor
      */
     public static final int SMC_COMPLETE_UPLINK_COUNT_OFFSET = PROCEDURE_STATE_OFFSET + Integer.BYTES;
 
-    /** Octets left for the procedures' own bookkeeping. */
-    public static final int RESERVED_OFFSET = SMC_COMPLETE_UPLINK_COUNT_OFFSET + Integer.BYTES;
+    /**
+     * One octet: the NAS algorithms a NAS Security Mode Command in flight selected (ciphering in the high
+     * four bits, integrity in the low four), taken into use when the UE completes it.
+     */
+    public static final int PENDING_NAS_ALGORITHMS_OFFSET = SMC_COMPLETE_UPLINK_COUNT_OFFSET + Integer.BYTES;
 
-    /** Length of {@link #RESERVED_OFFSET the reserved area}. */
-    public static final int RESERVED_LENGTH = Integer.BYTES;
+    /** Three octets, big-endian: the UL NAS COUNT a deferred context transfer was called with. */
+    public static final int DEFERRED_UPLINK_NAS_COUNT_OFFSET = PENDING_NAS_ALGORITHMS_OFFSET + 1;
+
+    /** Length of {@link #DEFERRED_UPLINK_NAS_COUNT_OFFSET the deferred UL NAS COUNT}: a 24-bit NAS COUNT. */
+    public static final int DEFERRED_UPLINK_NAS_COUNT_LENGTH = 3;
 
     /** Octets of one slot: three cache lines. */
-    public static final int LENGTH = RESERVED_OFFSET + RESERVED_LENGTH;
+    public static final int LENGTH = DEFERRED_UPLINK_NAS_COUNT_OFFSET + DEFERRED_UPLINK_NAS_COUNT_LENGTH;
 
     private SecurityContextDescriptor()
     {

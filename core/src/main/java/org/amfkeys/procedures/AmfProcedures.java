@@ -10,8 +10,6 @@ import org.amfkeys.types.Supi;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
 import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
 import static org.amfkeys.procedures.AsKeyChain.releaseAs;
 import static org.amfkeys.procedures.ConcurrencyRules.requireCurrent;
@@ -19,6 +17,8 @@ import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
 import static org.amfkeys.procedures.DeferredStarts.defer;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
 
 /**
  * The AMF side of the 5GS key lifecycle: everything of {@link CoreNetworkProcedures}, plus the

@@ -11,12 +11,12 @@ import static org.amfkeys.context.SecurityContext.FLAG_KGNB_AT_NCC_0;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER_NEW_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_INTER_NODE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_N2_WITH_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
 import static org.amfkeys.procedures.ConcurrencyRules.requireAsActive;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER_NEW_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_INTER_NODE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_N2_WITH_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * One UE's AS key chain as its context keeps it: the initial KgNB (KeNB) bound to NCC 0, the NH of

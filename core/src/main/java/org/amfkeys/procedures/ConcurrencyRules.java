@@ -6,14 +6,14 @@ import org.amfkeys.types.NgKsi;
 import java.util.EnumSet;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_AUTHENTICATION;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_INTER_NODE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC_NEW_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_ON_NON_3GPP_ACCESS;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_AUTHENTICATION;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_INTER_NODE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC_NEW_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_ON_NON_3GPP_ACCESS;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The concurrency rules of TS 33.501 6.9.5 and TS 33.401 7.2.10 ({@link ConcurrencyRule}, the rule

@@ -20,16 +20,6 @@ import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_AUTHENTICATION;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_CONTEXT_TRANSFER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_HANDOVER_NEW_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_INTER_NODE_HANDOVER;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_N2_WITH_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC_NEW_KEY;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_ON_NON_3GPP_ACCESS;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
 import static org.amfkeys.procedures.AsKeyChain.endHandover;
 import static org.amfkeys.procedures.AsKeyChain.endUeContextModification;
 import static org.amfkeys.procedures.AsKeyChain.releaseAs;
@@ -40,6 +30,16 @@ import static org.amfkeys.procedures.ConcurrencyRules.requireNoHandover;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
 import static org.amfkeys.procedures.ConcurrencyRules.requireUeContextModification;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_AUTHENTICATION;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER_NEW_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_INTER_NODE_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_N2_WITH_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC_NEW_KEY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_ON_NON_3GPP_ACCESS;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The key lifecycle procedures an AMF and an MME share, run on the UE contexts of a
@@ -385,7 +385,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
             (root == derivedSchedule || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
             (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
-        context.reserved((context.reserved() & ~0xFF) | ciphering << 4 | integrity);
+        context.pendingNasAlgorithms(ciphering, integrity);
     }
 
     /**
@@ -461,7 +461,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             context.uplinkNasCount(0);
         }
         acceptUplinkCount(context, count, "nas-smc-complete");
-        final int algorithms = context.reserved() & 0xFF;
+        final int algorithms = context.pendingNasAlgorithms();
         context.nasAlgorithms(algorithms >>> 4, algorithms & 0xF);
         context.smcCompleteUplinkCount(count);
         int newFlags = (context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL) | FLAG_SMC_COUNT_UNUSED;
@@ -521,7 +521,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     {
         context.procedureState(context.procedureState() &
             ~(PROCEDURE_NAS_SMC | PROCEDURE_NAS_SMC_NEW_KEY | PROCEDURE_ON_NON_3GPP_ACCESS));
-        context.reserved(context.reserved() & ~0xFF);
+        context.clearPendingNasAlgorithms();
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 package org.amfkeys.procedures;
 
-import static org.amfkeys.context.SecurityContext.DEFERRED_CONTEXT_TRANSFER;
-import static org.amfkeys.context.SecurityContext.DEFERRED_FORWARD_RELOCATION;
-import static org.amfkeys.context.SecurityContext.DEFERRED_INTER_AMF_HANDOVER;
-import static org.amfkeys.context.SecurityContext.DEFERRED_INTER_SYSTEM_HANDOVER;
+
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_CONTEXT_TRANSFER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_FORWARD_RELOCATION;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_INTER_AMF_HANDOVER;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_INTER_SYSTEM_HANDOVER;
 
 /**
  * A procedure kind that a {@link ConcurrencyRule} with {@link ConcurrencyRule.Action#WAIT} can defer,

@@ -3,8 +3,9 @@ package org.amfkeys.procedures;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 
-import static org.amfkeys.context.SecurityContext.DEFERRED_ANY;
-import static org.amfkeys.context.SecurityContext.DEFERRED_DECISION_SHIFT;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_ANY;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_DECISION_MASK;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_DECISION_SHIFT;
 
 /**
  * Procedures a concurrency rule made wait: recorded in the UE's context with the parameters they were
@@ -34,9 +35,8 @@ final class DeferredStarts
             throw new ProcedureNotAllowedException(procedure.token(),
                 "a deferred " + waiting.token() + " already waits for the UE; cancel it first");
         }
-        context.procedureState(state | procedure.bit() |
-            (decision == null ? 0 : decision.ordinal() + 1) << DEFERRED_DECISION_SHIFT);
-        context.reserved((context.reserved() & 0xFF) | (int)(ulCount << 8));
+        context.procedureState(state | procedure.bit() | (decision == null ? 0 : decision.code()) << DEFERRED_DECISION_SHIFT);
+        context.deferredUplinkNasCount(ulCount);
         transfer.deferredBy(rule);
         return ProcedureStart.DEFERRED;
     }
@@ -61,13 +61,12 @@ final class DeferredStarts
         final UeContextTransfer transfer = started.transfer();
         final int length = SecurityContextDescriptor.LENGTH;
         beforeResume.buffer().putBytes(beforeResume.offset(), context.buffer(), context.offset(), length);
-        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & 0xF;
-        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.values()[decisionCode - 1];
-        final long ulCount = context.reserved() >>> 8;
+        final int decisionCode = (state >>> DEFERRED_DECISION_SHIFT) & DEFERRED_DECISION_MASK;
+        final HorizontalKamfDecision decision = decisionCode == 0 ? null : HorizontalKamfDecision.ofCode(decisionCode);
+        final long ulCount = context.deferredUplinkNasCount();
         try
         {
-            context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-            context.reserved(context.reserved() & 0xFF);
+            cancelDeferred(context);
             if (node.startDeferred(context, procedure, decision, ulCount, transfer) == ProcedureStart.DEFERRED)
             {
                 started.set(DeferredStart.Result.WAITING, procedure, transfer.deferredBy(), null);
@@ -97,8 +96,8 @@ final class DeferredStarts
     static DeferredProcedure cancelDeferred(final SecurityContext context)
     {
         final int state = context.procedureState();
-        context.procedureState(state & ~(DEFERRED_ANY | 0xF << DEFERRED_DECISION_SHIFT));
-        context.reserved(context.reserved() & 0xFF);
+        context.procedureState(state & ~(DEFERRED_ANY | DEFERRED_DECISION_MASK << DEFERRED_DECISION_SHIFT));
+        context.deferredUplinkNasCount(0);
         return DeferredProcedure.in(state);
     }
 }

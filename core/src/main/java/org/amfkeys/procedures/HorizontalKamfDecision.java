@@ -7,29 +7,59 @@ package org.amfkeys.procedures;
 public enum HorizontalKamfDecision
 {
     /** The policy is "never". */
-    NEVER(false, "the policy never derives a horizontal KAMF"),
+    NEVER(1, false, "the policy never derives a horizontal KAMF"),
     /** The policy is "always". */
-    ALWAYS(true, "the policy always derives a horizontal KAMF"),
+    ALWAYS(2, true, "the policy always derives a horizontal KAMF"),
     /** The AMF set changes. */
-    AMF_SET_CHANGES(true, "the target AMF is in another AMF set"),
+    AMF_SET_CHANGES(3, true, "the target AMF is in another AMF set"),
     /** The AMF set stays. */
-    SAME_AMF_SET(false, "the target AMF is in the source's AMF set"),
+    SAME_AMF_SET(4, false, "the target AMF is in the source's AMF set"),
     /** No shared secure storage. */
-    STORAGE_NOT_SHARED(true, "source and target AMF do not share secure storage"),
+    STORAGE_NOT_SHARED(5, true, "source and target AMF do not share secure storage"),
     /** Shared secure storage. */
-    STORAGE_SHARED(false, "source and target AMF share secure storage"),
+    STORAGE_SHARED(6, false, "source and target AMF share secure storage"),
     /** The operator's predicate holds. */
-    OPERATOR_DERIVES(true, "the operator's policy asks for a horizontal KAMF"),
+    OPERATOR_DERIVES(7, true, "the operator's policy asks for a horizontal KAMF"),
     /** The operator's predicate does not hold. */
-    OPERATOR_KEEPS(false, "the operator's policy keeps KAMF");
+    OPERATOR_KEEPS(8, false, "the operator's policy keeps KAMF");
 
+    private static final HorizontalKamfDecision[] ALL = values();
+
+    private final int code;
     private final boolean derive;
     private final String reason;
 
-    HorizontalKamfDecision(final boolean derive, final String reason)
+    HorizontalKamfDecision(final int code, final boolean derive, final String reason)
     {
+        this.code = code;
         this.derive = derive;
         this.reason = reason;
+    }
+
+    /**
+     * @return the code a deferred procedure's context stores for this decision, 1..15: fixed here, so
+     *         that reordering the constants never changes what a stored code means.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * @param code a code from {@link #code()}.
+     * @return its decision.
+     * @throws IllegalStateException when no decision has that code (a corrupted context).
+     */
+    public static HorizontalKamfDecision ofCode(final int code)
+    {
+        for (final HorizontalKamfDecision decision : ALL)
+        {
+            if (decision.code == code)
+            {
+                return decision;
+            }
+        }
+        throw new IllegalStateException("no horizontal KAMF decision has code " + code);
     }
 
     /**

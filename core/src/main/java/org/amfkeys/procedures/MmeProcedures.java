@@ -3,16 +3,17 @@ package org.amfkeys.procedures;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.types.MobilityMode;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
 import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_UE_CONTEXT_MODIFICATION;
 import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
 import static org.amfkeys.procedures.DeferredStarts.defer;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The MME side of the EPS key lifecycle (TS 33.401 7.2.8, 7.2.9): everything of
@@ -231,7 +232,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
             context.copyKamf(key, 0);
             transferContext(context, MobilityMode.IDLE, key, transfer);
             transfer.derivedWith(ulCount, false);
-            context.procedureState(context.procedureState() | SecurityContext.PROCEDURE_CONTEXT_TRANSFER);
+            context.procedureState(context.procedureState() | ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER);
             return contexts().commit();
         }
         finally

@@ -251,13 +251,13 @@ class ContextTableFuzzTest
         final AtomicReference<SecurityContext> kept = new AtomicReference<>();
         final ContextUpdate update = context ->
         {
-            context.reserved(0x5A5A);
+            context.ueSecurityCapabilities(0x5A5A);
             switch (kind)
             {
                 case 0 -> throw new IllegalStateException("refused by the callback");
                 case 1 -> table.advanceNextHop(ueId, CURSOR);
                 case 2 -> table.read(ueId, new SecurityContext());
-                case 3 -> table.update((ueId + 1) % UES, CURSOR, other -> other.reserved(1));
+                case 3 -> table.update((ueId + 1) % UES, CURSOR, other -> other.ueSecurityCapabilities(1));
                 default -> kept.set(context);
             }
         };
@@ -273,9 +273,9 @@ class ContextTableFuzzTest
             return;
         }
         assertTrue(table.update(ueId, CURSOR, update));
-        assertThrows(IllegalStateException.class, () -> kept.get().reserved(1), "a kept context is detached");
+        assertThrows(IllegalStateException.class, () -> kept.get().ueSecurityCapabilities(1), "a kept context is detached");
         final SecurityContext expected = new SecurityContext(new org.agrona.concurrent.UnsafeBuffer(model.get(ueId).clone()), 0);
-        expected.reserved(0x5A5A);
+        expected.ueSecurityCapabilities(0x5A5A);
         model.put(ueId, bytes(expected));
         readBack(table, model, ueId, new SecurityContext());
     }

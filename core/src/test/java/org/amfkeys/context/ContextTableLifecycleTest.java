@@ -187,7 +187,7 @@ class ContextTableLifecycleTest
             }
             else if (type == ContextUpdate.class)
             {
-                arguments[i] = (ContextUpdate)context -> context.reserved(1);
+                arguments[i] = (ContextUpdate)context -> context.ueSecurityCapabilities(1);
             }
             else
             {
@@ -213,7 +213,7 @@ class ContextTableLifecycleTest
         assertThrows(IllegalStateException.class, () -> context.copyKamf(new byte[32], 0));
         assertEquals("SecurityContext[detached]", context.toString());
 
-        assertTrue(table.update(2, cursor, updated -> updated.reserved(5)), "the cursor lends a context again");
+        assertTrue(table.update(2, cursor, updated -> updated.ueSecurityCapabilities(5)), "the cursor lends a context again");
         assertTrue(table.read(1, snapshot));
         assertTrue(Contexts.sameBytes(Contexts.random(staged, SEED, 1, kdf), snapshot), "UE 1 untouched");
     }
@@ -255,7 +255,7 @@ class ContextTableLifecycleTest
         try (ContextCursor other = new ContextCursor(new Kdf()))
         {
             final List<Runnable> relocks = List.of(
-                () -> table.update(1, other, context -> context.reserved(1)),
+                () -> table.update(1, other, context -> context.ueSecurityCapabilities(1)),
                 () -> table.advanceNextHop(1, other),
                 () -> table.advanceNextHops(new long[] {1}, 1, other, new int[1]),
                 () -> table.takeDownlinkNasCount(1),
@@ -271,7 +271,7 @@ class ContextTableLifecycleTest
                 assertTimeoutPreemptively(HANG, () -> assertThrows(IllegalStateException.class,
                     () -> table.update(1, cursor, context ->
                     {
-                        context.reserved(42);
+                        context.ueSecurityCapabilities(42);
                         relock.run();
                     })));
                 assertUnchanged(table, 1);
@@ -298,7 +298,7 @@ class ContextTableLifecycleTest
         final SecurityContext other = new SecurityContext();
         assertTrue(table.update(1, cursor, context -> assertTrue(table.read(2, other))));
         assertTrue(Contexts.sameBytes(Contexts.random(staged, SEED, 2, kdf), other));
-        assertTrue(table.update(1, cursor, context -> context.reserved(7)), "the thread may update again afterwards");
+        assertTrue(table.update(1, cursor, context -> context.ueSecurityCapabilities(7)), "the thread may update again afterwards");
     }
 
     /**

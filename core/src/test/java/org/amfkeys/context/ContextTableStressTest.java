@@ -130,8 +130,8 @@ class ContextTableStressTest
     {
         static void write(final SecurityContext context, final long tag)
         {
-            context.reserved((int)tag);
-            context.ueSecurityCapabilities((int)(tag * 0x9E3779B1L));
+            context.ueSecurityCapabilities((int)tag);
+            context.smcCompleteUplinkCount((tag * 0x9E3779B1L) & SecurityContext.MAX_NAS_COUNT);
             context.nasAlgorithms((int)(tag & 3), (int)((tag >>> 2) & 3));
             context.procedureState((int)(tag >>> 4) & 7);
             final byte[] kamf = new byte[32];
@@ -144,12 +144,12 @@ class ContextTableStressTest
 
         static long tag(final SecurityContext context)
         {
-            return context.reserved();
+            return context.ueSecurityCapabilities();
         }
 
         static boolean consistent(final SecurityContext context, final byte[] scratch)
         {
-            final long tag = context.reserved();
+            final long tag = context.ueSecurityCapabilities();
             context.copyNonCurrentKamf(scratch, 0);
             for (int i = 0; i < 32; i++)
             {
@@ -158,7 +158,7 @@ class ContextTableStressTest
                     return false;
                 }
             }
-            return context.ueSecurityCapabilities() == (int)(tag * 0x9E3779B1L) &&
+            return context.smcCompleteUplinkCount() == ((tag * 0x9E3779B1L) & SecurityContext.MAX_NAS_COUNT) &&
                 context.nasCipheringAlgorithm() == (tag & 3) &&
                 context.nasIntegrityAlgorithm() == ((tag >>> 2) & 3) &&
                 context.procedureState() == ((int)(tag >>> 4) & 7) &&

@@ -3,6 +3,7 @@ package org.amfkeys.context;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.types.NgKsi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -342,9 +343,9 @@ class ContextTableTest
         assertEquals("nas-enc", bad.parameter());
         assertHolds(table, 3);
 
-        assertTrue(table.update(3, cursor, context -> context.procedureState(SecurityContext.PROCEDURE_NAS_SMC)));
+        assertTrue(table.update(3, cursor, context -> context.procedureState(ProcedureStateDescriptor.PROCEDURE_NAS_SMC)));
         table.read(3, snapshot);
-        assertEquals(SecurityContext.PROCEDURE_NAS_SMC, snapshot.procedureState());
+        assertEquals(ProcedureStateDescriptor.PROCEDURE_NAS_SMC, snapshot.procedureState());
     }
 
     @Test

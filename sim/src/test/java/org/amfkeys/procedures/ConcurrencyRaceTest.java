@@ -2,6 +2,7 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
+import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.sim.PhasedProcedure;
 import org.amfkeys.sim.SimulatedCore;
 import org.amfkeys.sim.SimulatedUe;
@@ -846,8 +847,8 @@ class ConcurrencyRaceTest
         assertArrayEquals(new byte[32], started.transfer().rootKey(), "nothing half sent");
         assertArrayEquals(newKamf, servingRootKey(), "the SMC's completion stands");
         final int state = ue.readServing().procedureState();
-        assertEquals(0, state & (SecurityContext.DEFERRED_ANY | SecurityContext.PROCEDURE_NAS_SMC |
-            SecurityContext.PROCEDURE_INTER_NODE_HANDOVER), "nothing waits or runs");
+        assertEquals(0, state & (ProcedureStateDescriptor.DEFERRED_ANY | ProcedureStateDescriptor.PROCEDURE_NAS_SMC |
+            ProcedureStateDescriptor.PROCEDURE_INTER_NODE_HANDOVER), "nothing waits or runs");
     }
 
     @Test

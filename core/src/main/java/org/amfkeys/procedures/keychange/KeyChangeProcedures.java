@@ -18,7 +18,7 @@ import java.util.Arrays;
 
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.PROCEDURE_NAS_SMC;
+import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
 
 /**
  * The AMF side of the key change variants from outside 3GPP, on the UE contexts of a
