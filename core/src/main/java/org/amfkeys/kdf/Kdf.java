@@ -30,7 +30,7 @@ import java.util.Arrays;
  * Every 3GPP key derivation of TS 33.501 Annex A, TS 33.535 Annex A and TS 33.401 Annex A, on one
  * HMAC-SHA-256 engine.
  * <p>
- * Each derivation comes in three forms:
+ * Each derivation comes in at least three forms:
  * <ul>
  *     <li>a casual one that takes the key as {@code byte[]} and returns a new {@code byte[]};</li>
  *     <li>two that write into caller-owned memory (a {@code byte[]} at an offset, or an Agrona
@@ -39,9 +39,15 @@ import java.util.Arrays;
  *     derivations keyed by one KAMF (NAS keys, KgNB, NH chain) cost two SHA-256 compressions each
  *     instead of four. Keys that feed a single derivation (CK and IK) are taken as {@code byte[]}.</li>
  * </ul>
+ * The casual form documents the derivation: its clause and FC, the KEY, each parameter P0..Pn with its
+ * encoding and allowed range, and the output. The other forms refer to it and describe only what they
+ * change.
+ * <p>
  * Every input is validated before anything is computed or written: an invalid one raises an
  * {@link InvalidParameterException} naming the parameter and its allowed range, and leaves the
- * caller's output untouched. Parameter names are those of the command-line tool.
+ * caller's output untouched. The forms that write into caller memory also refuse a missing {@code out}, a
+ * negative {@code outOffset}, and an {@code out} too short for the output from {@code outOffset} unless
+ * it is an expandable buffer, which grows to take it. Parameter names are those of the command-line tool.
  * <p>
  * A {@code Kdf} owns scratch memory and is not thread-safe: give each thread its own. {@link #close()}
  * zeroes the scratch memory, which may hold key material between calls; every method but
@@ -137,7 +143,8 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * Computes the schedule of a 256-bit key held in a buffer, such as a context table slot.
+     * Same as {@link #computeSchedule(byte[], KeySchedule)}, with the key read from a buffer such as a
+     * context table slot.
      *
      * @param key       buffer holding the key.
      * @param keyOffset offset of the 32-octet key.
@@ -155,7 +162,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * Computes a new schedule of a 256-bit key (allocates the schedule).
+     * Same as {@link #computeSchedule(byte[], KeySchedule)}, into a new schedule (allocates).
      *
      * @param key the key, 32 octets.
      * @return its schedule.
@@ -242,11 +249,13 @@ public final class Kdf implements AutoCloseable
     /**
      * KAUSF for 5G AKA (TS 33.501 A.2, FC 0x6A).
      *
-     * @param ck       CK, 16 octets.
+     * @param ck       CK, 16 octets; the KEY is CK || IK.
      * @param ik       IK, 16 octets.
-     * @param snn      serving network name.
-     * @param sqnXorAk SQN xor AK, 6 octets (the first 6 octets of AUTN).
+     * @param snn      P0: the serving network name.
+     * @param sqnXorAk P1: SQN xor AK, 6 octets (the first 6 octets of AUTN).
      * @return KAUSF, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kausf(final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] sqnXorAk)
     {
@@ -254,12 +263,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAUSF for 5G AKA (TS 33.501 A.2) into caller memory; see {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}.
+     * Same derivation as {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param snn       serving network name.
-     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param snn       the serving network name.
+     * @param sqnXorAk  SQN xor AK.
      * @param out       receives KAUSF, 32 octets.
      * @param outOffset where KAUSF starts.
      */
@@ -271,12 +280,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAUSF for 5G AKA (TS 33.501 A.2) into caller memory; see {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}.
+     * Same derivation as {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param snn       serving network name.
-     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param snn       the serving network name.
+     * @param sqnXorAk  SQN xor AK.
      * @param out       receives KAUSF, 32 octets.
      * @param outOffset where KAUSF starts.
      */
@@ -297,11 +306,13 @@ public final class Kdf implements AutoCloseable
     /**
      * CK' || IK' for EAP-AKA' (TS 33.402 A.2, used by TS 33.501 A.3; FC 0x20).
      *
-     * @param ck            CK, 16 octets.
-     * @param ik            IK, 16 octets.
-     * @param networkName   access network identity (the serving network name in 5G).
-     * @param sqnXorAk      SQN xor AK, 6 octets.
+     * @param ck          CK, 16 octets; the KEY is CK || IK.
+     * @param ik          IK, 16 octets.
+     * @param networkName P0: the access network identity (the serving network name in 5G).
+     * @param sqnXorAk    P1: SQN xor AK, 6 octets.
      * @return CK' (first 16 octets) then IK' (last 16 octets).
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] ckIkPrime(final byte[] ck, final byte[] ik, final AccessNetworkIdentity networkName, final byte[] sqnXorAk)
     {
@@ -309,12 +320,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' (TS 33.402 A.2) into caller memory.
+     * Same derivation as {@link #ckIkPrime(byte[], byte[], AccessNetworkIdentity, byte[])}, written to
+     * {@code out}.
      *
-     * @param ck          CK, 16 octets.
-     * @param ik          IK, 16 octets.
-     * @param networkName access network identity.
-     * @param sqnXorAk    SQN xor AK, 6 octets.
+     * @param ck          CK.
+     * @param ik          IK.
+     * @param networkName the access network identity.
+     * @param sqnXorAk    SQN xor AK.
      * @param out         receives CK' then IK', 32 octets.
      * @param outOffset   where CK' starts.
      */
@@ -326,12 +338,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' (TS 33.402 A.2) into caller memory.
+     * Same derivation as {@link #ckIkPrime(byte[], byte[], AccessNetworkIdentity, byte[])}, written to
+     * {@code out}.
      *
-     * @param ck          CK, 16 octets.
-     * @param ik          IK, 16 octets.
-     * @param networkName access network identity.
-     * @param sqnXorAk    SQN xor AK, 6 octets.
+     * @param ck          CK.
+     * @param ik          IK.
+     * @param networkName the access network identity.
+     * @param sqnXorAk    SQN xor AK.
      * @param out         receives CK' then IK', 32 octets.
      * @param outOffset   where CK' starts.
      */
@@ -352,12 +365,14 @@ public final class Kdf implements AutoCloseable
     /**
      * RES* / XRES* (TS 33.501 A.4, FC 0x6B): the last 128 bits of the KDF output.
      *
-     * @param ck   CK, 16 octets.
+     * @param ck   CK, 16 octets; the KEY is CK || IK.
      * @param ik   IK, 16 octets.
-     * @param snn  serving network name.
-     * @param rand RAND, 16 octets.
-     * @param res  RES or XRES, 4 to 16 octets.
-     * @return RES*, 16 octets.
+     * @param snn  P0: the serving network name.
+     * @param rand P1: RAND, 16 octets.
+     * @param res  P2: RES or XRES, 4 to 16 octets.
+     * @return RES* (or XRES*), 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] resStar(final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res)
     {
@@ -365,13 +380,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * RES* / XRES* (TS 33.501 A.4) into caller memory.
+     * Same derivation as {@link #resStar(byte[], byte[], ServingNetworkName, byte[], byte[])}, written to
+     * {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param snn       serving network name.
-     * @param rand      RAND, 16 octets.
-     * @param res       RES or XRES, 4 to 16 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param snn       the serving network name.
+     * @param rand      RAND.
+     * @param res       RES or XRES.
      * @param out       receives RES*, 16 octets.
      * @param outOffset where RES* starts.
      */
@@ -383,13 +399,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * RES* / XRES* (TS 33.501 A.4) into caller memory.
+     * Same derivation as {@link #resStar(byte[], byte[], ServingNetworkName, byte[], byte[])}, written to
+     * {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param snn       serving network name.
-     * @param rand      RAND, 16 octets.
-     * @param res       RES or XRES, 4 to 16 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param snn       the serving network name.
+     * @param rand      RAND.
+     * @param res       RES or XRES.
      * @param out       receives RES*, 16 octets.
      * @param outOffset where RES* starts.
      */
@@ -409,11 +426,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * HRES* / HXRES* (TS 33.501 A.5): the last 128 bits of SHA-256(RAND || RES*); no KDF.
+     * HRES* / HXRES* (TS 33.501 A.5): the last 128 bits of SHA-256(RAND || RES*); no KDF and no key.
      *
      * @param rand    RAND, 16 octets.
      * @param resStar RES* or XRES*, 16 octets.
-     * @return HRES*, 16 octets.
+     * @return HRES* (or HXRES*), 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] hresStar(final byte[] rand, final byte[] resStar)
     {
@@ -422,10 +441,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * HRES* / HXRES* (TS 33.501 A.5) into caller memory.
+     * Same computation as {@link #hresStar(byte[], byte[])}, written to {@code out}.
      *
-     * @param rand      RAND, 16 octets.
-     * @param resStar   RES* or XRES*, 16 octets.
+     * @param rand      RAND.
+     * @param resStar   RES* or XRES*.
      * @param out       receives HRES*, 16 octets.
      * @param outOffset where HRES* starts.
      */
@@ -438,10 +457,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * HRES* / HXRES* (TS 33.501 A.5) into caller memory.
+     * Same computation as {@link #hresStar(byte[], byte[])}, written to {@code out}.
      *
-     * @param rand      RAND, 16 octets.
-     * @param resStar   RES* or XRES*, 16 octets.
+     * @param rand      RAND.
+     * @param resStar   RES* or XRES*.
      * @param out       receives HRES*, 16 octets.
      * @param outOffset where HRES* starts.
      */
@@ -466,9 +485,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KSEAF (TS 33.501 A.6, FC 0x6C).
      *
-     * @param kausf KAUSF, 32 octets.
-     * @param snn   serving network name.
+     * @param kausf the KEY: KAUSF, 32 octets.
+     * @param snn   P0: the serving network name.
      * @return KSEAF, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kseaf(final byte[] kausf, final ServingNetworkName snn)
     {
@@ -476,10 +497,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KSEAF (TS 33.501 A.6) into caller memory.
+     * Same derivation as {@link #kseaf(byte[], ServingNetworkName)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf     KAUSF's schedule.
-     * @param snn       serving network name.
+     * @param snn       the serving network name.
      * @param out       receives KSEAF, 32 octets.
      * @param outOffset where KSEAF starts.
      */
@@ -489,10 +511,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KSEAF (TS 33.501 A.6) into caller memory.
+     * Same derivation as {@link #kseaf(byte[], ServingNetworkName)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf     KAUSF's schedule.
-     * @param snn       serving network name.
+     * @param snn       the serving network name.
      * @param out       receives KSEAF, 32 octets.
      * @param outOffset where KSEAF starts.
      */
@@ -509,10 +532,12 @@ public final class Kdf implements AutoCloseable
     /**
      * KAMF (TS 33.501 A.7, FC 0x6D).
      *
-     * @param kseaf KSEAF, 32 octets.
-     * @param supi  the SUPI; P0 is its value without the type prefix.
-     * @param abba  ABBA, normally {@link Abba#DEFAULT}.
+     * @param kseaf the KEY: KSEAF, 32 octets.
+     * @param supi  P0: the SUPI, encoded without its type prefix (the IMSI digits or the NAI).
+     * @param abba  P1: ABBA, 1 to 255 octets, normally {@link Abba#DEFAULT}.
      * @return KAMF, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kamf(final byte[] kseaf, final Supi supi, final Abba abba)
     {
@@ -520,7 +545,8 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF (TS 33.501 A.7) into caller memory.
+     * Same derivation as {@link #kamf(byte[], Supi, Abba)}, keyed by KSEAF's schedule and written to
+     * {@code out}.
      *
      * @param kseaf     KSEAF's schedule.
      * @param supi      the SUPI.
@@ -534,7 +560,8 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF (TS 33.501 A.7) into caller memory.
+     * Same derivation as {@link #kamf(byte[], Supi, Abba)}, keyed by KSEAF's schedule and written to
+     * {@code out}.
      *
      * @param kseaf     KSEAF's schedule.
      * @param supi      the SUPI.
@@ -561,10 +588,12 @@ public final class Kdf implements AutoCloseable
     /**
      * A NAS, RRC or UP algorithm key (TS 33.501 A.8, FC 0x69): the last 128 bits of the KDF output.
      *
-     * @param key           KAMF for NAS keys, KgNB (or KSN) for RRC and UP keys; 32 octets.
-     * @param distinguisher which key.
-     * @param algorithm     algorithm identity (NEA/NIA number), 0..15.
+     * @param key           the KEY: KAMF for NAS keys, KgNB (or KSN) for RRC and UP keys; 32 octets.
+     * @param distinguisher P0: the algorithm type distinguisher, which key (1 octet).
+     * @param algorithm     P1: the algorithm identity (NEA/NIA number), 0..15 (1 octet).
      * @return the algorithm key, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] algorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
     {
@@ -573,11 +602,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * A NAS, RRC or UP algorithm key (TS 33.501 A.8) into caller memory.
+     * Same derivation as {@link #algorithmKey(byte[], AlgorithmTypeDistinguisher, int)}, keyed by the key's
+     * schedule and written to {@code out}.
      *
-     * @param key           schedule of KAMF, KgNB or KSN.
+     * @param key           the key's schedule.
      * @param distinguisher which key.
-     * @param algorithm     algorithm identity, 0..15.
+     * @param algorithm     the algorithm identity.
      * @param out           receives the key, 16 octets.
      * @param outOffset     where the key starts.
      */
@@ -590,11 +620,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * A NAS, RRC or UP algorithm key (TS 33.501 A.8) into caller memory.
+     * Same derivation as {@link #algorithmKey(byte[], AlgorithmTypeDistinguisher, int)}, keyed by the key's
+     * schedule and written to {@code out}.
      *
-     * @param key           schedule of KAMF, KgNB or KSN.
+     * @param key           the key's schedule.
      * @param distinguisher which key.
-     * @param algorithm     algorithm identity, 0..15.
+     * @param algorithm     the algorithm identity.
      * @param out           receives the key, 16 octets.
      * @param outOffset     where the key starts.
      */
@@ -617,10 +648,13 @@ public final class Kdf implements AutoCloseable
     /**
      * KgNB (3GPP access) or KN3IWF / KTNGF / KTWIF / KWAGF (non-3GPP access) (TS 33.501 A.9, FC 0x6E).
      *
-     * @param kamf    KAMF, 32 octets.
-     * @param ulCount uplink NAS COUNT, 0..2^32-1 (2^32-1 after a horizontal KAMF derivation at N2 handover).
-     * @param access  access type distinguisher.
+     * @param kamf    the KEY: KAMF, 32 octets.
+     * @param ulCount P0: the uplink NAS COUNT, 0..2^32-1 (4 octets); 2^32-1 after a horizontal KAMF
+     *                derivation at N2 handover.
+     * @param access  P1: the access type distinguisher (1 octet).
      * @return the key, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kgnb(final byte[] kamf, final long ulCount, final AccessType access)
     {
@@ -628,11 +662,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KgNB or KN3IWF (TS 33.501 A.9) into caller memory.
+     * Same derivation as {@link #kgnb(byte[], long, AccessType)}, keyed by KAMF's schedule and written to
+     * {@code out}.
      *
      * @param kamf      KAMF's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
-     * @param access    access type distinguisher.
+     * @param ulCount   the uplink NAS COUNT.
+     * @param access    the access type distinguisher.
      * @param out       receives the key, 32 octets.
      * @param outOffset where the key starts.
      */
@@ -643,11 +678,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KgNB or KN3IWF (TS 33.501 A.9) into caller memory.
+     * Same derivation as {@link #kgnb(byte[], long, AccessType)}, keyed by KAMF's schedule and written to
+     * {@code out}.
      *
      * @param kamf      KAMF's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
-     * @param access    access type distinguisher.
+     * @param ulCount   the uplink NAS COUNT.
+     * @param access    the access type distinguisher.
      * @param out       receives the key, 32 octets.
      * @param outOffset where the key starts.
      */
@@ -664,12 +700,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * NH (TS 33.501 A.10, FC 0x6F). The first NH (NCC 1) has the initial KgNB as SYNC-input, each later
-     * one the previous NH.
+     * NH (TS 33.501 A.10, FC 0x6F). The first NH (NCC 1) has the initial KgNB as SYNC-input, each later one
+     * the previous NH.
      *
-     * @param kamf      KAMF, 32 octets.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param kamf      the KEY: KAMF, 32 octets.
+     * @param syncInput P0: SYNC-input, 32 octets.
      * @return NH, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] nh(final byte[] kamf, final byte[] syncInput)
     {
@@ -677,10 +715,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * NH (TS 33.501 A.10) into caller memory. {@code out} may be {@code syncInput} itself, to step a chain in place.
+     * Same derivation as {@link #nh(byte[], byte[])}, keyed by KAMF's schedule and written to {@code out}.
+     * {@code out} may be {@code syncInput} itself, to step a chain in place.
      *
      * @param kamf      KAMF's schedule.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param syncInput SYNC-input.
      * @param out       receives NH, 32 octets.
      * @param outOffset where NH starts.
      */
@@ -690,10 +729,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * NH (TS 33.501 A.10) into caller memory. {@code out} may be {@code syncInput} itself, to step a chain in place.
+     * Same derivation as {@link #nh(byte[], byte[])}, keyed by KAMF's schedule and written to {@code out}.
+     * {@code out} may be {@code syncInput} itself, to step a chain in place.
      *
      * @param kamf      KAMF's schedule.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param syncInput SYNC-input.
      * @param out       receives NH, 32 octets.
      * @param outOffset where NH starts.
      */
@@ -703,14 +743,15 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * NH (TS 33.501 A.10) from a SYNC-input held in a buffer, such as a context table slot, into caller
-     * memory. The output may overlap the SYNC-input exactly, to step a chain in place.
+     * Same derivation as {@link #nh(byte[], byte[])}, keyed by KAMF's schedule, with the SYNC-input read from
+     * a buffer such as a context table slot and NH written to {@code out}. The output may overlap the
+     * SYNC-input exactly, to step a chain in place.
      *
-     * @param kamf         KAMF's schedule.
-     * @param syncInput    buffer holding the SYNC-input.
-     * @param syncOffset   offset of the 32-octet SYNC-input.
-     * @param out          receives NH, 32 octets.
-     * @param outOffset    where NH starts.
+     * @param kamf       KAMF's schedule.
+     * @param syncInput  buffer holding the SYNC-input.
+     * @param syncOffset offset of the 32-octet SYNC-input.
+     * @param out        receives NH, 32 octets.
+     * @param outOffset  where NH starts.
      */
     public void nh(
         final KeySchedule kamf, final DirectBuffer syncInput, final int syncOffset,
@@ -733,13 +774,15 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target gNB (TS 33.501 A.11, FC 0x70). The key is NH when the NCC increases
-     * (vertical), else the current KgNB or KeNB (horizontal).
+     * KNG-RAN* for a target gNB (TS 33.501 A.11, FC 0x70). The KEY is NH when the NCC increases (vertical),
+     * else the current KgNB or KeNB (horizontal).
      *
-     * @param key   NH or current KgNB/KeNB, 32 octets.
-     * @param pci   target NR PCI, 0..1007.
-     * @param arfcn target SSB NR-ARFCN, 0..3279165; always 3 octets.
+     * @param key   the KEY: NH or the current KgNB/KeNB, 32 octets.
+     * @param pci   P0: the target NR PCI, 0..1007 (2 octets).
+     * @param arfcn P1: the target SSB NR-ARFCN, 0..3279165 (always 3 octets).
      * @return KNG-RAN*, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kngRanStarForGnb(final byte[] key, final int pci, final int arfcn)
     {
@@ -747,11 +790,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target gNB (TS 33.501 A.11) into caller memory.
+     * Same derivation as {@link #kngRanStarForGnb(byte[], int, int)}, keyed by the key's schedule and written
+     * to {@code out}.
      *
-     * @param key       schedule of NH or the current KgNB/KeNB.
-     * @param pci       target NR PCI, 0..1007.
-     * @param arfcn     target SSB NR-ARFCN, 0..3279165.
+     * @param key       the key's schedule.
+     * @param pci       the target NR PCI.
+     * @param arfcn     the target SSB NR-ARFCN.
      * @param out       receives KNG-RAN*, 32 octets.
      * @param outOffset where KNG-RAN* starts.
      */
@@ -762,11 +806,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target gNB (TS 33.501 A.11) into caller memory.
+     * Same derivation as {@link #kngRanStarForGnb(byte[], int, int)}, keyed by the key's schedule and written
+     * to {@code out}.
      *
-     * @param key       schedule of NH or the current KgNB/KeNB.
-     * @param pci       target NR PCI, 0..1007.
-     * @param arfcn     target SSB NR-ARFCN, 0..3279165.
+     * @param key       the key's schedule.
+     * @param pci       the target NR PCI.
+     * @param arfcn     the target SSB NR-ARFCN.
      * @param out       receives KNG-RAN*, 32 octets.
      * @param outOffset where KNG-RAN* starts.
      */
@@ -783,13 +828,15 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12, FC 0x71). EARFCN-DL is always 3 octets here,
-     * unlike EPS KeNB*.
+     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12, FC 0x71). The KEY is NH when the NCC increases
+     * (vertical), else the current KgNB or KeNB (horizontal).
      *
-     * @param key    NH or current KgNB/KeNB, 32 octets.
-     * @param pci    target E-UTRA PCI, 0..503.
-     * @param earfcn target EARFCN-DL, 0..262143.
+     * @param key    the KEY: NH or the current KgNB/KeNB, 32 octets.
+     * @param pci    P0: the target E-UTRA PCI, 0..503 (2 octets).
+     * @param earfcn P1: the target EARFCN-DL, 0..262143 (always 3 octets, unlike EPS KeNB*).
      * @return KNG-RAN*, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kngRanStarForNgEnb(final byte[] key, final int pci, final int earfcn)
     {
@@ -797,11 +844,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12) into caller memory.
+     * Same derivation as {@link #kngRanStarForNgEnb(byte[], int, int)}, keyed by the key's schedule and
+     * written to {@code out}.
      *
-     * @param key       schedule of NH or the current KgNB/KeNB.
-     * @param pci       target E-UTRA PCI, 0..503.
-     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param key       the key's schedule.
+     * @param pci       the target E-UTRA PCI.
+     * @param earfcn    the target EARFCN-DL.
      * @param out       receives KNG-RAN*, 32 octets.
      * @param outOffset where KNG-RAN* starts.
      */
@@ -812,11 +860,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KNG-RAN* for a target ng-eNB (TS 33.501 A.12) into caller memory.
+     * Same derivation as {@link #kngRanStarForNgEnb(byte[], int, int)}, keyed by the key's schedule and
+     * written to {@code out}.
      *
-     * @param key       schedule of NH or the current KgNB/KeNB.
-     * @param pci       target E-UTRA PCI, 0..503.
-     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param key       the key's schedule.
+     * @param pci       the target E-UTRA PCI.
+     * @param earfcn    the target EARFCN-DL.
      * @param out       receives KNG-RAN*, 32 octets.
      * @param outOffset where KNG-RAN* starts.
      */
@@ -835,12 +884,14 @@ public final class Kdf implements AutoCloseable
     /**
      * KAMF' from KAMF, the horizontal KAMF derivation (TS 33.501 A.13, FC 0x72).
      *
-     * @param kamf      the current KAMF, 32 octets.
-     * @param direction {@link MobilityMode#IDLE} (DIRECTION 0x00, COUNT = uplink NAS COUNT of the
-     *                  Registration Request) or {@link MobilityMode#HANDOVER} (DIRECTION 0x01, COUNT =
-     *                  downlink NAS COUNT).
-     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param kamf      the KEY: the current KAMF, 32 octets.
+     * @param direction P0: DIRECTION (1 octet), 0x00 for {@link MobilityMode#IDLE} (idle-mode mobility), 0x01
+     *                  for {@link MobilityMode#HANDOVER}.
+     * @param count     P1: COUNT, 0..2^32-1 (4 octets): the uplink NAS COUNT of the Registration Request at
+     *                  idle-mode mobility, the downlink NAS COUNT at handover.
      * @return KAMF', 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] horizontalKamf(final byte[] kamf, final MobilityMode direction, final long count)
     {
@@ -848,11 +899,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KAMF (TS 33.501 A.13) into caller memory.
+     * Same derivation as {@link #horizontalKamf(byte[], MobilityMode, long)}, keyed by the current KAMF's
+     * schedule and written to {@code out}.
      *
      * @param kamf      the current KAMF's schedule.
      * @param direction idle-mode mobility or handover.
-     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param count     the NAS COUNT.
      * @param out       receives KAMF', 32 octets.
      * @param outOffset where KAMF' starts.
      */
@@ -863,11 +915,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KAMF (TS 33.501 A.13) into caller memory.
+     * Same derivation as {@link #horizontalKamf(byte[], MobilityMode, long)}, keyed by the current KAMF's
+     * schedule and written to {@code out}.
      *
      * @param kamf      the current KAMF's schedule.
      * @param direction idle-mode mobility or handover.
-     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param count     the NAS COUNT.
      * @param out       receives KAMF', 32 octets.
      * @param outOffset where KAMF' starts.
      */
@@ -887,9 +940,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KSN for dual connectivity and SCPAC (TS 33.501 A.16, FC 0x79). Never reuse an SN Counter with one key.
      *
-     * @param key       KgNB of the MN gNB or KeNB of the MN ng-eNB, 32 octets.
-     * @param snCounter SN Counter, 0..65535.
+     * @param key       the KEY: KgNB of the MN gNB or KeNB of the MN ng-eNB, 32 octets.
+     * @param snCounter P0: the SN Counter, 0..65535 (2 octets).
      * @return KSN, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] ksn(final byte[] key, final int snCounter)
     {
@@ -897,10 +952,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KSN (TS 33.501 A.16) into caller memory.
+     * Same derivation as {@link #ksn(byte[], int)}, keyed by the MN key's schedule and written to
+     * {@code out}.
      *
-     * @param key       schedule of the MN's KgNB or KeNB.
-     * @param snCounter SN Counter, 0..65535.
+     * @param key       the MN key's schedule.
+     * @param snCounter the SN Counter.
      * @param out       receives KSN, 32 octets.
      * @param outOffset where KSN starts.
      */
@@ -910,10 +966,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KSN (TS 33.501 A.16) into caller memory.
+     * Same derivation as {@link #ksn(byte[], int)}, keyed by the MN key's schedule and written to
+     * {@code out}.
      *
-     * @param key       schedule of the MN's KgNB or KeNB.
-     * @param snCounter SN Counter, 0..65535.
+     * @param key       the MN key's schedule.
+     * @param snCounter the SN Counter.
      * @param out       receives KSN, 32 octets.
      * @param outOffset where KSN starts.
      */
@@ -933,13 +990,15 @@ public final class Kdf implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * KASME' from KAMF for interworking (TS 33.501 A.14): FC 0x73 with the NAS uplink COUNT at idle
-     * mobility, FC 0x74 with the NAS downlink COUNT at handover.
+     * KASME' from KAMF for interworking (TS 33.501 A.14): FC 0x73 at idle mobility (A.14.1), FC 0x74 at
+     * handover (A.14.2).
      *
-     * @param kamf  KAMF, 32 octets.
-     * @param mode  idle mobility or handover.
-     * @param count the NAS COUNT, 0..2^32-1.
+     * @param kamf  the KEY: KAMF, 32 octets.
+     * @param mode  idle mobility or handover; picks the FC and the COUNT.
+     * @param count P0: the NAS COUNT, 0..2^32-1 (4 octets): uplink at idle mobility, downlink at handover.
      * @return KASME', 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kasmePrime(final byte[] kamf, final MobilityMode mode, final long count)
     {
@@ -947,11 +1006,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME' from KAMF (TS 33.501 A.14) into caller memory.
+     * Same derivation as {@link #kasmePrime(byte[], MobilityMode, long)}, keyed by KAMF's schedule and
+     * written to {@code out}.
      *
      * @param kamf      KAMF's schedule.
      * @param mode      idle mobility or handover.
-     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param count     the NAS COUNT.
      * @param out       receives KASME', 32 octets.
      * @param outOffset where KASME' starts.
      */
@@ -962,11 +1022,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME' from KAMF (TS 33.501 A.14) into caller memory.
+     * Same derivation as {@link #kasmePrime(byte[], MobilityMode, long)}, keyed by KAMF's schedule and
+     * written to {@code out}.
      *
      * @param kamf      KAMF's schedule.
      * @param mode      idle mobility or handover.
-     * @param count     the NAS COUNT, 0..2^32-1.
+     * @param count     the NAS COUNT.
      * @param out       receives KASME', 32 octets.
      * @param outOffset where KASME' starts.
      */
@@ -986,9 +1047,12 @@ public final class Kdf implements AutoCloseable
     /**
      * KAMF' from KASME at idle mobility from EPS (TS 33.501 A.15.1, FC 0x75).
      *
-     * @param kasme      KASME, 32 octets.
-     * @param tauUlCount uplink NAS COUNT of the TAU message carried in the Registration Request, 0..2^32-1.
+     * @param kasme      the KEY: KASME, 32 octets.
+     * @param tauUlCount P0: the uplink NAS COUNT of the TAU message carried in the Registration Request,
+     *                   0..2^32-1 (4 octets).
      * @return KAMF', 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kamfFromKasmeIdle(final byte[] kasme, final long tauUlCount)
     {
@@ -997,10 +1061,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KASME at idle mobility (TS 33.501 A.15.1) into caller memory.
+     * Same derivation as {@link #kamfFromKasmeIdle(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme      KASME's schedule.
-     * @param tauUlCount uplink NAS COUNT of the TAU message, 0..2^32-1.
+     * @param tauUlCount the uplink NAS COUNT of the TAU message.
      * @param out        receives KAMF', 32 octets.
      * @param outOffset  where KAMF' starts.
      */
@@ -1011,10 +1076,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KASME at idle mobility (TS 33.501 A.15.1) into caller memory.
+     * Same derivation as {@link #kamfFromKasmeIdle(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme      KASME's schedule.
-     * @param tauUlCount uplink NAS COUNT of the TAU message, 0..2^32-1.
+     * @param tauUlCount the uplink NAS COUNT of the TAU message.
      * @param out        receives KAMF', 32 octets.
      * @param outOffset  where KAMF' starts.
      */
@@ -1027,9 +1093,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KAMF' from KASME at handover from EPS (TS 33.501 A.15.2, FC 0x76).
      *
-     * @param kasme KASME, 32 octets.
-     * @param nh    NH from the MME's EPS security context, 32 octets.
+     * @param kasme the KEY: KASME, 32 octets.
+     * @param nh    P0: NH from the MME's EPS security context, 32 octets.
      * @return KAMF', 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kamfFromKasmeHandover(final byte[] kasme, final byte[] nh)
     {
@@ -1037,10 +1105,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KASME at handover (TS 33.501 A.15.2) into caller memory.
+     * Same derivation as {@link #kamfFromKasmeHandover(byte[], byte[])}, keyed by KASME's schedule and
+     * written to {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param nh        NH, 32 octets.
+     * @param nh        NH.
      * @param out       receives KAMF', 32 octets.
      * @param outOffset where KAMF' starts.
      */
@@ -1050,10 +1119,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAMF' from KASME at handover (TS 33.501 A.15.2) into caller memory.
+     * Same derivation as {@link #kamfFromKasmeHandover(byte[], byte[])}, keyed by KASME's schedule and
+     * written to {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param nh        NH, 32 octets.
+     * @param nh        NH.
      * @param out       receives KAMF', 32 octets.
      * @param outOffset where KAMF' starts.
      */
@@ -1071,9 +1141,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KASME_SRVCC for SRVCC from 5G to UTRAN CS (TS 33.501 A.21, FC 0x7D).
      *
-     * @param kamf    KAMF, 32 octets.
-     * @param dlCount the current downlink NAS COUNT, 0..2^32-1.
+     * @param kamf    the KEY: KAMF, 32 octets.
+     * @param dlCount P0: the current downlink NAS COUNT, 0..2^32-1 (4 octets).
      * @return KASME_SRVCC, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kasmeSrvcc(final byte[] kamf, final long dlCount)
     {
@@ -1081,10 +1153,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME_SRVCC (TS 33.501 A.21) into caller memory.
+     * Same derivation as {@link #kasmeSrvcc(byte[], long)}, keyed by KAMF's schedule and written to
+     * {@code out}.
      *
      * @param kamf      KAMF's schedule.
-     * @param dlCount   the downlink NAS COUNT, 0..2^32-1.
+     * @param dlCount   the downlink NAS COUNT.
      * @param out       receives KASME_SRVCC, 32 octets.
      * @param outOffset where KASME_SRVCC starts.
      */
@@ -1094,10 +1167,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME_SRVCC (TS 33.501 A.21) into caller memory.
+     * Same derivation as {@link #kasmeSrvcc(byte[], long)}, keyed by KAMF's schedule and written to
+     * {@code out}.
      *
      * @param kamf      KAMF's schedule.
-     * @param dlCount   the downlink NAS COUNT, 0..2^32-1.
+     * @param dlCount   the downlink NAS COUNT.
      * @param out       receives KASME_SRVCC, 32 octets.
      * @param outOffset where KASME_SRVCC starts.
      */
@@ -1119,12 +1193,14 @@ public final class Kdf implements AutoCloseable
     /**
      * SoR-MAC-IAUSF (TS 33.501 A.17, FC 0x77): the last 128 bits of the KDF output.
      *
-     * @param kausf        KAUSF, 32 octets.
-     * @param sorHeader    SoR header, 1 to 65535 octets.
-     * @param counterSor   CounterSoR, 0..65535.
-     * @param sorContainer octets of the SoR transparent container beyond octet 22, or null when none
-     *                     are included (then P2 is absent).
+     * @param kausf        the KEY: KAUSF, 32 octets.
+     * @param sorHeader    P0: the SoR header, 1 to 65535 octets.
+     * @param counterSor   P1: CounterSoR, 0..65535 (2 octets).
+     * @param sorContainer P2: the octets of the SoR transparent container beyond octet 22, 1 to 65535 octets,
+     *                     or null when none are included (then P2 is absent).
      * @return SoR-MAC-IAUSF, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] sorMacIausf(final byte[] kausf, final byte[] sorHeader, final int counterSor, final byte[] sorContainer)
     {
@@ -1133,12 +1209,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * SoR-MAC-IAUSF (TS 33.501 A.17) into caller memory.
+     * Same derivation as {@link #sorMacIausf(byte[], byte[], int, byte[])}, keyed by KAUSF's schedule and
+     * written to {@code out}.
      *
      * @param kausf        KAUSF's schedule.
-     * @param sorHeader    SoR header, 1 to 65535 octets.
-     * @param counterSor   CounterSoR, 0..65535.
-     * @param sorContainer octets beyond octet 22 of the SoR transparent container, or null.
+     * @param sorHeader    the SoR header.
+     * @param counterSor   CounterSoR.
+     * @param sorContainer the SoR transparent container beyond octet 22, or null.
      * @param out          receives the MAC, 16 octets.
      * @param outOffset    where the MAC starts.
      */
@@ -1151,12 +1228,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * SoR-MAC-IAUSF (TS 33.501 A.17) into caller memory.
+     * Same derivation as {@link #sorMacIausf(byte[], byte[], int, byte[])}, keyed by KAUSF's schedule and
+     * written to {@code out}.
      *
      * @param kausf        KAUSF's schedule.
-     * @param sorHeader    SoR header, 1 to 65535 octets.
-     * @param counterSor   CounterSoR, 0..65535.
-     * @param sorContainer octets beyond octet 22 of the SoR transparent container, or null.
+     * @param sorHeader    the SoR header.
+     * @param counterSor   CounterSoR.
+     * @param sorContainer the SoR transparent container beyond octet 22, or null.
      * @param out          receives the MAC, 16 octets.
      * @param outOffset    where the MAC starts.
      */
@@ -1181,11 +1259,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * SoR-MAC-IUE / SoR-XMAC-IUE (TS 33.501 A.18, FC 0x78): the last 128 bits of the KDF output.
+     * SoR-MAC-IUE / SoR-XMAC-IUE (TS 33.501 A.18, FC 0x78): the last 128 bits of the KDF output. P0 is the
+     * SoR acknowledgement, the octet 0x01.
      *
-     * @param kausf      KAUSF, 32 octets.
-     * @param counterSor CounterSoR, 0..65535.
+     * @param kausf      the KEY: KAUSF, 32 octets.
+     * @param counterSor P1: CounterSoR, 0..65535 (2 octets).
      * @return the MAC, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] sorMacIue(final byte[] kausf, final int counterSor)
     {
@@ -1194,10 +1275,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * SoR-MAC-IUE (TS 33.501 A.18) into caller memory.
+     * Same derivation as {@link #sorMacIue(byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param counterSor CounterSoR, 0..65535.
+     * @param counterSor CounterSoR.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1208,10 +1290,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * SoR-MAC-IUE (TS 33.501 A.18) into caller memory.
+     * Same derivation as {@link #sorMacIue(byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param counterSor CounterSoR, 0..65535.
+     * @param counterSor CounterSoR.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1224,10 +1307,12 @@ public final class Kdf implements AutoCloseable
     /**
      * UPU-MAC-IAUSF (TS 33.501 A.19, FC 0x7B): the last 128 bits of the KDF output.
      *
-     * @param kausf      KAUSF, 32 octets.
-     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param kausf      the KEY: KAUSF, 32 octets.
+     * @param upuData    P0: the UE Parameters Update Data, 1 to 65535 octets.
+     * @param counterUpu P1: CounterUPU, 0..65535 (2 octets).
      * @return UPU-MAC-IAUSF, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] upuMacIausf(final byte[] kausf, final byte[] upuData, final int counterUpu)
     {
@@ -1235,11 +1320,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * UPU-MAC-IAUSF (TS 33.501 A.19) into caller memory.
+     * Same derivation as {@link #upuMacIausf(byte[], byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param upuData    the UE Parameters Update Data.
+     * @param counterUpu CounterUPU.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1250,11 +1336,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * UPU-MAC-IAUSF (TS 33.501 A.19) into caller memory.
+     * Same derivation as {@link #upuMacIausf(byte[], byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param upuData    UE Parameters Update Data, 1 to 65535 octets.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param upuData    the UE Parameters Update Data.
+     * @param counterUpu CounterUPU.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1272,11 +1359,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * UPU-MAC-IUE / UPU-XMAC-IUE (TS 33.501 A.20, FC 0x7C): the last 128 bits of the KDF output.
+     * UPU-MAC-IUE / UPU-XMAC-IUE (TS 33.501 A.20, FC 0x7C): the last 128 bits of the KDF output. P0 is the
+     * UPU acknowledgement, the octet 0x01.
      *
-     * @param kausf      KAUSF, 32 octets.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param kausf      the KEY: KAUSF, 32 octets.
+     * @param counterUpu P1: CounterUPU, 0..65535 (2 octets).
      * @return the MAC, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] upuMacIue(final byte[] kausf, final int counterUpu)
     {
@@ -1285,10 +1375,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * UPU-MAC-IUE (TS 33.501 A.20) into caller memory.
+     * Same derivation as {@link #upuMacIue(byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param counterUpu CounterUPU.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1299,10 +1390,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * UPU-MAC-IUE (TS 33.501 A.20) into caller memory.
+     * Same derivation as {@link #upuMacIue(byte[], int)}, keyed by KAUSF's schedule and written to
+     * {@code out}.
      *
      * @param kausf      KAUSF's schedule.
-     * @param counterUpu CounterUPU, 0..65535.
+     * @param counterUpu CounterUPU.
      * @param out        receives the MAC, 16 octets.
      * @param outOffset  where the MAC starts.
      */
@@ -1321,10 +1413,12 @@ public final class Kdf implements AutoCloseable
     /**
      * KIAB, the PSK of an IAB node's F1 interface (TS 33.501 A.23, FC 0x83).
      *
-     * @param key       KgNB, S-KgNB or KSN, 32 octets.
-     * @param donorCuIp IP address of the IAB-donor-CU (or -CU-CP / -CU-UP).
-     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @param key       the KEY: KgNB, S-KgNB or KSN, 32 octets.
+     * @param donorCuIp P0: the IP address of the IAB-donor-CU (or -CU-CP / -CU-UP), 4 or 16 octets.
+     * @param nodeDuIp  P1: the IP address of the IAB-node DU, 4 or 16 octets.
      * @return KIAB, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kiab(final byte[] key, final IpAddress donorCuIp, final IpAddress nodeDuIp)
     {
@@ -1332,11 +1426,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KIAB (TS 33.501 A.23) into caller memory.
+     * Same derivation as {@link #kiab(byte[], IpAddress, IpAddress)}, keyed by the key's schedule and written
+     * to {@code out}.
      *
-     * @param key       schedule of KgNB, S-KgNB or KSN.
-     * @param donorCuIp IP address of the IAB-donor-CU.
-     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @param key       the key's schedule.
+     * @param donorCuIp the IAB-donor-CU's address.
+     * @param nodeDuIp  the IAB-node DU's address.
      * @param out       receives KIAB, 32 octets.
      * @param outOffset where KIAB starts.
      */
@@ -1347,11 +1442,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KIAB (TS 33.501 A.23) into caller memory.
+     * Same derivation as {@link #kiab(byte[], IpAddress, IpAddress)}, keyed by the key's schedule and written
+     * to {@code out}.
      *
-     * @param key       schedule of KgNB, S-KgNB or KSN.
-     * @param donorCuIp IP address of the IAB-donor-CU.
-     * @param nodeDuIp  IP address of the IAB-node DU.
+     * @param key       the key's schedule.
+     * @param donorCuIp the IAB-donor-CU's address.
+     * @param nodeDuIp  the IAB-node DU's address.
      * @param out       receives KIAB, 32 octets.
      * @param outOffset where KIAB starts.
      */
@@ -1371,9 +1467,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KTIPSec, KTNAP or KFT for trusted non-3GPP access (TS 33.501 A.22, FC 0x84).
      *
-     * @param key   KTNGF or KTWIF, 32 octets.
-     * @param usage which key.
+     * @param key   the KEY: KTNGF or KTWIF, 32 octets.
+     * @param usage P0: the usage type distinguisher, which key (1 octet).
      * @return the key, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] ktipsecKtnapKft(final byte[] key, final UsageTypeDistinguisher usage)
     {
@@ -1381,9 +1479,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KTIPSec, KTNAP or KFT (TS 33.501 A.22) into caller memory.
+     * Same derivation as {@link #ktipsecKtnapKft(byte[], UsageTypeDistinguisher)}, keyed by the key's
+     * schedule and written to {@code out}.
      *
-     * @param key       schedule of KTNGF or KTWIF.
+     * @param key       the key's schedule.
      * @param usage     which key.
      * @param out       receives the key, 32 octets.
      * @param outOffset where the key starts.
@@ -1395,9 +1494,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KTIPSec, KTNAP or KFT (TS 33.501 A.22) into caller memory.
+     * Same derivation as {@link #ktipsecKtnapKft(byte[], UsageTypeDistinguisher)}, keyed by the key's
+     * schedule and written to {@code out}.
      *
-     * @param key       schedule of KTNGF or KTWIF.
+     * @param key       the key's schedule.
      * @param usage     which key.
      * @param out       receives the key, 32 octets.
      * @param outOffset where the key starts.
@@ -1417,11 +1517,13 @@ public final class Kdf implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * KAKMA (TS 33.535 A.2, FC 0x80).
+     * KAKMA (TS 33.535 A.2, FC 0x80). P0 is the 4-octet label "AKMA".
      *
-     * @param kausf KAUSF, 32 octets.
-     * @param supi  the SUPI; encoded as for KAMF.
+     * @param kausf the KEY: KAUSF, 32 octets.
+     * @param supi  P1: the SUPI, encoded without its type prefix (the IMSI digits or the NAI).
      * @return KAKMA, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kakma(final byte[] kausf, final Supi supi)
     {
@@ -1429,7 +1531,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAKMA (TS 33.535 A.2) into caller memory.
+     * Same derivation as {@link #kakma(byte[], Supi)}, keyed by KAUSF's schedule and written to {@code out}.
      *
      * @param kausf     KAUSF's schedule.
      * @param supi      the SUPI.
@@ -1442,7 +1544,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAKMA (TS 33.535 A.2) into caller memory.
+     * Same derivation as {@link #kakma(byte[], Supi)}, keyed by KAUSF's schedule and written to {@code out}.
      *
      * @param kausf     KAUSF's schedule.
      * @param supi      the SUPI.
@@ -1455,11 +1557,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * A-TID, the AKMA temporary identifier's key part (TS 33.535 A.3, FC 0x81).
+     * A-TID, the AKMA temporary identifier's key part (TS 33.535 A.3, FC 0x81). P0 is the 5-octet label
+     * "A-TID".
      *
-     * @param kausf KAUSF, 32 octets.
-     * @param supi  the SUPI.
+     * @param kausf the KEY: KAUSF, 32 octets.
+     * @param supi  P1: the SUPI, encoded without its type prefix (the IMSI digits or the NAI).
      * @return A-TID, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] aTid(final byte[] kausf, final Supi supi)
     {
@@ -1467,7 +1572,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * A-TID (TS 33.535 A.3) into caller memory.
+     * Same derivation as {@link #aTid(byte[], Supi)}, keyed by KAUSF's schedule and written to {@code out}.
      *
      * @param kausf     KAUSF's schedule.
      * @param supi      the SUPI.
@@ -1480,7 +1585,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * A-TID (TS 33.535 A.3) into caller memory.
+     * Same derivation as {@link #aTid(byte[], Supi)}, keyed by KAUSF's schedule and written to {@code out}.
      *
      * @param kausf     KAUSF's schedule.
      * @param supi      the SUPI.
@@ -1500,9 +1605,11 @@ public final class Kdf implements AutoCloseable
     /**
      * KAF (TS 33.535 A.4, FC 0x82).
      *
-     * @param kakma KAKMA, 32 octets.
-     * @param afId  AF_ID: the AF's FQDN followed by the Ua* security protocol identifier.
+     * @param kakma the KEY: KAKMA, 32 octets.
+     * @param afId  P0: AF_ID, the AF's FQDN followed by the Ua* security protocol identifier.
      * @return KAF, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kaf(final byte[] kakma, final AfId afId)
     {
@@ -1510,7 +1617,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAF (TS 33.535 A.4) into caller memory.
+     * Same derivation as {@link #kaf(byte[], AfId)}, keyed by KAKMA's schedule and written to {@code out}.
      *
      * @param kakma     KAKMA's schedule.
      * @param afId      AF_ID.
@@ -1523,7 +1630,7 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KAF (TS 33.535 A.4) into caller memory.
+     * Same derivation as {@link #kaf(byte[], AfId)}, keyed by KAKMA's schedule and written to {@code out}.
      *
      * @param kakma     KAKMA's schedule.
      * @param afId      AF_ID.
@@ -1547,11 +1654,13 @@ public final class Kdf implements AutoCloseable
     /**
      * KASME (TS 33.401 A.2, FC 0x10).
      *
-     * @param ck       CK, 16 octets.
+     * @param ck       CK, 16 octets; the KEY is CK || IK.
      * @param ik       IK, 16 octets.
-     * @param plmn     the serving network's PLMN identity (encoded as the 3-octet SN id).
-     * @param sqnXorAk SQN xor AK, 6 octets.
+     * @param plmn     P0: the serving network's PLMN identity, encoded as the SN id (3 octets).
+     * @param sqnXorAk P1: SQN xor AK, 6 octets.
      * @return KASME, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsKasme(final byte[] ck, final byte[] ik, final PlmnId plmn, final byte[] sqnXorAk)
     {
@@ -1559,12 +1668,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME (TS 33.401 A.2) into caller memory.
+     * Same derivation as {@link #epsKasme(byte[], byte[], PlmnId, byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
+     * @param ck        CK.
+     * @param ik        IK.
      * @param plmn      the serving network's PLMN identity.
-     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param sqnXorAk  SQN xor AK.
      * @param out       receives KASME, 32 octets.
      * @param outOffset where KASME starts.
      */
@@ -1575,12 +1684,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KASME (TS 33.401 A.2) into caller memory.
+     * Same derivation as {@link #epsKasme(byte[], byte[], PlmnId, byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
+     * @param ck        CK.
+     * @param ik        IK.
      * @param plmn      the serving network's PLMN identity.
-     * @param sqnXorAk  SQN xor AK, 6 octets.
+     * @param sqnXorAk  SQN xor AK.
      * @param out       receives KASME, 32 octets.
      * @param outOffset where KASME starts.
      */
@@ -1600,9 +1709,12 @@ public final class Kdf implements AutoCloseable
     /**
      * KeNB (TS 33.401 A.3, FC 0x11).
      *
-     * @param kasme   KASME, 32 octets.
-     * @param ulCount uplink NAS COUNT, 0..2^32-1 (2^32-1 for the initial KeNB at 5GS to EPS handover).
+     * @param kasme   the KEY: KASME, 32 octets.
+     * @param ulCount P0: the uplink NAS COUNT, 0..2^32-1 (4 octets); 2^32-1 for the initial KeNB at 5GS to
+     *                EPS handover.
      * @return KeNB, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kenb(final byte[] kasme, final long ulCount)
     {
@@ -1610,10 +1722,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KeNB (TS 33.401 A.3) into caller memory.
+     * Same derivation as {@link #kenb(byte[], long)}, keyed by KASME's schedule and written to {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param ulCount   the uplink NAS COUNT.
      * @param out       receives KeNB, 32 octets.
      * @param outOffset where KeNB starts.
      */
@@ -1623,10 +1735,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KeNB (TS 33.401 A.3) into caller memory.
+     * Same derivation as {@link #kenb(byte[], long)}, keyed by KASME's schedule and written to {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param ulCount   the uplink NAS COUNT.
      * @param out       receives KeNB, 32 octets.
      * @param outOffset where KeNB starts.
      */
@@ -1636,12 +1748,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * EPS NH (TS 33.401 A.4, FC 0x12). The first NH has the initial KeNB as SYNC-input, each later one
-     * the previous NH.
+     * EPS NH (TS 33.401 A.4, FC 0x12). The first NH has the initial KeNB as SYNC-input, each later one the
+     * previous NH.
      *
-     * @param kasme     KASME, 32 octets.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param kasme     the KEY: KASME, 32 octets.
+     * @param syncInput P0: SYNC-input, 32 octets.
      * @return NH, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsNh(final byte[] kasme, final byte[] syncInput)
     {
@@ -1649,10 +1763,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * EPS NH (TS 33.401 A.4) into caller memory. {@code out} may be {@code syncInput} itself.
+     * Same derivation as {@link #epsNh(byte[], byte[])}, keyed by KASME's schedule and written to
+     * {@code out}. {@code out} may be {@code syncInput} itself, to step a chain in place.
      *
      * @param kasme     KASME's schedule.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param syncInput SYNC-input.
      * @param out       receives NH, 32 octets.
      * @param outOffset where NH starts.
      */
@@ -1662,10 +1777,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * EPS NH (TS 33.401 A.4) into caller memory. {@code out} may be {@code syncInput} itself.
+     * Same derivation as {@link #epsNh(byte[], byte[])}, keyed by KASME's schedule and written to
+     * {@code out}. {@code out} may be {@code syncInput} itself, to step a chain in place.
      *
      * @param kasme     KASME's schedule.
-     * @param syncInput SYNC-input, 32 octets.
+     * @param syncInput SYNC-input.
      * @param out       receives NH, 32 octets.
      * @param outOffset where NH starts.
      */
@@ -1675,8 +1791,9 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * EPS NH (TS 33.401 A.4) from a SYNC-input held in a buffer, such as a context table slot. The
-     * output may overlap the SYNC-input exactly, to step a chain in place.
+     * Same derivation as {@link #epsNh(byte[], byte[])}, keyed by KASME's schedule, with the SYNC-input read
+     * from a buffer such as a context table slot and NH written to {@code out}. The output may overlap the
+     * SYNC-input exactly, to step a chain in place.
      *
      * @param kasme      KASME's schedule.
      * @param syncInput  buffer holding the SYNC-input.
@@ -1692,12 +1809,14 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KeNB* (TS 33.401 A.5, FC 0x13). EARFCN-DL takes 2 octets up to 65535 and 3 octets above.
+     * KeNB* (TS 33.401 A.5, FC 0x13).
      *
-     * @param key    NH (vertical) or the current KeNB (horizontal), 32 octets.
-     * @param pci    target E-UTRA PCI, 0..503.
-     * @param earfcn target EARFCN-DL, 0..262143.
+     * @param key    the KEY: NH (vertical) or the current KeNB (horizontal), 32 octets.
+     * @param pci    P0: the target E-UTRA PCI, 0..503 (2 octets).
+     * @param earfcn P1: the target EARFCN-DL, 0..262143; 2 octets up to 65535, 3 octets above.
      * @return KeNB*, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] kenbStar(final byte[] key, final int pci, final int earfcn)
     {
@@ -1705,11 +1824,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KeNB* (TS 33.401 A.5) into caller memory.
+     * Same derivation as {@link #kenbStar(byte[], int, int)}, keyed by the key's schedule and written to
+     * {@code out}.
      *
-     * @param key       schedule of NH or the current KeNB.
-     * @param pci       target E-UTRA PCI, 0..503.
-     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param key       the key's schedule.
+     * @param pci       the target E-UTRA PCI.
+     * @param earfcn    the target EARFCN-DL.
      * @param out       receives KeNB*, 32 octets.
      * @param outOffset where KeNB* starts.
      */
@@ -1719,11 +1839,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * KeNB* (TS 33.401 A.5) into caller memory.
+     * Same derivation as {@link #kenbStar(byte[], int, int)}, keyed by the key's schedule and written to
+     * {@code out}.
      *
-     * @param key       schedule of NH or the current KeNB.
-     * @param pci       target E-UTRA PCI, 0..503.
-     * @param earfcn    target EARFCN-DL, 0..262143.
+     * @param key       the key's schedule.
+     * @param pci       the target E-UTRA PCI.
+     * @param earfcn    the target EARFCN-DL.
      * @param out       receives KeNB*, 32 octets.
      * @param outOffset where KeNB* starts.
      */
@@ -1744,10 +1865,12 @@ public final class Kdf implements AutoCloseable
     /**
      * An EPS NAS, RRC or UP algorithm key (TS 33.401 A.7, FC 0x15): the last 128 bits of the KDF output.
      *
-     * @param key           KASME for NAS keys, KeNB for RRC and UP keys; 32 octets.
-     * @param distinguisher which key.
-     * @param algorithm     algorithm identity (EEA/EIA number), 0..15.
+     * @param key           the KEY: KASME for NAS keys, KeNB for RRC and UP keys; 32 octets.
+     * @param distinguisher P0: the algorithm type distinguisher, which key (1 octet).
+     * @param algorithm     P1: the algorithm identity (EEA/EIA number), 0..15 (1 octet).
      * @return the algorithm key, 16 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsAlgorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
     {
@@ -1756,11 +1879,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * An EPS algorithm key (TS 33.401 A.7) into caller memory.
+     * Same derivation as {@link #epsAlgorithmKey(byte[], AlgorithmTypeDistinguisher, int)}, keyed by the
+     * key's schedule and written to {@code out}.
      *
-     * @param key           schedule of KASME or KeNB.
+     * @param key           the key's schedule.
      * @param distinguisher which key.
-     * @param algorithm     algorithm identity, 0..15.
+     * @param algorithm     the algorithm identity.
      * @param out           receives the key, 16 octets.
      * @param outOffset     where the key starts.
      */
@@ -1773,11 +1897,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * An EPS algorithm key (TS 33.401 A.7) into caller memory.
+     * Same derivation as {@link #epsAlgorithmKey(byte[], AlgorithmTypeDistinguisher, int)}, keyed by the
+     * key's schedule and written to {@code out}.
      *
-     * @param key           schedule of KASME or KeNB.
+     * @param key           the key's schedule.
      * @param distinguisher which key.
-     * @param algorithm     algorithm identity, 0..15.
+     * @param algorithm     the algorithm identity.
      * @param out           receives the key, 16 octets.
      * @param outOffset     where the key starts.
      */
@@ -1792,9 +1917,11 @@ public final class Kdf implements AutoCloseable
     /**
      * CK' || IK' from KASME at handover to UTRAN (TS 33.401 A.8, FC 0x16).
      *
-     * @param kasme   KASME, 32 octets.
-     * @param dlCount downlink NAS COUNT, 0..2^32-1.
+     * @param kasme   the KEY: KASME, 32 octets.
+     * @param dlCount P0: the downlink NAS COUNT, 0..2^32-1 (4 octets).
      * @return CK' (first 16 octets) then IK' (last 16 octets).
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsCkIkHandover(final byte[] kasme, final long dlCount)
     {
@@ -1803,10 +1930,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' at handover to UTRAN (TS 33.401 A.8) into caller memory.
+     * Same derivation as {@link #epsCkIkHandover(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param dlCount   downlink NAS COUNT, 0..2^32-1.
+     * @param dlCount   the downlink NAS COUNT.
      * @param out       receives CK' then IK', 32 octets.
      * @param outOffset where CK' starts.
      */
@@ -1817,10 +1945,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' at handover to UTRAN (TS 33.401 A.8) into caller memory.
+     * Same derivation as {@link #epsCkIkHandover(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param dlCount   downlink NAS COUNT, 0..2^32-1.
+     * @param dlCount   the downlink NAS COUNT.
      * @param out       receives CK' then IK', 32 octets.
      * @param outOffset where CK' starts.
      */
@@ -1833,11 +1962,13 @@ public final class Kdf implements AutoCloseable
     /**
      * K'ASME from CK, IK at idle mobility from UTRAN (TS 33.401 A.11, FC 0x19).
      *
-     * @param ck       CK, 16 octets.
+     * @param ck       CK, 16 octets; the KEY is CK || IK.
      * @param ik       IK, 16 octets.
-     * @param nonceUe  NONCE_UE, 4 octets.
-     * @param nonceMme NONCE_MME, 4 octets.
+     * @param nonceUe  P0: NONCE_UE, 4 octets.
+     * @param nonceMme P1: NONCE_MME, 4 octets.
      * @return K'ASME, 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsKasmeIdle(final byte[] ck, final byte[] ik, final byte[] nonceUe, final byte[] nonceMme)
     {
@@ -1845,12 +1976,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * K'ASME at idle mobility from UTRAN (TS 33.401 A.11) into caller memory.
+     * Same derivation as {@link #epsKasmeIdle(byte[], byte[], byte[], byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param nonceUe   NONCE_UE, 4 octets.
-     * @param nonceMme  NONCE_MME, 4 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param nonceUe   NONCE_UE.
+     * @param nonceMme  NONCE_MME.
      * @param out       receives K'ASME, 32 octets.
      * @param outOffset where K'ASME starts.
      */
@@ -1862,12 +1993,12 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * K'ASME at idle mobility from UTRAN (TS 33.401 A.11) into caller memory.
+     * Same derivation as {@link #epsKasmeIdle(byte[], byte[], byte[], byte[])}, written to {@code out}.
      *
-     * @param ck        CK, 16 octets.
-     * @param ik        IK, 16 octets.
-     * @param nonceUe   NONCE_UE, 4 octets.
-     * @param nonceMme  NONCE_MME, 4 octets.
+     * @param ck        CK.
+     * @param ik        IK.
+     * @param nonceUe   NONCE_UE.
+     * @param nonceMme  NONCE_MME.
      * @param out       receives K'ASME, 32 octets.
      * @param outOffset where K'ASME starts.
      */
@@ -1887,9 +2018,11 @@ public final class Kdf implements AutoCloseable
     /**
      * CK' || IK' from KASME at idle mobility to UTRAN (TS 33.401 A.13, FC 0x1B).
      *
-     * @param kasme   KASME, 32 octets.
-     * @param ulCount uplink NAS COUNT, 0..2^32-1.
+     * @param kasme   the KEY: KASME, 32 octets.
+     * @param ulCount P0: the uplink NAS COUNT, 0..2^32-1 (4 octets).
      * @return CK' (first 16 octets) then IK' (last 16 octets).
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] epsCkIkIdle(final byte[] kasme, final long ulCount)
     {
@@ -1897,10 +2030,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' at idle mobility to UTRAN (TS 33.401 A.13) into caller memory.
+     * Same derivation as {@link #epsCkIkIdle(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param ulCount   the uplink NAS COUNT.
      * @param out       receives CK' then IK', 32 octets.
      * @param outOffset where CK' starts.
      */
@@ -1910,10 +2044,11 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * CK' || IK' at idle mobility to UTRAN (TS 33.401 A.13) into caller memory.
+     * Same derivation as {@link #epsCkIkIdle(byte[], long)}, keyed by KASME's schedule and written to
+     * {@code out}.
      *
      * @param kasme     KASME's schedule.
-     * @param ulCount   uplink NAS COUNT, 0..2^32-1.
+     * @param ulCount   the uplink NAS COUNT.
      * @param out       receives CK' then IK', 32 octets.
      * @param outOffset where CK' starts.
      */
@@ -1923,11 +2058,13 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * S-KeNB / S-KgNB for dual connectivity (FC 0x1C).
+     * S-KeNB / S-KgNB for dual connectivity (TS 33.401, FC 0x1C).
      *
-     * @param kenb    the MeNB's KeNB, 32 octets.
-     * @param counter SCG Counter, 0..65535.
-     * @return S-KeNB, 32 octets.
+     * @param kenb    the KEY: the MeNB's KeNB, 32 octets.
+     * @param counter P0: the SCG Counter, 0..65535 (2 octets).
+     * @return S-KeNB (or S-KgNB), 32 octets.
+     * @throws InvalidParameterException when an input is missing or outside its allowed length or range.
+     * @throws IllegalStateException     when this KDF is closed.
      */
     public byte[] sKenb(final byte[] kenb, final int counter)
     {
@@ -1935,10 +2072,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * S-KeNB / S-KgNB (FC 0x1C) into caller memory.
+     * Same derivation as {@link #sKenb(byte[], int)}, keyed by KeNB's schedule and written to {@code out}.
      *
      * @param kenb      KeNB's schedule.
-     * @param counter   SCG Counter, 0..65535.
+     * @param counter   the SCG Counter.
      * @param out       receives S-KeNB, 32 octets.
      * @param outOffset where S-KeNB starts.
      */
@@ -1948,10 +2085,10 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
-     * S-KeNB / S-KgNB (FC 0x1C) into caller memory.
+     * Same derivation as {@link #sKenb(byte[], int)}, keyed by KeNB's schedule and written to {@code out}.
      *
      * @param kenb      KeNB's schedule.
-     * @param counter   SCG Counter, 0..65535.
+     * @param counter   the SCG Counter.
      * @param out       receives S-KeNB, 32 octets.
      * @param outOffset where S-KeNB starts.
      */
