@@ -1,5 +1,6 @@
 package org.amfkeys;
 
+import org.amfkeys.context.Claims;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -108,11 +109,11 @@ class PublicApiContractTest
             final ContextCursor cursor = new ContextCursor(new Kdf());
             cursor.close();
             final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> table.update(7, cursor, context -> context.downlinkNasCount(5)));
+                () -> Claims.update(table, 7, cursor, context -> context.downlinkNasCount(5)));
             assertEquals("ContextCursor is closed", ex.getMessage());
             try (ContextCursor open = new ContextCursor(new Kdf()))
             {
-                assertTrue(table.update(7, open, context -> context.downlinkNasCount(6)), "the slot was unlocked");
+                assertTrue(Claims.update(table, 7, open, context -> context.downlinkNasCount(6)), "the slot was unlocked");
             }
             assertEquals(6, table.downlinkNasCount(7));
         }

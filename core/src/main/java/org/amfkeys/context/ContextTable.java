@@ -1,26 +1,14 @@
 package org.amfkeys.context;
 
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
 
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import static org.amfkeys.context.ContextIndexDescriptor.CONTROL_OFFSET;
-import static org.amfkeys.context.ContextIndexDescriptor.LOCKED;
-import static org.amfkeys.context.ContextIndexDescriptor.STATE_FREE;
-import static org.amfkeys.context.ContextIndexDescriptor.STATE_LIVE;
-import static org.amfkeys.context.ContextIndexDescriptor.STATE_MASK;
-import static org.amfkeys.context.ContextIndexDescriptor.UE_ID_OFFSET;
-import static org.amfkeys.context.ContextIndexDescriptor.VERSION_UNIT;
 import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
-import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
-import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
 
 /**
@@ -84,37 +72,17 @@ public final class ContextTable implements AutoCloseable
     /** Most striped insert locks a table has; small tables have one per entry, rounded up to a power of two. */
     public static final int MAX_INSERT_STRIPES = 1024;
 
-    private static final int CACHE_LINE = 64;
     private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
-    private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
-    private static final int SPINS_BEFORE_YIELD = 128;
-    private static final int SLOT_LINES = SLOT_LENGTH / CACHE_LINE;
-    private static final int SLOT_LINE_SCHEDULE = 1 << (SecurityContextDescriptor.KAMF_SCHEDULE_OFFSET / CACHE_LINE);
-    private static final int SLOT_LINE_NH = 1 << (NH_OFFSET / CACHE_LINE);
-    private static final int SLOT_LINE_NCC = 1 << (NCC_OFFSET / CACHE_LINE);
-    private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
-    private static final long MACHINE_CHECK_THRESHOLD = 256L << 20;
 
     private final long capacity;
     private final double loadFactor;
-    private final int entries;
     private final TableMemory memory;
-    private final long indexAddress;
-    private final long slotsAddress;
-    private final long stripesAddress;
-    private final int stripeMask;
-    private final AtomicLong resident = new AtomicLong();
-    private final AtomicInteger longestProbe = new AtomicInteger();
+    private final SlotMap slots;
     private volatile boolean closed;
 
     /** Unmaps the memory of tables that became unreachable; one thread for every table. */
     private static final Cleaner CLEANER = Cleaner.create();
 
-    /**
-     * The slot the calling thread has claimed, so that a lock taken before the claim ends is refused at
-     * once instead of corrupting the cursor or waiting forever for itself.
-     */
-    private static final ThreadLocal<HeldSlot> HELD_SLOT = ThreadLocal.withInitial(HeldSlot::new);
 
     /**
      * A table for {@code capacity} UEs at the {@link #DEFAULT_LOAD_FACTOR default load factor}, not locked in RAM.
@@ -139,23 +107,16 @@ public final class ContextTable implements AutoCloseable
      */
     public ContextTable(final long capacity, final double loadFactor, final boolean lockInRam)
     {
-        checkSize(capacity, loadFactor);
+        ContextTableSizing.checkSize(capacity, loadFactor);
         this.capacity = capacity;
         this.loadFactor = loadFactor;
-        this.entries = entriesFor(capacity, loadFactor);
-        final long indexLength = indexLength(entries);
-        final long slotsLength = (long)entries * SLOT_LENGTH;
-        final int stripes = stripesFor(entries);
-        stripeMask = stripes - 1;
-        final long length = indexLength + slotsLength + (long)stripes * CACHE_LINE;
-        refuseMoreThanTheMachineHolds(capacity, loadFactor, length);
+        final int entries = SlotMap.entriesFor(capacity, loadFactor);
+        final long length = SlotMap.length(entries);
+        ContextTableSizing.refuseMoreThanTheMachineHolds(capacity, loadFactor, length);
 
-        memory = TableMemory.allocate(length, new TableMemory.Units(indexLength, SLOT_LENGTH, entries), lockInRam,
-            "a context table of " + capacity + " UEs");
+        memory = TableMemory.allocate(length, SlotMap.units(entries), lockInRam, "a context table of " + capacity + " UEs");
         CLEANER.register(this, memory);
-        indexAddress = memory.address();
-        slotsAddress = indexAddress + indexLength;
-        stripesAddress = slotsAddress + slotsLength;
+        slots = new SlotMap(memory, entries);
     }
 
     /**
@@ -167,77 +128,16 @@ public final class ContextTable implements AutoCloseable
      */
     public static long memoryFor(final long capacity, final double loadFactor)
     {
-        checkSize(capacity, loadFactor);
-        final int entries = entriesFor(capacity, loadFactor);
-        return indexLength(entries) + (long)entries * SLOT_LENGTH + (long)stripesFor(entries) * CACHE_LINE;
+        ContextTableSizing.checkSize(capacity, loadFactor);
+        return SlotMap.length(SlotMap.entriesFor(capacity, loadFactor));
     }
 
-    private static void checkSize(final long capacity, final double loadFactor)
-    {
-        if (capacity < 1 || capacity > MAX_CAPACITY)
-        {
-            throw InvalidParameterException.outOfRange("capacity", capacity, 1, MAX_CAPACITY);
-        }
-        if (!(loadFactor >= MIN_LOAD_FACTOR && loadFactor <= MAX_LOAD_FACTOR))
-        {
-            throw new InvalidParameterException(
-                "load-factor", loadFactor + " is out of range", MIN_LOAD_FACTOR + ".." + MAX_LOAD_FACTOR);
-        }
-        if (Math.ceil(capacity / loadFactor) >= Integer.MAX_VALUE)
-        {
-            // Entries are numbered by int; past that the table would wrap round on itself.
-            throw InvalidParameterException.outOfRange("capacity", capacity, 1,
-                (long)Math.floor((Integer.MAX_VALUE - 1) * loadFactor));
-        }
-    }
 
-    private static int entriesFor(final long capacity, final double loadFactor)
-    {
-        return (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
-    }
 
-    private static long indexLength(final int entries)
-    {
-        return align((long)entries * ENTRY_LENGTH, CACHE_LINE);
-    }
 
     /** Each insert lock on its own cache line, so two inserters never share one. */
-    private static int stripesFor(final int entries)
-    {
-        return Math.min(MAX_INSERT_STRIPES, Integer.highestOneBit(entries - 1) << 1);
-    }
 
-    /**
-     * The kernel maps far more than the machine holds and the process then grows until it is killed;
-     * refuse such a table up front instead, with the capacity that would fit.
-     */
-    private static void refuseMoreThanTheMachineHolds(final long capacity, final double loadFactor, final long length)
-    {
-        if (length < MACHINE_CHECK_THRESHOLD)
-        {
-            // Reading /proc costs more than mapping a small table; any machine that runs a JVM holds it.
-            return;
-        }
-        final MachineMemory machine = MachineMemory.read();
-        if (length <= machine.bytes())
-        {
-            return;
-        }
-        long fits = (long)(machine.bytes() / ((ENTRY_LENGTH + SLOT_LENGTH) / loadFactor));
-        while (fits > 0 && memoryFor(fits, loadFactor) > machine.bytes())
-        {
-            fits -= 1 + fits / 1024;
-        }
-        throw new InvalidParameterException("capacity", capacity + " UEs need " + gibibytes(length) +
-            " of memory at load factor " + loadFactor + ", more than this machine can back (" +
-            gibibytes(machine.bytes()) + ", " + machine.basis() + ")",
-            fits < 1 ? "none: not even one UE fits" : "1.." + fits + " on this machine");
-    }
 
-    private static String gibibytes(final long octets)
-    {
-        return String.format(java.util.Locale.ROOT, "%.1f GiB", octets / (double)(1L << 30));
-    }
 
     // ---------------------------------------------------------------------------------------------
     // Sizes
@@ -267,7 +167,7 @@ public final class ContextTable implements AutoCloseable
     public int entries()
     {
         ensureOpen();
-        return entries;
+        return slots.entries();
     }
 
     /**
@@ -276,7 +176,7 @@ public final class ContextTable implements AutoCloseable
     public long size()
     {
         ensureOpen();
-        return resident.get();
+        return slots.size();
     }
 
     /**
@@ -303,7 +203,7 @@ public final class ContextTable implements AutoCloseable
     public int longestProbe()
     {
         ensureOpen();
-        return longestProbe.get();
+        return slots.longestProbe();
     }
 
     /**
@@ -333,7 +233,7 @@ public final class ContextTable implements AutoCloseable
     public int homeEntry(final long ueId)
     {
         ensureOpen();
-        return home(hash(ueId));
+        return slots.home(SlotMap.hash(ueId));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -362,52 +262,13 @@ public final class ContextTable implements AutoCloseable
             throw new InvalidParameterException("context", "holds no key: neither a current KAMF nor a non-current one",
                 "a context whose KAMF was set with SecurityContext.kamf, or that keeps a non-current context");
         }
-        refuseInsideUpdate();
-        final long hash = hash(ueId);
-        final long stripe = stripeAddress(hash);
-        lockStripe(stripe);
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
-            final int home = home(hash);
-            int free = -1;
-            int entry = home;
-            for (int distance = 0; ; distance++)
-            {
-                final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
-                if (control == 0)
-                {
-                    if (free < 0)
-                    {
-                        free = entry;
-                    }
-                    break;
-                }
-                final long state = control & STATE_MASK;
-                if (state == STATE_LIVE)
-                {
-                    if (UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
-                    {
-                        return false;
-                    }
-                }
-                else if (free < 0 && (control & LOCKED) == 0)
-                {
-                    free = entry;
-                }
-                if (distance > longestProbe.get() && free >= 0)
-                {
-                    break;
-                }
-                entry = next(entry);
-            }
-
-            reserveCapacity();
-            claimAndPublish(ueId, context, home, free);
-            return true;
+            return slots.insert(ueId, context, capacity);
         }
         finally
         {
-            unlockStripe(stripe);
             Reference.reachabilityFence(this);
         }
     }
@@ -421,15 +282,15 @@ public final class ContextTable implements AutoCloseable
     public boolean delete(final long ueId)
     {
         ensureOpen();
-        refuseInsideUpdate();
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
+            final int entry = slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
             if (entry < 0)
             {
                 return false;
             }
-            freeLocked(entry);
+            slots.freeLocked(entry);
             return true;
         }
         finally
@@ -438,45 +299,6 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-    /**
-     * Deletes a UE, zeroing its slot, if its context allows it: {@code precondition} sees the context
-     * under the slot's lock first, and when it throws the UE stays as it was and the exception passes on.
-     * The lock is held from the check to the delete, so no other writer can change what was checked.
-     *
-     * @param ueId         the UE identifier.
-     * @param cursor       the calling thread's cursor.
-     * @param precondition reads the context and throws to refuse the delete; must not change it.
-     * @return true when deleted, false when the UE was not in the table.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
-     */
-    public boolean delete(final long ueId, final ContextCursor cursor, final ContextUpdate precondition)
-    {
-        if (precondition == null)
-        {
-            throw InvalidParameterException.missing("precondition", "a ContextUpdate");
-        }
-        final SecurityContext context = tryClaim(ueId, cursor);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            precondition.apply(context);
-        }
-        catch (final RuntimeException ex)
-        {
-            abort(cursor);
-            throw closedUnderneath(ex);
-        }
-        catch (final Error ex)
-        {
-            abort(cursor);
-            throw ex;
-        }
-        commitDelete(cursor);
-        return true;
-    }
 
     // ---------------------------------------------------------------------------------------------
     // Lock-free reads
@@ -491,7 +313,7 @@ public final class ContextTable implements AutoCloseable
         ensureOpen();
         try
         {
-            return find(ueId, home(hash(ueId))) >= 0;
+            return slots.find(ueId, slots.home(SlotMap.hash(ueId))) >= 0;
         }
         finally
         {
@@ -505,7 +327,7 @@ public final class ContextTable implements AutoCloseable
      * @param ueId     the UE identifier.
      * @param snapshot receives the context; unchanged when the UE is absent.
      * @return true when copied, false when the UE is not in the table.
-     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}, or inside its {@link #update}).
+     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}).
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
@@ -518,26 +340,26 @@ public final class ContextTable implements AutoCloseable
         final MutableDirectBuffer buffer = snapshot.buffer();
         final Object base = buffer.byteArray();
         final long to = buffer.addressOffset() + snapshot.offset();
-        final int home = home(hash(ueId));
+        final int home = slots.home(SlotMap.hash(ueId));
         try
         {
             for (int attempt = 0; ; attempt++)
             {
-                final int entry = find(ueId, home);
+                final int entry = slots.find(ueId, home);
                 if (entry < 0)
                 {
                     return false;
                 }
-                final long control = stableControl(entry, ueId);
+                final long control = slots.stableControl(entry, ueId);
                 if (control != 0)
                 {
-                    copyWords(slotAddress(entry), base, to, SLOT_LENGTH);
-                    if (validate(entry, control))
+                    SlotMap.copyWords(slots.slotAddress(entry), base, to, SLOT_LENGTH);
+                    if (slots.validate(entry, control))
                     {
                         return true;
                     }
                 }
-                awaitWriter(entry, attempt);
+                slots.awaitWriter(entry, attempt);
             }
         }
         finally
@@ -553,7 +375,7 @@ public final class ContextTable implements AutoCloseable
      * @param nh   receives NH, 32 octets; unchanged when the UE is absent.
      * @param at   where NH starts in {@code nh}.
      * @return NCC, 0..7, or {@link #ABSENT}.
-     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}, or inside its {@link #update}).
+     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}).
      */
     public int readNextHop(final long ueId, final byte[] nh, final int at)
     {
@@ -561,7 +383,7 @@ public final class ContextTable implements AutoCloseable
         checkKeyOutput("nh", nh, at, 1);
         try
         {
-            return readNextHopOf(ueId, nh, at);
+            return slots.readNextHop(ueId, nh, at);
         }
         finally
         {
@@ -586,10 +408,10 @@ public final class ContextTable implements AutoCloseable
         checkKeyOutput("nhs", nhs, 0, count);
         try
         {
-            touchBatch(ueIds, count, SLOT_LINE_NH | SLOT_LINE_NCC);
+            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_NH | SlotMap.SLOT_LINE_NCC);
             for (int i = 0; i < count; i++)
             {
-                nccs[i] = readNextHopOf(ueIds[i], nhs, i * KEY_LENGTH);
+                nccs[i] = slots.readNextHop(ueIds[i], nhs, i * KEY_LENGTH);
             }
         }
         finally
@@ -606,17 +428,17 @@ public final class ContextTable implements AutoCloseable
      * @param count  how many, 0..{@code ueIds.length}.
      * @param cursor the calling thread's cursor.
      * @param nccs   receives each UE's new NCC, or {@link #ABSENT}; at least {@code count} long.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}).
      */
     public void advanceNextHops(final long[] ueIds, final int count, final ContextCursor cursor, final int[] nccs)
     {
         ensureOpen();
         checkBatch(ueIds, count, nccs);
         checkCursor(cursor);
-        refuseInsideUpdate();
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
-            touchBatch(ueIds, count, SLOT_LINE_SCHEDULE | SLOT_LINE_NH | SLOT_LINE_NCC);
+            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_SCHEDULE | SlotMap.SLOT_LINE_NH | SlotMap.SLOT_LINE_NCC);
             for (int i = 0; i < count; i++)
             {
                 nccs[i] = advanceNextHopOf(ueIds[i], cursor);
@@ -636,7 +458,15 @@ public final class ContextTable implements AutoCloseable
      */
     public long downlinkNasCount(final long ueId)
     {
-        return readCount(ueId, DOWNLINK_NAS_COUNT_OFFSET);
+        ensureOpen();
+        try
+        {
+            return slots.readCount(ueId, DOWNLINK_NAS_COUNT_OFFSET);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -647,7 +477,15 @@ public final class ContextTable implements AutoCloseable
      */
     public long uplinkNasCount(final long ueId)
     {
-        return readCount(ueId, UPLINK_NAS_COUNT_OFFSET);
+        ensureOpen();
+        try
+        {
+            return slots.readCount(ueId, UPLINK_NAS_COUNT_OFFSET);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -661,13 +499,13 @@ public final class ContextTable implements AutoCloseable
      * @param ueId   the UE identifier.
      * @param cursor the calling thread's cursor.
      * @return the new NCC, 0..7, or {@link #ABSENT}.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}).
      */
     public int advanceNextHop(final long ueId, final ContextCursor cursor)
     {
         ensureOpen();
         checkCursor(cursor);
-        refuseInsideUpdate();
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
             return advanceNextHopOf(ueId, cursor);
@@ -685,35 +523,15 @@ public final class ContextTable implements AutoCloseable
      * @param ueId the UE identifier.
      * @return the COUNT to use, {@link #EXHAUSTED} when the last one was used (nothing changes then), or
      *         {@link #ABSENT}.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}).
      */
     public long takeDownlinkNasCount(final long ueId)
     {
         ensureOpen();
-        refuseInsideUpdate();
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
-            if (entry < 0)
-            {
-                return ABSENT;
-            }
-            try
-            {
-                final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
-                final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
-                final long next = SecurityContext.downlinkNasCountAfter(count);
-                if (next < 0)
-                {
-                    return next;
-                }
-                UnsafeApi.putInt(address, (int)next);
-                return count;
-            }
-            finally
-            {
-                unlock(entry);
-            }
+            return slots.takeDownlinkNasCount(ueId);
         }
         finally
         {
@@ -730,7 +548,7 @@ public final class ContextTable implements AutoCloseable
      * @param count the message's uplink NAS COUNT, 0..2^24-1.
      * @return the next uplink COUNT expected afterwards, {@link #REPLAYED} when {@code count} is below
      *         it, {@link #EXHAUSTED} when it is the last COUNT (nothing changes then), or {@link #ABSENT}.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}).
      */
     public long acceptUplinkNasCount(final long ueId, final long count)
     {
@@ -739,71 +557,10 @@ public final class ContextTable implements AutoCloseable
             throw InvalidParameterException.outOfRange("ul-count", count, 0, SecurityContext.MAX_NAS_COUNT);
         }
         ensureOpen();
-        refuseInsideUpdate();
+        SlotMap.refuseWhileHoldingASlot();
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
-            if (entry < 0)
-            {
-                return ABSENT;
-            }
-            try
-            {
-                final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
-                final long next = SecurityContext.uplinkNasCountAfter(UnsafeApi.getInt(address) & 0xFFFF_FFFFL, count);
-                if (next >= 0)
-                {
-                    UnsafeApi.putInt(address, (int)next);
-                }
-                return next;
-            }
-            finally
-            {
-                unlock(entry);
-            }
-        }
-        finally
-        {
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    /**
-     * Swaps the current and non-current contexts (KAMF and ngKSI) and recomputes the current KAMF's key
-     * schedule, as a key change that completes needs.
-     *
-     * @param ueId   the UE identifier.
-     * @param cursor the calling thread's cursor.
-     * @return true when swapped, false when the UE is not in the table.
-     * @throws IllegalStateException when the UE has no non-current context (nothing changes then), or
-     *                               when called from inside an {@link #update} on this thread.
-     */
-    public boolean swapCurrentAndNonCurrent(final long ueId, final ContextCursor cursor)
-    {
-        ensureOpen();
-        checkCursor(cursor);
-        refuseInsideUpdate();
-        try
-        {
-            final int entry = lock(ueId, home(hash(ueId)));
-            if (entry < 0)
-            {
-                return false;
-            }
-            try
-            {
-                cursor.wrapSlot(slotAddress(entry)).swapCurrentAndNonCurrent(cursor.kdf());
-                return true;
-            }
-            catch (final RuntimeException ex)
-            {
-                throw closedUnderneath(ex);
-            }
-            finally
-            {
-                cursor.detach();
-                unlock(entry);
-            }
+            return slots.acceptUplinkNasCount(ueId, count);
         }
         finally
         {
@@ -833,28 +590,28 @@ public final class ContextTable implements AutoCloseable
     {
         ensureOpen();
         checkCursor(cursor);
-        final HeldSlot held = HELD_SLOT.get();
-        if (held.table != null)
+        final SlotMap.HeldSlot held = SlotMap.heldSlot();
+        if (held.map != null)
         {
-            throw reentered("a claim");
+            throw SlotMap.reentered("a claim");
         }
         try
         {
-            final int entry = lock(ueId, home(hash(ueId)));
+            final int entry = slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
             if (entry < 0)
             {
                 return null;
             }
             try
             {
-                final SecurityContext context = cursor.claim(this, entry, slotAddress(entry));
-                held.table = this;
+                final SecurityContext context = cursor.claim(this, entry, slots.slotAddress(entry));
+                held.map = slots;
                 held.entry = entry;
                 return context;
             }
             catch (final RuntimeException ex)
             {
-                unlock(entry);
+                slots.unlock(entry);
                 throw ex;
             }
         }
@@ -879,7 +636,7 @@ public final class ContextTable implements AutoCloseable
         try
         {
             endClaim(cursor);
-            unlock(entry);
+            slots.unlock(entry);
         }
         finally
         {
@@ -903,7 +660,7 @@ public final class ContextTable implements AutoCloseable
         {
             restoreUnlessClosed(cursor);
             endClaim(cursor);
-            unlock(entry);
+            slots.unlock(entry);
         }
         finally
         {
@@ -926,7 +683,7 @@ public final class ContextTable implements AutoCloseable
         try
         {
             endClaim(cursor);
-            freeLocked(entry);
+            slots.freeLocked(entry);
         }
         finally
         {
@@ -934,49 +691,6 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-    /**
-     * Changes a UE's context in place under its slot's lock. If {@code update} throws, the context is
-     * restored to what it was and the exception passes on.
-     * <p>
-     * The callback must not lock again: any call of this table (or another) that locks a slot, made
-     * from inside it on this thread, throws {@link IllegalStateException} at once and changes nothing,
-     * and so does a read of the UE being updated. The {@link SecurityContext} it is given is valid only
-     * during the call; used afterwards it throws {@link IllegalStateException}.
-     *
-     * @param ueId   the UE identifier.
-     * @param cursor the calling thread's cursor.
-     * @param update the change.
-     * @return true when applied, false when the UE is not in the table.
-     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}, or inside an {@link #update}).
-     */
-    public boolean update(final long ueId, final ContextCursor cursor, final ContextUpdate update)
-    {
-        if (update == null)
-        {
-            throw InvalidParameterException.missing("update", "a ContextUpdate");
-        }
-        final SecurityContext context = tryClaim(ueId, cursor);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            update.apply(context);
-        }
-        catch (final RuntimeException ex)
-        {
-            abort(cursor);
-            throw closedUnderneath(ex);
-        }
-        catch (final Error ex)
-        {
-            abort(cursor);
-            throw ex;
-        }
-        commit(cursor);
-        return true;
-    }
 
     // ---------------------------------------------------------------------------------------------
 
@@ -1014,10 +728,10 @@ public final class ContextTable implements AutoCloseable
      */
     public String toString()
     {
-        return "ContextTable[ues=" + resident.get() + "/" + capacity +
-            ", entries=" + entries +
+        return "ContextTable[ues=" + slots.size() + "/" + capacity +
+            ", entries=" + slots.entries() +
             ", bytes=" + memory.length() +
-            ", longestProbe=" + longestProbe.get() +
+            ", longestProbe=" + slots.longestProbe() +
             ", excludedFromCoreDumps=" + memory.excludedFromCoreDumps() +
             ", lockedInRam=" + memory.lockedInRam() +
             (closed ? ", closed" : "") + "]";
@@ -1026,6 +740,7 @@ public final class ContextTable implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
     // Test hooks (package-private)
     // ---------------------------------------------------------------------------------------------
+
 
     /**
      * Key-hygiene audit: whether any slot still holds {@code octets}, such as the KAMF of a deleted
@@ -1044,20 +759,7 @@ public final class ContextTable implements AutoCloseable
         }
         try
         {
-            final long end = (long)entries * SLOT_LENGTH - octets.length;
-            for (long at = 0; at <= end; at++)
-            {
-                int i = 0;
-                while (i < octets.length && UnsafeApi.getByte(slotsAddress + at + i) == octets[i])
-                {
-                    i++;
-                }
-                if (i == octets.length)
-                {
-                    return true;
-                }
-            }
-            return false;
+            return slots.slotsContain(octets);
         }
         finally
         {
@@ -1067,17 +769,17 @@ public final class ContextTable implements AutoCloseable
 
     long memoryAddress()
     {
-        return indexAddress;
+        return slots.indexAddress();
     }
 
     int entryOf(final long ueId)
     {
-        return find(ueId, home(hash(ueId)));
+        return slots.find(ueId, slots.home(SlotMap.hash(ueId)));
     }
 
     boolean slotIsZero(final int entry)
     {
-        final long slot = slotAddress(entry);
+        final long slot = slots.slotAddress(entry);
         for (int i = 0; i < SLOT_LENGTH; i += Long.BYTES)
         {
             if (UnsafeApi.getLong(slot + i) != 0)
@@ -1092,120 +794,21 @@ public final class ContextTable implements AutoCloseable
     // Probing and the sequence lock
     // ---------------------------------------------------------------------------------------------
 
-    /**
-     * @return the entry that held {@code ueId} live when its control word was read, or -1. The caller
-     * validates it again under the sequence lock, since it may have changed since.
-     */
-    private int find(final long ueId, final int home)
-    {
-        final int limit = longestProbe.get();
-        int entry = home;
-        for (int distance = 0; distance <= limit; distance++)
-        {
-            final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
-            if (control == 0)
-            {
-                return -1;
-            }
-            if ((control & STATE_MASK) == STATE_LIVE && UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
-            {
-                return entry;
-            }
-            entry = next(entry);
-        }
-        return -1;
-    }
 
-    /**
-     * @return the entry's control word when it is unlocked and holds {@code ueId} live, else 0 (retry).
-     */
-    private long stableControl(final int entry, final long ueId)
-    {
-        final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
-        if ((control & LOCKED) != 0 || (control & STATE_MASK) != STATE_LIVE ||
-            UnsafeApi.getLong(ueIdAddress(entry)) != ueId)
-        {
-            return 0;
-        }
-        return control;
-    }
 
-    /**
-     * @return whether no writer touched the entry since its control word read {@code control}.
-     */
-    private boolean validate(final int entry, final long control)
-    {
-        UnsafeApi.loadFence();
-        return UnsafeApi.getLongVolatile(null, controlAddress(entry)) == control;
-    }
 
-    private long readCount(final long ueId, final int offset)
-    {
-        ensureOpen();
-        final int home = home(hash(ueId));
-        try
-        {
-            for (int attempt = 0; ; attempt++)
-            {
-                final int entry = find(ueId, home);
-                if (entry < 0)
-                {
-                    return ABSENT;
-                }
-                final long control = stableControl(entry, ueId);
-                if (control != 0)
-                {
-                    final long count = UnsafeApi.getInt(slotAddress(entry) + offset) & 0xFFFF_FFFFL;
-                    if (validate(entry, control))
-                    {
-                        return count;
-                    }
-                }
-                awaitWriter(entry, attempt);
-            }
-        }
-        finally
-        {
-            Reference.reachabilityFence(this);
-        }
-    }
 
-    private int readNextHopOf(final long ueId, final byte[] nh, final int at)
-    {
-        final int home = home(hash(ueId));
-        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
-        for (int attempt = 0; ; attempt++)
-        {
-            final int entry = find(ueId, home);
-            if (entry < 0)
-            {
-                return ABSENT;
-            }
-            final long control = stableControl(entry, ueId);
-            if (control != 0)
-            {
-                final long slot = slotAddress(entry);
-                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
-                copyWords(slot + NH_OFFSET, nh, to, KEY_LENGTH);
-                if (validate(entry, control))
-                {
-                    return ncc;
-                }
-            }
-            awaitWriter(entry, attempt);
-        }
-    }
 
     private int advanceNextHopOf(final long ueId, final ContextCursor cursor)
     {
-        final int entry = lock(ueId, home(hash(ueId)));
+        final int entry = slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
         if (entry < 0)
         {
             return ABSENT;
         }
         try
         {
-            return cursor.wrapSlot(slotAddress(entry)).advanceNextHop(cursor.kdf());
+            return cursor.wrapSlot(slots.slotAddress(entry)).advanceNextHop(cursor.kdf());
         }
         catch (final RuntimeException ex)
         {
@@ -1214,31 +817,10 @@ public final class ContextTable implements AutoCloseable
         finally
         {
             cursor.detach();
-            unlock(entry);
+            slots.unlock(entry);
         }
     }
 
-    /**
-     * Waits for the writer of {@code entry} to leave; refuses at once when that writer is an
-     * {@link #update} of this very thread, which would otherwise wait for itself forever.
-     */
-    private void awaitWriter(final int entry, final int attempt)
-    {
-        if (attempt == 0)
-        {
-            final HeldSlot held = HELD_SLOT.get();
-            if (held.table == this && held.entry == entry)
-            {
-                throw reentered("a read of the UE being updated");
-            }
-            if (held.table != null)
-            {
-                // Its writer may itself be waiting, inside its own update, to read the UE this one holds.
-                throw reentered("a read that would wait for another writer");
-            }
-        }
-        backOff(attempt);
-    }
 
     /**
      * @return the entry the cursor claimed here. A claim that outlived the table ends here, without
@@ -1252,7 +834,7 @@ public final class ContextTable implements AutoCloseable
             {
                 final int entry = cursor.claimedEntry(this);
                 endClaim(cursor);
-                unlock(entry);
+                slots.unlock(entry);
             }
             throw closedException();
         }
@@ -1264,8 +846,8 @@ public final class ContextTable implements AutoCloseable
      */
     private static void endClaim(final ContextCursor cursor)
     {
-        final HeldSlot held = HELD_SLOT.get();
-        held.table = null;
+        final SlotMap.HeldSlot held = SlotMap.heldSlot();
+        held.map = null;
         held.entry = -1;
         cursor.endClaim();
     }
@@ -1281,23 +863,7 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-    /**
-     * A lock taken inside an update could deadlock against another thread's, and would clobber the
-     * cursor the update is using; nothing that locks may run there.
-     */
-    private static void refuseInsideUpdate()
-    {
-        if (HELD_SLOT.get().table != null)
-        {
-            throw reentered("a call that locks a UE's slot");
-        }
-    }
 
-    private static IllegalStateException reentered(final String what)
-    {
-        return new IllegalStateException(what + " was made while this thread holds a claimed slot (between " +
-            "ContextTable.tryClaim and its commit or abort, or inside an update); end the claim first");
-    }
 
     /**
      * The caller's flyweight must still span a whole context: its buffer is the caller's, and may have
@@ -1359,175 +925,15 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-    /**
-     * Brings the index entries and the given cache lines of the slots of every UE in a batch into the
-     * cache, in two sweeps that each ask for the whole batch's memory before waiting for any of it:
-     * first the home index entries, then, with the probes now running in cache, the slots where the
-     * UEs actually are. A random UE on a large table costs two dependent cache misses; this way the
-     * processor keeps a batch's misses in flight together, and the real reads that follow hit the cache.
-     */
-    private void touchBatch(final long[] ueIds, final int count, final int slotLines)
-    {
-        long sink = 0;
-        for (int i = 0; i < count; i++)
-        {
-            sink += UnsafeApi.getLong(controlAddress(home(hash(ueIds[i]))));
-        }
-        for (int i = 0; i < count; i++)
-        {
-            final long ueId = ueIds[i];
-            final int entry = find(ueId, home(hash(ueId)));
-            if (entry >= 0)
-            {
-                final long slot = slotAddress(entry);
-                for (int line = 0; line < SLOT_LINES; line++)
-                {
-                    if ((slotLines & (1 << line)) != 0)
-                    {
-                        sink += UnsafeApi.getLong(slot + line * CACHE_LINE);
-                    }
-                }
-            }
-        }
-        // A use the compiler cannot drop, so neither can it drop the loads.
-        if (sink == TOUCH_SENTINEL)
-        {
-            Thread.onSpinWait();
-        }
-    }
 
-    /**
-     * Copies whole words out of a slot; for the short copies of a read, cheaper than {@code copyMemory}.
-     */
-    private static void copyWords(final long from, final Object toBase, final long to, final int length)
-    {
-        for (int i = 0; i < length; i += Long.BYTES)
-        {
-            UnsafeApi.putLong(toBase, to + i, UnsafeApi.getLong(from + i));
-        }
-    }
 
-    /**
-     * Locks the entry holding {@code ueId}.
-     *
-     * @return the entry, or -1 when the UE is not in the table.
-     */
-    private int lock(final long ueId, final int home)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            final int entry = find(ueId, home);
-            if (entry < 0)
-            {
-                return -1;
-            }
-            final long control = stableControl(entry, ueId);
-            if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(entry), control, control | LOCKED))
-            {
-                return entry;
-            }
-            backOff(attempt);
-        }
-    }
 
-    /**
-     * Zeroes a locked entry's slot and marks the entry free, which also unlocks it.
-     */
-    private void freeLocked(final int entry)
-    {
-        UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
-        final long controlAddress = controlAddress(entry);
-        final long control = UnsafeApi.getLong(controlAddress);
-        UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
-        resident.decrementAndGet();
-    }
 
-    private void unlock(final int entry)
-    {
-        final long address = controlAddress(entry);
-        final long control = UnsafeApi.getLong(address);
-        UnsafeApi.putLongRelease(null, address, (control + VERSION_UNIT) & ~LOCKED);
-    }
 
-    private void reserveCapacity()
-    {
-        while (true)
-        {
-            final long count = resident.get();
-            if (count >= capacity)
-            {
-                throw new ContextTableFullException(capacity);
-            }
-            if (resident.compareAndSet(count, count + 1))
-            {
-                return;
-            }
-        }
-    }
 
-    /**
-     * Claims the first free entry from {@code candidate} on (another inserter, of another UE, may take
-     * it first), writes the UE into it and publishes it.
-     */
-    private void claimAndPublish(final long ueId, final SecurityContext context, final int home, final int candidate)
-    {
-        int entry = candidate;
-        while (true)
-        {
-            final long address = controlAddress(entry);
-            final long control = UnsafeApi.getLongVolatile(null, address);
-            if ((control & (LOCKED | STATE_LIVE)) == 0 &&
-                UnsafeApi.compareAndSetLong(null, address, control, control | LOCKED))
-            {
-                break;
-            }
-            entry = next(entry);
-        }
 
-        // Readers bound their probes by the longest probe, so raise it before the UE becomes visible.
-        final int distance = entry >= home ? entry - home : entry + entries - home;
-        int longest;
-        while (distance > (longest = longestProbe.get()) && !longestProbe.compareAndSet(longest, distance))
-        {
-            Thread.onSpinWait();
-        }
 
-        // Only slots hold keys; the index holds identifiers, given back unzeroed on close.
-        memory.markUsed(entry);
-        final MutableDirectBuffer source = context.buffer();
-        UnsafeApi.copyMemory(
-            source.byteArray(), source.addressOffset() + context.offset(), null, slotAddress(entry), SLOT_LENGTH);
-        UnsafeApi.putLong(ueIdAddress(entry), ueId);
-        final long address = controlAddress(entry);
-        final long control = UnsafeApi.getLong(address);
-        UnsafeApi.putLongRelease(null, address, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_LIVE);
-    }
 
-    private void lockStripe(final long address)
-    {
-        for (int attempt = 0; !UnsafeApi.compareAndSetLong(null, address, 0L, 1L); attempt++)
-        {
-            backOff(attempt);
-        }
-    }
-
-    private static void unlockStripe(final long address)
-    {
-        UnsafeApi.putLongRelease(null, address, 0L);
-    }
-
-    private static void backOff(final int attempt)
-    {
-        if (attempt < SPINS_BEFORE_YIELD)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            // The writer may have been descheduled; let it run rather than burn its core.
-            Thread.yield();
-        }
-    }
 
     private void ensureOpen()
     {
@@ -1557,65 +963,15 @@ public final class ContextTable implements AutoCloseable
         return new IllegalStateException("context table is closed");
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Addresses and hashing
-    // ---------------------------------------------------------------------------------------------
 
-    private long controlAddress(final int entry)
-    {
-        return indexAddress + (long)entry * ENTRY_LENGTH + CONTROL_OFFSET;
-    }
 
-    private long ueIdAddress(final int entry)
-    {
-        return indexAddress + (long)entry * ENTRY_LENGTH + UE_ID_OFFSET;
-    }
 
-    private long slotAddress(final int entry)
-    {
-        return slotsAddress + (long)entry * SLOT_LENGTH;
-    }
 
-    private long stripeAddress(final long hash)
-    {
-        return stripesAddress + (hash & stripeMask) * CACHE_LINE;
-    }
 
-    private int next(final int entry)
-    {
-        final int next = entry + 1;
-        return next == entries ? 0 : next;
-    }
 
     /** Maps the hash's high 32 bits onto 0..entries-1 without a division (Lemire's multiply-shift). */
-    private int home(final long hash)
-    {
-        return (int)(((hash >>> 32) * entries) >>> 32);
-    }
 
     /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
-    static long hash(final long ueId)
-    {
-        long h = ueId;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
-    }
 
-    private static long align(final long value, final int alignment)
-    {
-        return (value + alignment - 1) & -alignment;
-    }
 
-    /**
-     * The slot an {@link #update} of one thread holds while its callback runs.
-     */
-    private static final class HeldSlot
-    {
-        private ContextTable table;
-        private int entry = -1;
-    }
 }

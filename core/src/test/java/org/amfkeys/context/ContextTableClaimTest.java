@@ -145,13 +145,13 @@ class ContextTableClaimTest
                 () -> table.tryClaim(2, cursor),
                 () -> table.tryClaim(2, other),
                 () -> table.tryClaim(1, other),
-                () -> table.update(2, other, changed -> changed.downlinkNasCount(1)),
+                () -> Claims.update(table, 2, other, changed -> changed.downlinkNasCount(1)),
                 () -> table.advanceNextHop(2, other),
                 () -> table.takeDownlinkNasCount(2),
                 () -> table.acceptUplinkNasCount(2, 1 << 21),
-                () -> table.swapCurrentAndNonCurrent(2, other),
+                () -> Claims.swap(table, 2, other),
                 () -> table.delete(2),
-                () -> table.delete(2, other, unchanged -> { }),
+                () -> Claims.delete(table, 2, other, unchanged -> { }),
                 () -> table.insert(50, Contexts.random(staged, SEED, 50, kdf)),
                 () -> table.read(1, snapshot));
             for (final Runnable call : locking)

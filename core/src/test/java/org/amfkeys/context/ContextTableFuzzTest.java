@@ -249,7 +249,7 @@ class ContextTableFuzzTest
     private static void hostileUpdate(final ContextTable table, final Map<Long, byte[]> model, final long ueId, final int kind)
     {
         final AtomicReference<SecurityContext> kept = new AtomicReference<>();
-        final ContextUpdate update = context ->
+        final java.util.function.Consumer<SecurityContext> update = context ->
         {
             context.ueSecurityCapabilities(0x5A5A);
             switch (kind)
@@ -257,22 +257,22 @@ class ContextTableFuzzTest
                 case 0 -> throw new IllegalStateException("refused by the callback");
                 case 1 -> table.advanceNextHop(ueId, CURSOR);
                 case 2 -> table.read(ueId, new SecurityContext());
-                case 3 -> table.update((ueId + 1) % UES, CURSOR, other -> other.ueSecurityCapabilities(1));
+                case 3 -> Claims.update(table, (ueId + 1) % UES, CURSOR, other -> other.ueSecurityCapabilities(1));
                 default -> kept.set(context);
             }
         };
         if (!model.containsKey(ueId))
         {
-            assertFalse(table.update(ueId, CURSOR, update));
+            assertFalse(Claims.update(table, ueId, CURSOR, update));
             return;
         }
         if (kind <= 3)
         {
-            assertThrows(IllegalStateException.class, () -> table.update(ueId, CURSOR, update));
+            assertThrows(IllegalStateException.class, () -> Claims.update(table, ueId, CURSOR, update));
             readBack(table, model, ueId, new SecurityContext());
             return;
         }
-        assertTrue(table.update(ueId, CURSOR, update));
+        assertTrue(Claims.update(table, ueId, CURSOR, update));
         assertThrows(IllegalStateException.class, () -> kept.get().ueSecurityCapabilities(1), "a kept context is detached");
         final SecurityContext expected = new SecurityContext(new org.agrona.concurrent.UnsafeBuffer(model.get(ueId).clone()), 0);
         expected.ueSecurityCapabilities(0x5A5A);
@@ -338,17 +338,17 @@ class ContextTableFuzzTest
         final byte[] before = model.get(ueId);
         if (before == null)
         {
-            assertFalse(table.swapCurrentAndNonCurrent(ueId, CURSOR));
+            assertFalse(Claims.swap(table, ueId, CURSOR));
             return;
         }
         final SecurityContext expected = new SecurityContext(new org.agrona.concurrent.UnsafeBuffer(before.clone()), 0);
         if (!expected.hasNonCurrent())
         {
-            assertThrows(IllegalStateException.class, () -> table.swapCurrentAndNonCurrent(ueId, CURSOR));
+            assertThrows(IllegalStateException.class, () -> Claims.swap(table, ueId, CURSOR));
         }
         else
         {
-            assertTrue(table.swapCurrentAndNonCurrent(ueId, CURSOR));
+            assertTrue(Claims.swap(table, ueId, CURSOR));
             expected.swapCurrentAndNonCurrent(KDF);
             model.put(ueId, bytes(expected));
         }
@@ -357,7 +357,7 @@ class ContextTableFuzzTest
 
     private static void conditionalDelete(final ContextTable table, final Map<Long, byte[]> model, final long ueId, final boolean allow)
     {
-        final ContextUpdate precondition = context ->
+        final java.util.function.Consumer<SecurityContext> precondition = context ->
         {
             if (!allow)
             {
@@ -366,16 +366,16 @@ class ContextTableFuzzTest
         };
         if (!model.containsKey(ueId))
         {
-            assertFalse(table.delete(ueId, CURSOR, precondition));
+            assertFalse(Claims.delete(table, ueId, CURSOR, precondition));
         }
         else if (allow)
         {
-            assertTrue(table.delete(ueId, CURSOR, precondition));
+            assertTrue(Claims.delete(table, ueId, CURSOR, precondition));
             model.remove(ueId);
         }
         else
         {
-            assertThrows(IllegalStateException.class, () -> table.delete(ueId, CURSOR, precondition));
+            assertThrows(IllegalStateException.class, () -> Claims.delete(table, ueId, CURSOR, precondition));
             readBack(table, model, ueId, new SecurityContext());
         }
     }
@@ -387,11 +387,11 @@ class ContextTableFuzzTest
         {
             case 0 -> assertThrows(InvalidParameterException.class, () -> table.insert(ueId, null));
             case 1 -> assertThrows(InvalidParameterException.class, () -> table.read(ueId, null));
-            case 2 -> assertThrows(InvalidParameterException.class, () -> table.update(ueId, null, context -> { }));
-            case 3 -> assertThrows(InvalidParameterException.class, () -> table.update(ueId, CURSOR, null));
+            case 2 -> assertThrows(InvalidParameterException.class, () -> table.tryClaim(ueId, null));
+            case 3 -> assertThrows(InvalidParameterException.class, () -> table.commit(null));
             case 4 -> assertThrows(InvalidParameterException.class, () -> table.readNextHops(null, 0, new int[0], new byte[0]));
             case 5 -> assertThrows(InvalidParameterException.class, () -> table.advanceNextHops(new long[1], 1, CURSOR, null));
-            default -> assertThrows(InvalidParameterException.class, () -> table.delete(ueId, CURSOR, null));
+            default -> assertThrows(InvalidParameterException.class, () -> table.abort(null));
         }
         readBack(table, model, ueId, new SecurityContext());
     }

@@ -185,10 +185,6 @@ class ContextTableLifecycleTest
             {
                 arguments[i] = cursor;
             }
-            else if (type == ContextUpdate.class)
-            {
-                arguments[i] = (ContextUpdate)context -> context.ueSecurityCapabilities(1);
-            }
             else
             {
                 throw new AssertionError("no valid argument for " + type + " of " + method);
@@ -206,14 +202,14 @@ class ContextTableLifecycleTest
     {
         final ContextTable table = filled(16, 2);
         final AtomicReference<SecurityContext> kept = new AtomicReference<>();
-        assertTrue(table.update(1, cursor, kept::set));
+        assertTrue(Claims.update(table, 1, cursor, kept::set));
         final SecurityContext context = kept.get();
         assertThrows(IllegalStateException.class, () -> context.downlinkNasCount(9));
         assertThrows(IllegalStateException.class, context::kamfSchedule);
         assertThrows(IllegalStateException.class, () -> context.copyKamf(new byte[32], 0));
         assertEquals("SecurityContext[detached]", context.toString());
 
-        assertTrue(table.update(2, cursor, updated -> updated.ueSecurityCapabilities(5)), "the cursor lends a context again");
+        assertTrue(Claims.update(table, 2, cursor, updated -> updated.ueSecurityCapabilities(5)), "the cursor lends a context again");
         assertTrue(table.read(1, snapshot));
         assertTrue(Contexts.sameBytes(Contexts.random(staged, SEED, 1, kdf), snapshot), "UE 1 untouched");
     }
@@ -237,11 +233,11 @@ class ContextTableLifecycleTest
     void aNestedUpdateWithTheSameCursorIsRefusedAndChangesNeitherUe()
     {
         final ContextTable table = filled(16, 2);
-        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> table.update(1, cursor,
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> Claims.update(table, 1, cursor,
             outer ->
             {
                 outer.downlinkNasCount(1_000);
-                table.update(2, cursor, inner -> inner.downlinkNasCount(2_000));
+                Claims.update(table, 2, cursor, inner -> inner.downlinkNasCount(2_000));
             }));
         assertTrue(refused.getMessage().contains("holds a claimed slot"), refused.getMessage());
         assertUnchanged(table, 1);
@@ -255,12 +251,12 @@ class ContextTableLifecycleTest
         try (ContextCursor other = new ContextCursor(new Kdf()))
         {
             final List<Runnable> relocks = List.of(
-                () -> table.update(1, other, context -> context.ueSecurityCapabilities(1)),
+                () -> Claims.update(table, 1, other, context -> context.ueSecurityCapabilities(1)),
                 () -> table.advanceNextHop(1, other),
                 () -> table.advanceNextHops(new long[] {1}, 1, other, new int[1]),
                 () -> table.takeDownlinkNasCount(1),
                 () -> table.acceptUplinkNasCount(1, 5),
-                () -> table.swapCurrentAndNonCurrent(1, other),
+                () -> Claims.swap(table, 1, other),
                 () -> table.delete(1),
                 () -> table.read(1, snapshot),
                 () -> table.readNextHop(1, new byte[32], 0),
@@ -269,7 +265,7 @@ class ContextTableLifecycleTest
             for (final Runnable relock : relocks)
             {
                 assertTimeoutPreemptively(HANG, () -> assertThrows(IllegalStateException.class,
-                    () -> table.update(1, cursor, context ->
+                    () -> Claims.update(table, 1, cursor, context ->
                     {
                         context.ueSecurityCapabilities(42);
                         relock.run();
@@ -285,9 +281,9 @@ class ContextTableLifecycleTest
         final ContextTable table = filled(16, 2);
         try (ContextCursor other = new ContextCursor(new Kdf()))
         {
-            assertThrows(IllegalStateException.class, () -> table.update(1, cursor, context -> table.advanceNextHop(2, other)));
-            assertThrows(IllegalStateException.class, () -> table.update(1, cursor, context -> table.delete(2)));
-            assertThrows(IllegalStateException.class, () -> table.update(1, cursor,
+            assertThrows(IllegalStateException.class, () -> Claims.update(table, 1, cursor, context -> table.advanceNextHop(2, other)));
+            assertThrows(IllegalStateException.class, () -> Claims.update(table, 1, cursor, context -> table.delete(2)));
+            assertThrows(IllegalStateException.class, () -> Claims.update(table, 1, cursor,
                 context -> table.insert(3, Contexts.random(new SecurityContext(), SEED, 3, new Kdf()))));
         }
         assertUnchanged(table, 1);
@@ -296,9 +292,9 @@ class ContextTableLifecycleTest
 
         // Reading another UE that no one is writing takes no lock and waits for nobody, so it is allowed.
         final SecurityContext other = new SecurityContext();
-        assertTrue(table.update(1, cursor, context -> assertTrue(table.read(2, other))));
+        assertTrue(Claims.update(table, 1, cursor, context -> assertTrue(table.read(2, other))));
         assertTrue(Contexts.sameBytes(Contexts.random(staged, SEED, 2, kdf), other));
-        assertTrue(table.update(1, cursor, context -> context.ueSecurityCapabilities(7)), "the thread may update again afterwards");
+        assertTrue(Claims.update(table, 1, cursor, context -> context.ueSecurityCapabilities(7)), "the thread may update again afterwards");
     }
 
     /**
@@ -316,7 +312,7 @@ class ContextTableLifecycleTest
         {
             try (ContextCursor otherCursor = new ContextCursor(new Kdf()))
             {
-                table.update(2, otherCursor, context ->
+                Claims.update(table, 2, otherCursor, context ->
                 {
                     holding.countDown();
                     try
@@ -339,7 +335,7 @@ class ContextTableLifecycleTest
         try
         {
             final IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> table.update(1, cursor, context -> table.read(2, new SecurityContext())));
+                () -> Claims.update(table, 1, cursor, context -> table.read(2, new SecurityContext())));
             assertTrue(refused.getMessage().contains("would wait for another writer"), refused.getMessage());
         }
         finally

@@ -254,7 +254,7 @@ class ContextTableStressTest
                     }
                     else
                     {
-                        check(table.update(ueId, cursor, context -> Tagged.write(context, Tagged.tag(context) + 1)), ue, "update");
+                        check(Claims.update(table, ueId, cursor, context -> Tagged.write(context, Tagged.tag(context) + 1)), ue, "update");
                         tags[ue]++;
                     }
                 }

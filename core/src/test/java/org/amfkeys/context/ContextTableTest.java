@@ -182,8 +182,8 @@ class ContextTableTest
         assertEquals(ContextTable.ABSENT, table.takeDownlinkNasCount(2));
         assertEquals(ContextTable.ABSENT, table.acceptUplinkNasCount(2, 5));
         assertEquals(ContextTable.ABSENT, table.advanceNextHop(2, cursor));
-        assertFalse(table.swapCurrentAndNonCurrent(2, cursor));
-        assertFalse(table.update(2, cursor, context -> context.procedureState(0)));
+        assertFalse(Claims.swap(table, 2, cursor));
+        assertFalse(Claims.update(table, 2, cursor, context -> context.procedureState(0)));
         assertFalse(table.delete(2));
         assertHolds(table, 1);
     }
@@ -290,7 +290,7 @@ class ContextTableTest
         assertEquals("0..16777215", bad.allowed());
         assertEquals(151, table.uplinkNasCount(9));
 
-        table.update(9, cursor, context -> context.downlinkNasCount(SecurityContext.MAX_NAS_COUNT));
+        Claims.update(table, 9, cursor, context -> context.downlinkNasCount(SecurityContext.MAX_NAS_COUNT));
         assertEquals(ContextTable.EXHAUSTED, table.takeDownlinkNasCount(9), "a result, not an exception");
         assertEquals(SecurityContext.MAX_NAS_COUNT, table.downlinkNasCount(9), "unchanged");
 
@@ -310,7 +310,7 @@ class ContextTableTest
         table.insert(1, staged.kamf(current, kdf).ngKsi(NgKsi.of(2, false)).nonCurrent(next, NgKsi.of(3, false)));
         table.insert(2, staged.kamf(current, kdf).ngKsi(NgKsi.of(2, false)).dropNonCurrent());
 
-        assertTrue(table.swapCurrentAndNonCurrent(1, cursor));
+        assertTrue(Claims.swap(table, 1, cursor));
         assertTrue(table.read(1, snapshot));
         final byte[] read = new byte[32];
         snapshot.copyKamf(read, 0);
@@ -328,7 +328,7 @@ class ContextTableTest
 
         final SecurityContext before = new SecurityContext();
         table.read(2, before);
-        assertThrows(IllegalStateException.class, () -> table.swapCurrentAndNonCurrent(2, cursor));
+        assertThrows(IllegalStateException.class, () -> Claims.swap(table, 2, cursor));
         table.read(2, snapshot);
         assertTrue(Contexts.sameBytes(before, snapshot), "a refused swap changes nothing");
     }
@@ -338,12 +338,12 @@ class ContextTableTest
     {
         final ContextTable table = table(16);
         insertRandom(table, 3);
-        final InvalidParameterException bad = assertThrows(InvalidParameterException.class, () -> table.update(3, cursor,
+        final InvalidParameterException bad = assertThrows(InvalidParameterException.class, () -> Claims.update(table, 3, cursor,
             context -> context.downlinkNasCount(77).ngKsi(NgKsi.of(1, true)).nasAlgorithms(16, 0)));
         assertEquals("nas-enc", bad.parameter());
         assertHolds(table, 3);
 
-        assertTrue(table.update(3, cursor, context -> context.procedureState(ProcedureStateDescriptor.PROCEDURE_NAS_SMC)));
+        assertTrue(Claims.update(table, 3, cursor, context -> context.procedureState(ProcedureStateDescriptor.PROCEDURE_NAS_SMC)));
         table.read(3, snapshot);
         assertEquals(ProcedureStateDescriptor.PROCEDURE_NAS_SMC, snapshot.procedureState());
     }

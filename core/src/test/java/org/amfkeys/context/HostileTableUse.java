@@ -53,7 +53,7 @@ public final class HostileTableUse
         try (ContextCursor cursor = new ContextCursor(new Kdf()))
         {
             refused &= refuses(() -> table.advanceNextHops(ueIds, ueIds.length, cursor, new int[3]));
-            refused &= refuses(() -> table.update(1, cursor, context -> context.ueSecurityCapabilities(1)));
+            refused &= refuses(() -> Claims.update(table, 1, cursor, context -> context.ueSecurityCapabilities(1)));
         }
         return refused;
     }
@@ -88,7 +88,7 @@ public final class HostileTableUse
                             case 0 -> table.read(ueId, snapshot);
                             case 1 -> table.readNextHop(ueId, nh, 0);
                             case 2 -> table.advanceNextHop(ueId, cursor);
-                            case 3 -> table.update(ueId, cursor, context -> context.ueSecurityCapabilities((int)ueId));
+                            case 3 -> Claims.update(table, ueId, cursor, context -> context.ueSecurityCapabilities((int)ueId));
                             case 4 ->
                             {
                                 for (int b = 0; b < batch.length; b++)
@@ -147,7 +147,7 @@ public final class HostileTableUse
         final AtomicReference<SecurityContext> kept = new AtomicReference<>();
         try (ContextCursor cursor = new ContextCursor(new Kdf()))
         {
-            table.update(1, cursor, kept::set);
+            Claims.update(table, 1, cursor, kept::set);
         }
         table.close();
         final SecurityContext context = kept.get();
@@ -212,7 +212,7 @@ public final class HostileTableUse
         final ContextTable table = filled(16);
         try (ContextCursor cursor = new ContextCursor(new Kdf()))
         {
-            table.update(1, cursor, context -> kept.set(context.kamfSchedule()));
+            Claims.update(table, 1, cursor, context -> kept.set(context.kamfSchedule()));
         }
         table.close();
         return kept.get();

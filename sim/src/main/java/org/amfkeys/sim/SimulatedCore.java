@@ -3,6 +3,7 @@ package org.amfkeys.sim;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.CoreNetworkProcedures;
@@ -135,7 +136,13 @@ public final class SimulatedCore implements AutoCloseable
      */
     void restoreDownlinkNasCount(final CoreNetworkProcedures node, final long ueId, final long count)
     {
-        node.table().update(ueId, repairs, context -> context.downlinkNasCount(count));
+        final ContextTable table = node.table();
+        final SecurityContext context = table.tryClaim(ueId, repairs);
+        if (context != null)
+        {
+            context.downlinkNasCount(count);
+            table.commit(repairs);
+        }
     }
 
     /**

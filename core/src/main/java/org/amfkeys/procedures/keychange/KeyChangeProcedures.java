@@ -370,10 +370,6 @@ public final class KeyChangeProcedures implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Runs {@code update} under the UE's lock; a refusal zeroes the carrier being filled, and the
-     * scratch keys are zeroed either way.
-     */
-    /**
      * Ends a step: one that did not commit leaves the context as it was and {@code carrier} zeroed; the
      * scratch keys are zeroed either way.
      */

@@ -1,0 +1,657 @@
+package org.amfkeys.context;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.amfkeys.context.ContextIndexDescriptor.CONTROL_OFFSET;
+import static org.amfkeys.context.ContextIndexDescriptor.LOCKED;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_FREE;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_LIVE;
+import static org.amfkeys.context.ContextIndexDescriptor.STATE_MASK;
+import static org.amfkeys.context.ContextIndexDescriptor.UE_ID_OFFSET;
+import static org.amfkeys.context.ContextIndexDescriptor.VERSION_UNIT;
+import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
+import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
+
+/**
+ * The seqlock slot map under a {@link ContextTable}: an open-addressing index of
+ * {@link ContextIndexDescriptor entries} probed linearly from a hash of the UE identifier, entry
+ * {@code i} owning slot {@code i}, and the striped locks that serialise inserts of one identifier. It
+ * knows addresses, probing, each entry's sequence lock and prefetching; the table above it checks
+ * arguments, keeps the claims and the lifetime.
+ */
+final class SlotMap
+{
+    /** Octets of a cache line, the unit of prefetching and of the insert stripes. */
+    static final int CACHE_LINE = 64;
+
+    /** The slot's cache lines {@link #touchBatch} brings in for an NH step: the KAMF key schedule. */
+    static final int SLOT_LINE_SCHEDULE = 1 << (SecurityContextDescriptor.KAMF_SCHEDULE_OFFSET / CACHE_LINE);
+
+    /** The slot's cache line of NH. */
+    static final int SLOT_LINE_NH = 1 << (NH_OFFSET / CACHE_LINE);
+
+    /** The slot's cache line of NCC. */
+    static final int SLOT_LINE_NCC = 1 << (NCC_OFFSET / CACHE_LINE);
+
+    private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
+    private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
+    private static final int SLOT_LINES = SLOT_LENGTH / CACHE_LINE;
+    private static final int SPINS_BEFORE_YIELD = 128;
+    private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
+
+    private final TableMemory memory;
+    private final int entries;
+    private final long indexAddress;
+    private final long slotsAddress;
+    private final long stripesAddress;
+    private final int stripeMask;
+    private final AtomicLong resident = new AtomicLong();
+    private final AtomicInteger longestProbe = new AtomicInteger();
+
+    /**
+     * @param memory  the mapping, laid out as {@link #length} says.
+     * @param entries index entries (and slots).
+     */
+    SlotMap(final TableMemory memory, final int entries)
+    {
+        this.memory = memory;
+        this.entries = entries;
+        final long indexLength = indexLength(entries);
+        stripeMask = stripesFor(entries) - 1;
+        indexAddress = memory.address();
+        slotsAddress = indexAddress + indexLength;
+        stripesAddress = slotsAddress + (long)entries * SLOT_LENGTH;
+    }
+
+    /**
+     * @return octets of the mapping for {@code entries} entries: index, slots and insert stripes.
+     */
+    static long length(final int entries)
+    {
+        return indexLength(entries) + (long)entries * SLOT_LENGTH + (long)stripesFor(entries) * CACHE_LINE;
+    }
+
+    /**
+     * @return the layout of the mapping's units, for zeroing and giving memory back.
+     */
+    static TableMemory.Units units(final int entries)
+    {
+        return new TableMemory.Units(indexLength(entries), SLOT_LENGTH, entries);
+    }
+
+    int entries()
+    {
+        return entries;
+    }
+
+    long size()
+    {
+        return resident.get();
+    }
+
+    int longestProbe()
+    {
+        return longestProbe.get();
+    }
+
+    long indexAddress()
+    {
+        return indexAddress;
+    }
+
+    long slotsAddress()
+    {
+        return slotsAddress;
+    }
+
+    /**
+     * Inserts a UE with a copy of {@code context} unless its identifier is in the map already.
+     *
+     * @return false when the UE is in the map already.
+     * @throws ContextTableFullException when {@code capacity} UEs are in the map.
+     */
+    boolean insert(final long ueId, final SecurityContext context, final long capacity)
+    {
+        final long hash = hash(ueId);
+        final long stripe = stripeAddress(hash);
+        lockStripe(stripe);
+        try
+        {
+            final int home = home(hash);
+            int free = -1;
+            int entry = home;
+            for (int distance = 0; ; distance++)
+            {
+                final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+                if (control == 0)
+                {
+                    if (free < 0)
+                    {
+                        free = entry;
+                    }
+                    break;
+                }
+                final long state = control & STATE_MASK;
+                if (state == STATE_LIVE)
+                {
+                    if (UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
+                    {
+                        return false;
+                    }
+                }
+                else if (free < 0 && (control & LOCKED) == 0)
+                {
+                    free = entry;
+                }
+                if (distance > longestProbe.get() && free >= 0)
+                {
+                    break;
+                }
+                entry = next(entry);
+            }
+
+            reserveCapacity(capacity);
+            claimAndPublish(ueId, context, home, free);
+            return true;
+        }
+        finally
+        {
+            unlockStripe(stripe);
+        }
+    }
+
+    static long indexLength(final int entries)
+    {
+        return align((long)entries * ENTRY_LENGTH, CACHE_LINE);
+    }
+
+    static int stripesFor(final int entries)
+    {
+        return Math.min(ContextTable.MAX_INSERT_STRIPES, Integer.highestOneBit(entries - 1) << 1);
+    }
+
+    /**
+     * @return the entry that held {@code ueId} live when its control word was read, or -1. The caller
+     * validates it again under the sequence lock, since it may have changed since.
+     */
+    int find(final long ueId, final int home)
+    {
+        final int limit = longestProbe.get();
+        int entry = home;
+        for (int distance = 0; distance <= limit; distance++)
+        {
+            final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+            if (control == 0)
+            {
+                return -1;
+            }
+            if ((control & STATE_MASK) == STATE_LIVE && UnsafeApi.getLong(ueIdAddress(entry)) == ueId)
+            {
+                return entry;
+            }
+            entry = next(entry);
+        }
+        return -1;
+    }
+
+    /**
+     * @return the entry's control word when it is unlocked and holds {@code ueId} live, else 0 (retry).
+     */
+    long stableControl(final int entry, final long ueId)
+    {
+        final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
+        if ((control & LOCKED) != 0 || (control & STATE_MASK) != STATE_LIVE ||
+            UnsafeApi.getLong(ueIdAddress(entry)) != ueId)
+        {
+            return 0;
+        }
+        return control;
+    }
+
+    /**
+     * @return whether no writer touched the entry since its control word read {@code control}.
+     */
+    boolean validate(final int entry, final long control)
+    {
+        UnsafeApi.loadFence();
+        return UnsafeApi.getLongVolatile(null, controlAddress(entry)) == control;
+    }
+
+    /**
+     * Brings the index entries and the given cache lines of the slots of every UE in a batch into the
+     * cache, in two sweeps that each ask for the whole batch's memory before waiting for any of it:
+     * first the home index entries, then, with the probes now running in cache, the slots where the
+     * UEs actually are. A random UE on a large table costs two dependent cache misses; this way the
+     * processor keeps a batch's misses in flight together, and the real reads that follow hit the cache.
+     */
+    void touchBatch(final long[] ueIds, final int count, final int slotLines)
+    {
+        long sink = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sink += UnsafeApi.getLong(controlAddress(home(hash(ueIds[i]))));
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final long ueId = ueIds[i];
+            final int entry = find(ueId, home(hash(ueId)));
+            if (entry >= 0)
+            {
+                final long slot = slotAddress(entry);
+                for (int line = 0; line < SLOT_LINES; line++)
+                {
+                    if ((slotLines & (1 << line)) != 0)
+                    {
+                        sink += UnsafeApi.getLong(slot + line * CACHE_LINE);
+                    }
+                }
+            }
+        }
+        // A use the compiler cannot drop, so neither can it drop the loads.
+        if (sink == TOUCH_SENTINEL)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Copies whole words out of a slot; for the short copies of a read, cheaper than {@code copyMemory}.
+     */
+    static void copyWords(final long from, final Object toBase, final long to, final int length)
+    {
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            UnsafeApi.putLong(toBase, to + i, UnsafeApi.getLong(from + i));
+        }
+    }
+
+    /**
+     * Locks the entry holding {@code ueId}.
+     *
+     * @return the entry, or -1 when the UE is not in the table.
+     */
+    int lock(final long ueId, final int home)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return -1;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(entry), control, control | LOCKED))
+            {
+                return entry;
+            }
+            backOff(attempt);
+        }
+    }
+
+    /**
+     * Zeroes a locked entry's slot and marks the entry free, which also unlocks it.
+     */
+    void freeLocked(final int entry)
+    {
+        UnsafeApi.setMemory(slotAddress(entry), SLOT_LENGTH, (byte)0);
+        final long controlAddress = controlAddress(entry);
+        final long control = UnsafeApi.getLong(controlAddress);
+        UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
+        resident.decrementAndGet();
+    }
+
+    void unlock(final int entry)
+    {
+        final long address = controlAddress(entry);
+        final long control = UnsafeApi.getLong(address);
+        UnsafeApi.putLongRelease(null, address, (control + VERSION_UNIT) & ~LOCKED);
+    }
+
+    void reserveCapacity(final long capacity)
+    {
+        while (true)
+        {
+            final long count = resident.get();
+            if (count >= capacity)
+            {
+                throw new ContextTableFullException(capacity);
+            }
+            if (resident.compareAndSet(count, count + 1))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Claims the first free entry from {@code candidate} on (another inserter, of another UE, may take
+     * it first), writes the UE into it and publishes it.
+     */
+    void claimAndPublish(final long ueId, final SecurityContext context, final int home, final int candidate)
+    {
+        int entry = candidate;
+        while (true)
+        {
+            final long address = controlAddress(entry);
+            final long control = UnsafeApi.getLongVolatile(null, address);
+            if ((control & (LOCKED | STATE_LIVE)) == 0 &&
+                UnsafeApi.compareAndSetLong(null, address, control, control | LOCKED))
+            {
+                break;
+            }
+            entry = next(entry);
+        }
+
+        // Readers bound their probes by the longest probe, so raise it before the UE becomes visible.
+        final int distance = entry >= home ? entry - home : entry + entries - home;
+        int longest;
+        while (distance > (longest = longestProbe.get()) && !longestProbe.compareAndSet(longest, distance))
+        {
+            Thread.onSpinWait();
+        }
+
+        // Only slots hold keys; the index holds identifiers, given back unzeroed on close.
+        memory.markUsed(entry);
+        final MutableDirectBuffer source = context.buffer();
+        UnsafeApi.copyMemory(
+            source.byteArray(), source.addressOffset() + context.offset(), null, slotAddress(entry), SLOT_LENGTH);
+        UnsafeApi.putLong(ueIdAddress(entry), ueId);
+        final long address = controlAddress(entry);
+        final long control = UnsafeApi.getLong(address);
+        UnsafeApi.putLongRelease(null, address, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_LIVE);
+    }
+
+    void lockStripe(final long address)
+    {
+        for (int attempt = 0; !UnsafeApi.compareAndSetLong(null, address, 0L, 1L); attempt++)
+        {
+            backOff(attempt);
+        }
+    }
+
+    static void unlockStripe(final long address)
+    {
+        UnsafeApi.putLongRelease(null, address, 0L);
+    }
+
+    static void backOff(final int attempt)
+    {
+        if (attempt < SPINS_BEFORE_YIELD)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            // The writer may have been descheduled; let it run rather than burn its core.
+            Thread.yield();
+        }
+    }
+
+    long controlAddress(final int entry)
+    {
+        return indexAddress + (long)entry * ENTRY_LENGTH + CONTROL_OFFSET;
+    }
+
+    long ueIdAddress(final int entry)
+    {
+        return indexAddress + (long)entry * ENTRY_LENGTH + UE_ID_OFFSET;
+    }
+
+    long slotAddress(final int entry)
+    {
+        return slotsAddress + (long)entry * SLOT_LENGTH;
+    }
+
+    long stripeAddress(final long hash)
+    {
+        return stripesAddress + (hash & stripeMask) * CACHE_LINE;
+    }
+
+    int next(final int entry)
+    {
+        final int next = entry + 1;
+        return next == entries ? 0 : next;
+    }
+
+    int home(final long hash)
+    {
+        return (int)(((hash >>> 32) * entries) >>> 32);
+    }
+
+    static long hash(final long ueId)
+    {
+        long h = ueId;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    static long align(final long value, final int alignment)
+    {
+        return (value + alignment - 1) & -alignment;
+    }
+
+    /**
+     * The slot the calling thread has claimed, so that a lock taken before the claim ends is refused at
+     * once instead of corrupting the cursor or waiting forever for itself.
+     */
+    private static final ThreadLocal<HeldSlot> HELD_SLOT = ThreadLocal.withInitial(HeldSlot::new);
+
+    /**
+     * @return the calling thread's claimed slot, empty when it holds none.
+     */
+    static HeldSlot heldSlot()
+    {
+        return HELD_SLOT.get();
+    }
+
+    /**
+     * Waits for the writer of {@code entry} to leave; refuses at once when that writer is a claim of
+     * this very thread, which would otherwise wait for itself forever.
+     */
+    void awaitWriter(final int entry, final int attempt)
+    {
+        if (attempt == 0)
+        {
+            final HeldSlot held = HELD_SLOT.get();
+            if (held.map == this && held.entry == entry)
+            {
+                throw reentered("a read of the UE being updated");
+            }
+            if (held.map != null)
+            {
+                // Its writer may itself be waiting, inside its own update, to read the UE this one holds.
+                throw reentered("a read that would wait for another writer");
+            }
+        }
+        backOff(attempt);
+    }
+
+    /**
+     * A lock taken while the thread holds a claim could deadlock against another thread's, and would
+     * clobber the cursor the claim is using; nothing that locks may run then.
+     */
+    static void refuseWhileHoldingASlot()
+    {
+        if (HELD_SLOT.get().map != null)
+        {
+            throw reentered("a call that locks a UE's slot");
+        }
+    }
+
+    static IllegalStateException reentered(final String what)
+    {
+        return new IllegalStateException(what + " was made while this thread holds a claimed slot (between " +
+            "ContextTable.tryClaim and its commit or abort); end the claim first");
+    }
+
+    /**
+     * @return a 32-bit COUNT of the UE's slot at {@code offset}, read without a lock, or
+     *         {@link ContextTable#ABSENT}.
+     */
+    long readCount(final long ueId, final int offset)
+    {
+        final int home = home(hash(ueId));
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return ContextTable.ABSENT;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                final long count = UnsafeApi.getInt(slotAddress(entry) + offset) & 0xFFFF_FFFFL;
+                if (validate(entry, control))
+                {
+                    return count;
+                }
+            }
+            awaitWriter(entry, attempt);
+        }
+    }
+
+    /**
+     * @return NCC after copying NH to {@code nh} at {@code at}, read together without a lock, or
+     *         {@link ContextTable#ABSENT}.
+     */
+    int readNextHop(final long ueId, final byte[] nh, final int at)
+    {
+        final int home = home(hash(ueId));
+        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return ContextTable.ABSENT;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                final long slot = slotAddress(entry);
+                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
+                copyWords(slot + NH_OFFSET, nh, to, KEY_LENGTH);
+                if (validate(entry, control))
+                {
+                    return ncc;
+                }
+            }
+            awaitWriter(entry, attempt);
+        }
+    }
+
+    /**
+     * @return entries for {@code capacity} UEs at {@code loadFactor}: at least one more than the UEs, so
+     *         a probe always ends at an empty entry.
+     */
+    static int entriesFor(final long capacity, final double loadFactor)
+    {
+        return (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
+    }
+
+    static String gibibytes(final long octets)
+    {
+        return String.format(java.util.Locale.ROOT, "%.1f GiB", octets / (double)(1L << 30));
+    }
+
+    /**
+     * @return whether any slot holds {@code octets} at any offset, read without locks.
+     */
+    boolean slotsContain(final byte[] octets)
+    {
+        final long end = (long)entries * SLOT_LENGTH - octets.length;
+        for (long at = 0; at <= end; at++)
+        {
+            int i = 0;
+            while (i < octets.length && UnsafeApi.getByte(slotsAddress + at + i) == octets[i])
+            {
+                i++;
+            }
+            if (i == octets.length)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes the UE's DL NAS COUNT under its entry's lock, by {@link SecurityContext#downlinkNasCountAfter}.
+     *
+     * @return the COUNT to use, {@link SecurityContext#EXHAUSTED}, or {@link ContextTable#ABSENT}.
+     */
+    long takeDownlinkNasCount(final long ueId)
+    {
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ContextTable.ABSENT;
+        }
+        try
+        {
+            final long address = slotAddress(entry) + DOWNLINK_NAS_COUNT_OFFSET;
+            final long count = UnsafeApi.getInt(address) & 0xFFFF_FFFFL;
+            final long next = SecurityContext.downlinkNasCountAfter(count);
+            if (next < 0)
+            {
+                return next;
+            }
+            UnsafeApi.putInt(address, (int)next);
+            return count;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * Accepts a UL NAS COUNT for the UE under its entry's lock, by {@link SecurityContext#uplinkNasCountAfter}.
+     *
+     * @return the next COUNT expected, {@link SecurityContext#REPLAYED}, {@link SecurityContext#EXHAUSTED},
+     *         or {@link ContextTable#ABSENT}.
+     */
+    long acceptUplinkNasCount(final long ueId, final long count)
+    {
+        final int entry = lock(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return ContextTable.ABSENT;
+        }
+        try
+        {
+            final long address = slotAddress(entry) + UPLINK_NAS_COUNT_OFFSET;
+            final long next = SecurityContext.uplinkNasCountAfter(UnsafeApi.getInt(address) & 0xFFFF_FFFFL, count);
+            if (next >= 0)
+            {
+                UnsafeApi.putInt(address, (int)next);
+            }
+            return next;
+        }
+        finally
+        {
+            unlock(entry);
+        }
+    }
+
+    /**
+     * The slot a claim of one thread holds.
+     */
+    static final class HeldSlot
+    {
+        SlotMap map;
+        int entry = -1;
+    }
+}
