@@ -77,9 +77,14 @@ int amfkeys_cpu_features(void);
 void amfkeys_cpu_mask(int masked);
 int amfkeys_kernel_supported(int id);
 
-/* Test hook: a kernel whose bit is set corrupts its results, so that its self-test must fail. */
-void amfkeys_fault_inject(int kernel_bits);
-int amfkeys_faults(void);
+#ifdef AMFKEYS_TEST_HOOKS
+/*
+ * Test hooks, compiled only into the test variant (libamfkeys-test.so, CMake option
+ * AMFKEYS_TEST_HOOKS); the library in the jar has none. A kernel whose bit (1 << id) is set corrupts
+ * its results, so that its self-test must fail.
+ */
+void amfkeys_fault_inject(int faults);
+#endif
 
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,

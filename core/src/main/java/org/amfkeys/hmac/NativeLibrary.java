@@ -12,6 +12,10 @@ import java.util.Locale;
  * The JNI library {@code libamfkeys.so}: loaded once, from the path in {@value #LIBRARY_PROPERTY} or
  * from the classpath (extracted to a private temporary file, deleted as soon as it is mapped).
  * Addresses go in, nothing is pinned or copied; callers validate before they call.
+ * <p>
+ * Fault injection ({@value #FAULT_PROPERTY}) exists only in the test variant of the library,
+ * {@code libamfkeys-test.so}, built with the CMake option {@code AMFKEYS_TEST_HOOKS}; the library in
+ * the jar has no such entry point.
  */
 final class NativeLibrary
 {
@@ -24,18 +28,26 @@ final class NativeLibrary
     /** System property: CPU features to treat as absent, e.g. {@code avx512f} (for tests). */
     static final String CPU_MASK_PROPERTY = "amfkeys.native.cpuMask";
 
-    /** System property: kernels whose results are corrupted on purpose, so their self-test fails (for tests). */
+    /**
+     * System property: kernels whose results are corrupted on purpose, so their self-test fails (for
+     * tests; only the test variant of the library has the hook).
+     */
     static final String FAULT_PROPERTY = "amfkeys.native.fault";
 
     static final String RESOURCE = "/org/amfkeys/hmac/native/linux-x86_64/libamfkeys.so";
 
+    /** The test variant's file name: never in the jar, only loaded through {@value #LIBRARY_PROPERTY}. */
+    static final String TEST_VARIANT = "libamfkeys-test.so";
+
     /**
      * How loading went.
      *
-     * @param loaded true when the library is loaded and its entry points can be called.
-     * @param detail where it came from, or why it is not loaded.
+     * @param loaded  true when the library is loaded, checked, and its entry points can be called.
+     * @param refused true when a library was loaded but is not used (a setting needs an entry point it
+     *                lacks): a broken build or setup, worth a warning.
+     * @param detail  where it came from, or why it is not used (and, when it was loaded, where from).
      */
-    record Status(boolean loaded, String detail)
+    record Status(boolean loaded, boolean refused, String detail)
     {
     }
 
@@ -56,12 +68,12 @@ final class NativeLibrary
         final String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64")))
         {
-            return new Status(false, "no native library for " + os + "/" + arch);
+            return new Status(false, false, "no native library for " + os + "/" + arch);
         }
+        final String source;
         try
         {
             final String configured = System.getProperty(LIBRARY_PROPERTY);
-            final String source;
             if (configured != null && !configured.isBlank())
             {
                 System.load(Path.of(configured).toAbsolutePath().toString());
@@ -71,12 +83,25 @@ final class NativeLibrary
             {
                 source = extractAndLoad();
             }
-            applyTestSettings();
-            return new Status(true, source + " (" + opensslVersion() + ")");
         }
         catch (final IOException | RuntimeException | LinkageError ex)
         {
-            return new Status(false, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            return new Status(false, false, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+        }
+        try
+        {
+            final String faultRefused = injectRequestedFaults();
+            if (faultRefused != null)
+            {
+                return new Status(false, true, faultRefused + " (" + source + ")");
+            }
+            maskCpuFeatures(CpuFeature.parse(System.getProperty(CPU_MASK_PROPERTY)));
+            return new Status(true, false, source + " (" + opensslVersion() + ")");
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // A bad test setting or a missing entry point: the library stays unused, and no stack trace reaches users.
+            return new Status(false, true, ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (" + source + ")");
         }
     }
 
@@ -104,19 +129,43 @@ final class NativeLibrary
         }
     }
 
-    private static void applyTestSettings()
+    /**
+     * Injects the faults {@value #FAULT_PROPERTY} asks for; nothing is called when it is not set, so
+     * the library in the jar, which has no such entry point, is never asked.
+     *
+     * @return null, or why the library is not used: an unknown fault, or faults asked of a library
+     *     without test hooks.
+     */
+    private static String injectRequestedFaults()
     {
-        maskCpuFeatures(CpuFeature.parse(System.getProperty(CPU_MASK_PROPERTY)));
-        int faults = 0;
-        final String faulty = System.getProperty(FAULT_PROPERTY);
-        if (faulty != null && !faulty.isBlank())
+        final String requested = System.getProperty(FAULT_PROPERTY);
+        if (requested == null || requested.isBlank())
         {
-            for (final String kernel : faulty.split(","))
-            {
-                faults |= 1 << NativeKernel.parse(kernel.trim()).id();
-            }
+            return null;
         }
-        injectFaults(faults);
+        int faults = 0;
+        for (final String token : requested.split(","))
+        {
+            final String fault = token.trim();
+            final NativeKernel kernel = NativeKernel.find(fault);
+            if (kernel == null)
+            {
+                return FAULT_PROPERTY + ": " + org.amfkeys.InvalidParameterException.quote(fault) +
+                    " is unknown; allowed: " + NativeKernel.tokens();
+            }
+            faults |= 1 << kernel.id();
+        }
+        try
+        {
+            injectFaults(faults);
+            return null;
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            // Refused rather than ignored: a fault test that ran on unfaulted kernels would pass for nothing.
+            return FAULT_PROPERTY + " needs the test variant of the library (" + TEST_VARIANT +
+                ", built with AMFKEYS_TEST_HOOKS), and this one has no test hooks";
+        }
     }
 
     /** @return CPU feature bits this process may use (detected, less the masked ones). */
@@ -128,8 +177,12 @@ final class NativeLibrary
     /** @return true when the kernel exists and the CPU (after masking) can run it. */
     static native boolean kernelSupported(int kernel);
 
-    /** @param kernels bit per kernel id whose results are to be corrupted (test hook). */
-    static native void injectFaults(int kernels);
+    /**
+     * Only in the test variant: the library in the jar throws {@link UnsatisfiedLinkError}.
+     *
+     * @param faults bit per kernel id whose results are to be corrupted.
+     */
+    static native void injectFaults(int faults);
 
     /** @return records computed; negative when the kernel is unknown or unsupported. */
     static native int hmacRecords(int kernel, long records, int count);
