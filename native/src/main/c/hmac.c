@@ -31,6 +31,32 @@ const amfkeys_kernel *amfkeys_kernel_get(int id)
     return id >= 0 && id < AMFKEYS_KERNELS ? &kernels[id] : NULL;
 }
 
+int amfkeys_record_layout(int32_t *values, int capacity)
+{
+    const int32_t layout[AMFKEYS_LAYOUT_VALUES] =
+    {
+        (int32_t)sizeof(amfkeys_record),
+        (int32_t)offsetof(amfkeys_record, flags), (int32_t)sizeof(((amfkeys_record *)0)->flags),
+        (int32_t)offsetof(amfkeys_record, key_length), (int32_t)sizeof(((amfkeys_record *)0)->key_length),
+        (int32_t)offsetof(amfkeys_record, message_length), (int32_t)sizeof(((amfkeys_record *)0)->message_length),
+        (int32_t)offsetof(amfkeys_record, status), (int32_t)sizeof(((amfkeys_record *)0)->status),
+        (int32_t)offsetof(amfkeys_record, key), (int32_t)sizeof(((amfkeys_record *)0)->key),
+        (int32_t)offsetof(amfkeys_record, message), (int32_t)sizeof(((amfkeys_record *)0)->message),
+#ifdef AMFKEYS_TEST_HOOKS
+        /* A library whose MAC sits elsewhere than Java thinks: what the load-time check must catch. */
+        (int32_t)offsetof(amfkeys_record, mac) + ((injected_faults & AMFKEYS_FAULT_LAYOUT) ? 4 : 0),
+#else
+        (int32_t)offsetof(amfkeys_record, mac),
+#endif
+        (int32_t)sizeof(((amfkeys_record *)0)->mac),
+    };
+    for (int i = 0; i < capacity && i < AMFKEYS_LAYOUT_VALUES; i++)
+    {
+        values[i] = layout[i];
+    }
+    return AMFKEYS_LAYOUT_VALUES;
+}
+
 /* explicit_bzero (glibc 2.25+): as fast as memset, and never dropped as a dead store. */
 void amfkeys_wipe(void *p, size_t n)
 {

@@ -48,6 +48,21 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *
 }
 #endif
 
+/* Fills as much of values as fits; returns how many values the library has (a longer array wants them all). */
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_recordLayout(JNIEnv *env, jclass type, jintArray values)
+{
+    (void)type;
+    int32_t layout[AMFKEYS_LAYOUT_VALUES];
+    const int count = amfkeys_record_layout(layout, AMFKEYS_LAYOUT_VALUES);
+    const jsize length = values == NULL ? 0 : (*env)->GetArrayLength(env, values);
+    const jsize copied = length < count ? length : count;
+    if (copied > 0)
+    {
+        (*env)->SetIntArrayRegion(env, values, 0, copied, (const jint *)layout);
+    }
+    return count;
+}
+
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_hmacRecords(
     JNIEnv *env, jclass type, jint kernel, jlong records, jint count)
 {

@@ -24,6 +24,11 @@ public final class FallbackProbe
         System.out.println("batch=" + status.batchKernel().map(NativeKernel::token).orElse("none"));
         System.out.println("single=" + status.singleKernel().map(NativeKernel::token).orElse("none"));
         System.out.println("default=" + HmacEngines.newEngine().name());
+        // The native engines' lines of `amfkeys selftest`.
+        System.out.println("nativeEngines=" + HmacEngines.status().stream()
+            .filter(engine -> engine.name().startsWith("native"))
+            .map(engine -> engine.name() + " " + engine.usable() + " " + engine.detail())
+            .toList());
         System.out.println("selftest=" + (SelfTest.run().ok() ? "PASS" : "FAIL"));
         boolean right;
         try (HmacSha256Engine engine = HmacEngines.newEngine())

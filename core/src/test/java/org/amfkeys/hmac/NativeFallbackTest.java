@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault tests, each in a fresh JVM because engines are chosen once per JVM: with the library missing,
- * with kernels forced to fail their self-test, and with CPU features masked, amfkeys falls back, says so once, and every key stays right. Faults are injected
+ * with kernels forced to fail their self-test, with a record layout that differs from Java's, and with
+ * CPU features masked, amfkeys falls back, says so once, and every key stays right. Faults are injected
  * into the test variant of the library ({@link NativeTestHooksTest#testVariant()}); the library in the
  * jar has no hook, and asking it for a fault leaves the native engines unused.
  */
@@ -102,6 +103,26 @@ class NativeFallbackTest
         assertEquals(0, probe.logged("UnsatisfiedLinkError"), "no stack trace or error class for users: " + probe.log);
     }
 
+    /**
+     * A library whose records differ from HmacRecordDescriptor would read keys and write MACs in the
+     * wrong places: it is not used, the native engines say why, and the Java engines give every key.
+     */
+    @Test
+    void recordLayoutThatDiffersDisablesTheNativeEngines() throws Exception
+    {
+        final Probe probe = run(testVariant(), "-D" + NativeLibrary.FAULT_PROPERTY + "=" + NativeLibrary.LAYOUT_FAULT);
+        assertEquals("false", probe.get("native"));
+        assertEquals("none", probe.get("batch"));
+        assertEquals("none", probe.get("single"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        final String reason = "record layout differs from HmacRecordDescriptor: mac offset is 356 in the library, 352 in Java";
+        assertTrue(probe.get("library").startsWith(reason + " ("), probe.get("library"));
+        assertTrue(probe.get("nativeEngines").contains(reason), probe.get("nativeEngines"));
+        assertEquals(1, probe.logged(reason), probe.log);
+        assertEquals(1, probe.logged("WARNING"), probe.log);
+    }
+
     @Test
     void unknownFaultIsNamed() throws Exception
     {
@@ -109,7 +130,7 @@ class NativeFallbackTest
         assertEquals("false", probe.get("native"));
         probe.assertRight();
         assertTrue(probe.get("library").startsWith(
-            "amfkeys.native.fault: 'bogus' is unknown; allowed: avx512, sha-ni, openssl ("), probe.get("library"));
+            "amfkeys.native.fault: 'bogus' is unknown; allowed: avx512, sha-ni, openssl, layout ("), probe.get("library"));
     }
 
     @Test

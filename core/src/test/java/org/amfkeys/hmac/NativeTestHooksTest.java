@@ -56,6 +56,7 @@ class NativeTestHooksTest
         final Set<String> dynamic = ElfSymbols.dynamic(library);
         // The reader finds what the library must export: an empty or misread table would pass below.
         assertTrue(dynamic.contains("Java_org_amfkeys_hmac_NativeLibrary_hmacRecords"), dynamic.toString());
+        assertTrue(dynamic.contains("Java_org_amfkeys_hmac_NativeLibrary_recordLayout"), dynamic.toString());
         assertEquals(Set.of(), hooks(dynamic), "exported test hooks");
         assertEquals(Set.of(), hooks(ElfSymbols.all(library)), "test hooks in the symbol tables");
         final String directory = NativeLibrary.RESOURCE.substring(0, NativeLibrary.RESOURCE.lastIndexOf('/') + 1);
@@ -67,6 +68,7 @@ class NativeTestHooksTest
     {
         final Set<String> dynamic = ElfSymbols.dynamic(Files.readAllBytes(testVariant()));
         assertTrue(dynamic.contains(HOOK), dynamic.toString());
+        assertTrue(dynamic.contains("Java_org_amfkeys_hmac_NativeLibrary_recordLayout"), dynamic.toString());
     }
 
     private static Set<String> hooks(final Set<String> symbols)
