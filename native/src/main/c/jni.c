@@ -48,7 +48,10 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *
 }
 #endif
 
-/* Fills as much of values as fits; returns how many values the library has (a longer array wants them all). */
+/*
+ * Fills as much of values as fits and returns how many values the library has: Java passes a longer
+ * array than it expects, so that a library with more values shows as a mismatch too.
+ */
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_recordLayout(JNIEnv *env, jclass type, jintArray values)
 {
     (void)type;
