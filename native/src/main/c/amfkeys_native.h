@@ -1,7 +1,8 @@
 /*
  * amfkeys native HMAC-SHA-256: record layout, kernels and the HMAC driver shared by them.
  *
- * The record layout must match org.amfkeys.hmac.HmacRecordDescriptor; a key schedule is laid out as
+ * The record layout must match org.amfkeys.hmac.HmacRecordDescriptor (checked at load: the library
+ * reports it, and the Java side refuses a library that differs); a key schedule is laid out as
  * org.amfkeys.hmac.KeyScheduleDescriptor says (inner then outer chaining value, 8 native-order words each).
  */
 #ifndef AMFKEYS_NATIVE_H
@@ -10,17 +11,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One derivation in a batch. */
-#define AMFKEYS_RECORD_LENGTH          384
-#define AMFKEYS_RECORD_FLAGS           0    /* int32: AMFKEYS_FLAG_* */
-#define AMFKEYS_RECORD_KEY_LENGTH      4    /* int32: octets of a raw key, 0..64 */
-#define AMFKEYS_RECORD_MESSAGE_LENGTH  8    /* int32: octets of S, 0..AMFKEYS_MAX_MESSAGE */
-#define AMFKEYS_RECORD_STATUS          12   /* int32, written: AMFKEYS_STATUS_* */
-#define AMFKEYS_RECORD_KEY             16   /* 64 octets: raw key, or a key schedule */
-#define AMFKEYS_RECORD_MESSAGE         80   /* AMFKEYS_MAX_MESSAGE octets: S */
-#define AMFKEYS_RECORD_MAC             352  /* 32 octets, written */
-#define AMFKEYS_MAX_MESSAGE            (AMFKEYS_RECORD_MAC - AMFKEYS_RECORD_MESSAGE)
+/*
+ * One derivation in a batch. The struct is the layout's only definition: the offsets below are taken
+ * from it, and amfkeys_record_layout() reports them (with every size) at load, so that the Java side
+ * refuses a library whose records differ from its own instead of reading MACs from the wrong place.
+ * Records are accessed through byte pointers and memcpy, never through the struct, so a record
+ * buffer needs no alignment beyond what the caller gives it.
+ */
 #define AMFKEYS_MAX_KEY                64
+#define AMFKEYS_MAX_MESSAGE            272
+#define AMFKEYS_MAC_LENGTH             32
+
+typedef struct
+{
+    int32_t flags;                          /* AMFKEYS_FLAG_* */
+    int32_t key_length;                     /* octets of a raw key, 0..AMFKEYS_MAX_KEY */
+    int32_t message_length;                 /* octets of S, 0..AMFKEYS_MAX_MESSAGE */
+    int32_t status;                         /* written: AMFKEYS_STATUS_* */
+    uint8_t key[AMFKEYS_MAX_KEY];           /* raw key, or a key schedule */
+    uint8_t message[AMFKEYS_MAX_MESSAGE];   /* S */
+    uint8_t mac[AMFKEYS_MAC_LENGTH];        /* written */
+} amfkeys_record;
+
+#define AMFKEYS_RECORD_LENGTH          ((int)sizeof(amfkeys_record))
+#define AMFKEYS_RECORD_FLAGS           ((int)offsetof(amfkeys_record, flags))
+#define AMFKEYS_RECORD_KEY_LENGTH      ((int)offsetof(amfkeys_record, key_length))
+#define AMFKEYS_RECORD_MESSAGE_LENGTH  ((int)offsetof(amfkeys_record, message_length))
+#define AMFKEYS_RECORD_STATUS          ((int)offsetof(amfkeys_record, status))
+#define AMFKEYS_RECORD_KEY             ((int)offsetof(amfkeys_record, key))
+#define AMFKEYS_RECORD_MESSAGE         ((int)offsetof(amfkeys_record, message))
+#define AMFKEYS_RECORD_MAC             ((int)offsetof(amfkeys_record, mac))
+
+/*
+ * The layout as the library was compiled: the record's size, then offset and size of each field in
+ * the order of amfkeys_record, which org.amfkeys.hmac.NativeLibrary compares with its own, value by value.
+ * Writes at most capacity values; returns how many the library has.
+ */
+#define AMFKEYS_LAYOUT_VALUES          15
+int amfkeys_record_layout(int32_t *values, int capacity);
 
 #define AMFKEYS_FLAG_SCHEDULE          1    /* the key area holds a computed key schedule */
 #define AMFKEYS_KEY_SCHEDULE           (-1) /* a kernel's key length for a key schedule */
@@ -77,9 +105,16 @@ int amfkeys_cpu_features(void);
 void amfkeys_cpu_mask(int masked);
 int amfkeys_kernel_supported(int id);
 
-/* Test hook: a kernel whose bit is set corrupts its results, so that its self-test must fail. */
-void amfkeys_fault_inject(int kernel_bits);
-int amfkeys_faults(void);
+#ifdef AMFKEYS_TEST_HOOKS
+/*
+ * Test hooks, compiled only into the test variant (libamfkeys-test.so, CMake option
+ * AMFKEYS_TEST_HOOKS); the library in the jar has none. A kernel whose bit (1 << id) is set corrupts
+ * its results, so that its self-test must fail; AMFKEYS_FAULT_LAYOUT makes amfkeys_record_layout()
+ * misreport the MAC's offset, so that the Java side must refuse the library.
+ */
+#define AMFKEYS_FAULT_LAYOUT           (1 << 8)
+void amfkeys_fault_inject(int faults);
+#endif
 
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,

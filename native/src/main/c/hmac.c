@@ -17,21 +17,44 @@ static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
     {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512},
 };
 
+#ifdef AMFKEYS_TEST_HOOKS
 static int injected_faults;
+
+void amfkeys_fault_inject(int faults)
+{
+    injected_faults = faults;
+}
+#endif
 
 const amfkeys_kernel *amfkeys_kernel_get(int id)
 {
     return id >= 0 && id < AMFKEYS_KERNELS ? &kernels[id] : NULL;
 }
 
-void amfkeys_fault_inject(int kernel_bits)
+int amfkeys_record_layout(int32_t *values, int capacity)
 {
-    injected_faults = kernel_bits;
-}
-
-int amfkeys_faults(void)
-{
-    return injected_faults;
+    const int32_t layout[AMFKEYS_LAYOUT_VALUES] =
+    {
+        (int32_t)sizeof(amfkeys_record),
+        (int32_t)offsetof(amfkeys_record, flags), (int32_t)sizeof(((amfkeys_record *)0)->flags),
+        (int32_t)offsetof(amfkeys_record, key_length), (int32_t)sizeof(((amfkeys_record *)0)->key_length),
+        (int32_t)offsetof(amfkeys_record, message_length), (int32_t)sizeof(((amfkeys_record *)0)->message_length),
+        (int32_t)offsetof(amfkeys_record, status), (int32_t)sizeof(((amfkeys_record *)0)->status),
+        (int32_t)offsetof(amfkeys_record, key), (int32_t)sizeof(((amfkeys_record *)0)->key),
+        (int32_t)offsetof(amfkeys_record, message), (int32_t)sizeof(((amfkeys_record *)0)->message),
+#ifdef AMFKEYS_TEST_HOOKS
+        /* A library whose MAC sits elsewhere than Java thinks: what the load-time check must catch. */
+        (int32_t)offsetof(amfkeys_record, mac) + ((injected_faults & AMFKEYS_FAULT_LAYOUT) ? 4 : 0),
+#else
+        (int32_t)offsetof(amfkeys_record, mac),
+#endif
+        (int32_t)sizeof(((amfkeys_record *)0)->mac),
+    };
+    for (int i = 0; i < capacity && i < AMFKEYS_LAYOUT_VALUES; i++)
+    {
+        values[i] = layout[i];
+    }
+    return AMFKEYS_LAYOUT_VALUES;
 }
 
 /* explicit_bzero (glibc 2.25+): as fast as memset, and never dropped as a dead store. */
@@ -157,6 +180,7 @@ static void pad_blocks(uint8_t ipad[64], uint8_t opad[64], const uint8_t *key, i
     wipe(block, sizeof(block));
 }
 
+#ifdef AMFKEYS_TEST_HOOKS
 static void corrupt_if_injected(int kernel, uint8_t mac[32])
 {
     if (injected_faults & (1 << kernel))
@@ -164,6 +188,14 @@ static void corrupt_if_injected(int kernel, uint8_t mac[32])
         mac[31] ^= 1;
     }
 }
+#else
+/* The library in the jar: no fault can be injected, and this compiles to nothing. */
+static inline void corrupt_if_injected(int kernel, uint8_t mac[32])
+{
+    (void)kernel;
+    (void)mac;
+}
+#endif
 
 typedef struct
 {

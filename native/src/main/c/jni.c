@@ -38,11 +38,32 @@ JNIEXPORT jboolean JNICALL Java_org_amfkeys_hmac_NativeLibrary_kernelSupported(J
     return amfkeys_kernel_supported(kernel) ? JNI_TRUE : JNI_FALSE;
 }
 
-JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *env, jclass type, jint kernels)
+#ifdef AMFKEYS_TEST_HOOKS
+/* Only in the test variant: the library in the jar has no such entry point, and Java says so. */
+JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *env, jclass type, jint faults)
 {
     (void)env;
     (void)type;
-    amfkeys_fault_inject(kernels);
+    amfkeys_fault_inject(faults);
+}
+#endif
+
+/*
+ * Fills as much of values as fits and returns how many values the library has: Java passes a longer
+ * array than it expects, so that a library with more values shows as a mismatch too.
+ */
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_recordLayout(JNIEnv *env, jclass type, jintArray values)
+{
+    (void)type;
+    int32_t layout[AMFKEYS_LAYOUT_VALUES];
+    const int count = amfkeys_record_layout(layout, AMFKEYS_LAYOUT_VALUES);
+    const jsize length = values == NULL ? 0 : (*env)->GetArrayLength(env, values);
+    const jsize copied = length < count ? length : count;
+    if (copied > 0)
+    {
+        (*env)->SetIntArrayRegion(env, values, 0, copied, (const jint *)layout);
+    }
+    return count;
 }
 
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_hmacRecords(

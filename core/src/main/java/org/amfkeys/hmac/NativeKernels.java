@@ -68,7 +68,10 @@ final class NativeKernels
         final NativeLibrary.Status library = NativeLibrary.status();
         if (!library.loaded())
         {
-            LOGGER.log(Level.INFO, "amfkeys native library not used ({0}); Java engines only", library.detail());
+            // A library that is absent is a choice (-Dnative.skip, another platform); one that loaded
+            // and was refused is a broken build or setup.
+            LOGGER.log(library.refused() ? Level.WARNING : Level.INFO,
+                "amfkeys native library not used ({0}); Java engines only", library.detail());
             return new NativeStatus(false, library.detail(), CpuFeature.of(0), List.of(), Optional.empty(), Optional.empty());
         }
 

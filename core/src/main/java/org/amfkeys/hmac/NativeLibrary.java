@@ -12,6 +12,12 @@ import java.util.Locale;
  * The JNI library {@code libamfkeys.so}: loaded once, from the path in {@value #LIBRARY_PROPERTY} or
  * from the classpath (extracted to a private temporary file, deleted as soon as it is mapped).
  * Addresses go in, nothing is pinned or copied; callers validate before they call.
+ * <p>
+ * At load the library reports its record layout, and a library whose records differ from
+ * {@link HmacRecordDescriptor} is not used: it would read keys and write MACs in the wrong places.
+ * Fault injection ({@value #FAULT_PROPERTY}) exists only in the test variant of the library,
+ * {@code libamfkeys-test.so}, built with the CMake option {@code AMFKEYS_TEST_HOOKS}; the library in
+ * the jar has no such entry point.
  */
 final class NativeLibrary
 {
@@ -24,18 +30,60 @@ final class NativeLibrary
     /** System property: CPU features to treat as absent, e.g. {@code avx512f} (for tests). */
     static final String CPU_MASK_PROPERTY = "amfkeys.native.cpuMask";
 
-    /** System property: kernels whose results are corrupted on purpose, so their self-test fails (for tests). */
+    /**
+     * System property: kernels whose results are corrupted on purpose, so their self-test fails, and
+     * {@value #LAYOUT_FAULT}, a misreported record layout (for tests; needs the test variant).
+     */
     static final String FAULT_PROPERTY = "amfkeys.native.fault";
 
+    /** The fault that makes the test variant misreport the MAC's offset ({@code AMFKEYS_FAULT_LAYOUT}). */
+    static final String LAYOUT_FAULT = "layout";
+
     static final String RESOURCE = "/org/amfkeys/hmac/native/linux-x86_64/libamfkeys.so";
+
+    /** The test variant's file name: never in the jar, only loaded through {@value #LIBRARY_PROPERTY}. */
+    static final String TEST_VARIANT = "libamfkeys-test.so";
+
+    private static final int LAYOUT_FAULT_BIT = 1 << 8;
+
+    /**
+     * What the library reports by {@link #recordLayout}, in its order: the record's length, then the
+     * offset and size of each field. The sizes of the ints are their Java size: both sides read them
+     * as 4 octets.
+     */
+    private static final String[] LAYOUT_NAMES =
+    {
+        "record length",
+        "flags offset", "flags size",
+        "key length offset", "key length size",
+        "message length offset", "message length size",
+        "status offset", "status size",
+        "key offset", "key size",
+        "message offset", "message size",
+        "mac offset", "mac size",
+    };
+
+    private static final int[] LAYOUT =
+    {
+        HmacRecordDescriptor.LENGTH,
+        HmacRecordDescriptor.FLAGS_OFFSET, Integer.BYTES,
+        HmacRecordDescriptor.KEY_LENGTH_OFFSET, Integer.BYTES,
+        HmacRecordDescriptor.MESSAGE_LENGTH_OFFSET, Integer.BYTES,
+        HmacRecordDescriptor.STATUS_OFFSET, Integer.BYTES,
+        HmacRecordDescriptor.KEY_OFFSET, HmacRecordDescriptor.MAX_KEY_LENGTH,
+        HmacRecordDescriptor.MESSAGE_OFFSET, HmacRecordDescriptor.MAX_MESSAGE_LENGTH,
+        HmacRecordDescriptor.MAC_OFFSET, HmacSha256Engine.MAC_LENGTH,
+    };
 
     /**
      * How loading went.
      *
-     * @param loaded true when the library is loaded and its entry points can be called.
-     * @param detail where it came from, or why it is not loaded.
+     * @param loaded  true when the library is loaded, checked, and its entry points can be called.
+     * @param refused true when a library was loaded but is not used (its record layout differs, or a
+     *                setting needs an entry point it lacks): a broken build or setup, worth a warning.
+     * @param detail  where it came from, or why it is not used (and, when it was loaded, where from).
      */
-    record Status(boolean loaded, String detail)
+    record Status(boolean loaded, boolean refused, String detail)
     {
     }
 
@@ -56,12 +104,12 @@ final class NativeLibrary
         final String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64")))
         {
-            return new Status(false, "no native library for " + os + "/" + arch);
+            return new Status(false, false, "no native library for " + os + "/" + arch);
         }
+        final String source;
         try
         {
             final String configured = System.getProperty(LIBRARY_PROPERTY);
-            final String source;
             if (configured != null && !configured.isBlank())
             {
                 System.load(Path.of(configured).toAbsolutePath().toString());
@@ -71,12 +119,31 @@ final class NativeLibrary
             {
                 source = extractAndLoad();
             }
-            applyTestSettings();
-            return new Status(true, source + " (" + opensslVersion() + ")");
         }
         catch (final IOException | RuntimeException | LinkageError ex)
         {
-            return new Status(false, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            return new Status(false, false, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+        }
+        try
+        {
+            // Faults first: the layout fault must be in place before the layout is checked.
+            final String faultRefused = injectRequestedFaults();
+            if (faultRefused != null)
+            {
+                return new Status(false, true, faultRefused + " (" + source + ")");
+            }
+            final String mismatch = layoutMismatch();
+            if (mismatch != null)
+            {
+                return new Status(false, true, mismatch + " (" + source + ")");
+            }
+            maskCpuFeatures(CpuFeature.parse(System.getProperty(CPU_MASK_PROPERTY)));
+            return new Status(true, false, source + " (" + opensslVersion() + ")");
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            // A bad test setting or a missing entry point: the library stays unused, and no stack trace reaches users.
+            return new Status(false, true, ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (" + source + ")");
         }
     }
 
@@ -104,19 +171,95 @@ final class NativeLibrary
         }
     }
 
-    private static void applyTestSettings()
+    /**
+     * Injects the faults {@value #FAULT_PROPERTY} asks for; nothing is called when it is not set, so
+     * the library in the jar, which has no such entry point, is never asked.
+     *
+     * @return null, or why the library is not used: an unknown fault, or faults asked of a library
+     *     without test hooks.
+     */
+    private static String injectRequestedFaults()
     {
-        maskCpuFeatures(CpuFeature.parse(System.getProperty(CPU_MASK_PROPERTY)));
-        int faults = 0;
-        final String faulty = System.getProperty(FAULT_PROPERTY);
-        if (faulty != null && !faulty.isBlank())
+        final String requested = System.getProperty(FAULT_PROPERTY);
+        if (requested == null || requested.isBlank())
         {
-            for (final String kernel : faulty.split(","))
+            return null;
+        }
+        int faults = 0;
+        for (final String token : requested.split(","))
+        {
+            final String fault = token.trim();
+            final NativeKernel kernel = NativeKernel.find(fault);
+            if (kernel == null && !LAYOUT_FAULT.equals(fault))
             {
-                faults |= 1 << NativeKernel.parse(kernel.trim()).id();
+                return FAULT_PROPERTY + ": " + org.amfkeys.InvalidParameterException.quote(fault) +
+                    " is unknown; allowed: " + NativeKernel.tokens() + ", " + LAYOUT_FAULT;
+            }
+            faults |= kernel == null ? LAYOUT_FAULT_BIT : 1 << kernel.id();
+        }
+        try
+        {
+            injectFaults(faults);
+            return null;
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            // Refused rather than ignored: a fault test that ran on unfaulted kernels would pass for nothing.
+            return FAULT_PROPERTY + " needs the test variant of the library (" + TEST_VARIANT +
+                ", built with AMFKEYS_TEST_HOOKS), and this one has no test hooks";
+        }
+    }
+
+    /**
+     * @return null when the loaded library's records are laid out as {@link HmacRecordDescriptor}
+     *     says, else what differs.
+     */
+    private static String layoutMismatch()
+    {
+        final int[] values = new int[LAYOUT.length + 1];
+        final int count;
+        try
+        {
+            count = recordLayout(values);
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            return "the library does not report its record layout (built from older sources than this jar?)";
+        }
+        return layoutMismatch(values, count);
+    }
+
+    /**
+     * Compares a record layout, as the library reports it, with {@link HmacRecordDescriptor}.
+     *
+     * @param values what the library wrote: the record's length, then each field's offset and size.
+     * @param count  how many values the library has (more than {@code values} holds when it has more).
+     * @return null when they agree, else every value that differs, with the library's and Java's number.
+     */
+    static String layoutMismatch(final int[] values, final int count)
+    {
+        if (count != LAYOUT.length)
+        {
+            return "record layout differs from HmacRecordDescriptor: the library reports " + count +
+                " values, Java expects " + LAYOUT.length;
+        }
+        final StringBuilder differences = new StringBuilder();
+        for (int i = 0; i < LAYOUT.length; i++)
+        {
+            if (values[i] != LAYOUT[i])
+            {
+                differences.append(differences.length() == 0 ? "" : ", ")
+                    .append(LAYOUT_NAMES[i]).append(" is ").append(values[i]).append(" in the library, ")
+                    .append(LAYOUT[i]).append(" in Java");
             }
         }
-        injectFaults(faults);
+        return differences.length() == 0 ? null : "record layout differs from HmacRecordDescriptor: " + differences;
+    }
+
+    /** @return a copy of the layout Java expects, in the order {@link #recordLayout} reports it (for tests). */
+    static int[] expectedLayout()
+    {
+        return LAYOUT.clone();
     }
 
     /** @return CPU feature bits this process may use (detected, less the masked ones). */
@@ -128,8 +271,18 @@ final class NativeLibrary
     /** @return true when the kernel exists and the CPU (after masking) can run it. */
     static native boolean kernelSupported(int kernel);
 
-    /** @param kernels bit per kernel id whose results are to be corrupted (test hook). */
-    static native void injectFaults(int kernels);
+    /**
+     * Only in the test variant: the library in the jar throws {@link UnsatisfiedLinkError}.
+     *
+     * @param faults bit per kernel id whose results are to be corrupted, and the layout fault's bit.
+     */
+    static native void injectFaults(int faults);
+
+    /**
+     * @param values filled with the record's length, then each field's offset and size, as much as fits.
+     * @return how many values the library has.
+     */
+    static native int recordLayout(int[] values);
 
     /** @return records computed; negative when the kernel is unknown or unsupported. */
     static native int hmacRecords(int kernel, long records, int count);

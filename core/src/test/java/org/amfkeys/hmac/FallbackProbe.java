@@ -7,8 +7,8 @@ import javax.crypto.spec.SecretKeySpec;
 import java.util.Arrays;
 
 /**
- * Run in a child JVM by {@link NativeFallbackTest} with the native library missing, a kernel made to
- * fail, or CPU features masked: reports what was picked and whether every key is still right.
+ * Run in a child JVM by {@link NativeFallbackTest} with the native library missing or refused, a kernel
+ * made to fail, or CPU features masked: reports what was picked and whether every key is still right.
  */
 public final class FallbackProbe
 {
@@ -20,9 +20,15 @@ public final class FallbackProbe
     {
         final NativeStatus status = HmacEngines.nativeStatus();
         System.out.println("native=" + status.loaded());
+        System.out.println("library=" + status.library());
         System.out.println("batch=" + status.batchKernel().map(NativeKernel::token).orElse("none"));
         System.out.println("single=" + status.singleKernel().map(NativeKernel::token).orElse("none"));
         System.out.println("default=" + HmacEngines.newEngine().name());
+        // The native engines' lines of `amfkeys selftest`.
+        System.out.println("nativeEngines=" + HmacEngines.status().stream()
+            .filter(engine -> engine.name().startsWith("native"))
+            .map(engine -> engine.name() + " " + engine.usable() + " " + engine.detail())
+            .toList());
         System.out.println("selftest=" + (SelfTest.run().ok() ? "PASS" : "FAIL"));
         boolean right;
         try (HmacSha256Engine engine = HmacEngines.newEngine())

@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault tests, each in a fresh JVM because engines are chosen once per JVM: with the library missing,
- * with kernels forced to fail their self-test, and with CPU features masked, amfkeys falls back,
- * says so once, and every key stays right.
+ * with kernels forced to fail their self-test, with a record layout that differs from Java's, and with
+ * CPU features masked, amfkeys falls back, says so once, and every key stays right. Faults are injected
+ * into the test variant of the library ({@link NativeTestHooksTest#testVariant()}); the library in the
+ * jar has no hook, and asking it for a fault leaves the native engines unused.
  */
 class NativeFallbackTest
 {
@@ -46,7 +48,8 @@ class NativeFallbackTest
     void avx512KernelFailsItsSelfTest() throws Exception
     {
         Assumptions.assumeTrue(supported(NativeKernel.AVX512));
-        final Probe probe = run("-D" + NativeLibrary.FAULT_PROPERTY + "=avx512");
+        final Probe probe = run(testVariant(), "-D" + NativeLibrary.FAULT_PROPERTY + "=avx512");
+        assertEquals("true", probe.get("native"));
         assertEquals("sha-ni", probe.get("batch"));
         assertEquals(HmacEngines.NATIVE_SINGLE, probe.get("default"));
         probe.assertRight();
@@ -57,7 +60,8 @@ class NativeFallbackTest
     @Test
     void everyKernelFailsItsSelfTest() throws Exception
     {
-        final Probe probe = run("-D" + NativeLibrary.FAULT_PROPERTY + "=avx512,sha-ni,openssl");
+        final Probe probe = run(testVariant(), "-D" + NativeLibrary.FAULT_PROPERTY + "=avx512,sha-ni,openssl");
+        assertEquals("true", probe.get("native"));
         assertEquals("none", probe.get("batch"));
         assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
         probe.assertRight();
@@ -66,6 +70,67 @@ class NativeFallbackTest
             assertEquals(supported(kernel) ? 1 : 0, probe.logged("native kernel " + kernel.token() + " is not used"), probe.log);
         }
         assertEquals(0, probe.logged("HMAC engine native"), "engines repeat what the kernels said: " + probe.log);
+    }
+
+    /** The test variant without a fault is the library in the jar plus a hook: every kernel passes. */
+    @Test
+    void testVariantWithoutAFaultIsHealthy() throws Exception
+    {
+        final Probe probe = run(testVariant());
+        assertEquals("true", probe.get("native"));
+        assertEquals(HmacEngines.nativeStatus().batchKernel().orElseThrow().token(), probe.get("batch"));
+        assertEquals(HmacEngines.NATIVE_SINGLE, probe.get("default"));
+        probe.assertRight();
+        assertEquals(0, probe.logged("WARNING"), probe.log);
+    }
+
+    /**
+     * The library in the jar has no fault hook. Asked for a fault, it is not used at all (rather than
+     * run unfaulted, which would let a fault test pass for nothing), and the reason is shown once.
+     */
+    @Test
+    void faultAskedOfTheLibraryInTheJarIsRefused() throws Exception
+    {
+        final Probe probe = run("-D" + NativeLibrary.FAULT_PROPERTY + "=avx512");
+        assertEquals("false", probe.get("native"));
+        assertEquals("none", probe.get("batch"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        assertEquals(NativeLibrary.FAULT_PROPERTY + " needs the test variant of the library (libamfkeys-test.so, built with " +
+            "AMFKEYS_TEST_HOOKS), and this one has no test hooks (classpath " + NativeLibrary.RESOURCE + ")", probe.get("library"));
+        assertEquals(1, probe.logged("needs the test variant"), probe.log);
+        assertEquals(1, probe.logged("WARNING"), probe.log);
+        assertEquals(0, probe.logged("UnsatisfiedLinkError"), "no stack trace or error class for users: " + probe.log);
+    }
+
+    /**
+     * A library whose records differ from HmacRecordDescriptor would read keys and write MACs in the
+     * wrong places: it is not used, the native engines say why, and the Java engines give every key.
+     */
+    @Test
+    void recordLayoutThatDiffersDisablesTheNativeEngines() throws Exception
+    {
+        final Probe probe = run(testVariant(), "-D" + NativeLibrary.FAULT_PROPERTY + "=" + NativeLibrary.LAYOUT_FAULT);
+        assertEquals("false", probe.get("native"));
+        assertEquals("none", probe.get("batch"));
+        assertEquals("none", probe.get("single"));
+        assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
+        probe.assertRight();
+        final String reason = "record layout differs from HmacRecordDescriptor: mac offset is 356 in the library, 352 in Java";
+        assertTrue(probe.get("library").startsWith(reason + " ("), probe.get("library"));
+        assertTrue(probe.get("nativeEngines").contains(reason), probe.get("nativeEngines"));
+        assertEquals(1, probe.logged(reason), probe.log);
+        assertEquals(1, probe.logged("WARNING"), probe.log);
+    }
+
+    @Test
+    void unknownFaultIsNamed() throws Exception
+    {
+        final Probe probe = run(testVariant(), "-D" + NativeLibrary.FAULT_PROPERTY + "=avx512,bogus");
+        assertEquals("false", probe.get("native"));
+        probe.assertRight();
+        assertTrue(probe.get("library").startsWith(
+            "amfkeys.native.fault: 'bogus' is unknown; allowed: avx512, sha-ni, openssl, layout ("), probe.get("library"));
     }
 
     @Test
@@ -104,6 +169,11 @@ class NativeFallbackTest
         probe.assertRight();
         assertTrue(probe.logged("amfkeys.native.kernel: 'bogus' is unknown; allowed: avx512, sha-ni, openssl") >= 1, probe.log);
         assertEquals(0, probe.logged("Error"), probe.log);
+    }
+
+    private static String testVariant()
+    {
+        return "-D" + NativeLibrary.LIBRARY_PROPERTY + "=" + NativeTestHooksTest.testVariant();
     }
 
     private static boolean supported(final NativeKernel kernel)
