@@ -58,6 +58,24 @@ public final class SimulatedUe implements AutoCloseable
         void used(byte[] rootKey, Direction direction, long count);
     }
 
+    /**
+     * Where a procedure that moves the UE to another node stands: not in flight, waiting for a procedure
+     * its source node must end first (a deferred start), or running.
+     */
+    private enum Stage
+    {
+        NONE, WAITING, RUNNING
+    }
+
+    /**
+     * Which node serves the target RAN node of a handover: the source node, another node of the same
+     * system, or a node of the other system.
+     */
+    private enum HandoverKind
+    {
+        WITHIN_NODE, TO_OTHER_NODE, TO_OTHER_SYSTEM
+    }
+
     /** The move of the boolean forms: to another AMF set, without shared secure storage. */
     private static final AmfChange CONTEXT_TRANSFER_TO_OTHER_SET =
         new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false);
@@ -77,15 +95,6 @@ public final class SimulatedUe implements AutoCloseable
     private final byte[] networkIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private final byte[] ueEncryption = new byte[AccessStratumChain.NAS_KEY_LENGTH];
     private final byte[] ueIntegrity = new byte[AccessStratumChain.NAS_KEY_LENGTH];
-    private static final int NONE = 0;
-    private static final int WAITING = 1;
-    private static final int RUNNING = 2;
-
-    /** Handover kinds: the target RAN node is served by the source node, another node, the other system. */
-    private static final int WITHIN_NODE = 0;
-    private static final int TO_OTHER_NODE = 1;
-    private static final int TO_OTHER_SYSTEM = 2;
-
     private NasCountObserver observer = NO_OBSERVER;
     private InFlight inFlight;
     private DeferredProcedure startedDeferred;
@@ -307,7 +316,7 @@ public final class SimulatedUe implements AutoCloseable
                 "the UE is CONNECTED; a mobility registration to another AMF starts from idle");
         }
         final InFlight f = inFlight();
-        if (f.registration != NONE)
+        if (f.registration != Stage.NONE)
         {
             throw new ProcedureNotAllowedException("mobility-registration", "a mobility registration is already in flight");
         }
@@ -326,7 +335,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         else
         {
-            f.registration = WAITING;
+            f.registration = Stage.WAITING;
             f.registrationRule = core.transfer.deferredBy();
         }
         core.wipeCarriers();
@@ -336,7 +345,7 @@ public final class SimulatedUe implements AutoCloseable
     private void registrationStarted(final InFlight f, final UeContextTransfer transfer)
     {
         core.amf(otherAmf()).acceptContextTransfer(ueId, transfer);
-        f.registration = RUNNING;
+        f.registration = Stage.RUNNING;
     }
 
     /**
@@ -360,7 +369,7 @@ public final class SimulatedUe implements AutoCloseable
                 throw new ProcedureNotAllowedException("mobility-registration", "no mobility registration is in flight");
 
             case WAITING:
-                f.registration = NONE;
+                f.registration = Stage.NONE;
                 f.endRegistrationWhenStarted = null;
                 source.cancelDeferred(ueId);
                 ue.registrationFailed();
@@ -369,7 +378,7 @@ public final class SimulatedUe implements AutoCloseable
             default:
                 break;
         }
-        f.registration = NONE;
+        f.registration = Stage.NONE;
         if (outcome == ProcedureOutcome.COMPLETE)
         {
             if (f.registrationDecision.derive())
@@ -443,14 +452,14 @@ public final class SimulatedUe implements AutoCloseable
         final InFlight f = inFlight();
         final CoreNetworkProcedures node = serving();
         readServing();
-        if (f.handover == RUNNING && f.handoverKind != WITHIN_NODE)
+        if (f.handover == Stage.RUNNING && f.handoverKind != HandoverKind.WITHIN_NODE)
         {
             handoverTargetNode(f).delete(ueId);
         }
         require(node.release(ueId));
         ue.release();
         releaseRan();
-        f.handover = NONE;
+        f.handover = Stage.NONE;
         f.endHandoverWhenStarted = null;
         f.handoverPair.clear();
         f.handoverCommand.clear();
@@ -660,13 +669,13 @@ public final class SimulatedUe implements AutoCloseable
             throw ex;
         }
         require(start != ProcedureStart.UNKNOWN_UE);
-        prepareHandover(f, otherRan(), pci, arfcn, toOtherAmf ? TO_OTHER_NODE : WITHIN_NODE);
+        prepareHandover(f, otherRan(), pci, arfcn, toOtherAmf ? HandoverKind.TO_OTHER_NODE : HandoverKind.WITHIN_NODE);
         if (!toOtherAmf)
         {
             // The node's carrier is the core's scratch one, which a refusal zeroes; the handover's own is kept.
             f.handoverPair.copyFrom(core.pair);
             core.wipeCarriers();
-            f.handover = RUNNING;
+            f.handover = Stage.RUNNING;
             return ProcedureStart.STARTED;
         }
         f.handoverDecision = core.transfer.horizontalKamfDecision();
@@ -683,11 +692,11 @@ public final class SimulatedUe implements AutoCloseable
      */
     private void handoverStarted(final InFlight f, final UeContextTransfer transfer)
     {
-        if (f.handoverKind == TO_OTHER_SYSTEM && inEps)
+        if (f.handoverKind == HandoverKind.TO_OTHER_SYSTEM && inEps)
         {
             core.amf(servingAmf).acceptHandoverFromEps(ueId, transfer, f.handoverPair, f.handoverCommand);
         }
-        else if (f.handoverKind == TO_OTHER_SYSTEM)
+        else if (f.handoverKind == HandoverKind.TO_OTHER_SYSTEM)
         {
             observeCurrent(Direction.DOWNLINK, transfer.derivationCount());
             core.mme(servingMme).acceptHandoverFrom5gs(ueId, transfer, f.handoverPair, f.handoverCommand);
@@ -700,7 +709,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             core.amf(otherAmf()).acceptHandover(ueId, transfer, f.handoverPair, f.handoverCommand);
         }
-        f.handover = RUNNING;
+        f.handover = Stage.RUNNING;
     }
 
     /**
@@ -751,12 +760,12 @@ public final class SimulatedUe implements AutoCloseable
         otherMme();
         final RanNode target = otherRan();
         final ProcedureStart start = core.mme(servingMme).forwardRelocation(ueId, core.transfer);
-        prepareHandover(f, target, pci, earfcn, TO_OTHER_NODE);
+        prepareHandover(f, target, pci, earfcn, HandoverKind.TO_OTHER_NODE);
         return handoverBegun(f, start);
     }
 
     private static void prepareHandover(
-        final InFlight f, final RanNode target, final int pci, final int arfcn, final int kind)
+        final InFlight f, final RanNode target, final int pci, final int arfcn, final HandoverKind kind)
     {
         f.handoverTarget = target;
         f.handoverPci = pci;
@@ -774,7 +783,7 @@ public final class SimulatedUe implements AutoCloseable
         require(start != ProcedureStart.UNKNOWN_UE);
         if (start == ProcedureStart.DEFERRED)
         {
-            f.handover = WAITING;
+            f.handover = Stage.WAITING;
             f.handoverRule = core.transfer.deferredBy();
         }
         else
@@ -882,7 +891,7 @@ public final class SimulatedUe implements AutoCloseable
                 throw new ProcedureNotAllowedException("n2-handover", "no N2 handover is in flight");
 
             case WAITING:
-                f.handover = NONE;
+                f.handover = Stage.NONE;
                 f.endHandoverWhenStarted = null;
                 serving().cancelDeferred(ueId);
                 return;
@@ -894,34 +903,34 @@ public final class SimulatedUe implements AutoCloseable
         if (outcome != ProcedureOutcome.COMPLETE)
         {
             require(source.handoverFailed(ueId));
-            if (f.handoverKind != WITHIN_NODE)
+            if (f.handoverKind != HandoverKind.WITHIN_NODE)
             {
                 handoverTargetNode(f).delete(ueId);
             }
-            f.handover = NONE;
+            f.handover = Stage.NONE;
             f.handoverPair.clear();
             return;
         }
         // The source node first: it is the one side that may still refuse, and then nothing has moved.
-        require(f.handoverKind == WITHIN_NODE ? source.handoverCompleted(ueId) : source.moveCompleted(ueId));
-        f.handover = NONE;
+        require(f.handoverKind == HandoverKind.WITHIN_NODE ? source.handoverCompleted(ueId) : source.moveCompleted(ueId));
+        f.handover = Stage.NONE;
         final RanNode target = f.handoverTarget;
         target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
         ue.handoverCommand(f.handoverCommand);
         switchRan(target);
-        if (f.handoverKind == TO_OTHER_SYSTEM)
+        if (f.handoverKind == HandoverKind.TO_OTHER_SYSTEM)
         {
             inEps = !inEps;
         }
-        else if (f.handoverKind == TO_OTHER_NODE && inEps)
+        else if (f.handoverKind == HandoverKind.TO_OTHER_NODE && inEps)
         {
             servingMme = otherMme();
         }
-        else if (f.handoverKind == TO_OTHER_NODE)
+        else if (f.handoverKind == HandoverKind.TO_OTHER_NODE)
         {
             servingAmf = otherAmf();
         }
-        if (f.handoverKind != WITHIN_NODE)
+        if (f.handoverKind != HandoverKind.WITHIN_NODE)
         {
             // The source node forgot the UE, and a UE Context Modification it had in flight with it.
             forgetUeContextModification(f);
@@ -1049,14 +1058,19 @@ public final class SimulatedUe implements AutoCloseable
         return switch (procedure)
         {
             case NAS_SMC -> inFlight.smcNode != null;
-            case N2_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == WITHIN_NODE;
-            case INTER_AMF_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_NODE && !inEps;
-            case INTER_MME_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_NODE && inEps;
-            case INTER_SYSTEM_HANDOVER -> inFlight.handover != NONE && inFlight.handoverKind == TO_OTHER_SYSTEM;
+            case N2_HANDOVER -> handoverInFlight(HandoverKind.WITHIN_NODE);
+            case INTER_AMF_HANDOVER -> handoverInFlight(HandoverKind.TO_OTHER_NODE) && !inEps;
+            case INTER_MME_HANDOVER -> handoverInFlight(HandoverKind.TO_OTHER_NODE) && inEps;
+            case INTER_SYSTEM_HANDOVER -> handoverInFlight(HandoverKind.TO_OTHER_SYSTEM);
             case UE_CONTEXT_MODIFICATION -> inFlight.ueContextModification != null;
             case XN_HANDOVER -> inFlight.xnHandover;
-            case MOBILITY_REGISTRATION -> inFlight.registration != NONE;
+            case MOBILITY_REGISTRATION -> inFlight.registration != Stage.NONE;
         };
+    }
+
+    private boolean handoverInFlight(final HandoverKind kind)
+    {
+        return inFlight.handover != Stage.NONE && inFlight.handoverKind == kind;
     }
 
     /**
@@ -1069,12 +1083,12 @@ public final class SimulatedUe implements AutoCloseable
         {
             return null;
         }
-        if (procedure == PhasedProcedure.MOBILITY_REGISTRATION && inFlight.registration == WAITING)
+        if (procedure == PhasedProcedure.MOBILITY_REGISTRATION && inFlight.registration == Stage.WAITING)
         {
             return inFlight.registrationRule;
         }
         if ((procedure == PhasedProcedure.INTER_AMF_HANDOVER || procedure == PhasedProcedure.INTER_MME_HANDOVER ||
-            procedure == PhasedProcedure.INTER_SYSTEM_HANDOVER) && inFlight(procedure) && inFlight.handover == WAITING)
+            procedure == PhasedProcedure.INTER_SYSTEM_HANDOVER) && inFlight(procedure) && inFlight.handover == Stage.WAITING)
         {
             return inFlight.handoverRule;
         }
@@ -1090,7 +1104,7 @@ public final class SimulatedUe implements AutoCloseable
         switch (started.result())
         {
             case STARTED:
-                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == WAITING)
+                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == Stage.WAITING)
                 {
                     observeCurrent(Direction.UPLINK, started.transfer().derivationCount());
                     registrationStarted(f, started.transfer());
@@ -1101,7 +1115,7 @@ public final class SimulatedUe implements AutoCloseable
                         endMobilityRegistration(end);
                     }
                 }
-                else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
+                else if (isHandoverToOtherNode(started.procedure()) && f.handover == Stage.WAITING)
                 {
                     handoverStarted(f, started.transfer());
                     final ProcedureOutcome end = f.endHandoverWhenStarted;
@@ -1115,15 +1129,15 @@ public final class SimulatedUe implements AutoCloseable
                 break;
 
             case REFUSED:
-                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == WAITING)
+                if (started.procedure() == DeferredProcedure.CONTEXT_TRANSFER && f.registration == Stage.WAITING)
                 {
-                    f.registration = NONE;
+                    f.registration = Stage.NONE;
                     f.endRegistrationWhenStarted = null;
                     ue.registrationFailed();
                 }
-                else if (isHandoverToOtherNode(started.procedure()) && f.handover == WAITING)
+                else if (isHandoverToOtherNode(started.procedure()) && f.handover == Stage.WAITING)
                 {
-                    f.handover = NONE;
+                    f.handover = Stage.NONE;
                     f.endHandoverWhenStarted = null;
                 }
                 refusedDeferred = started.procedure();
@@ -1142,7 +1156,7 @@ public final class SimulatedUe implements AutoCloseable
 
     private static void requireNoHandoverInFlight(final InFlight f, final String procedure)
     {
-        if (f.xnHandover || f.handover != NONE)
+        if (f.xnHandover || f.handover != Stage.NONE)
         {
             throw new ProcedureNotAllowedException(procedure, "a handover of the UE is already in flight");
         }
@@ -1179,8 +1193,8 @@ public final class SimulatedUe implements AutoCloseable
 
         boolean xnHandover;
 
-        int handover = NONE;
-        int handoverKind;
+        Stage handover = Stage.NONE;
+        HandoverKind handoverKind = HandoverKind.WITHIN_NODE;
         RanNode handoverTarget;
         int handoverPci;
         int handoverArfcn;
@@ -1188,7 +1202,7 @@ public final class SimulatedUe implements AutoCloseable
         ConcurrencyRule handoverRule;
         ProcedureOutcome endHandoverWhenStarted;
 
-        int registration = NONE;
+        Stage registration = Stage.NONE;
         HorizontalKamfDecision registrationDecision;
         ConcurrencyRule registrationRule;
         ProcedureOutcome endRegistrationWhenStarted;
@@ -1285,7 +1299,7 @@ public final class SimulatedUe implements AutoCloseable
         requireNoHandoverInFlight(f, procedure);
         final ProcedureStart start = inEps ? core.mme(servingMme).handoverTo5gs(ueId, core.transfer) :
             core.amf(servingAmf).handoverToEps(ueId, core.transfer);
-        prepareHandover(f, target, pci, arfcn, TO_OTHER_SYSTEM);
+        prepareHandover(f, target, pci, arfcn, HandoverKind.TO_OTHER_SYSTEM);
         return handoverBegun(f, start);
     }
 
@@ -1473,7 +1487,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     private CoreNetworkProcedures handoverTargetNode(final InFlight f)
     {
-        if (f.handoverKind == TO_OTHER_SYSTEM)
+        if (f.handoverKind == HandoverKind.TO_OTHER_SYSTEM)
         {
             return inEps ? core.amf(servingAmf) : core.mme(servingMme);
         }
@@ -1544,7 +1558,7 @@ public final class SimulatedUe implements AutoCloseable
      */
     private void requireNotMoving(final String procedure)
     {
-        if (inFlight != null && inFlight.registration != NONE)
+        if (inFlight != null && inFlight.registration != Stage.NONE)
         {
             throw new ProcedureNotAllowedException(procedure, "a mobility registration to the other AMF is in flight");
         }

@@ -37,54 +37,32 @@ import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
  */
 public final class UeMirror implements AutoCloseable
 {
-    private static final int NONE = -1;
+    private static final long NO_COUNT = UeNasSecurityContext.NO_COUNT;
 
     private final Kdf kdf;
     private final UeKeyChangeState keyChange;
     private final KdpBoundKamf kdpBoundKamf = new KdpBoundKamf();
+    /** The schedule of the current context's root key: every change of that key recomputes it. */
     private final KeySchedule rootSchedule = new KeySchedule();
     private final KeySchedule scratchSchedule = new KeySchedule();
     private final KeySchedule asRootSchedule = new KeySchedule();
-    private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
-    private final byte[] oldRootKey = new byte[Kdf.KEY_LENGTH];
-    private final byte[] newNativeKey = new byte[Kdf.KEY_LENGTH];
     private final byte[] kgnb = new byte[Kdf.KEY_LENGTH];
     private final byte[] nh = new byte[Kdf.KEY_LENGTH];
     private final byte[] scratch = new byte[Kdf.KEY_LENGTH];
 
-    private AccessStratumChain chain = AccessStratumChain.NR;
-    private int ngKsi = NgKsi.NO_KEY;
-    private int ciphering;
-    private int integrity;
-    private long uplinkNext;
-    private long downlinkNext;
-    private long lastUplink = NONE;
-    private long smcCompleteUplink = NONE;
-    private boolean smcCountUnused;
+    private final UeNasSecurityContext current = new UeNasSecurityContext();
+    /** What the last authentication left for a NAS SMC to activate: its key and ngKSI only. */
+    private final UeNasSecurityContext partialNative = new UeNasSecurityContext();
 
-    private int newNativeKsi = NONE;
-
+    /** The context a mobility registration in progress goes back to if it fails, while {@link #oldKept}. */
+    private final UeNasSecurityContext old = new UeNasSecurityContext();
     private boolean oldKept;
-    private AccessStratumChain oldChain;
-    private int oldKsi;
-    private int oldCiphering;
-    private int oldIntegrity;
-    private long oldUplinkNext;
-    private long oldDownlinkNext;
 
-    private final byte[] beforeSmcRootKey = new byte[Kdf.KEY_LENGTH];
-    private final byte[] beforeSmcNewNativeKey = new byte[Kdf.KEY_LENGTH];
-    private AccessStratumChain beforeSmcChain;
-    private int beforeSmcKsi = NgKsi.NO_KEY;
-    private int beforeSmcCiphering;
-    private int beforeSmcIntegrity;
-    private long beforeSmcUplinkNext;
-    private long beforeSmcDownlinkNext;
-    private long beforeSmcLastUplink;
-    private long beforeSmcCompleteUplink;
-    private boolean beforeSmcCountUnused;
-    private int beforeSmcNewNativeKsi;
-    private long smcCompleteSent = NONE;
+    /** What the last NAS SMC changed, for when it turns out never to have reached the UE. */
+    private final UeNasSecurityContext beforeSmc = new UeNasSecurityContext();
+    private final UeNasSecurityContext partialNativeBeforeSmc = new UeNasSecurityContext();
+    /** The UL NAS COUNT of the NAS SMC Complete that can still be taken back, or {@link #NO_COUNT}. */
+    private long smcCompleteSent = NO_COUNT;
 
     private boolean oldRootKeyForAs = true;
     private boolean asActive;
@@ -154,8 +132,8 @@ public final class UeMirror implements AutoCloseable
     {
         SecurityContext.requireKey("kamf", kamf);
         NgKsi.checkKeySetIdentifier("ngksi", ksi);
-        System.arraycopy(kamf, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
-        newNativeKsi = ksi;
+        System.arraycopy(kamf, 0, partialNative.rootKey, 0, Kdf.KEY_LENGTH);
+        partialNative.ngKsi = ksi;
     }
 
     /**
@@ -166,13 +144,13 @@ public final class UeMirror implements AutoCloseable
     public void sendUplink(final long count)
     {
         SecurityContext.requireNasCount("ul-count", count);
-        if (count < uplinkNext)
+        if (count < current.uplinkNext)
         {
             throw new ProcedureNotAllowedException("uplink", "UL NAS COUNT " + count +
-                " was already used; the UE's next one is " + uplinkNext);
+                " was already used; the UE's next one is " + current.uplinkNext);
         }
-        uplinkNext = count + 1;
-        lastUplink = count;
+        current.uplinkNext = count + 1;
+        current.lastUplink = count;
     }
 
     /**
@@ -180,7 +158,7 @@ public final class UeMirror implements AutoCloseable
      */
     public long nextUplinkCount()
     {
-        return uplinkNext;
+        return current.uplinkNext;
     }
 
     /**
@@ -198,23 +176,24 @@ public final class UeMirror implements AutoCloseable
         if (command.kamfChangeFlag())
         {
             requireCurrent("nas-smc");
-            if (lastUplink == NONE)
+            if (current.lastUplink == NO_COUNT)
             {
                 throw new ProcedureNotAllowedException("nas-smc", "K_AMF_change_flag but the UE sent no uplink message");
             }
-            kdf.horizontalKamf(rootSchedule, MobilityMode.IDLE, lastUplink, scratch, 0);
-            root(scratch, chain, command.ngKsi());
+            kdf.horizontalKamf(rootSchedule, MobilityMode.IDLE, current.lastUplink, scratch, 0);
+            root(scratch, current.chain, command.ngKsi());
             newKey = true;
         }
-        else if (newNativeKsi != NONE && command.ngKsi() == newNativeKsi)
+        else if (partialNative.holdsKey() && command.ngKsi() == partialNative.ngKsi)
         {
-            root(newNativeKey, chain, newNativeKsi);
-            Arrays.fill(newNativeKey, (byte)0);
-            newNativeKsi = NONE;
+            // An authentication runs in the system the UE is in: the partial native context is of the
+            // current one's system (KASME in EPS).
+            root(partialNative.rootKey, current.chain, partialNative.ngKsi);
+            partialNative.wipe();
             dropOld();
             newKey = true;
         }
-        else if (ngKsi != NgKsi.NO_KEY && command.ngKsi() == ngKsi)
+        else if (current.holdsKey() && command.ngKsi() == current.ngKsi)
         {
             newKey = false;
         }
@@ -224,20 +203,20 @@ public final class UeMirror implements AutoCloseable
         }
         if (newKey)
         {
-            uplinkNext = 0;
-            downlinkNext = 0;
+            current.uplinkNext = 0;
+            current.downlinkNext = 0;
             if (asActive && !oldRootKeyForAs)
             {
-                kdf.computeSchedule(rootKey, asRootSchedule);
+                kdf.computeSchedule(current.rootKey, asRootSchedule);
             }
         }
         receiveDownlink(command.downlinkNasCount(), "nas-smc");
-        ciphering = command.ciphering();
-        integrity = command.integrity();
-        final long complete = uplinkNext;
+        current.ciphering = command.ciphering();
+        current.integrity = command.integrity();
+        final long complete = current.uplinkNext;
         sendUplink(complete);
-        smcCompleteUplink = complete;
-        smcCountUnused = true;
+        current.smcCompleteUplink = complete;
+        current.smcCountUnused = true;
         smcCompleteSent = complete;
         return complete;
     }
@@ -249,46 +228,41 @@ public final class UeMirror implements AutoCloseable
      */
     public void securityModeCommandLost()
     {
-        if (smcCompleteSent == NONE)
+        if (smcCompleteSent == NO_COUNT)
         {
             throw new ProcedureNotAllowedException("nas-smc", "no NAS Security Mode Command to take back");
         }
-        final boolean sentSince = lastUplink != smcCompleteSent;
-        final long sentLast = lastUplink;
-        root(beforeSmcRootKey, beforeSmcChain, beforeSmcKsi);
-        ciphering = beforeSmcCiphering;
-        integrity = beforeSmcIntegrity;
-        // A message sent since used its COUNT under the context back now, as the network saw it.
-        uplinkNext = sentSince ? Math.max(beforeSmcUplinkNext, sentLast + 1) : beforeSmcUplinkNext;
-        downlinkNext = beforeSmcDownlinkNext;
-        lastUplink = sentSince ? sentLast : beforeSmcLastUplink;
-        smcCompleteUplink = beforeSmcCompleteUplink;
-        smcCountUnused = beforeSmcCountUnused;
-        System.arraycopy(beforeSmcNewNativeKey, 0, newNativeKey, 0, Kdf.KEY_LENGTH);
-        newNativeKsi = beforeSmcNewNativeKsi;
+        final boolean sentSince = current.lastUplink != smcCompleteSent;
+        final long sentLast = current.lastUplink;
+        makeCurrent(beforeSmc);
+        if (sentSince)
+        {
+            // A message sent since used its COUNT under the context back now, as the network saw it.
+            current.uplinkNext = Math.max(beforeSmc.uplinkNext, sentLast + 1);
+            current.lastUplink = sentLast;
+        }
+        partialNative.copyFrom(partialNativeBeforeSmc);
         if (oldKept)
         {
             keepOld();
         }
-        smcCompleteSent = NONE;
-        Arrays.fill(beforeSmcRootKey, (byte)0);
-        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
+        dropBeforeSmc();
     }
 
     private void keepBeforeSmc()
     {
-        System.arraycopy(rootKey, 0, beforeSmcRootKey, 0, Kdf.KEY_LENGTH);
-        System.arraycopy(newNativeKey, 0, beforeSmcNewNativeKey, 0, Kdf.KEY_LENGTH);
-        beforeSmcChain = chain;
-        beforeSmcKsi = ngKsi;
-        beforeSmcCiphering = ciphering;
-        beforeSmcIntegrity = integrity;
-        beforeSmcUplinkNext = uplinkNext;
-        beforeSmcDownlinkNext = downlinkNext;
-        beforeSmcLastUplink = lastUplink;
-        beforeSmcCompleteUplink = smcCompleteUplink;
-        beforeSmcCountUnused = smcCountUnused;
-        beforeSmcNewNativeKsi = newNativeKsi;
+        beforeSmc.copyFrom(current);
+        partialNativeBeforeSmc.copyFrom(partialNative);
+    }
+
+    /**
+     * The NAS SMC can no longer be taken back: what it changed is forgotten.
+     */
+    private void dropBeforeSmc()
+    {
+        smcCompleteSent = NO_COUNT;
+        beforeSmc.wipe();
+        partialNativeBeforeSmc.wipe();
     }
 
     /**
@@ -326,11 +300,15 @@ public final class UeMirror implements AutoCloseable
         {
             return;
         }
-        root(oldRootKey, oldChain, oldKsi);
-        ciphering = oldCiphering;
-        integrity = oldIntegrity;
-        uplinkNext = oldUplinkNext;
-        downlinkNext = oldDownlinkNext;
+        // What the UE recorded of its last uplink message and NAS SMC Complete stays: the old context
+        // comes back with its key, ngKSI, algorithms and NAS COUNTs only.
+        final long lastUplink = current.lastUplink;
+        final long smcCompleteUplink = current.smcCompleteUplink;
+        final boolean smcCountUnused = current.smcCountUnused;
+        makeCurrent(old);
+        current.lastUplink = lastUplink;
+        current.smcCompleteUplink = smcCompleteUplink;
+        current.smcCountUnused = smcCountUnused;
         dropOld();
     }
 
@@ -345,9 +323,9 @@ public final class UeMirror implements AutoCloseable
         requireSystem(AccessStratumChain.NR, "idle-to-eps");
         release();
         kdf.kasmePrime(rootSchedule, MobilityMode.IDLE, tauCount, scratch, 0);
-        root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
-        uplinkNext = 0;
-        downlinkNext = 0;
+        root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(current.ngKsi));
+        current.uplinkNext = 0;
+        current.downlinkNext = 0;
     }
 
     /**
@@ -361,9 +339,9 @@ public final class UeMirror implements AutoCloseable
         requireSystem(AccessStratumChain.E_UTRA, "idle-to-5gs");
         release();
         kdf.kamfFromKasmeIdle(rootSchedule, tauCount, scratch, 0);
-        root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
-        uplinkNext = 0;
-        downlinkNext = 0;
+        root(scratch, AccessStratumChain.NR, NgKsi.mapped(current.ngKsi));
+        current.uplinkNext = 0;
+        current.downlinkNext = 0;
     }
 
     /**
@@ -394,14 +372,14 @@ public final class UeMirror implements AutoCloseable
         }
         requireCurrent(UeKeyChangeState.PROCEDURE);
         requireSystem(AccessStratumChain.NR, UeKeyChangeState.PROCEDURE);
-        final KeyDerivationParameter kdp = keyChange.check(command, ngKsi, downlinkNext);
+        final KeyDerivationParameter kdp = keyChange.check(command, current.ngKsi, current.downlinkNext);
         if (kdp != null && asActive)
         {
             throw new ProcedureNotAllowedException(UeKeyChangeState.PROCEDURE,
                 "the key change variants cover idle-mode mobility; the UE is CONNECTED");
         }
-        final int newCiphering = command.algorithmsIncluded() ? command.nas().ciphering() : ciphering;
-        final int newIntegrity = command.algorithmsIncluded() ? command.nas().integrity() : integrity;
+        final int newCiphering = command.algorithmsIncluded() ? command.nas().ciphering() : current.ciphering;
+        final int newIntegrity = command.algorithmsIncluded() ? command.nas().integrity() : current.integrity;
         try
         {
             if (kdp != null)
@@ -412,7 +390,7 @@ public final class UeMirror implements AutoCloseable
             keyChange.verifyIntegrity(kdf, kdp != null ? scratchSchedule : rootSchedule, newIntegrity, command);
             if (kdp != null)
             {
-                root(scratch, AccessStratumChain.NR, ngKsi);
+                root(scratch, AccessStratumChain.NR, current.ngKsi);
             }
         }
         finally
@@ -424,17 +402,16 @@ public final class UeMirror implements AutoCloseable
         if (kdp != null)
         {
             keyChange.keyChanged(kdp);
-            uplinkNext = 0;
+            current.uplinkNext = 0;
             // Nothing sent under the old KAMF keys anything under KAMF', and the NAS SMC before it can no
             // longer be taken back: its context is gone at the target.
-            lastUplink = NONE;
-            smcCountUnused = false;
-            smcCompleteSent = NONE;
-            Arrays.fill(beforeSmcRootKey, (byte)0);
+            current.lastUplink = NO_COUNT;
+            current.smcCountUnused = false;
+            dropBeforeSmc();
         }
-        ciphering = newCiphering;
-        integrity = newIntegrity;
-        downlinkNext = command.nas().downlinkNasCount() + 1;
+        current.ciphering = newCiphering;
+        current.integrity = newIntegrity;
+        current.downlinkNext = command.nas().downlinkNasCount() + 1;
         return KeyChangeOutcome.of(kdp != null, command.algorithmsIncluded());
     }
 
@@ -461,12 +438,12 @@ public final class UeMirror implements AutoCloseable
     public void initialContextSetup(final long ulCount)
     {
         checkInitialContextSetup(ulCount);
-        if (!(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
+        if (!(current.smcCountUnused && ulCount == current.smcCompleteUplink && ulCount + 1 == current.uplinkNext))
         {
             sendUplink(ulCount);
         }
         startChain(ulCount);
-        smcCountUnused = false;
+        current.smcCountUnused = false;
         System.arraycopy(nh, 0, kgnb, 0, Kdf.KEY_LENGTH);
         kgnbNcc = 0;
         asActive = true;
@@ -487,11 +464,12 @@ public final class UeMirror implements AutoCloseable
             throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
         }
         SecurityContext.requireNasCount("ul-count", ulCount);
-        if (ulCount < uplinkNext && !(smcCountUnused && ulCount == smcCompleteUplink && ulCount + 1 == uplinkNext))
+        if (ulCount < current.uplinkNext &&
+            !(current.smcCountUnused && ulCount == current.smcCompleteUplink && ulCount + 1 == current.uplinkNext))
         {
             throw new ProcedureNotAllowedException("initial-context-setup", "UL NAS COUNT " + ulCount +
                 " would be a replay: it was used, and not by a NAS SMC Complete that keyed no KgNB yet; the UE's next one is " +
-                uplinkNext);
+                current.uplinkNext);
         }
     }
 
@@ -513,17 +491,17 @@ public final class UeMirror implements AutoCloseable
         {
             case HandoverCommand.TO_EPS -> AccessStratumChain.E_UTRA;
             case HandoverCommand.TO_5GS -> AccessStratumChain.NR;
-            default -> chain;
+            default -> current.chain;
         };
         if (command.target() != after)
         {
             throw new ProcedureNotAllowedException("handover", "a " + command.target().system() +
                 " target cell but the UE's context would be " + after.system());
         }
-        if (command.nasContainer() == HandoverCommand.SAME_KAMF && command.nasCount() < downlinkNext)
+        if (command.nasContainer() == HandoverCommand.SAME_KAMF && command.nasCount() < current.downlinkNext)
         {
             throw new ProcedureNotAllowedException("handover", "NAS container DL NAS COUNT " + command.nasCount() +
-                " is a replay; the UE's next expected is " + downlinkNext);
+                " is a replay; the UE's next expected is " + current.downlinkNext);
         }
         boolean rootChanged = true;
         switch (command.nasContainer())
@@ -532,25 +510,25 @@ public final class UeMirror implements AutoCloseable
                 requireSystem(AccessStratumChain.NR, "n2-handover");
                 receiveDownlink(command.nasCount(), "n2-handover");
                 kdf.horizontalKamf(rootSchedule, MobilityMode.HANDOVER, command.nasCount(), scratch, 0);
-                root(scratch, AccessStratumChain.NR, ngKsi);
-                uplinkNext = 0;
-                downlinkNext = 0;
+                root(scratch, AccessStratumChain.NR, current.ngKsi);
+                current.uplinkNext = 0;
+                current.downlinkNext = 0;
                 break;
 
             case HandoverCommand.TO_EPS:
                 requireSystem(AccessStratumChain.NR, "handover-to-eps");
                 receiveDownlink(command.nasCount(), "handover-to-eps");
                 kdf.kasmePrime(rootSchedule, MobilityMode.HANDOVER, command.nasCount(), scratch, 0);
-                root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(ngKsi));
+                root(scratch, AccessStratumChain.E_UTRA, NgKsi.mapped(current.ngKsi));
                 break;
 
             case HandoverCommand.TO_5GS:
                 requireSystem(AccessStratumChain.E_UTRA, "handover-to-5gs");
                 stepChainTo(command.nasNcc());
                 kdf.kamfFromKasmeHandover(rootSchedule, nh, scratch, 0);
-                root(scratch, AccessStratumChain.NR, NgKsi.mapped(ngKsi));
-                uplinkNext = 0;
-                downlinkNext = 0;
+                root(scratch, AccessStratumChain.NR, NgKsi.mapped(current.ngKsi));
+                current.uplinkNext = 0;
+                current.downlinkNext = 0;
                 break;
 
             case HandoverCommand.SAME_KAMF:
@@ -572,13 +550,13 @@ public final class UeMirror implements AutoCloseable
             }
             else
             {
-                if (!smcCountUnused)
+                if (!current.smcCountUnused)
                 {
                     throw new ProcedureNotAllowedException("handover",
                         "keySetChangeIndicator but no NAS SMC completed since the last AS re-keying");
                 }
-                count = smcCompleteUplink;
-                smcCountUnused = false;
+                count = current.smcCompleteUplink;
+                current.smcCountUnused = false;
             }
             startChain(count);
             stepChainTo(command.ncc());
@@ -594,7 +572,7 @@ public final class UeMirror implements AutoCloseable
             from = nh;
         }
         kdf.computeSchedule(from, scratchSchedule);
-        chain.handoverKey(kdf, scratchSchedule, command.pci(), command.arfcn(), kgnb);
+        current.chain.handoverKey(kdf, scratchSchedule, command.pci(), command.arfcn(), kgnb);
         scratchSchedule.clear();
         kgnbNcc = command.ncc();
     }
@@ -632,7 +610,7 @@ public final class UeMirror implements AutoCloseable
      */
     public AccessStratumChain chain()
     {
-        return chain;
+        return current.chain;
     }
 
     /**
@@ -640,7 +618,7 @@ public final class UeMirror implements AutoCloseable
      */
     public boolean hasCurrent()
     {
-        return ngKsi != NgKsi.NO_KEY;
+        return current.holdsKey();
     }
 
     /**
@@ -648,7 +626,7 @@ public final class UeMirror implements AutoCloseable
      */
     public byte[] rootKey()
     {
-        return rootKey;
+        return current.rootKey;
     }
 
     /**
@@ -656,7 +634,7 @@ public final class UeMirror implements AutoCloseable
      */
     public int ngKsi()
     {
-        return ngKsi;
+        return current.ngKsi;
     }
 
     /**
@@ -664,7 +642,7 @@ public final class UeMirror implements AutoCloseable
      */
     public int nasCipheringAlgorithm()
     {
-        return ciphering;
+        return current.ciphering;
     }
 
     /**
@@ -672,7 +650,7 @@ public final class UeMirror implements AutoCloseable
      */
     public int nasIntegrityAlgorithm()
     {
-        return integrity;
+        return current.integrity;
     }
 
     /**
@@ -691,8 +669,8 @@ public final class UeMirror implements AutoCloseable
      */
     public void nasKeys(final byte[] encryption, final byte[] integrityKey)
     {
-        chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, encryption);
-        chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_INT, integrity, integrityKey);
+        current.chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_ENC, current.ciphering, encryption);
+        current.chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_INT, current.integrity, integrityKey);
     }
 
     /**
@@ -724,19 +702,19 @@ public final class UeMirror implements AutoCloseable
      */
     public long nextDownlinkCount()
     {
-        return downlinkNext;
+        return current.downlinkNext;
     }
 
     // ---------------------------------------------------------------------------------------------
 
     private void receiveDownlink(final long count, final String procedure)
     {
-        if (count < downlinkNext)
+        if (count < current.downlinkNext)
         {
             throw new ProcedureNotAllowedException(procedure, "DL NAS COUNT " + count +
-                " is a replay; the UE's next expected is " + downlinkNext);
+                " is a replay; the UE's next expected is " + current.downlinkNext);
         }
-        downlinkNext = count + 1;
+        current.downlinkNext = count + 1;
     }
 
     /**
@@ -745,8 +723,8 @@ public final class UeMirror implements AutoCloseable
      */
     private void startChain(final long ulCount)
     {
-        kdf.computeSchedule(rootKey, asRootSchedule);
-        asChain = chain;
+        kdf.computeSchedule(current.rootKey, asRootSchedule);
+        asChain = current.chain;
         asChain.initialKey(kdf, asRootSchedule, ulCount, nh);
         nhNcc = 0;
     }
@@ -761,39 +739,43 @@ public final class UeMirror implements AutoCloseable
         }
     }
 
+    /**
+     * A new root key for the current context, of the given system and ngKSI; its schedule follows.
+     */
     private void root(final byte[] key, final AccessStratumChain system, final int ksi)
     {
-        if (key != rootKey)
-        {
-            System.arraycopy(key, 0, rootKey, 0, Kdf.KEY_LENGTH);
-        }
+        System.arraycopy(key, 0, current.rootKey, 0, Kdf.KEY_LENGTH);
         Arrays.fill(scratch, (byte)0);
-        kdf.computeSchedule(rootKey, rootSchedule);
-        chain = system;
-        ngKsi = ksi;
+        kdf.computeSchedule(current.rootKey, rootSchedule);
+        current.chain = system;
+        current.ngKsi = ksi;
+    }
+
+    /**
+     * A kept context is current again, whole; the root key's schedule follows.
+     */
+    private void makeCurrent(final UeNasSecurityContext kept)
+    {
+        current.copyFrom(kept);
+        Arrays.fill(scratch, (byte)0);
+        kdf.computeSchedule(current.rootKey, rootSchedule);
     }
 
     private void keepOld()
     {
-        System.arraycopy(rootKey, 0, oldRootKey, 0, Kdf.KEY_LENGTH);
-        oldChain = chain;
-        oldKsi = ngKsi;
-        oldCiphering = ciphering;
-        oldIntegrity = integrity;
-        oldUplinkNext = uplinkNext;
-        oldDownlinkNext = downlinkNext;
+        old.copyFrom(current);
         oldKept = true;
     }
 
     private void dropOld()
     {
-        Arrays.fill(oldRootKey, (byte)0);
+        old.wipe();
         oldKept = false;
     }
 
     private void requireCurrent(final String procedure)
     {
-        if (ngKsi == NgKsi.NO_KEY)
+        if (!current.holdsKey())
         {
             throw new ProcedureNotAllowedException(procedure, "the UE has no current security context");
         }
@@ -801,9 +783,9 @@ public final class UeMirror implements AutoCloseable
 
     private void requireSystem(final AccessStratumChain system, final String procedure)
     {
-        if (chain != system)
+        if (current.chain != system)
         {
-            throw new ProcedureNotAllowedException(procedure, "the UE's context is " + chain.system() +
+            throw new ProcedureNotAllowedException(procedure, "the UE's context is " + current.chain.system() +
                 ", not " + system.system());
         }
     }
@@ -814,10 +796,9 @@ public final class UeMirror implements AutoCloseable
     public void close()
     {
         release();
-        Arrays.fill(rootKey, (byte)0);
-        Arrays.fill(newNativeKey, (byte)0);
-        Arrays.fill(beforeSmcRootKey, (byte)0);
-        Arrays.fill(beforeSmcNewNativeKey, (byte)0);
+        current.wipe();
+        partialNative.wipe();
+        dropBeforeSmc();
         dropOld();
         rootSchedule.clear();
         kdpBoundKamf.wipe();
@@ -825,7 +806,7 @@ public final class UeMirror implements AutoCloseable
 
     public String toString()
     {
-        return "UeMirror[" + chain.system() + ", ngKSI=" + NgKsi.toString(ngKsi) + ", asActive=" + asActive +
+        return "UeMirror[" + current.chain.system() + ", ngKSI=" + NgKsi.toString(current.ngKsi) + ", asActive=" + asActive +
             ", ncc=" + kgnbNcc + "]";
     }
 }

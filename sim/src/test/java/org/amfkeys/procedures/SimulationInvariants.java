@@ -267,7 +267,12 @@ public final class SimulationInvariants
         }
     }
 
-    private static synchronized List<Field> fields(final Class<?> type)
+    /**
+     * @param type a class whose instances the fingerprint walks.
+     * @return the fields of {@code type} (and its superclasses) the fingerprint covers: all but static and
+     *         scratch ones, made accessible.
+     */
+    static synchronized List<Field> fields(final Class<?> type)
     {
         return FIELDS.computeIfAbsent(type, t ->
         {
@@ -275,13 +280,21 @@ public final class SimulationInvariants
             for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass())
             {
                 final Set<String> scratch = SCRATCH.getOrDefault(c, Set.of());
+                final Set<String> unmatched = new HashSet<>(scratch);
                 for (final Field field : c.getDeclaredFields())
                 {
+                    unmatched.remove(field.getName());
                     if (!Modifier.isStatic(field.getModifiers()) && !scratch.contains(field.getName()) && !field.isSynthetic())
                     {
                         field.setAccessible(true);
                         fields.add(field);
                     }
+                }
+                // A name that matches no field is stale: its field was renamed, and is walked now under
+                // the new name.
+                if (!unmatched.isEmpty())
+                {
+                    throw new AssertionError(c.getSimpleName() + " has no fields " + unmatched + " to leave out");
                 }
             }
             return fields;
