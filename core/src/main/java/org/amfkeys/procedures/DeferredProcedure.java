@@ -1,6 +1,5 @@
 package org.amfkeys.procedures;
 
-
 import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_CONTEXT_TRANSFER;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_FORWARD_RELOCATION;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.DEFERRED_INTER_AMF_HANDOVER;
@@ -23,6 +22,9 @@ public enum DeferredProcedure
 
     /** An inter-MME S1 handover: the S10 Forward Relocation Request. */
     FORWARD_RELOCATION("forward-relocation", DEFERRED_FORWARD_RELOCATION);
+
+    /** {@code values()} copies its array on every call; {@link #in} runs in every release and NAS SMC Complete. */
+    private static final DeferredProcedure[] ALL = values();
 
     private final String token;
     private final int bit;
@@ -55,7 +57,7 @@ public enum DeferredProcedure
      */
     public static DeferredProcedure in(final int procedureState)
     {
-        for (final DeferredProcedure procedure : values())
+        for (final DeferredProcedure procedure : ALL)
         {
             if ((procedureState & procedure.bit) != 0)
             {
