@@ -17,6 +17,7 @@ import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
 import static org.amfkeys.procedures.DeferredStarts.defer;
+import static org.amfkeys.procedures.ProcedureFrame.requirePresent;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
 
@@ -56,16 +57,16 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final byte[] kseaf, final Supi supi, final Abba abba, final int ngKsi,
         final int ueSecurityCapabilities)
     {
-        ensureOpen();
+        frame.ensureOpen();
         try
         {
-            kdf.computeSchedule(kseaf, derivedSchedule);
-            kdf.kamf(derivedSchedule, supi, abba, thirdKey, 0);
-            authenticated(ueId, thirdKey, ngKsi, ueSecurityCapabilities);
+            frame.kdf.computeSchedule(kseaf, frame.derivedSchedule);
+            frame.kdf.kamf(frame.derivedSchedule, supi, abba, frame.thirdKey, 0);
+            authenticated(ueId, frame.thirdKey, ngKsi, ueSecurityCapabilities);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -104,7 +105,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return ProcedureStart.UNKNOWN_UE;
@@ -112,12 +113,12 @@ public final class AmfProcedures extends CoreNetworkProcedures
         try
         {
             final ProcedureStart start = handoverToAmf(context, decision, transfer);
-            contexts().commit();
+            frame.commit();
             return start;
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
@@ -125,7 +126,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final SecurityContext context, final HorizontalKamfDecision decision, final UeContextTransfer transfer)
     {
         final boolean horizontal = decision != null && decision.derive();
-        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "n2-handover", !horizontal);
+        final ConcurrencyRule wait = frame.rules.interNodeHandoverWait(context, "n2-handover", !horizontal);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_AMF_HANDOVER, wait, decision, 0, transfer);
@@ -133,24 +134,24 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final NextHopPair pair = transfer.nextHop();
         if (horizontal)
         {
-            final long dlCount = takeDownlinkCount(context, "n2-handover");
-            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
-            kdf.computeSchedule(key, derivedSchedule);
-            chain.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
-            setTransfer(context, MobilityMode.HANDOVER, key, true, transfer);
+            final long dlCount = frame.takeDownlinkCount(context, "n2-handover");
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key, 0);
+            frame.kdf.computeSchedule(frame.key, frame.derivedSchedule);
+            frame.chain.initialKey(frame.kdf, frame.derivedSchedule, HANDOVER_UPLINK_COUNT, frame.nextKey);
+            setTransfer(context, MobilityMode.HANDOVER, frame.key, true, transfer);
             transfer.derivedWith(dlCount, true);
             transfer.keyAmfChangeInd(true);
-            pair.set(nextKey, 0, true);
+            pair.set(frame.nextKey, 0, true);
         }
         else
         {
-            context.copyKamf(nextKey, 0);
-            setTransfer(context, MobilityMode.HANDOVER, nextKey, false, transfer);
-            asKeys.handoverKey(context, "n2-handover", false, pair);
+            context.copyKamf(frame.nextKey, 0);
+            setTransfer(context, MobilityMode.HANDOVER, frame.nextKey, false, transfer);
+            frame.asKeys.handoverKey(context, "n2-handover", false, pair);
             transfer.keyAmfChangeInd(pair.newSecurityContext());
-            takeDownlinkCount(context, "n2-handover");
+            frame.takeDownlinkCount(context, "n2-handover");
         }
-        interNodeHandoverStarted(context);
+        AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
 
@@ -169,7 +170,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToAmf(
         final long ueId, final HorizontalKamfPolicy policy, final AmfChange change, final UeContextTransfer transfer)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.N2_HANDOVER);
         final ProcedureStart start = handoverToAmf(ueId, decision, transfer);
@@ -193,7 +194,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final long ueId, final long ulCount, final HorizontalKamfPolicy policy, final AmfChange change,
         final UeContextTransfer transfer)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requirePresent("transfer", transfer, "a UeContextTransfer");
         final HorizontalKamfDecision decision = decide(policy, change, AmfChange.Kind.CONTEXT_TRANSFER);
         final ProcedureStart start = contextTransfer(ueId, ulCount, decision, transfer);
@@ -238,7 +239,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     {
         SecurityContext.requireNasCount("ul-count", ulCount);
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return ProcedureStart.UNKNOWN_UE;
@@ -246,12 +247,12 @@ public final class AmfProcedures extends CoreNetworkProcedures
         try
         {
             final ProcedureStart start = contextTransfer(context, ulCount, decision, transfer);
-            contexts().commit();
+            frame.commit();
             return start;
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
@@ -262,8 +263,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final boolean horizontal = decision != null && decision.derive();
         requireCurrent(context, "mobility-registration");
         // Releasing the AS below would otherwise end a handover to another node without a word.
-        rules.requireNoInterNodeHandover(context, "mobility-registration");
-        final ConcurrencyRule wait = rules.waitRule(
+        frame.rules.requireNoInterNodeHandover(context, "mobility-registration");
+        final ConcurrencyRule wait = frame.rules.waitRule(
             (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
         if (wait != null)
         {
@@ -274,19 +275,19 @@ public final class AmfProcedures extends CoreNetworkProcedures
             throw new ProcedureNotAllowedException("mobility-registration",
                 "the UE's KAMF' awaits its NAS SMC here; it has no context to transfer yet");
         }
-        acceptUplinkCount(context, count, "mobility-registration");
+        frame.acceptUplinkCount(context, count, "mobility-registration");
         releaseAs(context);
         if (horizontal)
         {
-            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, key, 0);
-            setTransfer(context, MobilityMode.IDLE, key, true, transfer);
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, frame.key, 0);
+            setTransfer(context, MobilityMode.IDLE, frame.key, true, transfer);
             transfer.derivedWith(count, true);
             context.dropNonCurrent();
         }
         else
         {
-            context.copyKamf(key, 0);
-            setTransfer(context, MobilityMode.IDLE, key, false, transfer);
+            context.copyKamf(frame.key, 0);
+            setTransfer(context, MobilityMode.IDLE, frame.key, false, transfer);
         }
         context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
         return ProcedureStart.STARTED;
@@ -324,14 +325,14 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandover(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.HANDOVER);
         requirePresent("pair", pair, "a NextHopPair");
         requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
-            final SecurityContext staged = stage();
-            staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+            final SecurityContext staged = frame.stage();
+            staged.kamf(transfer.rootKey(), frame.kdf).ngKsi(transfer.ngKsi())
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             if (transfer.keyAmfHDerivationInd())
@@ -343,15 +344,15 @@ public final class AmfProcedures extends CoreNetworkProcedures
             {
                 // The NAS container still goes to the UE, with this AMF's DL NAS COUNT (6.9.2.3.3).
                 final long dlCount = transfer.downlinkNasCount();
-                requireDownlinkCountLeft(dlCount, "accept-handover");
+                frame.requireDownlinkCountLeft(dlCount, "accept-handover");
                 staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(dlCount + 1);
                 command.nasContainer(HandoverCommand.SAME_KAMF, dlCount, 0);
             }
             final NextHopPair received = transfer.nextHop();
             if (transfer.keyAmfChangeInd())
             {
-                chain.nextHop(kdf, staged.kamfSchedule(), received.key(), key);
-                staged.nextHop(key, 1);
+                frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), received.key(), frame.key);
+                staged.nextHop(frame.key, 1);
             }
             else
             {
@@ -359,11 +360,11 @@ public final class AmfProcedures extends CoreNetworkProcedures
             }
             staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
             pair.copyFrom(received);
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -377,12 +378,12 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requireTransfer(transfer, AccessStratumChain.NR, MobilityMode.IDLE);
         try
         {
-            final SecurityContext staged = stage();
-            staged.kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+            final SecurityContext staged = frame.stage();
+            staged.kamf(transfer.rootKey(), frame.kdf).ngKsi(transfer.ngKsi())
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             if (transfer.keyAmfHDerivationInd())
@@ -394,11 +395,11 @@ public final class AmfProcedures extends CoreNetworkProcedures
             {
                 staged.uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount());
             }
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -418,7 +419,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public boolean nasKeyRefresh(final long ueId, final long ulCount)
     {
         SecurityContext.requireNasCount("ul-count", ulCount);
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
@@ -433,15 +434,15 @@ public final class AmfProcedures extends CoreNetworkProcedures
                 throw new ProcedureNotAllowedException("nas-key-refresh",
                     "the idle-mode horizontal derivation needs an idle UE; this one is CONNECTED");
             }
-            acceptUplinkCount(context, ulCount, "nas-key-refresh");
-            kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, ulCount, key, 0);
-            context.nonCurrent(key, context.ngKsi());
+            frame.acceptUplinkCount(context, ulCount, "nas-key-refresh");
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key, 0);
+            context.nonCurrent(frame.key, context.ngKsi());
             context.contextFlags(context.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
-            return contexts().commit();
+            return frame.commit();
         }
         finally
         {
-            endStep(null);
+            frame.endStep(null);
         }
     }
 
@@ -465,7 +466,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverToEps(final long ueId, final UeContextTransfer transfer)
     {
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return ProcedureStart.UNKNOWN_UE;
@@ -473,34 +474,34 @@ public final class AmfProcedures extends CoreNetworkProcedures
         try
         {
             final ProcedureStart start = handoverToEps(context, transfer);
-            contexts().commit();
+            frame.commit();
             return start;
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
     private ProcedureStart handoverToEps(final SecurityContext context, final UeContextTransfer transfer)
     {
-        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "handover-to-eps", false);
+        final ConcurrencyRule wait = frame.rules.interNodeHandoverWait(context, "handover-to-eps", false);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
         }
-        final long dlCount = takeDownlinkCount(context, "handover-to-eps");
-        kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, key, 0);
-        kdf.computeSchedule(key, derivedSchedule);
-        AccessStratumChain.E_UTRA.initialKey(kdf, derivedSchedule, HANDOVER_UPLINK_COUNT, nextKey);
-        AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, nextKey, thirdKey);
-        AccessStratumChain.E_UTRA.nextHop(kdf, derivedSchedule, thirdKey, nextKey);
-        transfer.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, key, NgKsi.mapped(context.ngKsi()),
+        final long dlCount = frame.takeDownlinkCount(context, "handover-to-eps");
+        frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key, 0);
+        frame.kdf.computeSchedule(frame.key, frame.derivedSchedule);
+        AccessStratumChain.E_UTRA.initialKey(frame.kdf, frame.derivedSchedule, HANDOVER_UPLINK_COUNT, frame.nextKey);
+        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule, frame.nextKey, frame.thirdKey);
+        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule, frame.thirdKey, frame.nextKey);
+        transfer.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, frame.key, NgKsi.mapped(context.ngKsi()),
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transfer.derivedWith(dlCount, false);
-        transfer.nextHop().set(nextKey, 2, false);
-        interNodeHandoverStarted(context);
+        transfer.nextHop().set(frame.nextKey, 2, false);
+        AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
 
@@ -518,7 +519,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
     {
         SecurityContext.requireNasCount("ul-count", ulCount);
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
@@ -527,17 +528,17 @@ public final class AmfProcedures extends CoreNetworkProcedures
         {
             requireIdleAndUnmoved(context, "idle-to-eps");
             requireNoNasSmc(context, "idle-to-eps");
-            acceptUplinkCount(context, ulCount, "idle-to-eps");
-            kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, ulCount, key, 0);
-            transfer.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, key, NgKsi.mapped(context.ngKsi()), 0, 0,
+            frame.acceptUplinkCount(context, ulCount, "idle-to-eps");
+            frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key, 0);
+            transfer.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, frame.key, NgKsi.mapped(context.ngKsi()), 0, 0,
                 context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
             transfer.derivedWith(ulCount, false);
             context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
-            return contexts().commit();
+            return frame.commit();
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
@@ -555,29 +556,29 @@ public final class AmfProcedures extends CoreNetworkProcedures
     public void acceptHandoverFromEps(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
         requirePresent("pair", pair, "a NextHopPair");
         requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
-            kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
-            kdf.kamfFromKasmeHandover(derivedSchedule, transfer.nextHop().key(), key, 0);
-            final SecurityContext staged = stage();
-            staged.kamf(key, kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule);
+            frame.kdf.kamfFromKasmeHandover(frame.derivedSchedule, transfer.nextHop().key(), frame.key, 0);
+            final SecurityContext staged = frame.stage();
+            staged.kamf(frame.key, frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-            chain.initialKey(kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, nextKey);
-            chain.nextHop(kdf, staged.kamfSchedule(), nextKey, thirdKey);
-            staged.nextHop(thirdKey, 1);
+            frame.chain.initialKey(frame.kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey);
+            frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), frame.nextKey, frame.thirdKey);
+            staged.nextHop(frame.thirdKey, 1);
             staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
-            pair.set(nextKey, 0, true);
+            pair.set(frame.nextKey, 0, true);
             command.nasContainer(HandoverCommand.TO_5GS, 0, transfer.nextHop().ncc());
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -590,21 +591,21 @@ public final class AmfProcedures extends CoreNetworkProcedures
      */
     public void acceptIdleModeFromEps(final long ueId, final UeContextTransfer transfer)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {
-            kdf.computeSchedule(transfer.rootKey(), derivedSchedule);
-            kdf.kamfFromKasmeIdle(derivedSchedule, transfer.derivationCount(), key, 0);
-            final SecurityContext staged = stage();
-            staged.kamf(key, kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule);
+            frame.kdf.kamfFromKasmeIdle(frame.derivedSchedule, transfer.derivationCount(), frame.key, 0);
+            final SecurityContext staged = frame.stage();
+            staged.kamf(frame.key, frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 

@@ -111,6 +111,15 @@ final class AsKeyChain
     }
 
     /**
+     * Marks an inter-node handover from this node as in flight, until the handover fails or the move's
+     * completion deletes the context.
+     */
+    static void interNodeHandoverStarted(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+    }
+
+    /**
      * A UE Context Modification ended (completed or failed): its bits are cleared.
      */
     static void endUeContextModification(final SecurityContext context)

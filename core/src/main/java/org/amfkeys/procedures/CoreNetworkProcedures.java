@@ -5,41 +5,13 @@ import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
-import org.amfkeys.types.NgKsi;
 
-import java.util.Arrays;
-
-import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
-import static org.amfkeys.context.SecurityContext.FLAG_EPS;
-import static org.amfkeys.context.SecurityContext.FLAG_KAMF_CHANGE_TO_SIGNAL;
-import static org.amfkeys.context.SecurityContext.FLAG_NEW_KEY_NOT_YET_IN_AS;
-import static org.amfkeys.context.SecurityContext.FLAG_OLD_KEY_FOR_AS;
-import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
-import static org.amfkeys.context.SecurityContext.MAX_NAS_ALGORITHM;
-import static org.amfkeys.procedures.AsKeyChain.endHandover;
-import static org.amfkeys.procedures.AsKeyChain.endUeContextModification;
-import static org.amfkeys.procedures.AsKeyChain.releaseAs;
-import static org.amfkeys.procedures.ConcurrencyRules.n2InFlight;
-import static org.amfkeys.procedures.ConcurrencyRules.requireAsActive;
-import static org.amfkeys.procedures.ConcurrencyRules.requireCurrent;
-import static org.amfkeys.procedures.ConcurrencyRules.requireNoHandover;
-import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
-import static org.amfkeys.procedures.ConcurrencyRules.requireNotTransferred;
-import static org.amfkeys.procedures.ConcurrencyRules.requireUeContextModification;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_AUTHENTICATION;
+import static org.amfkeys.procedures.ProcedureFrame.requirePresent;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_HANDOVER_NEW_KEY;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_INTER_NODE_HANDOVER;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_N2_WITH_KEY;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_NAS_SMC_NEW_KEY;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_ON_NON_3GPP_ACCESS;
-import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
  * The key lifecycle procedures an AMF and an MME share, run on the UE contexts of a
@@ -58,6 +30,11 @@ import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTE
  * may overlap: a call a rule forbids is refused naming the rule and what blocks it, and a call a rule
  * makes wait is recorded as deferred and started by the call that ends the blocking procedure.
  * <p>
+ * The steps an AMF and an MME share are components each node is composed of, not inherited code: the
+ * {@link NasSecuritySteps} and the {@link AccessStratumSteps}, both running in the node's
+ * {@link ProcedureFrame} (its table and cursor, KDF, scratch keys, rules and AS key chain), as do the
+ * node's own steps. This class is their public face and documents each call.
+ * <p>
  * An instance holds scratch memory and a {@link ContextCursor}: give each thread its own, over the same
  * table. After warm-up no call allocates.
  * <p>
@@ -69,28 +46,11 @@ import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTE
  */
 public abstract class CoreNetworkProcedures implements AutoCloseable
 {
+    /** What every step of this node runs in. */
+    final ProcedureFrame frame;
 
-    protected final ContextTable table;
-    protected final AccessStratumChain chain;
-    protected final Kdf kdf;
-    protected final ContextCursor cursor;
-
-    /** Scratch keys, zeroed after each procedure. */
-    protected final byte[] key = new byte[Kdf.KEY_LENGTH];
-    protected final byte[] nextKey = new byte[Kdf.KEY_LENGTH];
-    protected final byte[] thirdKey = new byte[Kdf.KEY_LENGTH];
-    protected final KeySchedule derivedSchedule = new KeySchedule();
-
-    private final ContextWriter contexts;
-
-    /** The concurrency rules this node enforces. */
-    protected final ConcurrencyRules rules;
-
-    /** The UE's AS key chain: initial keys, NH steps, release. */
-    protected final AsKeyChain asKeys;
-
-    private final DeferredStarts deferredStarts = new DeferredStarts();
-    private boolean closed;
+    private final NasSecuritySteps nasSecurity;
+    private final AccessStratumSteps accessStratum;
 
     /**
      * @param table the node's UE contexts.
@@ -98,15 +58,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      *              {@link AccessStratumChain#E_UTRA} for an MME.
      * @param kdf   derives keys; owned by this instance from now on.
      */
-    protected CoreNetworkProcedures(final ContextTable table, final AccessStratumChain chain, final Kdf kdf)
+    CoreNetworkProcedures(final ContextTable table, final AccessStratumChain chain, final Kdf kdf)
     {
-        this.table = requirePresent("table", table, "a ContextTable");
-        this.chain = requirePresent("chain", chain, "an AccessStratumChain");
-        this.cursor = new ContextCursor(kdf);
-        this.kdf = kdf;
-        this.contexts = new ContextWriter(table, cursor);
-        this.rules = new ConcurrencyRules(chain);
-        this.asKeys = new AsKeyChain(chain, kdf, rules);
+        this.frame = new ProcedureFrame(table, chain, kdf, getClass().getSimpleName());
+        this.nasSecurity = new NasSecuritySteps(frame, this);
+        this.accessStratum = new AccessStratumSteps(frame, this);
     }
 
     /**
@@ -114,8 +70,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public ContextTable table()
     {
-        ensureOpen();
-        return table;
+        frame.ensureOpen();
+        return frame.table;
     }
 
     /**
@@ -123,8 +79,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public AccessStratumChain chain()
     {
-        ensureOpen();
-        return chain;
+        frame.ensureOpen();
+        return frame.chain;
     }
 
     /**
@@ -136,8 +92,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public CoreNetworkProcedures withoutRule(final ConcurrencyRule rule)
     {
-        ensureOpen();
-        rules.ignore(requirePresent("rule", rule, "a ConcurrencyRule"));
+        frame.ensureOpen();
+        frame.rules.ignore(requirePresent("rule", rule, "a ConcurrencyRule"));
         return this;
     }
 
@@ -147,8 +103,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean enforces(final ConcurrencyRule rule)
     {
-        ensureOpen();
-        return rules.enforces(rule);
+        frame.ensureOpen();
+        return frame.rules.enforces(rule);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -166,23 +122,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean authenticationStarted(final long ueId, final AccessType access)
     {
-        final boolean nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            rules.requireNoParallelNas(context, "authenticate", nonThreeGppAccess);
-            context.procedureState(context.procedureState() | PROCEDURE_AUTHENTICATION |
-                (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return nasSecurity.authenticationStarted(ueId, access);
     }
 
     /**
@@ -193,24 +133,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean authenticationFailed(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
-            {
-                throw new ProcedureNotAllowedException("authentication-failed", "no primary authentication is in flight");
-            }
-            context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return nasSecurity.authenticationFailed(ueId);
     }
 
     /**
@@ -225,63 +148,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public void authenticated(final long ueId, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
     {
-        ensureOpen();
-        SecurityContext.requireKey("kamf", rootKey);
-        NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
-        try
-        {
-            // A UE known here gets the new context in place; one that is not is inserted, and if another
-            // thread inserts it meanwhile, the loop comes back to change that one in place.
-            while (true)
-            {
-                final SecurityContext context = claim(ueId);
-                if (context != null)
-                {
-                    try
-                    {
-                        storeAuthenticated(context, rootKey, ngKsi, ueSecurityCapabilities);
-                        contexts.commit();
-                        return;
-                    }
-                    finally
-                    {
-                        endStep(null);
-                    }
-                }
-                stage().ngKsi(NgKsi.NO_KEY).nonCurrent(rootKey, ngKsi).ueSecurityCapabilities(ueSecurityCapabilities);
-                if (insertStaged(ueId))
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            contexts.clearStaged();
-        }
-    }
-
-    private void storeAuthenticated(
-        final SecurityContext context, final byte[] rootKey, final int ngKsi, final int ueSecurityCapabilities)
-    {
-        if ((context.procedureState() & PROCEDURE_AUTHENTICATION) == 0)
-        {
-            rules.requireNoParallelNas(context, "authenticate", false);
-        }
-        requireNotTransferred(context, "authenticate");
-        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
-        {
-            throw new ProcedureNotAllowedException("authenticate", "the AS still follows the old KASME's NH chain; " +
-                "a UE Context Modification must take the new KASME into AS first (TS 33.401 7.2.10 rule 3)");
-        }
-        if (context.ngKsi() != NgKsi.NO_KEY && context.ngKsi() == ngKsi)
-        {
-            throw new ProcedureNotAllowedException(
-                "authenticate", "ngKSI " + NgKsi.toString(ngKsi) + " is the current context's; a new context needs another");
-        }
-        context.nonCurrent(rootKey, ngKsi).ueSecurityCapabilities(ueSecurityCapabilities);
-        context.contextFlags(context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL);
-        context.procedureState(context.procedureState() & ~(PROCEDURE_AUTHENTICATION | PROCEDURE_ON_NON_3GPP_ACCESS));
+        nasSecurity.authenticated(ueId, rootKey, ngKsi, ueSecurityCapabilities);
     }
 
     /**
@@ -320,72 +187,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         final long ueId, final AccessType access, final int ciphering, final int integrity,
         final NasSecurityModeCommand command)
     {
-        final boolean nonThreeGppAccess = requirePresent("access", access, "an AccessType") == AccessType.NON_THREE_GPP;
-        InvalidParameterException.requireInRange("nas-enc", ciphering, 0, MAX_NAS_ALGORITHM);
-        InvalidParameterException.requireInRange("nas-int", integrity, 0, MAX_NAS_ALGORITHM);
-        requirePresent("command", command, "a NasSecurityModeCommand");
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            startSecurityModeCommand(context, nonThreeGppAccess, ciphering, integrity, command);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(command);
-        }
-    }
-
-    private void startSecurityModeCommand(
-        final SecurityContext context, final boolean nonThreeGppAccess, final int ciphering, final int integrity,
-        final NasSecurityModeCommand command)
-    {
-        final int state = context.procedureState();
-        requireNotTransferred(context, "nas-smc");
-        rules.requireNoInterNodeHandover(context, "nas-smc");
-        rules.requireNoParallelNas(context, "nas-smc", nonThreeGppAccess);
-        if (chain == AccessStratumChain.NR)
-        {
-            rules.refuse((state & PROCEDURE_N2_WITH_KEY) != 0, "nas-smc", ConcurrencyRule.TS_33_501_6_9_5_1_2, n2InFlight(state));
-        }
-        else
-        {
-            rules.refuse((state & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "nas-smc", ConcurrencyRule.TS_33_401_7_2_10_2,
-                n2InFlight(state));
-        }
-        final boolean kamfChange = (context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
-        final int ngKsi;
-        final long dlCount;
-        final KeySchedule root;
-        if (hasNewContext(context))
-        {
-            context.copyNonCurrentKamf(key, 0);
-            kdf.computeSchedule(key, derivedSchedule);
-            root = derivedSchedule;
-            ngKsi = context.nonCurrentNgKsi();
-            dlCount = 0;
-        }
-        else if (context.ngKsi() == NgKsi.NO_KEY)
-        {
-            throw new ProcedureNotAllowedException("nas-smc", "the UE has no security context to activate; authenticate first");
-        }
-        else
-        {
-            root = context.kamfSchedule();
-            ngKsi = context.ngKsi();
-            dlCount = takeDownlinkCount(context, "nas-smc");
-        }
-        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, command.nasEncryptionKey());
-        chain.nasKey(kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey());
-        command.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
-        context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
-            (root == derivedSchedule || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
-            (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
-        context.pendingNasAlgorithms(ciphering, integrity);
+        return nasSecurity.nasSecurityModeCommand(ueId, access, ciphering, integrity, command);
     }
 
     /**
@@ -416,61 +218,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeComplete(final long ueId, final long ulCount, final DeferredStart started)
     {
-        SecurityContext.requireNasCount("ul-count", ulCount);
-        clearStarted(started);
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            completeSecurityMode(context, ulCount);
-            deferredStarts.resumeDeferred(context, started, this);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(started == null ? null : started.transfer());
-        }
-    }
-
-    private void completeSecurityMode(final SecurityContext context, final long count)
-    {
-        if ((context.procedureState() & PROCEDURE_NAS_SMC) == 0)
-        {
-            throw new ProcedureNotAllowedException("nas-smc-complete", "no NAS Security Mode Command is in flight");
-        }
-        final int flags = context.contextFlags();
-        final boolean activatesNonCurrent = hasNewContext(context);
-        final boolean newKey = activatesNonCurrent || (flags & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0;
-        if (activatesNonCurrent)
-        {
-            context.swapCurrentAndNonCurrent(kdf);
-            if (chain == AccessStratumChain.E_UTRA && (flags & FLAG_AS_ACTIVE) != 0)
-            {
-                // TS 33.401 7.2.10 rule 3: handovers keep deriving from the old KASME until the UE
-                // Context Modification, so the old KASME stays as the non-current context.
-                context.contextFlags(context.contextFlags() | FLAG_OLD_KEY_FOR_AS);
-            }
-            else
-            {
-                context.dropNonCurrent();
-            }
-            context.downlinkNasCount(1);
-            context.uplinkNasCount(0);
-        }
-        acceptUplinkCount(context, count, "nas-smc-complete");
-        final int algorithms = context.pendingNasAlgorithms();
-        context.nasAlgorithms(algorithms >>> 4, algorithms & 0xF);
-        context.smcCompleteUplinkCount(count);
-        int newFlags = (context.contextFlags() & ~FLAG_KAMF_CHANGE_TO_SIGNAL) | FLAG_SMC_COUNT_UNUSED;
-        if (newKey && (newFlags & FLAG_AS_ACTIVE) != 0)
-        {
-            newFlags |= FLAG_NEW_KEY_NOT_YET_IN_AS;
-        }
-        context.contextFlags(newFlags);
-        endNasSmc(context);
+        return nasSecurity.nasSecurityModeComplete(ueId, ulCount, started);
     }
 
     /**
@@ -495,33 +243,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean nasSecurityModeFailed(final long ueId, final DeferredStart started)
     {
-        clearStarted(started);
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            if ((context.procedureState() & PROCEDURE_NAS_SMC) == 0)
-            {
-                throw new ProcedureNotAllowedException("nas-smc-failed", "no NAS Security Mode Command is in flight");
-            }
-            endNasSmc(context);
-            deferredStarts.resumeDeferred(context, started, this);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(started == null ? null : started.transfer());
-        }
-    }
-
-    private void endNasSmc(final SecurityContext context)
-    {
-        context.procedureState(context.procedureState() &
-            ~(PROCEDURE_NAS_SMC | PROCEDURE_NAS_SMC_NEW_KEY | PROCEDURE_ON_NON_3GPP_ACCESS));
-        context.clearPendingNasAlgorithms();
+        return nasSecurity.nasSecurityModeFailed(ueId, started);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -543,39 +265,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean initialContextSetup(final long ueId, final long ulCount, final NextHopPair kgnb)
     {
-        SecurityContext.requireNasCount("ul-count", ulCount);
-        requirePresent("kgnb", kgnb, "a NextHopPair");
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireCurrent(context, "initial-context-setup");
-            requireNotTransferred(context, "initial-context-setup");
-            if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
-            {
-                throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
-            }
-            rules.refuseDuringSmc(context, "initial-context-setup");
-            if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
-            {
-                throw new ProcedureNotAllowedException(
-                    "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
-            }
-            if (!isUnusedSmcCompleteCount(context, ulCount))
-            {
-                acceptUplinkCount(context, ulCount, "initial-context-setup");
-            }
-            asKeys.startChain(context, ulCount, false, kgnb);
-            context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(kgnb);
-        }
+        return accessStratum.initialContextSetup(ueId, ulCount, kgnb);
     }
 
     /**
@@ -591,25 +281,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean pathSwitch(final long ueId, final NextHopPair pair)
     {
-        requirePresent("pair", pair, "a NextHopPair");
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireAsActive(context, "path-switch");
-            requireNoHandover(context, "path-switch");
-            rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
-                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-            asKeys.handoverKey(context, "path-switch", true, pair);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(pair);
-        }
+        return accessStratum.pathSwitch(ueId, pair);
     }
 
     /**
@@ -624,30 +296,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverWithinNode(final long ueId, final NextHopPair pair)
     {
-        requirePresent("pair", pair, "a NextHopPair");
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireAsActive(context, "n2-handover");
-            requireNoHandover(context, "n2-handover");
-            rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
-                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-            if (chain == AccessStratumChain.NR)
-            {
-                rules.refuseDuringSmc(context, "n2-handover");
-            }
-            asKeys.handoverKey(context, "n2-handover", false, pair);
-            context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(pair);
-        }
+        return accessStratum.handoverWithinNode(ueId, pair);
     }
 
     /**
@@ -658,29 +307,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverCompleted(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            if ((context.procedureState() & PROCEDURE_HANDOVER) == 0)
-            {
-                throw new ProcedureNotAllowedException("handover-completed", "no handover within the node is in flight");
-            }
-            if ((context.procedureState() & PROCEDURE_HANDOVER_NEW_KEY) != 0)
-            {
-                asKeys.restartChain(context, context.smcCompleteUplinkCount());
-                context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
-            }
-            endHandover(context);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return accessStratum.handoverCompleted(ueId);
     }
 
     /**
@@ -692,28 +319,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean handoverFailed(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
-            {
-                throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
-            }
-            endHandover(context);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return accessStratum.handoverFailed(ueId);
     }
-
-
-
 
     /**
      * Starts a UE Context Modification for AS re-keying: a new KgNB (KeNB) from the UL NAS COUNT of the
@@ -729,35 +336,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModification(final long ueId, final NextHopPair kgnb)
     {
-        requirePresent("kgnb", kgnb, "a NextHopPair");
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireAsActive(context, "ue-context-modification");
-            if ((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0)
-            {
-                throw new ProcedureNotAllowedException("ue-context-modification", "a UE Context Modification is already in flight");
-            }
-            rules.refuse((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) != 0,
-                "ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5, "a handover");
-            rules.refuseDuringSmc(context, "ue-context-modification");
-            if ((context.contextFlags() & FLAG_SMC_COUNT_UNUSED) == 0)
-            {
-                throw new ProcedureNotAllowedException("ue-context-modification",
-                    "no NAS SMC completed since the last AS re-keying, so there is no fresh UL NAS COUNT for a new KgNB");
-            }
-            asKeys.offerInitialKey(context, context.smcCompleteUplinkCount(), kgnb);
-            context.procedureState(context.procedureState() | PROCEDURE_UE_CONTEXT_MODIFICATION | PROCEDURE_N2_WITH_KEY);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(kgnb);
-        }
+        return accessStratum.ueContextModification(ueId, kgnb);
     }
 
     /**
@@ -771,25 +350,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModificationComplete(final long ueId, final DeferredStart started)
     {
-        clearStarted(started);
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireUeContextModification(context, "ue-context-modification-complete");
-            asKeys.restartChain(context, context.smcCompleteUplinkCount());
-            context.contextFlags(context.contextFlags() & ~FLAG_SMC_COUNT_UNUSED);
-            endUeContextModification(context);
-            deferredStarts.resumeDeferred(context, started, this);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(started == null ? null : started.transfer());
-        }
+        return accessStratum.ueContextModificationComplete(ueId, started);
     }
 
     /**
@@ -802,26 +363,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean ueContextModificationFailed(final long ueId, final DeferredStart started)
     {
-        clearStarted(started);
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            requireUeContextModification(context, "ue-context-modification-failed");
-            endUeContextModification(context);
-            deferredStarts.resumeDeferred(context, started, this);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(started == null ? null : started.transfer());
-        }
+        return accessStratum.ueContextModificationFailed(ueId, started);
     }
-
-
 
     /**
      * Moves the DL NAS COUNT of the next downlink NAS message forward to {@code dlCount}, as when
@@ -833,27 +376,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean downlinkNasCount(final long ueId, final long dlCount)
     {
-        SecurityContext.requireNasCount("dl-count", dlCount);
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            rules.requireNoInterNodeHandover(context, "dl-count");
-            if (dlCount < context.downlinkNasCount())
-            {
-                throw new ProcedureNotAllowedException("dl-count", "DL NAS COUNT " + dlCount +
-                    " was already used; the next one is " + context.downlinkNasCount());
-            }
-            context.downlinkNasCount(dlCount);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return nasSecurity.downlinkNasCount(ueId, dlCount);
     }
 
     /**
@@ -866,26 +389,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public long downlinkNasMessage(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return -1;
-        }
-        try
-        {
-            requireCurrent(context, "dl-nas");
-            requireNotTransferred(context, "dl-nas");
-            rules.requireNoInterNodeHandover(context, "dl-nas");
-            // The UE answered the command with the new context; a message under the old one would be dropped.
-            requireNoNasSmc(context, "dl-nas");
-            final long dlCount = takeDownlinkCount(context, "dl-nas");
-            contexts.commit();
-            return dlCount;
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return nasSecurity.downlinkNasMessage(ueId);
     }
 
     /**
@@ -901,25 +405,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean release(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
-        if (context == null)
-        {
-            return false;
-        }
-        try
-        {
-            final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
-            if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
-            {
-                DeferredStarts.cancelDeferred(context);
-            }
-            releaseAs(context);
-            return contexts.commit();
-        }
-        finally
-        {
-            endStep(null);
-        }
+        return accessStratum.release(ueId);
     }
 
     /**
@@ -930,8 +416,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean delete(final long ueId)
     {
-        ensureOpen();
-        return table.delete(ueId);
+        frame.ensureOpen();
+        return frame.table.delete(ueId);
     }
 
     /**
@@ -943,8 +429,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
-        ensureOpen();
-        return table.read(ueId, requirePresent("snapshot", snapshot, "a SecurityContext"));
+        frame.ensureOpen();
+        return frame.table.read(ueId, requirePresent("snapshot", snapshot, "a SecurityContext"));
     }
 
     /**
@@ -956,170 +442,15 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public void nasKeys(final SecurityContext context, final byte[] encryption, final byte[] integrity)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requirePresent("context", context, "a SecurityContext");
         requireNasKeyRoom("nas-enc-key", encryption);
         requireNasKeyRoom("nas-int-key", integrity);
-        chain.nasKey(kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC,
+        frame.chain.nasKey(frame.kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC,
             context.nasCipheringAlgorithm(), encryption);
-        chain.nasKey(kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT,
+        frame.chain.nasKey(frame.kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT,
             context.nasIntegrityAlgorithm(), integrity);
     }
-
-    // ---------------------------------------------------------------------------------------------
-    // Helpers for the node-specific procedures
-    // ---------------------------------------------------------------------------------------------
-
-    /**
-     * Claims the UE's context for one step: the step checks the rules, derives, writes and ends with
-     * {@link ContextWriter#commit()}, and calls {@link #endStep} in its {@code finally}.
-     *
-     * @return the context, or null when the UE is unknown.
-     */
-    protected final SecurityContext claim(final long ueId)
-    {
-        ensureOpen();
-        return contexts.claim(ueId);
-    }
-
-    /**
-     * Ends a step: one that did not commit (refused, or failed) leaves the context as it was and
-     * {@code carrier} zeroed; the scratch keys are zeroed either way.
-     */
-    protected final void endStep(final KeyCarrier carrier)
-    {
-        try
-        {
-            contexts.end(carrier);
-        }
-        finally
-        {
-            wipe();
-        }
-    }
-
-    /**
-     * @return the frame the steps run in.
-     */
-    protected final ContextWriter contexts()
-    {
-        return contexts;
-    }
-
-    /**
-     * A cleared staging context of this node's system, to fill and {@link #insertStaged insert}.
-     */
-    protected final SecurityContext stage()
-    {
-        ensureOpen();
-        return contexts.stage(chain == AccessStratumChain.E_UTRA ? FLAG_EPS : 0);
-    }
-
-    /**
-     * Inserts the staged context and zeroes the staging copy.
-     *
-     * @return false when the UE is already in the table.
-     */
-    protected final boolean insertStaged(final long ueId)
-    {
-        return contexts.insert(ueId);
-    }
-
-    /**
-     * Replaces the UE's context, if any, with the staged one.
-     */
-    protected final void replaceWithStaged(final long ueId)
-    {
-        contexts.replace(ueId);
-    }
-
-
-
-
-
-    /**
-     * @return whether {@code ulCount} is the latest uplink message's and that message the NAS SMC
-     *         Complete whose COUNT has keyed no KgNB yet.
-     */
-    private static boolean isUnusedSmcCompleteCount(final SecurityContext context, final long ulCount)
-    {
-        return (context.contextFlags() & FLAG_SMC_COUNT_UNUSED) != 0 && ulCount == context.smcCompleteUplinkCount() &&
-            ulCount + 1 == context.uplinkNasCount();
-    }
-
-
-    /**
-     * @return whether the non-current context is a new one waiting for its NAS SMC, not an old KASME
-     *         kept for the AS.
-     */
-    private static boolean hasNewContext(final SecurityContext context)
-    {
-        return context.hasNonCurrent() && (context.contextFlags() & FLAG_OLD_KEY_FOR_AS) == 0;
-    }
-
-    /**
-     * Takes the next DL NAS COUNT of the current context, by {@link SecurityContext#takeDownlinkNasCount};
-     * an exhausted one refuses the procedure.
-     */
-    protected final long takeDownlinkCount(final SecurityContext context, final String procedure)
-    {
-        final long dlCount = context.takeDownlinkNasCount();
-        if (dlCount == SecurityContext.EXHAUSTED)
-        {
-            throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
-        }
-        return dlCount;
-    }
-
-    /**
-     * Refuses {@code procedure} when no DL NAS COUNT is left after {@code dlCount}.
-     */
-    protected final void requireDownlinkCountLeft(final long dlCount, final String procedure)
-    {
-        if (SecurityContext.downlinkNasCountAfter(dlCount) == SecurityContext.EXHAUSTED)
-        {
-            throw ProcedureNotAllowedException.nasCountExhausted(procedure, true, chain);
-        }
-    }
-
-    /**
-     * Accepts an uplink message's NAS COUNT by {@link SecurityContext#acceptUplinkNasCount}; a replay or
-     * an exhausted COUNT refuses the procedure.
-     */
-    protected final void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
-    {
-        final long expected = context.uplinkNasCount();
-        final long next = context.acceptUplinkNasCount(ulCount);
-        if (next == SecurityContext.REPLAYED)
-        {
-            throw new ProcedureNotAllowedException(procedure,
-                "UL NAS COUNT " + ulCount + " is a replay; the next one expected is " + expected);
-        }
-        if (next == SecurityContext.EXHAUSTED)
-        {
-            throw ProcedureNotAllowedException.nasCountExhausted(procedure, false, chain);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Concurrency rules and deferred procedures
-    // ---------------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-    /**
-     * Marks an inter-node handover from this node as in flight, until {@link #handoverFailed} or the
-     * move's completion deletes the context.
-     */
-    protected static void interNodeHandoverStarted(final SecurityContext context)
-    {
-        context.procedureState(context.procedureState() | PROCEDURE_INTER_NODE_HANDOVER | PROCEDURE_N2_WITH_KEY);
-    }
-
 
 
 
@@ -1134,7 +465,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean moveCompleted(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
@@ -1146,12 +477,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
                 throw new ProcedureNotAllowedException("move-completed",
                     "no handover to another node and no context transfer is in flight; the UE's context stays here");
             }
-            table.commitDelete(cursor);
-            return true;
+            return frame.commitDelete();
         }
         finally
         {
-            endStep(null);
+            frame.endStep(null);
         }
     }
 
@@ -1164,7 +494,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean registrationFailed(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
@@ -1176,15 +506,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
                 throw new ProcedureNotAllowedException("registration-failed", "no context transfer is pending");
             }
             context.procedureState(context.procedureState() & ~PROCEDURE_CONTEXT_TRANSFER);
-            return contexts.commit();
+            return frame.commit();
         }
         finally
         {
-            endStep(null);
+            frame.endStep(null);
         }
     }
-
-
 
     /**
      * Starts a procedure recorded as deferred if nothing blocks it any more; the calls that end a NAS
@@ -1196,24 +524,23 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public boolean startDeferred(final long ueId, final DeferredStart started)
     {
-        ensureOpen();
+        frame.ensureOpen();
         requirePresent("started", started, "a DeferredStart").clear();
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
         }
         try
         {
-            deferredStarts.resumeDeferred(context, started, this);
-            return contexts.commit();
+            frame.deferredStarts.resumeDeferred(context, started, this);
+            return frame.commit();
         }
         finally
         {
-            endStep(started.transfer());
+            frame.endStep(started.transfer());
         }
     }
-
 
     /**
      * Runs a deferred procedure of this node's kind on the claimed context, as its call would have, with
@@ -1236,7 +563,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      */
     public DeferredProcedure cancelDeferred(final long ueId)
     {
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return null;
@@ -1244,40 +571,13 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         try
         {
             final DeferredProcedure cancelled = DeferredStarts.cancelDeferred(context);
-            contexts.commit();
+            frame.commit();
             return cancelled;
         }
         finally
         {
-            endStep(null);
+            frame.endStep(null);
         }
-    }
-
-
-    /**
-     * Empties the caller's {@link DeferredStart}, if any, before a step that may start a deferred procedure.
-     */
-    private static void clearStarted(final DeferredStart started)
-    {
-        if (started != null)
-        {
-            started.clear();
-        }
-    }
-
-
-
-
-    /**
-     * @return {@code value}, or an {@link InvalidParameterException} naming the parameter when it is missing.
-     */
-    protected static <T> T requirePresent(final String parameter, final T value, final String allowed)
-    {
-        if (value == null)
-        {
-            throw InvalidParameterException.missing(parameter, allowed);
-        }
-        return value;
     }
 
     private static void requireNasKeyRoom(final String parameter, final byte[] out)
@@ -1293,58 +593,11 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     }
 
     /**
-     * Refuses every call once closed; called first where a call starts, so a closed instance touches
-     * nothing, not even the caller's carriers.
-     */
-    protected final void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException(getClass().getSimpleName() + " is closed");
-        }
-    }
-
-
-    /**
-     * Zeroes the scratch keys and the staging copy: the end of a call that staged a context, which a
-     * refusal may have left unstored.
-     */
-    protected final void wipeAfterStaging()
-    {
-        contexts.clearStaged();
-        wipe();
-    }
-
-    /**
-     * Zeroes the scratch keys.
-     */
-    protected final void wipe()
-    {
-        // The KDF may have been closed by its owner's close(); its memory is zeroed then.
-        if (!kdf.isClosed())
-        {
-            kdf.wipe();
-        }
-        Arrays.fill(key, (byte)0);
-        Arrays.fill(nextKey, (byte)0);
-        Arrays.fill(thirdKey, (byte)0);
-        derivedSchedule.clear();
-        asKeys.wipe();
-    }
-
-    /**
      * Zeroes the scratch memory and the cursor's, and closes the KDF. The instance refuses every call
      * afterwards; closing it again does nothing.
      */
     public void close()
     {
-        if (closed)
-        {
-            return;
-        }
-        wipe();
-        contexts.clearStaged();
-        cursor.close();
-        closed = true;
+        frame.close();
     }
 }

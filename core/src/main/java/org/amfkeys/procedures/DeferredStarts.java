@@ -100,4 +100,15 @@ final class DeferredStarts
         context.deferredUplinkNasCount(0);
         return DeferredProcedure.in(state);
     }
+
+    /**
+     * Empties the caller's {@link DeferredStart}, if any, before a step that may start a deferred procedure.
+     */
+    static void clearStarted(final DeferredStart started)
+    {
+        if (started != null)
+        {
+            started.clear();
+        }
+    }
 }

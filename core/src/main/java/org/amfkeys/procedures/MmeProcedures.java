@@ -13,6 +13,7 @@ import static org.amfkeys.context.SecurityContext.FLAG_SMC_COUNT_UNUSED;
 import static org.amfkeys.procedures.ConcurrencyRules.requireIdleAndUnmoved;
 import static org.amfkeys.procedures.ConcurrencyRules.requireNoNasSmc;
 import static org.amfkeys.procedures.DeferredStarts.defer;
+import static org.amfkeys.procedures.ProcedureFrame.requirePresent;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_UE_CONTEXT_MODIFICATION;
 
 /**
@@ -44,7 +45,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public ProcedureStart handoverTo5gs(final long ueId, final UeContextTransfer transfer)
     {
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return ProcedureStart.UNKNOWN_UE;
@@ -52,21 +53,21 @@ public final class MmeProcedures extends CoreNetworkProcedures
         try
         {
             final ProcedureStart start = handoverTo5gs(context, transfer);
-            contexts().commit();
+            frame.commit();
             return start;
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
     private ProcedureStart handoverTo5gs(final SecurityContext context, final UeContextTransfer transfer)
     {
         // The eNB hands over only once the reconfiguration of a UE Context Modification completed.
-        rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
+        frame.rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "handover-to-5gs",
             ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "handover-to-5gs", false);
+        final ConcurrencyRule wait = frame.rules.interNodeHandoverWait(context, "handover-to-5gs", false);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
@@ -77,10 +78,10 @@ public final class MmeProcedures extends CoreNetworkProcedures
             throw new ProcedureNotAllowedException("handover-to-5gs",
                 "a new KASME is active but not yet used for AS; a UE Context Modification must complete first");
         }
-        context.copyKamf(nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, nextKey, transfer);
-        asKeys.handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
-        interNodeHandoverStarted(context);
+        context.copyKamf(frame.nextKey, 0);
+        transferContext(context, MobilityMode.HANDOVER, frame.nextKey, transfer);
+        frame.asKeys.handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
+        AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
 
@@ -115,7 +116,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public ProcedureStart forwardRelocation(final long ueId, final UeContextTransfer transfer)
     {
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return ProcedureStart.UNKNOWN_UE;
@@ -123,33 +124,33 @@ public final class MmeProcedures extends CoreNetworkProcedures
         try
         {
             final ProcedureStart start = forwardRelocation(context, transfer);
-            contexts().commit();
+            frame.commit();
             return start;
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
     private ProcedureStart forwardRelocation(final SecurityContext context, final UeContextTransfer transfer)
     {
-        final ConcurrencyRule wait = rules.interNodeHandoverWait(context, "forward-relocation", true);
+        final ConcurrencyRule wait = frame.rules.interNodeHandoverWait(context, "forward-relocation", true);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0, transfer);
         }
         final int flags = context.contextFlags();
-        context.copyKamf(nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, nextKey, transfer);
+        context.copyKamf(frame.nextKey, 0);
+        transferContext(context, MobilityMode.HANDOVER, frame.nextKey, transfer);
         transfer.smcComplete(context.smcCompleteUplinkCount(), (flags & FLAG_SMC_COUNT_UNUSED) != 0);
         if ((flags & FLAG_OLD_KEY_FOR_AS) != 0 && enforces(ConcurrencyRule.TS_33_401_7_2_10_8))
         {
-            context.copyNonCurrentKamf(nextKey, 0);
-            transfer.oldRootKeyForAs(nextKey, context.nonCurrentNgKsi());
+            context.copyNonCurrentKamf(frame.nextKey, 0);
+            transfer.oldRootKeyForAs(frame.nextKey, context.nonCurrentNgKsi());
         }
-        asKeys.handoverKey(context, "forward-relocation", true, transfer.nextHop());
-        interNodeHandoverStarted(context);
+        frame.asKeys.handoverKey(context, "forward-relocation", true, transfer.nextHop());
+        AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
 
@@ -166,7 +167,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public void acceptForwardRelocation(final long ueId, final UeContextTransfer transfer, final NextHopPair pair)
     {
-        ensureOpen();
+        frame.ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
         requirePresent("pair", pair, "a NextHopPair");
         try
@@ -186,11 +187,11 @@ public final class MmeProcedures extends CoreNetworkProcedures
             }
             staged.contextFlags(staged.contextFlags() | flags);
             pair.copyFrom(transfer.nextHop());
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -200,7 +201,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     private SecurityContext stageReceived(final UeContextTransfer transfer)
     {
-        return stage().kamf(transfer.rootKey(), kdf).ngKsi(transfer.ngKsi())
+        return frame.stage().kamf(transfer.rootKey(), frame.kdf).ngKsi(transfer.ngKsi())
             .uplinkNasCount(transfer.uplinkNasCount()).downlinkNasCount(transfer.downlinkNasCount())
             .nasAlgorithms(transfer.ciphering(), transfer.integrity())
             .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
@@ -219,7 +220,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     {
         SecurityContext.requireNasCount("ul-count", ulCount);
         requirePresent("transfer", transfer, "a UeContextTransfer");
-        final SecurityContext context = claim(ueId);
+        final SecurityContext context = frame.claim(ueId);
         if (context == null)
         {
             return false;
@@ -228,16 +229,16 @@ public final class MmeProcedures extends CoreNetworkProcedures
         {
             requireIdleAndUnmoved(context, "idle-to-5gs");
             requireNoNasSmc(context, "idle-to-5gs");
-            acceptUplinkCount(context, ulCount, "idle-to-5gs");
-            context.copyKamf(key, 0);
-            transferContext(context, MobilityMode.IDLE, key, transfer);
+            frame.acceptUplinkCount(context, ulCount, "idle-to-5gs");
+            context.copyKamf(frame.key, 0);
+            transferContext(context, MobilityMode.IDLE, frame.key, transfer);
             transfer.derivedWith(ulCount, false);
             context.procedureState(context.procedureState() | ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER);
-            return contexts().commit();
+            return frame.commit();
         }
         finally
         {
-            endStep(transfer);
+            frame.endStep(transfer);
         }
     }
 
@@ -265,7 +266,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
     public void acceptHandoverFrom5gs(
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
-        ensureOpen();
+        frame.ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.HANDOVER);
         requirePresent("pair", pair, "a NextHopPair");
         requirePresent("command", command, "a HandoverCommand").clear();
@@ -276,11 +277,11 @@ public final class MmeProcedures extends CoreNetworkProcedures
             staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
             pair.copyFrom(transfer.nextHop());
             command.nasContainer(HandoverCommand.TO_EPS, transfer.derivationCount(), 0);
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 
@@ -292,16 +293,16 @@ public final class MmeProcedures extends CoreNetworkProcedures
      */
     public void acceptIdleModeFrom5gs(final long ueId, final UeContextTransfer transfer)
     {
-        ensureOpen();
+        frame.ensureOpen();
         AmfProcedures.requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {
             stageReceived(transfer);
-            replaceWithStaged(ueId);
+            frame.replaceWithStaged(ueId);
         }
         finally
         {
-            wipeAfterStaging();
+            frame.wipeAfterStaging();
         }
     }
 }
