@@ -228,7 +228,14 @@ public final class TraceCommand implements Callable<Integer>
         return allRan;
     }
 
-    private static void describe(final SimulatedUe simulated, final ObjectNode line)
+    /**
+     * Adds what each side holds to a step's line: the serving node's context, the RAN node's keys and
+     * cell, the UE's keys, and whether they are in sync.
+     *
+     * @param simulated the UE with its RAN nodes and core network.
+     * @param line      the step's line.
+     */
+    static void describe(final SimulatedUe simulated, final ObjectNode line)
     {
         line.put("system", simulated.serving().chain().system());
         final ObjectNode amf = line.putObject("amf");

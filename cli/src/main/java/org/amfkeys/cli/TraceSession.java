@@ -30,8 +30,11 @@ import java.util.Map;
 
 /**
  * One {@code amfkeys trace} scenario's UE, RAN nodes and core network, and the vocabulary of its steps:
- * what each step reads and which procedure calls it makes. A step is run once, on every side; one that
- * is refused changes no side, so a scenario never needs to be replayed.
+ * what each step reads and which procedure calls it makes. A step is run once, on every side. Before
+ * it runs, the session takes a snapshot of the three sides (the UE's context at every core network
+ * node, the RAN nodes, the UE with its procedures in flight); a step that is refused is undone by
+ * restoring that snapshot, so a scenario never needs to be replayed, and no refusal depends on every
+ * procedure having checked everything before it changed anything.
  */
 final class TraceSession implements AutoCloseable
 {
@@ -43,11 +46,18 @@ final class TraceSession implements AutoCloseable
     private static final int DEFAULT_EARFCN = 1_300;
     private static final int TABLE_CAPACITY = 4;
 
+    /** At the end of every step, after its procedures and before it is reported: nothing but in tests. */
+    private static final StepEnd NOTHING = ue -> { };
+
     private final ContextTable[] ownTables;
     private final SimulatedCore core;
     private final SimulatedUe ue;
     private final int ciphering;
     private final int integrity;
+    /** The sides before the step that runs, kept only while it runs: they hold keys. */
+    private final SimulatedCore.Snapshot coreBeforeStep = new SimulatedCore.Snapshot();
+    private final SimulatedUe.Snapshot ueBeforeStep = new SimulatedUe.Snapshot();
+    private StepEnd stepEnd = NOTHING;
     private ConcurrencyRule deferredBy;
     private DeferredProcedure deferredKind;
 
@@ -115,8 +125,8 @@ final class TraceSession implements AutoCloseable
     }
 
     /**
-     * Runs one step on every side. A step the state does not allow, or with a bad parameter, throws
-     * before any side changes, so the scenario goes on from where it was.
+     * Runs one step on every side. A step the state does not allow, or with a bad parameter, is undone
+     * on every side before it throws, so the scenario goes on from where it was.
      *
      * @param step the step, {@code {"do": NAME, parameters}}.
      * @return what became of it.
@@ -127,8 +137,54 @@ final class TraceSession implements AutoCloseable
     {
         deferredBy = null;
         deferredKind = null;
-        final HorizontalKamfDecision decision = perform(step);
-        return new Step(decision, deferredBy, deferredKind, ue.startedDeferred());
+        core.snapshot(ue.ueId(), coreBeforeStep);
+        ue.snapshot(ueBeforeStep);
+        try
+        {
+            final HorizontalKamfDecision decision = perform(step);
+            stepEnd.end(ue);
+            return new Step(decision, deferredBy, deferredKind, ue.startedDeferred());
+        }
+        catch (final ProcedureNotAllowedException | InvalidParameterException refused)
+        {
+            core.restore(coreBeforeStep);
+            ue.restore(ueBeforeStep);
+            throw refused;
+        }
+        finally
+        {
+            wipeSnapshots();
+        }
+    }
+
+    /**
+     * Something run at the end of every step, after its procedures, as part of the step.
+     */
+    @FunctionalInterface
+    interface StepEnd
+    {
+        /**
+         * @param ue the session's UE, with its RAN nodes and core network.
+         * @throws ProcedureNotAllowedException to refuse the step.
+         */
+        void end(SimulatedUe ue);
+    }
+
+    /**
+     * A test's way to refuse a step after it changed sides, which no step of the vocabulary does, to
+     * show that the refusal is undone all the same.
+     *
+     * @param stepEnd run at the end of every step from now on, or null for nothing.
+     */
+    void stepEnd(final StepEnd stepEnd)
+    {
+        this.stepEnd = stepEnd == null ? NOTHING : stepEnd;
+    }
+
+    private void wipeSnapshots()
+    {
+        coreBeforeStep.wipe();
+        ueBeforeStep.wipe();
     }
 
     /**
@@ -331,10 +387,12 @@ final class TraceSession implements AutoCloseable
     }
 
     /**
-     * Zeroes the UE's keys; a session that made its own core network closes it and its tables too.
+     * Zeroes the UE's keys and the snapshots'; a session that made its own core network closes it and
+     * its tables too.
      */
     public void close()
     {
+        wipeSnapshots();
         ue.close();
         if (ownTables != null)
         {

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *     <li>nothing but a refusal ({@link ProcedureNotAllowedException}, {@link InvalidParameterException})
  *     escapes;</li>
- *     <li>a refused step changed no side (UE, RAN nodes, procedures in flight, every node's table);</li>
+ *     <li>a refused step is undone on every side (UE, RAN nodes, procedures in flight, every node's
+ *     table): the session restores the snapshot it took before the step;</li>
  *     <li>with no procedure in flight, UE, RAN node and serving node agree, no other node holds the UE,
  *     and no table keeps a root key the UE retired.</li>
  * </ul>
@@ -85,7 +86,8 @@ class TraceScenariosTest
     }
 
     /**
-     * Replays a scenario whose last step was refused but changed a side, and lists what it changed.
+     * Replays a scenario whose last step was refused but not undone on every side, and lists what it
+     * left changed.
      */
     private static String difference(final SimulatedCore core, final long ueId, final ObjectNode scenario)
     {
@@ -177,7 +179,7 @@ class TraceScenariosTest
                     refused++;
                     if (invariants.fingerprint() != before)
                     {
-                        fail("a refused step changed a side (" + ex.getMessage() + "):\n" + scenario + "\n" +
+                        fail("a refused step was not undone on every side (" + ex.getMessage() + "):\n" + scenario + "\n" +
                             difference(core, ueId, scenario));
                     }
                     continue;

@@ -100,6 +100,18 @@ public final class DeferredStart
         transfer.clear();
     }
 
+    /**
+     * Makes this a copy of {@code other}, its transfer's keys included: for a simulation that keeps a
+     * procedure's carriers across steps and must be able to put them back.
+     *
+     * @param other the carrier to copy.
+     */
+    public void copyFrom(final DeferredStart other)
+    {
+        set(other.result, other.procedure, other.rule, other.reason);
+        transfer.copyFrom(other.transfer);
+    }
+
     void set(final Result result, final DeferredProcedure procedure, final ConcurrencyRule rule, final String reason)
     {
         this.result = result;

@@ -121,6 +121,18 @@ public final class HandoverCommand implements KeyCarrier
     }
 
     /**
+     * Makes this command a copy of {@code other}, NAS container included: for a simulation that keeps
+     * a handover in flight across steps and must be able to put it back.
+     *
+     * @param other the command to copy.
+     */
+    public void copyFrom(final HandoverCommand other)
+    {
+        set(other.target, other.pci, other.arfcn, other.ncc, other.keySetChangeIndicator);
+        nasContainer(other.nasContainer, other.nasCount, other.nasNcc);
+    }
+
+    /**
      * Adds the NAS container a core network built for this handover.
      *
      * @param kind     {@link #HORIZONTAL_KAMF}, {@link #TO_EPS} or {@link #TO_5GS}.

@@ -273,6 +273,36 @@ public final class UeContextTransfer implements KeyCarrier
     }
 
     /**
+     * Makes this transfer a copy of {@code other}, keys included: for a simulation that keeps a
+     * procedure's carriers across steps and must be able to put them back.
+     *
+     * @param other the transfer to copy.
+     */
+    public void copyFrom(final UeContextTransfer other)
+    {
+        System.arraycopy(other.rootKey, 0, rootKey, 0, Kdf.KEY_LENGTH);
+        nextHop.copyFrom(other.nextHop);
+        System.arraycopy(other.oldRootKeyForAs, 0, oldRootKeyForAs, 0, Kdf.KEY_LENGTH);
+        hasOldRootKeyForAs = other.hasOldRootKeyForAs;
+        oldKsiForAs = other.oldKsiForAs;
+        smcCompleteUplinkCount = other.smcCompleteUplinkCount;
+        smcCountUnused = other.smcCountUnused;
+        system = other.system;
+        mobility = other.mobility;
+        ngKsi = other.ngKsi;
+        uplinkNasCount = other.uplinkNasCount;
+        downlinkNasCount = other.downlinkNasCount;
+        ciphering = other.ciphering;
+        integrity = other.integrity;
+        ueSecurityCapabilities = other.ueSecurityCapabilities;
+        keyAmfHDerivationInd = other.keyAmfHDerivationInd;
+        keyAmfChangeInd = other.keyAmfChangeInd;
+        derivationCount = other.derivationCount;
+        horizontalKamfDecision = other.horizontalKamfDecision;
+        deferredBy = other.deferredBy;
+    }
+
+    /**
      * Zeroes the keys.
      */
     public void clear()

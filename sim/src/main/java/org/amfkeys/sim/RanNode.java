@@ -262,6 +262,50 @@ public final class RanNode implements AutoCloseable
     }
 
     /**
+     * Copies the node's whole state, keys included, into {@code into}, so that {@link #restore} can put
+     * it back after a step that is refused part way.
+     *
+     * @param into a snapshot, reused from step to step; {@link Snapshot#wipe wipe} it once it is no
+     *             longer needed.
+     */
+    public void snapshot(final Snapshot into)
+    {
+        System.arraycopy(key, 0, into.key, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(unusedNextHop, 0, into.unusedNextHop, 0, Kdf.KEY_LENGTH);
+        into.active = active;
+        into.keyNcc = keyNcc;
+        into.holdsUnusedPair = holdsUnusedPair;
+        into.unusedNcc = unusedNcc;
+        into.unusedPairIsNewContext = unusedPairIsNewContext;
+        into.pci = pci;
+        into.arfcn = arfcn;
+        into.taken = true;
+    }
+
+    /**
+     * Puts back the state {@link #snapshot} copied from this node.
+     *
+     * @param from a snapshot of this node.
+     * @throws IllegalStateException when {@code from} holds no snapshot (never taken, or wiped).
+     */
+    public void restore(final Snapshot from)
+    {
+        if (!from.taken)
+        {
+            throw new IllegalStateException("the RAN node's snapshot holds nothing to restore");
+        }
+        System.arraycopy(from.key, 0, key, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(from.unusedNextHop, 0, unusedNextHop, 0, Kdf.KEY_LENGTH);
+        active = from.active;
+        keyNcc = from.keyNcc;
+        holdsUnusedPair = from.holdsUnusedPair;
+        unusedNcc = from.unusedNcc;
+        unusedPairIsNewContext = from.unusedPairIsNewContext;
+        pci = from.pci;
+        arfcn = from.arfcn;
+    }
+
+    /**
      * Zeroes every key.
      */
     public void close()
@@ -273,5 +317,55 @@ public final class RanNode implements AutoCloseable
     {
         return "RanNode[" + chain.system() + ", active=" + active + ", ncc=" + keyNcc +
             ", unusedPair=" + holdsUnusedPair + "]";
+    }
+
+    /**
+     * The state of a {@link RanNode} at one moment: its KgNB (KeNB) with NCC, its unused {NH, NCC} pair
+     * and its cell. It holds keys: made once and reused, and {@link #wipe wiped} as soon as it is no
+     * longer needed. {@link #toString()} shows no key. Not thread-safe.
+     */
+    public static final class Snapshot
+    {
+        private final byte[] key = new byte[Kdf.KEY_LENGTH];
+        private final byte[] unusedNextHop = new byte[Kdf.KEY_LENGTH];
+        private boolean taken;
+        private boolean active;
+        private int keyNcc;
+        private boolean holdsUnusedPair;
+        private int unusedNcc;
+        private boolean unusedPairIsNewContext;
+        private int pci;
+        private int arfcn;
+
+        /**
+         * Zeroes the keys and forgets the rest; a wiped snapshot cannot be restored.
+         */
+        public void wipe()
+        {
+            Arrays.fill(key, (byte)0);
+            Arrays.fill(unusedNextHop, (byte)0);
+            taken = false;
+            active = false;
+            keyNcc = 0;
+            holdsUnusedPair = false;
+            unusedNcc = 0;
+            unusedPairIsNewContext = false;
+            pci = 0;
+            arfcn = 0;
+        }
+
+        /**
+         * @return whether it holds a snapshot that can be restored.
+         */
+        public boolean taken()
+        {
+            return taken;
+        }
+
+        public String toString()
+        {
+            return "RanNode.Snapshot[" + (taken ? "active=" + active + ", ncc=" + keyNcc + ", unusedPair=" + holdsUnusedPair :
+                "empty") + "]";
+        }
     }
 }

@@ -4,6 +4,7 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
+import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.CoreNetworkProcedures;
@@ -142,6 +143,130 @@ public final class SimulatedCore implements AutoCloseable
         {
             context.downlinkNasCount(count);
             table.commit(repairs);
+        }
+    }
+
+    /**
+     * Copies the UE's context at every node, or that a node does not hold the UE, into {@code into}, so
+     * that {@link #restore} can put every table back as it was.
+     *
+     * @param ueId the UE identifier.
+     * @param into a snapshot, reused from step to step; {@link Snapshot#wipe wipe} it once it is no
+     *             longer needed.
+     */
+    public void snapshot(final long ueId, final Snapshot into)
+    {
+        for (int i = 0; i < nodes(); i++)
+        {
+            final SecurityContext context = into.contexts[i];
+            into.held[i] = node(i).table().read(ueId, context);
+            if (!into.held[i])
+            {
+                context.clear();
+            }
+        }
+        into.ueId = ueId;
+        into.taken = true;
+    }
+
+    /**
+     * Puts the UE's context at every node back as {@link #snapshot} found it: a context the node held
+     * is written back in place (or inserted again if a step deleted it), and a node that did not hold
+     * the UE forgets it. The simulation's way of taking back a step that was refused part way: no
+     * node's procedure may rewrite a context, and none is asked to. The carriers of the step's
+     * messages, never sent, are zeroed too.
+     *
+     * @param from a snapshot of this core network.
+     * @throws IllegalStateException when {@code from} holds no snapshot (never taken, or wiped).
+     */
+    public void restore(final Snapshot from)
+    {
+        if (!from.taken)
+        {
+            throw new IllegalStateException("the core network's snapshot holds nothing to restore");
+        }
+        for (int i = 0; i < nodes(); i++)
+        {
+            final ContextTable table = node(i).table();
+            if (!from.held[i])
+            {
+                table.delete(from.ueId);
+                continue;
+            }
+            final SecurityContext kept = from.contexts[i];
+            final SecurityContext context = table.tryClaim(from.ueId, repairs);
+            if (context != null)
+            {
+                context.buffer().putBytes(context.offset(), kept.buffer(), kept.offset(), SecurityContextDescriptor.LENGTH);
+                table.commit(repairs);
+            }
+            else
+            {
+                table.insert(from.ueId, kept);
+            }
+        }
+        wipeCarriers();
+    }
+
+    private int nodes()
+    {
+        return AMFS + mmes.length;
+    }
+
+    private CoreNetworkProcedures node(final int index)
+    {
+        return index < AMFS ? amfs[index] : mmes[index - AMFS];
+    }
+
+    /**
+     * One UE's context at every node of a {@link SimulatedCore} at one moment, or that a node did not
+     * hold the UE. It holds keys (each context's KAMF or KASME, its schedule, NH): made once and reused,
+     * and {@link #wipe wiped} as soon as it is no longer needed. {@link #toString()} shows no key. Not
+     * thread-safe.
+     */
+    public static final class Snapshot
+    {
+        private final SecurityContext[] contexts = new SecurityContext[AMFS + MAX_MMES];
+        private final boolean[] held = new boolean[AMFS + MAX_MMES];
+        private long ueId;
+        private boolean taken;
+
+        /**
+         * An empty snapshot, with room for the context of every node a core network may have.
+         */
+        public Snapshot()
+        {
+            for (int i = 0; i < contexts.length; i++)
+            {
+                contexts[i] = new SecurityContext();
+            }
+        }
+
+        /**
+         * Zeroes every context copied and forgets the rest; a wiped snapshot cannot be restored.
+         */
+        public void wipe()
+        {
+            for (int i = 0; i < contexts.length; i++)
+            {
+                contexts[i].clear();
+                held[i] = false;
+            }
+            ueId = 0;
+            taken = false;
+        }
+
+        /**
+         * @return whether it holds a snapshot that can be restored.
+         */
+        public boolean taken()
+        {
+            return taken;
+        }
+
+        public String toString()
+        {
+            return "SimulatedCore.Snapshot[" + (taken ? "ue=" + ueId + ", held=" + Arrays.toString(held) : "empty") + "]";
         }
     }
 

@@ -83,6 +83,9 @@ public final class SimulatedUe implements AutoCloseable
 
     private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) -> { };
 
+    /** Two gNBs and two eNBs, so that a handover has a target in either system. */
+    private static final int RAN_NODES = 4;
+
     private final long ueId;
     private final SimulatedCore core;
     private final UeMirror ue;
@@ -1206,6 +1209,70 @@ public final class SimulatedUe implements AutoCloseable
         HorizontalKamfDecision registrationDecision;
         ConcurrencyRule registrationRule;
         ProcedureOutcome endRegistrationWhenStarted;
+
+        /**
+         * Makes this a copy of {@code other}, keys included.
+         */
+        void copyFrom(final InFlight other)
+        {
+            started.copyFrom(other.started);
+            handoverPair.copyFrom(other.handoverPair);
+            handoverCommand.copyFrom(other.handoverCommand);
+            ueContextModificationPair.copyFrom(other.ueContextModificationPair);
+            smcNode = other.smcNode;
+            smcComplete = other.smcComplete;
+            smcDownlink = other.smcDownlink;
+            smcCiphering = other.smcCiphering;
+            smcIntegrity = other.smcIntegrity;
+            ueContextModification = other.ueContextModification;
+            ueContextModificationNode = other.ueContextModificationNode;
+            ueContextModificationEpoch = other.ueContextModificationEpoch;
+            xnHandover = other.xnHandover;
+            handover = other.handover;
+            handoverKind = other.handoverKind;
+            handoverTarget = other.handoverTarget;
+            handoverPci = other.handoverPci;
+            handoverArfcn = other.handoverArfcn;
+            handoverDecision = other.handoverDecision;
+            handoverRule = other.handoverRule;
+            endHandoverWhenStarted = other.endHandoverWhenStarted;
+            registration = other.registration;
+            registrationDecision = other.registrationDecision;
+            registrationRule = other.registrationRule;
+            endRegistrationWhenStarted = other.endRegistrationWhenStarted;
+        }
+
+        /**
+         * Zeroes the keys and forgets every procedure in flight.
+         */
+        void clear()
+        {
+            started.clear();
+            handoverPair.clear();
+            handoverCommand.clear();
+            ueContextModificationPair.clear();
+            smcNode = null;
+            smcComplete = 0;
+            smcDownlink = 0;
+            smcCiphering = 0;
+            smcIntegrity = 0;
+            ueContextModification = null;
+            ueContextModificationNode = null;
+            ueContextModificationEpoch = 0;
+            xnHandover = false;
+            handover = Stage.NONE;
+            handoverKind = HandoverKind.WITHIN_NODE;
+            handoverTarget = null;
+            handoverPci = 0;
+            handoverArfcn = 0;
+            handoverDecision = null;
+            handoverRule = null;
+            endHandoverWhenStarted = null;
+            registration = Stage.NONE;
+            registrationDecision = null;
+            registrationRule = null;
+            endRegistrationWhenStarted = null;
+        }
     }
 
     /**
@@ -1609,6 +1676,128 @@ public final class SimulatedUe implements AutoCloseable
         if (!known)
         {
             throw new IllegalStateException("the serving node does not know the UE");
+        }
+    }
+
+    /**
+     * Copies the state of the UE and of its RAN nodes into {@code into}, keys included: the UE model
+     * ({@link UeMirror#snapshot}), every RAN node ({@link RanNode#snapshot}), which node and which RAN
+     * node serve it, and its procedures in flight. The nodes' contexts are the core network's to copy
+     * ({@link SimulatedCore#snapshot}); a step is undone by restoring both. What the last end call
+     * reports ({@link #startedDeferred()}, {@link #refusedDeferred()}) is no side's state and is not
+     * copied.
+     *
+     * @param into a snapshot, reused from step to step; {@link Snapshot#wipe wipe} it once it is no
+     *             longer needed.
+     */
+    public void snapshot(final Snapshot into)
+    {
+        ue.snapshot(into.ue);
+        for (int i = 0; i < RAN_NODES; i++)
+        {
+            ranNodes[i].snapshot(into.ranNodes[i]);
+        }
+        into.inFlight.copyFrom(inFlight());
+        into.ranEpoch = ranEpoch;
+        into.servingAmf = servingAmf;
+        into.servingMme = servingMme;
+        into.inEps = inEps;
+        into.ran = ran;
+        into.ciphering = ciphering;
+        into.integrity = integrity;
+        into.taken = true;
+    }
+
+    /**
+     * Puts back the state of the UE and of its RAN nodes that {@link #snapshot} copied from this UE.
+     *
+     * @param from a snapshot of this UE.
+     * @throws IllegalStateException when {@code from} holds no snapshot (never taken, or wiped).
+     */
+    public void restore(final Snapshot from)
+    {
+        if (!from.taken)
+        {
+            throw new IllegalStateException("the simulated UE's snapshot holds nothing to restore");
+        }
+        ue.restore(from.ue);
+        for (int i = 0; i < RAN_NODES; i++)
+        {
+            ranNodes[i].restore(from.ranNodes[i]);
+        }
+        inFlight().copyFrom(from.inFlight);
+        ranEpoch = from.ranEpoch;
+        servingAmf = from.servingAmf;
+        servingMme = from.servingMme;
+        inEps = from.inEps;
+        ran = from.ran;
+        ciphering = from.ciphering;
+        integrity = from.integrity;
+    }
+
+    /**
+     * The state of a {@link SimulatedUe} and its RAN nodes at one moment. It holds keys: made once and
+     * reused, and {@link #wipe wiped} as soon as it is no longer needed. {@link #toString()} shows no
+     * key. Not thread-safe.
+     */
+    public static final class Snapshot
+    {
+        private final UeMirror.Snapshot ue = new UeMirror.Snapshot();
+        private final RanNode.Snapshot[] ranNodes = new RanNode.Snapshot[RAN_NODES];
+        private final InFlight inFlight = new InFlight();
+        private boolean taken;
+        private long ranEpoch;
+        private int servingAmf;
+        private int servingMme;
+        private boolean inEps;
+        private int ran = -1;
+        private int ciphering;
+        private int integrity;
+
+        /**
+         * An empty snapshot.
+         */
+        public Snapshot()
+        {
+            for (int i = 0; i < RAN_NODES; i++)
+            {
+                ranNodes[i] = new RanNode.Snapshot();
+            }
+        }
+
+        /**
+         * Zeroes every key copied and forgets the rest; a wiped snapshot cannot be restored.
+         */
+        public void wipe()
+        {
+            ue.wipe();
+            for (final RanNode.Snapshot node : ranNodes)
+            {
+                node.wipe();
+            }
+            inFlight.clear();
+            taken = false;
+            ranEpoch = 0;
+            servingAmf = 0;
+            servingMme = 0;
+            inEps = false;
+            ran = -1;
+            ciphering = 0;
+            integrity = 0;
+        }
+
+        /**
+         * @return whether it holds a snapshot that can be restored.
+         */
+        public boolean taken()
+        {
+            return taken;
+        }
+
+        public String toString()
+        {
+            return "SimulatedUe.Snapshot[" + (taken ? (inEps ? "mme-" + (servingMme + 1) : "amf-" + (servingAmf + 1)) +
+                ", ran=" + ran + ", " + ue : "empty") + "]";
         }
     }
 

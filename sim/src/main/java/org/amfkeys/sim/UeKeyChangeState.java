@@ -202,6 +202,32 @@ public final class UeKeyChangeState
     }
 
     /**
+     * Takes what {@code other} remembers, and its static data KDP; the variants and the UE security
+     * capabilities stay this one's. For {@link UeMirror.Snapshot}, which keeps a UE's memory across a
+     * step that may be refused.
+     *
+     * @param other the state to copy from.
+     */
+    void copyMemoryFrom(final UeKeyChangeState other)
+    {
+        staticKdp = other.staticKdp;
+        lastVersion = other.lastVersion;
+        timestampUsed = other.timestampUsed;
+        lastTimestamp = other.lastTimestamp;
+    }
+
+    /**
+     * Forgets every KDP used and the static data KDP, as a new state.
+     */
+    void forgetMemory()
+    {
+        staticKdp = null;
+        lastVersion = NONE;
+        timestampUsed = false;
+        lastTimestamp = 0;
+    }
+
+    /**
      * @return the options and whether a static data KDP is configured; no KDP value.
      */
     public String toString()

@@ -3,6 +3,7 @@ package org.amfkeys.sim;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.hmac.KeyScheduleDescriptor;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ConcurrencyRule;
@@ -791,6 +792,73 @@ public final class UeMirror implements AutoCloseable
     }
 
     /**
+     * Copies the UE's whole state, keys included, into {@code into}, so that {@link #restore} can put it
+     * back after a step that is refused part way: every NAS security context it keeps, its AS keys and
+     * NH chain with the schedules derived from them, and what it remembers of key changes.
+     *
+     * @param into a snapshot, reused from step to step; {@link Snapshot#wipe wipe} it once it is no
+     *             longer needed.
+     */
+    public void snapshot(final Snapshot into)
+    {
+        into.current.copyFrom(current);
+        into.partialNative.copyFrom(partialNative);
+        into.old.copyFrom(old);
+        into.beforeSmc.copyFrom(beforeSmc);
+        into.partialNativeBeforeSmc.copyFrom(partialNativeBeforeSmc);
+        copySchedule(rootSchedule, into.rootSchedule);
+        copySchedule(asRootSchedule, into.asRootSchedule);
+        System.arraycopy(kgnb, 0, into.kgnb, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(nh, 0, into.nh, 0, Kdf.KEY_LENGTH);
+        into.keyChange.copyMemoryFrom(keyChange);
+        into.oldKept = oldKept;
+        into.smcCompleteSent = smcCompleteSent;
+        into.oldRootKeyForAs = oldRootKeyForAs;
+        into.asActive = asActive;
+        into.asChain = asChain;
+        into.kgnbNcc = kgnbNcc;
+        into.nhNcc = nhNcc;
+        into.taken = true;
+    }
+
+    /**
+     * Puts back the state {@link #snapshot} copied from this UE. The schedules are copied, not derived
+     * again: the AS chain's may belong to a root key the UE no longer keeps anywhere else.
+     *
+     * @param from a snapshot of this UE.
+     * @throws IllegalStateException when {@code from} holds no snapshot (never taken, or wiped).
+     */
+    public void restore(final Snapshot from)
+    {
+        if (!from.taken)
+        {
+            throw new IllegalStateException("the UE's snapshot holds nothing to restore");
+        }
+        current.copyFrom(from.current);
+        partialNative.copyFrom(from.partialNative);
+        old.copyFrom(from.old);
+        beforeSmc.copyFrom(from.beforeSmc);
+        partialNativeBeforeSmc.copyFrom(from.partialNativeBeforeSmc);
+        copySchedule(from.rootSchedule, rootSchedule);
+        copySchedule(from.asRootSchedule, asRootSchedule);
+        System.arraycopy(from.kgnb, 0, kgnb, 0, Kdf.KEY_LENGTH);
+        System.arraycopy(from.nh, 0, nh, 0, Kdf.KEY_LENGTH);
+        keyChange.copyMemoryFrom(from.keyChange);
+        oldKept = from.oldKept;
+        smcCompleteSent = from.smcCompleteSent;
+        oldRootKeyForAs = from.oldRootKeyForAs;
+        asActive = from.asActive;
+        asChain = from.asChain;
+        kgnbNcc = from.kgnbNcc;
+        nhNcc = from.nhNcc;
+    }
+
+    private static void copySchedule(final KeySchedule from, final KeySchedule to)
+    {
+        to.buffer().putBytes(to.offset(), from.buffer(), from.offset(), KeyScheduleDescriptor.LENGTH);
+    }
+
+    /**
      * Zeroes every key.
      */
     public void close()
@@ -808,5 +876,71 @@ public final class UeMirror implements AutoCloseable
     {
         return "UeMirror[" + current.chain.system() + ", ngKSI=" + NgKsi.toString(current.ngKsi) + ", asActive=" + asActive +
             ", ncc=" + kgnbNcc + "]";
+    }
+
+    /**
+     * The state of a {@link UeMirror} at one moment. It holds keys (KAMF or KASME of every context kept,
+     * KgNB, NH and their schedules): made once and reused, and {@link #wipe wiped} as soon as it is no
+     * longer needed. {@link #toString()} shows no key. Not thread-safe.
+     */
+    public static final class Snapshot
+    {
+        private final UeNasSecurityContext current = new UeNasSecurityContext();
+        private final UeNasSecurityContext partialNative = new UeNasSecurityContext();
+        private final UeNasSecurityContext old = new UeNasSecurityContext();
+        private final UeNasSecurityContext beforeSmc = new UeNasSecurityContext();
+        private final UeNasSecurityContext partialNativeBeforeSmc = new UeNasSecurityContext();
+        private final KeySchedule rootSchedule = new KeySchedule();
+        private final KeySchedule asRootSchedule = new KeySchedule();
+        private final byte[] kgnb = new byte[Kdf.KEY_LENGTH];
+        private final byte[] nh = new byte[Kdf.KEY_LENGTH];
+        /** Only its memory of KDPs used is kept; its variants are not the UE's. */
+        private final UeKeyChangeState keyChange = new UeKeyChangeState(KeyChangeOptions.THREE_GPP_ONLY, 0);
+        private boolean taken;
+        private boolean oldKept;
+        private long smcCompleteSent = NO_COUNT;
+        private boolean oldRootKeyForAs = true;
+        private boolean asActive;
+        private AccessStratumChain asChain = AccessStratumChain.NR;
+        private int kgnbNcc;
+        private int nhNcc;
+
+        /**
+         * Zeroes every key and schedule and forgets the rest; a wiped snapshot cannot be restored.
+         */
+        public void wipe()
+        {
+            current.wipe();
+            partialNative.wipe();
+            old.wipe();
+            beforeSmc.wipe();
+            partialNativeBeforeSmc.wipe();
+            rootSchedule.clear();
+            asRootSchedule.clear();
+            Arrays.fill(kgnb, (byte)0);
+            Arrays.fill(nh, (byte)0);
+            keyChange.forgetMemory();
+            taken = false;
+            oldKept = false;
+            smcCompleteSent = NO_COUNT;
+            oldRootKeyForAs = true;
+            asActive = false;
+            asChain = AccessStratumChain.NR;
+            kgnbNcc = 0;
+            nhNcc = 0;
+        }
+
+        /**
+         * @return whether it holds a snapshot that can be restored.
+         */
+        public boolean taken()
+        {
+            return taken;
+        }
+
+        public String toString()
+        {
+            return "UeMirror.Snapshot[" + (taken ? current + ", asActive=" + asActive + ", ncc=" + kgnbNcc : "empty") + "]";
+        }
     }
 }
