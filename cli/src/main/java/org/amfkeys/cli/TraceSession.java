@@ -21,6 +21,7 @@ import org.amfkeys.sim.SimulatedUe;
 import org.amfkeys.types.AccessType;
 import org.amfkeys.types.NgKsi;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -401,7 +402,12 @@ final class TraceSession implements AutoCloseable
     @SafeVarargs
     private static List<String> concat(final List<String>... lists)
     {
-        return Arrays.stream(lists).flatMap(List::stream).toList();
+        final List<String> all = new ArrayList<>();
+        for (final List<String> list : lists)
+        {
+            all.addAll(list);
+        }
+        return List.copyOf(all);
     }
 
     /**

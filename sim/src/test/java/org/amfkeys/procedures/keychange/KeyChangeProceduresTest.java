@@ -223,8 +223,7 @@ class KeyChangeProceduresTest
         final KeyChangeTransfer transfer = new KeyChangeTransfer();
         final KeyChangeCommand command = new KeyChangeCommand();
         try (KeyChangeProcedures sourceSide = procedures(source, ALL); KeyChangeProcedures a = procedures(targetA, ALL);
-             KeyChangeProcedures b = procedures(targetB, ALL); KeyChangeProcedures c = procedures(targetC, ALL);
-             UeMirror ue = ue(ALL))
+             KeyChangeProcedures b = procedures(targetB, ALL); UeMirror ue = ue(ALL))
         {
             assertTrue(sourceSide.prepareCandidates(UE, new Guami[] {AMF_A, AMF_B, AMF_C}, 3, kdp, EXPLICIT, candidates));
             assertTrue(candidates.isPrepared());
