@@ -462,7 +462,7 @@ final class TraceSession implements AutoCloseable
 
     private static void requireKnownMembers(final JsonNode node, final List<String> allowed, final String of)
     {
-        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
+        for (final Iterator<String> names = node.fieldNames(); names.hasNext();)
         {
             final String name = names.next();
             if (!allowed.contains(name))

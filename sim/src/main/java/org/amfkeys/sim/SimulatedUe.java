@@ -81,7 +81,9 @@ public final class SimulatedUe implements AutoCloseable
         new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false);
     private static final AmfChange N2_HANDOVER_TO_OTHER_SET = new AmfChange(AmfChange.Kind.N2_HANDOVER, 1, 2, false);
 
-    private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) -> { };
+    private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) ->
+    {
+    };
 
     private final long ueId;
     private final SimulatedCore core;
