@@ -28,7 +28,7 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * never be inserted twice; deletes take only the entry. Deleted entries are marked free rather than
  * emptied, so probe chains through them stay whole, and inserts reuse them. The operations the
  * procedures need are read-modify-writes done in place under the slot's lock
- * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #swapCurrentAndNonCurrent}), or by
+ * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #acceptUplinkNasCount}), or by
  * the caller on a claimed slot ({@link #tryClaim}, then {@link #commit} or {@link #abort}), so no caller
  * ever copies a context out, changes it and writes it back.
  * <p>

@@ -40,7 +40,10 @@ public final class SimulatedUe implements AutoCloseable
     /** Where a NAS COUNT was used, for {@link NasCountObserver}. */
     public enum Direction
     {
-        UPLINK, DOWNLINK
+        /** The uplink NAS COUNT: a message from the UE, or a derivation over an uplink COUNT. */
+        UPLINK,
+        /** The downlink NAS COUNT: a message to the UE, or a derivation over a downlink COUNT. */
+        DOWNLINK
     }
 
     /**
