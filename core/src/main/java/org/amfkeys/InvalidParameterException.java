@@ -36,7 +36,10 @@ public final class InvalidParameterException extends IllegalArgumentException
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern HEX_LETTER = Pattern.compile("[A-Fa-f]");
 
+    /** Name of the offending parameter, as the command-line tool names it. */
     private final String parameter;
+
+    /** The allowed range or form of the parameter. */
     private final String allowed;
 
     /**

@@ -50,8 +50,8 @@ public final class BenchReportCommand implements Callable<Integer>
     @Option(names = "--warmups", description = "warm-up iterations of 1 s (default ${DEFAULT-VALUE})")
     private int warmups = 3;
 
-    @Option(names = "--include", description = "only the paths whose name contains a match of this regex, e.g. "
-        + "'avx512|sha-ni' (SunJCE always runs: it is the reference of the ratios)")
+    @Option(names = "--include", description = "only the paths whose name contains a match of this regex, e.g. " +
+        "'avx512|sha-ni' (SunJCE always runs: it is the reference of the ratios)")
     private String include;
 
     @Spec

@@ -20,7 +20,10 @@ final class OpensslJna
     /** {@code const EVP_MD *EVP_sha256(void)}. */
     static native long EVP_sha256();
 
-    /** {@code unsigned char *HMAC(const EVP_MD *, const void *key, int, const unsigned char *d, size_t, unsigned char *md, unsigned int *)}. */
+    /**
+     * {@code unsigned char *HMAC(const EVP_MD *, const void *key, int, const unsigned char *d, size_t, unsigned char *md,
+     * unsigned int *)}.
+     */
     static native long HMAC(long md, long key, int keyLength, long data, long dataLength, long out, long outLength);
 
     /** {@code HMAC_CTX *HMAC_CTX_new(void)}. */

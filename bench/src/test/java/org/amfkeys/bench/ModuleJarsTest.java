@@ -27,8 +27,8 @@ class ModuleJarsTest
     void coreCarriesNoSimulationClass() throws IOException
     {
         final Path jar = onlyJar(ROOT.resolve("core/target"), "amfkeys-core-", "-tests.jar");
-        final List<String> simulation = entries(jar, name ->
-            name.startsWith("org/amfkeys/sim/") || name.matches(".*/(Simulated\\w*|UeMirror|RanNode|ProcedureMix|TablePopulation)\\.class"));
+        final List<String> simulation = entries(jar, name -> name.startsWith("org/amfkeys/sim/") ||
+            name.matches(".*/(Simulated\\w*|UeMirror|RanNode|ProcedureMix|TablePopulation)\\.class"));
         assertEquals(List.of(), simulation, jar + " holds simulation classes");
         assertFalse(entries(jar, name -> name.startsWith("org/amfkeys/procedures/")).isEmpty(), "the procedures are in core");
     }

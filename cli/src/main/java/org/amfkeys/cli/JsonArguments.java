@@ -9,7 +9,6 @@ import org.amfkeys.catalog.TextArguments;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,8 @@ final class JsonArguments implements Arguments
      */
     JsonArguments(final Derivation derivation, final JsonNode request, final String skip)
     {
-        for (final Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext(); )
+        for (final Map.Entry<String, JsonNode> member : request.properties())
         {
-            final Map.Entry<String, JsonNode> member = it.next();
             if (member.getKey().equals(skip))
             {
                 continue;

@@ -21,6 +21,7 @@ import org.amfkeys.sim.SimulatedUe;
 import org.amfkeys.types.AccessType;
 import org.amfkeys.types.NgKsi;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -459,7 +460,12 @@ final class TraceSession implements AutoCloseable
     @SafeVarargs
     private static List<String> concat(final List<String>... lists)
     {
-        return Arrays.stream(lists).flatMap(List::stream).toList();
+        final List<String> all = new ArrayList<>();
+        for (final List<String> list : lists)
+        {
+            all.addAll(list);
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -514,7 +520,7 @@ final class TraceSession implements AutoCloseable
 
     private static void requireKnownMembers(final JsonNode node, final List<String> allowed, final String of)
     {
-        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
+        for (final Iterator<String> names = node.fieldNames(); names.hasNext();)
         {
             final String name = names.next();
             if (!allowed.contains(name))

@@ -62,7 +62,8 @@ class DeriveBatchVectorsTest
                 final String actual = answer.has("out") ? answer.get("out").asText() : "error: " + answer.path("error").asText();
                 if (!step.matches(actual))
                 {
-                    failures.add(vector.file() + " " + vector.id() + " step " + round + ": expected " + step.expected() + ", got " + actual);
+                    failures.add(vector.file() + " " + vector.id() + " step " + round + ": expected " + step.expected() +
+                        ", got " + actual);
                 }
                 outputs.get(senders.get(n)).add(answer.has("out") ? actual : step.expected());
                 answered++;

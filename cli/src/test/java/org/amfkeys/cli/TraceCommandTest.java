@@ -99,7 +99,8 @@ class TraceCommandTest
         final Cli.Result missing = Cli.runWithInput(
             "{" + kamf + ", \"steps\": [{\"do\": \"initial-context-setup\"}]}", "trace");
         assertTrue(missing.out().contains("ul-count: missing"), missing.out());
-        final Cli.Result badKey = Cli.runWithInput("{\"kamf\": \"00\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2, \"steps\": []}", "trace");
+        final Cli.Result badKey = Cli.runWithInput("{\"kamf\": \"00\", \"ngksi\": 1, \"nas-enc\": 1, \"nas-int\": 2, \"steps\": []}",
+            "trace");
         assertEquals(1, badKey.exitCode());
         assertTrue(badKey.err().contains("kamf: not 64 hex digits"), badKey.err());
         assertTrue(Cli.run("trace", "--help").out().contains("mobility-registration"));
@@ -196,8 +197,9 @@ class TraceCommandTest
             {"{\"do\": \"nas-smc\", \"phase\": \"end\", \"outcome\": \"complete\", \"access\": \"3gpp\"}",
                 "access: not a parameter of nas-smc (end); allowed: do, phase, outcome"},
             {"{\"do\": \"xn-handover\", \"phase\": 1}", "phase: not a string; allowed: begin or end"},
-            {"{\"do\": \"release\", \"phase\": \"begin\"}", "do: no phases for 'release'; allowed: nas-smc, xn-handover, " +
-                "n2-handover, inter-mme-handover, mobility-registration, ue-context-modification, handover-to-eps, handover-to-5gs"},
+            {"{\"do\": \"release\", \"phase\": \"begin\"}",
+                "do: no phases for 'release'; allowed: nas-smc, xn-handover, n2-handover, inter-mme-handover, " +
+                    "mobility-registration, ue-context-modification, handover-to-eps, handover-to-5gs"},
             {"{\"do\": 5}", "do: not a string; allowed: a step listed by amfkeys trace --help"},
             {"{\"ul-count\": 1}", "do: missing; allowed: a step listed by amfkeys trace --help"},
             {"{\"do\": \"release\", \"" + "ab".repeat(16) + "\": 1}",

@@ -28,7 +28,7 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
  * never be inserted twice; deletes take only the entry. Deleted entries are marked free rather than
  * emptied, so probe chains through them stay whole, and inserts reuse them. The operations the
  * procedures need are read-modify-writes done in place under the slot's lock
- * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #swapCurrentAndNonCurrent}), or by
+ * ({@link #advanceNextHop}, {@link #takeDownlinkNasCount}, {@link #acceptUplinkNasCount}), or by
  * the caller on a claimed slot ({@link #tryClaim}, then {@link #commit} or {@link #abort}), so no caller
  * ever copies a context out, changes it and writes it back.
  * <p>
@@ -83,7 +83,6 @@ public final class ContextTable implements AutoCloseable
     /** Unmaps the memory of tables that became unreachable; one thread for every table. */
     private static final Cleaner CLEANER = Cleaner.create();
 
-
     /**
      * A table for {@code capacity} UEs at the {@link #DEFAULT_LOAD_FACTOR default load factor}, not locked in RAM.
      *
@@ -131,13 +130,6 @@ public final class ContextTable implements AutoCloseable
         ContextTableSizing.checkSize(capacity, loadFactor);
         return SlotMap.length(SlotMap.entriesFor(capacity, loadFactor));
     }
-
-
-
-
-    /** Each insert lock on its own cache line, so two inserters never share one. */
-
-
 
     // ---------------------------------------------------------------------------------------------
     // Sizes
@@ -298,7 +290,6 @@ public final class ContextTable implements AutoCloseable
             Reference.reachabilityFence(this);
         }
     }
-
 
     // ---------------------------------------------------------------------------------------------
     // Lock-free reads
@@ -691,7 +682,6 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-
     // ---------------------------------------------------------------------------------------------
 
     /**
@@ -740,7 +730,6 @@ public final class ContextTable implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
     // Test hooks (package-private)
     // ---------------------------------------------------------------------------------------------
-
 
     /**
      * Key-hygiene audit: whether any slot still holds {@code octets}, such as the KAMF of a deleted
@@ -794,11 +783,6 @@ public final class ContextTable implements AutoCloseable
     // Probing and the sequence lock
     // ---------------------------------------------------------------------------------------------
 
-
-
-
-
-
     private int advanceNextHopOf(final long ueId, final ContextCursor cursor)
     {
         final int entry = slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
@@ -820,7 +804,6 @@ public final class ContextTable implements AutoCloseable
             slots.unlock(entry);
         }
     }
-
 
     /**
      * @return the entry the cursor claimed here. A claim that outlived the table ends here, without
@@ -862,8 +845,6 @@ public final class ContextTable implements AutoCloseable
             cursor.restoreSlot();
         }
     }
-
-
 
     /**
      * The caller's flyweight must still span a whole context: its buffer is the caller's, and may have
@@ -925,16 +906,6 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-
-
-
-
-
-
-
-
-
-
     private void ensureOpen()
     {
         if (closed)
@@ -963,15 +934,8 @@ public final class ContextTable implements AutoCloseable
         return new IllegalStateException("context table is closed");
     }
 
-
-
-
-
-
-
     /** Maps the hash's high 32 bits onto 0..entries-1 without a division (Lemire's multiply-shift). */
 
     /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
-
 
 }

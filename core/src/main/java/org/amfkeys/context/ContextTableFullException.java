@@ -7,6 +7,7 @@ public final class ContextTableFullException extends IllegalStateException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The capacity of the table that was full, in UEs. */
     private final long capacity;
 
     /**

@@ -127,11 +127,12 @@ final class TableMemory implements Runnable
         }
         try
         {
-            // Fewer TLB misses on a table of gigabytes; only advice, so a kernel without it is fine.
+            // Fewer TLB misses on a table of gigabytes.
             Libc.madvise(address, length, MADV_HUGEPAGE);
         }
         catch (final LastErrorException ignore)
         {
+            // Only advice, so a kernel without it is fine.
         }
 
         if (lockInRam)

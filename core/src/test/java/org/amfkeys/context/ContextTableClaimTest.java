@@ -151,7 +151,9 @@ class ContextTableClaimTest
                 () -> table.acceptUplinkNasCount(2, 1 << 21),
                 () -> Claims.swap(table, 2, other),
                 () -> table.delete(2),
-                () -> Claims.delete(table, 2, other, unchanged -> { }),
+                () -> Claims.delete(table, 2, other, unchanged ->
+                {
+                }),
                 () -> table.insert(50, Contexts.random(staged, SEED, 50, kdf)),
                 () -> table.read(1, snapshot));
             for (final Runnable call : locking)

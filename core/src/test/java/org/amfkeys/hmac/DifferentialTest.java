@@ -63,7 +63,8 @@ class DifferentialTest
 
     static Stream<String> singleEngines()
     {
-        final List<String> engines = new ArrayList<>(List.of(HmacEngines.JAVA_INTRINSIC, HmacEngines.JAVA_PORTABLE, HmacEngines.JNA_LIBCRYPTO));
+        final List<String> engines = new ArrayList<>(List.of(HmacEngines.JAVA_INTRINSIC, HmacEngines.JAVA_PORTABLE,
+            HmacEngines.JNA_LIBCRYPTO));
         for (final NativeKernel kernel : supportedKernels())
         {
             engines.add(HmacEngines.NATIVE_SINGLE + "/" + kernel.token());

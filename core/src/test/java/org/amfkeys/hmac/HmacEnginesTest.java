@@ -69,7 +69,8 @@ class HmacEnginesTest
                     System.arraycopy(message, 0, padded, offset, message.length);
                     final byte[] out = new byte[40];
                     engine.mac(schedule, padded, offset, message.length, out, 5);
-                    assertArrayEquals(reference.doFinal(message), Arrays.copyOfRange(out, 5, 37), "key " + key.length + " message " + message.length);
+                    assertArrayEquals(reference.doFinal(message), Arrays.copyOfRange(out, 5, 37),
+                        "key " + key.length + " message " + message.length);
                     assertTrue(isZero(out, 0, 5) && isZero(out, 37, 40), "wrote outside the MAC");
                 }
             }
@@ -228,7 +229,8 @@ class HmacEnginesTest
         schedule.clear();
         assertFalse(schedule.isComputed());
         assertTrue(isZero(backing, 20, 84));
-        assertEquals("offset", assertThrows(InvalidParameterException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40)).parameter());
+        assertEquals("offset",
+            assertThrows(InvalidParameterException.class, () -> new KeySchedule(new UnsafeBuffer(backing), 40)).parameter());
     }
 
     private static byte[] bytes(final SplittableRandom random, final int length)

@@ -92,10 +92,12 @@ class HmacRecordsTest
             assertEquals("record[1].flags", assertThrows(InvalidParameterException.class, () -> engine.process(records, 2)).parameter());
 
             assertEquals("record", assertThrows(InvalidParameterException.class, () -> records.key(4, new byte[1], 0, 1)).parameter());
-            assertEquals("key-length", assertThrows(InvalidParameterException.class, () -> records.key(0, new byte[65], 0, 65)).parameter());
+            assertEquals("key-length",
+                assertThrows(InvalidParameterException.class, () -> records.key(0, new byte[65], 0, 65)).parameter());
             assertEquals("message-length",
                 assertThrows(InvalidParameterException.class, () -> records.message(0, new byte[273], 0, 273)).parameter());
-            assertEquals("schedule", assertThrows(InvalidParameterException.class, () -> records.schedule(0, new KeySchedule())).parameter());
+            assertEquals("schedule",
+                assertThrows(InvalidParameterException.class, () -> records.schedule(0, new KeySchedule())).parameter());
             assertEquals("capacity", assertThrows(InvalidParameterException.class, () -> new HmacRecords(0)).parameter());
         }
     }

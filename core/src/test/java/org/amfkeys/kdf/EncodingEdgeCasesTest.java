@@ -55,13 +55,20 @@ class EncodingEdgeCasesTest
         for (final long count : COUNTS)
         {
             final String c = String.format("%08x", count);
-            cases.add(new Case("kgnb count " + count, kdf -> kdf.kgnb(KEY, count, AccessType.THREE_GPP), KEY, "6e" + c + "0004" + "01" + "0001", FULL));
-            cases.add(new Case("kn3iwf count " + count, kdf -> kdf.kgnb(KEY, count, AccessType.NON_THREE_GPP), KEY, "6e" + c + "0004" + "02" + "0001", FULL));
-            cases.add(new Case("kamf' idle count " + count, kdf -> kdf.horizontalKamf(KEY, MobilityMode.IDLE, count), KEY, "72" + "00" + "0001" + c + "0004", FULL));
-            cases.add(new Case("kamf' handover count " + count, kdf -> kdf.horizontalKamf(KEY, MobilityMode.HANDOVER, count), KEY, "72" + "01" + "0001" + c + "0004", FULL));
-            cases.add(new Case("kasme' idle count " + count, kdf -> kdf.kasmePrime(KEY, MobilityMode.IDLE, count), KEY, "73" + c + "0004", FULL));
-            cases.add(new Case("kasme' handover count " + count, kdf -> kdf.kasmePrime(KEY, MobilityMode.HANDOVER, count), KEY, "74" + c + "0004", FULL));
-            cases.add(new Case("kamf from kasme idle count " + count, kdf -> kdf.kamfFromKasmeIdle(KEY, count), KEY, "75" + c + "0004", FULL));
+            cases.add(new Case("kgnb count " + count, kdf -> kdf.kgnb(KEY, count, AccessType.THREE_GPP), KEY,
+                "6e" + c + "0004" + "01" + "0001", FULL));
+            cases.add(new Case("kn3iwf count " + count, kdf -> kdf.kgnb(KEY, count, AccessType.NON_THREE_GPP), KEY,
+                "6e" + c + "0004" + "02" + "0001", FULL));
+            cases.add(new Case("kamf' idle count " + count, kdf -> kdf.horizontalKamf(KEY, MobilityMode.IDLE, count), KEY,
+                "72" + "00" + "0001" + c + "0004", FULL));
+            cases.add(new Case("kamf' handover count " + count, kdf -> kdf.horizontalKamf(KEY, MobilityMode.HANDOVER, count), KEY,
+                "72" + "01" + "0001" + c + "0004", FULL));
+            cases.add(new Case("kasme' idle count " + count, kdf -> kdf.kasmePrime(KEY, MobilityMode.IDLE, count), KEY,
+                "73" + c + "0004", FULL));
+            cases.add(new Case("kasme' handover count " + count, kdf -> kdf.kasmePrime(KEY, MobilityMode.HANDOVER, count), KEY,
+                "74" + c + "0004", FULL));
+            cases.add(new Case("kamf from kasme idle count " + count, kdf -> kdf.kamfFromKasmeIdle(KEY, count), KEY,
+                "75" + c + "0004", FULL));
             cases.add(new Case("kasme_srvcc count " + count, kdf -> kdf.kasmeSrvcc(KEY, count), KEY, "7d" + c + "0004", FULL));
             cases.add(new Case("kenb count " + count, kdf -> kdf.kenb(KEY, count), KEY, "11" + c + "0004", FULL));
             cases.add(new Case("eps ck ik handover count " + count, kdf -> kdf.epsCkIkHandover(KEY, count), KEY, "16" + c + "0004", FULL));
@@ -69,12 +76,17 @@ class EncodingEdgeCasesTest
         }
 
         // EARFCN: two octets up to 65535 in EPS KeNB*, three above; always three for a target ng-eNB.
-        cases.add(new Case("kenb* earfcn 65535", kdf -> kdf.kenbStar(KEY, 503, 65535), KEY, "13" + "01f7" + "0002" + "ffff" + "0002", FULL));
-        cases.add(new Case("kenb* earfcn 65536", kdf -> kdf.kenbStar(KEY, 503, 65536), KEY, "13" + "01f7" + "0002" + "010000" + "0003", FULL));
+        cases.add(new Case("kenb* earfcn 65535", kdf -> kdf.kenbStar(KEY, 503, 65535), KEY,
+            "13" + "01f7" + "0002" + "ffff" + "0002", FULL));
+        cases.add(new Case("kenb* earfcn 65536", kdf -> kdf.kenbStar(KEY, 503, 65536), KEY,
+            "13" + "01f7" + "0002" + "010000" + "0003", FULL));
         cases.add(new Case("kenb* earfcn 0", kdf -> kdf.kenbStar(KEY, 0, 0), KEY, "13" + "0000" + "0002" + "0000" + "0002", FULL));
-        cases.add(new Case("kenb* earfcn 262143", kdf -> kdf.kenbStar(KEY, 1, 262143), KEY, "13" + "0001" + "0002" + "03ffff" + "0003", FULL));
-        cases.add(new Case("ng-enb earfcn 65535", kdf -> kdf.kngRanStarForNgEnb(KEY, 503, 65535), KEY, "71" + "01f7" + "0002" + "00ffff" + "0003", FULL));
-        cases.add(new Case("ng-enb earfcn 65536", kdf -> kdf.kngRanStarForNgEnb(KEY, 503, 65536), KEY, "71" + "01f7" + "0002" + "010000" + "0003", FULL));
+        cases.add(new Case("kenb* earfcn 262143", kdf -> kdf.kenbStar(KEY, 1, 262143), KEY,
+            "13" + "0001" + "0002" + "03ffff" + "0003", FULL));
+        cases.add(new Case("ng-enb earfcn 65535", kdf -> kdf.kngRanStarForNgEnb(KEY, 503, 65535), KEY,
+            "71" + "01f7" + "0002" + "00ffff" + "0003", FULL));
+        cases.add(new Case("ng-enb earfcn 65536", kdf -> kdf.kngRanStarForNgEnb(KEY, 503, 65536), KEY,
+            "71" + "01f7" + "0002" + "010000" + "0003", FULL));
 
         // NR-ARFCN: always three octets, also below 65536 (srsRAN uses two there).
         for (final int arfcn : new int[] {0, 1000, 65535, 65536, 3279165})
@@ -98,7 +110,8 @@ class EncodingEdgeCasesTest
         final String imsi = hexOf("001010123456789");
         cases.add(new Case("kamf abba 1 octet", kdf -> kdf.kamf(KEY, Supi.parse("imsi-001010123456789"), Abba.of(new byte[] {0x01})), KEY,
             "6d" + imsi + "000f" + "01" + "0001", FULL));
-        cases.add(new Case("kamf abba 3 octets", kdf -> kdf.kamf(KEY, Supi.parse("imsi-001010123456789"), Abba.of(new byte[] {0, 0, 7})), KEY,
+        cases.add(new Case("kamf abba 3 octets",
+            kdf -> kdf.kamf(KEY, Supi.parse("imsi-001010123456789"), Abba.of(new byte[] {0, 0, 7})), KEY,
             "6d" + imsi + "000f" + "000007" + "0003", FULL));
         cases.add(new Case("kamf imsi 5 digits", kdf -> kdf.kamf(KEY, Supi.parse("imsi-00101"), Abba.DEFAULT), KEY,
             "6d" + hexOf("00101") + "0005" + "0000" + "0002", FULL));
@@ -108,7 +121,8 @@ class EncodingEdgeCasesTest
         cases.add(new Case("kseaf snpn", kdf -> kdf.kseaf(KEY, ServingNetworkName.parse(snpn)), KEY,
             "6c" + hexOf(snpn) + String.format("%04x", snpn.length()), FULL));
         cases.add(new Case("kseaf nswo", kdf -> kdf.kseaf(KEY, ServingNetworkName.NSWO), KEY, "6c" + hexOf("5G:NSWO") + "0007", FULL));
-        cases.add(new Case("kausf 2-digit mnc", kdf -> kdf.kausf(CK, IK, ServingNetworkName.of(PlmnId.of("001", "01")), HEX.parseHex("0102030405ff")),
+        cases.add(new Case("kausf 2-digit mnc",
+            kdf -> kdf.kausf(CK, IK, ServingNetworkName.of(PlmnId.of("001", "01")), HEX.parseHex("0102030405ff")),
             KEY, "6a" + hexOf("5G:mnc001.mcc001.3gppnetwork.org") + "0020" + "0102030405ff" + "0006", FULL));
 
         // RES: 4 to 16 octets, its own length.
@@ -125,7 +139,8 @@ class EncodingEdgeCasesTest
         // Algorithm keys and counters.
         cases.add(new Case("alg key up-int 15", kdf -> kdf.algorithmKey(KEY, org.amfkeys.types.AlgorithmTypeDistinguisher.UP_INT, 15),
             KEY, "69" + "06" + "0001" + "0f" + "0001", LOW_128));
-        cases.add(new Case("eps alg key nas-enc 0", kdf -> kdf.epsAlgorithmKey(KEY, org.amfkeys.types.AlgorithmTypeDistinguisher.NAS_ENC, 0),
+        cases.add(new Case("eps alg key nas-enc 0",
+            kdf -> kdf.epsAlgorithmKey(KEY, org.amfkeys.types.AlgorithmTypeDistinguisher.NAS_ENC, 0),
             KEY, "15" + "01" + "0001" + "00" + "0001", LOW_128));
         cases.add(new Case("ksn 65535", kdf -> kdf.ksn(KEY, 65535), KEY, "79" + "ffff" + "0002", FULL));
         cases.add(new Case("s-kenb 0", kdf -> kdf.sKenb(KEY, 0), KEY, "1c" + "0000" + "0002", FULL));
@@ -146,14 +161,16 @@ class EncodingEdgeCasesTest
         cases.add(new Case("upu-mac-iausf", kdf -> kdf.upuMacIausf(KEY, new byte[] {1, 2}, 65535), KEY,
             "7b" + "0102" + "0002" + "ffff" + "0002", LOW_128));
         cases.add(new Case("upu-mac-iue", kdf -> kdf.upuMacIue(KEY, 2), KEY, "7c" + "01" + "0001" + "0002" + "0002", LOW_128));
-        cases.add(new Case("kiab ipv4 ipv6", kdf -> kdf.kiab(KEY, IpAddress.parse("a", "192.0.2.1"), IpAddress.parse("b", "2001:db8::1")), KEY,
+        cases.add(new Case("kiab ipv4 ipv6",
+            kdf -> kdf.kiab(KEY, IpAddress.parse("a", "192.0.2.1"), IpAddress.parse("b", "2001:db8::1")), KEY,
             "83" + "c0000201" + "0004" + "20010db8000000000000000000000001" + "0010", FULL));
         cases.add(new Case("ktnap", kdf -> kdf.ktipsecKtnapKft(KEY, UsageTypeDistinguisher.TNAP), KEY, "84" + "02" + "0001", FULL));
         cases.add(new Case("kaf", kdf -> kdf.kaf(KEY, AfId.of("af.example", new byte[] {1, 0, 0, 1, 2})), KEY,
             "82" + hexOf("af.example") + "0100000102" + "000f", FULL));
         cases.add(new Case("nh", kdf -> kdf.nh(KEY, KEY), KEY, "6f" + HEX.formatHex(KEY) + "0020", FULL));
         cases.add(new Case("eps nh", kdf -> kdf.epsNh(KEY, KEY), KEY, "12" + HEX.formatHex(KEY) + "0020", FULL));
-        cases.add(new Case("kamf from kasme handover", kdf -> kdf.kamfFromKasmeHandover(KEY, KEY), KEY, "76" + HEX.formatHex(KEY) + "0020", FULL));
+        cases.add(new Case("kamf from kasme handover", kdf -> kdf.kamfFromKasmeHandover(KEY, KEY), KEY,
+            "76" + HEX.formatHex(KEY) + "0020", FULL));
         cases.add(new Case("generic two-octet fc", kdf -> kdf.generic(KEY, 0xFF07, new byte[0], new byte[] {5}), KEY,
             "ff07" + "0000" + "05" + "0001", FULL));
         cases.add(new Case("generic no parameter", kdf -> kdf.generic(KEY, 0x38), KEY, "38", FULL));

@@ -248,11 +248,13 @@ public final class VectorCases
             case "ck,ik,sqn_xor_ak,network_name" -> new Step("ck-ik-prime", params("ck", text(in, "ck"), "ik", text(in, "ik"),
                 "network-name", text(in, "network_name"), "sqn-xor-ak", text(in, "sqn_xor_ak")), expected, Compare.EQUAL);
             case "ck,ik,ak,sqn,mcc,mnc" -> new Step("eps-kasme", params("ck", text(in, "ck"), "ik", text(in, "ik"),
-                "mcc", text(in, "mcc"), "mnc", text(in, "mnc"), "sqn-xor-ak", xor(text(in, "sqn"), text(in, "ak"))), expected, Compare.EQUAL);
+                "mcc", text(in, "mcc"), "mnc", text(in, "mnc"), "sqn-xor-ak", xor(text(in, "sqn"), text(in, "ak"))),
+                expected, Compare.EQUAL);
             case "kasme,distinguisher,alg" -> algorithmKeyStep("eps-alg-key", text(in, "kasme"), in, expected);
             case "kenb,distinguisher,alg" -> algorithmKeyStep("eps-alg-key", text(in, "kenb"), in, expected);
             case "kamf,distinguisher,alg" -> algorithmKeyStep("alg-key", text(in, "kamf"), in, expected);
-            case "kasme,sync" -> new Step("eps-nh", params("kasme", text(in, "kasme"), "sync-input", text(in, "sync")), expected, Compare.EQUAL);
+            case "kasme,sync" -> new Step("eps-nh", params("kasme", text(in, "kasme"), "sync-input", text(in, "sync")),
+                expected, Compare.EQUAL);
             case "kasme,ul_nas_count" -> new Step("kenb", params("kasme", text(in, "kasme"), "ul-count", number(in, "ul_nas_count")),
                 expected, Compare.EQUAL);
             case "kenb,pci,earfcn_dl" -> new Step("kenb-star", params("key", text(in, "kenb"), "pci", number(in, "pci"),
@@ -267,7 +269,8 @@ public final class VectorCases
                 "abba", text(in, "abba")), expected, Compare.EQUAL);
             case "kenb,scg_counter" -> new Step("s-kenb", params("kenb", text(in, "kenb"), "counter", number(in, "scg_counter")),
                 expected, Compare.EQUAL);
-            default -> throw new IllegalStateException("published vector '" + v.path("name").asText() + "': no mapping for inputs " + shape);
+            default -> throw new IllegalStateException(
+                "published vector '" + v.path("name").asText() + "': no mapping for inputs " + shape);
         };
         steps.add(step);
     }

@@ -1,8 +1,8 @@
 package org.amfkeys.sim;
 
 /**
- * What a {@link KeyChangeCommand} changed in the UE's NAS security context, as
- * {@link org.amfkeys.sim.UeMirror#keyChangeCommand} reports it.
+ * What a {@link org.amfkeys.procedures.keychange.KeyChangeCommand KeyChangeCommand} changed in the UE's
+ * NAS security context, as {@link UeMirror#keyChangeCommand} reports it.
  */
 public enum KeyChangeOutcome
 {

@@ -117,7 +117,8 @@ public final class ProcedureMix
         {
             case INITIAL_CONTEXT_SETUP ->
                 // Now and then after the latest message, which only an unused SMC Complete allows.
-                ue.initialContextSetup(random.nextInt(4) == 0 && ue.ue().nextUplinkCount() > 0 ? ue.ue().nextUplinkCount() - 1 : ulCount, pci, arfcn);
+                ue.initialContextSetup(
+                    random.nextInt(4) == 0 && ue.ue().nextUplinkCount() > 0 ? ue.ue().nextUplinkCount() - 1 : ulCount, pci, arfcn);
             case XN_HANDOVER -> ue.xnHandover(pci, arfcn);
             case N2_HANDOVER -> ue.n2Handover(pci, arfcn, false, false, -1);
             case N2_HANDOVER_TO_OTHER_AMF -> ue.n2Handover(pci, arfcn, true, random.nextBoolean(), -1);

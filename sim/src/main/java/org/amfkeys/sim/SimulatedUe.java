@@ -40,7 +40,10 @@ public final class SimulatedUe implements AutoCloseable
     /** Where a NAS COUNT was used, for {@link NasCountObserver}. */
     public enum Direction
     {
-        UPLINK, DOWNLINK
+        /** The uplink NAS COUNT: a message from the UE, or a derivation over an uplink COUNT. */
+        UPLINK,
+        /** The downlink NAS COUNT: a message to the UE, or a derivation over a downlink COUNT. */
+        DOWNLINK
     }
 
     /**
@@ -81,7 +84,9 @@ public final class SimulatedUe implements AutoCloseable
         new AmfChange(AmfChange.Kind.CONTEXT_TRANSFER, 1, 2, false);
     private static final AmfChange N2_HANDOVER_TO_OTHER_SET = new AmfChange(AmfChange.Kind.N2_HANDOVER, 1, 2, false);
 
-    private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) -> { };
+    private static final NasCountObserver NO_OBSERVER = (rootKey, direction, count) ->
+    {
+    };
 
     /** Two gNBs and two eNBs, so that a handover has a target in either system. */
     private static final int RAN_NODES = 4;

@@ -262,7 +262,8 @@ public final class UeKeyChangeState
             case STATIC_DATA:
                 if (staticKdp != null && !staticKdp.equals(received))
                 {
-                    throw new ProcedureNotAllowedException(PROCEDURE, "the static data KDP received is not the one the UE is configured with");
+                    throw new ProcedureNotAllowedException(PROCEDURE,
+                        "the static data KDP received is not the one the UE is configured with");
                 }
                 break;
 

@@ -7,7 +7,6 @@ import org.amfkeys.hmac.KeyScheduleDescriptor;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ConcurrencyRule;
-import org.amfkeys.procedures.CoreNetworkProcedures;
 import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;

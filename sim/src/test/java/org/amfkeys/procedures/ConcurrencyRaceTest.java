@@ -2,7 +2,6 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
-import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.sim.PhasedProcedure;
 import org.amfkeys.sim.SimulatedCore;
 import org.amfkeys.sim.SimulatedUe;

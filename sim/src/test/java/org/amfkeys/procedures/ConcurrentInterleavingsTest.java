@@ -293,6 +293,7 @@ final class ConcurrentInterleavingsTest
                         ue.beginHandoverToEps(pci++, EARFCN);
                     case MOBILITY_REGISTRATION -> start = ue.beginMobilityRegistration(-1, variant % 3 == 0 ?
                         HorizontalKamfPolicy.never() : HorizontalKamfPolicy.always(), CONTEXT_TRANSFER);
+                    default -> throw new AssertionError(procedure + " has no begin step");
                 }
                 if (start == ProcedureStart.DEFERRED)
                 {
@@ -347,6 +348,7 @@ final class ConcurrentInterleavingsTest
                     case UE_CONTEXT_MODIFICATION -> ue.endUeContextModification(outcome);
                     case XN_HANDOVER -> ue.endXnHandover(outcome);
                     case MOBILITY_REGISTRATION -> ue.endMobilityRegistration(outcome);
+                    default -> throw new AssertionError(procedure + " has no end step");
                 }
             }
             catch (final ProcedureNotAllowedException ex)

@@ -153,8 +153,8 @@ class HorizontalKamfPolicyTest
         assertEquals("change", wrongKind.parameter());
         assertEquals(next, ue.readServing().uplinkNasCount(), "nothing changed");
 
-        assertEquals(ProcedureStart.STARTED, amf.contextTransfer(5, next, HorizontalKamfPolicy.operator(change -> change.targetAmfSet() == 9),
-            new AmfChange(CONTEXT_TRANSFER, 1, 9, false), transfer));
+        assertEquals(ProcedureStart.STARTED, amf.contextTransfer(5, next,
+            HorizontalKamfPolicy.operator(change -> change.targetAmfSet() == 9), new AmfChange(CONTEXT_TRANSFER, 1, 9, false), transfer));
         assertEquals(HorizontalKamfDecision.OPERATOR_DERIVES, transfer.horizontalKamfDecision());
         assertTrue(transfer.keyAmfHDerivationInd());
         assertTrue(transfer.toString().contains("OPERATOR_DERIVES"));

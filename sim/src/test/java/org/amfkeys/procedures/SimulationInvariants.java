@@ -136,7 +136,7 @@ public final class SimulationInvariants
 
         void value(final String path, final long value)
         {
-            long h = (hash ^ value) * 0xff51afd7ed558ccdL;
+            final long h = (hash ^ value) * 0xff51afd7ed558ccdL;
             hash = h ^ (h >>> 29);
             if (lines != null)
             {

@@ -37,6 +37,12 @@ public record Guami(PlmnId plmn, int amfRegionId, int amfSetId, int amfPointer) 
 
     /**
      * Validates the identifier.
+     *
+     * @param plmn        the AMF's PLMN.
+     * @param amfRegionId AMF Region ID, 0..{@value #MAX_AMF_REGION_ID}.
+     * @param amfSetId    AMF Set ID, 0..{@value #MAX_AMF_SET_ID}.
+     * @param amfPointer  AMF Pointer, 0..{@value #MAX_AMF_POINTER}.
+     * @throws InvalidParameterException when the PLMN is missing or a field is out of range.
      */
     public Guami
     {

@@ -8,6 +8,7 @@ public final class VariantNotEnabledException extends IllegalStateException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The variant the call or message needs, which is off. */
     private final KeyChangeVariant variant;
 
     /**

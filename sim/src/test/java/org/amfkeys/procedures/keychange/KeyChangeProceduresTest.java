@@ -1,6 +1,5 @@
 package org.amfkeys.procedures.keychange;
 
-import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
@@ -139,7 +138,8 @@ class KeyChangeProceduresTest
 
         try (UeMirror explicitOnly = ue(KeyChangeOptions.of(KeyChangeVariant.KDP_BOUND_KAMF)))
         {
-            final VariantNotEnabledException refused = assertThrows(VariantNotEnabledException.class, () -> explicitOnly.keyChangeCommand(command));
+            final VariantNotEnabledException refused =
+                assertThrows(VariantNotEnabledException.class, () -> explicitOnly.keyChangeCommand(command));
             assertSame(KeyChangeVariant.IMPLICIT_KCI, refused.variant());
             assertUeHas(explicitOnly, kamf, NEA2, NIA2);
         }
@@ -223,8 +223,7 @@ class KeyChangeProceduresTest
         final KeyChangeTransfer transfer = new KeyChangeTransfer();
         final KeyChangeCommand command = new KeyChangeCommand();
         try (KeyChangeProcedures sourceSide = procedures(source, ALL); KeyChangeProcedures a = procedures(targetA, ALL);
-             KeyChangeProcedures b = procedures(targetB, ALL); KeyChangeProcedures c = procedures(targetC, ALL);
-             UeMirror ue = ue(ALL))
+             KeyChangeProcedures b = procedures(targetB, ALL); UeMirror ue = ue(ALL))
         {
             assertTrue(sourceSide.prepareCandidates(UE, new Guami[] {AMF_A, AMF_B, AMF_C}, 3, kdp, EXPLICIT, candidates));
             assertTrue(candidates.isPrepared());
@@ -375,7 +374,8 @@ class KeyChangeProceduresTest
             assertFalse(transfer.isFilled());
 
             assertTrue(full.prepareKeyChange(UE, AMF_B, kdp, IMPLICIT, transfer));
-            assertVariantOff(KeyChangeVariant.IMPLICIT_KCI, () -> baseTarget.acceptKeyChange(UE, AMF_B, transfer, null, new KeyChangeCommand()));
+            assertVariantOff(KeyChangeVariant.IMPLICIT_KCI,
+                () -> baseTarget.acceptKeyChange(UE, AMF_B, transfer, null, new KeyChangeCommand()));
             transfer.clear();
             assertTrue(full.prepareKeyChange(UE, AMF_B, kdp, EXPLICIT, transfer));
             assertVariantOff(KeyChangeVariant.ALGORITHMS_WITHOUT_SMC, () -> baseTarget.acceptKeyChange(UE, AMF_B, transfer,
@@ -409,7 +409,8 @@ class KeyChangeProceduresTest
         }
         assertArrayEquals(before, slot(source), "the source context is untouched");
         assertFalse(transfer.isFilled());
-        assertBad("dl-count", "0..16777215", () -> new KeyChangeCommand().received(KeyChangeIndication.none(), null, NGKSI, false, 0, 0, 1L << 24));
+        assertBad("dl-count", "0..16777215",
+            () -> new KeyChangeCommand().received(KeyChangeIndication.none(), null, NGKSI, false, 0, 0, 1L << 24));
         assertBad("nas-enc", "0..15", () -> new KeyChangeCommand().received(KeyChangeIndication.none(), null, NGKSI, true, 16, 1, 0));
     }
 
