@@ -73,21 +73,43 @@ public enum AccessStratumChain
 
     /**
      * The initial KgNB or KeNB, bound to the virtual NH of NCC 0.
+     *
+     * @param kdf     derives the key.
+     * @param root    the key schedule of KAMF (KASME).
+     * @param ulCount the UL NAS COUNT it is bound to, 0..2^32-1.
+     * @param out     receives the key, 32 octets.
      */
     public abstract void initialKey(Kdf kdf, KeySchedule root, long ulCount, byte[] out);
 
     /**
      * The next NH of the chain from its SYNC-input (the initial key, then each previous NH).
+     *
+     * @param kdf  derives the key.
+     * @param root the key schedule of KAMF (KASME).
+     * @param sync the SYNC-input, 32 octets.
+     * @param out  receives NH, 32 octets; may be {@code sync}.
      */
     public abstract void nextHop(Kdf kdf, KeySchedule root, byte[] sync, byte[] out);
 
     /**
      * KNG-RAN* or KeNB* for a target cell, from NH (vertical) or the current key (horizontal).
+     *
+     * @param kdf   derives the key.
+     * @param key   the key schedule of NH or of the current KgNB (KeNB).
+     * @param pci   the target cell's PCI.
+     * @param arfcn the target cell's ARFCN-DL (EARFCN-DL).
+     * @param out   receives the key, 32 octets.
      */
     public abstract void handoverKey(Kdf kdf, KeySchedule key, int pci, int arfcn, byte[] out);
 
     /**
      * A NAS algorithm key, 16 octets.
+     *
+     * @param kdf       derives the key.
+     * @param root      the key schedule of KAMF (KASME).
+     * @param type      NAS encryption or NAS integrity.
+     * @param algorithm the algorithm identity, 0..15.
+     * @param out       receives the key, 16 octets.
      */
     public abstract void nasKey(Kdf kdf, KeySchedule root, AlgorithmTypeDistinguisher type, int algorithm, byte[] out);
 

@@ -2,7 +2,6 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
 
-
 /**
  * A UE's move from one AMF to another, as a {@link HorizontalKamfPolicy} sees it: by context transfer
  * (mobility registration update) or by N2 handover, between which AMF sets, and whether the two AMFs
@@ -31,6 +30,11 @@ public record AmfChange(Kind kind, int sourceAmfSet, int targetAmfSet, boolean s
 
     /**
      * Validates the move.
+     *
+     * @param kind                how the UE moves.
+     * @param sourceAmfSet        the source AMF's set (AMF Region ID and AMF Set ID), 0..2^18-1.
+     * @param targetAmfSet        the target AMF's set, same encoding.
+     * @param sharedSecureStorage whether source and target share secure storage for keys.
      */
     public AmfChange
     {

@@ -293,7 +293,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
         return ProcedureStart.STARTED;
     }
 
-    protected ProcedureStart startDeferred(
+    ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
         final long ulCount, final UeContextTransfer transfer)
     {

@@ -69,7 +69,8 @@ public enum ConcurrencyRule
 
     /** The forward relocation carries the old KASME with eKSI, NH and NCC and the full new context. */
     TS_33_401_7_2_10_8("TS 33.401 7.2.10 (8)", Action.CONTENT,
-        "a Forward Relocation sent before the new KASME is used for AS carries the old KASME with eKSI, NH and NCC and the full new context"),
+        "a Forward Relocation sent before the new KASME is used for AS carries the old KASME with eKSI, NH and NCC " +
+            "and the full new context"),
 
     /** The target MME uses the new KASME for NAS and the old one for AS until the UE Context Modification. */
     TS_33_401_7_2_10_9("TS 33.401 7.2.10 (9)", Action.CONTENT,

@@ -452,10 +452,6 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
             context.nasIntegrityAlgorithm(), integrity);
     }
 
-
-
-
-
     /**
      * The UE's move to another node completed (a mobility registration or a handover to another AMF or
      * MME, or to the other system): its context here is deleted and its key bytes zeroed.
@@ -548,7 +544,7 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
      *
      * @return {@link ProcedureStart#STARTED} or {@link ProcedureStart#DEFERRED}.
      */
-    protected ProcedureStart startDeferred(
+    ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
         final long ulCount, final UeContextTransfer transfer)
     {

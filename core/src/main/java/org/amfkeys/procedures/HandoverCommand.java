@@ -108,6 +108,12 @@ public final class HandoverCommand implements KeyCarrier
 
     /**
      * Sets the target cell and its key's NCC; the NAS container is left as the core network built it.
+     *
+     * @param target                the target's system: NR for a gNB, E-UTRA for an eNB.
+     * @param pci                   the target cell's PCI.
+     * @param arfcn                 the target cell's ARFCN-DL (EARFCN-DL).
+     * @param ncc                   the NCC of the key the target uses, 0..7.
+     * @param keySetChangeIndicator whether the target takes a new KgNB into use (the NSCI).
      */
     public void set(
         final AccessStratumChain target, final int pci, final int arfcn, final int ncc,

@@ -3,7 +3,6 @@ package org.amfkeys.procedures;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
-import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.types.MobilityMode;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
@@ -85,7 +84,7 @@ public final class MmeProcedures extends CoreNetworkProcedures
         return ProcedureStart.STARTED;
     }
 
-    protected ProcedureStart startDeferred(
+    ProcedureStart startDeferred(
         final SecurityContext context, final DeferredProcedure procedure, final HorizontalKamfDecision decision,
         final long ulCount, final UeContextTransfer transfer)
     {

@@ -10,6 +10,7 @@ public final class ProcedureNotAllowedException extends IllegalStateException
     private static final long serialVersionUID = 1L;
 
     private final transient ConcurrencyRule rule;
+    /** The procedure in flight that blocks it, or null when no rule refused it. */
     private final String blocking;
 
     /**
