@@ -27,8 +27,9 @@ import java.util.Set;
 /**
  * What must hold of one {@link SimulatedUe} and every node of its {@link SimulatedCore}, for tests that
  * run random sequences of procedures: a fingerprint of the whole state of every side (to show that a
- * refused step changed nothing, or that a restore brought every side back), and the invariants of a UE with nothing in flight (every side agrees,
- * only the serving node holds the UE, and no table keeps a root key the UE has retired).
+ * refused step changed nothing, or that a restore brought every side back), and the invariants of a
+ * UE with nothing in flight (every side agrees, only the serving node holds the UE, and no table keeps
+ * a root key the UE has retired).
  * <p>
  * The fingerprint walks the objects of the UE, its RAN nodes and its procedures in flight by
  * reflection, so a field added later is covered without anyone remembering to; scratch memory that
