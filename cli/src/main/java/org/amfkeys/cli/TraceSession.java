@@ -48,7 +48,9 @@ final class TraceSession implements AutoCloseable
     private static final int TABLE_CAPACITY = 4;
 
     /** At the end of every step, after its procedures and before it is reported: nothing but in tests. */
-    private static final StepEnd NOTHING = ue -> { };
+    private static final StepEnd NOTHING = ue ->
+    {
+    };
 
     private final ContextTable[] ownTables;
     private final SimulatedCore core;

@@ -26,7 +26,6 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +116,7 @@ class TraceUndoTest
     }
 
     @Test
+    @SuppressWarnings("try") // closes the session inside its try on purpose, to see what close() wipes
     void theSnapshotsHoldKeysOnlyWhileAStepRuns() throws Exception
     {
         try (TraceSession session = new TraceSession(core, UNDONE, JSON.readTree(SCENARIO)))
