@@ -367,4 +367,30 @@ public final class SimulationInvariants
         }
         return null;
     }
+
+    /**
+     * @return a value of the same type that differs from {@code value}, for a test that changes one
+     *         field at a time.
+     */
+    static Object otherValue(final Object value)
+    {
+        if (value instanceof Boolean)
+        {
+            return !(Boolean)value;
+        }
+        if (value instanceof Integer)
+        {
+            return (Integer)value + 1;
+        }
+        if (value instanceof Long)
+        {
+            return (Long)value + 1;
+        }
+        if (value instanceof Enum)
+        {
+            final Object[] constants = ((Enum<?>)value).getDeclaringClass().getEnumConstants();
+            return constants[(((Enum<?>)value).ordinal() + 1) % constants.length];
+        }
+        throw new AssertionError("no other value for a " + value.getClass().getSimpleName());
+    }
 }

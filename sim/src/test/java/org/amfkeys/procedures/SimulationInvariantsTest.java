@@ -93,7 +93,7 @@ class SimulationInvariantsTest
             }
             else if (type.isPrimitive() || type.isEnum())
             {
-                field.set(object, other(value));
+                field.set(object, SimulationInvariants.otherValue(value));
                 assertChanged(invariants, before, at);
                 field.set(object, value);
                 changed.add(at);
@@ -110,27 +110,5 @@ class SimulationInvariantsTest
     private static void assertChanged(final SimulationInvariants invariants, final long before, final String path)
     {
         assertTrue(invariants.fingerprint() != before, "the fingerprint does not see " + path);
-    }
-
-    private static Object other(final Object value)
-    {
-        if (value instanceof Boolean)
-        {
-            return !(Boolean)value;
-        }
-        if (value instanceof Integer)
-        {
-            return (Integer)value + 1;
-        }
-        if (value instanceof Long)
-        {
-            return (Long)value + 1;
-        }
-        if (value instanceof Enum)
-        {
-            final Object[] constants = ((Enum<?>)value).getDeclaringClass().getEnumConstants();
-            return constants[(((Enum<?>)value).ordinal() + 1) % constants.length];
-        }
-        throw new AssertionError("no other value for a " + value.getClass().getSimpleName());
     }
 }

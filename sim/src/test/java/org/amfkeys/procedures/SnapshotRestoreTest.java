@@ -343,7 +343,7 @@ class SnapshotRestoreTest
                 {
                     continue;
                 }
-                field.set(object, other(value));
+                field.set(object, SimulationInvariants.otherValue(value));
             }
             else
             {
@@ -378,28 +378,6 @@ class SnapshotRestoreTest
     {
         return type.getName().startsWith("org.amfkeys.") && !type.isEnum() && !NOT_THE_UES.contains(type) &&
             type != SecurityContext.class;
-    }
-
-    private static Object other(final Object value)
-    {
-        if (value instanceof Boolean)
-        {
-            return !(Boolean)value;
-        }
-        if (value instanceof Integer)
-        {
-            return (Integer)value + 1;
-        }
-        if (value instanceof Long)
-        {
-            return (Long)value + 1;
-        }
-        if (value instanceof Enum)
-        {
-            final Object[] constants = ((Enum<?>)value).getDeclaringClass().getEnumConstants();
-            return constants[(((Enum<?>)value).ordinal() + 1) % constants.length];
-        }
-        throw new AssertionError("no other value for a " + value.getClass().getSimpleName());
     }
 
     private static byte[] key(final long seed)
