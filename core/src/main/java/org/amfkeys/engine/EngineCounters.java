@@ -91,19 +91,19 @@ public final class EngineCounters implements AutoCloseable
     }
 
     /**
-     * Opens the counters file of a running (or stopped) engine for reading.
+     * Opens the counters file of a running (or stopped) engine for reading, from any process.
      *
      * @param file the file the engine was given.
-     * @return a reader over it; its values change as the engine runs.
+     * @return a view over it; its values change as the engine runs.
      * @throws InvalidParameterException naming {@code counters-file} when it is missing or no amfkeys
      *                                   counters file.
      */
-    public static CountersReader open(final File file)
+    public static CountersFile open(final File file)
     {
+        final String allowed = "the counters file of a running engine (KeyEngine.Options.countersFile)";
         if (file == null || !file.isFile())
         {
-            throw new InvalidParameterException("counters-file", file == null ? "missing" : "no such file: " + file,
-                "the counters file of an engine (KeyEngine.Options.countersFile)");
+            throw new InvalidParameterException("counters-file", file == null ? "missing" : "no such file: " + file, allowed);
         }
         final MappedByteBuffer mapped = IoUtil.mapExistingFile(file, FileChannel.MapMode.READ_ONLY, "counters");
         final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, Math.min(HEADER_LENGTH, mapped.capacity()));
@@ -111,20 +111,34 @@ public final class EngineCounters implements AutoCloseable
             header.getInt(VERSION_OFFSET) != VERSION)
         {
             IoUtil.unmap(mapped);
-            throw new InvalidParameterException("counters-file", "not an amfkeys counters file of version " + VERSION,
-                "the counters file of an engine (KeyEngine.Options.countersFile)");
+            throw new InvalidParameterException("counters-file", "not an amfkeys counters file of version " + VERSION, allowed);
         }
         final int metadataLength = header.getInt(METADATA_LENGTH_OFFSET);
         final int valuesLength = header.getInt(VALUES_LENGTH_OFFSET);
-        if (metadataLength < 0 || valuesLength < 0 || HEADER_LENGTH + (long)metadataLength + valuesLength > mapped.capacity())
+        final int errorLogLength = header.getInt(ERROR_LOG_LENGTH_OFFSET);
+        if (metadataLength < 0 || valuesLength < 0 || errorLogLength < 0 ||
+            HEADER_LENGTH + (long)metadataLength + valuesLength + errorLogLength > mapped.capacity())
         {
             IoUtil.unmap(mapped);
-            throw new InvalidParameterException("counters-file", "its lengths exceed the file",
-                "the counters file of an engine (KeyEngine.Options.countersFile)");
+            throw new InvalidParameterException("counters-file", "its lengths exceed the file", allowed);
         }
-        return new CountersReader(
-            new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
-            new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength));
+        return new CountersFile(header.getLong(PID_OFFSET), header.getLong(START_TIME_OFFSET),
+            new CountersReader(
+                new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
+                new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength)),
+            new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength + valuesLength, errorLogLength));
+    }
+
+    /**
+     * An engine's counters file as another process sees it.
+     *
+     * @param pid         the engine's process.
+     * @param startTimeMs when the engine started, epoch milliseconds.
+     * @param counters    the counters.
+     * @param errorLog    the distinct error log, for {@code ErrorLogReader}.
+     */
+    public record CountersFile(long pid, long startTimeMs, CountersReader counters, AtomicBuffer errorLog)
+    {
     }
 
     /**

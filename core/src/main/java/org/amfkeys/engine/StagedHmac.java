@@ -49,6 +49,7 @@ final class StagedHmac implements HmacSha256Engine
     private final UnsafeBuffer staged;
     private final KeySchedule stagedSchedule = new KeySchedule();
     private final int[] pendingEntries;
+    private final int[] depthsUsed;
     private final byte[] scratchMessage = new byte[MAX_MESSAGE_LENGTH];
     private final byte[] scratchMac = new byte[MAC_LENGTH];
     private int pendingCount;
@@ -72,6 +73,7 @@ final class StagedHmac implements HmacSha256Engine
         this.records = batch == null ? null : new HmacRecords(capacity);
         this.staged = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * MAX_DEPTH * LENGTH, 64));
         this.pendingEntries = new int[capacity];
+        this.depthsUsed = new int[capacity];
     }
 
     /**
@@ -214,11 +216,16 @@ final class StagedHmac implements HmacSha256Engine
     }
 
     /**
-     * Zeroes what the request's steps staged, keys and inputs, once it completed.
+     * Zeroes what the request's steps staged, keys and inputs, once it completed: the entries it used.
      */
     void forget(final int request)
     {
-        staged.setMemory(entry(request, 0), MAX_DEPTH * LENGTH, (byte)0);
+        final int used = depthsUsed[request];
+        if (used > 0)
+        {
+            staged.setMemory(entry(request, 0), used * LENGTH, (byte)0);
+            depthsUsed[request] = 0;
+        }
     }
 
     public String name()
@@ -259,6 +266,7 @@ final class StagedHmac implements HmacSha256Engine
             staged.getBytes(entry + MAC_OFFSET, mac, macOffset, MAC_LENGTH);
             return;
         }
+        depthsUsed[request] = Math.max(depthsUsed[request], depth);
         staged.putInt(entry + STATE_OFFSET, PENDING);
         staged.putInt(entry + MESSAGE_LENGTH_OFFSET, messageLength);
         staged.putBytes(entry + SCHEDULE_OFFSET, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
