@@ -23,6 +23,7 @@ import java.nio.charset.Charset;
     description = "Key-derivation engine for 5G and EPS core networks.",
     subcommands = {
         LoadTestCommand.class, SelfTestCommand.class, DeriveCommand.class, TableCommand.class, TraceCommand.class,
+        StatCommand.class,
         BenchJar.BenchCommand.class, BenchJar.BenchReportCommand.class})
 public final class Main implements Runnable
 {

@@ -442,6 +442,35 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * Brings the slots of many UEs into the cache at once, for a batch that claims them one after
+     * another next: their misses overlap instead of following each other. Changes nothing; a UE not in
+     * the table is skipped.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param count how many, 0..{@code ueIds.length}.
+     */
+    public void prefetch(final long[] ueIds, final int count)
+    {
+        ensureOpen();
+        if (ueIds == null)
+        {
+            throw InvalidParameterException.missing("ue-ids", "an array of UE identifiers");
+        }
+        if (count < 0 || count > ueIds.length)
+        {
+            throw InvalidParameterException.outOfRange("count", count, 0, ueIds.length);
+        }
+        try
+        {
+            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_ALL);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * Reads the downlink NAS COUNT the next downlink NAS message will use, without taking it.
      *
      * @param ueId the UE identifier.

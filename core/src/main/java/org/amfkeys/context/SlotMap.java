@@ -43,6 +43,9 @@ final class SlotMap
     private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
     private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
     private static final int SLOT_LINES = SLOT_LENGTH / CACHE_LINE;
+
+    /** Every cache line of a slot, for {@link #touchBatch}. */
+    static final int SLOT_LINES_ALL = (1 << SLOT_LINES) - 1;
     private static final int SPINS_BEFORE_YIELD = 128;
     private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
 

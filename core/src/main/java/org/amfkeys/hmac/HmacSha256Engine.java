@@ -57,6 +57,19 @@ public interface HmacSha256Engine extends AutoCloseable
     void digest(byte[] message, int messageOffset, int messageLength, byte[] digest, int digestOffset);
 
     /**
+     * Whether a MAC this engine gave since its owner last asked is a placeholder: an engine that stages
+     * derivations for a later batch call records the first one it cannot answer yet and gives zeros
+     * until the batch is computed. Whoever derives through such an engine publishes nothing while this
+     * is true, and runs the step again once the batch is done.
+     *
+     * @return true while outputs are placeholders; always false for an engine that computes at once.
+     */
+    default boolean outputsDeferred()
+    {
+        return false;
+    }
+
+    /**
      * Zeroes the engine's scratch memory. The engine stays usable.
      */
     void close();

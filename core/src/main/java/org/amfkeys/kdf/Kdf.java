@@ -125,6 +125,16 @@ public final class Kdf implements AutoCloseable
         return engine.name();
     }
 
+    /**
+     * @return whether a key this KDF derived since its engine was last reset is a placeholder for a
+     *         derivation staged for a later batch call (see {@link HmacSha256Engine#outputsDeferred()});
+     *         nothing derived then may be published.
+     */
+    public boolean outputsDeferred()
+    {
+        return engine.outputsDeferred();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Key schedules and the generic KDF
     // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
+import org.amfkeys.kdf.Kdf;
 
 /**
  * The frame every procedure step of a node runs in, in one place for every kind of node (AMF, MME,
@@ -65,8 +66,38 @@ public final class ContextWriter
      */
     public boolean commit()
     {
+        if (outputsDeferred())
+        {
+            table.abort(cursor);
+            return true;
+        }
         table.commit(cursor);
         return true;
+    }
+
+    /**
+     * Ends the claim by deleting the UE, for a step that checked under the claim that the UE may go.
+     *
+     * @return true, for a step that reports the UE as known.
+     */
+    public boolean commitDelete()
+    {
+        if (outputsDeferred())
+        {
+            table.abort(cursor);
+            return true;
+        }
+        table.commitDelete(cursor);
+        return true;
+    }
+
+    /**
+     * A step whose keys are placeholders for a batch computed later publishes nothing: it runs again
+     * with the keys once the batch is done (see {@link Kdf#outputsDeferred()}).
+     */
+    private boolean outputsDeferred()
+    {
+        return cursor.kdf().outputsDeferred();
     }
 
     /**
@@ -109,7 +140,7 @@ public final class ContextWriter
     {
         try
         {
-            return table.insert(ueId, staged);
+            return outputsDeferred() || table.insert(ueId, staged);
         }
         finally
         {
@@ -130,7 +161,7 @@ public final class ContextWriter
         {
             // In place when the UE is known, so a full table can never lose its old context; and when
             // another thread inserts the UE between the two calls, overwrite what it inserted.
-            while (true)
+            while (!outputsDeferred())
             {
                 final SecurityContext context = table.tryClaim(ueId, cursor);
                 if (context != null)

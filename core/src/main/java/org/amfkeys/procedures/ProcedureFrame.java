@@ -85,8 +85,7 @@ final class ProcedureFrame
      */
     boolean commitDelete()
     {
-        table.commitDelete(cursor);
-        return true;
+        return contexts.commitDelete();
     }
 
     /**

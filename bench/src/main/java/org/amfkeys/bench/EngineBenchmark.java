@@ -1,0 +1,229 @@
+package org.amfkeys.bench;
+
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.engine.CompletionHandler;
+import org.amfkeys.engine.CompletionStatus;
+import org.amfkeys.engine.EngineOperation;
+import org.amfkeys.engine.EngineProducer;
+import org.amfkeys.engine.KeyEngine;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AmfProcedures;
+import org.amfkeys.procedures.NasSecurityModeCommand;
+import org.amfkeys.procedures.NextHopPair;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Path Switch through the batching engine (one producer thread, one worker thread: the two cores)
+ * against the direct calls on two threads, on the same table of connected UEs. Each engine invocation
+ * submits {@value #IN_FLIGHT} requests and takes completions as they come; in the steady state the
+ * rate of submissions is the rate of completions.
+ * <p>
+ * {@code amfkeys bench EngineBenchmark -prof gc}; compare the two rows' throughput. The engine's
+ * counters (batch sizes, passes, kernel calls) are printed at the end of its trial.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+public class EngineBenchmark
+{
+    /** Requests an engine invocation submits. */
+    static final int IN_FLIGHT = 1024;
+
+    /** UEs in the table. */
+    @Param("1000000")
+    public int ues;
+
+    private ContextTable table;
+    private KeyEngine engine;
+
+    /**
+     * Registers every UE with its NAS SMC done and an AS security context, and starts the engine.
+     */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        table = new ContextTable(ues);
+        final SplittableRandom random = new SplittableRandom(33501);
+        final byte[] kamf = new byte[Kdf.KEY_LENGTH];
+        final NasSecurityModeCommand command = new NasSecurityModeCommand();
+        final NextHopPair kgnb = new NextHopPair();
+        try (AmfProcedures amf = new AmfProcedures(table, new Kdf()))
+        {
+            for (int i = 0; i < ues; i++)
+            {
+                random.nextBytes(kamf);
+                final long ueId = ProcedureBenchmark.ueId(i);
+                amf.authenticated(ueId, kamf, 1, 0);
+                amf.nasSecurityModeCommand(ueId, 1, 2, command);
+                amf.nasSecurityModeComplete(ueId, 0);
+                amf.initialContextSetup(ueId, 1, kgnb);
+            }
+        }
+        engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
+            .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
+        System.out.println("engine: " + engine);
+    }
+
+    /**
+     * Stops the engine, zeroes and frees the table.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        engine.close();
+        final StringBuilder counters = new StringBuilder("engine counters:");
+        engine.counters().reader().forEach((value, id, label) ->
+        {
+            if (value != 0)
+            {
+                counters.append(System.lineSeparator()).append("  ").append(label).append(": ").append(value);
+            }
+        });
+        System.out.println(counters);
+        table.close();
+    }
+
+    /**
+     * One engine producer thread.
+     */
+    @State(Scope.Thread)
+    public static class Producer implements CompletionHandler
+    {
+        EngineProducer producer;
+        SplittableRandom random;
+        long correlationId;
+        long done;
+        int ues;
+
+        /**
+         * @param benchmark the engine.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final EngineBenchmark benchmark)
+        {
+            producer = benchmark.engine.newProducer();
+            random = new SplittableRandom(1);
+            ues = benchmark.ues;
+        }
+
+        /**
+         * Stops the producer.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            while (producer.inFlight() > 0)
+            {
+                producer.poll(this, Integer.MAX_VALUE);
+            }
+            producer.close();
+        }
+
+        public void onCompletion(final org.amfkeys.engine.Completion completion)
+        {
+            if (completion.status() == CompletionStatus.DONE)
+            {
+                done++;
+            }
+        }
+    }
+
+    /**
+     * One direct caller thread.
+     */
+    @State(Scope.Thread)
+    public static class Caller
+    {
+        AmfProcedures amf;
+        final NextHopPair pair = new NextHopPair();
+        SplittableRandom random;
+        int ues;
+
+        /**
+         * @param benchmark the table.
+         * @param thread    this thread's index.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final EngineBenchmark benchmark, final ThreadParams thread)
+        {
+            amf = new AmfProcedures(benchmark.table, new Kdf());
+            random = new SplittableRandom(thread.getThreadIndex() + 7);
+            ues = benchmark.ues;
+        }
+
+        /**
+         * Zeroes the carrier and closes the procedures.
+         */
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            pair.clear();
+            amf.close();
+        }
+    }
+
+    /**
+     * Path Switch through the engine, in a steady flow: {@value #IN_FLIGHT} requests submitted per
+     * invocation, completions taken as they come, so the worker never waits for the producer to drain.
+     *
+     * @param producer the producer thread's state.
+     * @return the Path Switches done so far.
+     */
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(IN_FLIGHT)
+    public long enginePathSwitch(final Producer producer)
+    {
+        final EngineProducer engineProducer = producer.producer;
+        for (int submitted = 0; submitted < IN_FLIGHT; submitted++)
+        {
+            final long ueId = ProcedureBenchmark.ueId(producer.random.nextInt(producer.ues));
+            while (engineProducer.submit(EngineOperation.PATH_SWITCH, producer.correlationId, ueId) != EngineProducer.SUBMITTED)
+            {
+                engineProducer.poll(producer, 256);
+            }
+            producer.correlationId++;
+            if ((submitted & 31) == 0)
+            {
+                engineProducer.poll(producer, 256);
+            }
+        }
+        return producer.done;
+    }
+
+    /**
+     * Path Switch by the direct call, on each of two threads.
+     *
+     * @param caller the calling thread's state.
+     * @return the pair.
+     */
+    @Benchmark
+    @Threads(2)
+    public NextHopPair directPathSwitch(final Caller caller)
+    {
+        caller.amf.pathSwitch(ProcedureBenchmark.ueId(caller.random.nextInt(caller.ues)), caller.pair);
+        return caller.pair;
+    }
+}

@@ -1,0 +1,278 @@
+package org.amfkeys.engine;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.SecurityContext;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import static org.amfkeys.engine.RequestDescriptor.CORRELATION_ID_OFFSET;
+import static org.amfkeys.engine.RequestDescriptor.PADDING_OFFSET;
+import static org.amfkeys.engine.RequestDescriptor.PRODUCER_ID_OFFSET;
+import static org.amfkeys.engine.RequestDescriptor.UE_ID_OFFSET;
+import static org.amfkeys.engine.RequestDescriptor.UPLINK_NAS_COUNT_OFFSET;
+
+/**
+ * One thread's way into a {@link KeyEngine}: it submits requests, written in place in the ring of the
+ * UE's worker, and polls its own response ring for their completions in its duty cycle. Nothing
+ * allocates. Use it from one thread only; give each thread its own ({@link KeyEngine#newProducer()}).
+ * <p>
+ * A submit never waits: it returns {@link #SUBMITTED}, {@link #BACK_PRESSURED} when the worker's ring
+ * is full or this producer already has as many requests in flight as its response ring can hold (poll,
+ * then try again), or {@link #CLOSED} once the engine closes. Every submitted request gets exactly one
+ * completion, also when the engine closes meanwhile.
+ */
+public final class EngineProducer implements AutoCloseable
+{
+    /** The request is in the worker's ring; its completion will follow. */
+    public static final int SUBMITTED = 1;
+
+    /** Nothing was submitted: the worker's ring or this producer's response ring is full. */
+    public static final int BACK_PRESSURED = -1;
+
+    /** Nothing was submitted: the engine is closed, or this producer is. */
+    public static final int CLOSED = -2;
+
+    private static final VarHandle SUBMITTING;
+
+    static
+    {
+        try
+        {
+            SUBMITTING = MethodHandles.lookup().findVarHandle(EngineProducer.class, "submitting", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final KeyEngine engine;
+    private final int id;
+    private final OneToOneRingBuffer[] responses;
+    private final int maxInFlight;
+    private final Completion completion = new Completion();
+    private final MessageHandler deliver = this::deliver;
+    private CompletionHandler handler;
+    private long submitted;
+    private long completed;
+    private boolean closed;
+    @SuppressWarnings("unused") // through SUBMITTING
+    private volatile boolean submitting;
+
+    EngineProducer(final KeyEngine engine, final int id, final int workers, final int responseCapacity)
+    {
+        this.engine = engine;
+        this.id = id;
+        // One ring per worker, each with its single writer; every one has room for all the requests in
+        // flight, which may all be for UEs of one worker.
+        this.responses = new OneToOneRingBuffer[workers];
+        for (int i = 0; i < workers; i++)
+        {
+            responses[i] = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                responseCapacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
+        }
+        final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + CompletionDescriptor.LENGTH, RecordDescriptor.ALIGNMENT);
+        // One record's room is kept back for the padding a wrap may need.
+        this.maxInFlight = responseCapacity / record - 1;
+    }
+
+    /**
+     * @return this producer's id, carried in its requests.
+     */
+    public int id()
+    {
+        return id;
+    }
+
+    /**
+     * @return requests submitted whose completion this producer has not polled yet.
+     */
+    public long inFlight()
+    {
+        return submitted - completed;
+    }
+
+    /**
+     * @return the most requests this producer may have in flight; a submit beyond it is back-pressured.
+     */
+    public int maxInFlight()
+    {
+        return maxInFlight;
+    }
+
+    /**
+     * Submits an operation that needs no UL NAS COUNT.
+     *
+     * @param operation     what to run; not {@link EngineOperation#INITIAL_CONTEXT_SETUP}, which needs a COUNT.
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException when {@code operation} is missing or needs a UL NAS COUNT.
+     */
+    public int submit(final EngineOperation operation, final long correlationId, final long ueId)
+    {
+        if (operation == EngineOperation.INITIAL_CONTEXT_SETUP)
+        {
+            throw new InvalidParameterException("operation", "initial-context-setup needs the UL NAS COUNT",
+                "submitInitialContextSetup for it; any other EngineOperation here");
+        }
+        return submit(operation, correlationId, ueId, 0);
+    }
+
+    /**
+     * Submits an Initial Context Setup: the initial KgNB of the UL NAS COUNT, NCC 0.
+     *
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @param ulCount       the UL NAS COUNT of the uplink NAS message, 0..2^32-1.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming {@code ul-count} when it is out of range.
+     */
+    public int submitInitialContextSetup(final long correlationId, final long ueId, final long ulCount)
+    {
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        return submit(EngineOperation.INITIAL_CONTEXT_SETUP, correlationId, ueId, ulCount);
+    }
+
+    private int submit(final EngineOperation operation, final long correlationId, final long ueId, final long ulCount)
+    {
+        if (operation == null)
+        {
+            throw InvalidParameterException.missing("operation", "an EngineOperation");
+        }
+        if (closed)
+        {
+            return CLOSED;
+        }
+        if (submitted - completed >= maxInFlight)
+        {
+            engine.counters().backPressured();
+            return BACK_PRESSURED;
+        }
+        // Announced before the engine's state is read, so a close either sees this submit or stops it.
+        SUBMITTING.setVolatile(this, true);
+        try
+        {
+            if (engine.isClosing())
+            {
+                return CLOSED;
+            }
+            final ManyToOneRingBuffer ring = engine.requestRing(ueId);
+            final int index = ring.tryClaim(operation.code(), RequestDescriptor.LENGTH);
+            if (index < 0)
+            {
+                engine.counters().backPressured();
+                return BACK_PRESSURED;
+            }
+            final MutableDirectBuffer buffer = ring.buffer();
+            buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+            buffer.putLong(index + UE_ID_OFFSET, ueId);
+            buffer.putInt(index + PRODUCER_ID_OFFSET, id);
+            buffer.putInt(index + PADDING_OFFSET, 0);
+            buffer.putLong(index + UPLINK_NAS_COUNT_OFFSET, ulCount);
+            ring.commit(index);
+            submitted++;
+            return SUBMITTED;
+        }
+        finally
+        {
+            SUBMITTING.setRelease(this, false);
+        }
+    }
+
+    /**
+     * Hands up to {@code limit} completions to {@code handler}, from each worker in turn; one UE's
+     * completions come in the order its requests were submitted.
+     *
+     * @param handler receives each completion, valid during its call only.
+     * @param limit   most completions to take, 1 and up.
+     * @return completions handed over.
+     */
+    public int poll(final CompletionHandler handler, final int limit)
+    {
+        if (handler == null)
+        {
+            throw InvalidParameterException.missing("handler", "a CompletionHandler");
+        }
+        InvalidParameterException.requireInRange("limit", limit, 1, Integer.MAX_VALUE);
+        this.handler = handler;
+        try
+        {
+            int polled = 0;
+            for (int i = 0; i < responses.length && polled < limit; i++)
+            {
+                polled += responses[i].read(deliver, limit - polled);
+            }
+            return polled;
+        }
+        finally
+        {
+            this.handler = null;
+        }
+    }
+
+    private void deliver(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        completed++;
+        handler.onCompletion(completion.wrap(CompletionStatus.ofCode(msgTypeId), buffer, index));
+    }
+
+    /**
+     * @return the ring worker {@code worker} writes this producer's completions to.
+     */
+    RingBuffer responses(final int worker)
+    {
+        return responses[worker];
+    }
+
+    /**
+     * @return whether a submit is between announcing itself and committing its request.
+     */
+    boolean isSubmitting()
+    {
+        return (boolean)SUBMITTING.getVolatile(this);
+    }
+
+    /**
+     * Stops this producer: later submits return {@link #CLOSED}. Completions still to come are dropped
+     * by the workers; the response rings are zeroed when the engine closes.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            engine.producerClosed(this);
+        }
+    }
+
+    /**
+     * Zeroes the response ring; called by the engine once no worker writes to it any more.
+     */
+    void free()
+    {
+        for (final OneToOneRingBuffer ring : responses)
+        {
+            ring.buffer().setMemory(0, ring.buffer().capacity(), (byte)0);
+        }
+    }
+
+    /**
+     * @return the producer's counts, without content.
+     */
+    public String toString()
+    {
+        return "EngineProducer[id=" + id + ", inFlight=" + inFlight() + (closed ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,343 @@
+package org.amfkeys.engine;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.hmac.HmacRecordDescriptor;
+import org.amfkeys.hmac.HmacRecords;
+import org.amfkeys.hmac.HmacSha256Engine;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.hmac.KeyScheduleDescriptor;
+
+import java.util.Arrays;
+
+import static org.amfkeys.engine.StagedDerivationDescriptor.DONE;
+import static org.amfkeys.engine.StagedDerivationDescriptor.LENGTH;
+import static org.amfkeys.engine.StagedDerivationDescriptor.MAC_OFFSET;
+import static org.amfkeys.engine.StagedDerivationDescriptor.MAX_MESSAGE_LENGTH;
+import static org.amfkeys.engine.StagedDerivationDescriptor.MESSAGE_LENGTH_OFFSET;
+import static org.amfkeys.engine.StagedDerivationDescriptor.MESSAGE_OFFSET;
+import static org.amfkeys.engine.StagedDerivationDescriptor.PENDING;
+import static org.amfkeys.engine.StagedDerivationDescriptor.SCHEDULE_OFFSET;
+import static org.amfkeys.engine.StagedDerivationDescriptor.STATE_OFFSET;
+
+/**
+ * The HMAC engine a worker's procedures derive with: it turns one step of many UEs into stages, each
+ * one batch kernel call.
+ * <p>
+ * In a pass over a batch, each request's step runs as the direct call would, under its UE's claim. The
+ * first derivation of a step this engine has no MAC for yet is recorded ({@link #PENDING}); it answers
+ * zeros from then on and {@link #outputsDeferred()} is true, so the step publishes nothing (the claim is
+ * aborted, the context left byte for byte as it was). After the pass, {@link #computePending()}
+ * computes every recorded derivation in one batch call. In the next pass the step runs again and gets
+ * those MACs, for exactly the same key schedule and input string only, so a change of the context
+ * between passes never lets a MAC answer another input. A step whose derivations are all answered
+ * commits, and its request completes. Steps therefore take as many passes as their chain of dependent
+ * keys is long, each pass one kernel call for the whole batch.
+ * <p>
+ * Outside a pass ({@link #computeAtOnce()}) every MAC is computed at once by the direct engine. Key
+ * schedules and digests are always computed at once. Not thread-safe: one per worker.
+ */
+final class StagedHmac implements HmacSha256Engine
+{
+    /** Derivations staged per request and step; deeper ones are computed at once. */
+    static final int MAX_DEPTH = 8;
+
+    private final HmacSha256Engine direct;
+    private final HmacSha256Engine fallback;
+    private final BatchKernel batch;
+    private final HmacRecords records;
+    private final UnsafeBuffer staged;
+    private final KeySchedule stagedSchedule = new KeySchedule();
+    private final int[] pendingEntries;
+    private final int[] depthsUsed;
+    private final byte[] scratchMessage = new byte[MAX_MESSAGE_LENGTH];
+    private final byte[] scratchMac = new byte[MAC_LENGTH];
+    private int pendingCount;
+    private int request = -1;
+    private int depth;
+    private boolean deferred;
+    private long kernelFaults;
+
+    /**
+     * @param direct   computes schedules, digests and every MAC not staged; owned from now on.
+     * @param fallback computes a batch the kernel failed; owned from now on.
+     * @param batch    the batch kernel, or null to compute stages on the direct engine; owned from now on.
+     * @param capacity requests per batch.
+     */
+    StagedHmac(
+        final HmacSha256Engine direct, final HmacSha256Engine fallback, final BatchKernel batch, final int capacity)
+    {
+        this.direct = direct;
+        this.fallback = fallback;
+        this.batch = batch;
+        this.records = batch == null ? null : new HmacRecords(capacity);
+        this.staged = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * MAX_DEPTH * LENGTH, 64));
+        this.pendingEntries = new int[capacity];
+        this.depthsUsed = new int[capacity];
+    }
+
+    /**
+     * Starts the step of request {@code request} of the batch in a pass: its derivations are answered
+     * from earlier passes or recorded.
+     */
+    void stage(final int request)
+    {
+        this.request = request;
+        depth = 0;
+        deferred = false;
+    }
+
+    /**
+     * Ends staging: every MAC is computed at once until the next {@link #stage}.
+     */
+    void computeAtOnce()
+    {
+        request = -1;
+        deferred = false;
+    }
+
+    /**
+     * @return derivations recorded in this pass, for {@link #computePending()}.
+     */
+    int pending()
+    {
+        return pendingCount;
+    }
+
+    /**
+     * @return batch calls that failed and were computed again on the fallback engine.
+     */
+    long kernelFaults()
+    {
+        return kernelFaults;
+    }
+
+    /**
+     * @return the name of the batch kernel, or of the direct engine when there is none.
+     */
+    String kernelName()
+    {
+        return batch == null ? direct.name() : batch.name();
+    }
+
+    /**
+     * Computes every derivation recorded in this pass, in one batch kernel call. A call that fails or
+     * reports a bad status for any record is computed again, whole, on the fallback engine: no MAC of a
+     * failed call is ever used.
+     *
+     * @return false when the kernel failed and the fallback computed them; true otherwise (the kernel,
+     *         or the direct engine when there is no kernel).
+     */
+    boolean computePending()
+    {
+        final int count = pendingCount;
+        try
+        {
+            final boolean kernelFailed;
+            if (batch == null)
+            {
+                kernelFailed = false;
+                computeOn(direct, count);
+            }
+            else
+            {
+                kernelFailed = !computeOnKernel(count);
+                if (kernelFailed)
+                {
+                    computeOn(fallback, count);
+                }
+            }
+            for (int i = 0; i < count; i++)
+            {
+                staged.putInt(pendingEntries[i] + STATE_OFFSET, DONE);
+            }
+            return !kernelFailed;
+        }
+        finally
+        {
+            pendingCount = 0;
+            if (records != null)
+            {
+                records.clear(count);
+            }
+        }
+    }
+
+    private boolean computeOnKernel(final int count)
+    {
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int entry = pendingEntries[i];
+                records.schedule(i, stagedSchedule.wrap(staged, entry + SCHEDULE_OFFSET))
+                    .message(i, staged, entry + MESSAGE_OFFSET, staged.getInt(entry + MESSAGE_LENGTH_OFFSET));
+            }
+            batch.process(records, count);
+            for (int i = 0; i < count; i++)
+            {
+                if (records.status(i) != HmacRecordDescriptor.STATUS_OK)
+                {
+                    kernelFaults++;
+                    return false;
+                }
+            }
+            for (int i = 0; i < count; i++)
+            {
+                records.mac(i, staged, pendingEntries[i] + MAC_OFFSET);
+            }
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            kernelFaults++;
+            return false;
+        }
+    }
+
+    private void computeOn(final HmacSha256Engine engine, final int count)
+    {
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int entry = pendingEntries[i];
+                final int length = staged.getInt(entry + MESSAGE_LENGTH_OFFSET);
+                staged.getBytes(entry + MESSAGE_OFFSET, scratchMessage, 0, length);
+                engine.mac(stagedSchedule.wrap(staged, entry + SCHEDULE_OFFSET), scratchMessage, 0, length, scratchMac, 0);
+                staged.putBytes(entry + MAC_OFFSET, scratchMac);
+            }
+        }
+        finally
+        {
+            Arrays.fill(scratchMessage, (byte)0);
+            Arrays.fill(scratchMac, (byte)0);
+        }
+    }
+
+    /**
+     * Zeroes what the request's steps staged, keys and inputs, once it completed: the entries it used.
+     */
+    void forget(final int request)
+    {
+        final int used = depthsUsed[request];
+        if (used > 0)
+        {
+            staged.setMemory(entry(request, 0), used * LENGTH, (byte)0);
+            depthsUsed[request] = 0;
+        }
+    }
+
+    public String name()
+    {
+        return "staged/" + kernelName();
+    }
+
+    public boolean outputsDeferred()
+    {
+        return deferred;
+    }
+
+    public void computeSchedule(final byte[] key, final int keyOffset, final int keyLength, final KeySchedule schedule)
+    {
+        direct.computeSchedule(key, keyOffset, keyLength, schedule);
+    }
+
+    public void mac(
+        final KeySchedule schedule, final byte[] message, final int messageOffset, final int messageLength,
+        final byte[] mac, final int macOffset)
+    {
+        if (deferred)
+        {
+            Arrays.fill(mac, macOffset, macOffset + MAC_LENGTH, (byte)0);
+            return;
+        }
+        if (request < 0 || depth >= MAX_DEPTH || messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH ||
+            !schedule.isComputed())
+        {
+            // Not staged: the direct engine computes it, or refuses it as the direct call would.
+            depth++;
+            direct.mac(schedule, message, messageOffset, messageLength, mac, macOffset);
+            return;
+        }
+        final int entry = entry(request, depth++);
+        if (staged.getInt(entry + STATE_OFFSET) == DONE && sameInput(entry, schedule, message, messageOffset, messageLength))
+        {
+            staged.getBytes(entry + MAC_OFFSET, mac, macOffset, MAC_LENGTH);
+            return;
+        }
+        depthsUsed[request] = Math.max(depthsUsed[request], depth);
+        staged.putInt(entry + STATE_OFFSET, PENDING);
+        staged.putInt(entry + MESSAGE_LENGTH_OFFSET, messageLength);
+        staged.putBytes(entry + SCHEDULE_OFFSET, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
+        staged.putBytes(entry + MESSAGE_OFFSET, message, messageOffset, messageLength);
+        staged.setMemory(entry + MAC_OFFSET, MAC_LENGTH, (byte)0);
+        pendingEntries[pendingCount++] = entry;
+        deferred = true;
+        Arrays.fill(mac, macOffset, macOffset + MAC_LENGTH, (byte)0);
+    }
+
+    public void digest(
+        final byte[] message, final int messageOffset, final int messageLength, final byte[] digest, final int digestOffset)
+    {
+        direct.digest(message, messageOffset, messageLength, digest, digestOffset);
+    }
+
+    /**
+     * Zeroes every staged derivation and closes the engines.
+     */
+    public void close()
+    {
+        staged.setMemory(0, staged.capacity(), (byte)0);
+        pendingCount = 0;
+        if (records != null)
+        {
+            records.close();
+        }
+        if (batch != null)
+        {
+            batch.close();
+        }
+        fallback.close();
+        direct.close();
+    }
+
+    /**
+     * @return the engine's kernels, without key material.
+     */
+    public String toString()
+    {
+        return "StagedHmac[" + name() + "]";
+    }
+
+    private int entry(final int request, final int depth)
+    {
+        return (request * MAX_DEPTH + depth) * LENGTH;
+    }
+
+    private boolean sameInput(
+        final int entry, final KeySchedule schedule, final byte[] message, final int messageOffset, final int messageLength)
+    {
+        if (staged.getInt(entry + MESSAGE_LENGTH_OFFSET) != messageLength)
+        {
+            return false;
+        }
+        final int scheduleAt = entry + SCHEDULE_OFFSET;
+        for (int i = 0; i < KeyScheduleDescriptor.LENGTH; i += Long.BYTES)
+        {
+            if (staged.getLong(scheduleAt + i) != schedule.buffer().getLong(schedule.offset() + i))
+            {
+                return false;
+            }
+        }
+        final int messageAt = entry + MESSAGE_OFFSET;
+        for (int i = 0; i < messageLength; i++)
+        {
+            if (staged.getByte(messageAt + i) != message[messageOffset + i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
