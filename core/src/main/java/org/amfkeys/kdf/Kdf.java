@@ -129,9 +129,11 @@ public final class Kdf implements AutoCloseable
      * @return whether a key this KDF derived since its engine was last reset is a placeholder for a
      *         derivation staged for a later batch call (see {@link HmacSha256Engine#outputsDeferred()});
      *         nothing derived then may be published.
+     * @throws IllegalStateException when the KDF is closed.
      */
     public boolean outputsDeferred()
     {
+        ensureOpen();
         return engine.outputsDeferred();
     }
 

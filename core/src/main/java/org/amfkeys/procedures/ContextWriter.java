@@ -97,7 +97,9 @@ public final class ContextWriter
      */
     private boolean outputsDeferred()
     {
-        return cursor.kdf().outputsDeferred();
+        // A KDF its owner closed derives nothing more, so nothing it gave can be a placeholder.
+        final Kdf kdf = cursor.kdf();
+        return !kdf.isClosed() && kdf.outputsDeferred();
     }
 
     /**
