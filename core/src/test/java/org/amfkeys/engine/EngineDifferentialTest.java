@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EngineDifferentialTest
 {
-    private static final int UES = 300;
-    private static final long FIRST_UE = 1_000;
+    static final int UES = 300;
+    static final long FIRST_UE = 1_000;
 
     /**
      * One producer, workers invoked by the test, so each batch has exactly the size drawn: 1 to the
@@ -52,24 +52,7 @@ class EngineDifferentialTest
         try (EngineFixture fixture = new EngineFixture(UES, FIRST_UE, 7);
             KeyEngine engine = new KeyEngine(fixture.engineTable, options))
         {
-            final EngineProducer producer = engine.newProducer();
-            final Collected collected = new Collected();
-            final Map<Long, Outcome> expected = new HashMap<>();
-            long correlationId = 0;
-            for (int round = 0; round < 150; round++)
-            {
-                final int burst = 1 + random.nextInt(maxBatch * workers);
-                for (int i = 0; i < burst; i++)
-                {
-                    final Request request = EngineFixture.randomRequest(random, correlationId++, FIRST_UE, UES);
-                    assertEquals(EngineProducer.SUBMITTED, EngineFixture.submit(producer, request));
-                    expected.put(request.correlationId(), fixture.runDirect(request));
-                }
-                drain(engine, producer, collected);
-            }
-            assertEquals(correlationId, collected.outcomes.size(), "one completion per request");
-            assertCompletionsMatch(expected, collected.outcomes, "");
-            fixture.assertTablesEqual(FIRST_UE, UES);
+            runMixInBursts(fixture, engine, random, 150, maxBatch * workers);
             assertTrue(total(engine, "completions refused") > 0, "the mix exercises refusals");
             assertTrue(total(engine, "completions done") > 0, "the mix exercises steps that commit");
             if (stagingThreshold <= maxBatch)
@@ -157,6 +140,36 @@ class EngineDifferentialTest
             }
             fixture.assertTablesEqual(FIRST_UE, threads * uesPerThread);
         }
+    }
+
+    /**
+     * Submits {@code rounds} bursts of 1 to {@code maxBurst} random requests, each burst run by the
+     * invoked workers before the next; every completion must equal the direct call's outcome, and every
+     * slot the twin table's.
+     */
+    static void runMixInBursts(
+        final EngineFixture fixture, final KeyEngine engine, final SplittableRandom random, final int rounds,
+        final int maxBurst)
+    {
+        final EngineProducer producer = engine.newProducer();
+        final Collected collected = new Collected();
+        final Map<Long, Outcome> expected = new HashMap<>();
+        long correlationId = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            final int burst = 1 + random.nextInt(maxBurst);
+            for (int i = 0; i < burst; i++)
+            {
+                final Request request = EngineFixture.randomRequest(random, correlationId++, FIRST_UE, UES);
+                assertEquals(EngineProducer.SUBMITTED, EngineFixture.submit(producer, request));
+                expected.put(request.correlationId(), fixture.runDirect(request));
+            }
+            drain(engine, producer, collected);
+        }
+        assertEquals(correlationId, collected.outcomes.size(), "one completion per request");
+        assertCompletionsMatch(expected, collected.outcomes, "");
+        fixture.assertTablesEqual(FIRST_UE, UES);
+        producer.close();
     }
 
     static void drain(final KeyEngine engine, final EngineProducer producer, final Collected collected)

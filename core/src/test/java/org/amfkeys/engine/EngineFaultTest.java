@@ -48,27 +48,10 @@ class EngineFaultTest
         final KeyEngine.Options options = new KeyEngine.Options().maxBatch(32).stagingThreshold(1).invoked(true)
             .batchKernel(kernel);
         final SplittableRandom random = new SplittableRandom(3);
-        try (EngineFixture fixture = new EngineFixture(UES, FIRST_UE, 5);
+        try (EngineFixture fixture = new EngineFixture(EngineDifferentialTest.UES, EngineDifferentialTest.FIRST_UE, 5);
             KeyEngine engine = new KeyEngine(fixture.engineTable, options))
         {
-            final EngineProducer producer = engine.newProducer();
-            final Collected collected = new Collected();
-            final Map<Long, Outcome> expected = new HashMap<>();
-            long id = 0;
-            while (id < 3_000)
-            {
-                final int burst = 1 + random.nextInt(32);
-                for (int i = 0; i < burst; i++, id++)
-                {
-                    final Request request = EngineFixture.randomRequest(random, id, FIRST_UE, UES);
-                    assertEquals(EngineProducer.SUBMITTED, EngineFixture.submit(producer, request));
-                    expected.put(id, fixture.runDirect(request));
-                }
-                EngineDifferentialTest.drain(engine, producer, collected);
-            }
-            EngineDifferentialTest.assertCompletionsMatch(expected, collected.outcomes, "");
-            assertEquals(expected.size(), collected.outcomes.size());
-            fixture.assertTablesEqual(FIRST_UE, UES);
+            EngineDifferentialTest.runMixInBursts(fixture, engine, random, 200, 32);
             assertTrue(EngineDifferentialTest.total(engine, "kernel fallbacks") > 0, "fallbacks are counted");
             assertEquals(EngineDifferentialTest.total(engine, "kernel calls"),
                 EngineDifferentialTest.total(engine, "kernel fallbacks"), "every call of this kernel fell back");
