@@ -55,6 +55,14 @@ public class EngineBenchmark
     @Param("1000000")
     public int ues;
 
+    /** Smallest batch the engine runs in stages through the batch kernel; 65 derives every request at once. */
+    @Param({"8", "65"})
+    public int stagingThreshold;
+
+    /** Whether stages run on the native batch kernel (else on the engine for derivations at once). */
+    @Param("true")
+    public boolean nativeBatch;
+
     private ContextTable table;
     private KeyEngine engine;
 
@@ -82,6 +90,7 @@ public class EngineBenchmark
             }
         }
         engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
+            .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
         System.out.println("engine: " + engine);
     }

@@ -367,8 +367,11 @@ public final class KeyEngine implements AutoCloseable
         /** Default requests taken per batch. */
         public static final int DEFAULT_MAX_BATCH = 64;
 
-        /** Default smallest batch run in stages through the batch kernel. */
-        public static final int DEFAULT_STAGING_THRESHOLD = 8;
+        /**
+         * Default smallest batch run in stages through the batch kernel: none for now, as stages still
+         * cost more than they save (README, Performance); set a threshold to use them.
+         */
+        public static final int DEFAULT_STAGING_THRESHOLD = 1025;
 
         /** Default octets of each ring. */
         public static final int DEFAULT_RING_CAPACITY = 1 << 16;

@@ -1,6 +1,5 @@
 package org.amfkeys.engine;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.hmac.HmacRecordDescriptor;
 import org.amfkeys.hmac.HmacRecords;
@@ -46,7 +45,9 @@ final class StagedHmac implements HmacSha256Engine
     private final HmacSha256Engine fallback;
     private final BatchKernel batch;
     private final HmacRecords records;
+    private final byte[] stagedBytes;
     private final UnsafeBuffer staged;
+    private final byte[] scratchSchedule = new byte[KeyScheduleDescriptor.LENGTH];
     private final KeySchedule stagedSchedule = new KeySchedule();
     private final int[] pendingEntries;
     private final int[] depthsUsed;
@@ -71,7 +72,8 @@ final class StagedHmac implements HmacSha256Engine
         this.fallback = fallback;
         this.batch = batch;
         this.records = batch == null ? null : new HmacRecords(capacity);
-        this.staged = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * MAX_DEPTH * LENGTH, 64));
+        this.stagedBytes = new byte[capacity * MAX_DEPTH * LENGTH];
+        this.staged = new UnsafeBuffer(stagedBytes);
         this.pendingEntries = new int[capacity];
         this.depthsUsed = new int[capacity];
     }
@@ -252,10 +254,9 @@ final class StagedHmac implements HmacSha256Engine
             Arrays.fill(mac, macOffset, macOffset + MAC_LENGTH, (byte)0);
             return;
         }
-        if (request < 0 || depth >= MAX_DEPTH || messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH ||
-            !schedule.isComputed())
+        if (request < 0 || depth >= MAX_DEPTH || messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH)
         {
-            // Not staged: the direct engine computes it, or refuses it as the direct call would.
+            // Not staged: the direct engine computes it at once.
             depth++;
             direct.mac(schedule, message, messageOffset, messageLength, mac, macOffset);
             return;
@@ -263,7 +264,14 @@ final class StagedHmac implements HmacSha256Engine
         final int entry = entry(request, depth++);
         if (staged.getInt(entry + STATE_OFFSET) == DONE && sameInput(entry, schedule, message, messageOffset, messageLength))
         {
+            // The very schedule recorded, which was computed then.
             staged.getBytes(entry + MAC_OFFSET, mac, macOffset, MAC_LENGTH);
+            return;
+        }
+        if (!schedule.isComputed())
+        {
+            // Refused as the direct call would refuse it.
+            direct.mac(schedule, message, messageOffset, messageLength, mac, macOffset);
             return;
         }
         depthsUsed[request] = Math.max(depthsUsed[request], depth);
@@ -322,22 +330,16 @@ final class StagedHmac implements HmacSha256Engine
         {
             return false;
         }
-        final int scheduleAt = entry + SCHEDULE_OFFSET;
-        for (int i = 0; i < KeyScheduleDescriptor.LENGTH; i += Long.BYTES)
-        {
-            if (staged.getLong(scheduleAt + i) != schedule.buffer().getLong(schedule.offset() + i))
-            {
-                return false;
-            }
-        }
         final int messageAt = entry + MESSAGE_OFFSET;
-        for (int i = 0; i < messageLength; i++)
+        if (!Arrays.equals(stagedBytes, messageAt, messageAt + messageLength, message, messageOffset, messageOffset + messageLength))
         {
-            if (staged.getByte(messageAt + i) != message[messageOffset + i])
-            {
-                return false;
-            }
+            return false;
         }
-        return true;
+        final int scheduleAt = entry + SCHEDULE_OFFSET;
+        schedule.buffer().getBytes(schedule.offset(), scratchSchedule, 0, KeyScheduleDescriptor.LENGTH);
+        final boolean same = Arrays.equals(
+            stagedBytes, scheduleAt, scheduleAt + KeyScheduleDescriptor.LENGTH, scratchSchedule, 0, KeyScheduleDescriptor.LENGTH);
+        Arrays.fill(scratchSchedule, (byte)0);
+        return same;
     }
 }
