@@ -45,13 +45,13 @@ public final class EngineCounters implements AutoCloseable
     private static final int COUNTERS_PER_WORKER = 16 + BATCH_SIZE_BOUNDS.length + ConcurrencyRule.values().length;
     private static final int ERROR_LOG_LENGTH = 64 * 1024;
 
-    private final ByteBuffer memory;
     private final File file;
     private final CountersManager manager;
     private final DistinctErrorLog errors;
     private final AtomicCounter backPressured;
     private final AtomicCounter errorCount;
     private final WorkerCounters[] workers;
+    private volatile boolean closed;
 
     /**
      * @param file    where the counters live, to be read by {@code amfkeys stat}; null keeps them in this
@@ -65,7 +65,8 @@ public final class EngineCounters implements AutoCloseable
         final int metadataLength = counters * CountersReader.METADATA_LENGTH;
         final int length = HEADER_LENGTH + metadataLength + valuesLength + ERROR_LOG_LENGTH;
         this.file = file;
-        this.memory = file == null ? ByteBuffer.allocateDirect(length) : IoUtil.mapNewFile(file, length, true);
+        // The buffers over it keep it reachable, and so mapped, as long as the counters are.
+        final ByteBuffer memory = file == null ? ByteBuffer.allocateDirect(length) : IoUtil.mapNewFile(file, length, true);
         final UnsafeBuffer header = new UnsafeBuffer(memory, 0, HEADER_LENGTH);
         header.putInt(VERSION_OFFSET, VERSION);
         header.putInt(METADATA_LENGTH_OFFSET, metadataLength);
@@ -185,11 +186,22 @@ public final class EngineCounters implements AutoCloseable
     }
 
     /**
-     * Unmaps the file; it stays on disk for a last look with {@code amfkeys stat}.
+     * Ends the engine's use of the counters. The memory is not unmapped here: a producer racing the
+     * engine's close may still count a back-pressured submit, and a write to unmapped memory would take
+     * the JVM down; the mapping goes when the counters are unreachable. The file stays on disk for a
+     * last look with {@code amfkeys stat}.
      */
     public void close()
     {
-        IoUtil.unmap(memory);
+        closed = true;
+    }
+
+    /**
+     * @return whether the engine closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**

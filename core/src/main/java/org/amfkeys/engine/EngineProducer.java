@@ -151,7 +151,7 @@ public final class EngineProducer implements AutoCloseable
         {
             throw InvalidParameterException.missing("operation", "an EngineOperation");
         }
-        if (closed)
+        if (closed || engine.isClosing())
         {
             return CLOSED;
         }
