@@ -57,7 +57,6 @@ final class StagedHmac implements HmacSha256Engine
     private int request = -1;
     private int depth;
     private boolean deferred;
-    private long kernelFaults;
 
     /**
      * @param direct   computes schedules, digests and every MAC not staged; owned from now on.
@@ -104,14 +103,6 @@ final class StagedHmac implements HmacSha256Engine
     int pending()
     {
         return pendingCount;
-    }
-
-    /**
-     * @return batch calls that failed and were computed again on the fallback engine.
-     */
-    long kernelFaults()
-    {
-        return kernelFaults;
     }
 
     /**
@@ -180,7 +171,6 @@ final class StagedHmac implements HmacSha256Engine
             {
                 if (records.status(i) != HmacRecordDescriptor.STATUS_OK)
                 {
-                    kernelFaults++;
                     return false;
                 }
             }
@@ -192,7 +182,6 @@ final class StagedHmac implements HmacSha256Engine
         }
         catch (final RuntimeException ex)
         {
-            kernelFaults++;
             return false;
         }
     }
