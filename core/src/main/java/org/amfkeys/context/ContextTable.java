@@ -785,6 +785,50 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
+    /**
+     * Locks the UE's slot for a {@link ContextBatch}, after the same checks as {@link #tryClaim}.
+     *
+     * @return the entry, or -1 when the UE is not in the table.
+     */
+    int lockForBatch(final long ueId)
+    {
+        ensureOpen();
+        try
+        {
+            return slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Publishes and unlocks an entry a {@link ContextBatch} locked; after a close the slot stays wiped
+     * and only the lock is released.
+     */
+    void unlockFromBatch(final int entry)
+    {
+        try
+        {
+            slots.unlock(entry);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    long slotAddressOf(final int entry)
+    {
+        return slots.slotAddress(entry);
+    }
+
+    SlotMap slotMap()
+    {
+        return slots;
+    }
+
     long memoryAddress()
     {
         return slots.indexAddress();

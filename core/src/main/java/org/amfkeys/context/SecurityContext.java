@@ -3,6 +3,7 @@ package org.amfkeys.context;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.NgKsi;
@@ -450,6 +451,50 @@ public final class SecurityContext
         }
         final int ncc = (ncc() + 1) & MAX_NCC;
         attached().putByte(offset + NCC_OFFSET, (byte)ncc);
+        return ncc;
+    }
+
+    /**
+     * The first half of {@link #advanceNextHop(Kdf)} for a batch: stages the derivation of the next NH
+     * into a record, to be computed with many others in one kernel call; nothing changes here until
+     * {@link #advanceNextHop(HmacRecords, int)} takes the result.
+     *
+     * @param kdf     encodes the derivation.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageNextHop(final Kdf kdf, final HmacRecords records, final int record)
+    {
+        final MutableDirectBuffer buffer = attached();
+        requireKdf(kdf);
+        if ((contextFlags() & FLAG_EPS) != 0)
+        {
+            kdf.stageEpsNh(kamfSchedule, buffer, offset + NH_OFFSET, records, record);
+        }
+        else
+        {
+            kdf.stageNh(kamfSchedule, buffer, offset + NH_OFFSET, records, record);
+        }
+    }
+
+    /**
+     * The second half of {@link #advanceNextHop(Kdf)} for a batch: NH becomes the MAC of the record
+     * {@link #stageNextHop} staged, once the kernel computed it, and NCC advances by one.
+     *
+     * @param records the batch, computed.
+     * @param record  the record this context staged.
+     * @return the new NCC.
+     */
+    public int advanceNextHop(final HmacRecords records, final int record)
+    {
+        final MutableDirectBuffer buffer = attached();
+        if (records == null)
+        {
+            throw InvalidParameterException.missing("records", "an HmacRecords batch");
+        }
+        records.mac(record, buffer, offset + NH_OFFSET);
+        final int ncc = (ncc() + 1) & MAX_NCC;
+        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
         return ncc;
     }
 

@@ -9,6 +9,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.NextHopBatch;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 
@@ -46,6 +47,8 @@ final class EngineWorker implements Agent
     private final ManyToOneRingBuffer requests;
     private final AmfProcedures procedures;
     private final StagedHmac hmac;
+    private final RecordsKernel kernel;
+    private final NextHopBatch nextHops;
     private final int maxBatch;
     private final int stagingThreshold;
     private final EngineCounters.WorkerCounters counters;
@@ -58,6 +61,7 @@ final class EngineWorker implements Agent
     private final int[] producerIds;
     private final int[] ruleCodes;
     private final int[] waiting;
+    private final int[] stagedNextHops;
     private final boolean[] completed;
     private final int[] previousOfUe;
     private final Long2LongHashMap lastOfUe = new Long2LongHashMap(NO_REQUEST);
@@ -66,7 +70,7 @@ final class EngineWorker implements Agent
 
     EngineWorker(
         final KeyEngine engine, final int index, final ManyToOneRingBuffer requests, final AmfProcedures procedures,
-        final StagedHmac hmac, final int maxBatch, final int stagingThreshold,
+        final StagedHmac hmac, final RecordsKernel kernel, final int maxBatch, final int stagingThreshold,
         final EngineCounters.WorkerCounters counters)
     {
         this.engine = engine;
@@ -74,6 +78,8 @@ final class EngineWorker implements Agent
         this.requests = requests;
         this.procedures = procedures;
         this.hmac = hmac;
+        this.kernel = kernel;
+        this.nextHops = new NextHopBatch(procedures, maxBatch);
         this.maxBatch = maxBatch;
         this.stagingThreshold = stagingThreshold;
         this.counters = counters;
@@ -84,6 +90,7 @@ final class EngineWorker implements Agent
         this.producerIds = new int[maxBatch];
         this.ruleCodes = new int[maxBatch];
         this.waiting = new int[maxBatch];
+        this.stagedNextHops = new int[maxBatch];
         this.completed = new boolean[maxBatch];
         this.previousOfUe = new int[maxBatch];
         this.pairs = new NextHopPair[maxBatch];
@@ -145,7 +152,14 @@ final class EngineWorker implements Agent
         }
         finally
         {
-            procedures.close();
+            try
+            {
+                nextHops.close();
+            }
+            finally
+            {
+                procedures.close();
+            }
         }
     }
 
@@ -175,6 +189,7 @@ final class EngineWorker implements Agent
         int waitingCount = count;
         for (int pass = 0; waitingCount > 0; pass++)
         {
+            waitingCount = runNextHopSteps(waitingCount);
             // Bounded: after that many passes (long chains of one UE's requests, or a UE another writer
             // keeps changing between passes) the rest derive at once, each step running once.
             final boolean stagePass = staging && pass < MAX_STAGED_PASSES;
@@ -182,10 +197,8 @@ final class EngineWorker implements Agent
             for (int k = 0; k < waitingCount; k++)
             {
                 final int i = waiting[k];
-                final int previous = previousOfUe[i];
-                if (previous >= 0 && !completed[previous])
+                if (!isReady(i))
                 {
-                    // The UE's earlier request has not committed yet: this one runs after it, as submitted.
                     waiting[stillWaiting++] = i;
                     continue;
                 }
@@ -215,6 +228,106 @@ final class EngineWorker implements Agent
             }
             waitingCount = stillWaiting;
         }
+    }
+
+    /**
+     * Runs the {NH, NCC} steps of the waiting requests that are ready as one batch: every UE claimed
+     * and checked, every NH derived in one kernel call, then written and committed. A step that is not
+     * the chain's next NH stays waiting for the direct call, as does every other request.
+     *
+     * @return requests still waiting, at the start of {@link #waiting}.
+     */
+    private int runNextHopSteps(final int waitingCount)
+    {
+        int stillWaiting = 0;
+        int staged = 0;
+        try
+        {
+            for (int k = 0; k < waitingCount; k++)
+            {
+                final int i = waiting[k];
+                final int operation = operations[i];
+                final boolean nextHopStep = operation == EngineOperation.PATH_SWITCH.code() ||
+                    operation == EngineOperation.HANDOVER_WITHIN_NODE.code();
+                if (!nextHopStep || !isReady(i))
+                {
+                    waiting[stillWaiting++] = i;
+                    continue;
+                }
+                final CompletionStatus status = stageNextHop(i, operation == EngineOperation.PATH_SWITCH.code());
+                if (status == null)
+                {
+                    stagedNextHops[staged++] = i;
+                }
+                else if (status == CompletionStatus.DONE)
+                {
+                    // Not the chain's next NH: the direct call runs it with the others.
+                    waiting[stillWaiting++] = i;
+                }
+                else
+                {
+                    complete(i, status);
+                }
+            }
+            if (staged > 0)
+            {
+                counters.kernelCall(!kernel.compute(nextHops.records(), nextHops.staged()));
+                for (int k = 0; k < staged; k++)
+                {
+                    final int i = stagedNextHops[k];
+                    complete(i, finishNextHop(i));
+                }
+            }
+        }
+        finally
+        {
+            nextHops.endBatch();
+        }
+        return stillWaiting;
+    }
+
+    /**
+     * @return null when staged; DONE when checked but not the chain's next NH; else the completion.
+     */
+    private CompletionStatus stageNextHop(final int i, final boolean pathSwitch)
+    {
+        ruleCodes[i] = 0;
+        try
+        {
+            return switch (nextHops.stage(i, ueIds[i], pathSwitch))
+            {
+                case STAGED -> null;
+                case NOT_STAGED -> CompletionStatus.DONE;
+                case UNKNOWN_UE -> CompletionStatus.UNKNOWN_UE;
+            };
+        }
+        catch (final RuntimeException ex)
+        {
+            return statusOf(i, ex);
+        }
+    }
+
+    private CompletionStatus finishNextHop(final int i)
+    {
+        try
+        {
+            nextHops.finish(i, operations[i] == EngineOperation.PATH_SWITCH.code(), pairs[i]);
+            return CompletionStatus.DONE;
+        }
+        catch (final RuntimeException ex)
+        {
+            return statusOf(i, ex);
+        }
+    }
+
+    /**
+     * @return whether the request's UE has no earlier request in the batch still to complete: a UE's
+     *         requests run in submission order.
+     */
+    private boolean isReady(final int i)
+    {
+        final int previous = previousOfUe[i];
+        return previous < 0 || completed[previous];
     }
 
     /**
@@ -257,21 +370,30 @@ final class EngineWorker implements Agent
             };
             return known ? CompletionStatus.DONE : CompletionStatus.UNKNOWN_UE;
         }
-        catch (final ProcedureNotAllowedException ex)
+        catch (final RuntimeException ex)
         {
-            final ConcurrencyRule rule = ex.rule();
+            return statusOf(i, ex);
+        }
+    }
+
+    /**
+     * @return the completion of a step that threw: a refusal with its rule, an invalid request, or a
+     *         failure, which is recorded.
+     */
+    private CompletionStatus statusOf(final int i, final RuntimeException ex)
+    {
+        if (ex instanceof ProcedureNotAllowedException refusal)
+        {
+            final ConcurrencyRule rule = refusal.rule();
             ruleCodes[i] = rule == null ? 0 : rule.code();
             return CompletionStatus.REFUSED;
         }
-        catch (final InvalidParameterException ex)
+        if (ex instanceof InvalidParameterException)
         {
             return CompletionStatus.INVALID;
         }
-        catch (final RuntimeException ex)
-        {
-            engine.recordError(ex);
-            return CompletionStatus.FAILED;
-        }
+        engine.recordError(ex);
+        return CompletionStatus.FAILED;
     }
 
     private void complete(final int i, final CompletionStatus status)

@@ -92,12 +92,12 @@ public final class KeyEngine implements AutoCloseable
         {
             rings[i] = new ManyToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 this.options.requestRingCapacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
-            final StagedHmac hmac = new StagedHmac(
-                directEngine(this.options.hmacEngine), fallbackEngine(),
-                this.options.nativeBatch ? this.options.batchKernel.get() : null,
-                this.options.maxBatch);
+            final HmacSha256Engine direct = directEngine(this.options.hmacEngine);
+            final RecordsKernel records = new RecordsKernel(
+                this.options.nativeBatch ? this.options.batchKernel.get() : null, direct, fallbackEngine(), 1);
+            final StagedHmac hmac = new StagedHmac(direct, records, this.options.maxBatch);
             kernel = hmac.kernelName();
-            workers[i] = new EngineWorker(this, i, rings[i], new AmfProcedures(table, new Kdf(hmac)), hmac,
+            workers[i] = new EngineWorker(this, i, rings[i], new AmfProcedures(table, new Kdf(hmac)), hmac, records,
                 this.options.maxBatch, this.options.stagingThreshold, counters.worker(i));
         }
         this.kernelName = kernel;

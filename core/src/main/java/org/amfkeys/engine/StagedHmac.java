@@ -1,7 +1,6 @@
 package org.amfkeys.engine;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.amfkeys.hmac.HmacRecordDescriptor;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
 import org.amfkeys.hmac.KeySchedule;
@@ -42,8 +41,7 @@ final class StagedHmac implements HmacSha256Engine
     static final int MAX_DEPTH = 8;
 
     private final HmacSha256Engine direct;
-    private final HmacSha256Engine fallback;
-    private final BatchKernel batch;
+    private final RecordsKernel kernel;
     private final HmacRecords records;
     private final byte[] stagedBytes;
     private final UnsafeBuffer staged;
@@ -51,8 +49,6 @@ final class StagedHmac implements HmacSha256Engine
     private final KeySchedule stagedSchedule = new KeySchedule();
     private final int[] pendingEntries;
     private final int[] depthsUsed;
-    private final byte[] scratchMessage = new byte[MAX_MESSAGE_LENGTH];
-    private final byte[] scratchMac = new byte[MAC_LENGTH];
     private int pendingCount;
     private int request = -1;
     private int depth;
@@ -60,17 +56,14 @@ final class StagedHmac implements HmacSha256Engine
 
     /**
      * @param direct   computes schedules, digests and every MAC not staged; owned from now on.
-     * @param fallback computes a batch the kernel failed; owned from now on.
-     * @param batch    the batch kernel, or null to compute stages on the direct engine; owned from now on.
+     * @param kernel   computes the stages; owned from now on.
      * @param capacity requests per batch.
      */
-    StagedHmac(
-        final HmacSha256Engine direct, final HmacSha256Engine fallback, final BatchKernel batch, final int capacity)
+    StagedHmac(final HmacSha256Engine direct, final RecordsKernel kernel, final int capacity)
     {
         this.direct = direct;
-        this.fallback = fallback;
-        this.batch = batch;
-        this.records = batch == null ? null : new HmacRecords(capacity);
+        this.kernel = kernel;
+        this.records = new HmacRecords(capacity);
         this.stagedBytes = new byte[capacity * MAX_DEPTH * LENGTH];
         this.staged = new UnsafeBuffer(stagedBytes);
         this.pendingEntries = new int[capacity];
@@ -110,54 +103,18 @@ final class StagedHmac implements HmacSha256Engine
      */
     String kernelName()
     {
-        return batch == null ? direct.name() : batch.name();
+        return kernel.name();
     }
 
     /**
-     * Computes every derivation recorded in this pass, in one batch kernel call. A call that fails or
-     * reports a bad status for any record is computed again, whole, on the fallback engine: no MAC of a
-     * failed call is ever used.
+     * Computes every derivation recorded in this pass, in one call of the worker's kernel, which
+     * computes a failed call again on the fallback: no MAC of a failed call is ever used.
      *
-     * @return false when the kernel failed and the fallback computed them; true otherwise (the kernel,
-     *         or the direct engine when there is no kernel).
+     * @return false when the kernel failed and the fallback computed them; true otherwise.
      */
     boolean computePending()
     {
         final int count = pendingCount;
-        try
-        {
-            final boolean kernelFailed;
-            if (batch == null)
-            {
-                kernelFailed = false;
-                computeOn(direct, count);
-            }
-            else
-            {
-                kernelFailed = !computeOnKernel(count);
-                if (kernelFailed)
-                {
-                    computeOn(fallback, count);
-                }
-            }
-            for (int i = 0; i < count; i++)
-            {
-                staged.putInt(pendingEntries[i] + STATE_OFFSET, DONE);
-            }
-            return !kernelFailed;
-        }
-        finally
-        {
-            pendingCount = 0;
-            if (records != null)
-            {
-                records.clear(count);
-            }
-        }
-    }
-
-    private boolean computeOnKernel(final int count)
-    {
         try
         {
             for (int i = 0; i < count; i++)
@@ -166,43 +123,19 @@ final class StagedHmac implements HmacSha256Engine
                 records.schedule(i, stagedSchedule.wrap(staged, entry + SCHEDULE_OFFSET))
                     .message(i, staged, entry + MESSAGE_OFFSET, staged.getInt(entry + MESSAGE_LENGTH_OFFSET));
             }
-            batch.process(records, count);
-            for (int i = 0; i < count; i++)
-            {
-                if (records.status(i) != HmacRecordDescriptor.STATUS_OK)
-                {
-                    return false;
-                }
-            }
-            for (int i = 0; i < count; i++)
-            {
-                records.mac(i, staged, pendingEntries[i] + MAC_OFFSET);
-            }
-            return true;
-        }
-        catch (final RuntimeException ex)
-        {
-            return false;
-        }
-    }
-
-    private void computeOn(final HmacSha256Engine engine, final int count)
-    {
-        try
-        {
+            final boolean kernelComputed = kernel.compute(records, count);
             for (int i = 0; i < count; i++)
             {
                 final int entry = pendingEntries[i];
-                final int length = staged.getInt(entry + MESSAGE_LENGTH_OFFSET);
-                staged.getBytes(entry + MESSAGE_OFFSET, scratchMessage, 0, length);
-                engine.mac(stagedSchedule.wrap(staged, entry + SCHEDULE_OFFSET), scratchMessage, 0, length, scratchMac, 0);
-                staged.putBytes(entry + MAC_OFFSET, scratchMac);
+                records.mac(i, staged, entry + MAC_OFFSET);
+                staged.putInt(entry + STATE_OFFSET, DONE);
             }
+            return kernelComputed;
         }
         finally
         {
-            Arrays.fill(scratchMessage, (byte)0);
-            Arrays.fill(scratchMac, (byte)0);
+            pendingCount = 0;
+            records.clear(count);
         }
     }
 
@@ -287,16 +220,15 @@ final class StagedHmac implements HmacSha256Engine
     {
         staged.setMemory(0, staged.capacity(), (byte)0);
         pendingCount = 0;
-        if (records != null)
+        try
         {
             records.close();
+            kernel.close();
         }
-        if (batch != null)
+        finally
         {
-            batch.close();
+            direct.close();
         }
-        fallback.close();
-        direct.close();
     }
 
     /**

@@ -5,6 +5,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 
+import java.util.Arrays;
+
 import static org.amfkeys.hmac.HmacRecordDescriptor.ALIGNMENT;
 import static org.amfkeys.hmac.HmacRecordDescriptor.FLAGS_OFFSET;
 import static org.amfkeys.hmac.HmacRecordDescriptor.FLAG_SCHEDULE;
@@ -33,6 +35,11 @@ public final class HmacRecords implements AutoCloseable
     private final AlignedMemory memory;
     private final UnsafeBuffer buffer;
     private final int capacity;
+    private final KeySchedule recordSchedule = new KeySchedule();
+    private final KeySchedule keySchedule = new KeySchedule();
+    private final byte[] scratchKey = new byte[MAX_KEY_LENGTH];
+    private final byte[] scratchMessage = new byte[MAX_MESSAGE_LENGTH];
+    private final byte[] scratchMac = new byte[HmacSha256Engine.MAC_LENGTH];
     private boolean closed;
 
     /**
@@ -287,6 +294,55 @@ public final class HmacRecords implements AutoCloseable
     {
         ensureOpen();
         return buffer.addressOffset();
+    }
+
+    /**
+     * Computes the first {@code count} records one by one on {@code engine}, with the same checks and
+     * results as {@link NativeBatchHmac#process}: for a batch too small for a multi-buffer kernel, and
+     * to compute again, whole, a batch whose kernel failed.
+     *
+     * @param engine computes each MAC.
+     * @param count  records to compute, 0..capacity.
+     * @throws InvalidParameterException naming the record and field when one is invalid.
+     */
+    public void computeOn(final HmacSha256Engine engine, final int count)
+    {
+        if (engine == null)
+        {
+            throw InvalidParameterException.missing("engine", "an HmacSha256Engine");
+        }
+        check(count);
+        try
+        {
+            for (int record = 0; record < count; record++)
+            {
+                final int at = offset(record);
+                final KeySchedule schedule;
+                if (buffer.getInt(at + FLAGS_OFFSET) == FLAG_SCHEDULE)
+                {
+                    schedule = recordSchedule.wrap(buffer, at + KEY_OFFSET);
+                }
+                else
+                {
+                    final int keyLength = buffer.getInt(at + KEY_LENGTH_OFFSET);
+                    buffer.getBytes(at + KEY_OFFSET, scratchKey, 0, keyLength);
+                    engine.computeSchedule(scratchKey, 0, keyLength, keySchedule);
+                    schedule = keySchedule;
+                }
+                final int messageLength = buffer.getInt(at + MESSAGE_LENGTH_OFFSET);
+                buffer.getBytes(at + MESSAGE_OFFSET, scratchMessage, 0, messageLength);
+                engine.mac(schedule, scratchMessage, 0, messageLength, scratchMac, 0);
+                buffer.putBytes(at + MAC_OFFSET, scratchMac, 0, scratchMac.length);
+                buffer.putInt(at + STATUS_OFFSET, HmacRecordDescriptor.STATUS_OK);
+            }
+        }
+        finally
+        {
+            keySchedule.clear();
+            Arrays.fill(scratchKey, (byte)0);
+            Arrays.fill(scratchMessage, (byte)0);
+            Arrays.fill(scratchMac, (byte)0);
+        }
     }
 
     /**

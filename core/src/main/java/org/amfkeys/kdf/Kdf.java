@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.hmac.HmacEngines;
+import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.types.Abba;
@@ -770,6 +771,41 @@ public final class Kdf implements AutoCloseable
         final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput, syncOffset), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * Same derivation as {@link #nh(byte[], byte[])}, staged instead of computed: record {@code record}
+     * of {@code records} receives KAMF's schedule and the input string, for one batch kernel call
+     * ({@link org.amfkeys.hmac.NativeBatchHmac#process}) to compute with many others. The MAC of the record is NH.
+     *
+     * @param kamf       KAMF's schedule.
+     * @param syncInput  buffer holding the SYNC-input.
+     * @param syncOffset offset of the 32-octet SYNC-input.
+     * @param records    the batch.
+     * @param record     the record to fill.
+     */
+    public void stageNh(
+        final KeySchedule kamf, final DirectBuffer syncInput, final int syncOffset, final HmacRecords records,
+        final int record)
+    {
+        stage(schedule("kamf", kamf), encodeNh(Fc.NH, syncInput, syncOffset), records, record);
+    }
+
+    /**
+     * Same derivation as {@link #epsNh(byte[], byte[])}, staged into a batch record as {@link #stageNh}
+     * stages NH.
+     *
+     * @param kasme      KASME's schedule.
+     * @param syncInput  buffer holding the SYNC-input.
+     * @param syncOffset offset of the 32-octet SYNC-input.
+     * @param records    the batch.
+     * @param record     the record to fill.
+     */
+    public void stageEpsNh(
+        final KeySchedule kasme, final DirectBuffer syncInput, final int syncOffset, final HmacRecords records,
+        final int record)
+    {
+        stage(schedule("kasme", kasme), encodeNh(Fc.EPS_NH, syncInput, syncOffset), records, record);
     }
 
     private KdfInputString encodeNh(final int fc, final byte[] syncInput)
@@ -2185,6 +2221,23 @@ public final class Kdf implements AutoCloseable
         checkOutput(out, outOffset, length);
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         System.arraycopy(output, from, out, outOffset, length);
+    }
+
+    private void stage(final KeySchedule key, final KdfInputString input, final HmacRecords records, final int record)
+    {
+        ensureOpen();
+        if (records == null)
+        {
+            throw InvalidParameterException.missing("records", "an HmacRecords batch");
+        }
+        try
+        {
+            records.schedule(record, key).message(record, input.array(), 0, input.length());
+        }
+        finally
+        {
+            input.wipe();
+        }
     }
 
     private KeySchedule keySchedule(final String parameter, final byte[] key)

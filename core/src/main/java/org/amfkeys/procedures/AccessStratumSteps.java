@@ -91,10 +91,7 @@ final class AccessStratumSteps
         }
         try
         {
-            requireAsActive(context, "path-switch");
-            requireNoHandover(context, "path-switch");
-            frame.rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
-                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+            checkPathSwitch(context);
             frame.asKeys.handoverKey(context, "path-switch", true, pair);
             return frame.commit();
         }
@@ -115,22 +112,51 @@ final class AccessStratumSteps
         }
         try
         {
-            requireAsActive(context, "n2-handover");
-            requireNoHandover(context, "n2-handover");
-            frame.rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
-                ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
-            if (frame.chain == AccessStratumChain.NR)
-            {
-                frame.rules.refuseDuringSmc(context, "n2-handover");
-            }
+            checkHandoverWithinNode(context);
             frame.asKeys.handoverKey(context, "n2-handover", false, pair);
-            context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
+            handoverWithinNodeStarted(context);
             return frame.commit();
         }
         finally
         {
             frame.endStep(pair);
         }
+    }
+
+    /**
+     * The rules a Path Switch checks before its {NH, NCC} step; a refusal throws before anything is
+     * written.
+     */
+    void checkPathSwitch(final SecurityContext context)
+    {
+        requireAsActive(context, "path-switch");
+        requireNoHandover(context, "path-switch");
+        frame.rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "path-switch",
+            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+    }
+
+    /**
+     * The rules an N2 handover within the node checks before its {NH, NCC} step; a refusal throws
+     * before anything is written.
+     */
+    void checkHandoverWithinNode(final SecurityContext context)
+    {
+        requireAsActive(context, "n2-handover");
+        requireNoHandover(context, "n2-handover");
+        frame.rules.refuse((context.procedureState() & PROCEDURE_UE_CONTEXT_MODIFICATION) != 0, "n2-handover",
+            ConcurrencyRule.TS_33_401_7_2_10_5, "a UE Context Modification");
+        if (frame.chain == AccessStratumChain.NR)
+        {
+            frame.rules.refuseDuringSmc(context, "n2-handover");
+        }
+    }
+
+    /**
+     * The N2 handover within the node has its {NH, NCC}: it is in flight until completed or failed.
+     */
+    static void handoverWithinNodeStarted(final SecurityContext context)
+    {
+        context.procedureState(context.procedureState() | PROCEDURE_HANDOVER | PROCEDURE_N2_WITH_KEY);
     }
 
     /** Runs {@link CoreNetworkProcedures#handoverCompleted(long)}. */

@@ -76,7 +76,11 @@ final class AsKeyChain
         final SecurityContext context, final String procedure, final boolean commitNewKey, final NextHopPair pair)
     {
         requireAsActive(context, procedure);
-        if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0 && rules.enforces(ConcurrencyRule.TS_33_401_7_2_10_3))
+        if (stepsNextHop(context))
+        {
+            nextHopTaken(context, context.advanceNextHop(kdf), pair);
+        }
+        else if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
             context.copyNonCurrentKamf(key, 0);
             kdf.computeSchedule(key, derivedSchedule);
@@ -84,10 +88,9 @@ final class AsKeyChain
             chain.nextHop(kdf, derivedSchedule, nextKey, key);
             final int ncc = (context.ncc() + 1) & SecurityContext.MAX_NCC;
             context.nextHop(key, ncc);
-            pair.set(key, ncc, false);
-            context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
+            nextHopTaken(context, ncc, pair);
         }
-        else if ((context.contextFlags() & (FLAG_NEW_KEY_NOT_YET_IN_AS | FLAG_OLD_KEY_FOR_AS)) == FLAG_NEW_KEY_NOT_YET_IN_AS)
+        else
         {
             rules.refuseDuringSmc(context, procedure);
             if (commitNewKey)
@@ -101,13 +104,31 @@ final class AsKeyChain
                 context.procedureState(context.procedureState() | PROCEDURE_HANDOVER_NEW_KEY);
             }
         }
-        else
+    }
+
+    /**
+     * @return whether a handover's {NH, NCC} step is the plain one: the chain's next NH of the current
+     *         KAMF, one derivation, with no key change pending ({@link #handoverKey}'s last case).
+     */
+    boolean stepsNextHop(final SecurityContext context)
+    {
+        final int flags = context.contextFlags();
+        if ((flags & FLAG_OLD_KEY_FOR_AS) != 0 && rules.enforces(ConcurrencyRule.TS_33_401_7_2_10_3))
         {
-            final int ncc = context.advanceNextHop(kdf);
-            context.copyNextHop(key, 0);
-            pair.set(key, ncc, false);
-            context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
+            return false;
         }
+        return (flags & (FLAG_NEW_KEY_NOT_YET_IN_AS | FLAG_OLD_KEY_FOR_AS)) != FLAG_NEW_KEY_NOT_YET_IN_AS;
+    }
+
+    /**
+     * The context's chain stepped to the NH of {@code ncc}: the pair sent is {NH, NCC}, and the AS no
+     * longer holds the key of NCC 0.
+     */
+    static void nextHopTaken(final SecurityContext context, final int ncc, final NextHopPair pair)
+    {
+        context.copyNextHop(pair.key(), 0);
+        pair.set(pair.key(), ncc, false);
+        context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
     }
 
     /**

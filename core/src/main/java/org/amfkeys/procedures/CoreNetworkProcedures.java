@@ -50,7 +50,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
     final ProcedureFrame frame;
 
     private final NasSecuritySteps nasSecurity;
-    private final AccessStratumSteps accessStratum;
+    /** The AS steps, which a {@link NextHopBatch} also runs in batches. */
+    final AccessStratumSteps accessStratum;
 
     /**
      * @param table the node's UE contexts.

@@ -55,14 +55,10 @@ class EngineDifferentialTest
             runMixInBursts(fixture, engine, random, 150, maxBatch * workers);
             assertTrue(total(engine, "completions refused") > 0, "the mix exercises refusals");
             assertTrue(total(engine, "completions done") > 0, "the mix exercises steps that commit");
+            assertTrue(total(engine, "kernel calls") > 0, "the {NH, NCC} steps ran in batches through " + engine.kernelName());
             if (stagingThreshold <= maxBatch)
             {
-                assertTrue(total(engine, "kernel calls") > 0, "batches ran in stages through " + engine.kernelName());
                 assertTrue(total(engine, "passes") > total(engine, "batches"), "steps with derivations took more than one pass");
-            }
-            else
-            {
-                assertEquals(0, total(engine, "kernel calls"), "every step derived at once");
             }
             assertEquals(0, total(engine, "kernel fallbacks"));
         }

@@ -1,0 +1,182 @@
+package org.amfkeys.context;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
+
+/**
+ * Claims of one thread on many UEs' contexts at once, for a step run over a batch: bring the batch's
+ * slots in with their misses overlapped ({@link #prefetch}), claim each UE, check every context, derive
+ * the batch's keys in one kernel call, write them and commit each claim. Between {@link #claim} and
+ * {@link #commit} the slot is locked as by {@link ContextTable#tryClaim}: readers wait, and see the
+ * whole change or none of it.
+ * <p>
+ * A batch claim keeps no image of the slot, so it has no abort: it is for steps that check everything
+ * before they write anything. A step refused by its checks commits the claim unchanged, which readers
+ * simply read again. While any claim is held the thread may take no other lock on the table
+ * ({@link ContextTable#tryClaim} and every locking call are refused), so a batch never waits for
+ * itself. Each UE may be claimed once per batch. Not thread-safe: one per thread.
+ */
+public final class ContextBatch
+{
+    /** The thread's held slot while a batch holds claims: no single entry. */
+    private static final int BATCH_ENTRY = -2;
+
+    private final ContextTable table;
+    private final int[] entries;
+    private final UnsafeBuffer[] slots;
+    private final SecurityContext[] contexts;
+    private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
+    private int held;
+
+    /**
+     * @param table    the UEs' contexts.
+     * @param capacity claims the batch may hold at once, 1..65536.
+     */
+    public ContextBatch(final ContextTable table, final int capacity)
+    {
+        if (table == null)
+        {
+            throw InvalidParameterException.missing("table", "a ContextTable");
+        }
+        InvalidParameterException.requireInRange("capacity", capacity, 1, 1 << 16);
+        this.table = table;
+        this.entries = new int[capacity];
+        this.slots = new UnsafeBuffer[capacity];
+        this.contexts = new SecurityContext[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            entries[i] = -1;
+            slots[i] = new UnsafeBuffer(detachedSlot);
+            contexts[i] = new SecurityContext(slots[i], 0);
+            contexts[i].detach();
+        }
+    }
+
+    /**
+     * @return claims the batch may hold at once.
+     */
+    public int capacity()
+    {
+        return entries.length;
+    }
+
+    /**
+     * @return claims held now.
+     */
+    public int held()
+    {
+        return held;
+    }
+
+    /**
+     * Brings the slots of the batch's UEs into the cache, their misses overlapped, before they are
+     * claimed one after another ({@link ContextTable#prefetch}).
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param count how many, 0..{@code ueIds.length}.
+     */
+    public void prefetch(final long[] ueIds, final int count)
+    {
+        table.prefetch(ueIds, count);
+    }
+
+    /**
+     * Claims the UE's context as claim {@code index} of the batch.
+     *
+     * @param index the claim, 0..capacity-1, not holding one now.
+     * @param ueId  the UE identifier, not claimed by this batch now.
+     * @return the context, locked until {@link #commit}; null when the UE is unknown.
+     * @throws IllegalStateException when the table is closed, or this thread holds a claim of
+     *                               {@link ContextTable#tryClaim}.
+     */
+    public SecurityContext claim(final int index, final long ueId)
+    {
+        InvalidParameterException.requireInRange("index", index, 0, entries.length - 1);
+        if (entries[index] >= 0)
+        {
+            throw new IllegalStateException("claim " + index + " of the batch is held: commit it first");
+        }
+        final SlotMap.HeldSlot thread = SlotMap.heldSlot();
+        if (held == 0 && thread.map != null)
+        {
+            throw SlotMap.reentered("a batch claim");
+        }
+        final int entry = table.lockForBatch(ueId);
+        if (entry < 0)
+        {
+            return null;
+        }
+        entries[index] = entry;
+        thread.map = table.slotMap();
+        thread.entry = BATCH_ENTRY;
+        held++;
+        slots[index].wrap(table.slotAddressOf(entry), SecurityContextDescriptor.LENGTH);
+        return contexts[index].wrap(slots[index], 0);
+    }
+
+    /**
+     * @param index the claim.
+     * @return the context claim {@code index} holds.
+     * @throws IllegalStateException when claim {@code index} is not held.
+     */
+    public SecurityContext context(final int index)
+    {
+        InvalidParameterException.requireInRange("index", index, 0, entries.length - 1);
+        if (entries[index] < 0)
+        {
+            throw new IllegalStateException("claim " + index + " of the batch is not held");
+        }
+        return contexts[index];
+    }
+
+    /**
+     * Publishes claim {@code index}'s change, if any, and unlocks the slot.
+     *
+     * @param index the claim.
+     * @return false when the table was closed meanwhile: the slot stays wiped and the change is lost.
+     * @throws IllegalStateException when claim {@code index} is not held.
+     */
+    public boolean commit(final int index)
+    {
+        InvalidParameterException.requireInRange("index", index, 0, entries.length - 1);
+        final int entry = entries[index];
+        if (entry < 0)
+        {
+            throw new IllegalStateException("claim " + index + " of the batch is not held");
+        }
+        entries[index] = -1;
+        contexts[index].detach();
+        // Off the slot, whose memory a closed table frees once unreachable.
+        slots[index].wrap(detachedSlot);
+        if (--held == 0)
+        {
+            final SlotMap.HeldSlot thread = SlotMap.heldSlot();
+            thread.map = null;
+            thread.entry = -1;
+        }
+        table.unlockFromBatch(entry);
+        return !table.isClosed();
+    }
+
+    /**
+     * Commits every claim still held, as they are: the end of a batch that stopped early.
+     */
+    public void commitAll()
+    {
+        for (int i = 0; i < entries.length && held > 0; i++)
+        {
+            if (entries[i] >= 0)
+            {
+                commit(i);
+            }
+        }
+    }
+
+    /**
+     * @return the claims held, without key material.
+     */
+    public String toString()
+    {
+        return "ContextBatch[capacity=" + entries.length + ", held=" + held + "]";
+    }
+}

@@ -1,0 +1,203 @@
+package org.amfkeys.procedures;
+
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.ContextBatch;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.hmac.HmacRecords;
+
+/**
+ * The {NH, NCC} step of Path Switch and of N2 handover within the node for a batch of UEs, with the
+ * checks, effects and refusals of {@link CoreNetworkProcedures#pathSwitch} and
+ * {@link CoreNetworkProcedures#handoverWithinNode}, and every NH of the batch derived in one kernel call:
+ * <ol>
+ *     <li>{@link #stage} each request: the UE's context is claimed, the step's rules checked, and the
+ *     derivation of its next NH staged into {@link #records()};</li>
+ *     <li>the caller computes the first {@link #staged()} records, in one batch kernel call;</li>
+ *     <li>{@link #finish} each staged request: NH and NCC written, the pair filled, the claim committed;
+ *     then {@link #endBatch()}.</li>
+ * </ol>
+ * A refused request throws from {@link #stage} as the direct call would, its context unchanged. A
+ * request whose step is not the chain's next NH (a key change waits to reach the AS) is not staged:
+ * the caller runs the direct call for it once the batch has ended. Claims are held from {@link #stage}
+ * to {@link #finish}, so no other writer sees or changes the context in between. Runs on the node's
+ * thread, like its other calls.
+ */
+public final class NextHopBatch implements AutoCloseable
+{
+    /**
+     * What {@link #stage} did with a request.
+     */
+    public enum Staging
+    {
+        /** Claimed, checked and its NH staged: {@link #finish} it. */
+        STAGED,
+        /** The UE is not in the table. */
+        UNKNOWN_UE,
+        /** Checked, but its step is not the chain's next NH: run the direct call after the batch. */
+        NOT_STAGED
+    }
+
+    private final ProcedureFrame frame;
+    private final AccessStratumSteps steps;
+    private final ContextBatch claims;
+    private final HmacRecords records;
+    private final int[] recordOf;
+    private int staged;
+    private boolean closed;
+
+    /**
+     * @param node     the node whose steps run in batches; its thread runs this batch too.
+     * @param capacity requests per batch, 1..65536.
+     */
+    public NextHopBatch(final CoreNetworkProcedures node, final int capacity)
+    {
+        ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
+        InvalidParameterException.requireInRange("capacity", capacity, 1, HmacRecords.MAX_CAPACITY);
+        this.frame = node.frame;
+        this.steps = node.accessStratum;
+        this.claims = new ContextBatch(frame.table, capacity);
+        this.records = new HmacRecords(capacity);
+        this.recordOf = new int[capacity];
+    }
+
+    /**
+     * Brings the batch's contexts into the cache, their misses overlapped, before they are staged.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param count how many.
+     */
+    public void prefetch(final long[] ueIds, final int count)
+    {
+        frame.ensureOpen();
+        claims.prefetch(ueIds, count);
+    }
+
+    /**
+     * Claims the UE's context, checks the step's rules and stages the derivation of its next NH.
+     *
+     * @param index      the request's place in the batch, 0..capacity-1; a UE appears once per batch.
+     * @param ueId       the UE identifier.
+     * @param pathSwitch true for a Path Switch, false for an N2 handover within the node.
+     * @return what became of the request.
+     * @throws ProcedureNotAllowedException when a rule refuses the step; nothing changed.
+     */
+    public Staging stage(final int index, final long ueId, final boolean pathSwitch)
+    {
+        frame.ensureOpen();
+        final SecurityContext context = claims.claim(index, ueId);
+        if (context == null)
+        {
+            return Staging.UNKNOWN_UE;
+        }
+        try
+        {
+            if (pathSwitch)
+            {
+                steps.checkPathSwitch(context);
+            }
+            else
+            {
+                steps.checkHandoverWithinNode(context);
+            }
+            if (!frame.asKeys.stepsNextHop(context))
+            {
+                claims.commit(index);
+                return Staging.NOT_STAGED;
+            }
+            context.stageNextHop(frame.kdf, records, staged);
+            recordOf[index] = staged++;
+            return Staging.STAGED;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Checks come before any write: the claim ends with the context as it was.
+            claims.commit(index);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the records staged so far, to compute in one batch call (first {@link #staged()} of them).
+     */
+    public HmacRecords records()
+    {
+        return records;
+    }
+
+    /**
+     * @return records staged in this batch.
+     */
+    public int staged()
+    {
+        return staged;
+    }
+
+    /**
+     * Takes a staged request's computed NH into its context and commits it.
+     *
+     * @param index      the request's place in the batch, as staged.
+     * @param pathSwitch as staged.
+     * @param pair       receives {NH, NCC} for the target.
+     * @return true.
+     * @throws IllegalStateException when the table was closed meanwhile; the pair is zeroed then.
+     */
+    public boolean finish(final int index, final boolean pathSwitch, final NextHopPair pair)
+    {
+        ProcedureFrame.requirePresent("pair", pair, "a NextHopPair");
+        final SecurityContext context = claims.context(index);
+        final int ncc = context.advanceNextHop(records, recordOf[index]);
+        AsKeyChain.nextHopTaken(context, ncc, pair);
+        if (!pathSwitch)
+        {
+            AccessStratumSteps.handoverWithinNodeStarted(context);
+        }
+        if (!claims.commit(index))
+        {
+            pair.clear();
+            throw new IllegalStateException("the context table was closed during the batch");
+        }
+        return true;
+    }
+
+    /**
+     * Ends the batch: claims still held (a batch that stopped before finishing them) are committed
+     * unchanged, and the records are zeroed.
+     */
+    public void endBatch()
+    {
+        try
+        {
+            claims.commitAll();
+        }
+        finally
+        {
+            if (staged > 0)
+            {
+                records.clear(staged);
+                staged = 0;
+            }
+        }
+    }
+
+    /**
+     * Ends any batch and frees the records, zeroed. Closing again does nothing.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        endBatch();
+        records.close();
+    }
+
+    /**
+     * @return the batch's state, without key material.
+     */
+    public String toString()
+    {
+        return "NextHopBatch[capacity=" + recordOf.length + ", staged=" + staged + ", claims=" + claims + "]";
+    }
+}
