@@ -3,15 +3,21 @@ package org.amfkeys.engine;
 import org.agrona.DirectBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.UeContextTransfer;
 
 import static org.amfkeys.engine.CompletionDescriptor.CORRELATION_ID_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.FLAGS_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.FLAG_DEFERRED;
 import static org.amfkeys.engine.CompletionDescriptor.FLAG_NEW_SECURITY_CONTEXT;
 import static org.amfkeys.engine.CompletionDescriptor.KEY_LENGTH;
 import static org.amfkeys.engine.CompletionDescriptor.KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_COUNT_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_NCC_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.OPERATION_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.RULE_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.TRANSFER_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.UE_ID_OFFSET;
 
 /**
@@ -86,6 +92,69 @@ public final class Completion
     public boolean newSecurityContext()
     {
         return (buffer.getInt(offset + FLAGS_OFFSET) & FLAG_NEW_SECURITY_CONTEXT) != 0;
+    }
+
+    /**
+     * @return whether the procedure waits, under {@link #rule()}, for the one in flight to end (a source
+     *         AMF's move deferred by TS 33.501 6.9.5.1); it starts then, by the direct calls.
+     */
+    public boolean deferred()
+    {
+        return (buffer.getInt(offset + FLAGS_OFFSET) & FLAG_DEFERRED) != 0;
+    }
+
+    /**
+     * @return the NAS container type of the handover command of a done {@link EngineOperation#ACCEPT_HANDOVER},
+     *         as {@link org.amfkeys.procedures.HandoverCommand#nasContainer()}.
+     */
+    public int nasContainer()
+    {
+        requireOutput(EngineOperation.Output.PAIR_AND_NAS_CONTAINER);
+        return buffer.getInt(offset + NAS_CONTAINER_OFFSET);
+    }
+
+    /**
+     * @return the NAS COUNT of the handover command's NAS container.
+     */
+    public long nasCount()
+    {
+        requireOutput(EngineOperation.Output.PAIR_AND_NAS_CONTAINER);
+        return buffer.getLong(offset + NAS_CONTAINER_COUNT_OFFSET);
+    }
+
+    /**
+     * @return the NCC of the handover command's NAS container.
+     */
+    public int nasNcc()
+    {
+        requireOutput(EngineOperation.Output.PAIR_AND_NAS_CONTAINER);
+        return buffer.getInt(offset + NAS_CONTAINER_NCC_OFFSET);
+    }
+
+    /**
+     * Copies the transfer for the target node that a done source-side move gives
+     * ({@link EngineOperation.Output#TRANSFER}), keys included, or for a deferred one the rule it waits under.
+     *
+     * @param out receives the transfer.
+     * @throws IllegalStateException when this completion carries no transfer.
+     */
+    public void copyTransfer(final UeContextTransfer out)
+    {
+        if (out == null)
+        {
+            throw InvalidParameterException.missing("out", "a UeContextTransfer");
+        }
+        requireOutput(EngineOperation.Output.TRANSFER);
+        out.decode(buffer, offset + TRANSFER_OFFSET);
+    }
+
+    private void requireOutput(final EngineOperation.Output output)
+    {
+        final EngineOperation operation = operation();
+        if (status != CompletionStatus.DONE || operation == null || operation.output() != output)
+        {
+            throw new IllegalStateException("the completion of " + operation + " (" + status + ") carries no " + output);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.amfkeys.engine;
 
+import org.amfkeys.procedures.UeContextTransferDescriptor;
+
 /**
  * Layout of a completion record in a producer's response ring, after the ring's own header; the
  * record's message type is the {@link CompletionStatus} code. Little-endian.
@@ -9,8 +11,11 @@ package org.amfkeys.engine;
  *  16  operation       int32   the {@link EngineOperation} code
  *  20  rule            int32   the {@link org.amfkeys.procedures.ConcurrencyRule} code of a refusal, else 0
  *  24  NCC             int32   of the pair, for an operation that gives one
- *  28  flags           int32   {@link #FLAG_NEW_SECURITY_CONTEXT}
+ *  28  flags           int32   {@link #FLAG_NEW_SECURITY_CONTEXT}, {@link #FLAG_DEFERRED}
  *  32  key             32 octets: NH or KgNB of the pair, else zero
+ * then, for a done operation whose output says so ({@link EngineOperation.Output}):
+ *  64  NAS container   int32 type, int32 NCC, int64 NAS COUNT (as {@link org.amfkeys.procedures.HandoverCommand})
+ *  64  transfer        {@link org.amfkeys.procedures.UeContextTransferDescriptor#LENGTH} octets
  * </pre>
  * The ring zeroes a record once its handler returns, so no key stays in it.
  */
@@ -40,11 +45,25 @@ public final class CompletionDescriptor
     /** Octets of the key. */
     public static final int KEY_LENGTH = 32;
 
-    /** Octets of a completion record. */
+    /** Octets of a completion record without a NAS container or transfer. */
     public static final int LENGTH = KEY_OFFSET + KEY_LENGTH;
+    /** Offset of the NAS container of a handover command. */
+    public static final int NAS_CONTAINER_OFFSET = LENGTH;
+    /** Offset of the NAS container's NCC. */
+    public static final int NAS_CONTAINER_NCC_OFFSET = NAS_CONTAINER_OFFSET + Integer.BYTES;
+    /** Offset of the NAS container's NAS COUNT. */
+    public static final int NAS_CONTAINER_COUNT_OFFSET = NAS_CONTAINER_NCC_OFFSET + Integer.BYTES;
+    /** Octets of the NAS container. */
+    public static final int NAS_CONTAINER_LENGTH = NAS_CONTAINER_COUNT_OFFSET + Long.BYTES - NAS_CONTAINER_OFFSET;
+    /** Offset of the transfer for the target node. */
+    public static final int TRANSFER_OFFSET = LENGTH;
+    /** Octets of the longest completion record. */
+    public static final int MAX_LENGTH = TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH;
 
     /** Flag: the pair carries the new security context indicator (a key of a new KAMF). */
     public static final int FLAG_NEW_SECURITY_CONTEXT = 1;
+    /** Flag: the procedure waits under the rule in {@link #RULE_OFFSET} and starts when the blocking one ends. */
+    public static final int FLAG_DEFERRED = 1 << 1;
 
     private CompletionDescriptor()
     {

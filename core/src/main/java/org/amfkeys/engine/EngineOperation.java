@@ -1,5 +1,7 @@
 package org.amfkeys.engine;
 
+import org.amfkeys.procedures.UeContextTransferDescriptor;
+
 /**
  * What a request asks the engine to run for one UE: each the same step as the direct call on
  * {@link org.amfkeys.procedures.AmfProcedures} named here, with the same effects and refusals. The code
@@ -9,23 +11,65 @@ package org.amfkeys.engine;
 public enum EngineOperation
 {
     /** {@code pathSwitch}: the next {NH, NCC} for the target gNB. */
-    PATH_SWITCH(1, true),
+    PATH_SWITCH(1, Input.NONE, Output.PAIR),
     /** {@code handoverWithinNode}: the {NH, NCC} of an N2 handover whose target this AMF serves. */
-    HANDOVER_WITHIN_NODE(2, true),
+    HANDOVER_WITHIN_NODE(2, Input.NONE, Output.PAIR),
     /** {@code handoverCompleted}: the UE arrived at the target of a handover within the node. */
-    HANDOVER_COMPLETED(3, false),
+    HANDOVER_COMPLETED(3, Input.NONE, Output.NONE),
     /** {@code handoverFailed}: a handover within the node failed; the old chain stays. */
-    HANDOVER_FAILED(4, false),
+    HANDOVER_FAILED(4, Input.NONE, Output.NONE),
     /** {@code initialContextSetup}: the initial KgNB of a UL NAS COUNT, NCC 0, with NH of NCC 1 kept. */
-    INITIAL_CONTEXT_SETUP(5, true),
+    INITIAL_CONTEXT_SETUP(5, Input.UPLINK_NAS_COUNT, Output.PAIR),
     /** {@code ueContextModification}: AS re-keying with the KgNB of the active KAMF. */
-    UE_CONTEXT_MODIFICATION(6, true),
+    UE_CONTEXT_MODIFICATION(6, Input.NONE, Output.PAIR),
     /** {@code ueContextModificationComplete}: the AS took the new KgNB into use. */
-    UE_CONTEXT_MODIFICATION_COMPLETE(7, false),
+    UE_CONTEXT_MODIFICATION_COMPLETE(7, Input.NONE, Output.NONE),
     /** {@code ueContextModificationFailed}: the AS kept its KgNB. */
-    UE_CONTEXT_MODIFICATION_FAILED(8, false),
+    UE_CONTEXT_MODIFICATION_FAILED(8, Input.NONE, Output.NONE),
     /** {@code release}: the AS context is gone (CONNECTED to IDLE). */
-    RELEASE(9, false);
+    RELEASE(9, Input.NONE, Output.NONE),
+    /** {@code handoverToAmf(ueId, false, transfer)}: source of an N2 handover to another AMF, keeping KAMF. */
+    HANDOVER_TO_AMF(10, Input.NONE, Output.TRANSFER),
+    /** {@code handoverToAmf(ueId, true, transfer)}: source of an N2 handover to another AMF, with a horizontal KAMF. */
+    HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF(11, Input.NONE, Output.TRANSFER),
+    /** {@code acceptHandover}: target of an N2 handover from another AMF, the source's transfer in the request. */
+    ACCEPT_HANDOVER(12, Input.TRANSFER, Output.PAIR_AND_NAS_CONTAINER),
+    /** {@code contextTransfer(ueId, ulCount, false, transfer)}: source of a mobility registration, keeping KAMF. */
+    CONTEXT_TRANSFER(13, Input.UPLINK_NAS_COUNT, Output.TRANSFER),
+    /** {@code contextTransfer(ueId, ulCount, true, transfer)}: source of a mobility registration, with a horizontal KAMF. */
+    CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF(14, Input.UPLINK_NAS_COUNT, Output.TRANSFER),
+    /** {@code acceptContextTransfer}: target of a mobility registration, the source's transfer in the request. */
+    ACCEPT_CONTEXT_TRANSFER(15, Input.TRANSFER, Output.NONE),
+    /** {@code moveCompleted}: the UE moved to the target; the source forgets it. */
+    MOVE_COMPLETED(16, Input.NONE, Output.NONE);
+
+    /**
+     * What a request carries besides the UE.
+     */
+    public enum Input
+    {
+        /** Nothing more. */
+        NONE,
+        /** A UL NAS COUNT ({@link RequestDescriptor#UPLINK_NAS_COUNT_OFFSET}). */
+        UPLINK_NAS_COUNT,
+        /** A {@link org.amfkeys.procedures.UeContextTransfer} ({@link RequestDescriptor#TRANSFER_OFFSET}). */
+        TRANSFER
+    }
+
+    /**
+     * What a completion of a request done carries besides its status.
+     */
+    public enum Output
+    {
+        /** Nothing more. */
+        NONE,
+        /** A key and its NCC: {NH, NCC} or {KgNB, NCC}. */
+        PAIR,
+        /** The pair and the NAS container of the handover command ({@link CompletionDescriptor#NAS_CONTAINER_OFFSET}). */
+        PAIR_AND_NAS_CONTAINER,
+        /** The {@link org.amfkeys.procedures.UeContextTransfer} for the target ({@link CompletionDescriptor#TRANSFER_OFFSET}). */
+        TRANSFER
+    }
 
     private static final EngineOperation[] BY_CODE = new EngineOperation[values().length + 1];
 
@@ -38,12 +82,14 @@ public enum EngineOperation
     }
 
     private final int code;
-    private final boolean givesPair;
+    private final Input input;
+    private final Output output;
 
-    EngineOperation(final int code, final boolean givesPair)
+    EngineOperation(final int code, final Input input, final Output output)
     {
         this.code = code;
-        this.givesPair = givesPair;
+        this.input = input;
+        this.output = output;
     }
 
     /**
@@ -59,7 +105,45 @@ public enum EngineOperation
      */
     public boolean givesPair()
     {
-        return givesPair;
+        return output == Output.PAIR || output == Output.PAIR_AND_NAS_CONTAINER;
+    }
+
+    /**
+     * @return what a request of this operation carries besides the UE.
+     */
+    public Input input()
+    {
+        return input;
+    }
+
+    /**
+     * @return what a completion of this operation carries when done.
+     */
+    public Output output()
+    {
+        return output;
+    }
+
+    /**
+     * @return octets of a request record of this operation.
+     */
+    int requestLength()
+    {
+        return input == Input.TRANSFER ? RequestDescriptor.TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH :
+            RequestDescriptor.LENGTH;
+    }
+
+    /**
+     * @return octets of a completion record of this operation.
+     */
+    int completionLength()
+    {
+        return switch (output)
+        {
+            case NONE, PAIR -> CompletionDescriptor.LENGTH;
+            case PAIR_AND_NAS_CONTAINER -> CompletionDescriptor.NAS_CONTAINER_OFFSET + CompletionDescriptor.NAS_CONTAINER_LENGTH;
+            case TRANSFER -> CompletionDescriptor.TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH;
+        };
     }
 
     /**

@@ -12,6 +12,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
+import org.amfkeys.procedures.UeContextTransfer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -82,7 +83,7 @@ public final class EngineProducer implements AutoCloseable
             responses[i] = new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                 responseCapacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
         }
-        final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + CompletionDescriptor.LENGTH, RecordDescriptor.ALIGNMENT);
+        final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + CompletionDescriptor.MAX_LENGTH, RecordDescriptor.ALIGNMENT);
         // One record's room is kept back for the padding a wrap may need.
         this.maxInFlight = responseCapacity / record - 1;
     }
@@ -112,22 +113,18 @@ public final class EngineProducer implements AutoCloseable
     }
 
     /**
-     * Submits an operation that needs no UL NAS COUNT.
+     * Submits an operation that takes nothing but the UE ({@link EngineOperation.Input#NONE}).
      *
-     * @param operation     what to run; not {@link EngineOperation#INITIAL_CONTEXT_SETUP}, which needs a COUNT.
+     * @param operation     what to run.
      * @param correlationId the caller's id, returned in the completion.
      * @param ueId          the UE.
      * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
-     * @throws InvalidParameterException when {@code operation} is missing or needs a UL NAS COUNT.
+     * @throws InvalidParameterException when {@code operation} is missing or takes more than the UE.
      */
     public int submit(final EngineOperation operation, final long correlationId, final long ueId)
     {
-        if (operation == EngineOperation.INITIAL_CONTEXT_SETUP)
-        {
-            throw new InvalidParameterException("operation", "initial-context-setup needs the UL NAS COUNT",
-                "submitInitialContextSetup for it; any other EngineOperation here");
-        }
-        return submit(operation, correlationId, ueId, 0);
+        requireInput(operation, EngineOperation.Input.NONE, "submit");
+        return submit(operation, correlationId, ueId, 0, null);
     }
 
     /**
@@ -142,15 +139,66 @@ public final class EngineProducer implements AutoCloseable
     public int submitInitialContextSetup(final long correlationId, final long ueId, final long ulCount)
     {
         SecurityContext.requireNasCount("ul-count", ulCount);
-        return submit(EngineOperation.INITIAL_CONTEXT_SETUP, correlationId, ueId, ulCount);
+        return submit(EngineOperation.INITIAL_CONTEXT_SETUP, correlationId, ueId, ulCount, null);
     }
 
-    private int submit(final EngineOperation operation, final long correlationId, final long ueId, final long ulCount)
+    /**
+     * Submits the source AMF's side of a mobility registration to another AMF: its completion carries
+     * the transfer for the target ({@link Completion#copyTransfer}).
+     *
+     * @param correlationId  the caller's id, returned in the completion.
+     * @param ueId           the UE.
+     * @param ulCount        UL NAS COUNT of the Registration Request, 0..2^24-1.
+     * @param horizontalKamf the policy's decision: derive a horizontal KAMF.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming {@code ul-count} when it is out of range.
+     */
+    public int submitContextTransfer(
+        final long correlationId, final long ueId, final long ulCount, final boolean horizontalKamf)
+    {
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        return submit(horizontalKamf ? EngineOperation.CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF : EngineOperation.CONTEXT_TRANSFER,
+            correlationId, ueId, ulCount, null);
+    }
+
+    /**
+     * Submits the target AMF's side of a move: the transfer the source sent is copied into the request.
+     *
+     * @param operation     {@link EngineOperation#ACCEPT_HANDOVER} or {@link EngineOperation#ACCEPT_CONTEXT_TRANSFER}.
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @param transfer      what the source sent; unchanged.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException when {@code operation} takes no transfer or {@code transfer} is missing.
+     */
+    public int submitTransfer(
+        final EngineOperation operation, final long correlationId, final long ueId, final UeContextTransfer transfer)
+    {
+        requireInput(operation, EngineOperation.Input.TRANSFER, "submitTransfer");
+        if (transfer == null)
+        {
+            throw InvalidParameterException.missing("transfer", "the UeContextTransfer the source sent");
+        }
+        return submit(operation, correlationId, ueId, 0, transfer);
+    }
+
+    private static void requireInput(final EngineOperation operation, final EngineOperation.Input input, final String method)
     {
         if (operation == null)
         {
             throw InvalidParameterException.missing("operation", "an EngineOperation");
         }
+        if (operation.input() != input)
+        {
+            throw new InvalidParameterException("operation", operation + " takes " + operation.input() + ", not " +
+                input + " as " + method + " gives", "an EngineOperation whose input is " + input);
+        }
+    }
+
+    private int submit(
+        final EngineOperation operation, final long correlationId, final long ueId, final long ulCount,
+        final UeContextTransfer transfer)
+    {
         if (closed || engine.isClosing())
         {
             return CLOSED;
@@ -169,7 +217,7 @@ public final class EngineProducer implements AutoCloseable
                 return CLOSED;
             }
             final ManyToOneRingBuffer ring = engine.requestRing(ueId);
-            final int index = ring.tryClaim(operation.code(), RequestDescriptor.LENGTH);
+            final int index = ring.tryClaim(operation.code(), operation.requestLength());
             if (index < 0)
             {
                 engine.counters().backPressured();
@@ -181,6 +229,10 @@ public final class EngineProducer implements AutoCloseable
             buffer.putInt(index + PRODUCER_ID_OFFSET, id);
             buffer.putInt(index + PADDING_OFFSET, 0);
             buffer.putLong(index + UPLINK_NAS_COUNT_OFFSET, ulCount);
+            if (transfer != null)
+            {
+                transfer.encode(buffer, index + RequestDescriptor.TRANSFER_OFFSET);
+            }
             ring.commit(index);
             submitted++;
             return SUBMITTED;

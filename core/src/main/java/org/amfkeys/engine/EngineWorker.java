@@ -9,18 +9,26 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.NextHopBatch;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.procedures.ProcedureStart;
+import org.amfkeys.procedures.UeContextTransfer;
 
 import static org.amfkeys.engine.CompletionDescriptor.CORRELATION_ID_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.FLAGS_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.FLAG_DEFERRED;
 import static org.amfkeys.engine.CompletionDescriptor.FLAG_NEW_SECURITY_CONTEXT;
 import static org.amfkeys.engine.CompletionDescriptor.KEY_LENGTH;
 import static org.amfkeys.engine.CompletionDescriptor.KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_COUNT_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_NCC_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.OPERATION_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.RULE_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.TRANSFER_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.UE_ID_OFFSET;
 
 /**
@@ -66,6 +74,10 @@ final class EngineWorker implements Agent
     private final int[] previousOfUe;
     private final Long2LongHashMap lastOfUe = new Long2LongHashMap(NO_REQUEST);
     private final NextHopPair[] pairs;
+    private final UeContextTransfer[] transfers;
+    private final HandoverCommand[] commands;
+    private final boolean[] invalid;
+    private final boolean[] deferred;
     private int taken;
 
     EngineWorker(
@@ -94,9 +106,15 @@ final class EngineWorker implements Agent
         this.completed = new boolean[maxBatch];
         this.previousOfUe = new int[maxBatch];
         this.pairs = new NextHopPair[maxBatch];
+        this.transfers = new UeContextTransfer[maxBatch];
+        this.commands = new HandoverCommand[maxBatch];
+        this.invalid = new boolean[maxBatch];
+        this.deferred = new boolean[maxBatch];
         for (int i = 0; i < maxBatch; i++)
         {
             pairs[i] = new NextHopPair();
+            transfers[i] = new UeContextTransfer();
+            commands[i] = new HandoverCommand();
         }
     }
 
@@ -171,6 +189,20 @@ final class EngineWorker implements Agent
         ueIds[i] = buffer.getLong(offset + RequestDescriptor.UE_ID_OFFSET);
         producerIds[i] = buffer.getInt(offset + RequestDescriptor.PRODUCER_ID_OFFSET);
         uplinkCounts[i] = buffer.getLong(offset + RequestDescriptor.UPLINK_NAS_COUNT_OFFSET);
+        invalid[i] = false;
+        final EngineOperation operation = EngineOperation.ofCode(msgTypeId);
+        if (operation != null && operation.input() == EngineOperation.Input.TRANSFER)
+        {
+            // The ring zeroes the record once read: the transfer's keys live on in this worker's copy only.
+            try
+            {
+                transfers[i].decode(buffer, offset + RequestDescriptor.TRANSFER_OFFSET);
+            }
+            catch (final InvalidParameterException ex)
+            {
+                invalid[i] = true;
+            }
+        }
     }
 
     private void runBatch(final int count)
@@ -347,12 +379,14 @@ final class EngineWorker implements Agent
     private CompletionStatus run(final int i)
     {
         ruleCodes[i] = 0;
+        deferred[i] = false;
         final long ueId = ueIds[i];
         final NextHopPair pair = pairs[i];
+        final UeContextTransfer transfer = transfers[i];
         try
         {
             final EngineOperation operation = EngineOperation.ofCode(operations[i]);
-            if (operation == null)
+            if (operation == null || invalid[i])
             {
                 return CompletionStatus.INVALID;
             }
@@ -367,6 +401,14 @@ final class EngineWorker implements Agent
                 case UE_CONTEXT_MODIFICATION_COMPLETE -> procedures.ueContextModificationComplete(ueId, null);
                 case UE_CONTEXT_MODIFICATION_FAILED -> procedures.ueContextModificationFailed(ueId, null);
                 case RELEASE -> procedures.release(ueId);
+                case HANDOVER_TO_AMF -> started(i, procedures.handoverToAmf(ueId, false, transfer));
+                case HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF -> started(i, procedures.handoverToAmf(ueId, true, transfer));
+                case ACCEPT_HANDOVER -> acceptHandover(ueId, transfer, pair, commands[i]);
+                case CONTEXT_TRANSFER -> started(i, procedures.contextTransfer(ueId, uplinkCounts[i], false, transfer));
+                case CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF ->
+                    started(i, procedures.contextTransfer(ueId, uplinkCounts[i], true, transfer));
+                case ACCEPT_CONTEXT_TRANSFER -> acceptContextTransfer(ueId, transfer);
+                case MOVE_COMPLETED -> procedures.moveCompleted(ueId);
             };
             return known ? CompletionStatus.DONE : CompletionStatus.UNKNOWN_UE;
         }
@@ -377,6 +419,33 @@ final class EngineWorker implements Agent
     }
 
     /**
+     * @return whether the UE is known; a deferred start is marked for the completion.
+     */
+    private boolean started(final int i, final ProcedureStart start)
+    {
+        deferred[i] = start == ProcedureStart.DEFERRED;
+        return start != ProcedureStart.UNKNOWN_UE;
+    }
+
+    private static int ruleOf(final ConcurrencyRule rule)
+    {
+        return rule == null ? 0 : rule.code();
+    }
+
+    private boolean acceptHandover(
+        final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
+    {
+        procedures.acceptHandover(ueId, transfer, pair, command);
+        return true;
+    }
+
+    private boolean acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
+    {
+        procedures.acceptContextTransfer(ueId, transfer);
+        return true;
+    }
+
+    /**
      * @return the completion of a step that threw: a refusal with its rule, an invalid request, or a
      *         failure, which is recorded.
      */
@@ -384,8 +453,7 @@ final class EngineWorker implements Agent
     {
         if (ex instanceof ProcedureNotAllowedException refusal)
         {
-            final ConcurrencyRule rule = refusal.rule();
-            ruleCodes[i] = rule == null ? 0 : rule.code();
+            ruleCodes[i] = ruleOf(refusal.rule());
             return CompletionStatus.REFUSED;
         }
         if (ex instanceof InvalidParameterException)
@@ -408,8 +476,12 @@ final class EngineWorker implements Agent
             {
                 return;
             }
+            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
+            final boolean done = status == CompletionStatus.DONE && operation != null;
+            final EngineOperation.Output output = done ? operation.output() : EngineOperation.Output.NONE;
+            final int length = done ? operation.completionLength() : CompletionDescriptor.LENGTH;
             final RingBuffer ring = producer.responses(index);
-            int at = ring.tryClaim(status.code(), CompletionDescriptor.LENGTH);
+            int at = ring.tryClaim(status.code(), length);
             while (at < 0)
             {
                 // Cannot happen while the producer keeps to its in-flight limit; never drop a completion
@@ -419,31 +491,45 @@ final class EngineWorker implements Agent
                     return;
                 }
                 Thread.onSpinWait();
-                at = ring.tryClaim(status.code(), CompletionDescriptor.LENGTH);
+                at = ring.tryClaim(status.code(), length);
             }
             final MutableDirectBuffer buffer = ring.buffer();
             buffer.putLong(at + CORRELATION_ID_OFFSET, correlationIds[i]);
             buffer.putLong(at + UE_ID_OFFSET, ueIds[i]);
             buffer.putInt(at + OPERATION_OFFSET, operations[i]);
-            buffer.putInt(at + RULE_OFFSET, ruleCodes[i]);
-            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
-            if (status == CompletionStatus.DONE && operation != null && operation.givesPair())
+            if (output == EngineOperation.Output.PAIR || output == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
             {
+                buffer.putInt(at + RULE_OFFSET, 0);
                 buffer.putInt(at + NCC_OFFSET, pair.ncc());
                 buffer.putInt(at + FLAGS_OFFSET, pair.newSecurityContext() ? FLAG_NEW_SECURITY_CONTEXT : 0);
                 buffer.putBytes(at + KEY_OFFSET, pair.key(), 0, KEY_LENGTH);
             }
             else
             {
+                final boolean waits = done && deferred[i];
+                buffer.putInt(at + RULE_OFFSET, waits ? ruleOf(transfers[i].deferredBy()) : ruleCodes[i]);
                 buffer.putInt(at + NCC_OFFSET, 0);
-                buffer.putInt(at + FLAGS_OFFSET, 0);
+                buffer.putInt(at + FLAGS_OFFSET, waits ? FLAG_DEFERRED : 0);
                 buffer.setMemory(at + KEY_OFFSET, KEY_LENGTH, (byte)0);
+            }
+            if (output == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
+            {
+                final HandoverCommand command = commands[i];
+                buffer.putInt(at + NAS_CONTAINER_OFFSET, command.nasContainer());
+                buffer.putInt(at + NAS_CONTAINER_NCC_OFFSET, command.nasNcc());
+                buffer.putLong(at + NAS_CONTAINER_COUNT_OFFSET, command.nasCount());
+            }
+            else if (output == EngineOperation.Output.TRANSFER)
+            {
+                transfers[i].encode(buffer, at + TRANSFER_OFFSET);
             }
             ring.commit(at);
         }
         finally
         {
             pair.clear();
+            transfers[i].clear();
+            commands[i].clear();
             hmac.forget(i);
         }
     }

@@ -8,9 +8,11 @@ package org.amfkeys.engine;
  *   8  UE id           int64   the UE the operation is for
  *  16  producer id     int32   where the completion goes
  *  20  padding         int32   zero, so the UL NAS COUNT is 8-aligned
- *  24  UL NAS COUNT    int64   of the uplink message, for Initial Context Setup; else 0
+ *  24  UL NAS COUNT    int64   of the uplink message, for an operation that takes one; else 0
+ *  32  transfer        {@link org.amfkeys.procedures.UeContextTransferDescriptor#LENGTH} octets, for an
+ *                      operation whose input is {@link EngineOperation.Input#TRANSFER} only
  * </pre>
- * A request holds no key material.
+ * Only a transfer holds key material; the ring zeroes every record once its worker has read it.
  */
 public final class RequestDescriptor
 {
@@ -29,8 +31,10 @@ public final class RequestDescriptor
     /** Offset of the UL NAS COUNT. */
     public static final int UPLINK_NAS_COUNT_OFFSET = PADDING_OFFSET + Integer.BYTES;
 
-    /** Octets of a request record. */
+    /** Octets of a request record without a transfer. */
     public static final int LENGTH = UPLINK_NAS_COUNT_OFFSET + Long.BYTES;
+    /** Offset of the transfer, in a request that carries one. */
+    public static final int TRANSFER_OFFSET = LENGTH;
 
     private RequestDescriptor()
     {

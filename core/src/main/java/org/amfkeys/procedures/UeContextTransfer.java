@@ -1,10 +1,42 @@
 package org.amfkeys.procedures;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
+
+import static org.amfkeys.procedures.UeContextTransferDescriptor.ALL_FLAGS;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.CIPHERING_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.DECISION_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.DEFERRED_BY_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.DERIVATION_COUNT_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAGS_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAG_KEY_AMF_CHANGE_IND;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAG_KEY_AMF_H_DERIVATION_IND;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAG_OLD_ROOT_KEY_FOR_AS;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.FLAG_SMC_COUNT_UNUSED;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.INTEGRITY_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.MOBILITY_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.NCC_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.NEXT_HOP_KEY_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.NGKSI_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.OLD_KSI_FOR_AS_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.OLD_ROOT_KEY_FOR_AS_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.PADDING_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.ROOT_KEY_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.SMC_COMPLETE_UPLINK_COUNT_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.SYSTEM_5GS;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.SYSTEM_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.SYSTEM_EPS;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.UE_SECURITY_CAPABILITIES_OFFSET;
+import static org.amfkeys.procedures.UeContextTransferDescriptor.UPLINK_NAS_COUNT_OFFSET;
 
 /**
  * The security context one core network node hands another when a UE moves: the content of
@@ -300,6 +332,107 @@ public final class UeContextTransfer implements KeyCarrier
         derivationCount = other.derivationCount;
         horizontalKamfDecision = other.horizontalKamfDecision;
         deferredBy = other.deferredBy;
+    }
+
+    /**
+     * Writes this transfer, keys included, at {@code offset} in {@code buffer}, as
+     * {@link UeContextTransferDescriptor} lays it out: to hand it to another thread of the node, such as
+     * a {@link org.amfkeys.engine.KeyEngine} worker. Zero those octets once read.
+     *
+     * @param buffer receives {@link UeContextTransferDescriptor#LENGTH} octets.
+     * @param offset where they start.
+     */
+    public void encode(final MutableDirectBuffer buffer, final int offset)
+    {
+        ProcedureFrame.requirePresent("buffer", buffer, "a buffer");
+        buffer.putBytes(offset + ROOT_KEY_OFFSET, rootKey);
+        buffer.putBytes(offset + NEXT_HOP_KEY_OFFSET, nextHop.key());
+        buffer.putBytes(offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs);
+        buffer.putLong(offset + UPLINK_NAS_COUNT_OFFSET, uplinkNasCount);
+        buffer.putLong(offset + DOWNLINK_NAS_COUNT_OFFSET, downlinkNasCount);
+        buffer.putLong(offset + DERIVATION_COUNT_OFFSET, derivationCount);
+        buffer.putLong(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET, smcCompleteUplinkCount);
+        buffer.putInt(offset + NGKSI_OFFSET, ngKsi);
+        buffer.putInt(offset + OLD_KSI_FOR_AS_OFFSET, oldKsiForAs);
+        buffer.putInt(offset + CIPHERING_OFFSET, ciphering);
+        buffer.putInt(offset + INTEGRITY_OFFSET, integrity);
+        buffer.putInt(offset + UE_SECURITY_CAPABILITIES_OFFSET, ueSecurityCapabilities);
+        buffer.putInt(offset + NCC_OFFSET, nextHop.ncc());
+        buffer.putInt(offset + SYSTEM_OFFSET, system == AccessStratumChain.NR ? SYSTEM_5GS : SYSTEM_EPS);
+        buffer.putInt(offset + MOBILITY_OFFSET, mobility.direction());
+        buffer.putInt(offset + FLAGS_OFFSET,
+            (keyAmfHDerivationInd ? FLAG_KEY_AMF_H_DERIVATION_IND : 0) |
+            (keyAmfChangeInd ? FLAG_KEY_AMF_CHANGE_IND : 0) |
+            (nextHop.newSecurityContext() ? FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT : 0) |
+            (hasOldRootKeyForAs ? FLAG_OLD_ROOT_KEY_FOR_AS : 0) |
+            (smcCountUnused ? FLAG_SMC_COUNT_UNUSED : 0));
+        buffer.putInt(offset + DECISION_OFFSET, horizontalKamfDecision == null ? 0 : horizontalKamfDecision.code());
+        buffer.putInt(offset + DEFERRED_BY_OFFSET, deferredBy == null ? 0 : deferredBy.code());
+        buffer.putInt(offset + PADDING_OFFSET, 0);
+    }
+
+    /**
+     * Makes this transfer the one {@link #encode} wrote at {@code offset} in {@code buffer}. A field
+     * outside its range is refused, naming it, and this transfer is left unchanged.
+     *
+     * @param buffer holds {@link UeContextTransferDescriptor#LENGTH} octets from {@code offset}.
+     * @param offset where they start.
+     * @throws InvalidParameterException naming the field when one is out of range.
+     */
+    public void decode(final DirectBuffer buffer, final int offset)
+    {
+        ProcedureFrame.requirePresent("buffer", buffer, "a buffer");
+        final int systemCode = buffer.getInt(offset + SYSTEM_OFFSET);
+        InvalidParameterException.requireInRange("transfer.system", systemCode, SYSTEM_5GS, SYSTEM_EPS);
+        final int direction = buffer.getInt(offset + MOBILITY_OFFSET);
+        InvalidParameterException.requireInRange("transfer.mobility", direction,
+            MobilityMode.IDLE.direction(), MobilityMode.HANDOVER.direction());
+        final int flags = buffer.getInt(offset + FLAGS_OFFSET);
+        InvalidParameterException.requireInRange("transfer.flags", flags, 0, ALL_FLAGS);
+        final int ncc = buffer.getInt(offset + NCC_OFFSET);
+        InvalidParameterException.requireInRange("transfer.ncc", ncc, 0, SecurityContext.MAX_NCC);
+        final int decisionCode = buffer.getInt(offset + DECISION_OFFSET);
+        final HorizontalKamfDecision decision = decisionCode == 0 ? null : decisionOf(decisionCode);
+        final int ruleCode = buffer.getInt(offset + DEFERRED_BY_OFFSET);
+        final ConcurrencyRule rule = ConcurrencyRule.ofCode(ruleCode);
+        if (ruleCode != 0 && rule == null)
+        {
+            throw new InvalidParameterException("transfer.deferred-by", "unknown rule code " + ruleCode, "a ConcurrencyRule code or 0");
+        }
+        buffer.getBytes(offset + ROOT_KEY_OFFSET, rootKey);
+        buffer.getBytes(offset + NEXT_HOP_KEY_OFFSET, nextHop.key());
+        nextHop.set(nextHop.key(), ncc, (flags & FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT) != 0);
+        buffer.getBytes(offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs);
+        uplinkNasCount = buffer.getLong(offset + UPLINK_NAS_COUNT_OFFSET);
+        downlinkNasCount = buffer.getLong(offset + DOWNLINK_NAS_COUNT_OFFSET);
+        derivationCount = buffer.getLong(offset + DERIVATION_COUNT_OFFSET);
+        smcCompleteUplinkCount = buffer.getLong(offset + SMC_COMPLETE_UPLINK_COUNT_OFFSET);
+        ngKsi = buffer.getInt(offset + NGKSI_OFFSET);
+        oldKsiForAs = buffer.getInt(offset + OLD_KSI_FOR_AS_OFFSET);
+        ciphering = buffer.getInt(offset + CIPHERING_OFFSET);
+        integrity = buffer.getInt(offset + INTEGRITY_OFFSET);
+        ueSecurityCapabilities = buffer.getInt(offset + UE_SECURITY_CAPABILITIES_OFFSET);
+        system = systemCode == SYSTEM_5GS ? AccessStratumChain.NR : AccessStratumChain.E_UTRA;
+        mobility = direction == MobilityMode.HANDOVER.direction() ? MobilityMode.HANDOVER : MobilityMode.IDLE;
+        keyAmfHDerivationInd = (flags & FLAG_KEY_AMF_H_DERIVATION_IND) != 0;
+        keyAmfChangeInd = (flags & FLAG_KEY_AMF_CHANGE_IND) != 0;
+        hasOldRootKeyForAs = (flags & FLAG_OLD_ROOT_KEY_FOR_AS) != 0;
+        smcCountUnused = (flags & FLAG_SMC_COUNT_UNUSED) != 0;
+        horizontalKamfDecision = decision;
+        deferredBy = rule;
+    }
+
+    private static HorizontalKamfDecision decisionOf(final int code)
+    {
+        try
+        {
+            return HorizontalKamfDecision.ofCode(code);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new InvalidParameterException("transfer.decision", "unknown decision code " + code,
+                "a HorizontalKamfDecision code or 0");
+        }
     }
 
     /**

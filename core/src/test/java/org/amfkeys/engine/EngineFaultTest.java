@@ -109,8 +109,8 @@ class EngineFaultTest
     @Test
     void closeCompletesEveryAcceptedRequest()
     {
-        final KeyEngine.Options options = new KeyEngine.Options().workers(2).responseRingCapacity(1 << 20)
-            .requestRingCapacity(1 << 20);
+        final KeyEngine.Options options = new KeyEngine.Options().workers(2).responseRingCapacity(1 << 21)
+            .requestRingCapacity(1 << 21);
         final SplittableRandom random = new SplittableRandom(17);
         try (EngineFixture fixture = new EngineFixture(UES, FIRST_UE, 13))
         {

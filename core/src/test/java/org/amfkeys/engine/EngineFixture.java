@@ -1,14 +1,21 @@
 package org.amfkeys.engine;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.procedures.ProcedureStart;
+import org.amfkeys.procedures.UeContextTransfer;
+import org.amfkeys.procedures.UeContextTransferDescriptor;
+import org.amfkeys.types.MobilityMode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,14 +65,46 @@ final class EngineFixture implements AutoCloseable
     }
 
     /**
-     * A random request for one of the UEs, or now and then for an unknown one.
+     * A random request for one of the UEs, or now and then for an unknown one; a target-side move
+     * carries a random transfer, now and then one of the wrong system or mobility.
      */
     static Request randomRequest(final SplittableRandom random, final long correlationId, final long firstUe, final int ues)
     {
         final EngineOperation[] operations = EngineOperation.values();
         final EngineOperation operation = operations[random.nextInt(operations.length)];
-        final long ueId = random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + random.nextInt(ues);
-        return new Request(correlationId, operation, ueId, operation == EngineOperation.INITIAL_CONTEXT_SETUP ? random.nextInt(40) : 0);
+        // A target-side move stores the UE, so it never goes to the unknown UE other producers share.
+        final boolean stores = operation.input() == EngineOperation.Input.TRANSFER;
+        final long ueId = !stores && random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + random.nextInt(ues);
+        final long ulCount = operation.input() == EngineOperation.Input.UPLINK_NAS_COUNT ? random.nextInt(40) : 0;
+        final byte[] transfer = operation.input() == EngineOperation.Input.TRANSFER ?
+            randomTransfer(random, operation == EngineOperation.ACCEPT_HANDOVER) : null;
+        return new Request(correlationId, operation, ueId, ulCount, transfer);
+    }
+
+    private static byte[] randomTransfer(final SplittableRandom random, final boolean handover)
+    {
+        final UnsafeBuffer encoded = new UnsafeBuffer(new byte[UeContextTransferDescriptor.LENGTH]);
+        final byte[] key = new byte[32];
+        random.nextBytes(key);
+        encoded.putBytes(UeContextTransferDescriptor.ROOT_KEY_OFFSET, key);
+        random.nextBytes(key);
+        encoded.putBytes(UeContextTransferDescriptor.NEXT_HOP_KEY_OFFSET, key);
+        encoded.putLong(UeContextTransferDescriptor.UPLINK_NAS_COUNT_OFFSET, random.nextInt(1 << 10));
+        encoded.putLong(UeContextTransferDescriptor.DOWNLINK_NAS_COUNT_OFFSET, random.nextInt(1 << 10));
+        encoded.putLong(UeContextTransferDescriptor.DERIVATION_COUNT_OFFSET, random.nextInt(1 << 10));
+        encoded.putInt(UeContextTransferDescriptor.NGKSI_OFFSET, random.nextInt(7));
+        encoded.putInt(UeContextTransferDescriptor.CIPHERING_OFFSET, random.nextInt(4));
+        encoded.putInt(UeContextTransferDescriptor.INTEGRITY_OFFSET, 1 + random.nextInt(3));
+        encoded.putInt(UeContextTransferDescriptor.UE_SECURITY_CAPABILITIES_OFFSET, 0xF0F0);
+        encoded.putInt(UeContextTransferDescriptor.NCC_OFFSET, random.nextInt(8));
+        final boolean wrong = random.nextInt(10) == 0;
+        encoded.putInt(UeContextTransferDescriptor.SYSTEM_OFFSET,
+            wrong && random.nextBoolean() ? UeContextTransferDescriptor.SYSTEM_EPS : UeContextTransferDescriptor.SYSTEM_5GS);
+        final boolean asHandover = wrong && random.nextBoolean() ? !handover : handover;
+        encoded.putInt(UeContextTransferDescriptor.MOBILITY_OFFSET,
+            asHandover ? MobilityMode.HANDOVER.direction() : MobilityMode.IDLE.direction());
+        encoded.putInt(UeContextTransferDescriptor.FLAGS_OFFSET, random.nextInt(8));
+        return encoded.byteArray();
     }
 
     /**
@@ -74,33 +113,94 @@ final class EngineFixture implements AutoCloseable
     Outcome runDirect(final Request request)
     {
         final NextHopPair pair = new NextHopPair();
+        final UeContextTransfer transfer = new UeContextTransfer();
+        final HandoverCommand command = new HandoverCommand();
         final long ueId = request.ueId;
+        if (request.transfer != null)
+        {
+            transfer.decode(new UnsafeBuffer(request.transfer), 0);
+        }
         try
         {
-            final boolean known = switch (request.operation)
+            final ProcedureStart start = switch (request.operation)
             {
-                case PATH_SWITCH -> direct.pathSwitch(ueId, pair);
-                case HANDOVER_WITHIN_NODE -> direct.handoverWithinNode(ueId, pair);
-                case HANDOVER_COMPLETED -> direct.handoverCompleted(ueId);
-                case HANDOVER_FAILED -> direct.handoverFailed(ueId);
-                case INITIAL_CONTEXT_SETUP -> direct.initialContextSetup(ueId, request.ulCount, pair);
-                case UE_CONTEXT_MODIFICATION -> direct.ueContextModification(ueId, pair);
-                case UE_CONTEXT_MODIFICATION_COMPLETE -> direct.ueContextModificationComplete(ueId, null);
-                case UE_CONTEXT_MODIFICATION_FAILED -> direct.ueContextModificationFailed(ueId, null);
-                case RELEASE -> direct.release(ueId);
+                case PATH_SWITCH -> startOf(direct.pathSwitch(ueId, pair));
+                case HANDOVER_WITHIN_NODE -> startOf(direct.handoverWithinNode(ueId, pair));
+                case HANDOVER_COMPLETED -> startOf(direct.handoverCompleted(ueId));
+                case HANDOVER_FAILED -> startOf(direct.handoverFailed(ueId));
+                case INITIAL_CONTEXT_SETUP -> startOf(direct.initialContextSetup(ueId, request.ulCount, pair));
+                case UE_CONTEXT_MODIFICATION -> startOf(direct.ueContextModification(ueId, pair));
+                case UE_CONTEXT_MODIFICATION_COMPLETE -> startOf(direct.ueContextModificationComplete(ueId, null));
+                case UE_CONTEXT_MODIFICATION_FAILED -> startOf(direct.ueContextModificationFailed(ueId, null));
+                case RELEASE -> startOf(direct.release(ueId));
+                case HANDOVER_TO_AMF -> direct.handoverToAmf(ueId, false, transfer);
+                case HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF -> direct.handoverToAmf(ueId, true, transfer);
+                case ACCEPT_HANDOVER -> accepted(() -> direct.acceptHandover(ueId, transfer, pair, command));
+                case CONTEXT_TRANSFER -> direct.contextTransfer(ueId, request.ulCount, false, transfer);
+                case CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF -> direct.contextTransfer(ueId, request.ulCount, true, transfer);
+                case ACCEPT_CONTEXT_TRANSFER -> accepted(() -> direct.acceptContextTransfer(ueId, transfer));
+                case MOVE_COMPLETED -> startOf(direct.moveCompleted(ueId));
             };
+            final boolean known = start != ProcedureStart.UNKNOWN_UE;
             if (!known)
             {
-                return new Outcome(request.correlationId, ueId, CompletionStatus.UNKNOWN_UE, null, 0, false, new byte[32]);
+                return Outcome.without(request, CompletionStatus.UNKNOWN_UE, null);
             }
+            final EngineOperation.Output output = request.operation.output();
             final boolean pairGiven = request.operation.givesPair();
-            return new Outcome(request.correlationId, ueId, CompletionStatus.DONE, null, pairGiven ? pair.ncc() : 0,
-                pairGiven && pair.newSecurityContext(), pairGiven ? pair.key().clone() : new byte[32]);
+            final byte[] extra;
+            if (output == EngineOperation.Output.TRANSFER)
+            {
+                extra = encoded(transfer);
+            }
+            else if (output == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
+            {
+                extra = nasContainer(command.nasContainer(), command.nasNcc(), command.nasCount());
+            }
+            else
+            {
+                extra = new byte[0];
+            }
+            final boolean deferred = start == ProcedureStart.DEFERRED;
+            return new Outcome(request.correlationId, ueId, CompletionStatus.DONE, deferred ? transfer.deferredBy() : null,
+                pairGiven ? pair.ncc() : 0, pairGiven && pair.newSecurityContext(),
+                pairGiven ? pair.key().clone() : new byte[32], deferred, extra);
         }
         catch (final ProcedureNotAllowedException ex)
         {
-            return new Outcome(request.correlationId, ueId, CompletionStatus.REFUSED, ex.rule(), 0, false, new byte[32]);
+            return Outcome.without(request, CompletionStatus.REFUSED, ex.rule());
         }
+        catch (final InvalidParameterException ex)
+        {
+            return Outcome.without(request, CompletionStatus.INVALID, null);
+        }
+    }
+
+    private static ProcedureStart accepted(final Runnable accept)
+    {
+        accept.run();
+        return ProcedureStart.STARTED;
+    }
+
+    private static ProcedureStart startOf(final boolean known)
+    {
+        return known ? ProcedureStart.STARTED : ProcedureStart.UNKNOWN_UE;
+    }
+
+    static byte[] encoded(final UeContextTransfer transfer)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[UeContextTransferDescriptor.LENGTH]);
+        transfer.encode(buffer, 0);
+        return buffer.byteArray();
+    }
+
+    static byte[] nasContainer(final int type, final int ncc, final long count)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
+        buffer.putInt(0, type);
+        buffer.putInt(4, ncc);
+        buffer.putLong(8, count);
+        return buffer.byteArray();
     }
 
     /**
@@ -108,9 +208,22 @@ final class EngineFixture implements AutoCloseable
      */
     static int submit(final EngineProducer producer, final Request request)
     {
-        return request.operation == EngineOperation.INITIAL_CONTEXT_SETUP ?
-            producer.submitInitialContextSetup(request.correlationId, request.ueId, request.ulCount) :
-            producer.submit(request.operation, request.correlationId, request.ueId);
+        return switch (request.operation.input())
+        {
+            case NONE -> producer.submit(request.operation, request.correlationId, request.ueId);
+            case UPLINK_NAS_COUNT -> request.operation == EngineOperation.INITIAL_CONTEXT_SETUP ?
+                producer.submitInitialContextSetup(request.correlationId, request.ueId, request.ulCount) :
+                producer.submitContextTransfer(request.correlationId, request.ueId, request.ulCount,
+                    request.operation == EngineOperation.CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF);
+            case TRANSFER -> submitTransfer(producer, request);
+        };
+    }
+
+    private static int submitTransfer(final EngineProducer producer, final Request request)
+    {
+        final UeContextTransfer transfer = new UeContextTransfer();
+        transfer.decode(new UnsafeBuffer(request.transfer), 0);
+        return producer.submitTransfer(request.operation, request.correlationId, request.ueId, transfer);
     }
 
     /**
@@ -140,21 +253,44 @@ final class EngineFixture implements AutoCloseable
         directTable.close();
     }
 
-    /** One request as a test submits it. */
-    record Request(long correlationId, EngineOperation operation, long ueId, long ulCount)
+    /** One request as a test submits it; {@code transfer} encoded, for a target-side move only. */
+    record Request(long correlationId, EngineOperation operation, long ueId, long ulCount, byte[] transfer)
     {
     }
 
-    /** What a request ended with, from the engine or the direct call. */
+    /**
+     * What a request ended with, from the engine or the direct call: {@code extra} is the encoded
+     * transfer or NAS container its operation gives, else empty.
+     */
     record Outcome(long correlationId, long ueId, CompletionStatus status, ConcurrencyRule rule, int ncc,
-        boolean newSecurityContext, byte[] key)
+        boolean newSecurityContext, byte[] key, boolean deferred, byte[] extra)
     {
+        static Outcome without(final Request request, final CompletionStatus status, final ConcurrencyRule rule)
+        {
+            return new Outcome(request.correlationId, request.ueId, status, rule, 0, false, new byte[32], false, new byte[0]);
+        }
+
         static Outcome of(final Completion completion)
         {
             final byte[] key = new byte[32];
             completion.copyKey(key, 0);
+            byte[] extra = new byte[0];
+            final EngineOperation operation = completion.operation();
+            if (completion.status() == CompletionStatus.DONE && operation != null)
+            {
+                if (operation.output() == EngineOperation.Output.TRANSFER)
+                {
+                    final UeContextTransfer transfer = new UeContextTransfer();
+                    completion.copyTransfer(transfer);
+                    extra = encoded(transfer);
+                }
+                else if (operation.output() == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
+                {
+                    extra = nasContainer(completion.nasContainer(), completion.nasNcc(), completion.nasCount());
+                }
+            }
             return new Outcome(completion.correlationId(), completion.ueId(), completion.status(), completion.rule(),
-                completion.ncc(), completion.newSecurityContext(), key);
+                completion.ncc(), completion.newSecurityContext(), key, completion.deferred(), extra);
         }
 
         void assertSameAs(final Outcome expected, final String context)
@@ -167,6 +303,8 @@ final class EngineFixture implements AutoCloseable
             assertEquals(expected.ncc, ncc, what);
             assertEquals(expected.newSecurityContext, newSecurityContext, what);
             assertArrayEquals(expected.key, key, what);
+            assertEquals(expected.deferred, deferred, what);
+            assertArrayEquals(expected.extra, extra, what);
         }
     }
 
