@@ -4,17 +4,21 @@ import org.amfkeys.context.Claims;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.context.ContextBatch;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacRecords;
+import org.amfkeys.hmac.HmacSha256Engine;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.kdf.KdfInputString;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.procedures.MmeProcedures;
+import org.amfkeys.procedures.NextHopBatch;
+import org.amfkeys.procedures.UeContextTransfer;
 import org.amfkeys.procedures.keychange.Guami;
 import org.amfkeys.procedures.keychange.KeyChangeOptions;
 import org.amfkeys.procedures.keychange.KeyChangeProcedures;
@@ -73,7 +77,8 @@ class PublicApiContractTest
         {
             final List<AutoCloseable> closed = List.of(
                 new Kdf(), new HmacRecords(2), new ContextCursor(new Kdf()), new AmfProcedures(table, new Kdf()),
-                new MmeProcedures(table, new Kdf()), new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()));
+                new MmeProcedures(table, new Kdf()), new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
+                new NextHopBatch(new AmfProcedures(table, new Kdf()), 4));
             int checked = 0;
             for (final AutoCloseable object : closed)
             {
@@ -127,7 +132,9 @@ class PublicApiContractTest
             final List<Supplier<Object>> instances = List.of(
                 Kdf::new, KdfInputString::new, KeySchedule::new, () -> new HmacRecords(2), SecurityContext::new,
                 () -> new AmfProcedures(table, new Kdf()), () -> new MmeProcedures(table, new Kdf()),
-                () -> new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()));
+                () -> new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
+                () -> new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
+                UeContextTransfer::new);
             final List<Class<?>> staticsOnly = List.of(
                 Abba.class, AccessNetworkIdentity.class, AfId.class, IpAddress.class, PlmnId.class,
                 ServingNetworkName.class, Supi.class, org.amfkeys.types.NgKsi.class, org.amfkeys.types.NasCount.class,
@@ -307,6 +314,10 @@ class PublicApiContractTest
         {
             return new byte[][] {new byte[1]};
         }
+        if (type == long[].class)
+        {
+            return new long[] {1};
+        }
         if (type == int[].class)
         {
             return new int[] {1};
@@ -397,6 +408,14 @@ class PublicApiContractTest
         if (type == ContextTable.class)
         {
             return new ContextTable(4);
+        }
+        if (type == HmacRecords.class)
+        {
+            return new HmacRecords(4);
+        }
+        if (type == HmacSha256Engine.class)
+        {
+            return HmacEngines.newEngine();
         }
         try
         {

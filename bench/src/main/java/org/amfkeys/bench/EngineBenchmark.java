@@ -11,6 +11,7 @@ import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopPair;
+import org.amfkeys.procedures.UeContextTransfer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,12 +33,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Path Switch through the batching engine (one producer thread, one worker thread: the two cores)
- * against the direct calls on two threads, on the same table of connected UEs. Each engine invocation
- * submits {@value #IN_FLIGHT} requests and takes completions as they come; in the steady state the
- * rate of submissions is the rate of completions.
+ * Key procedures through the batching engine (one producer thread, one worker thread: the two cores)
+ * against the direct calls on two threads, on the same table of connected UEs: Path Switch, and the
+ * source AMF's N2 handover to another AMF with a horizontal KAMF (each followed by its failure, so the
+ * UE can hand over again; one operation is the pair). Each engine invocation submits
+ * {@value #IN_FLIGHT} procedures and takes completions as they come; in the steady state the rate of
+ * submissions is the rate of completions.
  * <p>
- * {@code amfkeys bench EngineBenchmark -prof gc}; compare the two rows' throughput. The engine's
+ * {@code amfkeys bench EngineBenchmark -prof gc}; compare each procedure's two rows. The engine's
  * counters (batch sizes, passes, kernel calls) are printed at the end of its trial.
  */
 @State(Scope.Benchmark)
@@ -55,8 +58,12 @@ public class EngineBenchmark
     @Param("1000000")
     public int ues;
 
-    /** Smallest batch the engine runs in stages through the batch kernel; 65 derives every request at once. */
-    @Param({"8", "65"})
+    /** The procedure: {@code path-switch} or {@code horizontal-handover}. */
+    @Param({"path-switch", "horizontal-handover"})
+    public String procedure;
+
+    /** Smallest batch the engine runs in stages through the batch kernel; 1025 derives every other step at once. */
+    @Param("1025")
     public int stagingThreshold;
 
     /** Whether stages run on the native batch kernel (else on the engine for derivations at once). */
@@ -167,6 +174,7 @@ public class EngineBenchmark
     {
         AmfProcedures amf;
         final NextHopPair pair = new NextHopPair();
+        final UeContextTransfer transfer = new UeContextTransfer();
         SplittableRandom random;
         int ues;
 
@@ -189,50 +197,76 @@ public class EngineBenchmark
         public void tearDown()
         {
             pair.clear();
+            transfer.clear();
             amf.close();
         }
     }
 
     /**
-     * Path Switch through the engine, in a steady flow: {@value #IN_FLIGHT} requests submitted per
+     * The procedure through the engine, in a steady flow: {@value #IN_FLIGHT} procedures submitted per
      * invocation, completions taken as they come, so the worker never waits for the producer to drain.
      *
-     * @param producer the producer thread's state.
-     * @return the Path Switches done so far.
+     * @param benchmark the procedure.
+     * @param producer  the producer thread's state.
+     * @return the requests done so far.
      */
     @Benchmark
     @Threads(1)
     @OperationsPerInvocation(IN_FLIGHT)
-    public long enginePathSwitch(final Producer producer)
+    public long engine(final EngineBenchmark benchmark, final Producer producer)
     {
-        final EngineProducer engineProducer = producer.producer;
+        final boolean pathSwitch = "path-switch".equals(benchmark.procedure);
         for (int submitted = 0; submitted < IN_FLIGHT; submitted++)
         {
             final long ueId = ProcedureBenchmark.ueId(producer.random.nextInt(producer.ues));
-            while (engineProducer.submit(EngineOperation.PATH_SWITCH, producer.correlationId, ueId) != EngineProducer.SUBMITTED)
+            if (pathSwitch)
             {
-                engineProducer.poll(producer, 256);
+                submit(producer, EngineOperation.PATH_SWITCH, ueId);
             }
-            producer.correlationId++;
+            else
+            {
+                submit(producer, EngineOperation.HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF, ueId);
+                submit(producer, EngineOperation.HANDOVER_FAILED, ueId);
+            }
             if ((submitted & 31) == 0)
             {
-                engineProducer.poll(producer, 256);
+                producer.producer.poll(producer, 256);
             }
         }
         return producer.done;
     }
 
+    private static void submit(final Producer producer, final EngineOperation operation, final long ueId)
+    {
+        final EngineProducer engineProducer = producer.producer;
+        while (engineProducer.submit(operation, producer.correlationId, ueId) != EngineProducer.SUBMITTED)
+        {
+            engineProducer.poll(producer, 256);
+        }
+        producer.correlationId++;
+    }
+
     /**
-     * Path Switch by the direct call, on each of two threads.
+     * The procedure by the direct calls, on each of two threads.
      *
-     * @param caller the calling thread's state.
+     * @param benchmark the procedure.
+     * @param caller    the calling thread's state.
      * @return the pair.
      */
     @Benchmark
     @Threads(2)
-    public NextHopPair directPathSwitch(final Caller caller)
+    public NextHopPair direct(final EngineBenchmark benchmark, final Caller caller)
     {
-        caller.amf.pathSwitch(ProcedureBenchmark.ueId(caller.random.nextInt(caller.ues)), caller.pair);
+        final long ueId = ProcedureBenchmark.ueId(caller.random.nextInt(caller.ues));
+        if ("path-switch".equals(benchmark.procedure))
+        {
+            caller.amf.pathSwitch(ueId, caller.pair);
+        }
+        else
+        {
+            caller.amf.handoverToAmf(ueId, true, caller.transfer);
+            caller.amf.handoverFailed(ueId);
+        }
         return caller.pair;
     }
 }

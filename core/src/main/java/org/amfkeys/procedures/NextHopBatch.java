@@ -68,7 +68,7 @@ public final class NextHopBatch implements AutoCloseable
      */
     public void prefetch(final long[] ueIds, final int count)
     {
-        frame.ensureOpen();
+        ensureOpen();
         claims.prefetch(ueIds, count);
     }
 
@@ -83,7 +83,7 @@ public final class NextHopBatch implements AutoCloseable
      */
     public Staging stage(final int index, final long ueId, final boolean pathSwitch)
     {
-        frame.ensureOpen();
+        ensureOpen();
         final SecurityContext context = claims.claim(index, ueId);
         if (context == null)
         {
@@ -121,6 +121,7 @@ public final class NextHopBatch implements AutoCloseable
      */
     public HmacRecords records()
     {
+        ensureOpen();
         return records;
     }
 
@@ -129,6 +130,7 @@ public final class NextHopBatch implements AutoCloseable
      */
     public int staged()
     {
+        ensureOpen();
         return staged;
     }
 
@@ -143,6 +145,7 @@ public final class NextHopBatch implements AutoCloseable
      */
     public boolean finish(final int index, final boolean pathSwitch, final NextHopPair pair)
     {
+        ensureOpen();
         ProcedureFrame.requirePresent("pair", pair, "a NextHopPair");
         final SecurityContext context = claims.context(index);
         final int ncc = context.advanceNextHop(records, recordOf[index]);
@@ -164,6 +167,12 @@ public final class NextHopBatch implements AutoCloseable
      * unchanged, and the records are zeroed.
      */
     public void endBatch()
+    {
+        ensureOpen();
+        endClaims();
+    }
+
+    private void endClaims()
     {
         try
         {
@@ -188,9 +197,21 @@ public final class NextHopBatch implements AutoCloseable
         {
             return;
         }
+        endClaims();
         closed = true;
-        endBatch();
         records.close();
+    }
+
+    /**
+     * Refuses every call once closed, and every call of a closed node.
+     */
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("NextHopBatch is closed");
+        }
+        frame.ensureOpen();
     }
 
     /**

@@ -312,6 +312,7 @@ public final class UeContextTransfer implements KeyCarrier
      */
     public void copyFrom(final UeContextTransfer other)
     {
+        ProcedureFrame.requirePresent("other", other, "a UeContextTransfer");
         System.arraycopy(other.rootKey, 0, rootKey, 0, Kdf.KEY_LENGTH);
         nextHop.copyFrom(other.nextHop);
         System.arraycopy(other.oldRootKeyForAs, 0, oldRootKeyForAs, 0, Kdf.KEY_LENGTH);
