@@ -176,6 +176,7 @@ public class EngineBenchmark
         final NextHopPair pair = new NextHopPair();
         final UeContextTransfer transfer = new UeContextTransfer();
         SplittableRandom random;
+        int firstUe;
         int ues;
 
         /**
@@ -187,7 +188,9 @@ public class EngineBenchmark
         {
             amf = new AmfProcedures(benchmark.table, new Kdf());
             random = new SplittableRandom(thread.getThreadIndex() + 7);
-            ues = benchmark.ues;
+            // Each thread its own UEs: a horizontal handover and its failure never race another thread's.
+            ues = benchmark.ues / thread.getThreadCount();
+            firstUe = thread.getThreadIndex() * ues;
         }
 
         /**
@@ -257,7 +260,7 @@ public class EngineBenchmark
     @Threads(2)
     public NextHopPair direct(final EngineBenchmark benchmark, final Caller caller)
     {
-        final long ueId = ProcedureBenchmark.ueId(caller.random.nextInt(caller.ues));
+        final long ueId = ProcedureBenchmark.ueId(caller.firstUe + caller.random.nextInt(caller.ues));
         if ("path-switch".equals(benchmark.procedure))
         {
             caller.amf.pathSwitch(ueId, caller.pair);
