@@ -79,7 +79,21 @@ public class EngineBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        table = new ContextTable(ues);
+        table = connectedUes(ues);
+        engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
+            .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
+            .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
+        System.out.println("engine: " + engine);
+    }
+
+    /**
+     * @param ues UEs to register.
+     * @return a table of {@code ues} UEs ({@link ProcedureBenchmark#ueId}), each registered with its NAS
+     *         SMC done and an AS security context, as a connected UE an AMF serves.
+     */
+    static ContextTable connectedUes(final int ues)
+    {
+        final ContextTable table = new ContextTable(ues);
         final SplittableRandom random = new SplittableRandom(33501);
         final byte[] kamf = new byte[Kdf.KEY_LENGTH];
         final NasSecurityModeCommand command = new NasSecurityModeCommand();
@@ -96,10 +110,12 @@ public class EngineBenchmark
                 amf.initialContextSetup(ueId, 1, kgnb);
             }
         }
-        engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
-            .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
-            .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
-        System.out.println("engine: " + engine);
+        finally
+        {
+            java.util.Arrays.fill(kamf, (byte)0);
+            kgnb.clear();
+        }
+        return table;
     }
 
     /**

@@ -1,0 +1,207 @@
+package org.amfkeys.bench;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.engine.Completion;
+import org.amfkeys.engine.CompletionHandler;
+import org.amfkeys.engine.EngineOperation;
+import org.amfkeys.engine.EngineProducer;
+import org.amfkeys.engine.KeyEngine;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's latency, submit to completion, for Path Switch offered in open loop at a fraction of
+ * the engine's peak throughput (one producer thread, one worker thread: the two cores). The peak is
+ * measured first, flat out, in the trial's set-up, after as long again to compile the paths; each
+ * iteration then offers {@code load} times it at a constant rate for {@code seconds}, and every
+ * completion's latency is taken from the time its request was due, not from when it could be sent,
+ * so a stall of the engine counts for every request it delayed (no coordinated omission). The
+ * percentiles of all measured iterations are printed at the end of the trial; JMH's own score is
+ * only the iteration's length.
+ * <p>
+ * {@code amfkeys bench EngineLatencyBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+public class EngineLatencyBenchmark
+{
+    /** UEs in the table. */
+    @Param("1000000")
+    public int ues;
+
+    /** The offered rate as a fraction of the peak. */
+    @Param({"0.5", "0.9"})
+    public double load;
+
+    /** Seconds each iteration offers requests for. */
+    @Param("3")
+    public int seconds;
+
+    private ContextTable table;
+    private KeyEngine engine;
+    private EngineProducer producer;
+    private final LatencyRecorder recorder = new LatencyRecorder();
+    private double peakPerSecond;
+    private boolean measuring;
+
+    /**
+     * Fills the table, starts the engine and measures its peak.
+     */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        table = EngineBenchmark.connectedUes(ues);
+        engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
+            .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
+        producer = engine.newProducer();
+        // Once to compile the worker's and the producer's paths, once to measure them compiled.
+        peak(producer, new SplittableRandom(7), ues);
+        peakPerSecond = peak(producer, new SplittableRandom(8), ues);
+        System.out.printf("%npeak: %.0f Path Switches per second; offering %.0f per second%n", peakPerSecond, load * peakPerSecond);
+    }
+
+    /**
+     * The first iteration warms up; the histogram keeps the measured ones only.
+     */
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        if (measuring)
+        {
+            return;
+        }
+        recorder.histogram.reset();
+    }
+
+    /**
+     * Marks the warm-up done once the first iteration ends.
+     */
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        measuring = true;
+    }
+
+    /**
+     * Prints the percentiles and stops the engine.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        final Histogram histogram = recorder.histogram;
+        System.out.printf("%nlatency at %.0f%% of peak (%.0f/s offered), %d requests: p50 %.1f us, p99 %.1f us, " +
+            "p99.9 %.1f us, max %.1f us%n", load * 100, load * peakPerSecond, histogram.getTotalCount(),
+            histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+            histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+        producer.close();
+        engine.close();
+        table.close();
+    }
+
+    /**
+     * Offers Path Switches at the iteration's rate for its seconds, then takes every completion.
+     *
+     * @return requests completed.
+     */
+    @Benchmark
+    public long openLoop()
+    {
+        final SplittableRandom random = new SplittableRandom(System.nanoTime());
+        final long interval = (long)(1e9 / (load * peakPerSecond));
+        final long requests = (long)(seconds * load * peakPerSecond);
+        final long start = System.nanoTime();
+        final long completedBefore = recorder.completed;
+        recorder.start = start;
+        recorder.interval = interval;
+        long next = 0;
+        while (next < requests || producer.inFlight() > 0)
+        {
+            final long now = System.nanoTime();
+            while (next < requests && start + next * interval <= now)
+            {
+                final long ueId = ProcedureBenchmark.ueId(random.nextInt(ues));
+                if (producer.submit(EngineOperation.PATH_SWITCH, next, ueId) != EngineProducer.SUBMITTED)
+                {
+                    // Back-pressured: it goes later, and its latency still counts from when it was due.
+                    break;
+                }
+                next++;
+            }
+            producer.poll(recorder, 256);
+        }
+        return recorder.completed - completedBefore;
+    }
+
+    /**
+     * @return completions per second with the producer submitting as fast as the engine takes them.
+     */
+    private static double peak(final EngineProducer producer, final SplittableRandom random, final int ues)
+    {
+        final CompletionHandler ignore = EngineLatencyBenchmark::ignore;
+        final long start = System.nanoTime();
+        final long end = start + TimeUnit.SECONDS.toNanos(5);
+        long completed = 0;
+        long correlationId = 0;
+        while (System.nanoTime() < end)
+        {
+            while (producer.submit(EngineOperation.PATH_SWITCH, correlationId, ProcedureBenchmark.ueId(random.nextInt(ues))) ==
+                EngineProducer.SUBMITTED)
+            {
+                correlationId++;
+            }
+            completed += producer.poll(ignore, Integer.MAX_VALUE);
+        }
+        final long elapsed = System.nanoTime() - start;
+        while (producer.inFlight() > 0)
+        {
+            producer.poll(ignore, Integer.MAX_VALUE);
+        }
+        return completed * 1e9 / elapsed;
+    }
+
+    private static void ignore(final Completion completion)
+    {
+        // The peak counts completions only.
+    }
+
+    /**
+     * Records each completion's latency from the time its request was due: request {@code n} of an
+     * iteration was due at {@code start + n * interval}.
+     */
+    static final class LatencyRecorder implements CompletionHandler
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        long start;
+        long interval;
+        long completed;
+
+        public void onCompletion(final Completion completion)
+        {
+            final long due = start + completion.correlationId() * interval;
+            histogram.recordValue(Math.min(Math.max(0, System.nanoTime() - due), histogram.getHighestTrackableValue()));
+            completed++;
+        }
+    }
+}
