@@ -2,6 +2,7 @@ package org.amfkeys.cli;
 
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
+import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.sim.ProcedureMix;
@@ -14,8 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
         "AMF, with and without a horizontal KAMF), mobility registrations that complete or fail, AS and NAS",
         "key refresh, re-authentication, UE Context Modification, and moves to EPS and back. After every",
         "procedure the UE's KAMF, NAS keys and KgNB (each derived by the UE mirror from what it received) are",
-        "compared with the AMF's and the gNB's. Prints a report; exit status 0 when every UE stayed in sync."})
+        "compared with the AMF's and the gNB's. The AMFs' AS key steps run through a batching engine per AMF",
+        "(--engine direct calls them directly instead). Prints a report; exit status 0 when every UE stayed in sync."})
 public final class LoadTestCommand implements Callable<Integer>
 {
     /** Most UEs the command simulates. */
@@ -66,6 +71,14 @@ public final class LoadTestCommand implements Callable<Integer>
     @Option(names = "--seed", paramLabel = "S", description = "Picks keys, UEs and procedures (default: ${DEFAULT-VALUE}).")
     private long seed = 33501;
 
+    @Option(names = "--engine", paramLabel = "PATH",
+        description = "How the AMFs run their AS key steps: engine (a batching KeyEngine per AMF) or direct (default: ${DEFAULT-VALUE}).")
+    private String engine = "engine";
+
+    @Option(names = "--counters-dir", paramLabel = "DIR",
+        description = "Puts each engine's counters in DIR/amf-1.counters and DIR/amf-2.counters, for amfkeys stat while the test runs.")
+    private File countersDir;
+
     public Integer call() throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
@@ -73,6 +86,17 @@ public final class LoadTestCommand implements Callable<Integer>
         if (procedures < 1 || procedures > 1_000_000_000_000L)
         {
             throw InvalidParameterException.outOfRange("procedures", procedures, 1, 1_000_000_000_000L);
+        }
+        final boolean throughEngines = switch (engine)
+        {
+            case "engine" -> true;
+            case "direct" -> false;
+            default -> throw new InvalidParameterException("engine", "'" + engine + "' is not a path", "engine or direct");
+        };
+        if (countersDir != null && (!throughEngines || !countersDir.isDirectory()))
+        {
+            throw new InvalidParameterException("counters-dir", throughEngines ? "not a directory" : "given with --engine direct",
+                "an existing directory, with --engine engine");
         }
         // The default is every core, so a small --ues on a machine with more cores than UEs must work too.
         running = Math.min(threads, ues);
@@ -83,11 +107,15 @@ public final class LoadTestCommand implements Callable<Integer>
         final long[] setUpNanos = new long[running];
         final long start;
         final long end;
+        final List<String> engineReport = new ArrayList<>();
         try (ContextTable amf1 = new ContextTable(ues);
             ContextTable amf2 = new ContextTable(ues);
-            ContextTable mme = new ContextTable(ues))
+            ContextTable mme = new ContextTable(ues);
+            KeyEngine engine1 = throughEngines ? new KeyEngine(amf1, engineOptions("amf-1")) : null;
+            KeyEngine engine2 = throughEngines ? new KeyEngine(amf2, engineOptions("amf-2")) : null)
         {
             final ContextTable[] amfs = {amf1, amf2};
+            final KeyEngine[] engines = throughEngines ? new KeyEngine[] {engine1, engine2} : null;
             final Thread[] workers = new Thread[running];
             final CountDownLatch ready = new CountDownLatch(running);
             final CountDownLatch go = new CountDownLatch(1);
@@ -98,7 +126,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 {
                     try
                     {
-                        work(thread, amfs, mme, counts, ready, go, setUpNanos);
+                        work(thread, amfs, mme, engines, counts, ready, go, setUpNanos);
                     }
                     catch (final Throwable ex)
                     {
@@ -115,6 +143,11 @@ public final class LoadTestCommand implements Callable<Integer>
                 worker.join();
             }
             end = System.nanoTime();
+            if (throughEngines)
+            {
+                describe("amf-1", engine1, engineReport);
+                describe("amf-2", engine2, engineReport);
+            }
         }
         if (failure.get() != null)
         {
@@ -126,12 +159,33 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             setUp = Math.max(setUp, nanos);
         }
-        report(out, counts, setUp, end - start);
+        report(out, counts, setUp, end - start, engineReport);
         return counts.get(OUT_OF_SYNC) == 0 ? 0 : 1;
     }
 
+    private KeyEngine.Options engineOptions(final String amf)
+    {
+        final KeyEngine.Options options = new KeyEngine.Options().workers(1);
+        return countersDir == null ? options : options.countersFile(new File(countersDir, amf + ".counters"));
+    }
+
+    /**
+     * The engine's batches and kernel calls, from its counters: how the load test's requests were batched.
+     */
+    private static void describe(final String amf, final KeyEngine engine, final List<String> lines)
+    {
+        engine.counters().reader().forEach((value, id, label) ->
+        {
+            if (value != 0 && (label.contains("batches") || label.contains("kernel") || label.contains("requests")))
+            {
+                lines.add(String.format("engine-%s %s: %d", amf, label, value));
+            }
+        });
+    }
+
     private void work(
-        final int thread, final ContextTable[] amfs, final ContextTable mme, final AtomicLongArray counts,
+        final int thread, final ContextTable[] amfs, final ContextTable mme, final KeyEngine[] engines,
+        final AtomicLongArray counts,
         final CountDownLatch ready, final CountDownLatch go,
         final long[] setUpNanos) throws Exception
     {
@@ -140,7 +194,7 @@ public final class LoadTestCommand implements Callable<Integer>
         final int first = (int)((long)ues * thread / running);
         final int last = (int)((long)ues * (thread + 1) / running);
         final long[] ran = new long[2 * Procedure.values().length + 1];
-        try (SimulatedCore core = new SimulatedCore(amfs, mme, Kdf::new))
+        try (SimulatedCore core = new SimulatedCore(amfs, new ContextTable[] {mme}, Kdf::new, engines))
         {
             final long setUpStart = System.nanoTime();
             final SimulatedUe[] mine = new SimulatedUe[last - first];
@@ -191,7 +245,8 @@ public final class LoadTestCommand implements Callable<Integer>
         }
     }
 
-    private void report(final PrintWriter out, final AtomicLongArray counts, final long setUpNanos, final long nanos)
+    private void report(
+        final PrintWriter out, final AtomicLongArray counts, final long setUpNanos, final long nanos, final List<String> engineReport)
     {
         try (Kdf kdf = new Kdf())
         {
@@ -217,5 +272,11 @@ public final class LoadTestCommand implements Callable<Integer>
         out.printf("procedures-per-second: %.0f%n", (ran + refused) / (nanos / 1e9));
         out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure)%n", ran + refused);
         out.printf("out-of-sync: %d%n", counts.get(OUT_OF_SYNC));
+        out.printf("as-key-steps: %s%n", engineReport.isEmpty() ? "direct calls" :
+            "a batching engine per AMF (one worker each); its batches:");
+        for (final String line : engineReport)
+        {
+            out.println(line);
+        }
     }
 }

@@ -33,6 +33,31 @@ class LoadTestCommandTest
         assertTrue(value(out, "procedures-per-second") > 0);
     }
 
+    /**
+     * The AMFs' AS key steps through the engines (the default) or by the direct calls: one thread runs
+     * the same procedures with the same outcomes either way, and the engine's batches are reported.
+     */
+    @Test
+    void theEngineGivesTheDirectCallsOutcomes()
+    {
+        final Cli.Result engine = Cli.run("loadtest", "--ues", "200", "--procedures", "5000", "--threads", "1");
+        final Cli.Result direct = Cli.run("loadtest", "--ues", "200", "--procedures", "5000", "--threads", "1", "--engine", "direct");
+        assertEquals(0, engine.exitCode(), engine.err());
+        assertEquals(0, direct.exitCode(), direct.err());
+        assertEquals(procedureTable(direct.out()), procedureTable(engine.out()));
+        assertTrue(value(engine.out(), "engine-amf-1 worker 0: requests") > 0, engine.out());
+        assertTrue(value(engine.out(), "engine-amf-1 worker 0: batches of 1") > 0, engine.out());
+        assertTrue(direct.out().contains("as-key-steps: direct calls"), direct.out());
+        final Cli.Result bad = Cli.run("loadtest", "--engine", "fast");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("engine: 'fast' is not a path; allowed: engine or direct"), bad.err());
+    }
+
+    private static String procedureTable(final String out)
+    {
+        return out.substring(out.indexOf("\nprocedure "), out.indexOf("\nseconds:"));
+    }
+
     @Test
     void badSizesNameTheParameter()
     {

@@ -5,6 +5,8 @@ import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
+import org.amfkeys.engine.EngineCalls;
+import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.CoreNetworkProcedures;
@@ -32,6 +34,7 @@ public final class SimulatedCore implements AutoCloseable
     public static final int MAX_MMES = 2;
 
     private final AmfProcedures[] amfs = new AmfProcedures[AMFS];
+    private final EngineCalls[] amfEngines = new EngineCalls[AMFS];
     private final MmeProcedures[] mmes;
     private final Kdf kdf;
     private final ContextCursor repairs;
@@ -61,6 +64,22 @@ public final class SimulatedCore implements AutoCloseable
      */
     public SimulatedCore(final ContextTable[] amfTables, final ContextTable[] mmeTables, final Supplier<Kdf> kdfs)
     {
+        this(amfTables, mmeTables, kdfs, null);
+    }
+
+    /**
+     * A core whose AMFs run their AS key steps (Initial Context Setup, Path Switch, N2 handover within
+     * the AMF and its completion, UE Context Modification, release) through batching engines, one per
+     * AMF table, and every other step by the direct calls.
+     *
+     * @param amfTables  the AMFs' tables, {@link #AMFS} of them.
+     * @param mmeTables  the MMEs' tables, 1..{@link #MAX_MMES} of them.
+     * @param kdfs       makes this thread's KDFs.
+     * @param amfEngines the engines over the AMFs' tables, {@link #AMFS} of them, or null for direct calls only.
+     */
+    public SimulatedCore(
+        final ContextTable[] amfTables, final ContextTable[] mmeTables, final Supplier<Kdf> kdfs, final KeyEngine[] amfEngines)
+    {
         if (amfTables == null || amfTables.length != AMFS || Arrays.asList(amfTables).contains(null))
         {
             throw new InvalidParameterException("amf-tables", amfTables == null ? "missing" : "not " + AMFS + " tables",
@@ -86,6 +105,120 @@ public final class SimulatedCore implements AutoCloseable
         }
         kdf = kdfs.get();
         repairs = new ContextCursor(kdfs.get());
+        if (amfEngines != null)
+        {
+            if (amfEngines.length != AMFS || Arrays.asList(amfEngines).contains(null))
+            {
+                throw new InvalidParameterException("amf-engines", "not " + AMFS + " engines", AMFS + " engines, or none");
+            }
+            for (int i = 0; i < AMFS; i++)
+            {
+                this.amfEngines[i] = new EngineCalls(amfEngines[i]);
+            }
+        }
+    }
+
+    /**
+     * @return whether the AMFs' AS key steps run through batching engines.
+     */
+    public boolean throughEngines()
+    {
+        return amfEngines[0] != null;
+    }
+
+    /**
+     * {@code node.initialContextSetup}, through the node's engine when it has one.
+     *
+     * @param node    the serving node.
+     * @param ueId    the UE.
+     * @param ulCount the UL NAS COUNT.
+     * @param kgnb    receives {KgNB, NCC 0}.
+     * @return false when the UE is unknown.
+     */
+    public boolean initialContextSetup(final CoreNetworkProcedures node, final long ueId, final long ulCount, final NextHopPair kgnb)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.initialContextSetup(ueId, ulCount, kgnb) : engine.initialContextSetup(ueId, ulCount, kgnb);
+    }
+
+    /**
+     * {@code node.pathSwitch}, through the node's engine when it has one.
+     *
+     * @param node the serving node.
+     * @param ueId the UE.
+     * @param pair receives {NH, NCC}.
+     * @return false when the UE is unknown.
+     */
+    public boolean pathSwitch(final CoreNetworkProcedures node, final long ueId, final NextHopPair pair)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.pathSwitch(ueId, pair) : engine.pathSwitch(ueId, pair);
+    }
+
+    /**
+     * {@code node.handoverWithinNode}, through the node's engine when it has one.
+     *
+     * @param node the serving node.
+     * @param ueId the UE.
+     * @param pair receives {NH, NCC}.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverWithinNode(final CoreNetworkProcedures node, final long ueId, final NextHopPair pair)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.handoverWithinNode(ueId, pair) : engine.handoverWithinNode(ueId, pair);
+    }
+
+    /**
+     * {@code node.handoverCompleted}, through the node's engine when it has one.
+     *
+     * @param node the source node.
+     * @param ueId the UE.
+     * @return false when the UE is unknown.
+     */
+    public boolean handoverCompleted(final CoreNetworkProcedures node, final long ueId)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.handoverCompleted(ueId) : engine.handoverCompleted(ueId);
+    }
+
+    /**
+     * {@code node.ueContextModification}, through the node's engine when it has one.
+     *
+     * @param node the serving node.
+     * @param ueId the UE.
+     * @param kgnb receives the new KgNB.
+     * @return false when the UE is unknown.
+     */
+    public boolean ueContextModification(final CoreNetworkProcedures node, final long ueId, final NextHopPair kgnb)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.ueContextModification(ueId, kgnb) : engine.ueContextModification(ueId, kgnb);
+    }
+
+    /**
+     * {@code node.release}, through the node's engine when it has one.
+     *
+     * @param node the serving node.
+     * @param ueId the UE.
+     * @return false when the UE is unknown.
+     */
+    public boolean release(final CoreNetworkProcedures node, final long ueId)
+    {
+        final EngineCalls engine = engineOf(node);
+        return engine == null ? node.release(ueId) : engine.release(ueId);
+    }
+
+    private EngineCalls engineOf(final CoreNetworkProcedures node)
+    {
+        for (int i = 0; i < AMFS; i++)
+        {
+            if (amfs[i] == node)
+            {
+                return amfEngines[i];
+            }
+        }
+        return null;
     }
 
     /**
@@ -277,6 +410,13 @@ public final class SimulatedCore implements AutoCloseable
     {
         wipeCarriers();
         repairs.close();
+        for (final EngineCalls engine : amfEngines)
+        {
+            if (engine != null)
+            {
+                engine.close();
+            }
+        }
         for (final AmfProcedures amf : amfs)
         {
             amf.close();

@@ -438,7 +438,7 @@ public final class SimulatedUe implements AutoCloseable
         requireNotMoving("initial-context-setup");
         ue.checkInitialContextSetup(ulCount);
         final boolean newMessage = ulCount >= ue.nextUplinkCount();
-        require(serving().initialContextSetup(ueId, ulCount, core.pair));
+        require(core.initialContextSetup(serving(), ueId, ulCount, core.pair));
         if (newMessage)
         {
             observeCurrent(Direction.UPLINK, ulCount);
@@ -464,7 +464,7 @@ public final class SimulatedUe implements AutoCloseable
         {
             handoverTargetNode(f).delete(ueId);
         }
-        require(node.release(ueId));
+        require(core.release(node, ueId));
         ue.release();
         releaseRan();
         f.handover = Stage.NONE;
@@ -487,7 +487,7 @@ public final class SimulatedUe implements AutoCloseable
     {
         final RanNode source = checkXnHandover(pci, arfcn);
         final RanNode target = otherRan();
-        require(serving().pathSwitch(ueId, core.pair));
+        require(core.pathSwitch(serving(), ueId, core.pair));
         moveOverXn(source, target, pci, arfcn);
         pathSwitchAcknowledged(target);
         core.wipeCarriers();
@@ -527,7 +527,7 @@ public final class SimulatedUe implements AutoCloseable
         }
         if (outcome == ProcedureOutcome.COMPLETE)
         {
-            require(serving().pathSwitch(ueId, core.pair));
+            require(core.pathSwitch(serving(), ueId, core.pair));
             pathSwitchAcknowledged(ranNodes[ran]);
             core.wipeCarriers();
         }
@@ -666,7 +666,7 @@ public final class SimulatedUe implements AutoCloseable
         try
         {
             start = toOtherAmf ? core.amf(servingAmf).handoverToAmf(ueId, policy, change, core.transfer) :
-                serving().handoverWithinNode(ueId, core.pair) ? ProcedureStart.STARTED : ProcedureStart.UNKNOWN_UE;
+                core.handoverWithinNode(serving(), ueId, core.pair) ? ProcedureStart.STARTED : ProcedureStart.UNKNOWN_UE;
         }
         catch (final ProcedureNotAllowedException | InvalidParameterException ex)
         {
@@ -920,7 +920,7 @@ public final class SimulatedUe implements AutoCloseable
             return;
         }
         // The source node first: it is the one side that may still refuse, and then nothing has moved.
-        require(f.handoverKind == HandoverKind.WITHIN_NODE ? source.handoverCompleted(ueId) : source.moveCompleted(ueId));
+        require(f.handoverKind == HandoverKind.WITHIN_NODE ? core.handoverCompleted(source, ueId) : source.moveCompleted(ueId));
         f.handover = Stage.NONE;
         final RanNode target = f.handoverTarget;
         target.acceptHandover(f.handoverPair, f.handoverPci, f.handoverArfcn, f.handoverCommand);
@@ -976,7 +976,7 @@ public final class SimulatedUe implements AutoCloseable
             throw new ProcedureNotAllowedException("ue-context-modification", ConcurrencyRule.TS_33_401_7_2_10_5,
                 "an Xn handover");
         }
-        require(serving().ueContextModification(ueId, core.pair));
+        require(core.ueContextModification(serving(), ueId, core.pair));
         f.ueContextModificationPair.copyFrom(core.pair);
         core.wipeCarriers();
         f.ueContextModification = node;
