@@ -41,7 +41,15 @@ public enum EngineOperation
     /** {@code acceptContextTransfer}: target of a mobility registration, the source's transfer in the request. */
     ACCEPT_CONTEXT_TRANSFER(15, Input.TRANSFER, Output.NONE),
     /** {@code moveCompleted}: the UE moved to the target; the source forgets it. */
-    MOVE_COMPLETED(16, Input.NONE, Output.NONE);
+    MOVE_COMPLETED(16, Input.NONE, Output.NONE),
+    /** {@code handoverToEps}: source AMF of a 5GS to EPS handover; the completion carries the content for the MME. */
+    HANDOVER_TO_EPS(17, Input.NONE, Output.TRANSFER),
+    /** {@code idleModeToEps}: source AMF of a 5GS to EPS idle-mode move (TAU), the TAU Request's UL NAS COUNT in the request. */
+    IDLE_MODE_TO_EPS(18, Input.UPLINK_NAS_COUNT, Output.TRANSFER),
+    /** {@code acceptHandoverFromEps}: target AMF of an EPS to 5GS handover, the MME's transfer in the request. */
+    ACCEPT_HANDOVER_FROM_EPS(19, Input.TRANSFER, Output.PAIR_AND_NAS_CONTAINER),
+    /** {@code acceptIdleModeFromEps}: target AMF of an EPS to 5GS idle-mode move, the MME's transfer in the request. */
+    ACCEPT_IDLE_MODE_FROM_EPS(20, Input.TRANSFER, Output.NONE);
 
     /**
      * What a request carries besides the UE.

@@ -162,9 +162,27 @@ public final class EngineProducer implements AutoCloseable
     }
 
     /**
+     * Submits the source AMF's side of a 5GS to EPS idle-mode move: its completion carries the context
+     * response for the MME ({@link Completion#copyTransfer}).
+     *
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @param ulCount       UL NAS COUNT of the TAU Request, 0..2^24-1.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming {@code ul-count} when it is out of range.
+     */
+    public int submitIdleModeToEps(final long correlationId, final long ueId, final long ulCount)
+    {
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        return submit(EngineOperation.IDLE_MODE_TO_EPS, correlationId, ueId, ulCount, null);
+    }
+
+    /**
      * Submits the target AMF's side of a move: the transfer the source sent is copied into the request.
      *
-     * @param operation     {@link EngineOperation#ACCEPT_HANDOVER} or {@link EngineOperation#ACCEPT_CONTEXT_TRANSFER}.
+     * @param operation     {@link EngineOperation#ACCEPT_HANDOVER}, {@link EngineOperation#ACCEPT_CONTEXT_TRANSFER},
+     *                      {@link EngineOperation#ACCEPT_HANDOVER_FROM_EPS} or
+     *                      {@link EngineOperation#ACCEPT_IDLE_MODE_FROM_EPS}.
      * @param correlationId the caller's id, returned in the completion.
      * @param ueId          the UE.
      * @param transfer      what the source sent; unchanged.

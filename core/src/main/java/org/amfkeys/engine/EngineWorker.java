@@ -409,6 +409,10 @@ final class EngineWorker implements Agent
                     started(i, procedures.contextTransfer(ueId, uplinkCounts[i], true, transfer));
                 case ACCEPT_CONTEXT_TRANSFER -> acceptContextTransfer(ueId, transfer);
                 case MOVE_COMPLETED -> procedures.moveCompleted(ueId);
+                case HANDOVER_TO_EPS -> started(i, procedures.handoverToEps(ueId, transfer));
+                case IDLE_MODE_TO_EPS -> procedures.idleModeToEps(ueId, uplinkCounts[i], transfer);
+                case ACCEPT_HANDOVER_FROM_EPS -> acceptHandoverFromEps(ueId, transfer, pair, commands[i]);
+                case ACCEPT_IDLE_MODE_FROM_EPS -> acceptIdleModeFromEps(ueId, transfer);
             };
             return known ? CompletionStatus.DONE : CompletionStatus.UNKNOWN_UE;
         }
@@ -436,6 +440,19 @@ final class EngineWorker implements Agent
         final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
     {
         procedures.acceptHandover(ueId, transfer, pair, command);
+        return true;
+    }
+
+    private boolean acceptHandoverFromEps(
+        final long ueId, final UeContextTransfer transfer, final NextHopPair pair, final HandoverCommand command)
+    {
+        procedures.acceptHandoverFromEps(ueId, transfer, pair, command);
+        return true;
+    }
+
+    private boolean acceptIdleModeFromEps(final long ueId, final UeContextTransfer transfer)
+    {
+        procedures.acceptIdleModeFromEps(ueId, transfer);
         return true;
     }
 

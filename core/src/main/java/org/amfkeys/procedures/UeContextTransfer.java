@@ -48,6 +48,8 @@ import static org.amfkeys.procedures.UeContextTransferDescriptor.UPLINK_NAS_COUN
  */
 public final class UeContextTransfer implements KeyCarrier
 {
+    private static final byte[] NO_KEY = new byte[Kdf.KEY_LENGTH];
+
     private final byte[] rootKey = new byte[Kdf.KEY_LENGTH];
     private final NextHopPair nextHop = new NextHopPair();
     private final byte[] oldRootKeyForAs = new byte[Kdf.KEY_LENGTH];
@@ -186,7 +188,9 @@ public final class UeContextTransfer implements KeyCarrier
 
     void deferredBy(final ConcurrencyRule rule)
     {
-        clear();
+        // A procedure that waits sends nothing yet: the transfer names the rule and holds nothing else,
+        // whatever an earlier use of this carrier left in it.
+        set(AccessStratumChain.NR, MobilityMode.IDLE, NO_KEY, 0, 0, 0, 0, 0, 0);
         this.deferredBy = rule;
     }
 

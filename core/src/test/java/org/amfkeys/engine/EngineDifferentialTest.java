@@ -65,6 +65,25 @@ class EngineDifferentialTest
     }
 
     /**
+     * A long mix reaches every operation's success at least once (a UE Context Modification's
+     * completion and failure included), each equal to the direct call's.
+     */
+    @Test
+    void theMixReachesEveryOperation()
+    {
+        final KeyEngine.Options options = new KeyEngine.Options().maxBatch(64).invoked(true);
+        try (EngineFixture fixture = new EngineFixture(UES, FIRST_UE, 11);
+            KeyEngine engine = new KeyEngine(fixture.engineTable, options))
+        {
+            runMixInBursts(fixture, engine, new SplittableRandom(29), 800, 64);
+            for (final EngineOperation operation : EngineOperation.values())
+            {
+                assertTrue(fixture.done.getOrDefault(operation, 0) > 0, operation + " done at least once: " + fixture.done);
+            }
+        }
+    }
+
+    /**
      * Several producer threads, each for UEs of its own, against workers on threads of their own: each
      * thread's completions match its requests run directly, in its order per UE.
      */
@@ -161,6 +180,7 @@ class EngineDifferentialTest
                 expected.put(request.correlationId(), fixture.runDirect(request));
             }
             drain(engine, producer, collected);
+            fixture.runNasSecurityModeCommands(random, FIRST_UE, UES, 3);
         }
         assertEquals(correlationId, collected.outcomes.size(), "one completion per request");
         assertCompletionsMatch(expected, collected.outcomes, "");

@@ -19,7 +19,9 @@ import org.amfkeys.types.MobilityMode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,9 +37,14 @@ final class EngineFixture implements AutoCloseable
     /** A UE id no table holds. */
     static final long UNKNOWN_UE = 999_999_999L;
 
+    /** UEs that get half of the random requests. */
+    private static final int HOT_UES = 8;
+
     final ContextTable engineTable;
     final ContextTable directTable;
     final AmfProcedures direct;
+    /** How many requests of each operation the direct calls did, so a test can tell the mix covered it. */
+    final Map<EngineOperation, Integer> done = new EnumMap<>(EngineOperation.class);
     private final AmfProcedures engineSetup;
 
     EngineFixture(final int ues, final long firstUe, final long seed)
@@ -65,6 +72,44 @@ final class EngineFixture implements AutoCloseable
     }
 
     /**
+     * A NAS SMC, run by the direct calls on both tables for a few random UEs while no request is in
+     * flight: the engine has no NAS operation, and AS re-keying needs a fresh SMC's UL NAS COUNT.
+     */
+    void runNasSecurityModeCommands(final SplittableRandom random, final long firstUe, final int ues, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final long ueId = firstUe + someUe(random, ues);
+            final boolean viaDirect = nasSecurityModeCommand(direct, ueId);
+            assertEquals(viaDirect, nasSecurityModeCommand(engineSetup, ueId), "NAS SMC of UE " + ueId);
+        }
+    }
+
+    /**
+     * @return a UE index, half the time among the first few, so one UE's procedures follow each other
+     *         often enough to reach the steps that need another before them (a UE Context
+     *         Modification's completion, a handover's).
+     */
+    private static int someUe(final SplittableRandom random, final int ues)
+    {
+        return random.nextInt(random.nextBoolean() ? Math.min(ues, HOT_UES) : ues);
+    }
+
+    private static boolean nasSecurityModeCommand(final AmfProcedures amf, final long ueId)
+    {
+        try
+        {
+            final long ulCount = amf.table().uplinkNasCount(ueId);
+            return ulCount >= 0 && amf.nasSecurityModeCommand(ueId, 2, 2, new NasSecurityModeCommand()) &&
+                amf.nasSecurityModeComplete(ueId, ulCount);
+        }
+        catch (final ProcedureNotAllowedException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * A random request for one of the UEs, or now and then for an unknown one; a target-side move
      * carries a random transfer, now and then one of the wrong system or mobility.
      */
@@ -74,14 +119,15 @@ final class EngineFixture implements AutoCloseable
         final EngineOperation operation = operations[random.nextInt(operations.length)];
         // A target-side move stores the UE, so it never goes to the unknown UE other producers share.
         final boolean stores = operation.input() == EngineOperation.Input.TRANSFER;
-        final long ueId = !stores && random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + random.nextInt(ues);
+        final long ueId = !stores && random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + someUe(random, ues);
         final long ulCount = operation.input() == EngineOperation.Input.UPLINK_NAS_COUNT ? random.nextInt(40) : 0;
-        final byte[] transfer = operation.input() == EngineOperation.Input.TRANSFER ?
-            randomTransfer(random, operation == EngineOperation.ACCEPT_HANDOVER) : null;
+        final byte[] transfer = operation.input() == EngineOperation.Input.TRANSFER ? randomTransfer(random,
+            operation == EngineOperation.ACCEPT_HANDOVER || operation == EngineOperation.ACCEPT_HANDOVER_FROM_EPS,
+            operation == EngineOperation.ACCEPT_HANDOVER_FROM_EPS || operation == EngineOperation.ACCEPT_IDLE_MODE_FROM_EPS) : null;
         return new Request(correlationId, operation, ueId, ulCount, transfer);
     }
 
-    private static byte[] randomTransfer(final SplittableRandom random, final boolean handover)
+    private static byte[] randomTransfer(final SplittableRandom random, final boolean handover, final boolean fromEps)
     {
         final UnsafeBuffer encoded = new UnsafeBuffer(new byte[UeContextTransferDescriptor.LENGTH]);
         final byte[] key = new byte[32];
@@ -98,8 +144,9 @@ final class EngineFixture implements AutoCloseable
         encoded.putInt(UeContextTransferDescriptor.UE_SECURITY_CAPABILITIES_OFFSET, 0xF0F0);
         encoded.putInt(UeContextTransferDescriptor.NCC_OFFSET, random.nextInt(8));
         final boolean wrong = random.nextInt(10) == 0;
+        final boolean eps = wrong && random.nextBoolean() ? !fromEps : fromEps;
         encoded.putInt(UeContextTransferDescriptor.SYSTEM_OFFSET,
-            wrong && random.nextBoolean() ? UeContextTransferDescriptor.SYSTEM_EPS : UeContextTransferDescriptor.SYSTEM_5GS);
+            eps ? UeContextTransferDescriptor.SYSTEM_EPS : UeContextTransferDescriptor.SYSTEM_5GS);
         final boolean asHandover = wrong && random.nextBoolean() ? !handover : handover;
         encoded.putInt(UeContextTransferDescriptor.MOBILITY_OFFSET,
             asHandover ? MobilityMode.HANDOVER.direction() : MobilityMode.IDLE.direction());
@@ -140,6 +187,10 @@ final class EngineFixture implements AutoCloseable
                 case CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF -> direct.contextTransfer(ueId, request.ulCount, true, transfer);
                 case ACCEPT_CONTEXT_TRANSFER -> accepted(() -> direct.acceptContextTransfer(ueId, transfer));
                 case MOVE_COMPLETED -> startOf(direct.moveCompleted(ueId));
+                case HANDOVER_TO_EPS -> direct.handoverToEps(ueId, transfer);
+                case IDLE_MODE_TO_EPS -> startOf(direct.idleModeToEps(ueId, request.ulCount, transfer));
+                case ACCEPT_HANDOVER_FROM_EPS -> accepted(() -> direct.acceptHandoverFromEps(ueId, transfer, pair, command));
+                case ACCEPT_IDLE_MODE_FROM_EPS -> accepted(() -> direct.acceptIdleModeFromEps(ueId, transfer));
             };
             final boolean known = start != ProcedureStart.UNKNOWN_UE;
             if (!known)
@@ -162,6 +213,7 @@ final class EngineFixture implements AutoCloseable
                 extra = new byte[0];
             }
             final boolean deferred = start == ProcedureStart.DEFERRED;
+            done.merge(request.operation, 1, Integer::sum);
             return new Outcome(request.correlationId, ueId, CompletionStatus.DONE, deferred ? transfer.deferredBy() : null,
                 pairGiven ? pair.ncc() : 0, pairGiven && pair.newSecurityContext(),
                 pairGiven ? pair.key().clone() : new byte[32], deferred, extra);
@@ -211,10 +263,13 @@ final class EngineFixture implements AutoCloseable
         return switch (request.operation.input())
         {
             case NONE -> producer.submit(request.operation, request.correlationId, request.ueId);
-            case UPLINK_NAS_COUNT -> request.operation == EngineOperation.INITIAL_CONTEXT_SETUP ?
-                producer.submitInitialContextSetup(request.correlationId, request.ueId, request.ulCount) :
-                producer.submitContextTransfer(request.correlationId, request.ueId, request.ulCount,
+            case UPLINK_NAS_COUNT -> switch (request.operation)
+            {
+                case INITIAL_CONTEXT_SETUP -> producer.submitInitialContextSetup(request.correlationId, request.ueId, request.ulCount);
+                case IDLE_MODE_TO_EPS -> producer.submitIdleModeToEps(request.correlationId, request.ueId, request.ulCount);
+                default -> producer.submitContextTransfer(request.correlationId, request.ueId, request.ulCount,
                     request.operation == EngineOperation.CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF);
+            };
             case TRANSFER -> submitTransfer(producer, request);
         };
     }
