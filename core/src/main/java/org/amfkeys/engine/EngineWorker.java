@@ -545,8 +545,16 @@ final class EngineWorker implements Agent
         finally
         {
             pair.clear();
-            transfers[i].clear();
-            commands[i].clear();
+            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
+            if (operation != null && (operation.input() == EngineOperation.Input.TRANSFER ||
+                operation.output() == EngineOperation.Output.TRANSFER))
+            {
+                transfers[i].clear();
+            }
+            if (operation != null && operation.output() == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
+            {
+                commands[i].clear();
+            }
             hmac.forget(i);
         }
     }

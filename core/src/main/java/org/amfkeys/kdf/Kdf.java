@@ -777,6 +777,7 @@ public final class Kdf implements AutoCloseable
      * Same derivation as {@link #nh(byte[], byte[])}, staged instead of computed: record {@code record}
      * of {@code records} receives KAMF's schedule and the input string, for one batch kernel call
      * ({@link org.amfkeys.hmac.NativeBatchHmac#process}) to compute with many others. The MAC of the record is NH.
+     * Call {@link #wipe()} once the batch is staged: the last input string stays in the scratch until then.
      *
      * @param kamf       KAMF's schedule.
      * @param syncInput  buffer holding the SYNC-input.
@@ -2230,14 +2231,9 @@ public final class Kdf implements AutoCloseable
         {
             throw InvalidParameterException.missing("records", "an HmacRecords batch");
         }
-        try
-        {
-            records.schedule(record, key).message(record, input.array(), 0, input.length());
-        }
-        finally
-        {
-            input.wipe();
-        }
+        // The input string stays in the scratch until the next derivation overwrites it or the caller
+        // ends the batch with wipe(), once, rather than once per record.
+        records.schedule(record, key).message(record, input.array(), 0, input.length());
     }
 
     private KeySchedule keySchedule(final String parameter, final byte[] key)

@@ -180,6 +180,11 @@ public final class NextHopBatch implements AutoCloseable
         }
         finally
         {
+            if (!frame.kdf.isClosed())
+            {
+                // The last SYNC-input staged is still in the KDF's scratch.
+                frame.kdf.wipe();
+            }
             if (staged > 0)
             {
                 records.clear(staged);
