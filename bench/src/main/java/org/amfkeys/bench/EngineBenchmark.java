@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Key procedures through the batching engine (one producer thread, one worker thread: the two cores)
- * against the direct calls on two threads, on the same table of connected UEs: Path Switch, and the
- * source AMF's N2 handover to another AMF with a horizontal KAMF (each followed by its failure, so the
- * UE can hand over again; one operation is the pair). Each engine invocation submits
+ * against the direct calls on two threads, on the same table of connected UEs: Path Switch; the source
+ * AMF's N2 handover to another AMF with a horizontal KAMF, each followed by its failure so the UE can
+ * hand over again; and Initial Context Setup, each after a release of the connected UE (one operation
+ * is the pair), with a fresh UL NAS COUNT per UE each time. Each engine invocation submits
  * {@value #IN_FLIGHT} procedures and takes completions as they come; in the steady state the rate of
  * submissions is the rate of completions.
  * <p>
@@ -58,8 +59,8 @@ public class EngineBenchmark
     @Param("1000000")
     public int ues;
 
-    /** The procedure: {@code path-switch} or {@code horizontal-handover}. */
-    @Param({"path-switch", "horizontal-handover"})
+    /** The procedure: {@code path-switch}, {@code horizontal-handover} or {@code initial-context-setup}. */
+    @Param({"path-switch", "horizontal-handover", "initial-context-setup"})
     public String procedure;
 
     /** Smallest batch the engine runs in stages through the batch kernel; 1025 derives every other step at once. */
@@ -72,6 +73,8 @@ public class EngineBenchmark
 
     private ContextTable table;
     private KeyEngine engine;
+    /** The last UL NAS COUNT each UE sent, for the direct threads' Initial Context Setups (each its own UEs). */
+    private int[] uplinkCounts;
 
     /**
      * Registers every UE with its NAS SMC done and an AS security context, and starts the engine.
@@ -80,6 +83,9 @@ public class EngineBenchmark
     public void setUp()
     {
         table = connectedUes(ues);
+        // Registration's Initial Context Setup used UL NAS COUNT 1; connecting again needs a later one.
+        uplinkCounts = new int[ues];
+        java.util.Arrays.fill(uplinkCounts, 1);
         engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
             .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
@@ -145,6 +151,7 @@ public class EngineBenchmark
     {
         EngineProducer producer;
         SplittableRandom random;
+        int[] uplinkCounts;
         long correlationId;
         long done;
         int ues;
@@ -158,6 +165,7 @@ public class EngineBenchmark
             producer = benchmark.engine.newProducer();
             random = new SplittableRandom(1);
             ues = benchmark.ues;
+            uplinkCounts = benchmark.uplinkCounts;
         }
 
         /**
@@ -234,18 +242,30 @@ public class EngineBenchmark
     @OperationsPerInvocation(IN_FLIGHT)
     public long engine(final EngineBenchmark benchmark, final Producer producer)
     {
-        final boolean pathSwitch = "path-switch".equals(benchmark.procedure);
+        final String procedure = benchmark.procedure;
         for (int submitted = 0; submitted < IN_FLIGHT; submitted++)
         {
-            final long ueId = ProcedureBenchmark.ueId(producer.random.nextInt(producer.ues));
-            if (pathSwitch)
+            final int ue = producer.random.nextInt(producer.ues);
+            final long ueId = ProcedureBenchmark.ueId(ue);
+            switch (procedure)
             {
-                submit(producer, EngineOperation.PATH_SWITCH, ueId);
-            }
-            else
-            {
-                submit(producer, EngineOperation.HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF, ueId);
-                submit(producer, EngineOperation.HANDOVER_FAILED, ueId);
+                case "path-switch" -> submit(producer, EngineOperation.PATH_SWITCH, ueId);
+                case "horizontal-handover" ->
+                {
+                    submit(producer, EngineOperation.HANDOVER_TO_AMF_WITH_HORIZONTAL_KAMF, ueId);
+                    submit(producer, EngineOperation.HANDOVER_FAILED, ueId);
+                }
+                default ->
+                {
+                    submit(producer, EngineOperation.RELEASE, ueId);
+                    final long ulCount = ++producer.uplinkCounts[ue];
+                    while (producer.producer.submitInitialContextSetup(producer.correlationId, ueId, ulCount) !=
+                        EngineProducer.SUBMITTED)
+                    {
+                        producer.producer.poll(producer, 256);
+                    }
+                    producer.correlationId++;
+                }
             }
             if ((submitted & 31) == 0)
             {
@@ -276,15 +296,21 @@ public class EngineBenchmark
     @Threads(2)
     public NextHopPair direct(final EngineBenchmark benchmark, final Caller caller)
     {
-        final long ueId = ProcedureBenchmark.ueId(caller.firstUe + caller.random.nextInt(caller.ues));
-        if ("path-switch".equals(benchmark.procedure))
+        final int ue = caller.firstUe + caller.random.nextInt(caller.ues);
+        final long ueId = ProcedureBenchmark.ueId(ue);
+        switch (benchmark.procedure)
         {
-            caller.amf.pathSwitch(ueId, caller.pair);
-        }
-        else
-        {
-            caller.amf.handoverToAmf(ueId, true, caller.transfer);
-            caller.amf.handoverFailed(ueId);
+            case "path-switch" -> caller.amf.pathSwitch(ueId, caller.pair);
+            case "horizontal-handover" ->
+            {
+                caller.amf.handoverToAmf(ueId, true, caller.transfer);
+                caller.amf.handoverFailed(ueId);
+            }
+            default ->
+            {
+                caller.amf.release(ueId);
+                caller.amf.initialContextSetup(ueId, ++benchmark.uplinkCounts[ue], caller.pair);
+            }
         }
         return caller.pair;
     }
