@@ -273,6 +273,7 @@ final class EngineWorker implements Agent
     {
         int stillWaiting = 0;
         int staged = 0;
+        boolean claimed = false;
         try
         {
             for (int k = 0; k < waitingCount; k++)
@@ -286,6 +287,7 @@ final class EngineWorker implements Agent
                     waiting[stillWaiting++] = i;
                     continue;
                 }
+                claimed = true;
                 final CompletionStatus status = stageNextHop(i, operation == EngineOperation.PATH_SWITCH.code());
                 if (status == null)
                 {
@@ -313,7 +315,10 @@ final class EngineWorker implements Agent
         }
         finally
         {
-            nextHops.endBatch();
+            if (claimed)
+            {
+                nextHops.endBatch();
+            }
         }
         return stillWaiting;
     }
