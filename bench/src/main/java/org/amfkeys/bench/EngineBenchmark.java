@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +86,7 @@ public class EngineBenchmark
         table = connectedUes(ues);
         // Registration's Initial Context Setup used UL NAS COUNT 1; connecting again needs a later one.
         uplinkCounts = new int[ues];
-        java.util.Arrays.fill(uplinkCounts, 1);
+        Arrays.fill(uplinkCounts, 1);
         engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
             .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
@@ -118,7 +119,7 @@ public class EngineBenchmark
         }
         finally
         {
-            java.util.Arrays.fill(kamf, (byte)0);
+            Arrays.fill(kamf, (byte)0);
             kgnb.clear();
         }
         return table;

@@ -3,9 +3,12 @@ package org.amfkeys.engine;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.SecurityContext;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+
+import java.util.Locale;
 
 /**
  * Blocking calls through the engine, in the shape of the direct {@link org.amfkeys.procedures.AmfProcedures}
@@ -80,7 +83,7 @@ public final class EngineCalls implements AutoCloseable
      */
     public boolean initialContextSetup(final long ueId, final long ulCount, final NextHopPair kgnb)
     {
-        org.amfkeys.context.SecurityContext.requireNasCount("ul-count", ulCount);
+        SecurityContext.requireNasCount("ul-count", ulCount);
         return call(EngineOperation.INITIAL_CONTEXT_SETUP, ueId, ulCount, requirePair(kgnb));
     }
 
@@ -197,7 +200,7 @@ public final class EngineCalls implements AutoCloseable
 
         boolean result(final EngineOperation operation)
         {
-            final String procedure = operation.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            final String procedure = operation.name().toLowerCase(Locale.ROOT).replace('_', '-');
             return switch (status)
             {
                 case DONE -> true;

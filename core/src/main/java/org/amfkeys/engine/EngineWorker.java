@@ -288,19 +288,24 @@ final class EngineWorker implements Agent
                     continue;
                 }
                 claimed = true;
-                final CompletionStatus status = stageNextHop(i, operation == EngineOperation.PATH_SWITCH.code());
-                if (status == null)
+                ruleCodes[i] = 0;
+                final NextHopBatch.Staging staging;
+                try
                 {
-                    stagedNextHops[staged++] = i;
+                    staging = nextHops.stage(i, ueIds[i], operation == EngineOperation.PATH_SWITCH.code());
                 }
-                else if (status == CompletionStatus.DONE)
+                catch (final RuntimeException ex)
                 {
+                    complete(i, statusOf(i, ex));
+                    continue;
+                }
+                switch (staging)
+                {
+                    case STAGED -> stagedNextHops[staged++] = i;
                     // Not the chain's next NH: the direct call runs it with the others.
-                    waiting[stillWaiting++] = i;
-                }
-                else
-                {
-                    complete(i, status);
+                    case NOT_STAGED -> waiting[stillWaiting++] = i;
+                    case UNKNOWN_UE -> complete(i, CompletionStatus.UNKNOWN_UE);
+                    default -> throw new IllegalStateException("unknown staging " + staging);
                 }
             }
             if (staged > 0)
@@ -321,27 +326,6 @@ final class EngineWorker implements Agent
             }
         }
         return stillWaiting;
-    }
-
-    /**
-     * @return null when staged; DONE when checked but not the chain's next NH; else the completion.
-     */
-    private CompletionStatus stageNextHop(final int i, final boolean pathSwitch)
-    {
-        ruleCodes[i] = 0;
-        try
-        {
-            return switch (nextHops.stage(i, ueIds[i], pathSwitch))
-            {
-                case STAGED -> null;
-                case NOT_STAGED -> CompletionStatus.DONE;
-                case UNKNOWN_UE -> CompletionStatus.UNKNOWN_UE;
-            };
-        }
-        catch (final RuntimeException ex)
-        {
-            return statusOf(i, ex);
-        }
     }
 
     private CompletionStatus finishNextHop(final int i)
@@ -489,6 +473,7 @@ final class EngineWorker implements Agent
     private void complete(final int i, final CompletionStatus status)
     {
         final NextHopPair pair = pairs[i];
+        final EngineOperation operation = EngineOperation.ofCode(operations[i]);
         completed[i] = true;
         try
         {
@@ -498,7 +483,6 @@ final class EngineWorker implements Agent
             {
                 return;
             }
-            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
             final boolean done = status == CompletionStatus.DONE && operation != null;
             final EngineOperation.Output output = done ? operation.output() : EngineOperation.Output.NONE;
             final int length = done ? operation.completionLength() : CompletionDescriptor.LENGTH;
@@ -550,7 +534,6 @@ final class EngineWorker implements Agent
         finally
         {
             pair.clear();
-            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
             if (operation != null && (operation.input() == EngineOperation.Input.TRANSFER ||
                 operation.output() == EngineOperation.Output.TRANSFER))
             {
