@@ -26,6 +26,8 @@ public final class ContextBatch
     private final UnsafeBuffer[] slots;
     private final SecurityContext[] contexts;
     private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
+    /** The holding thread's mark while any claim is held: looked up once per batch, not once per claim. */
+    private SlotMap.HeldSlot holder;
     private int held;
 
     /**
@@ -96,7 +98,7 @@ public final class ContextBatch
         {
             throw new IllegalStateException("claim " + index + " of the batch is held: commit it first");
         }
-        final SlotMap.HeldSlot thread = SlotMap.heldSlot();
+        final SlotMap.HeldSlot thread = held == 0 ? SlotMap.heldSlot() : holder;
         if (held == 0 && thread.map != null)
         {
             throw SlotMap.reentered("a batch claim");
@@ -109,6 +111,7 @@ public final class ContextBatch
         entries[index] = entry;
         thread.map = table.slotMap();
         thread.entry = BATCH_ENTRY;
+        holder = thread;
         held++;
         slots[index].wrap(table.slotAddressOf(entry), SecurityContextDescriptor.LENGTH);
         return contexts[index].wrap(slots[index], 0);
@@ -150,9 +153,9 @@ public final class ContextBatch
         slots[index].wrap(detachedSlot);
         if (--held == 0)
         {
-            final SlotMap.HeldSlot thread = SlotMap.heldSlot();
-            thread.map = null;
-            thread.entry = -1;
+            holder.map = null;
+            holder.entry = -1;
+            holder = null;
         }
         table.unlockFromBatch(entry);
         return !table.isClosed();
