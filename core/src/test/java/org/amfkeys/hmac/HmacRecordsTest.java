@@ -220,4 +220,47 @@ class HmacRecordsTest
         records.close();
         assertTrue(records.toString().startsWith("HmacRecords[capacity=2"));
     }
+
+    @Test
+    void clearZeroesEveryOctetARecordCanHoldWhateverItsLengths()
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final int[] messageLengths = {0, 1, 10, 35, MAX_MESSAGE_LENGTH - 1, MAX_MESSAGE_LENGTH};
+        final HmacSha256Engine java = HmacEngines.newEngine(HmacEngines.JAVA_PORTABLE);
+        final HmacRecords records = new HmacRecords(messageLengths.length + 2);
+        final var buffer = records.buffer();
+        for (int i = 0; i < messageLengths.length; i++)
+        {
+            final byte[] key = new byte[1 + random.nextInt(MAX_KEY_LENGTH)];
+            final byte[] message = new byte[messageLengths[i]];
+            random.nextBytes(key);
+            random.nextBytes(message);
+            records.key(i, key, 0, key.length).message(i, message, 0, message.length);
+        }
+        records.computeOn(java, messageLengths.length);
+        // Records filled in place with lengths no kernel accepts: nothing in them may survive either.
+        for (int i = messageLengths.length; i < messageLengths.length + 2; i++)
+        {
+            for (int at = 0; at < LENGTH; at++)
+            {
+                buffer.putByte(HmacRecords.offset(i) + at, (byte)(1 + random.nextInt(255)));
+            }
+        }
+        putInt(buffer, HmacRecords.offset(messageLengths.length) + MESSAGE_LENGTH_OFFSET, -1);
+        putInt(buffer, HmacRecords.offset(messageLengths.length + 1) + MESSAGE_LENGTH_OFFSET, MAX_MESSAGE_LENGTH + 1);
+
+        records.clear(messageLengths.length + 2);
+
+        for (int at = 0; at < (messageLengths.length + 2) * LENGTH; at++)
+        {
+            assertEquals(0, buffer.getByte(at), "octet " + at % LENGTH + " of record " + at / LENGTH);
+        }
+        records.close();
+        java.close();
+    }
+
+    private static void putInt(final UnsafeBuffer buffer, final int index, final int value)
+    {
+        buffer.putInt(index, value);
+    }
 }
