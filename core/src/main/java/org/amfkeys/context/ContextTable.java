@@ -399,7 +399,7 @@ public final class ContextTable implements AutoCloseable
         checkKeyOutput("nhs", nhs, 0, count);
         try
         {
-            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_NH | SlotMap.SLOT_LINE_NCC);
+            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_NH);
             for (int i = 0; i < count; i++)
             {
                 nccs[i] = slots.readNextHop(ueIds[i], nhs, i * KEY_LENGTH);
@@ -429,7 +429,7 @@ public final class ContextTable implements AutoCloseable
         SlotMap.refuseWhileHoldingASlot();
         try
         {
-            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_SCHEDULE | SlotMap.SLOT_LINE_NH | SlotMap.SLOT_LINE_NCC);
+            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
             for (int i = 0; i < count; i++)
             {
                 nccs[i] = advanceNextHopOf(ueIds[i], cursor);
@@ -451,6 +451,25 @@ public final class ContextTable implements AutoCloseable
      */
     public void prefetch(final long[] ueIds, final int count)
     {
+        prefetchLines(ueIds, count, SlotMap.SLOT_LINES_ALL);
+    }
+
+    /**
+     * As {@link #prefetch}, but only what a step of the AS key chain reaches (KAMF's schedule, NH, NCC,
+     * the COUNTs and the procedure state: {@link SecurityContextDescriptor#KEY_CHAIN_LENGTH}), two of a
+     * slot's three cache lines: for a batch of Path Switches, handovers within the node and Initial
+     * Context Setups, whose steps read nothing else.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param count how many, 0..{@code ueIds.length}.
+     */
+    public void prefetchKeyChains(final long[] ueIds, final int count)
+    {
+        prefetchLines(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
+    }
+
+    private void prefetchLines(final long[] ueIds, final int count, final int slotLines)
+    {
         ensureOpen();
         if (ueIds == null)
         {
@@ -462,7 +481,7 @@ public final class ContextTable implements AutoCloseable
         }
         try
         {
-            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_ALL);
+            slots.touchBatch(ueIds, count, slotLines);
         }
         finally
         {

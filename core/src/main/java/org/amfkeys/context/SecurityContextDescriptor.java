@@ -9,50 +9,47 @@ import org.amfkeys.hmac.KeyScheduleDescriptor;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                        KAMF (256 bits)                        |    0
+ *  |      KAMF's HMAC key schedule (inner and outer state, 512 bits)|    0
  *  +---------------------------------------------------------------+
- *  |      KAMF's HMAC key schedule (inner and outer state, 512 bits)|   32
+ *  |                 NH, the latest of the chain (256 bits)        |   64
  *  +---------------------------------------------------------------+
- *  |                 NH, the latest of the chain (256 bits)        |   96
+ *  |                      UL NAS COUNT                             |   96
+ *  |                      DL NAS COUNT                             |  100
+ *  |    ngKSI      | non-cur ngKSI |      NCC      | NAS algorithms|  104
+ *  |     UE security capabilities (5G-EA, 5G-IA, EEA, EIA)         |  108
+ *  |                     context flags                             |  112
+ *  |                    procedure state                            |  116
+ *  |            UL NAS COUNT of the latest NAS SMC Complete        |  120
+ *  | pending NAS alg |       deferred UL NAS COUNT (24 bits)       |  124
  *  +---------------------------------------------------------------+
- *  |                 non-current KAMF (256 bits)                   |  128
+ *  |                        KAMF (256 bits)                        |  128
  *  +---------------------------------------------------------------+
- *  |                      UL NAS COUNT                             |  160
- *  |                      DL NAS COUNT                             |  164
- *  |    ngKSI      | non-cur ngKSI |      NCC      | NAS algorithms|  168
- *  |     UE security capabilities (5G-EA, 5G-IA, EEA, EIA)         |  172
- *  |                     context flags                             |  176
- *  |                    procedure state                            |  180
- *  |            UL NAS COUNT of the latest NAS SMC Complete        |  184
- *  |                reserved for the procedures                    |  188
+ *  |                 non-current KAMF (256 bits)                   |  160
  *  +---------------------------------------------------------------+  192
  * </pre>
- * Key material (KAMF, its schedule, NH, the non-current KAMF) is the first
- * {@link #KEY_MATERIAL_LENGTH} octets, so it can be zeroed in one sweep. Integers are in the
- * platform's native byte order; the key schedule follows {@link KeyScheduleDescriptor}.
+ * The slot is three cache lines, ordered by how often the procedures reach them: everything a step of
+ * the AS key chain (an {NH, NCC} pair, a KgNB) reads and writes lies in the first two, KAMF's schedule
+ * and then NH with the counters, identifiers and state, so a batch that prefetches a slot for such a
+ * step asks for two lines, not three. KAMF itself and the non-current KAMF, read when a key is
+ * transferred or changed, fill the third. Integers are in the platform's native byte order; the key
+ * schedule follows {@link KeyScheduleDescriptor}.
  */
 public final class SecurityContextDescriptor
 {
     /** Octets of a 256-bit key. */
     public static final int KEY_LENGTH = 32;
 
-    /** KAMF of the current context. */
-    public static final int KAMF_OFFSET = 0;
+    /** Octets of a cache line: the slot's fields are placed by the line they share. */
+    public static final int CACHE_LINE = 64;
 
     /** The current KAMF's HMAC key schedule, so every derivation keyed by KAMF costs two compressions. */
-    public static final int KAMF_SCHEDULE_OFFSET = KAMF_OFFSET + KEY_LENGTH;
+    public static final int KAMF_SCHEDULE_OFFSET = 0;
 
     /** The latest NH of the chain; the one that goes with {@link #NCC_OFFSET NCC}. */
     public static final int NH_OFFSET = KAMF_SCHEDULE_OFFSET + KeyScheduleDescriptor.LENGTH;
 
-    /** KAMF of the non-current context, kept until a key change completes. */
-    public static final int NON_CURRENT_KAMF_OFFSET = NH_OFFSET + KEY_LENGTH;
-
-    /** Octets of key material at the start of the slot. */
-    public static final int KEY_MATERIAL_LENGTH = NON_CURRENT_KAMF_OFFSET + KEY_LENGTH;
-
     /** Uplink NAS COUNT (24 bits used): the lowest COUNT the next uplink NAS message may carry. */
-    public static final int UPLINK_NAS_COUNT_OFFSET = KEY_MATERIAL_LENGTH;
+    public static final int UPLINK_NAS_COUNT_OFFSET = NH_OFFSET + KEY_LENGTH;
 
     /** Downlink NAS COUNT (24 bits used): the COUNT the next downlink NAS message will use. */
     public static final int DOWNLINK_NAS_COUNT_OFFSET = UPLINK_NAS_COUNT_OFFSET + Integer.BYTES;
@@ -99,8 +96,20 @@ public final class SecurityContextDescriptor
     /** Length of {@link #DEFERRED_UPLINK_NAS_COUNT_OFFSET the deferred UL NAS COUNT}: a 24-bit NAS COUNT. */
     public static final int DEFERRED_UPLINK_NAS_COUNT_LENGTH = 3;
 
+    /**
+     * Octets at the start of the slot that a step of the AS key chain reaches: KAMF's schedule, NH, the
+     * COUNTs, identifiers, flags and procedure state; two cache lines.
+     */
+    public static final int KEY_CHAIN_LENGTH = DEFERRED_UPLINK_NAS_COUNT_OFFSET + DEFERRED_UPLINK_NAS_COUNT_LENGTH;
+
+    /** KAMF of the current context. */
+    public static final int KAMF_OFFSET = KEY_CHAIN_LENGTH;
+
+    /** KAMF of the non-current context, kept until a key change completes. */
+    public static final int NON_CURRENT_KAMF_OFFSET = KAMF_OFFSET + KEY_LENGTH;
+
     /** Octets of one slot: three cache lines. */
-    public static final int LENGTH = DEFERRED_UPLINK_NAS_COUNT_OFFSET + DEFERRED_UPLINK_NAS_COUNT_LENGTH;
+    public static final int LENGTH = NON_CURRENT_KAMF_OFFSET + KEY_LENGTH;
 
     private SecurityContextDescriptor()
     {

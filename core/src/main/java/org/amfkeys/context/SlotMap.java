@@ -29,16 +29,7 @@ import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFF
 final class SlotMap
 {
     /** Octets of a cache line, the unit of prefetching and of the insert stripes. */
-    static final int CACHE_LINE = 64;
-
-    /** The slot's cache lines {@link #touchBatch} brings in for an NH step: the KAMF key schedule. */
-    static final int SLOT_LINE_SCHEDULE = 1 << (SecurityContextDescriptor.KAMF_SCHEDULE_OFFSET / CACHE_LINE);
-
-    /** The slot's cache line of NH. */
-    static final int SLOT_LINE_NH = 1 << (NH_OFFSET / CACHE_LINE);
-
-    /** The slot's cache line of NCC. */
-    static final int SLOT_LINE_NCC = 1 << (NCC_OFFSET / CACHE_LINE);
+    static final int CACHE_LINE = SecurityContextDescriptor.CACHE_LINE;
 
     private static final int SLOT_LENGTH = SecurityContextDescriptor.LENGTH;
     private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
@@ -46,6 +37,13 @@ final class SlotMap
 
     /** Every cache line of a slot, for {@link #touchBatch}. */
     static final int SLOT_LINES_ALL = (1 << SLOT_LINES) - 1;
+
+    /** The slot's cache lines a step of the AS key chain reaches ({@link SecurityContextDescriptor#KEY_CHAIN_LENGTH}). */
+    static final int SLOT_LINES_KEY_CHAIN = (1 << ((SecurityContextDescriptor.KEY_CHAIN_LENGTH + CACHE_LINE - 1) / CACHE_LINE)) - 1;
+
+    /** The slot's cache line of NH, which NCC shares. */
+    static final int SLOT_LINE_NH = lineOf(NH_OFFSET, KEY_LENGTH) | lineOf(NCC_OFFSET, 1);
+
     private static final int SPINS_BEFORE_YIELD = 128;
     private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
 
@@ -437,6 +435,16 @@ final class SlotMap
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
+    }
+
+    /**
+     * @return the cache lines of a slot that {@code length} octets at {@code offset} span, as a mask.
+     */
+    static int lineOf(final int offset, final int length)
+    {
+        final int first = offset / CACHE_LINE;
+        final int last = (offset + length - 1) / CACHE_LINE;
+        return ((1 << (last + 1)) - 1) & ~((1 << first) - 1);
     }
 
     static long align(final long value, final int alignment)
