@@ -3,6 +3,7 @@ package org.amfkeys.context;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
@@ -202,7 +203,7 @@ public final class SecurityContext
         requireKey("kamf", kamf);
         requireKdf(kdf);
         kdf.computeSchedule(kamf, kamfSchedule);
-        buffer.putBytes(offset + KAMF_OFFSET, kamf, 0, KEY_LENGTH);
+        Octets.copy(kamf, 0, buffer, offset + KAMF_OFFSET, KEY_LENGTH);
         return this;
     }
 
@@ -215,7 +216,7 @@ public final class SecurityContext
     public void copyKamf(final byte[] destination, final int at)
     {
         requireRoom("kamf", destination, at);
-        attached().getBytes(offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
+        Octets.copy(attached(), offset + KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**
@@ -411,7 +412,7 @@ public final class SecurityContext
     public void copyNextHop(final byte[] destination, final int at)
     {
         requireRoom("nh", destination, at);
-        attached().getBytes(offset + NH_OFFSET, destination, at, KEY_LENGTH);
+        Octets.copy(attached(), offset + NH_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**
@@ -425,7 +426,7 @@ public final class SecurityContext
     {
         requireKey("nh", nh);
         InvalidParameterException.requireInRange("ncc", ncc, 0, MAX_NCC);
-        attached().putBytes(offset + NH_OFFSET, nh, 0, KEY_LENGTH);
+        Octets.copy(nh, 0, attached(), offset + NH_OFFSET, KEY_LENGTH);
         attached().putByte(offset + NCC_OFFSET, (byte)ncc);
         return this;
     }
@@ -521,7 +522,7 @@ public final class SecurityContext
     {
         requireKey("non-current-kamf", kamf);
         NgKsi.check("non-current-ngksi", ngKsi);
-        attached().putBytes(offset + NON_CURRENT_KAMF_OFFSET, kamf, 0, KEY_LENGTH);
+        Octets.copy(kamf, 0, attached(), offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH);
         attached().putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)ngKsi);
         contextFlags(contextFlags() | FLAG_NON_CURRENT_PRESENT);
         return this;
@@ -536,7 +537,7 @@ public final class SecurityContext
     public void copyNonCurrentKamf(final byte[] destination, final int at)
     {
         requireRoom("non-current-kamf", destination, at);
-        attached().getBytes(offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
+        Octets.copy(attached(), offset + NON_CURRENT_KAMF_OFFSET, destination, at, KEY_LENGTH);
     }
 
     /**

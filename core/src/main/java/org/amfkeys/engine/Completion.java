@@ -2,6 +2,7 @@ package org.amfkeys.engine;
 
 import org.agrona.DirectBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.UeContextTransfer;
 
@@ -173,7 +174,7 @@ public final class Completion
         {
             throw InvalidParameterException.outOfRange("out-offset", outOffset, 0, out.length - KEY_LENGTH);
         }
-        buffer.getBytes(offset + KEY_OFFSET, out, outOffset, KEY_LENGTH);
+        Octets.copy(buffer, offset + KEY_OFFSET, out, outOffset, KEY_LENGTH);
     }
 
     /**

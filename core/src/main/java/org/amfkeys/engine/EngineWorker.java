@@ -7,6 +7,7 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
@@ -531,7 +532,7 @@ final class EngineWorker implements Agent
                 buffer.putInt(at + RULE_OFFSET, 0);
                 buffer.putInt(at + NCC_OFFSET, pair.ncc());
                 buffer.putInt(at + FLAGS_OFFSET, pair.newSecurityContext() ? FLAG_NEW_SECURITY_CONTEXT : 0);
-                buffer.putBytes(at + KEY_OFFSET, pair.key(), 0, KEY_LENGTH);
+                Octets.copy(pair.key(), 0, buffer, at + KEY_OFFSET, KEY_LENGTH);
             }
             else
             {

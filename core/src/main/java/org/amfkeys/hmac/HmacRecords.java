@@ -2,8 +2,10 @@ package org.amfkeys.hmac;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 
 import java.util.Arrays;
 
@@ -118,7 +120,7 @@ public final class HmacRecords implements AutoCloseable
         }
         buffer.putInt(at + FLAGS_OFFSET, FLAG_SCHEDULE);
         buffer.putInt(at + KEY_LENGTH_OFFSET, 0);
-        buffer.putBytes(at + KEY_OFFSET, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
+        Octets.copy(schedule.buffer(), schedule.offset(), buffer, at + KEY_OFFSET, KeyScheduleDescriptor.LENGTH);
         return this;
     }
 
@@ -137,7 +139,7 @@ public final class HmacRecords implements AutoCloseable
         InvalidParameterException.requireInRange("message-length", length, 0, MAX_MESSAGE_LENGTH);
         requireSlice("message", message, offset, length);
         buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
-        buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
+        Octets.copy(message, offset, buffer, at + MESSAGE_OFFSET, length);
         return this;
     }
 
@@ -160,7 +162,7 @@ public final class HmacRecords implements AutoCloseable
         }
         requireSlice("message", message.capacity(), offset, length);
         buffer.putInt(at + MESSAGE_LENGTH_OFFSET, length);
-        buffer.putBytes(at + MESSAGE_OFFSET, message, offset, length);
+        Octets.copy(message, offset, buffer, at + MESSAGE_OFFSET, length);
         return this;
     }
 
@@ -175,7 +177,7 @@ public final class HmacRecords implements AutoCloseable
     {
         final int at = checkedOffset(record);
         requireSlice("out", out, offset, HmacSha256Engine.MAC_LENGTH);
-        buffer.getBytes(at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
+        Octets.copy(buffer, at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
     }
 
     /**
@@ -200,7 +202,7 @@ public final class HmacRecords implements AutoCloseable
         {
             throw InvalidParameterException.outOfRange("out-offset", offset, 0, Integer.MAX_VALUE);
         }
-        out.putBytes(offset, buffer, at + MAC_OFFSET, HmacSha256Engine.MAC_LENGTH);
+        Octets.copy(buffer, at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
     }
 
     /**
@@ -356,6 +358,8 @@ public final class HmacRecords implements AutoCloseable
     {
         ensureOpen();
         InvalidParameterException.requireInRange("count", count, 0, capacity);
+        // Within the buffer by the count's range: raw stores, no bounds check per word.
+        final long address = buffer.addressOffset();
         for (int record = 0; record < count; record++)
         {
             final int at = offset(record);
@@ -363,16 +367,16 @@ public final class HmacRecords implements AutoCloseable
             // A length written in place that is out of range says nothing of what was written: all of it goes.
             final int used = messageLength >= 0 && messageLength <= MAX_MESSAGE_LENGTH ?
                 MESSAGE_OFFSET + align(messageLength, Long.BYTES) : MAC_OFFSET;
-            zeroWords(at, used);
-            zeroWords(at + MAC_OFFSET, LENGTH - MAC_OFFSET);
+            zeroWords(address + at, used);
+            zeroWords(address + at + MAC_OFFSET, LENGTH - MAC_OFFSET);
         }
     }
 
-    private void zeroWords(final int at, final int length)
+    private static void zeroWords(final long address, final int length)
     {
         for (int i = 0; i < length; i += Long.BYTES)
         {
-            buffer.putLong(at + i, 0L);
+            UnsafeApi.putLong(address + i, 0L);
         }
     }
 

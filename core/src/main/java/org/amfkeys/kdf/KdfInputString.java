@@ -3,6 +3,7 @@ package org.amfkeys.kdf;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.types.KdfParameter;
 import org.amfkeys.types.TextEncoding;
 
@@ -139,7 +140,7 @@ public final class KdfInputString
         checkLength(count);
         requireSlice(value.length, offset, count);
         ensureCapacity(count);
-        buffer.putBytes(length, value, offset, count);
+        Octets.copy(value, offset, buffer, length, count);
         return endParameter(count);
     }
 
@@ -176,16 +177,7 @@ public final class KdfInputString
         checkLength(count);
         requireSlice(value.capacity(), offset, count);
         ensureCapacity(count);
-        // Keys (32 octets) word by word: for such short copies cheaper than a bulk copy's checks.
-        int copied = 0;
-        for (; copied + Long.BYTES <= count; copied += Long.BYTES)
-        {
-            buffer.putLong(length + copied, value.getLong(offset + copied));
-        }
-        for (; copied < count; copied++)
-        {
-            buffer.putByte(length + copied, value.getByte(offset + copied));
-        }
+        Octets.copy(value, offset, buffer, length, count);
         return endParameter(count);
     }
 

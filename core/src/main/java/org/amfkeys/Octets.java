@@ -1,0 +1,90 @@
+package org.amfkeys;
+
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+
+import java.util.Objects;
+
+/**
+ * Copies of a few dozen octets (a key, a key schedule, a KDF input string) between buffers and arrays,
+ * eight octets at a time. For such lengths a bulk copy's own checks and the call into the JVM's copy
+ * routine cost more than the copy: the engine makes five of them per derivation. Both ranges are
+ * checked once, up front; the source and destination must not overlap.
+ */
+public final class Octets
+{
+    private static final long ARRAY_BASE = BufferUtil.ARRAY_BASE_OFFSET;
+
+    private Octets()
+    {
+    }
+
+    /**
+     * Copies {@code length} octets from a buffer to a buffer.
+     *
+     * @param from      the source.
+     * @param fromIndex where the octets start in it.
+     * @param to        the destination.
+     * @param toIndex   where they go in it.
+     * @param length    octets to copy.
+     * @throws IndexOutOfBoundsException when either range does not fit its buffer; nothing is copied.
+     */
+    public static void copy(
+        final DirectBuffer from, final int fromIndex, final MutableDirectBuffer to, final int toIndex, final int length)
+    {
+        from.boundsCheck(fromIndex, length);
+        to.boundsCheck(toIndex, length);
+        copy(from.byteArray(), from.addressOffset() + fromIndex, to.byteArray(), to.addressOffset() + toIndex, length);
+    }
+
+    /**
+     * Copies {@code length} octets from an array to a buffer.
+     *
+     * @param from      the source.
+     * @param fromIndex where the octets start in it.
+     * @param to        the destination.
+     * @param toIndex   where they go in it.
+     * @param length    octets to copy.
+     * @throws IndexOutOfBoundsException when either range does not fit; nothing is copied.
+     */
+    public static void copy(
+        final byte[] from, final int fromIndex, final MutableDirectBuffer to, final int toIndex, final int length)
+    {
+        Objects.checkFromIndexSize(fromIndex, length, from.length);
+        to.boundsCheck(toIndex, length);
+        copy(from, ARRAY_BASE + fromIndex, to.byteArray(), to.addressOffset() + toIndex, length);
+    }
+
+    /**
+     * Copies {@code length} octets from a buffer to an array.
+     *
+     * @param from      the source.
+     * @param fromIndex where the octets start in it.
+     * @param to        the destination.
+     * @param toIndex   where they go in it.
+     * @param length    octets to copy.
+     * @throws IndexOutOfBoundsException when either range does not fit; nothing is copied.
+     */
+    public static void copy(
+        final DirectBuffer from, final int fromIndex, final byte[] to, final int toIndex, final int length)
+    {
+        from.boundsCheck(fromIndex, length);
+        Objects.checkFromIndexSize(toIndex, length, to.length);
+        copy(from.byteArray(), from.addressOffset() + fromIndex, to, ARRAY_BASE + toIndex, length);
+    }
+
+    private static void copy(final Object fromBase, final long from, final Object toBase, final long to, final int length)
+    {
+        int copied = 0;
+        for (; copied + Long.BYTES <= length; copied += Long.BYTES)
+        {
+            UnsafeApi.putLong(toBase, to + copied, UnsafeApi.getLong(fromBase, from + copied));
+        }
+        for (; copied < length; copied++)
+        {
+            UnsafeApi.putByte(toBase, to + copied, UnsafeApi.getByte(fromBase, from + copied));
+        }
+    }
+}
