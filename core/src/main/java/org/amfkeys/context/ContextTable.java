@@ -1025,9 +1025,4 @@ public final class ContextTable implements AutoCloseable
     {
         return new IllegalStateException("context table is closed");
     }
-
-    /** Maps the hash's high 32 bits onto 0..entries-1 without a division (Lemire's multiply-shift). */
-
-    /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
-
 }

@@ -29,11 +29,11 @@ final class ContextTableSizing
             throw new InvalidParameterException(
                 "load-factor", loadFactor + " is out of range", ContextTable.MIN_LOAD_FACTOR + ".." + ContextTable.MAX_LOAD_FACTOR);
         }
-        if (Math.ceil(capacity / loadFactor) >= Integer.MAX_VALUE)
+        // Entries are numbered by int, in whole lines; past that the table would wrap round on itself.
+        final long mostEntries = Integer.MAX_VALUE - SlotMap.ENTRIES_PER_LINE;
+        if (Math.ceil(capacity / loadFactor) >= mostEntries)
         {
-            // Entries are numbered by int; past that the table would wrap round on itself.
-            throw InvalidParameterException.outOfRange("capacity", capacity, 1,
-                (long)Math.floor((Integer.MAX_VALUE - 1) * loadFactor));
+            throw InvalidParameterException.outOfRange("capacity", capacity, 1, (long)Math.floor((mostEntries - 1) * loadFactor));
         }
     }
 

@@ -35,6 +35,12 @@ final class SlotMap
     private static final int ENTRY_LENGTH = ContextIndexDescriptor.LENGTH;
     private static final int SLOT_LINES = SLOT_LENGTH / CACHE_LINE;
 
+    /**
+     * Index entries in one cache line. A probe starts at the first entry of a line, so a UE within
+     * this many entries of its home (most of them, at any allowed load factor) is found in one miss.
+     */
+    static final int ENTRIES_PER_LINE = CACHE_LINE / ENTRY_LENGTH;
+
     /** Every cache line of a slot, for {@link #touchBatch}. */
     static final int SLOT_LINES_ALL = (1 << SLOT_LINES) - 1;
 
@@ -227,13 +233,20 @@ final class SlotMap
 
     /**
      * Brings the index entries and the given cache lines of the slots of every UE in a batch into the
-     * cache, in two sweeps that each ask for the whole batch's memory before waiting for any of it:
-     * first the home index entries, then, with the probes now running in cache, the slots where the
-     * UEs actually are. A random UE on a large table costs two dependent cache misses; this way the
-     * processor keeps a batch's misses in flight together, and the real reads that follow hit the cache.
+     * cache, in sweeps that each ask for the whole batch's memory before waiting for any of it: the
+     * home lines of the index; then the probes, now running in cache, which give each UE's entry; then
+     * the slots where the UEs actually are. A random UE on a large table costs two dependent cache
+     * misses; this way the processor keeps a batch's misses in flight together, and the real reads that
+     * follow hit the cache. The probes have a sweep of their own because a probe's branches, mixed
+     * with the slot loads, keep the processor from running far enough ahead to overlap them.
+     *
+     * @param ueIds     the UE identifiers, {@code count} of them from index 0.
+     * @param count     how many.
+     * @param slotLines the slot's cache lines to bring in, as a mask ({@link #SLOT_LINES_ALL} and others).
      */
     void touchBatch(final long[] ueIds, final int count, final int slotLines)
     {
+        final int[] entries = BATCH_ENTRIES.get().forCount(count);
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
@@ -242,7 +255,11 @@ final class SlotMap
         for (int i = 0; i < count; i++)
         {
             final long ueId = ueIds[i];
-            final int entry = find(ueId, home(hash(ueId)));
+            entries[i] = find(ueId, home(hash(ueId)));
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = entries[i];
             if (entry >= 0)
             {
                 final long slot = slotAddress(entry);
@@ -421,11 +438,16 @@ final class SlotMap
         return next == entries ? 0 : next;
     }
 
+    /**
+     * @return the entry a probe for {@code hash} starts at: the first of a line of entries, the line
+     *         chosen from the hash's high 32 bits without a division (Lemire's multiply-shift).
+     */
     int home(final long hash)
     {
-        return (int)(((hash >>> 32) * entries) >>> 32);
+        return (int)(((hash >>> 32) * (entries / ENTRIES_PER_LINE)) >>> 32) * ENTRIES_PER_LINE;
     }
 
+    /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
     static long hash(final long ueId)
     {
         long h = ueId;
@@ -450,6 +472,23 @@ final class SlotMap
     static long align(final long value, final int alignment)
     {
         return (value + alignment - 1) & -alignment;
+    }
+
+    /** Each thread's entries of the batch it is touching: nothing allocated once a batch that large was seen. */
+    private static final ThreadLocal<BatchEntries> BATCH_ENTRIES = ThreadLocal.withInitial(BatchEntries::new);
+
+    private static final class BatchEntries
+    {
+        private int[] entries = new int[64];
+
+        int[] forCount(final int count)
+        {
+            if (entries.length < count)
+            {
+                entries = new int[count];
+            }
+            return entries;
+        }
     }
 
     /**
@@ -569,7 +608,8 @@ final class SlotMap
      */
     static int entriesFor(final long capacity, final double loadFactor)
     {
-        return (int)Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor));
+        // Whole lines of entries, so every home is the first entry of a line.
+        return (int)align(Math.max(capacity + 1, (long)Math.ceil(capacity / loadFactor)), ENTRIES_PER_LINE);
     }
 
     static String gibibytes(final long octets)
