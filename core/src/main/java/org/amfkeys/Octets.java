@@ -8,10 +8,11 @@ import org.agrona.UnsafeApi;
 import java.util.Objects;
 
 /**
- * Copies of a few dozen octets (a key, a key schedule, a KDF input string) between buffers and arrays,
- * eight octets at a time. For such lengths a bulk copy's own checks and the call into the JVM's copy
- * routine cost more than the copy: the engine makes five of them per derivation. Both ranges are
- * checked once, up front; the source and destination must not overlap.
+ * Copies and wipes of a few dozen octets (a key, a key schedule, a KDF input string, a slot), eight
+ * octets at a time. For such lengths a bulk copy's own checks and the call into the JVM's copy routine
+ * cost more than the copy, and a bulk fill ({@code setMemory}) is a call out of compiled code into
+ * the JVM: the engine made five copies per derivation and a procedure step half a dozen wipes. Ranges
+ * are checked once, up front; a source and its destination must not overlap.
  */
 public final class Octets
 {
@@ -73,6 +74,30 @@ public final class Octets
         from.boundsCheck(fromIndex, length);
         Objects.checkFromIndexSize(toIndex, length, to.length);
         copy(from.byteArray(), from.addressOffset() + fromIndex, to, ARRAY_BASE + toIndex, length);
+    }
+
+    /**
+     * Zeroes {@code length} octets of a buffer.
+     *
+     * @param buffer the buffer.
+     * @param index  where the octets start.
+     * @param length octets to zero.
+     * @throws IndexOutOfBoundsException when the range does not fit the buffer; nothing is zeroed.
+     */
+    public static void zero(final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        buffer.boundsCheck(index, length);
+        final Object base = buffer.byteArray();
+        final long address = buffer.addressOffset() + index;
+        int zeroed = 0;
+        for (; zeroed + Long.BYTES <= length; zeroed += Long.BYTES)
+        {
+            UnsafeApi.putLong(base, address + zeroed, 0L);
+        }
+        for (; zeroed < length; zeroed++)
+        {
+            UnsafeApi.putByte(base, address + zeroed, (byte)0);
+        }
     }
 
     private static void copy(final Object fromBase, final long from, final Object toBase, final long to, final int length)

@@ -69,6 +69,41 @@ class OctetsTest
         assertArrayEquals(new byte[32], bytes(buffer));
     }
 
+    @Test
+    void zeroClearsExactlyItsRangeOnHeapAndOffHeap()
+    {
+        for (final UnsafeBuffer buffer : new UnsafeBuffer[] {
+            new UnsafeBuffer(new byte[SIZE]), new UnsafeBuffer(BufferUtil.allocateDirectAligned(SIZE, 64))})
+        {
+            for (int length = 0; length <= 70; length++)
+            {
+                for (int index = 0; index < 9; index++)
+                {
+                    buffer.setMemory(0, SIZE, (byte)0x5A);
+                    Octets.zero(buffer, index, length);
+                    for (int at = 0; at < SIZE; at++)
+                    {
+                        final boolean inRange = at >= index && at < index + length;
+                        if (buffer.getByte(at) != (inRange ? 0 : 0x5A))
+                        {
+                            throw new AssertionError("octet " + at + " after zeroing " + length + " from " + index);
+                        }
+                    }
+                }
+            }
+            buffer.setMemory(0, SIZE, (byte)1);
+            assertThrows(IndexOutOfBoundsException.class, () -> Octets.zero(buffer, SIZE - 8, 9));
+            assertThrows(IndexOutOfBoundsException.class, () -> Octets.zero(buffer, -1, 4));
+            for (int at = 0; at < SIZE; at++)
+            {
+                if (buffer.getByte(at) != 1)
+                {
+                    throw new AssertionError("octet " + at + " changed by a refused zeroing");
+                }
+            }
+        }
+    }
+
     private static byte[] bytes(final UnsafeBuffer buffer)
     {
         final byte[] bytes = new byte[buffer.capacity()];

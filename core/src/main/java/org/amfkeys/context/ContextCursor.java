@@ -2,6 +2,7 @@ package org.amfkeys.context;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.kdf.Kdf;
 
 /**
@@ -124,17 +125,17 @@ public final class ContextCursor implements AutoCloseable
 
     void saveSlot()
     {
-        backup.putBytes(0, slot, 0, SecurityContextDescriptor.LENGTH);
+        Octets.copy(slot, 0, backup, 0, SecurityContextDescriptor.LENGTH);
     }
 
     void restoreSlot()
     {
-        slot.putBytes(0, backup, 0, SecurityContextDescriptor.LENGTH);
+        Octets.copy(backup, 0, slot, 0, SecurityContextDescriptor.LENGTH);
     }
 
     void clearBackup()
     {
-        backup.setMemory(0, SecurityContextDescriptor.LENGTH, (byte)0);
+        Octets.zero(backup, 0, SecurityContextDescriptor.LENGTH);
     }
 
     /**

@@ -555,7 +555,7 @@ public final class SecurityContext
      */
     public SecurityContext dropNonCurrent()
     {
-        attached().setMemory(offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH, (byte)0);
+        Octets.zero(attached(), offset + NON_CURRENT_KAMF_OFFSET, KEY_LENGTH);
         attached().putByte(offset + NON_CURRENT_NGKSI_OFFSET, (byte)0);
         contextFlags(contextFlags() & ~FLAG_NON_CURRENT_PRESENT);
         return this;
@@ -719,7 +719,7 @@ public final class SecurityContext
      */
     public void clear()
     {
-        attached().setMemory(offset, LENGTH, (byte)0);
+        Octets.zero(attached(), offset, LENGTH);
     }
 
     /**

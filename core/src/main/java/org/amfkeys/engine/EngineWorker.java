@@ -540,7 +540,7 @@ final class EngineWorker implements Agent
                 buffer.putInt(at + RULE_OFFSET, waits ? ruleOf(transfers[i].deferredBy()) : ruleCodes[i]);
                 buffer.putInt(at + NCC_OFFSET, 0);
                 buffer.putInt(at + FLAGS_OFFSET, waits ? FLAG_DEFERRED : 0);
-                buffer.setMemory(at + KEY_OFFSET, KEY_LENGTH, (byte)0);
+                Octets.zero(buffer, at + KEY_OFFSET, KEY_LENGTH);
             }
             if (output == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
             {

@@ -1,6 +1,7 @@
 package org.amfkeys.engine;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.Octets;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
 import org.amfkeys.hmac.KeySchedule;
@@ -147,7 +148,7 @@ final class StagedHmac implements HmacSha256Engine
         final int used = depthsUsed[request];
         if (used > 0)
         {
-            staged.setMemory(entry(request, 0), used * LENGTH, (byte)0);
+            Octets.zero(staged, entry(request, 0), used * LENGTH);
             depthsUsed[request] = 0;
         }
     }
@@ -199,9 +200,9 @@ final class StagedHmac implements HmacSha256Engine
         depthsUsed[request] = Math.max(depthsUsed[request], depth);
         staged.putInt(entry + STATE_OFFSET, PENDING);
         staged.putInt(entry + MESSAGE_LENGTH_OFFSET, messageLength);
-        staged.putBytes(entry + SCHEDULE_OFFSET, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
-        staged.putBytes(entry + MESSAGE_OFFSET, message, messageOffset, messageLength);
-        staged.setMemory(entry + MAC_OFFSET, MAC_LENGTH, (byte)0);
+        Octets.copy(schedule.buffer(), schedule.offset(), staged, entry + SCHEDULE_OFFSET, KeyScheduleDescriptor.LENGTH);
+        Octets.copy(message, messageOffset, staged, entry + MESSAGE_OFFSET, messageLength);
+        Octets.zero(staged, entry + MAC_OFFSET, MAC_LENGTH);
         pendingEntries[pendingCount++] = entry;
         deferred = true;
         Arrays.fill(mac, macOffset, macOffset + MAC_LENGTH, (byte)0);

@@ -99,7 +99,7 @@ public final class HmacRecords implements AutoCloseable
         buffer.putInt(at + FLAGS_OFFSET, 0);
         buffer.putInt(at + KEY_LENGTH_OFFSET, length);
         buffer.putBytes(at + KEY_OFFSET, key, offset, length);
-        buffer.setMemory(at + KEY_OFFSET + length, MAX_KEY_LENGTH - length, (byte)0);
+        Octets.zero(buffer, at + KEY_OFFSET + length, MAX_KEY_LENGTH - length);
         return this;
     }
 

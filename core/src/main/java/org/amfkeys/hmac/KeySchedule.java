@@ -3,6 +3,7 @@ package org.amfkeys.hmac;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 
 import static org.amfkeys.hmac.KeyScheduleDescriptor.INNER_STATE_OFFSET;
 import static org.amfkeys.hmac.KeyScheduleDescriptor.LENGTH;
@@ -140,7 +141,7 @@ public final class KeySchedule
      */
     void begin()
     {
-        buffer.setMemory(offset + OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+        Octets.zero(buffer, offset + OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
     }
 
     private boolean isZero(final int at)
@@ -153,7 +154,7 @@ public final class KeySchedule
      */
     public void clear()
     {
-        buffer.setMemory(offset, LENGTH, (byte)0);
+        Octets.zero(buffer, offset, LENGTH);
     }
 
     /**

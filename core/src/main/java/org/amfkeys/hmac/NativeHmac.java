@@ -1,6 +1,7 @@
 package org.amfkeys.hmac;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.Octets;
 
 import java.util.Objects;
 
@@ -46,21 +47,21 @@ class NativeHmac implements HmacSha256Engine
         // The outer state is the schedule's "computed" marker (see KeySchedule): zeroed first, copied last.
         schedule.begin();
         final long address = data(keyLength);
-        scratch.putBytes(DATA_AREA, key, keyOffset, keyLength);
+        Octets.copy(key, keyOffset, scratch, DATA_AREA, keyLength);
         try
         {
             check(NativeLibrary.schedule(kernel.id(), address + DATA_AREA, keyLength, address + SCHEDULE_AREA));
         }
         finally
         {
-            scratch.setMemory(DATA_AREA, keyLength, (byte)0);
+            Octets.zero(scratch, DATA_AREA, keyLength);
         }
         final int at = schedule.offset();
-        schedule.buffer().putBytes(at + KeyScheduleDescriptor.INNER_STATE_OFFSET,
-            scratch, SCHEDULE_AREA + KeyScheduleDescriptor.INNER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
-        schedule.buffer().putBytes(at + KeyScheduleDescriptor.OUTER_STATE_OFFSET,
-            scratch, SCHEDULE_AREA + KeyScheduleDescriptor.OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
-        scratch.setMemory(SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH, (byte)0);
+        Octets.copy(scratch, SCHEDULE_AREA + KeyScheduleDescriptor.INNER_STATE_OFFSET,
+            schedule.buffer(), at + KeyScheduleDescriptor.INNER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
+        Octets.copy(scratch, SCHEDULE_AREA + KeyScheduleDescriptor.OUTER_STATE_OFFSET,
+            schedule.buffer(), at + KeyScheduleDescriptor.OUTER_STATE_OFFSET, KeyScheduleDescriptor.STATE_LENGTH);
+        Octets.zero(scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
     }
 
     public void mac(
@@ -74,10 +75,10 @@ class NativeHmac implements HmacSha256Engine
             throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
         }
         final long address = data(messageLength);
-        scratch.putBytes(SCHEDULE_AREA, schedule.buffer(), schedule.offset(), KeyScheduleDescriptor.LENGTH);
-        scratch.putBytes(DATA_AREA, message, messageOffset, messageLength);
+        Octets.copy(schedule.buffer(), schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
+        Octets.copy(message, messageOffset, scratch, DATA_AREA, messageLength);
         check(NativeLibrary.mac(kernel.id(), address + SCHEDULE_AREA, address + DATA_AREA, messageLength, address + MAC_AREA));
-        scratch.getBytes(MAC_AREA, mac, macOffset, MAC_LENGTH);
+        Octets.copy(scratch, MAC_AREA, mac, macOffset, MAC_LENGTH);
     }
 
     public void digest(

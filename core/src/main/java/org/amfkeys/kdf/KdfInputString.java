@@ -271,7 +271,7 @@ public final class KdfInputString
      */
     public void wipe()
     {
-        buffer.setMemory(0, buffer.capacity(), (byte)0);
+        Octets.zero(buffer, 0, buffer.capacity());
         length = 0;
         parameterCount = 0;
     }
