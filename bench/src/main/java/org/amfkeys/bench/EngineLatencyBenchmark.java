@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,14 @@ public class EngineLatencyBenchmark
     @Param("3")
     public int seconds;
 
+    /**
+     * The worker's idle strategy: {@code busy-spin} keeps its core, {@code backoff} (the engine's
+     * default) spins, yields, then parks while the ring is empty, which leaves the core to whatever
+     * else the machine runs instead of having it preempt the worker.
+     */
+    @Param({"busy-spin", "backoff"})
+    public String idle;
+
     private ContextTable table;
     private KeyEngine engine;
     private EngineProducer producer;
@@ -73,7 +83,12 @@ public class EngineLatencyBenchmark
     public void setUp()
     {
         table = EngineBenchmark.connectedUes(ues);
-        engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
+        final KeyEngine.Options options = new KeyEngine.Options();
+        if ("busy-spin".equals(idle))
+        {
+            options.idleStrategy(BusySpinIdleStrategy::new);
+        }
+        engine = new KeyEngine(table, options
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
         producer = engine.newProducer();
         // Once to compile the worker's and the producer's paths, once to measure them compiled.
@@ -83,25 +98,20 @@ public class EngineLatencyBenchmark
     }
 
     /**
-     * The first iteration warms up; the histogram keeps the measured ones only.
+     * The histogram keeps the measured iterations only: it is emptied at the start of every warm-up
+     * and of the first measurement.
+     *
+     * @param iteration this iteration's parameters.
      */
     @Setup(Level.Iteration)
-    public void startIteration()
+    public void startIteration(final IterationParams iteration)
     {
-        if (measuring)
+        final boolean warmUp = iteration.getType() == IterationType.WARMUP;
+        if (warmUp || !measuring)
         {
-            return;
+            recorder.reset();
         }
-        recorder.histogram.reset();
-    }
-
-    /**
-     * Marks the warm-up done once the first iteration ends.
-     */
-    @TearDown(Level.Iteration)
-    public void endIteration()
-    {
-        measuring = true;
+        measuring = !warmUp;
     }
 
     /**
@@ -111,10 +121,13 @@ public class EngineLatencyBenchmark
     public void tearDown()
     {
         final Histogram histogram = recorder.histogram;
-        System.out.printf("%nlatency at %.0f%% of peak (%.0f/s offered), %d requests: p50 %.1f us, p99 %.1f us, " +
-            "p99.9 %.1f us, max %.1f us%n", load * 100, load * peakPerSecond, histogram.getTotalCount(),
+        System.out.printf("%nlatency with a " + idle + " worker at %.0f%% of peak (%.0f/s offered), %d requests: " +
+            "p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n", load * 100, load * peakPerSecond, histogram.getTotalCount(),
             histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
             histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+        // A thread the machine takes off its core for milliseconds delays every request due meanwhile.
+        System.out.printf("longest stop of the producer's loop %.1f us, longest wait for a completion with requests " +
+            "in flight %.1f us%n", recorder.longestProducerGap / 1e3, recorder.longestCompletionGap / 1e3);
         producer.close();
         engine.close();
         table.close();
@@ -136,9 +149,18 @@ public class EngineLatencyBenchmark
         recorder.start = start;
         recorder.interval = interval;
         long next = 0;
+        long lastTurn = start;
+        recorder.lastCompletion = 0;
         while (next < requests || producer.inFlight() > 0)
         {
             final long now = System.nanoTime();
+            recorder.longestProducerGap = Math.max(recorder.longestProducerGap, now - lastTurn);
+            lastTurn = now;
+            if (producer.inFlight() == 0)
+            {
+                // Nothing in flight: a pause between completions now is no stop of the worker.
+                recorder.lastCompletion = 0;
+            }
             while (next < requests && start + next * interval <= now)
             {
                 final long ueId = ProcedureBenchmark.ueId(random.nextInt(ues));
@@ -196,12 +218,30 @@ public class EngineLatencyBenchmark
         long start;
         long interval;
         long completed;
+        /** Longest time between two completions while requests were in flight: the worker stopped. */
+        long longestCompletionGap;
+        /** Longest time between two turns of the producer's loop: the producer stopped. */
+        long longestProducerGap;
+        long lastCompletion;
 
         public void onCompletion(final Completion completion)
         {
+            final long now = System.nanoTime();
             final long due = start + completion.correlationId() * interval;
-            histogram.recordValue(Math.min(Math.max(0, System.nanoTime() - due), histogram.getHighestTrackableValue()));
+            histogram.recordValue(Math.min(Math.max(0, now - due), histogram.getHighestTrackableValue()));
+            if (lastCompletion != 0)
+            {
+                longestCompletionGap = Math.max(longestCompletionGap, now - lastCompletion);
+            }
+            lastCompletion = now;
             completed++;
+        }
+
+        void reset()
+        {
+            histogram.reset();
+            longestCompletionGap = 0;
+            longestProducerGap = 0;
         }
     }
 }
