@@ -2,7 +2,6 @@ package org.amfkeys.hmac;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
@@ -358,8 +357,6 @@ public final class HmacRecords implements AutoCloseable
     {
         ensureOpen();
         InvalidParameterException.requireInRange("count", count, 0, capacity);
-        // Within the buffer by the count's range: raw stores, no bounds check per word.
-        final long address = buffer.addressOffset();
         for (int record = 0; record < count; record++)
         {
             final int at = offset(record);
@@ -367,16 +364,8 @@ public final class HmacRecords implements AutoCloseable
             // A length written in place that is out of range says nothing of what was written: all of it goes.
             final int used = messageLength >= 0 && messageLength <= MAX_MESSAGE_LENGTH ?
                 MESSAGE_OFFSET + align(messageLength, Long.BYTES) : MAC_OFFSET;
-            zeroWords(address + at, used);
-            zeroWords(address + at + MAC_OFFSET, LENGTH - MAC_OFFSET);
-        }
-    }
-
-    private static void zeroWords(final long address, final int length)
-    {
-        for (int i = 0; i < length; i += Long.BYTES)
-        {
-            UnsafeApi.putLong(address + i, 0L);
+            Octets.zero(buffer, at, used);
+            Octets.zero(buffer, at + MAC_OFFSET, LENGTH - MAC_OFFSET);
         }
     }
 
