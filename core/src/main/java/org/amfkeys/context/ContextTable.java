@@ -457,8 +457,9 @@ public final class ContextTable implements AutoCloseable
     /**
      * As {@link #prefetch}, but only what a step of the AS key chain reaches (KAMF's schedule, NH, NCC,
      * the COUNTs and the procedure state: {@link SecurityContextDescriptor#KEY_CHAIN_LENGTH}), two of a
-     * slot's three cache lines: for a batch of Path Switches, handovers within the node and Initial
-     * Context Setups, whose steps read nothing else.
+     * slot's three cache lines: for a batch of NH steps claimed through a {@link ContextBatch}, which
+     * read nothing else. A claim by {@link #tryClaim} copies the whole slot for its abort; use
+     * {@link #prefetch} before those.
      *
      * @param ueIds the UE identifiers, {@code count} of them from index 0.
      * @param count how many, 0..{@code ueIds.length}.

@@ -45,7 +45,7 @@ final class SlotMap
     static final int SLOT_LINES_ALL = (1 << SLOT_LINES) - 1;
 
     /** The slot's cache lines a step of the AS key chain reaches ({@link SecurityContextDescriptor#KEY_CHAIN_LENGTH}). */
-    static final int SLOT_LINES_KEY_CHAIN = (1 << ((SecurityContextDescriptor.KEY_CHAIN_LENGTH + CACHE_LINE - 1) / CACHE_LINE)) - 1;
+    static final int SLOT_LINES_KEY_CHAIN = lineOf(0, SecurityContextDescriptor.KEY_CHAIN_LENGTH);
 
     /** The slot's cache line of NH, which NCC shares. */
     static final int SLOT_LINE_NH = lineOf(NH_OFFSET, KEY_LENGTH) | lineOf(NCC_OFFSET, 1);
