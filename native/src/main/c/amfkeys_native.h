@@ -57,10 +57,12 @@ int amfkeys_record_layout(int32_t *values, int capacity);
 #define AMFKEYS_STATUS_BAD_KEY_LENGTH  (-1)
 #define AMFKEYS_STATUS_BAD_MESSAGE     (-2)
 #define AMFKEYS_STATUS_BAD_FLAGS       (-3)
+#define AMFKEYS_STATUS_BAD_SCHEDULE    (-4) /* a chaining value of the schedule is all zero: never computed */
 
 /* Errors of a whole call. */
 #define AMFKEYS_ERROR_KERNEL           (-100) /* unknown kernel, or one this CPU cannot run */
 #define AMFKEYS_ERROR_ARGUMENT         (-101)
+#define AMFKEYS_ERROR_RECORDS          (-102) /* a record was refused (its status says why): none computed */
 
 /* Kernels, in the order the Java side knows them (org.amfkeys.hmac.NativeKernel). */
 #define AMFKEYS_KERNEL_OPENSSL         0
@@ -123,7 +125,11 @@ void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *
 /* memset that the compiler may not drop: for everything that held keys or key-derived values. */
 void amfkeys_wipe(void *p, size_t n);
 
-/* The HMAC driver: padding, pad states and outer hash, on any kernel. */
+/*
+ * The HMAC driver: padding, pad states and outer hash, on any kernel. amfkeys_hmac_records checks every
+ * record first and writes its status; if one is refused it computes none and returns
+ * AMFKEYS_ERROR_RECORDS, so a bad batch changes nothing but statuses. Otherwise it returns count.
+ */
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
 void amfkeys_hmac_schedule(int kernel, const uint8_t *key, int key_length, uint8_t schedule[64]);
 void amfkeys_hmac_mac(int kernel, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);

@@ -75,6 +75,11 @@ static inline int32_t read_int(const uint8_t *p)
     return v;
 }
 
+static inline int32_t clamp(int32_t v, int32_t max)
+{
+    return v < 0 ? 0 : v > max ? max : v;
+}
+
 static inline void write_int(uint8_t *p, int32_t v)
 {
     memcpy(p, &v, sizeof(v));
@@ -271,6 +276,21 @@ void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *
     }
 }
 
+static int all_zero(const uint8_t *p, int n)
+{
+    uint8_t any = 0;
+    for (int i = 0; i < n; i++)
+    {
+        any |= p[i];
+    }
+    return any == 0;
+}
+
+/*
+ * The checks the Java side would make, here so that a batch costs no pass over its records in Java: a
+ * schedule with an all-zero chaining value is one never computed, cleared or half-written, which the
+ * rounds would use without complaint.
+ */
 static int check_record(uint8_t *record)
 {
     const int32_t flags = read_int(record + AMFKEYS_RECORD_FLAGS);
@@ -280,6 +300,11 @@ static int check_record(uint8_t *record)
     if ((flags & ~AMFKEYS_FLAG_SCHEDULE) != 0)
     {
         status = AMFKEYS_STATUS_BAD_FLAGS;
+    }
+    else if ((flags & AMFKEYS_FLAG_SCHEDULE) &&
+        (all_zero(record + AMFKEYS_RECORD_KEY, 32) || all_zero(record + AMFKEYS_RECORD_KEY + 32, 32)))
+    {
+        status = AMFKEYS_STATUS_BAD_SCHEDULE;
     }
     else if (!(flags & AMFKEYS_FLAG_SCHEDULE) && (key_length < 0 || key_length > AMFKEYS_MAX_KEY))
     {
@@ -293,36 +318,22 @@ static int check_record(uint8_t *record)
     return status == AMFKEYS_STATUS_OK;
 }
 
-/* Up to GROUP records; returns how many were valid and computed. */
-static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int count, scratch *s)
+/* Up to GROUP records, every one checked. */
+static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int lanes, scratch *s)
 {
-    uint8_t *record[GROUP];
-    int lanes = 0;
-    for (int i = 0; i < count; i++)
-    {
-        uint8_t *r = records + (size_t)i * AMFKEYS_RECORD_LENGTH;
-        if (check_record(r))
-        {
-            record[lanes++] = r;
-        }
-    }
-    if (lanes == 0)
-    {
-        return 0;
-    }
-
     /* Keys and MACs stay in the records; only S is copied, to be padded. */
     size_t packed = 0;
     for (int lane = 0; lane < lanes; lane++)
     {
-        uint8_t *r = record[lane];
+        uint8_t *r = records + (size_t)lane * AMFKEYS_RECORD_LENGTH;
         s->keys[lane] = r + AMFKEYS_RECORD_KEY;
+        /* Checked already; clamped again because the caller's memory may change under a racing thread. */
         s->key_lengths[lane] = (read_int(r + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
-            ? AMFKEYS_KEY_SCHEDULE : read_int(r + AMFKEYS_RECORD_KEY_LENGTH);
+            ? AMFKEYS_KEY_SCHEDULE : clamp(read_int(r + AMFKEYS_RECORD_KEY_LENGTH), AMFKEYS_MAX_KEY);
         s->macs[lane] = r + AMFKEYS_RECORD_MAC;
         s->blocks[lane] = s->message + packed;
         s->counts[lane] = pad_record_message(s->message + packed, r + AMFKEYS_RECORD_MESSAGE,
-            read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH));
+            clamp(read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH), AMFKEYS_MAX_MESSAGE));
         packed += (size_t)64 * (size_t)s->counts[lane];
     }
     if (kernel->hmac != NULL)
@@ -338,7 +349,6 @@ static int hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *reco
         corrupt_if_injected(kernel_id, s->macs[lane]);
     }
     wipe(s->message, packed);
-    return lanes;
 }
 
 int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
@@ -351,15 +361,23 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
     {
         return AMFKEYS_ERROR_ARGUMENT;
     }
+    int refused = 0;
+    for (int i = 0; i < count; i++)
+    {
+        refused |= !check_record(records + (size_t)i * AMFKEYS_RECORD_LENGTH);
+    }
+    if (refused)
+    {
+        return AMFKEYS_ERROR_RECORDS;
+    }
     const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
     scratch s;
-    int computed = 0;
     for (int start = 0; start < count; start += GROUP)
     {
         const int n = count - start < GROUP ? count - start : GROUP;
-        computed += hmac_group(kernel_id, kernel, records + (size_t)start * AMFKEYS_RECORD_LENGTH, n, &s);
+        hmac_group(kernel_id, kernel, records + (size_t)start * AMFKEYS_RECORD_LENGTH, n, &s);
     }
-    return computed;
+    return count;
 }
 
 /* SHA-256 of a message of any length, on one lane. */

@@ -52,6 +52,8 @@ public final class HmacRecordDescriptor
     public static final int STATUS_BAD_MESSAGE = -2;
     /** Status: unknown flags. */
     public static final int STATUS_BAD_FLAGS = -3;
+    /** Status: a key schedule whose inner or outer chaining value is all zero (never computed). */
+    public static final int STATUS_BAD_SCHEDULE = -4;
 
     private HmacRecordDescriptor()
     {

@@ -220,8 +220,7 @@ public final class HmacRecords implements AutoCloseable
      */
     void check(final int count)
     {
-        ensureOpen();
-        InvalidParameterException.requireInRange("count", count, 0, capacity);
+        requireCount(count);
         for (int record = 0; record < count; record++)
         {
             final int at = offset(record);
@@ -251,6 +250,15 @@ public final class HmacRecords implements AutoCloseable
                     "record[" + record + "].message-length", messageLength, 0, MAX_MESSAGE_LENGTH);
             }
         }
+    }
+
+    /**
+     * @param count records from the first that a call will use: 0..capacity, on an open batch.
+     */
+    void requireCount(final int count)
+    {
+        ensureOpen();
+        InvalidParameterException.requireInRange("count", count, 0, capacity);
     }
 
     private void ensureOpen()

@@ -30,8 +30,15 @@ public final class NativeBatchHmac extends NativeHmac
         {
             throw InvalidParameterException.missing("records", "an HmacRecords batch");
         }
-        records.check(count);
+        records.requireCount(count);
+        // The library checks every record before computing any, so a valid batch costs no pass over it
+        // here; a refused one is checked again in Java only to name the record and field.
         final int computed = NativeLibrary.hmacRecords(kernel().id(), records.address(), count);
+        if (computed == NativeLibrary.ERROR_RECORDS)
+        {
+            records.check(count);
+            throw new IllegalStateException("native kernel " + kernel().token() + " refused a record that passes the Java checks");
+        }
         check(computed);
         if (computed != count)
         {

@@ -284,7 +284,14 @@ final class NativeLibrary
      */
     static native int recordLayout(int[] values);
 
-    /** @return records computed; negative when the kernel is unknown or unsupported. */
+    /** {@link #hmacRecords} refused a record (its status says why) and computed none. */
+    static final int ERROR_RECORDS = -102;
+
+    /**
+     * Checks every record, writing its status, then computes them all, or none if one is refused.
+     *
+     * @return {@code count}; {@link #ERROR_RECORDS}; another negative code when the kernel is unknown or unsupported.
+     */
     static native int hmacRecords(int kernel, long records, int count);
 
     /** @return records computed by OpenSSL's one-shot HMAC() (raw keys only). */

@@ -68,7 +68,7 @@ class HmacRecordsTest
     }
 
     @Test
-    void invalidBatchesAreRejectedBeforeTheNativeCall()
+    void invalidBatchesAreRejectedByNameWithNothingComputed()
     {
         try (NativeBatchHmac engine = HmacEngines.newBatchEngine(); HmacRecords records = new HmacRecords(4))
         {
@@ -90,6 +90,9 @@ class HmacRecordsTest
             records.buffer().putInt(HmacRecords.offset(1) + MESSAGE_LENGTH_OFFSET, 0);
             records.buffer().putInt(HmacRecords.offset(1) + FLAGS_OFFSET, 6);
             assertEquals("record[1].flags", assertThrows(InvalidParameterException.class, () -> engine.process(records, 2)).parameter());
+            final byte[] mac = new byte[32];
+            records.mac(0, mac, 0);
+            assertArrayEquals(new byte[32], mac, "a refused batch computed its valid record");
 
             assertEquals("record", assertThrows(InvalidParameterException.class, () -> records.key(4, new byte[1], 0, 1)).parameter());
             assertEquals("key-length",
@@ -103,24 +106,32 @@ class HmacRecordsTest
     }
 
     @Test
-    void theNativeSideChecksRecordsItself() throws Exception
+    void theNativeSideChecksRecordsItselfAndComputesNoneOfARefusedBatch() throws Exception
     {
-        // Called directly, past the Java checks: bad records get a status and no MAC, good ones are computed.
+        // Called directly, past the Java checks: every record gets its status, and one bad record keeps the
+        // whole batch from being computed; the same records made valid are then computed.
         final NativeKernel kernel = HmacEngines.nativeStatus().batchKernel().orElseThrow();
-        try (HmacRecords records = new HmacRecords(3))
+        try (HmacRecords records = new HmacRecords(4))
         {
             records.key(0, new byte[] {1, 2, 3}, 0, 3).message(0, new byte[] {9}, 0, 1);
             records.key(1, new byte[] {1}, 0, 1).message(1, new byte[] {9}, 0, 1);
             records.buffer().putInt(HmacRecords.offset(1) + KEY_LENGTH_OFFSET, 1000);
             records.key(2, new byte[] {1}, 0, 1).message(2, new byte[] {9}, 0, 1);
             records.buffer().putInt(HmacRecords.offset(2) + MESSAGE_LENGTH_OFFSET, -5);
-            assertEquals(1, NativeLibrary.hmacRecords(kernel.id(), records.address(), 3));
+            records.key(3, new byte[] {1}, 0, 1).message(3, new byte[] {9}, 0, 1);
+            records.buffer().putInt(HmacRecords.offset(3) + FLAGS_OFFSET, FLAG_SCHEDULE);
+            assertEquals(NativeLibrary.ERROR_RECORDS, NativeLibrary.hmacRecords(kernel.id(), records.address(), 4));
             assertEquals(HmacRecordDescriptor.STATUS_OK, records.status(0));
             assertEquals(HmacRecordDescriptor.STATUS_BAD_KEY_LENGTH, records.status(1));
             assertEquals(HmacRecordDescriptor.STATUS_BAD_MESSAGE, records.status(2));
+            assertEquals(HmacRecordDescriptor.STATUS_BAD_SCHEDULE, records.status(3), "a schedule of zeros was taken");
             final byte[] mac = new byte[32];
-            records.mac(1, mac, 0);
-            assertArrayEquals(new byte[32], mac, "a refused record got a MAC");
+            for (int i = 0; i < 4; i++)
+            {
+                records.mac(i, mac, 0);
+                assertArrayEquals(new byte[32], mac, "record " + i + " of a refused batch got a MAC");
+            }
+            assertEquals(1, NativeLibrary.hmacRecords(kernel.id(), records.address(), 1));
             records.mac(0, mac, 0);
             final Mac jdk = Mac.getInstance("HmacSHA256");
             jdk.init(new SecretKeySpec(new byte[] {1, 2, 3}, "HmacSHA256"));
