@@ -91,13 +91,14 @@ typedef struct
     /*
      * Optional, fused HMAC: lane i's key is keys[i], key_lengths[i] octets of a raw key (0..64), or a
      * key schedule (inner then outer chaining value, 64 octets) when key_lengths[i] is
-     * AMFKEYS_KEY_SCHEDULE; the lane hashes its padded message blocks[i] (counts[i] blocks) after the
-     * inner pad, then the outer block, and writes its MAC (big-endian) to macs[i]. Keys and MACs are
-     * reached through pointers so that the driver can point straight into the records. NULL: the
-     * driver composes it from compress() (amfkeys_hmac_lanes).
+     * AMFKEYS_KEY_SCHEDULE; its message S is lengths[i] octets (0..AMFKEYS_MAX_MESSAGE) at messages[i],
+     * unpadded: the lane hashes S and its padding after the inner pad, then the outer block, and writes
+     * its MAC (big-endian) to macs[i]. Keys, S and MACs are reached through pointers so that the driver
+     * can point straight into the records, and the kernel pads S as it loads it. NULL: the driver
+     * composes it from compress() (amfkeys_hmac_lanes).
      */
-    void (*hmac)(int lanes, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *blocks,
-        const int *counts, uint8_t *const *macs);
+    void (*hmac)(int lanes, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *messages,
+        const int *lengths, uint8_t *const *macs);
 } amfkeys_kernel;
 
 const amfkeys_kernel *amfkeys_kernel_get(int id);
@@ -118,9 +119,15 @@ int amfkeys_kernel_supported(int id);
 void amfkeys_fault_inject(int faults);
 #endif
 
+/* Blocks S of `length` octets takes after the ipad block, with its padding (0x80 and 64-bit length). */
+static inline int amfkeys_message_blocks(int length)
+{
+    return (length + 8) / 64 + 1;
+}
+
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
-    const int *key_lengths, const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
+    const int *key_lengths, const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
 
 /* memset that the compiler may not drop: for everything that held keys or key-derived values. */
 void amfkeys_wipe(void *p, size_t n);
@@ -143,7 +150,7 @@ void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *c
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
-    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs);
+    const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
 
 extern const uint32_t amfkeys_sha256_k[64];
 extern const uint32_t amfkeys_sha256_iv[8];

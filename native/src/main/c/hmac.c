@@ -116,45 +116,58 @@ static int pad_tail(uint8_t *out, const uint8_t *tail, int length, uint64_t tota
     return blocks;
 }
 
-/*
- * S from a record, padded after the ipad block. Every block but the last is copied whole; the last
- * is read as 64 octets when the record holds that many from there (masking what lies beyond S),
- * which avoids variable-length copies for the short S of every 3GPP derivation.
- */
-static const uint8_t keep_mask[128] =
-{
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-};
+static const uint8_t zero_blocks[128];
 
-static int pad_record_message(uint8_t *out, const uint8_t *message, int length)
+/*
+ * Fewer than 64 octets, in fixed-size moves that overlap rather than a call to memcpy: S is short in
+ * every 3GPP derivation, and the call and its size dispatch would cost more than the move.
+ */
+static inline void copy_short(uint8_t *to, const uint8_t *from, int n)
 {
-    const int whole = length / 64;
-    const int tail = length % 64;
-    memcpy(out, message, (size_t)(64 * whole));
-    uint8_t *last = out + 64 * whole;
-    const uint8_t *from = message + 64 * whole;
-    if (64 * whole + 64 <= AMFKEYS_RECORD_LENGTH - AMFKEYS_RECORD_MESSAGE)
+    if (n >= 32)
     {
-        const uint8_t *mask = keep_mask + 64 - tail;
-        for (int i = 0; i < 64; i++)
-        {
-            last[i] = from[i] & mask[i];
-        }
-        if (tail >= 56)
-        {
-            memset(last + 64, 0, 64);
-        }
+        memcpy(to, from, 32);
+        memcpy(to + n - 32, from + n - 32, 32);
+    }
+    else if (n >= 16)
+    {
+        memcpy(to, from, 16);
+        memcpy(to + n - 16, from + n - 16, 16);
+    }
+    else if (n >= 8)
+    {
+        memcpy(to, from, 8);
+        memcpy(to + n - 8, from + n - 8, 8);
+    }
+    else if (n >= 4)
+    {
+        memcpy(to, from, 4);
+        memcpy(to + n - 4, from + n - 4, 4);
     }
     else
     {
-        memset(last, 0, 128);
-        memcpy(last, from, (size_t)tail);
+        for (int i = 0; i < n; i++)
+        {
+            to[i] = from[i];
+        }
     }
-    const int blocks = tail < 56 ? 1 : 2;
+}
+
+/* S padded as it is hashed after the ipad block: returns its blocks (amfkeys_message_blocks). */
+static int pad_message(uint8_t *out, const uint8_t *message, int length)
+{
+    const int whole = length / 64;
+    const int tail = length % 64;
+    if (whole > 0)
+    {
+        memcpy(out, message, (size_t)(64 * whole));
+    }
+    uint8_t *last = out + 64 * whole;
+    /* A copy of constant zeros compiles to vector stores; a memset this short became rep stos. */
+    memcpy(last, zero_blocks, sizeof(zero_blocks));
+    copy_short(last, message + 64 * whole, tail);
     last[tail] = 0x80;
+    const int blocks = tail < 56 ? 1 : 2;
     store_be64(last + 64 * blocks - 8, (uint64_t)(64 + length) * 8);
     return whole + blocks;
 }
@@ -204,17 +217,19 @@ static inline void corrupt_if_injected(int kernel, uint8_t mac[32])
 
 typedef struct
 {
-    uint8_t message[GROUP * 64 * MESSAGE_BLOCKS]; /* lanes' padded S, packed */
     const uint8_t *keys[GROUP];
     int key_lengths[GROUP];
-    const uint8_t *blocks[GROUP];
-    int counts[GROUP];
+    const uint8_t *messages[GROUP];
+    int lengths[GROUP];
     uint8_t *macs[GROUP];
 } scratch;
 
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
-    const int *key_lengths, const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
+    const int *key_lengths, const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
 {
+    uint8_t padded[GROUP * 64 * MESSAGE_BLOCKS]; /* lanes' padded S, packed */
+    const uint8_t *blocks[GROUP];
+    int counts[GROUP];
     uint32_t inner[GROUP][8];
     uint32_t outer[GROUP][8];
     uint32_t pad_states[2 * GROUP][8]; /* pairs of a raw key's inner and outer chaining values */
@@ -258,7 +273,14 @@ void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *
             }
             wipe(pad_states, (size_t)raw * 2 * 32);
         }
-        kernel->compress(n, inner, blocks + done, counts + done);
+        size_t packed = 0;
+        for (int lane = 0; lane < n; lane++)
+        {
+            blocks[lane] = padded + packed;
+            counts[lane] = pad_message(padded + packed, messages[done + lane], lengths[done + lane]);
+            packed += (size_t)64 * (size_t)counts[lane];
+        }
+        kernel->compress(n, inner, blocks, counts);
         for (int lane = 0; lane < n; lane++)
         {
             outer_block(pads[lane], inner[lane]);
@@ -273,17 +295,16 @@ void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *
         wipe(inner, (size_t)n * 32);
         wipe(outer, (size_t)n * 32);
         wipe(pads, (size_t)(2 * raw > n ? 2 * raw : n) * 64);
+        wipe(padded, packed);
     }
 }
 
-static int all_zero(const uint8_t *p, int n)
+/* 32 octets, as four words: a byte loop here would be a third of the check's cost. */
+static inline int all_zero32(const uint8_t *p)
 {
-    uint8_t any = 0;
-    for (int i = 0; i < n; i++)
-    {
-        any |= p[i];
-    }
-    return any == 0;
+    uint64_t w[4];
+    memcpy(w, p, sizeof(w));
+    return (w[0] | w[1] | w[2] | w[3]) == 0;
 }
 
 /*
@@ -302,7 +323,7 @@ static int check_record(uint8_t *record)
         status = AMFKEYS_STATUS_BAD_FLAGS;
     }
     else if ((flags & AMFKEYS_FLAG_SCHEDULE) &&
-        (all_zero(record + AMFKEYS_RECORD_KEY, 32) || all_zero(record + AMFKEYS_RECORD_KEY + 32, 32)))
+        (all_zero32(record + AMFKEYS_RECORD_KEY) || all_zero32(record + AMFKEYS_RECORD_KEY + 32)))
     {
         status = AMFKEYS_STATUS_BAD_SCHEDULE;
     }
@@ -321,34 +342,30 @@ static int check_record(uint8_t *record)
 /* Up to GROUP records, every one checked. */
 static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int lanes, scratch *s)
 {
-    /* Keys and MACs stay in the records; only S is copied, to be padded. */
-    size_t packed = 0;
+    /* Keys, S and MACs stay in the records: the kernel reads and writes them there. */
     for (int lane = 0; lane < lanes; lane++)
     {
         uint8_t *r = records + (size_t)lane * AMFKEYS_RECORD_LENGTH;
-        s->keys[lane] = r + AMFKEYS_RECORD_KEY;
         /* Checked already; clamped again because the caller's memory may change under a racing thread. */
         s->key_lengths[lane] = (read_int(r + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
             ? AMFKEYS_KEY_SCHEDULE : clamp(read_int(r + AMFKEYS_RECORD_KEY_LENGTH), AMFKEYS_MAX_KEY);
+        s->keys[lane] = r + AMFKEYS_RECORD_KEY;
+        s->messages[lane] = r + AMFKEYS_RECORD_MESSAGE;
+        s->lengths[lane] = clamp(read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH), AMFKEYS_MAX_MESSAGE);
         s->macs[lane] = r + AMFKEYS_RECORD_MAC;
-        s->blocks[lane] = s->message + packed;
-        s->counts[lane] = pad_record_message(s->message + packed, r + AMFKEYS_RECORD_MESSAGE,
-            clamp(read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH), AMFKEYS_MAX_MESSAGE));
-        packed += (size_t)64 * (size_t)s->counts[lane];
     }
     if (kernel->hmac != NULL)
     {
-        kernel->hmac(lanes, s->keys, s->key_lengths, s->blocks, s->counts, s->macs);
+        kernel->hmac(lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
     }
     else
     {
-        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->blocks, s->counts, s->macs);
+        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
     }
     for (int lane = 0; lane < lanes; lane++)
     {
         corrupt_if_injected(kernel_id, s->macs[lane]);
     }
-    wipe(s->message, packed);
 }
 
 int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)

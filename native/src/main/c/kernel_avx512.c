@@ -68,6 +68,42 @@ AVX512_TARGET static inline void load_words(
     transpose16(w);
 }
 
+/*
+ * Word t of block `block` of every lane's S, padded as it is loaded: the octets of S in the block, read
+ * with a byte mask (so nothing past S is read and S is never copied), then 0x80 after S and, in the
+ * last block, the length in bits after the ipad block (below 2^32, so word 14 stays zero).
+ */
+AVX512_TARGET static inline void load_message_words(
+    __m512i w[16], const uint8_t *const *messages, const int *lengths, int first, int lanes, int block)
+{
+    const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
+    for (int i = 0; i < 16; i++)
+    {
+        __m512i v = _mm512_setzero_si512();
+        if (i < lanes)
+        {
+            const int length = lengths[first + i];
+            const int rest = length - 64 * block;
+            if (rest >= 64)
+            {
+                v = _mm512_loadu_si512(messages[first + i] + 64 * block);
+            }
+            else if (rest >= 0)
+            {
+                v = _mm512_maskz_loadu_epi8(((__mmask64)1 << rest) - 1, messages[first + i] + 64 * block);
+                v = _mm512_mask_set1_epi8(v, (__mmask64)1 << rest, (char)0x80);
+            }
+            v = _mm512_shuffle_epi8(v, bswap);
+            if (block == amfkeys_message_blocks(length) - 1)
+            {
+                v = _mm512_mask_set1_epi32(v, (__mmask16)(1u << 15), (64 + length) * 8);
+            }
+        }
+        w[i] = v;
+    }
+    transpose16(w);
+}
+
 AVX512_TARGET static inline __mmask16 active(const int *counts, int first, int lanes, int block)
 {
     __mmask16 mask = 0;
@@ -429,31 +465,36 @@ AVX512_TARGET static inline void store_macs(const lanes16 *s, uint8_t *const *ma
  * HMAC for up to two groups (lanes first.. first+lanes-1): inner blocks, then the outer block built in
  * registers from the inner digest, which never leaves them.
  */
-AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *blocks,
-    const int *counts, uint8_t *const *macs, int first, int lanes)
+AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *messages,
+    const int *lengths, uint8_t *const *macs, int first, int lanes)
 {
+    int counts[32]; /* blocks of each lane's S, from lane `first` */
+    for (int i = 0; i < lanes; i++)
+    {
+        counts[i] = amfkeys_message_blocks(lengths[first + i]);
+    }
     const int lanes0 = lanes < 16 ? lanes : 16;
     const int lanes1 = lanes - lanes0;
     lanes16 s0, s1;
     __m512i k0[16], v0[8], w0[16], k1[16], v1[8], w1[16];
     load_keys(k0, keys, key_lengths, first, lanes0);
     from_words(&s0, k0);
-    const int max0 = max_count(counts, first, lanes0);
+    const int max0 = max_count(counts, 0, lanes0);
     if (lanes1 > 0)
     {
         load_keys(k1, keys, key_lengths, first + 16, lanes1);
         from_words(&s1, k1);
-        const int max1 = max_count(counts, first + 16, lanes1);
+        const int max1 = max_count(counts, 16, lanes1);
         const int blocks_max = max0 > max1 ? max0 : max1;
         for (int block = 0; block < blocks_max; block++)
         {
-            load_words(w0, blocks, counts, first, lanes0, block);
-            load_words(w1, blocks, counts, first + 16, lanes1, block);
+            load_message_words(w0, messages, lengths, first, lanes0, block);
+            load_message_words(w1, messages, lengths, first + 16, lanes1, block);
             to_array(&s0, v0);
             to_array(&s1, v1);
             rounds_two(v0, w0, v1, w1);
-            masked_add(&s0, v0, active(counts, first, lanes0, block));
-            masked_add(&s1, v1, active(counts, first + 16, lanes1, block));
+            masked_add(&s0, v0, active(counts, 0, lanes0, block));
+            masked_add(&s1, v1, active(counts, 16, lanes1, block));
         }
         outer_words(w0, &s0);
         outer_words(w1, &s1);
@@ -474,10 +515,10 @@ AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key
     {
         for (int block = 0; block < max0; block++)
         {
-            load_words(w0, blocks, counts, first, lanes0, block);
+            load_message_words(w0, messages, lengths, first, lanes0, block);
             to_array(&s0, v0);
             rounds_one(v0, w0);
-            masked_add(&s0, v0, active(counts, first, lanes0, block));
+            masked_add(&s0, v0, active(counts, 0, lanes0, block));
         }
         outer_words(w0, &s0);
         from_words(&s0, k0 + 8);
@@ -492,18 +533,18 @@ AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key
 }
 
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
-    const uint8_t *const *blocks, const int *counts, uint8_t *const *macs)
+    const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
 {
     const int shani = small_groups_to_shani();
     const int grouped = group_lanes(lanes, shani);
     for (int first = 0; first < grouped; first += 32)
     {
-        hmac_groups(keys, key_lengths, blocks, counts, macs, first, grouped - first < 32 ? grouped - first : 32);
+        hmac_groups(keys, key_lengths, messages, lengths, macs, first, grouped - first < 32 ? grouped - first : 32);
     }
     if (grouped < lanes)
     {
         const amfkeys_kernel *leftover = amfkeys_kernel_get(shani ? AMFKEYS_KERNEL_SHANI : AMFKEYS_KERNEL_AVX512);
-        amfkeys_hmac_lanes(leftover, lanes - grouped, keys + grouped, key_lengths + grouped, blocks + grouped,
-            counts + grouped, macs + grouped);
+        amfkeys_hmac_lanes(leftover, lanes - grouped, keys + grouped, key_lengths + grouped, messages + grouped,
+            lengths + grouped, macs + grouped);
     }
 }
