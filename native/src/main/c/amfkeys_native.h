@@ -63,6 +63,7 @@ int amfkeys_record_layout(int32_t *values, int capacity);
 #define AMFKEYS_ERROR_KERNEL           (-100) /* unknown kernel, or one this CPU cannot run */
 #define AMFKEYS_ERROR_ARGUMENT         (-101)
 #define AMFKEYS_ERROR_RECORDS          (-102) /* a record was refused (its status says why): none computed */
+#define AMFKEYS_ERROR_SCHEDULE         (-103) /* a key schedule never computed: a chaining value of zeros */
 
 /* Kernels, in the order the Java side knows them (org.amfkeys.hmac.NativeKernel). */
 #define AMFKEYS_KERNEL_OPENSSL         0
@@ -99,6 +100,8 @@ typedef struct
      */
     void (*hmac)(int lanes, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *messages,
         const int *lengths, uint8_t *const *macs);
+    /* Optional: one HMAC from a key schedule, for callers with one derivation at a time. NULL: composed. */
+    void (*hmac_one)(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
 } amfkeys_kernel;
 
 const amfkeys_kernel *amfkeys_kernel_get(int id);
@@ -125,9 +128,21 @@ static inline int amfkeys_message_blocks(int length)
     return (length + 8) / 64 + 1;
 }
 
+/*
+ * The last `length` (< 64) octets of a message with FIPS 180-4 padding for a message of total_length
+ * octets (counting what was hashed before): returns the blocks written to out, 1 or 2.
+ */
+int amfkeys_pad_tail(uint8_t out[128], const uint8_t *tail, int length, uint64_t total_length);
+
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
     const int *key_lengths, const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
+
+/*
+ * Whether a key schedule was computed: a chaining value of zeros is one never computed, cleared or
+ * half-written (org.amfkeys.hmac.KeySchedule), which the rounds would use without complaint.
+ */
+int amfkeys_schedule_computed(const uint8_t schedule[64]);
 
 /* memset that the compiler may not drop: for everything that held keys or key-derived values. */
 void amfkeys_wipe(void *p, size_t n);
@@ -149,6 +164,7 @@ int amfkeys_openssl_hmac_records(uint8_t *records, int count);
 void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
+void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
 

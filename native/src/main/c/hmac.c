@@ -12,9 +12,9 @@
 
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 {
-    {"openssl", 0, amfkeys_compress_openssl, NULL},
-    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, NULL},
-    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512},
+    {"openssl", 0, amfkeys_compress_openssl, NULL, NULL},
+    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, NULL, amfkeys_hmac_one_shani},
+    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL},
 };
 
 #ifdef AMFKEYS_TEST_HOOKS
@@ -105,17 +105,6 @@ static void store_digest(uint8_t out[32], const uint32_t state[8])
     }
 }
 
-/* The tail of a message (fewer than 64 octets) with FIPS 180-4 padding: returns 1 or 2 blocks. */
-static int pad_tail(uint8_t *out, const uint8_t *tail, int length, uint64_t total_length)
-{
-    const int blocks = length < 56 ? 1 : 2;
-    memcpy(out, tail, (size_t)length);
-    out[length] = 0x80;
-    memset(out + length + 1, 0, (size_t)(64 * blocks - length - 1 - 8));
-    store_be64(out + 64 * blocks - 8, total_length * 8);
-    return blocks;
-}
-
 static const uint8_t zero_blocks[128];
 
 /*
@@ -153,23 +142,26 @@ static inline void copy_short(uint8_t *to, const uint8_t *from, int n)
     }
 }
 
+int amfkeys_pad_tail(uint8_t out[128], const uint8_t *tail, int length, uint64_t total_length)
+{
+    /* A copy of constant zeros compiles to vector stores; a memset this short became rep stos. */
+    memcpy(out, zero_blocks, sizeof(zero_blocks));
+    copy_short(out, tail, length);
+    out[length] = 0x80;
+    const int blocks = length < 56 ? 1 : 2;
+    store_be64(out + 64 * blocks - 8, total_length * 8);
+    return blocks;
+}
+
 /* S padded as it is hashed after the ipad block: returns its blocks (amfkeys_message_blocks). */
 static int pad_message(uint8_t *out, const uint8_t *message, int length)
 {
     const int whole = length / 64;
-    const int tail = length % 64;
     if (whole > 0)
     {
         memcpy(out, message, (size_t)(64 * whole));
     }
-    uint8_t *last = out + 64 * whole;
-    /* A copy of constant zeros compiles to vector stores; a memset this short became rep stos. */
-    memcpy(last, zero_blocks, sizeof(zero_blocks));
-    copy_short(last, message + 64 * whole, tail);
-    last[tail] = 0x80;
-    const int blocks = tail < 56 ? 1 : 2;
-    store_be64(last + 64 * blocks - 8, (uint64_t)(64 + length) * 8);
-    return whole + blocks;
+    return whole + amfkeys_pad_tail(out + 64 * whole, message + 64 * whole, length % 64, (uint64_t)(64 + length));
 }
 
 /* The outer message: the inner digest, then padding that never changes (total 96 octets). */
@@ -307,11 +299,12 @@ static inline int all_zero32(const uint8_t *p)
     return (w[0] | w[1] | w[2] | w[3]) == 0;
 }
 
-/*
- * The checks the Java side would make, here so that a batch costs no pass over its records in Java: a
- * schedule with an all-zero chaining value is one never computed, cleared or half-written, which the
- * rounds would use without complaint.
- */
+int amfkeys_schedule_computed(const uint8_t schedule[64])
+{
+    return !all_zero32(schedule) && !all_zero32(schedule + 32);
+}
+
+/* The checks the Java side would make, here so that a batch costs no pass over its records in Java. */
 static int check_record(uint8_t *record)
 {
     const int32_t flags = read_int(record + AMFKEYS_RECORD_FLAGS);
@@ -322,8 +315,7 @@ static int check_record(uint8_t *record)
     {
         status = AMFKEYS_STATUS_BAD_FLAGS;
     }
-    else if ((flags & AMFKEYS_FLAG_SCHEDULE) &&
-        (all_zero32(record + AMFKEYS_RECORD_KEY) || all_zero32(record + AMFKEYS_RECORD_KEY + 32)))
+    else if ((flags & AMFKEYS_FLAG_SCHEDULE) && !amfkeys_schedule_computed(record + AMFKEYS_RECORD_KEY))
     {
         status = AMFKEYS_STATUS_BAD_SCHEDULE;
     }
@@ -414,7 +406,7 @@ static void digest_one(const amfkeys_kernel *kernel, const uint8_t *message, siz
     }
     uint8_t tail[128];
     const uint8_t *p = tail;
-    const int n = pad_tail(tail, message + 64 * whole, (int)(length % 64), prefix + length);
+    const int n = amfkeys_pad_tail(tail, message + 64 * whole, (int)(length % 64), prefix + length);
     kernel->compress(1, states, &p, &n);
     wipe(tail, sizeof(tail));
 }
@@ -451,6 +443,12 @@ void amfkeys_hmac_schedule(int kernel_id, const uint8_t *key, int key_length, ui
 void amfkeys_hmac_mac(int kernel_id, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
 {
     const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    if (kernel->hmac_one != NULL)
+    {
+        kernel->hmac_one(schedule, message, length, mac);
+        corrupt_if_injected(kernel_id, mac);
+        return;
+    }
     uint32_t state[8];
     memcpy(state, schedule, 32);
     digest_one(kernel, message, (size_t)length, 64, state);

@@ -106,6 +106,10 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_mac(
     {
         return refused;
     }
+    if (!amfkeys_schedule_computed(ADDRESS(schedule)))
+    {
+        return AMFKEYS_ERROR_SCHEDULE;
+    }
     amfkeys_hmac_mac(kernel, ADDRESS(schedule), ADDRESS(message), length, ADDRESS(mac));
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "amfkeys_native.h"
 
 #include <immintrin.h>
+#include <string.h>
 
 #define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
@@ -44,30 +45,42 @@ SHANI_TARGET static inline void store_state(uint32_t s[8], __m128i abef, __m128i
         (abef) = _mm_sha256rnds2_epu32((abef), (cdgh), _mm_shuffle_epi32(wk_, 0x0E));             \
     } while (0)
 
-SHANI_TARGET static void compress_one(uint32_t state[8], const uint8_t *block, int count)
+/* 64 rounds of one block whose first 16 message words are m[0..3] (m is overwritten by the schedule). */
+SHANI_TARGET static inline void block_rounds(__m128i *abef, __m128i *cdgh, __m128i m[4])
+{
+    const __m128i abef0 = *abef, cdgh0 = *cdgh;
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++)
+    {
+        if (i >= 4)
+        {
+            SCHEDULE(m, i);
+        }
+        ROUNDS4(*abef, *cdgh, m[i & 3], i);
+    }
+    *abef = _mm_add_epi32(*abef, abef0);
+    *cdgh = _mm_add_epi32(*cdgh, cdgh0);
+}
+
+/* A block's message words, big-endian to native. */
+SHANI_TARGET static inline void load_block(__m128i m[4], const uint8_t *block)
 {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    for (int i = 0; i < 4; i++)
+    {
+        m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * i)), bswap);
+    }
+}
+
+SHANI_TARGET static void compress_one(uint32_t state[8], const uint8_t *block, int count)
+{
     __m128i abef, cdgh;
     load_state(state, &abef, &cdgh);
     for (int b = 0; b < count; b++, block += 64)
     {
-        const __m128i abef0 = abef, cdgh0 = cdgh;
         __m128i m[4];
-#pragma GCC unroll 16
-        for (int i = 0; i < 16; i++)
-        {
-            if (i < 4)
-            {
-                m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * i)), bswap);
-            }
-            else
-            {
-                SCHEDULE(m, i);
-            }
-            ROUNDS4(abef, cdgh, m[i & 3], i);
-        }
-        abef = _mm_add_epi32(abef, abef0);
-        cdgh = _mm_add_epi32(cdgh, cdgh0);
+        load_block(m, block);
+        block_rounds(&abef, &cdgh, m);
     }
     store_state(state, abef, cdgh);
 }
@@ -122,4 +135,121 @@ void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *con
     {
         compress_one(states[lane], blocks[lane], counts[lane]);
     }
+}
+
+/*
+ * Octets p[0..n), 0 <= n <= 16, in a vector's first n octets and zeros after, without reading outside
+ * p[0..n): two overlapping loads of 8 (or 4) octets, then a shuffle that moves the second into place.
+ */
+SHANI_TARGET static inline __m128i load_partial(const uint8_t *p, int n)
+{
+    if (n >= 16)
+    {
+        return _mm_loadu_si128((const __m128i *)p);
+    }
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i v;
+    int half;
+    if (n >= 8)
+    {
+        v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p), _mm_loadl_epi64((const __m128i *)(p + n - 8)));
+        half = 8;
+    }
+    else if (n >= 4)
+    {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        v = _mm_cvtsi32_si128((int)lo);
+        v = _mm_insert_epi32(v, (int)hi, 1);
+        half = 4;
+    }
+    else
+    {
+        uint32_t x = 0;
+        for (int i = 0; i < n; i++)
+        {
+            x |= (uint32_t)p[i] << (8 * i);
+        }
+        v = _mm_cvtsi32_si128((int)x);
+        half = 16;
+    }
+    /* Octet j < half comes from j; octet half <= j < n from the second load, at j + 2 * half - n. */
+    const __m128i second = _mm_cmpgt_epi8(iota, _mm_set1_epi8((char)(half - 1)));
+    __m128i index = _mm_add_epi8(iota, _mm_and_si128(second, _mm_set1_epi8((char)(2 * half - n))));
+    const __m128i past = _mm_cmpgt_epi8(iota, _mm_set1_epi8((char)(n - 1)));
+    index = _mm_or_si128(index, past); /* an index with its top bit set gives a zero octet */
+    return _mm_shuffle_epi8(v, index);
+}
+
+/*
+ * Block b (0 or 1) of the padded tail: the `rest` (< 64) octets at p, 0x80, zeros; the caller adds the
+ * length. Built in registers: a tail stored octet by octet and loaded back as words would wait for
+ * the store buffer, which costs more than the shuffles.
+ */
+SHANI_TARGET static inline void load_tail_block(__m128i m[4], const uint8_t *p, int rest, int b)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (int i = 0; i < 4; i++)
+    {
+        const int at = 64 * b + 16 * i;
+        const int n = rest - at;
+        __m128i v = _mm_setzero_si128();
+        if (n > 0)
+        {
+            v = load_partial(p + at, n > 16 ? 16 : n);
+        }
+        if (n >= 0 && n < 16)
+        {
+            v = _mm_or_si128(v, _mm_and_si128(_mm_cmpeq_epi8(iota, _mm_set1_epi8((char)n)), _mm_set1_epi8((char)0x80)));
+        }
+        m[i] = _mm_shuffle_epi8(v, bswap);
+    }
+}
+
+/*
+ * One HMAC from a key schedule with the chaining value in registers throughout: the inner digest
+ * becomes the outer block's first eight words by shuffles, and S's padded tail is built in registers,
+ * so nothing is stored and loaded back (a reload of octets just stored one by one waits for the store
+ * buffer) and nothing key-derived is left in memory but the MAC.
+ */
+SHANI_TARGET void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
+{
+    __m128i abef, cdgh, m[4];
+    load_state((const uint32_t *)schedule, &abef, &cdgh);
+    const int whole = length / 64;
+    for (int b = 0; b < whole; b++)
+    {
+        load_block(m, message + 64 * b);
+        block_rounds(&abef, &cdgh, m);
+    }
+    const int rest = length % 64;
+    const int tail_blocks = rest < 56 ? 1 : 2;
+    for (int b = 0; b < tail_blocks; b++)
+    {
+        load_tail_block(m, message + 64 * whole, rest, b);
+        if (b == tail_blocks - 1)
+        {
+            const uint64_t bits = (uint64_t)(64 + length) * 8;
+            m[3] = _mm_insert_epi32(_mm_insert_epi32(m[3], (int)(bits >> 32), 2), (int)bits, 3);
+        }
+        block_rounds(&abef, &cdgh, m);
+    }
+
+    /* Outer block: the inner digest A..H, 0x80, zeros, and the length of the pad block and digest in bits. */
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    m[0] = _mm_blend_epi16(feba, dchg, 0xF0);
+    m[1] = _mm_alignr_epi8(dchg, feba, 8);
+    m[2] = _mm_set_epi32(0, 0, 0, (int)0x80000000u);
+    m[3] = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
+    load_state((const uint32_t *)(schedule + 32), &abef, &cdgh);
+    block_rounds(&abef, &cdgh, m);
+
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    const __m128i out_feba = _mm_shuffle_epi32(abef, 0x1B);
+    const __m128i out_dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)mac, _mm_shuffle_epi8(_mm_blend_epi16(out_feba, out_dchg, 0xF0), bswap));
+    _mm_storeu_si128((__m128i *)(mac + 16), _mm_shuffle_epi8(_mm_alignr_epi8(out_dchg, out_feba, 8), bswap));
 }

@@ -135,6 +135,12 @@ public final class KeySchedule
         return !isZero(offset + OUTER_STATE_OFFSET) && !isZero(offset + INNER_STATE_OFFSET);
     }
 
+    /** @return what an engine throws when given a schedule that {@link #isComputed()} says is not. */
+    static IllegalStateException notComputed()
+    {
+        return new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
+    }
+
     /**
      * Marks the schedule as not computed before an engine writes it: the outer chaining value, written
      * last, is zeroed first, so a computation that stops part way leaves no schedule that looks valid.

@@ -58,7 +58,7 @@ public final class NativeBatchHmac extends NativeHmac
         java.util.Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
         if (!schedule.isComputed())
         {
-            throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
+            throw KeySchedule.notComputed();
         }
         one.schedule(0, schedule).message(0, message, messageOffset, messageLength);
         process(one, 1);

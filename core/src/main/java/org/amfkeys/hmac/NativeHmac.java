@@ -1,5 +1,6 @@
 package org.amfkeys.hmac;
 
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.Octets;
 
@@ -70,14 +71,27 @@ class NativeHmac implements HmacSha256Engine
     {
         Objects.checkFromIndexSize(messageOffset, messageLength, message.length);
         Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
-        if (!schedule.isComputed())
-        {
-            throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
-        }
         final long address = data(messageLength);
-        Octets.copy(schedule.buffer(), schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
+        // A schedule off the heap (a context table's slot) is read where it lies; one in an array is copied.
+        final MutableDirectBuffer scheduleBuffer = schedule.buffer();
+        final long scheduleAddress;
+        if (scheduleBuffer.byteArray() == null)
+        {
+            scheduleAddress = scheduleBuffer.addressOffset() + schedule.offset();
+        }
+        else
+        {
+            Octets.copy(scheduleBuffer, schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
+            scheduleAddress = address + SCHEDULE_AREA;
+        }
         Octets.copy(message, messageOffset, scratch, DATA_AREA, messageLength);
-        check(NativeLibrary.mac(kernel.id(), address + SCHEDULE_AREA, address + DATA_AREA, messageLength, address + MAC_AREA));
+        // The library refuses a schedule never computed, so that the check costs no second read here.
+        final int code = NativeLibrary.mac(kernel.id(), scheduleAddress, address + DATA_AREA, messageLength, address + MAC_AREA);
+        if (code == NativeLibrary.ERROR_SCHEDULE)
+        {
+            throw KeySchedule.notComputed();
+        }
+        check(code);
         Octets.copy(scratch, MAC_AREA, mac, macOffset, MAC_LENGTH);
     }
 

@@ -300,7 +300,10 @@ final class NativeLibrary
     /** @return 0, or a negative code. */
     static native int schedule(int kernel, long key, int length, long schedule);
 
-    /** @return 0, or a negative code. */
+    /** {@link #mac} was given a schedule never computed (a chaining value of zeros) and computed nothing. */
+    static final int ERROR_SCHEDULE = -103;
+
+    /** @return 0; {@link #ERROR_SCHEDULE}; another negative code. */
     static native int mac(int kernel, long schedule, long message, int length, long mac);
 
     /** @return 0, or a negative code. */

@@ -85,7 +85,7 @@ final class Sha256Hmac implements HmacSha256Engine
         Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
         if (!schedule.isComputed())
         {
-            throw new IllegalStateException("key schedule not computed (never computed, cleared or half-written): compute it before use");
+            throw KeySchedule.notComputed();
         }
 
         for (int i = 0; i < KeyScheduleDescriptor.STATE_WORDS; i++)

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -106,6 +107,26 @@ class HmacEnginesTest
             engine.computeSchedule(new byte[32], 0, 32, empty);
             empty.clear();
             assertThrows(IllegalStateException.class, () -> engine.mac(empty, new byte[1], 0, 1, new byte[32], 0));
+
+            // Off the heap, as in a context table's slot, which the native engines read in place: the same
+            // MAC as from an array, and the same refusal of an inner or outer state of zeros, MAC untouched.
+            final KeySchedule onHeap = new KeySchedule();
+            final KeySchedule offHeap = new KeySchedule(new UnsafeBuffer(ByteBuffer.allocateDirect(KeyScheduleDescriptor.LENGTH + 8)), 8);
+            engine.computeSchedule(new byte[] {7, 8, 9}, 0, 3, onHeap);
+            engine.computeSchedule(new byte[] {7, 8, 9}, 0, 3, offHeap);
+            final byte[] expected = new byte[32];
+            final byte[] actual = new byte[32];
+            engine.mac(onHeap, new byte[] {1, 2, 3, 4, 5}, 0, 5, expected, 0);
+            engine.mac(offHeap, new byte[] {1, 2, 3, 4, 5}, 0, 5, actual, 0);
+            assertArrayEquals(expected, actual);
+            for (final int state : new int[] {KeyScheduleDescriptor.INNER_STATE_OFFSET, KeyScheduleDescriptor.OUTER_STATE_OFFSET})
+            {
+                engine.computeSchedule(new byte[] {7, 8, 9}, 0, 3, offHeap);
+                offHeap.buffer().setMemory(offHeap.offset() + state, KeyScheduleDescriptor.STATE_LENGTH, (byte)0);
+                final byte[] untouched = new byte[32];
+                assertThrows(IllegalStateException.class, () -> engine.mac(offHeap, new byte[1], 0, 1, untouched, 0));
+                assertArrayEquals(new byte[32], untouched);
+            }
         }
     }
 
