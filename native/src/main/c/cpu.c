@@ -2,6 +2,9 @@
 #include "amfkeys_native.h"
 
 #include <cpuid.h>
+#include <immintrin.h>
+
+#define AVX_TARGET __attribute__((target("avx")))
 
 static int masked_features;
 
@@ -62,14 +65,33 @@ static int detect(void)
     return features;
 }
 
-int amfkeys_cpu_features(void)
+static int detected_features(void)
 {
     static int detected = -1;
     if (detected < 0)
     {
         detected = detect();
     }
-    return detected & ~masked_features;
+    return detected;
+}
+
+int amfkeys_cpu_features(void)
+{
+    return detected_features() & ~masked_features;
+}
+
+AVX_TARGET static void zero_upper(void)
+{
+    _mm256_zeroupper();
+}
+
+void amfkeys_clear_upper(void)
+{
+    /* What the CPU has, not what tests mask: the state to clear is the hardware's. */
+    if (detected_features() & AMFKEYS_CPU_AVX2)
+    {
+        zero_upper();
+    }
 }
 
 void amfkeys_cpu_mask(int masked)

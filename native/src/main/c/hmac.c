@@ -13,7 +13,7 @@
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 {
     {"openssl", 0, amfkeys_compress_openssl, NULL, NULL},
-    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, NULL, amfkeys_hmac_one_shani},
+    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, amfkeys_hmac_shani, amfkeys_hmac_one_shani},
     {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL},
 };
 
@@ -362,6 +362,7 @@ static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *rec
 
 int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
 {
+    amfkeys_clear_upper();
     if (!amfkeys_kernel_supported(kernel_id))
     {
         return AMFKEYS_ERROR_KERNEL;
@@ -413,6 +414,7 @@ static void digest_one(const amfkeys_kernel *kernel, const uint8_t *message, siz
 
 void amfkeys_hmac_schedule(int kernel_id, const uint8_t *key, int key_length, uint8_t schedule[64])
 {
+    amfkeys_clear_upper();
     const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
     uint32_t hashed[8];
     if (key_length > 64)
@@ -442,6 +444,7 @@ void amfkeys_hmac_schedule(int kernel_id, const uint8_t *key, int key_length, ui
 
 void amfkeys_hmac_mac(int kernel_id, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
 {
+    amfkeys_clear_upper();
     const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
     if (kernel->hmac_one != NULL)
     {
@@ -466,6 +469,7 @@ void amfkeys_hmac_mac(int kernel_id, const uint8_t schedule[64], const uint8_t *
 
 void amfkeys_sha256(int kernel_id, const uint8_t *message, size_t length, uint8_t digest[32])
 {
+    amfkeys_clear_upper();
     uint32_t state[8];
     memcpy(state, amfkeys_sha256_iv, 32);
     digest_one(amfkeys_kernel_get(kernel_id), message, length, 0, state);

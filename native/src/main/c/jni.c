@@ -17,6 +17,29 @@ static jint refuse(jint kernel, jint length)
     return length < 0 ? AMFKEYS_ERROR_ARGUMENT : 0;
 }
 
+/* At load: how partial batches are computed fastest here is measured before the first batch. */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    (void)vm;
+    (void)reserved;
+    amfkeys_calibrate();
+    return JNI_VERSION_1_8;
+}
+
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_batchPlans(JNIEnv *env, jclass type, jintArray values)
+{
+    (void)type;
+    int32_t plans[64];
+    const int count = amfkeys_calibration(plans, 64);
+    const jsize length = values == NULL ? 0 : (*env)->GetArrayLength(env, values);
+    const jsize copied = length < count ? length : count;
+    if (copied > 0)
+    {
+        (*env)->SetIntArrayRegion(env, values, 0, copied, (const jint *)plans);
+    }
+    return count;
+}
+
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_cpuFeatures(JNIEnv *env, jclass type)
 {
     (void)env;

@@ -9,6 +9,8 @@
 #include "amfkeys_native.h"
 
 #include <immintrin.h>
+#include <string.h>
+#include <time.h>
 
 #define AVX512_TARGET __attribute__((target("avx512f,avx512bw")))
 
@@ -532,19 +534,170 @@ AVX512_TARGET static void hmac_groups(const uint8_t *const *keys, const int *key
     amfkeys_wipe(w0, sizeof(w0));
 }
 
+/*
+ * How a chunk of up to 32 lanes is computed when the CPU has SHA-NI as well: 16-lane groups (two
+ * interleaved when there are more than 16 lanes), SHA-NI pairs, or one group of 16 and SHA-NI for the
+ * rest. Which is fastest depends on the chunk's size, on whether its keys are schedules or raw keys
+ * (a raw key costs two more compressions, which the groups run 16 at a time), and on the machine:
+ * amfkeys_calibrate() measures every case at load. Until then, groups from 9 lanes.
+ */
+enum chunk_plan
+{
+    PLAN_GROUPS = 0,
+    PLAN_SHANI = 1,
+    PLAN_GROUP_AND_SHANI = 2,
+};
+
+#define CHUNK 32
+#define MODE_SCHEDULE 0
+#define MODE_RAW_KEY 1
+
+static volatile uint8_t plans[2][CHUNK + 1];
+static volatile int calibrated;
+
+static int default_plan(int lanes)
+{
+    return lanes >= 16 + 9 || (lanes <= 16 && lanes >= 9) ? PLAN_GROUPS
+        : lanes > 16 ? PLAN_GROUP_AND_SHANI : PLAN_SHANI;
+}
+
+static void run_chunk(int plan, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *messages,
+    const int *lengths, uint8_t *const *macs, int lanes)
+{
+    if (plan == PLAN_SHANI)
+    {
+        amfkeys_hmac_shani(lanes, keys, key_lengths, messages, lengths, macs);
+        return;
+    }
+    const int grouped = plan == PLAN_GROUPS ? lanes : 16;
+    hmac_groups(keys, key_lengths, messages, lengths, macs, 0, grouped);
+    if (grouped < lanes)
+    {
+        amfkeys_hmac_shani(lanes - grouped, keys + grouped, key_lengths + grouped, messages + grouped,
+            lengths + grouped, macs + grouped);
+    }
+}
+
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
 {
     const int shani = small_groups_to_shani();
-    const int grouped = group_lanes(lanes, shani);
-    for (int first = 0; first < grouped; first += 32)
+    for (int first = 0; first < lanes; first += CHUNK)
     {
-        hmac_groups(keys, key_lengths, messages, lengths, macs, first, grouped - first < 32 ? grouped - first : 32);
+        const int n = lanes - first < CHUNK ? lanes - first : CHUNK;
+        int raw = 0;
+        for (int i = 0; i < n; i++)
+        {
+            raw += key_lengths[first + i] != AMFKEYS_KEY_SCHEDULE;
+        }
+        const int mode = 2 * raw > n ? MODE_RAW_KEY : MODE_SCHEDULE;
+        const int plan = !shani ? PLAN_GROUPS : calibrated ? plans[mode][n] : default_plan(n);
+        run_chunk(plan, keys + first, key_lengths + first, messages + first, lengths + first, macs + first, n);
     }
-    if (grouped < lanes)
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* The best of several timings of a plan on `lanes` lanes: the least disturbed by the rest of the machine. */
+static uint64_t time_plan(int plan, const uint8_t *const *keys, const int *key_lengths, const uint8_t *const *messages,
+    const int *lengths, uint8_t *const *macs, int lanes)
+{
+    uint64_t best = UINT64_MAX;
+    for (int trial = 0; trial < 7; trial++)
     {
-        const amfkeys_kernel *leftover = amfkeys_kernel_get(shani ? AMFKEYS_KERNEL_SHANI : AMFKEYS_KERNEL_AVX512);
-        amfkeys_hmac_lanes(leftover, lanes - grouped, keys + grouped, key_lengths + grouped, messages + grouped,
-            lengths + grouped, macs + grouped);
+        const uint64_t start = now_ns();
+        for (int call = 0; call < 4; call++)
+        {
+            run_chunk(plan, keys, key_lengths, messages, lengths, macs, lanes);
+        }
+        const uint64_t elapsed = now_ns() - start;
+        best = elapsed < best ? elapsed : best;
     }
+    return best;
+}
+
+int amfkeys_calibrate(void)
+{
+    if (!small_groups_to_shani() || !amfkeys_kernel_supported(AMFKEYS_KERNEL_AVX512))
+    {
+        return 0;
+    }
+    amfkeys_clear_upper();
+    /* Typical 3GPP S (one block), keys of 32 octets; the values do not matter, only the work. */
+    uint8_t key_area[CHUNK][64];
+    uint8_t message_area[CHUNK][32];
+    uint8_t mac_area[CHUNK][32];
+    const uint8_t *keys[CHUNK];
+    const uint8_t *messages[CHUNK];
+    uint8_t *macs[CHUNK];
+    int key_lengths[CHUNK];
+    int lengths[CHUNK];
+    for (int i = 0; i < CHUNK; i++)
+    {
+        for (int j = 0; j < 64; j++)
+        {
+            key_area[i][j] = (uint8_t)(31 * i + 7 * j + 1);
+        }
+        memset(message_area[i], i, sizeof(message_area[i]));
+        keys[i] = key_area[i];
+        messages[i] = message_area[i];
+        macs[i] = mac_area[i];
+        lengths[i] = 16;
+    }
+    uint8_t chosen[2][CHUNK + 1];
+    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    {
+        for (int i = 0; i < CHUNK; i++)
+        {
+            key_lengths[i] = mode == MODE_SCHEDULE ? AMFKEYS_KEY_SCHEDULE : 32;
+        }
+        chosen[mode][0] = PLAN_SHANI;
+        for (int n = 1; n <= CHUNK; n++)
+        {
+            int best = PLAN_GROUPS;
+            uint64_t best_time = time_plan(PLAN_GROUPS, keys, key_lengths, messages, lengths, macs, n);
+            const uint64_t shani_time = time_plan(PLAN_SHANI, keys, key_lengths, messages, lengths, macs, n);
+            if (shani_time < best_time)
+            {
+                best = PLAN_SHANI;
+                best_time = shani_time;
+            }
+            if (n > 16 && time_plan(PLAN_GROUP_AND_SHANI, keys, key_lengths, messages, lengths, macs, n) < best_time)
+            {
+                best = PLAN_GROUP_AND_SHANI;
+            }
+            chosen[mode][n] = (uint8_t)best;
+        }
+    }
+    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    {
+        for (int n = 0; n <= CHUNK; n++)
+        {
+            plans[mode][n] = chosen[mode][n];
+        }
+    }
+    calibrated = 1;
+    amfkeys_wipe(mac_area, sizeof(mac_area));
+    return 1;
+}
+
+int amfkeys_calibration(int32_t *values, int capacity)
+{
+    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    {
+        for (int n = 1; n <= CHUNK; n++)
+        {
+            const int at = mode * CHUNK + n - 1;
+            if (at < capacity)
+            {
+                values[at] = calibrated ? plans[mode][n] : default_plan(n);
+            }
+        }
+    }
+    return 2 * CHUNK;
 }

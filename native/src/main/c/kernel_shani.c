@@ -85,37 +85,40 @@ SHANI_TARGET static void compress_one(uint32_t state[8], const uint8_t *block, i
     store_state(state, abef, cdgh);
 }
 
+/* 64 rounds of one block for each of two lanes, their round chains interleaved. */
+SHANI_TARGET static inline void block_rounds_two(__m128i *abef0, __m128i *cdgh0, __m128i m0[4],
+    __m128i *abef1, __m128i *cdgh1, __m128i m1[4])
+{
+    const __m128i save_abef0 = *abef0, save_cdgh0 = *cdgh0, save_abef1 = *abef1, save_cdgh1 = *cdgh1;
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++)
+    {
+        if (i >= 4)
+        {
+            SCHEDULE(m0, i);
+            SCHEDULE(m1, i);
+        }
+        ROUNDS4(*abef0, *cdgh0, m0[i & 3], i);
+        ROUNDS4(*abef1, *cdgh1, m1[i & 3], i);
+    }
+    *abef0 = _mm_add_epi32(*abef0, save_abef0);
+    *cdgh0 = _mm_add_epi32(*cdgh0, save_cdgh0);
+    *abef1 = _mm_add_epi32(*abef1, save_abef1);
+    *cdgh1 = _mm_add_epi32(*cdgh1, save_cdgh1);
+}
+
 /* Two lanes, the same number of blocks each, their round chains interleaved. */
 SHANI_TARGET static void compress_two(uint32_t s0[8], const uint8_t *p0, uint32_t s1[8], const uint8_t *p1, int count)
 {
-    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     __m128i abef0, cdgh0, abef1, cdgh1;
     load_state(s0, &abef0, &cdgh0);
     load_state(s1, &abef1, &cdgh1);
     for (int b = 0; b < count; b++, p0 += 64, p1 += 64)
     {
-        const __m128i save_abef0 = abef0, save_cdgh0 = cdgh0, save_abef1 = abef1, save_cdgh1 = cdgh1;
         __m128i m0[4], m1[4];
-#pragma GCC unroll 16
-        for (int i = 0; i < 16; i++)
-        {
-            if (i < 4)
-            {
-                m0[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p0 + 16 * i)), bswap);
-                m1[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p1 + 16 * i)), bswap);
-            }
-            else
-            {
-                SCHEDULE(m0, i);
-                SCHEDULE(m1, i);
-            }
-            ROUNDS4(abef0, cdgh0, m0[i & 3], i);
-            ROUNDS4(abef1, cdgh1, m1[i & 3], i);
-        }
-        abef0 = _mm_add_epi32(abef0, save_abef0);
-        cdgh0 = _mm_add_epi32(cdgh0, save_cdgh0);
-        abef1 = _mm_add_epi32(abef1, save_abef1);
-        cdgh1 = _mm_add_epi32(cdgh1, save_cdgh1);
+        load_block(m0, p0);
+        load_block(m1, p1);
+        block_rounds_two(&abef0, &cdgh0, m0, &abef1, &cdgh1, m1);
     }
     store_state(s0, abef0, cdgh0);
     store_state(s1, abef1, cdgh1);
@@ -208,48 +211,135 @@ SHANI_TARGET static inline void load_tail_block(__m128i m[4], const uint8_t *p, 
     }
 }
 
-/*
- * One HMAC from a key schedule with the chaining value in registers throughout: the inner digest
- * becomes the outer block's first eight words by shuffles, and S's padded tail is built in registers,
- * so nothing is stored and loaded back (a reload of octets just stored one by one waits for the store
- * buffer) and nothing key-derived is left in memory but the MAC.
- */
-SHANI_TARGET void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
+/* Block b of S padded as it is hashed after the ipad block: whole blocks as they are, then the tail. */
+SHANI_TARGET static inline void load_message_block(__m128i m[4], const uint8_t *message, int length, int b)
 {
-    __m128i abef, cdgh, m[4];
-    load_state((const uint32_t *)schedule, &abef, &cdgh);
     const int whole = length / 64;
-    for (int b = 0; b < whole; b++)
+    if (b < whole)
     {
         load_block(m, message + 64 * b);
-        block_rounds(&abef, &cdgh, m);
+        return;
     }
-    const int rest = length % 64;
-    const int tail_blocks = rest < 56 ? 1 : 2;
-    for (int b = 0; b < tail_blocks; b++)
+    load_tail_block(m, message + 64 * whole, length % 64, b - whole);
+    if (b == amfkeys_message_blocks(length) - 1)
     {
-        load_tail_block(m, message + 64 * whole, rest, b);
-        if (b == tail_blocks - 1)
-        {
-            const uint64_t bits = (uint64_t)(64 + length) * 8;
-            m[3] = _mm_insert_epi32(_mm_insert_epi32(m[3], (int)(bits >> 32), 2), (int)bits, 3);
-        }
-        block_rounds(&abef, &cdgh, m);
+        const uint64_t bits = (uint64_t)(64 + length) * 8;
+        m[3] = _mm_insert_epi32(_mm_insert_epi32(m[3], (int)(bits >> 32), 2), (int)bits, 3);
     }
+}
 
-    /* Outer block: the inner digest A..H, 0x80, zeros, and the length of the pad block and digest in bits. */
+/* The outer block from the inner digest (A..H in abef/cdgh): the digest, 0x80, zeros, 768 bits. */
+SHANI_TARGET static inline void outer_block(__m128i m[4], __m128i abef, __m128i cdgh)
+{
     const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
     m[0] = _mm_blend_epi16(feba, dchg, 0xF0);
     m[1] = _mm_alignr_epi8(dchg, feba, 8);
     m[2] = _mm_set_epi32(0, 0, 0, (int)0x80000000u);
     m[3] = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
+}
+
+SHANI_TARGET static inline void store_mac(uint8_t mac[32], __m128i abef, __m128i cdgh)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)mac, _mm_shuffle_epi8(_mm_blend_epi16(feba, dchg, 0xF0), bswap));
+    _mm_storeu_si128((__m128i *)(mac + 16), _mm_shuffle_epi8(_mm_alignr_epi8(dchg, feba, 8), bswap));
+}
+
+/*
+ * One HMAC from a key schedule with the chaining value in registers throughout: S's padded tail is
+ * built in registers and the inner digest becomes the outer block by shuffles, so nothing is stored
+ * and loaded back (a reload of octets just stored one by one waits for the store buffer) and nothing
+ * key-derived is left in memory but the MAC.
+ */
+SHANI_TARGET void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32])
+{
+    __m128i abef, cdgh, m[4];
+    load_state((const uint32_t *)schedule, &abef, &cdgh);
+    const int blocks = amfkeys_message_blocks(length);
+    for (int b = 0; b < blocks; b++)
+    {
+        load_message_block(m, message, length, b);
+        block_rounds(&abef, &cdgh, m);
+    }
+    outer_block(m, abef, cdgh);
     load_state((const uint32_t *)(schedule + 32), &abef, &cdgh);
     block_rounds(&abef, &cdgh, m);
+    store_mac(mac, abef, cdgh);
+}
 
-    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-    const __m128i out_feba = _mm_shuffle_epi32(abef, 0x1B);
-    const __m128i out_dchg = _mm_shuffle_epi32(cdgh, 0xB1);
-    _mm_storeu_si128((__m128i *)mac, _mm_shuffle_epi8(_mm_blend_epi16(out_feba, out_dchg, 0xF0), bswap));
-    _mm_storeu_si128((__m128i *)(mac + 16), _mm_shuffle_epi8(_mm_alignr_epi8(out_dchg, out_feba, 8), bswap));
+/* Two HMACs as amfkeys_hmac_one_shani, their round chains interleaved while both have blocks left. */
+SHANI_TARGET static void hmac_two(const uint8_t *schedule0, const uint8_t *message0, int length0, uint8_t *mac0,
+    const uint8_t *schedule1, const uint8_t *message1, int length1, uint8_t *mac1)
+{
+    __m128i abef0, cdgh0, abef1, cdgh1, m0[4], m1[4];
+    load_state((const uint32_t *)schedule0, &abef0, &cdgh0);
+    load_state((const uint32_t *)schedule1, &abef1, &cdgh1);
+    const int blocks0 = amfkeys_message_blocks(length0);
+    const int blocks1 = amfkeys_message_blocks(length1);
+    const int common = blocks0 < blocks1 ? blocks0 : blocks1;
+    for (int b = 0; b < common; b++)
+    {
+        load_message_block(m0, message0, length0, b);
+        load_message_block(m1, message1, length1, b);
+        block_rounds_two(&abef0, &cdgh0, m0, &abef1, &cdgh1, m1);
+    }
+    for (int b = common; b < blocks0; b++)
+    {
+        load_message_block(m0, message0, length0, b);
+        block_rounds(&abef0, &cdgh0, m0);
+    }
+    for (int b = common; b < blocks1; b++)
+    {
+        load_message_block(m1, message1, length1, b);
+        block_rounds(&abef1, &cdgh1, m1);
+    }
+    outer_block(m0, abef0, cdgh0);
+    outer_block(m1, abef1, cdgh1);
+    load_state((const uint32_t *)(schedule0 + 32), &abef0, &cdgh0);
+    load_state((const uint32_t *)(schedule1 + 32), &abef1, &cdgh1);
+    block_rounds_two(&abef0, &cdgh0, m0, &abef1, &cdgh1, m1);
+    store_mac(mac0, abef0, cdgh0);
+    store_mac(mac1, abef1, cdgh1);
+}
+
+/*
+ * The fused HMAC of amfkeys_kernel.hmac on SHA-NI: lanes in pairs (hmac_two), a raw key's schedule
+ * computed first into a buffer that is wiped before return.
+ */
+void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
+    const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
+{
+    uint8_t computed[2][64];
+    int raw = 0;
+    for (int lane = 0; lane < lanes; lane += 2)
+    {
+        const int pair = lane + 1 < lanes;
+        const uint8_t *schedule[2];
+        for (int i = 0; i <= pair; i++)
+        {
+            schedule[i] = keys[lane + i];
+            if (key_lengths[lane + i] != AMFKEYS_KEY_SCHEDULE)
+            {
+                amfkeys_hmac_schedule(AMFKEYS_KERNEL_SHANI, keys[lane + i], key_lengths[lane + i], computed[i]);
+                schedule[i] = computed[i];
+                raw = 1;
+            }
+        }
+        if (pair)
+        {
+            hmac_two(schedule[0], messages[lane], lengths[lane], macs[lane],
+                schedule[1], messages[lane + 1], lengths[lane + 1], macs[lane + 1]);
+        }
+        else
+        {
+            amfkeys_hmac_one_shani(schedule[0], messages[lane], lengths[lane], macs[lane]);
+        }
+    }
+    if (raw)
+    {
+        amfkeys_wipe(computed, sizeof(computed));
+    }
 }
