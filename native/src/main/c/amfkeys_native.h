@@ -125,6 +125,9 @@ const amfkeys_kernel *amfkeys_kernel_get(int id);
 int amfkeys_calibrate(void);
 int amfkeys_calibration(int32_t *values, int capacity);
 
+/* A plan every chunk must use instead of the calibrated one (test variant only), or -1. */
+int amfkeys_plan_override(void);
+
 /* CPU features this process may use: detected, less the features masked (for tests). */
 int amfkeys_cpu_features(void);
 void amfkeys_cpu_mask(int masked);
@@ -146,6 +149,8 @@ void amfkeys_clear_upper(void);
  */
 #define AMFKEYS_FAULT_LAYOUT           (1 << 8)
 void amfkeys_fault_inject(int faults);
+/* Every chunk of the AVX-512 kernel computed by this plan (0..2), whatever the calibration says; -1 undoes. */
+void amfkeys_force_plan(int plan);
 #endif
 
 /* Blocks S of `length` octets takes after the ipad block, with its padding (0x80 and 64-bit length). */

@@ -19,10 +19,27 @@ static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 
 #ifdef AMFKEYS_TEST_HOOKS
 static int injected_faults;
+static int forced_plan = -1;
 
 void amfkeys_fault_inject(int faults)
 {
     injected_faults = faults;
+}
+
+void amfkeys_force_plan(int plan)
+{
+    forced_plan = plan;
+}
+
+int amfkeys_plan_override(void)
+{
+    return forced_plan;
+}
+#else
+/* The library in the jar: the calibrated plans always. */
+int amfkeys_plan_override(void)
+{
+    return -1;
 }
 #endif
 

@@ -69,6 +69,13 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_injectFaults(JNIEnv *
     (void)type;
     amfkeys_fault_inject(faults);
 }
+
+JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_forceBatchPlan(JNIEnv *env, jclass type, jint plan)
+{
+    (void)env;
+    (void)type;
+    amfkeys_force_plan(plan);
+}
 #endif
 
 /*

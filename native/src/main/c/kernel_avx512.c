@@ -569,7 +569,7 @@ static void run_chunk(int plan, const uint8_t *const *keys, const int *key_lengt
         amfkeys_hmac_shani(lanes, keys, key_lengths, messages, lengths, macs);
         return;
     }
-    const int grouped = plan == PLAN_GROUPS ? lanes : 16;
+    const int grouped = plan == PLAN_GROUPS || lanes < 16 ? lanes : 16;
     hmac_groups(keys, key_lengths, messages, lengths, macs, 0, grouped);
     if (grouped < lanes)
     {
@@ -591,7 +591,8 @@ void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_l
             raw += key_lengths[first + i] != AMFKEYS_KEY_SCHEDULE;
         }
         const int mode = 2 * raw > n ? MODE_RAW_KEY : MODE_SCHEDULE;
-        const int plan = !shani ? PLAN_GROUPS : calibrated ? plans[mode][n] : default_plan(n);
+        const int forced = amfkeys_plan_override();
+        const int plan = !shani ? PLAN_GROUPS : forced >= 0 ? forced : calibrated ? plans[mode][n] : default_plan(n);
         run_chunk(plan, keys + first, key_lengths + first, messages + first, lengths + first, macs + first, n);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,6 +36,19 @@ final class NativeLibrary
      * {@value #LAYOUT_FAULT}, a misreported record layout (for tests; needs the test variant).
      */
     static final String FAULT_PROPERTY = "amfkeys.native.fault";
+
+    /**
+     * System property: the way every chunk of an AVX-512 batch is computed, one of {@link #BATCH_PLANS},
+     * instead of the one measured fastest at load (for tests, so that every way is checked on every
+     * machine; needs the test variant).
+     */
+    static final String BATCH_PLAN_PROPERTY = "amfkeys.native.batchPlan";
+
+    /**
+     * The ways the AVX-512 kernel computes a chunk of up to 32 lanes, by their code in the library:
+     * 16-lane groups, SHA-NI pairs, one group and SHA-NI for the rest.
+     */
+    static final List<String> BATCH_PLANS = List.of("groups", "sha-ni", "group-and-sha-ni");
 
     /** The fault that makes the test variant misreport the MAC's offset ({@code AMFKEYS_FAULT_LAYOUT}). */
     static final String LAYOUT_FAULT = "layout";
@@ -132,6 +146,11 @@ final class NativeLibrary
             {
                 return new Status(false, true, faultRefused + " (" + source + ")");
             }
+            final String planRefused = forceRequestedPlan();
+            if (planRefused != null)
+            {
+                return new Status(false, true, planRefused + " (" + source + ")");
+            }
             final String mismatch = layoutMismatch();
             if (mismatch != null)
             {
@@ -210,6 +229,32 @@ final class NativeLibrary
         }
     }
 
+    /** @return null, or why the library is not used: an unknown plan, or a plan asked of a library without test hooks. */
+    private static String forceRequestedPlan()
+    {
+        final String requested = System.getProperty(BATCH_PLAN_PROPERTY);
+        if (requested == null || requested.isBlank())
+        {
+            return null;
+        }
+        final int plan = BATCH_PLANS.indexOf(requested.trim());
+        if (plan < 0)
+        {
+            return BATCH_PLAN_PROPERTY + ": " + org.amfkeys.InvalidParameterException.quote(requested) + " is unknown; allowed: " +
+                String.join(", ", BATCH_PLANS);
+        }
+        try
+        {
+            forceBatchPlan(plan);
+            return null;
+        }
+        catch (final UnsatisfiedLinkError ex)
+        {
+            return BATCH_PLAN_PROPERTY + " needs the test variant of the library (" + TEST_VARIANT +
+                ", built with AMFKEYS_TEST_HOOKS), and this one has no test hooks";
+        }
+    }
+
     /**
      * @return null when the loaded library's records are laid out as {@link HmacRecordDescriptor}
      *     says, else what differs.
@@ -283,6 +328,16 @@ final class NativeLibrary
      * @return how many values the library has.
      */
     static native int recordLayout(int[] values);
+
+    /**
+     * @param values filled with the plan ({@link #BATCH_PLANS} index) of each chunk size 1..32 for key
+     *               schedules, then for raw keys, as measured at load.
+     * @return how many values the library has.
+     */
+    static native int batchPlans(int[] values);
+
+    /** Test variant only: every AVX-512 chunk computed by {@code plan}, an index of {@link #BATCH_PLANS}. */
+    static native void forceBatchPlan(int plan);
 
     /** {@link #hmacRecords} refused a record (its status says why) and computed none. */
     static final int ERROR_RECORDS = -102;

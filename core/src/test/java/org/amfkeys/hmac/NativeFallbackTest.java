@@ -171,6 +171,50 @@ class NativeFallbackTest
         assertEquals(0, probe.logged("Error"), probe.log);
     }
 
+    /**
+     * The AVX-512 kernel computes each chunk of a batch the way measured fastest at load, which on one
+     * machine may never pick some of them: each way, forced in turn through the test variant, gives the
+     * JDK's MAC on every batch size from 1 to 67, for key schedules, raw keys and a mix.
+     */
+    @Test
+    void everyBatchPlanGivesTheJdksMacsOnEveryBatchSize() throws Exception
+    {
+        Assumptions.assumeTrue(supported(NativeKernel.AVX512) && supported(NativeKernel.SHA_NI),
+            "a plan is chosen only with both kernels");
+        for (final String plan : NativeLibrary.BATCH_PLANS)
+        {
+            final Probe probe = run(BatchPlanProbe.class, testVariant(), "-D" + NativeLibrary.BATCH_PLAN_PROPERTY + "=" + plan);
+            assertTrue(probe.get("native").startsWith("true"), plan + ": " + probe.get("native") + probe.log);
+            assertEquals("RIGHT", probe.get("keys"), plan + ": " + probe.get("wrong") + probe.log);
+        }
+        // What the calibration chose: a plan for every size and key mode, a group and SHA-NI only past 16 lanes.
+        final Probe calibrated = run(BatchPlanProbe.class, testVariant());
+        final String[] plans = calibrated.get("plans").replaceAll("[\\[\\] ]", "").split(",");
+        assertEquals(64, plans.length, calibrated.get("plans"));
+        for (int i = 0; i < plans.length; i++)
+        {
+            final int plan = Integer.parseInt(plans[i]);
+            final int lanes = i % 32 + 1;
+            final boolean known = plan >= 0 && plan < NativeLibrary.BATCH_PLANS.size();
+            assertTrue(known && (plan != 2 || lanes > 16), calibrated.get("plans"));
+        }
+    }
+
+    /** Like a fault, a forced plan needs the test variant; an unknown one is named with the allowed ones. */
+    @Test
+    void aBatchPlanIsRefusedByTheLibraryInTheJarAndAnUnknownOneIsNamed() throws Exception
+    {
+        final Probe inJar = run("-D" + NativeLibrary.BATCH_PLAN_PROPERTY + "=groups");
+        assertEquals("false", inJar.get("native"));
+        inJar.assertRight();
+        assertTrue(inJar.get("library").startsWith(NativeLibrary.BATCH_PLAN_PROPERTY + " needs the test variant"), inJar.get("library"));
+        final Probe unknown = run(testVariant(), "-D" + NativeLibrary.BATCH_PLAN_PROPERTY + "=fastest");
+        assertEquals("false", unknown.get("native"));
+        unknown.assertRight();
+        final String named = NativeLibrary.BATCH_PLAN_PROPERTY + ": 'fastest' is unknown; allowed: groups, sha-ni, group-and-sha-ni";
+        assertTrue(unknown.get("library").startsWith(named), unknown.get("library"));
+    }
+
     private static String testVariant()
     {
         return "-D" + NativeLibrary.LIBRARY_PROPERTY + "=" + NativeTestHooksTest.testVariant();
@@ -183,6 +227,11 @@ class NativeFallbackTest
 
     private static Probe run(final String... properties) throws IOException, InterruptedException
     {
+        return run(FallbackProbe.class, properties);
+    }
+
+    private static Probe run(final Class<?> probe, final String... properties) throws IOException, InterruptedException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
@@ -190,7 +239,7 @@ class NativeFallbackTest
         command.addAll(List.of(properties));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(FallbackProbe.class.getName());
+        command.add(probe.getName());
         final Path err = Files.createTempFile("probe", ".err");
         try
         {
