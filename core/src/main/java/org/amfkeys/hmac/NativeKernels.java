@@ -89,8 +89,10 @@ final class NativeKernels
             {
                 LOGGER.log(Level.WARNING, "native kernel {0} is not used: {1}", kernel.token(), failure);
             }
-            kernels.add(new NativeStatus.KernelStatus(kernel, true, failure == null,
-                failure == null ? "batches of 1 to 67 and single calls against the JDK passed" : failure));
+            final String passed = "batches of 1 to 67 and single calls against the JDK passed" +
+                (kernel == NativeKernel.AVX512 && NativeLibrary.kernelSupported(NativeKernel.SHA_NI.id()) ?
+                "; " + NativeLibrary.describeBatchPlans() : "");
+            kernels.add(new NativeStatus.KernelStatus(kernel, true, failure == null, failure == null ? passed : failure));
         }
 
         Optional<NativeKernel> batch = Optional.empty();

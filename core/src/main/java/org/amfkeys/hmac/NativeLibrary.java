@@ -50,6 +50,9 @@ final class NativeLibrary
      */
     static final List<String> BATCH_PLANS = List.of("groups", "sha-ni", "group-and-sha-ni");
 
+    /** Most lanes of a chunk, the unit a plan is chosen for: two 16-lane groups. */
+    static final int BATCH_CHUNK = 32;
+
     /** The fault that makes the test variant misreport the MAC's offset ({@code AMFKEYS_FAULT_LAYOUT}). */
     static final String LAYOUT_FAULT = "layout";
 
@@ -335,6 +338,47 @@ final class NativeLibrary
      * @return how many values the library has.
      */
     static native int batchPlans(int[] values);
+
+    /**
+     * @return the plans measured at load, as runs of chunk sizes, e.g. {@code schedules: sha-ni 1-32;
+     *     raw keys: sha-ni 1-13, groups 14-16, group-and-sha-ni 17-32}.
+     */
+    static String describeBatchPlans()
+    {
+        final int[] plans = new int[2 * BATCH_CHUNK];
+        return batchPlans(plans) == plans.length ? describeBatchPlans(plans) : "partial batches: no plans reported";
+    }
+
+    /**
+     * @param plans as {@link #batchPlans} fills them.
+     * @return them as runs of chunk sizes.
+     */
+    static String describeBatchPlans(final int[] plans)
+    {
+        final int chunk = BATCH_CHUNK;
+        final StringBuilder text = new StringBuilder("partial batches by size, measured at load: ");
+        for (int mode = 0; mode < 2; mode++)
+        {
+            text.append(mode == 0 ? "schedules: " : "; raw keys: ");
+            int start = 1;
+            for (int lanes = 1; lanes <= chunk; lanes++)
+            {
+                final int plan = plans[mode * chunk + lanes - 1];
+                if (lanes == chunk || plans[mode * chunk + lanes] != plan)
+                {
+                    text.append(start > 1 ? ", " : "").append(planName(plan)).append(' ').append(start);
+                    text.append(lanes > start ? "-" + lanes : "");
+                    start = lanes + 1;
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private static String planName(final int plan)
+    {
+        return plan >= 0 && plan < BATCH_PLANS.size() ? BATCH_PLANS.get(plan) : "plan " + plan;
+    }
 
     /** Test variant only: every AVX-512 chunk computed by {@code plan}, an index of {@link #BATCH_PLANS}. */
     static native void forceBatchPlan(int plan);

@@ -56,4 +56,21 @@ class NativeLibraryTest
         assertEquals(false, NativeLibrary.kernelSupported(7));
         assertTrue(NativeLibrary.hmacRecords(7, 0, 0) < 0, "an unknown kernel is refused");
     }
+
+    @Test
+    void batchPlansAreDescribedAsRunsOfSizes()
+    {
+        final int[] plans = new int[64];
+        java.util.Arrays.fill(plans, 0, 32, 1);
+        for (int lanes = 1; lanes <= 32; lanes++)
+        {
+            plans[32 + lanes - 1] = lanes <= 13 ? 1 : lanes <= 16 ? 0 : lanes <= 29 ? 2 : 0;
+        }
+        assertEquals("partial batches by size, measured at load: schedules: sha-ni 1-32; raw keys: sha-ni 1-13, groups 14-16, " +
+            "group-and-sha-ni 17-29, groups 30-32", NativeLibrary.describeBatchPlans(plans));
+        plans[0] = 0;
+        plans[63] = 1;
+        assertTrue(NativeLibrary.describeBatchPlans(plans).contains("schedules: groups 1, sha-ni 2-32;"));
+        assertTrue(NativeLibrary.describeBatchPlans(plans).endsWith("groups 30-31, sha-ni 32"));
+    }
 }
