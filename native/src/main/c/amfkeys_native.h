@@ -159,12 +159,6 @@ static inline int amfkeys_message_blocks(int length)
     return (length + 8) / 64 + 1;
 }
 
-/*
- * The last `length` (< 64) octets of a message with FIPS 180-4 padding for a message of total_length
- * octets (counting what was hashed before): returns the blocks written to out, 1 or 2.
- */
-int amfkeys_pad_tail(uint8_t out[128], const uint8_t *tail, int length, uint64_t total_length);
-
 /* The fused HMAC of amfkeys_kernel.hmac, composed from kernel->compress() alone. */
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
     const int *key_lengths, const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);

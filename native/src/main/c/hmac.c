@@ -159,7 +159,11 @@ static inline void copy_short(uint8_t *to, const uint8_t *from, int n)
     }
 }
 
-int amfkeys_pad_tail(uint8_t out[128], const uint8_t *tail, int length, uint64_t total_length)
+/*
+ * The last `length` (< 64) octets of a message with FIPS 180-4 padding for a message of total_length
+ * octets (counting what was hashed before): returns the blocks written to out, 1 or 2.
+ */
+static int pad_tail(uint8_t out[128], const uint8_t *tail, int length, uint64_t total_length)
 {
     /* A copy of constant zeros compiles to vector stores; a memset this short became rep stos. */
     memcpy(out, zero_blocks, sizeof(zero_blocks));
@@ -178,7 +182,7 @@ static int pad_message(uint8_t *out, const uint8_t *message, int length)
     {
         memcpy(out, message, (size_t)(64 * whole));
     }
-    return whole + amfkeys_pad_tail(out + 64 * whole, message + 64 * whole, length % 64, (uint64_t)(64 + length));
+    return whole + pad_tail(out + 64 * whole, message + 64 * whole, length % 64, (uint64_t)(64 + length));
 }
 
 /* The outer message: the inner digest, then padding that never changes (total 96 octets). */
@@ -424,7 +428,7 @@ static void digest_one(const amfkeys_kernel *kernel, const uint8_t *message, siz
     }
     uint8_t tail[128];
     const uint8_t *p = tail;
-    const int n = amfkeys_pad_tail(tail, message + 64 * whole, (int)(length % 64), prefix + length);
+    const int n = pad_tail(tail, message + 64 * whole, (int)(length % 64), prefix + length);
     kernel->compress(1, states, &p, &n);
     wipe(tail, sizeof(tail));
 }

@@ -227,9 +227,15 @@ final class NativeLibrary
         catch (final UnsatisfiedLinkError ex)
         {
             // Refused rather than ignored: a fault test that ran on unfaulted kernels would pass for nothing.
-            return FAULT_PROPERTY + " needs the test variant of the library (" + TEST_VARIANT +
-                ", built with AMFKEYS_TEST_HOOKS), and this one has no test hooks";
+            return needsTestVariant(FAULT_PROPERTY);
         }
+    }
+
+    /** @return why a test property cannot be honoured by a library that has no test hooks. */
+    private static String needsTestVariant(final String property)
+    {
+        return property + " needs the test variant of the library (" + TEST_VARIANT + ", built with AMFKEYS_TEST_HOOKS), " +
+            "and this one has no test hooks";
     }
 
     /** @return null, or why the library is not used: an unknown plan, or a plan asked of a library without test hooks. */
@@ -253,8 +259,7 @@ final class NativeLibrary
         }
         catch (final UnsatisfiedLinkError ex)
         {
-            return BATCH_PLAN_PROPERTY + " needs the test variant of the library (" + TEST_VARIANT +
-                ", built with AMFKEYS_TEST_HOOKS), and this one has no test hooks";
+            return needsTestVariant(BATCH_PLAN_PROPERTY);
         }
     }
 
