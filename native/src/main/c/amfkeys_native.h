@@ -110,6 +110,8 @@ typedef struct
         const int *lengths, uint8_t *const *macs);
     /* Optional: one HMAC from a key schedule, for callers with one derivation at a time. NULL: composed. */
     void (*hmac_one)(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+    /* Optional: a raw key's schedule (0..64 octets), for callers with one key at a time. NULL: composed. */
+    void (*schedule)(const uint8_t *key, int length, uint8_t schedule[64]);
 } amfkeys_kernel;
 
 const amfkeys_kernel *amfkeys_kernel_get(int id);
@@ -190,6 +192,7 @@ void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *c
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t schedule[64]);
 void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,

@@ -12,9 +12,10 @@
 
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 {
-    {"openssl", 0, amfkeys_compress_openssl, NULL, NULL},
-    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, amfkeys_hmac_shani, amfkeys_hmac_one_shani},
-    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL},
+    {"openssl", 0, amfkeys_compress_openssl, NULL, NULL, NULL},
+    {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, amfkeys_hmac_shani, amfkeys_hmac_one_shani,
+        amfkeys_schedule_shani},
+    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL, NULL},
 };
 
 #ifdef AMFKEYS_TEST_HOOKS
@@ -447,6 +448,11 @@ void amfkeys_hmac_schedule(int kernel_id, const uint8_t *key, int key_length, ui
         amfkeys_hmac_schedule(kernel_id, digest, 32, schedule);
         wipe(digest, sizeof(digest));
         wipe(hashed, sizeof(hashed));
+        return;
+    }
+    if (kernel->schedule != NULL)
+    {
+        kernel->schedule(key, key_length, schedule);
         return;
     }
     uint8_t pads[2][64];

@@ -306,6 +306,29 @@ SHANI_TARGET static void hmac_two(const uint8_t *schedule0, const uint8_t *messa
 }
 
 /*
+ * A key's schedule (the chaining values after the ipad and the opad block, 0 <= length <= 64), both
+ * blocks built in registers from the key and compressed interleaved: the pads never exist in memory.
+ */
+SHANI_TARGET void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t schedule[64])
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i inner[4], outer[4];
+    for (int i = 0; i < 4; i++)
+    {
+        const int n = length - 16 * i;
+        const __m128i k = n > 0 ? load_partial(key + 16 * i, n > 16 ? 16 : n) : _mm_setzero_si128();
+        inner[i] = _mm_shuffle_epi8(_mm_xor_si128(k, _mm_set1_epi8(0x36)), bswap);
+        outer[i] = _mm_shuffle_epi8(_mm_xor_si128(k, _mm_set1_epi8(0x5c)), bswap);
+    }
+    __m128i abef0, cdgh0, abef1, cdgh1;
+    load_state(amfkeys_sha256_iv, &abef0, &cdgh0);
+    load_state(amfkeys_sha256_iv, &abef1, &cdgh1);
+    block_rounds_two(&abef0, &cdgh0, inner, &abef1, &cdgh1, outer);
+    store_state((uint32_t *)schedule, abef0, cdgh0);
+    store_state((uint32_t *)(schedule + 32), abef1, cdgh1);
+}
+
+/*
  * The fused HMAC of amfkeys_kernel.hmac on SHA-NI: lanes in pairs (hmac_two), a raw key's schedule
  * computed first into a buffer that is wiped before return.
  */
@@ -323,7 +346,7 @@ void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_le
             schedule[i] = keys[lane + i];
             if (key_lengths[lane + i] != AMFKEYS_KEY_SCHEDULE)
             {
-                amfkeys_hmac_schedule(AMFKEYS_KERNEL_SHANI, keys[lane + i], key_lengths[lane + i], computed[i]);
+                amfkeys_schedule_shani(keys[lane + i], key_lengths[lane + i], computed[i]);
                 schedule[i] = computed[i];
                 raw = 1;
             }
