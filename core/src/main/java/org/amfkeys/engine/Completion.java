@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
 import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.UeContextTransfer;
 
 import static org.amfkeys.engine.CompletionDescriptor.CORRELATION_ID_OFFSET;
@@ -15,6 +16,13 @@ import static org.amfkeys.engine.CompletionDescriptor.KEY_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_COUNT_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SECURITY_MODE_COMMAND_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_CIPHERING_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_ENCRYPTION_KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_FLAGS_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_INTEGRITY_KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_INTEGRITY_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.OPERATION_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.RULE_OFFSET;
@@ -147,6 +155,28 @@ public final class Completion
         }
         requireOutput(EngineOperation.Output.TRANSFER);
         out.decode(buffer, offset + TRANSFER_OFFSET);
+    }
+
+    /**
+     * Copies the NAS Security Mode Command a done {@link EngineOperation#NAS_SECURITY_MODE_COMMAND} gives,
+     * its NAS keys included.
+     *
+     * @param out receives the command.
+     * @throws IllegalStateException when this completion carries no NAS Security Mode Command.
+     */
+    public void copyNasSecurityModeCommand(final NasSecurityModeCommand out)
+    {
+        if (out == null)
+        {
+            throw InvalidParameterException.missing("out", "a NasSecurityModeCommand");
+        }
+        requireOutput(EngineOperation.Output.NAS_SECURITY_MODE_COMMAND);
+        out.received(buffer.getInt(offset + NAS_SECURITY_MODE_COMMAND_OFFSET), buffer.getInt(offset + NAS_SMC_CIPHERING_OFFSET),
+            buffer.getInt(offset + NAS_SMC_INTEGRITY_OFFSET),
+            (buffer.getInt(offset + NAS_SMC_FLAGS_OFFSET) & CompletionDescriptor.FLAG_KAMF_CHANGE) != 0,
+            buffer.getLong(offset + NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET));
+        buffer.getBytes(offset + NAS_SMC_ENCRYPTION_KEY_OFFSET, out.nasEncryptionKey(), 0, CompletionDescriptor.NAS_KEY_LENGTH);
+        buffer.getBytes(offset + NAS_SMC_INTEGRITY_KEY_OFFSET, out.nasIntegrityKey(), 0, CompletionDescriptor.NAS_KEY_LENGTH);
     }
 
     private void requireOutput(final EngineOperation.Output output)

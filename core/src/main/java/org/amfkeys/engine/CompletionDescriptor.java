@@ -16,6 +16,8 @@ import org.amfkeys.procedures.UeContextTransferDescriptor;
  * then, for a done operation whose output says so ({@link EngineOperation.Output}):
  *  64  NAS container   int32 type, int32 NCC, int64 NAS COUNT (as {@link org.amfkeys.procedures.HandoverCommand})
  *  64  transfer        {@link org.amfkeys.procedures.UeContextTransferDescriptor#LENGTH} octets
+ *  64  NAS SMC         int32 ngKSI, int32 ciphering, int32 integrity, int32 flags
+ *                      ({@link #FLAG_KAMF_CHANGE}), int64 DL NAS COUNT, 16 octets KNASenc, 16 octets KNASint
  * </pre>
  * The ring zeroes a record once its handler returns, so no key stays in it.
  */
@@ -57,13 +59,35 @@ public final class CompletionDescriptor
     public static final int NAS_CONTAINER_LENGTH = NAS_CONTAINER_COUNT_OFFSET + Long.BYTES - NAS_CONTAINER_OFFSET;
     /** Offset of the transfer for the target node. */
     public static final int TRANSFER_OFFSET = LENGTH;
+    /** Offset of the NAS Security Mode Command's ngKSI. */
+    public static final int NAS_SECURITY_MODE_COMMAND_OFFSET = LENGTH;
+    /** Offset of its NAS ciphering algorithm. */
+    public static final int NAS_SMC_CIPHERING_OFFSET = NAS_SECURITY_MODE_COMMAND_OFFSET + Integer.BYTES;
+    /** Offset of its NAS integrity algorithm. */
+    public static final int NAS_SMC_INTEGRITY_OFFSET = NAS_SMC_CIPHERING_OFFSET + Integer.BYTES;
+    /** Offset of its flags. */
+    public static final int NAS_SMC_FLAGS_OFFSET = NAS_SMC_INTEGRITY_OFFSET + Integer.BYTES;
+    /** Offset of its DL NAS COUNT. */
+    public static final int NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET = NAS_SMC_FLAGS_OFFSET + Integer.BYTES;
+    /** Offset of KNASenc. */
+    public static final int NAS_SMC_ENCRYPTION_KEY_OFFSET = NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET + Long.BYTES;
+    /** Octets of each NAS key. */
+    public static final int NAS_KEY_LENGTH = 16;
+    /** Offset of KNASint. */
+    public static final int NAS_SMC_INTEGRITY_KEY_OFFSET = NAS_SMC_ENCRYPTION_KEY_OFFSET + NAS_KEY_LENGTH;
+    /** Octets of the NAS Security Mode Command. */
+    public static final int NAS_SECURITY_MODE_COMMAND_LENGTH =
+        NAS_SMC_INTEGRITY_KEY_OFFSET + NAS_KEY_LENGTH - NAS_SECURITY_MODE_COMMAND_OFFSET;
     /** Octets of the longest completion record. */
-    public static final int MAX_LENGTH = TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH;
+    public static final int MAX_LENGTH = Math.max(TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH,
+        NAS_SECURITY_MODE_COMMAND_OFFSET + NAS_SECURITY_MODE_COMMAND_LENGTH);
 
     /** Flag: the pair carries the new security context indicator (a key of a new KAMF). */
     public static final int FLAG_NEW_SECURITY_CONTEXT = 1;
     /** Flag: the procedure waits under the rule in {@link #RULE_OFFSET} and starts when the blocking one ends. */
     public static final int FLAG_DEFERRED = 1 << 1;
+    /** NAS SMC flag: K_AMF_change_flag, the UE derives KAMF' from its current KAMF. */
+    public static final int FLAG_KAMF_CHANGE = 1;
 
     private CompletionDescriptor()
     {

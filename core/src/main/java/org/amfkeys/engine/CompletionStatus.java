@@ -14,7 +14,9 @@ public enum CompletionStatus
     /** A request parameter is out of its range; nothing changed. */
     INVALID(4),
     /** The step failed inside the engine (the table closed under it, say); nothing changed. */
-    FAILED(5);
+    FAILED(5),
+    /** The UE is new and the context table has no room for it; nothing changed. */
+    TABLE_FULL(6);
 
     private static final CompletionStatus[] BY_CODE = new CompletionStatus[values().length + 1];
 

@@ -3,6 +3,7 @@ package org.amfkeys.engine;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.NextHopPair;
@@ -24,6 +25,7 @@ public final class EngineCalls implements AutoCloseable
     private final EngineProducer producer;
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final Outcome outcome = new Outcome();
+    private final long tableCapacity;
     private long correlationId;
 
     /**
@@ -36,6 +38,7 @@ public final class EngineCalls implements AutoCloseable
             throw InvalidParameterException.missing("engine", "a KeyEngine");
         }
         this.producer = engine.newProducer();
+        this.tableCapacity = engine.table().capacity();
     }
 
     /**
@@ -155,7 +158,7 @@ public final class EngineCalls implements AutoCloseable
         {
             idle.idle(producer.poll(outcome, 1));
         }
-        return outcome.result(operation);
+        return outcome.result(operation, tableCapacity);
     }
 
     private int submit(final EngineOperation operation, final long id, final long ueId, final long ulCount)
@@ -198,7 +201,7 @@ public final class EngineCalls implements AutoCloseable
             }
         }
 
-        boolean result(final EngineOperation operation)
+        boolean result(final EngineOperation operation, final long tableCapacity)
         {
             final String procedure = operation.name().toLowerCase(Locale.ROOT).replace('_', '-');
             return switch (status)
@@ -210,6 +213,7 @@ public final class EngineCalls implements AutoCloseable
                     new ProcedureNotAllowedException(procedure, rule, rule.summary());
                 case INVALID -> throw new InvalidParameterException("request", "refused by the engine", "what the direct call accepts");
                 case FAILED -> throw new IllegalStateException(procedure + " failed in the engine; see its error log");
+                case TABLE_FULL -> throw new ContextTableFullException(tableCapacity);
             };
         }
     }

@@ -49,7 +49,18 @@ public enum EngineOperation
     /** {@code acceptHandoverFromEps}: target AMF of an EPS to 5GS handover, the MME's transfer in the request. */
     ACCEPT_HANDOVER_FROM_EPS(19, Input.TRANSFER, Output.PAIR_AND_NAS_CONTAINER),
     /** {@code acceptIdleModeFromEps}: target AMF of an EPS to 5GS idle-mode move, the MME's transfer in the request. */
-    ACCEPT_IDLE_MODE_FROM_EPS(20, Input.TRANSFER, Output.NONE);
+    ACCEPT_IDLE_MODE_FROM_EPS(20, Input.TRANSFER, Output.NONE),
+    /**
+     * {@code authenticated(ueId, kseaf, supi, abba, ngKsi, ueSecurityCapabilities)}: KAMF from KSEAF
+     * (A.7) becomes the UE's new partial native context; a UE not yet known is added.
+     */
+    AUTHENTICATED(21, Input.KSEAF, Output.NONE),
+    /** {@code nasSecurityModeCommand}: activates the new context; the completion carries the command and its NAS keys. */
+    NAS_SECURITY_MODE_COMMAND(22, Input.NAS_ALGORITHMS, Output.NAS_SECURITY_MODE_COMMAND),
+    /** {@code nasSecurityModeComplete}: the activated context becomes current, the Complete's UL NAS COUNT in the request. */
+    NAS_SECURITY_MODE_COMPLETE(23, Input.UPLINK_NAS_COUNT, Output.NONE),
+    /** {@code nasSecurityModeFailed}: the NAS SMC in flight ends without activating anything. */
+    NAS_SECURITY_MODE_FAILED(24, Input.NONE, Output.NONE);
 
     /**
      * What a request carries besides the UE.
@@ -61,7 +72,11 @@ public enum EngineOperation
         /** A UL NAS COUNT ({@link RequestDescriptor#UPLINK_NAS_COUNT_OFFSET}). */
         UPLINK_NAS_COUNT,
         /** A {@link org.amfkeys.procedures.UeContextTransfer} ({@link RequestDescriptor#TRANSFER_OFFSET}). */
-        TRANSFER
+        TRANSFER,
+        /** KSEAF, the KDF encodings of SUPI and ABBA, ngKSI and the UE security capabilities ({@link RequestDescriptor#KSEAF_OFFSET}). */
+        KSEAF,
+        /** The NAS ciphering and integrity algorithms ({@link RequestDescriptor#NAS_CIPHERING_OFFSET}). */
+        NAS_ALGORITHMS
     }
 
     /**
@@ -76,7 +91,9 @@ public enum EngineOperation
         /** The pair and the NAS container of the handover command ({@link CompletionDescriptor#NAS_CONTAINER_OFFSET}). */
         PAIR_AND_NAS_CONTAINER,
         /** The {@link org.amfkeys.procedures.UeContextTransfer} for the target ({@link CompletionDescriptor#TRANSFER_OFFSET}). */
-        TRANSFER
+        TRANSFER,
+        /** The NAS Security Mode Command and its NAS keys ({@link CompletionDescriptor#NAS_SECURITY_MODE_COMMAND_OFFSET}). */
+        NAS_SECURITY_MODE_COMMAND
     }
 
     private static final EngineOperation[] BY_CODE = new EngineOperation[values().length + 1];
@@ -133,12 +150,18 @@ public enum EngineOperation
     }
 
     /**
-     * @return octets of a request record of this operation.
+     * @return octets of a request record of this operation; for {@link Input#KSEAF}, without the SUPI and
+     *         ABBA octets that follow.
      */
     int requestLength()
     {
-        return input == Input.TRANSFER ? RequestDescriptor.TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH :
-            RequestDescriptor.LENGTH;
+        return switch (input)
+        {
+            case NONE, UPLINK_NAS_COUNT -> RequestDescriptor.LENGTH;
+            case TRANSFER -> RequestDescriptor.TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH;
+            case KSEAF -> RequestDescriptor.KSEAF_PARAMETERS_OFFSET;
+            case NAS_ALGORITHMS -> RequestDescriptor.NAS_ALGORITHMS_LENGTH;
+        };
     }
 
     /**
@@ -151,6 +174,8 @@ public enum EngineOperation
             case NONE, PAIR -> CompletionDescriptor.LENGTH;
             case PAIR_AND_NAS_CONTAINER -> CompletionDescriptor.NAS_CONTAINER_OFFSET + CompletionDescriptor.NAS_CONTAINER_LENGTH;
             case TRANSFER -> CompletionDescriptor.TRANSFER_OFFSET + UeContextTransferDescriptor.LENGTH;
+            case NAS_SECURITY_MODE_COMMAND -> CompletionDescriptor.NAS_SECURITY_MODE_COMMAND_OFFSET +
+                CompletionDescriptor.NAS_SECURITY_MODE_COMMAND_LENGTH;
         };
     }
 

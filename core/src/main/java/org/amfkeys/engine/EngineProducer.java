@@ -13,6 +13,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.procedures.UeContextTransfer;
+import org.amfkeys.types.Abba;
+import org.amfkeys.types.AlgorithmIdentity;
+import org.amfkeys.types.NgKsi;
+import org.amfkeys.types.Supi;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -64,6 +68,7 @@ public final class EngineProducer implements AutoCloseable
     private final int maxInFlight;
     private final Completion completion = new Completion();
     private final MessageHandler deliver = this::deliver;
+    private final byte[] parameterOctets = new byte[RequestDescriptor.MAX_SUPI_LENGTH + RequestDescriptor.MAX_ABBA_LENGTH];
     private CompletionHandler handler;
     private long submitted;
     private long completed;
@@ -200,6 +205,118 @@ public final class EngineProducer implements AutoCloseable
         return submit(operation, correlationId, ueId, 0, transfer);
     }
 
+    /**
+     * Submits what a primary authentication gives the AMF: KAMF derived from KSEAF (TS 33.501 A.7)
+     * becomes the UE's new partial native context, as
+     * {@link org.amfkeys.procedures.AmfProcedures#authenticated(long, byte[], Supi, Abba, int, int)} does.
+     * KSEAF is copied into the request and the ring zeroes it once read.
+     *
+     * @param correlationId          the caller's id, returned in the completion.
+     * @param ueId                   the UE; one not yet known is added.
+     * @param kseaf                  KSEAF from the AUSF, 32 octets; unchanged.
+     * @param supi                   the UE's SUPI.
+     * @param abba                   the ABBA parameter.
+     * @param ngKsi                  the new context's ngKSI, native, 0..6.
+     * @param ueSecurityCapabilities the UE security capabilities.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming the parameter that is missing or out of range.
+     */
+    public int submitAuthenticated(
+        final long correlationId, final long ueId, final byte[] kseaf, final Supi supi, final Abba abba, final int ngKsi,
+        final int ueSecurityCapabilities)
+    {
+        SecurityContext.requireKey("kseaf", kseaf);
+        if (supi == null)
+        {
+            throw InvalidParameterException.missing("supi", Supi.ALLOWED);
+        }
+        if (abba == null)
+        {
+            throw InvalidParameterException.missing("abba", Abba.MIN_LENGTH + ".." + Abba.MAX_LENGTH + " octets");
+        }
+        NgKsi.checkKeySetIdentifier("ngksi", ngKsi);
+        final int supiLength = supi.encodedLength();
+        final int abbaLength = abba.encodedLength();
+        final int index = claim(EngineOperation.AUTHENTICATED, correlationId, ueId, 0,
+            RequestDescriptor.KSEAF_PARAMETERS_OFFSET + supiLength + abbaLength);
+        if (index < 0)
+        {
+            return index;
+        }
+        boolean written = false;
+        try
+        {
+            final MutableDirectBuffer buffer = engine.requestRing(ueId).buffer();
+            buffer.putBytes(index + RequestDescriptor.KSEAF_OFFSET, kseaf);
+            buffer.putInt(index + RequestDescriptor.KSEAF_NGKSI_OFFSET, ngKsi);
+            buffer.putInt(index + RequestDescriptor.KSEAF_UE_SECURITY_CAPABILITIES_OFFSET, ueSecurityCapabilities);
+            buffer.putInt(index + RequestDescriptor.KSEAF_SUPI_LENGTH_OFFSET, supiLength);
+            buffer.putInt(index + RequestDescriptor.KSEAF_ABBA_LENGTH_OFFSET, abbaLength);
+            supi.encodeTo(parameterOctets, 0);
+            abba.encodeTo(parameterOctets, supiLength);
+            buffer.putBytes(index + RequestDescriptor.KSEAF_PARAMETERS_OFFSET, parameterOctets, 0, supiLength + abbaLength);
+            written = true;
+        }
+        finally
+        {
+            end(ueId, index, written);
+        }
+        return SUBMITTED;
+    }
+
+    /**
+     * Submits a NAS Security Mode Command: it activates the UE's new context (or changes the algorithms
+     * of the current one), as {@link org.amfkeys.procedures.AmfProcedures#nasSecurityModeCommand(long,
+     * int, int, org.amfkeys.procedures.NasSecurityModeCommand)} does; its completion carries the command
+     * and its NAS keys ({@link Completion#copyNasSecurityModeCommand}).
+     *
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @param ciphering     the NAS ciphering algorithm, 0..15.
+     * @param integrity     the NAS integrity algorithm, 0..15.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming {@code nas-enc} or {@code nas-int} when out of range.
+     */
+    public int submitNasSecurityModeCommand(final long correlationId, final long ueId, final int ciphering, final int integrity)
+    {
+        AlgorithmIdentity.check("nas-enc", ciphering);
+        AlgorithmIdentity.check("nas-int", integrity);
+        final EngineOperation operation = EngineOperation.NAS_SECURITY_MODE_COMMAND;
+        final int index = claim(operation, correlationId, ueId, 0, operation.requestLength());
+        if (index < 0)
+        {
+            return index;
+        }
+        boolean written = false;
+        try
+        {
+            final MutableDirectBuffer buffer = engine.requestRing(ueId).buffer();
+            buffer.putInt(index + RequestDescriptor.NAS_CIPHERING_OFFSET, ciphering);
+            buffer.putInt(index + RequestDescriptor.NAS_INTEGRITY_OFFSET, integrity);
+            written = true;
+        }
+        finally
+        {
+            end(ueId, index, written);
+        }
+        return SUBMITTED;
+    }
+
+    /**
+     * Submits a NAS Security Mode Complete: the activated context becomes the current one.
+     *
+     * @param correlationId the caller's id, returned in the completion.
+     * @param ueId          the UE.
+     * @param ulCount       the Security Mode Complete's UL NAS COUNT, 0..2^32-1.
+     * @return {@link #SUBMITTED}, {@link #BACK_PRESSURED} or {@link #CLOSED}.
+     * @throws InvalidParameterException naming {@code ul-count} when it is out of range.
+     */
+    public int submitNasSecurityModeComplete(final long correlationId, final long ueId, final long ulCount)
+    {
+        SecurityContext.requireNasCount("ul-count", ulCount);
+        return submit(EngineOperation.NAS_SECURITY_MODE_COMPLETE, correlationId, ueId, ulCount, null);
+    }
+
     private static void requireInput(final EngineOperation operation, final EngineOperation.Input input, final String method)
     {
         if (operation == null)
@@ -217,6 +334,36 @@ public final class EngineProducer implements AutoCloseable
         final EngineOperation operation, final long correlationId, final long ueId, final long ulCount,
         final UeContextTransfer transfer)
     {
+        final int index = claim(operation, correlationId, ueId, ulCount, operation.requestLength());
+        if (index < 0)
+        {
+            return index;
+        }
+        boolean written = false;
+        try
+        {
+            if (transfer != null)
+            {
+                transfer.encode(engine.requestRing(ueId).buffer(), index + RequestDescriptor.TRANSFER_OFFSET);
+            }
+            written = true;
+        }
+        finally
+        {
+            end(ueId, index, written);
+        }
+        return SUBMITTED;
+    }
+
+    /**
+     * Claims a request record in the UE's worker's ring and writes what every request carries; on
+     * success the caller writes its operation's input and calls {@link #end}.
+     *
+     * @return the record's index, or {@link #BACK_PRESSURED} or {@link #CLOSED} with nothing claimed.
+     */
+    private int claim(
+        final EngineOperation operation, final long correlationId, final long ueId, final long ulCount, final int length)
+    {
         if (closed || engine.isClosing())
         {
             return CLOSED;
@@ -228,6 +375,7 @@ public final class EngineProducer implements AutoCloseable
         }
         // Announced before the engine's state is read, so a close either sees this submit or stops it.
         SUBMITTING.setVolatile(this, true);
+        boolean claimed = false;
         try
         {
             if (engine.isClosing())
@@ -235,7 +383,7 @@ public final class EngineProducer implements AutoCloseable
                 return CLOSED;
             }
             final ManyToOneRingBuffer ring = engine.requestRing(ueId);
-            final int index = ring.tryClaim(operation.code(), operation.requestLength());
+            final int index = ring.tryClaim(operation.code(), length);
             if (index < 0)
             {
                 engine.counters().backPressured();
@@ -247,13 +395,36 @@ public final class EngineProducer implements AutoCloseable
             buffer.putInt(index + PRODUCER_ID_OFFSET, id);
             buffer.putInt(index + PADDING_OFFSET, 0);
             buffer.putLong(index + UPLINK_NAS_COUNT_OFFSET, ulCount);
-            if (transfer != null)
+            claimed = true;
+            return index;
+        }
+        finally
+        {
+            if (!claimed)
             {
-                transfer.encode(buffer, index + RequestDescriptor.TRANSFER_OFFSET);
+                SUBMITTING.setRelease(this, false);
             }
-            ring.commit(index);
-            submitted++;
-            return SUBMITTED;
+        }
+    }
+
+    /**
+     * Commits a claimed record once written in full, else aborts it (the ring zeroes it either way
+     * once read or skipped), and ends the submit.
+     */
+    private void end(final long ueId, final int index, final boolean written)
+    {
+        try
+        {
+            final ManyToOneRingBuffer ring = engine.requestRing(ueId);
+            if (written)
+            {
+                ring.commit(index);
+                submitted++;
+            }
+            else
+            {
+                ring.abort(index);
+            }
         }
         finally
         {

@@ -8,14 +8,20 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
+import org.amfkeys.context.ContextTableFullException;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
+import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopBatch;
 import org.amfkeys.procedures.NextHopPair;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.ProcedureStart;
 import org.amfkeys.procedures.UeContextTransfer;
+
+import java.util.Arrays;
 
 import static org.amfkeys.engine.CompletionDescriptor.CORRELATION_ID_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.FLAGS_OFFSET;
@@ -26,6 +32,14 @@ import static org.amfkeys.engine.CompletionDescriptor.KEY_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_COUNT_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NAS_CONTAINER_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_KEY_LENGTH;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SECURITY_MODE_COMMAND_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_CIPHERING_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_ENCRYPTION_KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_FLAGS_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_INTEGRITY_KEY_OFFSET;
+import static org.amfkeys.engine.CompletionDescriptor.NAS_SMC_INTEGRITY_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.NCC_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.OPERATION_OFFSET;
 import static org.amfkeys.engine.CompletionDescriptor.RULE_OFFSET;
@@ -54,6 +68,7 @@ final class EngineWorker implements Agent
     private final KeyEngine engine;
     private final int index;
     private final ManyToOneRingBuffer requests;
+    private final Kdf kdf;
     private final AmfProcedures procedures;
     private final StagedHmac hmac;
     private final RecordsKernel kernel;
@@ -77,18 +92,25 @@ final class EngineWorker implements Agent
     private final NextHopPair[] pairs;
     private final UeContextTransfer[] transfers;
     private final HandoverCommand[] commands;
+    private final KseafRequest[] kseafRequests;
+    private final NasSecurityModeCommand[] nasCommands;
+    private final int[] nasCiphering;
+    private final int[] nasIntegrity;
+    private final KeySchedule kseafSchedule = new KeySchedule();
+    private final byte[] kamf = new byte[Kdf.KEY_LENGTH];
     private final boolean[] invalid;
     private final boolean[] deferred;
     private int taken;
 
     EngineWorker(
-        final KeyEngine engine, final int index, final ManyToOneRingBuffer requests, final AmfProcedures procedures,
+        final KeyEngine engine, final int index, final ManyToOneRingBuffer requests, final Kdf kdf, final AmfProcedures procedures,
         final StagedHmac hmac, final RecordsKernel kernel, final int maxBatch, final int stagingThreshold,
         final EngineCounters.WorkerCounters counters)
     {
         this.engine = engine;
         this.index = index;
         this.requests = requests;
+        this.kdf = kdf;
         this.procedures = procedures;
         this.hmac = hmac;
         this.kernel = kernel;
@@ -109,6 +131,10 @@ final class EngineWorker implements Agent
         this.pairs = new NextHopPair[maxBatch];
         this.transfers = new UeContextTransfer[maxBatch];
         this.commands = new HandoverCommand[maxBatch];
+        this.kseafRequests = new KseafRequest[maxBatch];
+        this.nasCommands = new NasSecurityModeCommand[maxBatch];
+        this.nasCiphering = new int[maxBatch];
+        this.nasIntegrity = new int[maxBatch];
         this.invalid = new boolean[maxBatch];
         this.deferred = new boolean[maxBatch];
         for (int i = 0; i < maxBatch; i++)
@@ -116,6 +142,8 @@ final class EngineWorker implements Agent
             pairs[i] = new NextHopPair();
             transfers[i] = new UeContextTransfer();
             commands[i] = new HandoverCommand();
+            kseafRequests[i] = new KseafRequest();
+            nasCommands[i] = new NasSecurityModeCommand();
         }
     }
 
@@ -192,17 +220,31 @@ final class EngineWorker implements Agent
         uplinkCounts[i] = buffer.getLong(offset + RequestDescriptor.UPLINK_NAS_COUNT_OFFSET);
         invalid[i] = false;
         final EngineOperation operation = EngineOperation.ofCode(msgTypeId);
-        if (operation != null && operation.input() == EngineOperation.Input.TRANSFER)
+        if (operation == null)
         {
-            // The ring zeroes the record once read: the transfer's keys live on in this worker's copy only.
-            try
+            return;
+        }
+        // The ring zeroes the record once read: the keys of a transfer or of KSEAF live on in this worker's copy only.
+        try
+        {
+            switch (operation.input())
             {
-                transfers[i].decode(buffer, offset + RequestDescriptor.TRANSFER_OFFSET);
+                case TRANSFER -> transfers[i].decode(buffer, offset + RequestDescriptor.TRANSFER_OFFSET);
+                case KSEAF -> kseafRequests[i].decode(buffer, offset, length);
+                case NAS_ALGORITHMS ->
+                {
+                    nasCiphering[i] = buffer.getInt(offset + RequestDescriptor.NAS_CIPHERING_OFFSET);
+                    nasIntegrity[i] = buffer.getInt(offset + RequestDescriptor.NAS_INTEGRITY_OFFSET);
+                }
+                default ->
+                {
+                    // The header holds all the rest.
+                }
             }
-            catch (final InvalidParameterException ex)
-            {
-                invalid[i] = true;
-            }
+        }
+        catch (final InvalidParameterException ex)
+        {
+            invalid[i] = true;
         }
     }
 
@@ -426,6 +468,11 @@ final class EngineWorker implements Agent
                 case IDLE_MODE_TO_EPS -> procedures.idleModeToEps(ueId, uplinkCounts[i], transfer);
                 case ACCEPT_HANDOVER_FROM_EPS -> acceptHandoverFromEps(ueId, transfer, pair, commands[i]);
                 case ACCEPT_IDLE_MODE_FROM_EPS -> acceptIdleModeFromEps(ueId, transfer);
+                case AUTHENTICATED -> authenticated(ueId, kseafRequests[i]);
+                case NAS_SECURITY_MODE_COMMAND ->
+                    procedures.nasSecurityModeCommand(ueId, nasCiphering[i], nasIntegrity[i], nasCommands[i]);
+                case NAS_SECURITY_MODE_COMPLETE -> procedures.nasSecurityModeComplete(ueId, uplinkCounts[i]);
+                case NAS_SECURITY_MODE_FAILED -> procedures.nasSecurityModeFailed(ueId);
             };
             return known ? CompletionStatus.DONE : CompletionStatus.UNKNOWN_UE;
         }
@@ -469,6 +516,26 @@ final class EngineWorker implements Agent
         return true;
     }
 
+    /**
+     * What {@link AmfProcedures#authenticated(long, byte[], org.amfkeys.types.Supi, org.amfkeys.types.Abba,
+     * int, int)} does, from the SUPI and ABBA octets the request carries.
+     */
+    private boolean authenticated(final long ueId, final KseafRequest request)
+    {
+        try
+        {
+            kdf.computeSchedule(request.kseaf(), kseafSchedule);
+            kdf.kamfOfEncoded(kseafSchedule, request.supi(), request.abba(), kamf, 0);
+            procedures.authenticated(ueId, kamf, request.ngKsi(), request.ueSecurityCapabilities());
+            return true;
+        }
+        finally
+        {
+            kseafSchedule.clear();
+            Arrays.fill(kamf, (byte)0);
+        }
+    }
+
     private boolean acceptContextTransfer(final long ueId, final UeContextTransfer transfer)
     {
         procedures.acceptContextTransfer(ueId, transfer);
@@ -489,6 +556,10 @@ final class EngineWorker implements Agent
         if (ex instanceof InvalidParameterException)
         {
             return CompletionStatus.INVALID;
+        }
+        if (ex instanceof ContextTableFullException)
+        {
+            return CompletionStatus.TABLE_FULL;
         }
         engine.recordError(ex);
         return CompletionStatus.FAILED;
@@ -553,6 +624,17 @@ final class EngineWorker implements Agent
             {
                 transfers[i].encode(buffer, at + TRANSFER_OFFSET);
             }
+            else if (output == EngineOperation.Output.NAS_SECURITY_MODE_COMMAND)
+            {
+                final NasSecurityModeCommand command = nasCommands[i];
+                buffer.putInt(at + NAS_SECURITY_MODE_COMMAND_OFFSET, command.ngKsi());
+                buffer.putInt(at + NAS_SMC_CIPHERING_OFFSET, command.ciphering());
+                buffer.putInt(at + NAS_SMC_INTEGRITY_OFFSET, command.integrity());
+                buffer.putInt(at + NAS_SMC_FLAGS_OFFSET, command.kamfChangeFlag() ? CompletionDescriptor.FLAG_KAMF_CHANGE : 0);
+                buffer.putLong(at + NAS_SMC_DOWNLINK_NAS_COUNT_OFFSET, command.downlinkNasCount());
+                buffer.putBytes(at + NAS_SMC_ENCRYPTION_KEY_OFFSET, command.nasEncryptionKey(), 0, NAS_KEY_LENGTH);
+                buffer.putBytes(at + NAS_SMC_INTEGRITY_KEY_OFFSET, command.nasIntegrityKey(), 0, NAS_KEY_LENGTH);
+            }
             ring.commit(at);
         }
         finally
@@ -566,6 +648,14 @@ final class EngineWorker implements Agent
             if (operation != null && operation.output() == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
             {
                 commands[i].clear();
+            }
+            if (operation == EngineOperation.AUTHENTICATED)
+            {
+                kseafRequests[i].clear();
+            }
+            else if (operation == EngineOperation.NAS_SECURITY_MODE_COMMAND)
+            {
+                nasCommands[i].clear();
             }
             hmac.forget(i);
         }

@@ -97,7 +97,8 @@ public final class KeyEngine implements AutoCloseable
                 this.options.nativeBatch ? this.options.batchKernel.get() : null, direct, fallbackEngine(), 1);
             final StagedHmac hmac = new StagedHmac(direct, records, this.options.maxBatch);
             kernel = hmac.kernelName();
-            workers[i] = new EngineWorker(this, i, rings[i], new AmfProcedures(table, new Kdf(hmac)), hmac, records,
+            final Kdf kdf = new Kdf(hmac);
+            workers[i] = new EngineWorker(this, i, rings[i], kdf, new AmfProcedures(table, kdf), hmac, records,
                 this.options.maxBatch, this.options.stagingThreshold, counters.worker(i));
         }
         this.kernelName = kernel;
@@ -376,6 +377,12 @@ public final class KeyEngine implements AutoCloseable
         /** Default octets of each ring. */
         public static final int DEFAULT_RING_CAPACITY = 1 << 16;
 
+        /** Smallest request ring: Agrona's rings take records of an eighth of their capacity at most. */
+        public static final int MIN_REQUEST_RING_CAPACITY = 8192;
+
+        /** Smallest response ring. */
+        public static final int MIN_RESPONSE_RING_CAPACITY = 4096;
+
         private int workers = 1;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private int stagingThreshold = DEFAULT_STAGING_THRESHOLD;
@@ -420,12 +427,14 @@ public final class KeyEngine implements AutoCloseable
         }
 
         /**
-         * @param capacity octets of each worker's request ring: a power of two, 4096..2^30.
+         * @param capacity octets of each worker's request ring: a power of two, 8192..2^30 (the ring's
+         *                 longest record, an {@link EngineOperation#AUTHENTICATED} request with the
+         *                 longest SUPI and ABBA, is an eighth of it at most).
          * @return this.
          */
         public Options requestRingCapacity(final int capacity)
         {
-            this.requestRingCapacity = ringCapacity("request-ring-capacity", capacity);
+            this.requestRingCapacity = ringCapacity("request-ring-capacity", capacity, MIN_REQUEST_RING_CAPACITY);
             return this;
         }
 
@@ -436,7 +445,7 @@ public final class KeyEngine implements AutoCloseable
          */
         public Options responseRingCapacity(final int capacity)
         {
-            this.responseRingCapacity = ringCapacity("response-ring-capacity", capacity);
+            this.responseRingCapacity = ringCapacity("response-ring-capacity", capacity, MIN_RESPONSE_RING_CAPACITY);
             return this;
         }
 
@@ -522,11 +531,11 @@ public final class KeyEngine implements AutoCloseable
             return copy;
         }
 
-        private static int ringCapacity(final String parameter, final int capacity)
+        private static int ringCapacity(final String parameter, final int capacity, final int min)
         {
-            if (capacity < 4096 || capacity > 1 << 30 || !BitUtil.isPowerOfTwo(capacity))
+            if (capacity < min || capacity > 1 << 30 || !BitUtil.isPowerOfTwo(capacity))
             {
-                throw new InvalidParameterException(parameter, capacity + " is not allowed", "a power of two, 4096..2^30");
+                throw new InvalidParameterException(parameter, capacity + " is not allowed", "a power of two, " + min + "..2^30");
             }
             return capacity;
         }

@@ -15,6 +15,7 @@ import org.amfkeys.types.AlgorithmIdentity;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.Earfcn;
 import org.amfkeys.types.IpAddress;
+import org.amfkeys.types.KdfParameter;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NasCount;
 import org.amfkeys.types.NrArfcn;
@@ -585,6 +586,35 @@ public final class Kdf implements AutoCloseable
     public void kamf(final KeySchedule kseaf, final Supi supi, final Abba abba, final byte[] out, final int outOffset)
     {
         run(schedule("kseaf", kseaf), encodeKamf(supi, abba), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * Same derivation as {@link #kamf(byte[], Supi, Abba)}, for a caller that holds P0 and P1 as the
+     * octets of their KDF encoding, as a request record carries them.
+     *
+     * @param kseaf     KSEAF's schedule.
+     * @param supi      P0: the SUPI's KDF encoding (IMSI digits or NAI), 1 to {@value Supi#MAX_NAI_LENGTH} octets.
+     * @param abba      P1: ABBA, {@value Abba#MIN_LENGTH} to {@value Abba#MAX_LENGTH} octets.
+     * @param out       receives KAMF, 32 octets.
+     * @param outOffset where KAMF starts.
+     * @throws InvalidParameterException naming {@code supi} or {@code abba} when missing or of a length outside its range.
+     */
+    public void kamfOfEncoded(
+        final KeySchedule kseaf, final KdfParameter supi, final KdfParameter abba, final byte[] out, final int outOffset)
+    {
+        requireEncodedLength("supi", supi, 1, Supi.MAX_NAI_LENGTH);
+        requireEncodedLength("abba", abba, Abba.MIN_LENGTH, Abba.MAX_LENGTH);
+        run(schedule("kseaf", kseaf), s.fc(Fc.KAMF).parameter(supi).parameter(abba), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    private static void requireEncodedLength(final String parameter, final KdfParameter value, final int min, final int max)
+    {
+        requireNonNull(parameter, value);
+        final int length = value.encodedLength();
+        if (length < min || length > max)
+        {
+            throw InvalidParameterException.badLength(parameter, length, min + ".." + max + " octets");
+        }
     }
 
     private KdfInputString encodeKamf(final Supi supi, final Abba abba)

@@ -7,7 +7,10 @@ import org.amfkeys.engine.EngineFixture.Request;
 import org.amfkeys.hmac.HmacRecordDescriptor;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.procedures.NextHopPair;
+import org.amfkeys.types.Abba;
+import org.amfkeys.types.Supi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -61,7 +64,8 @@ class EngineFaultTest
     @Test
     void aFullRingBackPressuresAndLosesNothing()
     {
-        final KeyEngine.Options options = new KeyEngine.Options().maxBatch(16).invoked(true).requestRingCapacity(4096);
+        final int capacity = KeyEngine.Options.MIN_REQUEST_RING_CAPACITY;
+        final KeyEngine.Options options = new KeyEngine.Options().maxBatch(16).invoked(true).requestRingCapacity(capacity);
         try (EngineFixture fixture = new EngineFixture(UES, FIRST_UE, 9);
             KeyEngine engine = new KeyEngine(fixture.engineTable, options))
         {
@@ -74,7 +78,7 @@ class EngineFaultTest
                 submitted++;
             }
             assertEquals(EngineProducer.BACK_PRESSURED, result);
-            assertTrue(submitted > 10 && submitted < 4096 / RequestDescriptor.LENGTH, "submitted " + submitted);
+            assertTrue(submitted > 10 && submitted < capacity / RequestDescriptor.LENGTH, "submitted " + submitted);
             assertEquals(1, EngineDifferentialTest.total(engine, "back-pressured submits"));
             final Collected collected = new Collected();
             EngineDifferentialTest.drain(engine, producer, collected);
@@ -157,12 +161,30 @@ class EngineFaultTest
                 .getMessage().contains("operation"));
             assertTrue(assertThrows(InvalidParameterException.class,
                 () -> producer.submit(EngineOperation.INITIAL_CONTEXT_SETUP, 1, FIRST_UE)).getMessage().contains("operation"));
+            final byte[] kseaf = new byte[32];
+            final Supi supi = Supi.parse("imsi-001010000000001");
+            assertNames("kseaf", () -> producer.submitAuthenticated(1, FIRST_UE, null, supi, Abba.DEFAULT, 1, 0));
+            assertNames("kseaf", () -> producer.submitAuthenticated(1, FIRST_UE, new byte[31], supi, Abba.DEFAULT, 1, 0));
+            assertNames("supi", () -> producer.submitAuthenticated(1, FIRST_UE, kseaf, null, Abba.DEFAULT, 1, 0));
+            assertNames("abba", () -> producer.submitAuthenticated(1, FIRST_UE, kseaf, supi, null, 1, 0));
+            assertNames("ngksi", () -> producer.submitAuthenticated(1, FIRST_UE, kseaf, supi, Abba.DEFAULT, 7, 0));
+            assertNames("ngksi", () -> producer.submitAuthenticated(1, FIRST_UE, kseaf, supi, Abba.DEFAULT, -1, 0));
+            assertNames("nas-enc", () -> producer.submitNasSecurityModeCommand(1, FIRST_UE, 16, 1));
+            assertNames("nas-int", () -> producer.submitNasSecurityModeCommand(1, FIRST_UE, 1, -1));
+            assertNames("ul-count", () -> producer.submitNasSecurityModeComplete(1, FIRST_UE, 1L << 32));
             assertEquals(0, producer.inFlight(), "nothing was submitted");
+            assertNames("request-ring-capacity", () -> new KeyEngine.Options().requestRingCapacity(4096));
             assertTrue(assertThrows(InvalidParameterException.class, () -> new KeyEngine.Options().workers(0))
                 .getMessage().contains("workers"));
             assertTrue(assertThrows(InvalidParameterException.class, () -> new KeyEngine.Options().requestRingCapacity(5000))
                 .getMessage().contains("request-ring-capacity"));
         }
+    }
+
+    private static void assertNames(final String parameter, final Executable call)
+    {
+        final InvalidParameterException ex = assertThrows(InvalidParameterException.class, call);
+        assertTrue(ex.getMessage().contains(parameter), ex.getMessage());
     }
 
     /**

@@ -3,6 +3,7 @@ package org.amfkeys.engine;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.context.SecurityContextDescriptor;
 import org.amfkeys.kdf.Kdf;
@@ -15,7 +16,10 @@ import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.procedures.ProcedureStart;
 import org.amfkeys.procedures.UeContextTransfer;
 import org.amfkeys.procedures.UeContextTransferDescriptor;
+import org.amfkeys.types.Abba;
 import org.amfkeys.types.MobilityMode;
+import org.amfkeys.types.NgKsi;
+import org.amfkeys.types.Supi;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +43,14 @@ final class EngineFixture implements AutoCloseable
 
     /** UEs that get half of the random requests. */
     private static final int HOT_UES = 8;
+
+    /** Added to a producer's first UE for the UEs its AUTHENTICATED requests add. */
+    private static final long NEW_UES = 1_000_000_000L;
+
+    /** SUPIs of the authentications: an IMSI and NAIs up to the longest allowed. */
+    private static final Supi[] SUPIS = {
+        Supi.parse("imsi-001010123456789"), Supi.parse("nai-joe@realm.example"),
+        Supi.parse("nai-" + "u".repeat(Supi.MAX_NAI_LENGTH - "@r.example".length()) + "@r.example")};
 
     final ContextTable engineTable;
     final ContextTable directTable;
@@ -72,8 +84,9 @@ final class EngineFixture implements AutoCloseable
     }
 
     /**
-     * A NAS SMC, run by the direct calls on both tables for a few random UEs while no request is in
-     * flight: the engine has no NAS operation, and AS re-keying needs a fresh SMC's UL NAS COUNT.
+     * A NAS SMC with a Complete of the UE's next UL NAS COUNT, run by the direct calls on both tables for
+     * a few random UEs while no request is in flight: AS re-keying needs a fresh SMC's UL NAS COUNT,
+     * which the random mix of engine requests hits only now and then.
      */
     void runNasSecurityModeCommands(final SplittableRandom random, final long firstUe, final int ues, final int count)
     {
@@ -118,13 +131,33 @@ final class EngineFixture implements AutoCloseable
         final EngineOperation[] operations = EngineOperation.values();
         final EngineOperation operation = operations[random.nextInt(operations.length)];
         // A target-side move stores the UE, so it never goes to the unknown UE other producers share.
-        final boolean stores = operation.input() == EngineOperation.Input.TRANSFER;
-        final long ueId = !stores && random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + someUe(random, ues);
+        final boolean stores = operation.input() == EngineOperation.Input.TRANSFER || operation == EngineOperation.AUTHENTICATED;
+        final long ueId;
+        if (operation == EngineOperation.AUTHENTICATED && random.nextInt(20) == 0)
+        {
+            // A UE not yet known, added by the step: one of a few of this producer's own.
+            ueId = NEW_UES + firstUe + random.nextInt(4);
+        }
+        else
+        {
+            ueId = !stores && random.nextInt(50) == 0 ? UNKNOWN_UE : firstUe + someUe(random, ues);
+        }
         final long ulCount = operation.input() == EngineOperation.Input.UPLINK_NAS_COUNT ? random.nextInt(40) : 0;
         final byte[] transfer = operation.input() == EngineOperation.Input.TRANSFER ? randomTransfer(random,
             operation == EngineOperation.ACCEPT_HANDOVER || operation == EngineOperation.ACCEPT_HANDOVER_FROM_EPS,
             operation == EngineOperation.ACCEPT_HANDOVER_FROM_EPS || operation == EngineOperation.ACCEPT_IDLE_MODE_FROM_EPS) : null;
-        return new Request(correlationId, operation, ueId, ulCount, transfer);
+        final Authentication authentication = operation.input() == EngineOperation.Input.KSEAF ? randomAuthentication(random) : null;
+        return new Request(correlationId, operation, ueId, ulCount, transfer, authentication, random.nextInt(4), random.nextInt(4));
+    }
+
+    private static Authentication randomAuthentication(final SplittableRandom random)
+    {
+        final byte[] kseaf = new byte[32];
+        random.nextBytes(kseaf);
+        final Supi supi = SUPIS[random.nextInt(SUPIS.length)];
+        final byte[] abba = new byte[random.nextInt(4) == 0 ? 1 + random.nextInt(Abba.MAX_LENGTH) : 2];
+        random.nextBytes(abba);
+        return new Authentication(kseaf, supi, Abba.of(abba), random.nextInt(NgKsi.MAX_KEY_SET_IDENTIFIER + 1), 0xF0F0);
     }
 
     private static byte[] randomTransfer(final SplittableRandom random, final boolean handover, final boolean fromEps)
@@ -162,6 +195,7 @@ final class EngineFixture implements AutoCloseable
         final NextHopPair pair = new NextHopPair();
         final UeContextTransfer transfer = new UeContextTransfer();
         final HandoverCommand command = new HandoverCommand();
+        final NasSecurityModeCommand smc = new NasSecurityModeCommand();
         final long ueId = request.ueId;
         if (request.transfer != null)
         {
@@ -191,6 +225,12 @@ final class EngineFixture implements AutoCloseable
                 case IDLE_MODE_TO_EPS -> startOf(direct.idleModeToEps(ueId, request.ulCount, transfer));
                 case ACCEPT_HANDOVER_FROM_EPS -> accepted(() -> direct.acceptHandoverFromEps(ueId, transfer, pair, command));
                 case ACCEPT_IDLE_MODE_FROM_EPS -> accepted(() -> direct.acceptIdleModeFromEps(ueId, transfer));
+                case AUTHENTICATED -> accepted(() -> direct.authenticated(ueId, request.authentication.kseaf,
+                    request.authentication.supi, request.authentication.abba, request.authentication.ngKsi,
+                    request.authentication.ueSecurityCapabilities));
+                case NAS_SECURITY_MODE_COMMAND -> startOf(direct.nasSecurityModeCommand(ueId, request.ciphering, request.integrity, smc));
+                case NAS_SECURITY_MODE_COMPLETE -> startOf(direct.nasSecurityModeComplete(ueId, request.ulCount));
+                case NAS_SECURITY_MODE_FAILED -> startOf(direct.nasSecurityModeFailed(ueId));
             };
             final boolean known = start != ProcedureStart.UNKNOWN_UE;
             if (!known)
@@ -207,6 +247,10 @@ final class EngineFixture implements AutoCloseable
             else if (output == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
             {
                 extra = nasContainer(command.nasContainer(), command.nasNcc(), command.nasCount());
+            }
+            else if (output == EngineOperation.Output.NAS_SECURITY_MODE_COMMAND)
+            {
+                extra = encoded(smc);
             }
             else
             {
@@ -226,6 +270,10 @@ final class EngineFixture implements AutoCloseable
         {
             return Outcome.without(request, CompletionStatus.INVALID, null);
         }
+        catch (final ContextTableFullException ex)
+        {
+            return Outcome.without(request, CompletionStatus.TABLE_FULL, null);
+        }
     }
 
     private static ProcedureStart accepted(final Runnable accept)
@@ -243,6 +291,19 @@ final class EngineFixture implements AutoCloseable
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[UeContextTransferDescriptor.LENGTH]);
         transfer.encode(buffer, 0);
+        return buffer.byteArray();
+    }
+
+    static byte[] encoded(final NasSecurityModeCommand smc)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[56]);
+        buffer.putInt(0, smc.ngKsi());
+        buffer.putInt(4, smc.ciphering());
+        buffer.putInt(8, smc.integrity());
+        buffer.putInt(12, smc.kamfChangeFlag() ? 1 : 0);
+        buffer.putLong(16, smc.downlinkNasCount());
+        buffer.putBytes(24, smc.nasEncryptionKey());
+        buffer.putBytes(40, smc.nasIntegrityKey());
         return buffer.byteArray();
     }
 
@@ -267,10 +328,17 @@ final class EngineFixture implements AutoCloseable
             {
                 case INITIAL_CONTEXT_SETUP -> producer.submitInitialContextSetup(request.correlationId, request.ueId, request.ulCount);
                 case IDLE_MODE_TO_EPS -> producer.submitIdleModeToEps(request.correlationId, request.ueId, request.ulCount);
+                case NAS_SECURITY_MODE_COMPLETE ->
+                    producer.submitNasSecurityModeComplete(request.correlationId, request.ueId, request.ulCount);
                 default -> producer.submitContextTransfer(request.correlationId, request.ueId, request.ulCount,
                     request.operation == EngineOperation.CONTEXT_TRANSFER_WITH_HORIZONTAL_KAMF);
             };
             case TRANSFER -> submitTransfer(producer, request);
+            case KSEAF -> producer.submitAuthenticated(request.correlationId, request.ueId, request.authentication.kseaf,
+                request.authentication.supi, request.authentication.abba, request.authentication.ngKsi,
+                request.authentication.ueSecurityCapabilities);
+            case NAS_ALGORITHMS -> producer.submitNasSecurityModeCommand(
+                request.correlationId, request.ueId, request.ciphering, request.integrity);
         };
     }
 
@@ -308,8 +376,17 @@ final class EngineFixture implements AutoCloseable
         directTable.close();
     }
 
-    /** One request as a test submits it; {@code transfer} encoded, for a target-side move only. */
-    record Request(long correlationId, EngineOperation operation, long ueId, long ulCount, byte[] transfer)
+    /**
+     * One request as a test submits it: {@code transfer} encoded, for a target-side move only;
+     * {@code authentication} for {@link EngineOperation#AUTHENTICATED} only; the algorithms for a NAS SMC.
+     */
+    record Request(long correlationId, EngineOperation operation, long ueId, long ulCount, byte[] transfer,
+        Authentication authentication, int ciphering, int integrity)
+    {
+    }
+
+    /** What an {@link EngineOperation#AUTHENTICATED} request carries. */
+    record Authentication(byte[] kseaf, Supi supi, Abba abba, int ngKsi, int ueSecurityCapabilities)
     {
     }
 
@@ -342,6 +419,12 @@ final class EngineFixture implements AutoCloseable
                 else if (operation.output() == EngineOperation.Output.PAIR_AND_NAS_CONTAINER)
                 {
                     extra = nasContainer(completion.nasContainer(), completion.nasNcc(), completion.nasCount());
+                }
+                else if (operation.output() == EngineOperation.Output.NAS_SECURITY_MODE_COMMAND)
+                {
+                    final NasSecurityModeCommand smc = new NasSecurityModeCommand();
+                    completion.copyNasSecurityModeCommand(smc);
+                    extra = encoded(smc);
                 }
             }
             return new Outcome(completion.correlationId(), completion.ueId(), completion.status(), completion.rule(),
