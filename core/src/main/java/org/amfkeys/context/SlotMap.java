@@ -36,8 +36,8 @@ final class SlotMap
     private static final int SLOT_LINES = SLOT_LENGTH / CACHE_LINE;
 
     /**
-     * Index entries in one cache line. A probe starts at the first entry of a line, so a UE within
-     * this many entries of its home (most of them, at any allowed load factor) is found in one miss.
+     * Index entries in one cache line. A probe covers its home's line first ({@link #probe}), so a UE
+     * within this many entries of its home (most of them, at any allowed load factor) is found in one miss.
      */
     static final int ENTRIES_PER_LINE = CACHE_LINE / ENTRY_LENGTH;
 
@@ -133,9 +133,9 @@ final class SlotMap
         {
             final int home = home(hash);
             int free = -1;
-            int entry = home;
             for (int distance = 0; ; distance++)
             {
+                final int entry = probe(entries, home, distance);
                 final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
                 if (control == 0)
                 {
@@ -161,7 +161,6 @@ final class SlotMap
                 {
                     break;
                 }
-                entry = next(entry);
             }
 
             reserveCapacity(capacity);
@@ -191,9 +190,9 @@ final class SlotMap
     int find(final long ueId, final int home)
     {
         final int limit = longestProbe.get();
-        int entry = home;
         for (int distance = 0; distance <= limit; distance++)
         {
+            final int entry = probe(entries, home, distance);
             final long control = UnsafeApi.getLongVolatile(null, controlAddress(entry));
             if (control == 0)
             {
@@ -203,7 +202,6 @@ final class SlotMap
             {
                 return entry;
             }
-            entry = next(entry);
         }
         return -1;
     }
@@ -354,9 +352,11 @@ final class SlotMap
      */
     void claimAndPublish(final long ueId, final SecurityContext context, final int home, final int candidate)
     {
-        int entry = candidate;
+        int distance = distance(entries, home, candidate);
+        int entry;
         while (true)
         {
+            entry = probe(entries, home, distance);
             final long address = controlAddress(entry);
             final long control = UnsafeApi.getLongVolatile(null, address);
             if ((control & (LOCKED | STATE_LIVE)) == 0 &&
@@ -364,11 +364,11 @@ final class SlotMap
             {
                 break;
             }
-            entry = next(entry);
+            // A free entry is always ahead (the capacity is reserved): round the index at most once.
+            distance = distance + 1 == entries ? 0 : distance + 1;
         }
 
         // Readers bound their probes by the longest probe, so raise it before the UE becomes visible.
-        final int distance = entry >= home ? entry - home : entry + entries - home;
         int longest;
         while (distance > (longest = longestProbe.get()) && !longestProbe.compareAndSet(longest, distance))
         {
@@ -432,19 +432,44 @@ final class SlotMap
         return stripesAddress + (hash & stripeMask) * CACHE_LINE;
     }
 
-    int next(final int entry)
-    {
-        final int next = entry + 1;
-        return next == entries ? 0 : next;
-    }
-
     /**
-     * @return the entry a probe for {@code hash} starts at: the first of a line of entries, the line
-     *         chosen from the hash's high 32 bits without a division (Lemire's multiply-shift).
+     * @return the entry a probe for {@code hash} starts at: its line chosen from the hash's high 32 bits
+     *         without a division (Lemire's multiply-shift), its place in the line from the low bits.
      */
     int home(final long hash)
     {
-        return (int)(((hash >>> 32) * (entries / ENTRIES_PER_LINE)) >>> 32) * ENTRIES_PER_LINE;
+        final int line = (int)(((hash >>> 32) * (entries / ENTRIES_PER_LINE)) >>> 32);
+        return line * ENTRIES_PER_LINE + (int)(hash & (ENTRIES_PER_LINE - 1));
+    }
+
+    /**
+     * The probe order: the entries of the home's line first, from the home round to the line's start,
+     * then the lines after it in order, wrapping at the end of the index. A UE within its home line is
+     * found in one miss, and most UEs sit at their home itself, so a single lookup's slot address is
+     * predicted right and its loads start before the index line arrives.
+     *
+     * @return the entry {@code distance} steps along the probe from {@code home}, in an index of
+     *         {@code entries} entries (whole lines).
+     */
+    static int probe(final int entries, final int home, final int distance)
+    {
+        final int lineStart = home & -ENTRIES_PER_LINE;
+        if (distance < ENTRIES_PER_LINE)
+        {
+            return lineStart + ((home + distance) & (ENTRIES_PER_LINE - 1));
+        }
+        final int toEnd = entries - lineStart;
+        return distance < toEnd ? lineStart + distance : distance - toEnd;
+    }
+
+    /**
+     * @return how many steps along the probe from {@code home} {@code entry} is; the inverse of {@link #probe}.
+     */
+    static int distance(final int entries, final int home, final int entry)
+    {
+        final int lineStart = home & -ENTRIES_PER_LINE;
+        final int fromLineStart = entry >= lineStart ? entry - lineStart : entry + entries - lineStart;
+        return fromLineStart < ENTRIES_PER_LINE ? (entry - home) & (ENTRIES_PER_LINE - 1) : fromLineStart;
     }
 
     /** MurmurHash3's 64-bit finaliser: UE identifiers are often sequential, and must spread all the same. */
