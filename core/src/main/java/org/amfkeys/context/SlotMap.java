@@ -1,5 +1,6 @@
 package org.amfkeys.context;
 
+import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 
@@ -604,7 +605,7 @@ final class SlotMap
     int readNextHop(final long ueId, final byte[] nh, final int at)
     {
         final int home = home(hash(ueId));
-        final long to = UnsafeApi.arrayBaseOffset(byte[].class) + at;
+        final long to = BufferUtil.ARRAY_BASE_OFFSET + at;
         for (int attempt = 0; ; attempt++)
         {
             final int entry = find(ueId, home);
