@@ -27,7 +27,9 @@ public class EngineSubmitCloseTest
     private static final ContextTable TABLE = new ContextTable(1 << 10);
 
     private final KeyEngine engine = new KeyEngine(TABLE, new KeyEngine.Options()
-        .invoked(true).maxBatch(1).nativeBatch(false).requestRingCapacity(4096).responseRingCapacity(4096));
+        .invoked(true).maxBatch(1).nativeBatch(false)
+        .requestRingCapacity(KeyEngine.Options.MIN_REQUEST_RING_CAPACITY)
+        .responseRingCapacity(KeyEngine.Options.MIN_RESPONSE_RING_CAPACITY));
     private final EngineProducer producer = engine.newProducer();
 
     /**
