@@ -399,10 +399,10 @@ public final class ContextTable implements AutoCloseable
         checkKeyOutput("nhs", nhs, 0, count);
         try
         {
-            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_NH);
+            final int[] entries = slots.touchBatch(ueIds, count, SlotMap.SLOT_LINE_NH);
             for (int i = 0; i < count; i++)
             {
-                nccs[i] = slots.readNextHop(ueIds[i], nhs, i * KEY_LENGTH);
+                nccs[i] = slots.readNextHopAt(entries[i], ueIds[i], nhs, i * KEY_LENGTH);
             }
         }
         finally
@@ -429,10 +429,10 @@ public final class ContextTable implements AutoCloseable
         SlotMap.refuseWhileHoldingASlot();
         try
         {
-            slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
+            final int[] entries = slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
             for (int i = 0; i < count; i++)
             {
-                nccs[i] = advanceNextHopOf(ueIds[i], cursor);
+                nccs[i] = advanceNextHopOf(slots.lockAt(entries[i], ueIds[i]), cursor);
             }
         }
         finally
@@ -548,7 +548,7 @@ public final class ContextTable implements AutoCloseable
         SlotMap.refuseWhileHoldingASlot();
         try
         {
-            return advanceNextHopOf(ueId, cursor);
+            return advanceNextHopOf(slots.lock(ueId, slots.home(SlotMap.hash(ueId))), cursor);
         }
         finally
         {
@@ -854,6 +854,14 @@ public final class ContextTable implements AutoCloseable
         return slots.indexAddress();
     }
 
+    /**
+     * @return the slot map, for tests of this package.
+     */
+    SlotMap slots()
+    {
+        return slots;
+    }
+
     int entryOf(final long ueId)
     {
         return slots.find(ueId, slots.home(SlotMap.hash(ueId)));
@@ -876,9 +884,11 @@ public final class ContextTable implements AutoCloseable
     // Probing and the sequence lock
     // ---------------------------------------------------------------------------------------------
 
-    private int advanceNextHopOf(final long ueId, final ContextCursor cursor)
+    /**
+     * Advances NH in the entry {@link SlotMap#lock} or {@link SlotMap#lockAt} locked (or -1), and unlocks it.
+     */
+    private int advanceNextHopOf(final int entry, final ContextCursor cursor)
     {
-        final int entry = slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
         if (entry < 0)
         {
             return ABSENT;

@@ -242,8 +242,10 @@ final class SlotMap
      * @param ueIds     the UE identifiers, {@code count} of them from index 0.
      * @param count     how many.
      * @param slotLines the slot's cache lines to bring in, as a mask ({@link #SLOT_LINES_ALL} and others).
+     * @return each UE's entry as the probes found it, or -1: a hint for {@link #readNextHopAt} and
+     *         {@link #lockAt}, valid until this thread's next batch.
      */
-    void touchBatch(final long[] ueIds, final int count, final int slotLines)
+    int[] touchBatch(final long[] ueIds, final int count, final int slotLines)
     {
         final int[] entries = BATCH_ENTRIES.get().forCount(count);
         long sink = 0;
@@ -276,6 +278,7 @@ final class SlotMap
         {
             Thread.onSpinWait();
         }
+        return entries;
     }
 
     /**
@@ -287,6 +290,25 @@ final class SlotMap
         {
             UnsafeApi.putLong(toBase, to + i, UnsafeApi.getLong(from + i));
         }
+    }
+
+    /**
+     * Locks the entry holding {@code ueId}, trying {@code hint} first (an entry a batch's probe found,
+     * which another thread may have changed since), then probing as {@link #lock} does.
+     *
+     * @return the entry, or -1 when the UE is not in the table.
+     */
+    int lockAt(final int hint, final long ueId)
+    {
+        if (hint >= 0)
+        {
+            final long control = stableControl(hint, ueId);
+            if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(hint), control, control | LOCKED))
+            {
+                return hint;
+            }
+        }
+        return lock(ueId, home(hash(ueId)));
     }
 
     /**
@@ -596,6 +618,29 @@ final class SlotMap
             }
             awaitWriter(entry, attempt);
         }
+    }
+
+    /**
+     * {@link #readNextHop}, trying {@code hint} first: an entry a batch's probe found, which another
+     * thread may have changed since.
+     */
+    int readNextHopAt(final int hint, final long ueId, final byte[] nh, final int at)
+    {
+        if (hint >= 0)
+        {
+            final long control = stableControl(hint, ueId);
+            if (control != 0)
+            {
+                final long slot = slotAddress(hint);
+                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
+                copyWords(slot + NH_OFFSET, nh, BufferUtil.ARRAY_BASE_OFFSET + at, KEY_LENGTH);
+                if (validate(hint, control))
+                {
+                    return ncc;
+                }
+            }
+        }
+        return readNextHop(ueId, nh, at);
     }
 
     /**

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * context it sees, what must hold whatever the interleaving:
  * <ul>
  *     <li>NH and NCC advanced together: the NH seen lies on the UE's chain, k steps after the last NH
- *     this thread saw, and NCC moved by k too (mod 8);</li>
+ *     this thread saw, and NCC moved by k too (mod 8), whether read alone or in a batch;</li>
  *     <li>COUNTs never go back, and neither does the tag of the multi-field update;</li>
  *     <li>no slot ever holds a mix of two writes: the fields one update writes together all carry the
  *     same tag.</li>
@@ -34,6 +34,7 @@ class ContextTableStressTest
     private static final int HOT_UES = 4096;
     private static final long TOTAL_OPERATIONS = 10_000_000L;
     private static final int LONGEST_WALK = 1 << 16;
+    private static final int BATCH = 16;
 
     private final int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private final long[] ueIds = new long[HOT_UES];
@@ -189,6 +190,10 @@ class ContextTableStressTest
         private final byte[] nh = new byte[32];
         private final byte[] walk = new byte[32];
         private final byte[] scratch = new byte[32];
+        private final int[] batchUes = new int[BATCH];
+        private final long[] batchIds = new long[BATCH];
+        private final int[] batchNccs = new int[BATCH];
+        private final byte[] batchNhs = new byte[BATCH * 32];
 
         Worker(final ContextTable table, final CyclicBarrier start, final long quota, final long seed)
         {
@@ -223,16 +228,24 @@ class ContextTableStressTest
                         check(tag >= lastTag[ue], ue, "tag went back from " + lastTag[ue] + " to " + tag);
                         lastTag[ue] = tag;
                     }
-                    else if (operation < 45)
+                    else if (operation < 40)
                     {
                         final int ncc = table.readNextHop(ueId, nh, 0);
                         check(ncc >= 0, ue, "readNextHop");
                         checkChain(ue, ncc);
                     }
-                    else if (operation < 60)
+                    else if (operation < 45)
+                    {
+                        readNextHops();
+                    }
+                    else if (operation < 55)
                     {
                         check(table.advanceNextHop(ueId, cursor) >= 0, ue, "advanceNextHop");
                         advances[ue]++;
+                    }
+                    else if (operation < 60)
+                    {
+                        advanceNextHops();
                     }
                     else if (operation < 75)
                     {
@@ -262,6 +275,39 @@ class ContextTableStressTest
             catch (final Throwable ex)
             {
                 fail(Thread.currentThread().getName() + ": " + ex);
+            }
+        }
+
+        /** A batch of NH reads, its slots found at the entries its probes gave: each NH on its chain. */
+        private void readNextHops()
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                batchUes[i] = random.nextInt(HOT_UES);
+                batchIds[i] = ueIds[batchUes[i]];
+            }
+            table.readNextHops(batchIds, BATCH, batchNccs, batchNhs);
+            for (int i = 0; i < BATCH; i++)
+            {
+                check(batchNccs[i] >= 0, batchUes[i], "readNextHops");
+                System.arraycopy(batchNhs, i * 32, nh, 0, 32);
+                checkChain(batchUes[i], batchNccs[i]);
+            }
+        }
+
+        /** A batch of NH advances, each counted for the final check that none was lost. */
+        private void advanceNextHops()
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                batchUes[i] = random.nextInt(HOT_UES);
+                batchIds[i] = ueIds[batchUes[i]];
+            }
+            table.advanceNextHops(batchIds, BATCH, cursor, batchNccs);
+            for (int i = 0; i < BATCH; i++)
+            {
+                check(batchNccs[i] >= 0, batchUes[i], "advanceNextHops");
+                advances[batchUes[i]]++;
             }
         }
 
