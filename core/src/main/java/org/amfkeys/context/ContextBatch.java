@@ -23,6 +23,8 @@ public final class ContextBatch
 
     private final ContextTable table;
     private final int[] entries;
+    /** Where the last prefetch's probes found each UE, for its claim to try first. */
+    private final int[] hints;
     private final UnsafeBuffer[] slots;
     private final SecurityContext[] contexts;
     private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
@@ -43,11 +45,13 @@ public final class ContextBatch
         InvalidParameterException.requireInRange("capacity", capacity, 1, 1 << 16);
         this.table = table;
         this.entries = new int[capacity];
+        this.hints = new int[capacity];
         this.slots = new UnsafeBuffer[capacity];
         this.contexts = new SecurityContext[capacity];
         for (int i = 0; i < capacity; i++)
         {
             entries[i] = -1;
+            hints[i] = -1;
             slots[i] = new UnsafeBuffer(detachedSlot);
             contexts[i] = new SecurityContext(slots[i], 0);
             contexts[i].detach();
@@ -72,14 +76,34 @@ public final class ContextBatch
 
     /**
      * Brings the slots of the batch's UEs into the cache, their misses overlapped, before they are
-     * claimed one after another ({@link ContextTable#prefetch}).
+     * claimed one after another ({@link ContextTable#prefetch}); claim {@code i} then starts where the
+     * probe found {@code ueIds[i]}.
      *
-     * @param ueIds the UE identifiers, {@code count} of them from index 0.
-     * @param count how many, 0..{@code ueIds.length}.
+     * @param ueIds the UE identifiers, {@code count} of them from index 0, in the order of their claims.
+     * @param count how many, 0..{@code ueIds.length} and 0..capacity.
      */
     public void prefetch(final long[] ueIds, final int count)
     {
-        table.prefetch(ueIds, count);
+        prefetch(ueIds, count, SlotMap.SLOT_LINES_ALL);
+    }
+
+    /**
+     * As {@link #prefetch}, but only the two cache lines a step of the AS key chain reaches
+     * ({@link ContextTable#prefetchKeyChains}).
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0, in the order of their claims.
+     * @param count how many, 0..{@code ueIds.length} and 0..capacity.
+     */
+    public void prefetchKeyChains(final long[] ueIds, final int count)
+    {
+        prefetch(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
+    }
+
+    private void prefetch(final long[] ueIds, final int count, final int slotLines)
+    {
+        InvalidParameterException.requireInRange("count", count, 0, entries.length);
+        final int[] found = table.prefetchLines(ueIds, count, slotLines);
+        System.arraycopy(found, 0, hints, 0, count);
     }
 
     /**
@@ -103,7 +127,9 @@ public final class ContextBatch
         {
             throw SlotMap.reentered("a batch claim");
         }
-        final int entry = table.lockForBatch(ueId);
+        final int hint = hints[index];
+        hints[index] = -1;
+        final int entry = table.lockForBatch(ueId, hint);
         if (entry < 0)
         {
             return null;

@@ -469,7 +469,13 @@ public final class ContextTable implements AutoCloseable
         prefetchLines(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
     }
 
-    private void prefetchLines(final long[] ueIds, final int count, final int slotLines)
+    /**
+     * Brings in the given lines of the batch's slots, as {@link #prefetch} does.
+     *
+     * @return each UE's entry as the probes found it, or -1, valid until this thread's next batch: a
+     *         hint for {@link #lockForBatch(long, int)}.
+     */
+    int[] prefetchLines(final long[] ueIds, final int count, final int slotLines)
     {
         ensureOpen();
         if (ueIds == null)
@@ -482,7 +488,7 @@ public final class ContextTable implements AutoCloseable
         }
         try
         {
-            slots.touchBatch(ueIds, count, slotLines);
+            return slots.touchBatch(ueIds, count, slotLines);
         }
         finally
         {
@@ -808,14 +814,15 @@ public final class ContextTable implements AutoCloseable
     /**
      * Locks the UE's slot for a {@link ContextBatch}, after the same checks as {@link #tryClaim}.
      *
+     * @param hint the entry a batch's probe found for the UE, or -1: tried first.
      * @return the entry, or -1 when the UE is not in the table.
      */
-    int lockForBatch(final long ueId)
+    int lockForBatch(final long ueId, final int hint)
     {
         ensureOpen();
         try
         {
-            return slots.lock(ueId, slots.home(SlotMap.hash(ueId)));
+            return slots.lockAt(hint, ueId);
         }
         finally
         {

@@ -257,11 +257,11 @@ final class EngineWorker implements Agent
             // NH steps hold a batch claim, which keeps no image of the slot: they reach two of its three lines.
             if (onlyNextHopSteps(count))
             {
-                engine.table().prefetchKeyChains(ueIds, count);
+                nextHops.prefetchKeyChains(ueIds, count);
             }
             else
             {
-                engine.table().prefetch(ueIds, count);
+                nextHops.prefetch(ueIds, count);
             }
         }
         final boolean staging = count >= stagingThreshold;

@@ -73,6 +73,20 @@ public final class NextHopBatch implements AutoCloseable
     }
 
     /**
+     * As {@link #prefetch}, but only the two cache lines of each slot that an {NH, NCC} step reaches:
+     * for a batch whose requests are all staged here.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0, in the order of their
+     *              requests' places in the batch.
+     * @param count how many.
+     */
+    public void prefetchKeyChains(final long[] ueIds, final int count)
+    {
+        ensureOpen();
+        claims.prefetchKeyChains(ueIds, count);
+    }
+
+    /**
      * Claims the UE's context, checks the step's rules and stages the derivation of its next NH.
      *
      * @param index      the request's place in the batch, 0..capacity-1; a UE appears once per batch.
