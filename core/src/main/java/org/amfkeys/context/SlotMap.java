@@ -52,6 +52,8 @@ final class SlotMap
     static final int SLOT_LINE_NH = lineOf(NH_OFFSET, KEY_LENGTH) | lineOf(NCC_OFFSET, 1);
 
     private static final int SPINS_BEFORE_YIELD = 128;
+    /** A read's answer when the entry changed under it: read again. */
+    private static final int CHANGED = -2;
     private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
 
     private final TableMemory memory;
@@ -628,16 +630,10 @@ final class SlotMap
     {
         if (hint >= 0)
         {
-            final long control = stableControl(hint, ueId);
-            if (control != 0)
+            final int ncc = readNextHopIn(hint, ueId, nh, at);
+            if (ncc != CHANGED)
             {
-                final long slot = slotAddress(hint);
-                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
-                copyWords(slot + NH_OFFSET, nh, BufferUtil.ARRAY_BASE_OFFSET + at, KEY_LENGTH);
-                if (validate(hint, control))
-                {
-                    return ncc;
-                }
+                return ncc;
             }
         }
         return readNextHop(ueId, nh, at);
@@ -650,7 +646,6 @@ final class SlotMap
     int readNextHop(final long ueId, final byte[] nh, final int at)
     {
         final int home = home(hash(ueId));
-        final long to = BufferUtil.ARRAY_BASE_OFFSET + at;
         for (int attempt = 0; ; attempt++)
         {
             final int entry = find(ueId, home);
@@ -658,19 +653,33 @@ final class SlotMap
             {
                 return ContextTable.ABSENT;
             }
-            final long control = stableControl(entry, ueId);
-            if (control != 0)
+            final int ncc = readNextHopIn(entry, ueId, nh, at);
+            if (ncc != CHANGED)
             {
-                final long slot = slotAddress(entry);
-                final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
-                copyWords(slot + NH_OFFSET, nh, to, KEY_LENGTH);
-                if (validate(entry, control))
-                {
-                    return ncc;
-                }
+                return ncc;
             }
             awaitWriter(entry, attempt);
         }
+    }
+
+    /**
+     * @return NCC after copying NH to {@code nh} at {@code at}, when {@code entry} held the UE and no
+     *         writer came by meanwhile; else {@link #CHANGED}.
+     */
+    private int readNextHopIn(final int entry, final long ueId, final byte[] nh, final int at)
+    {
+        final long control = stableControl(entry, ueId);
+        if (control != 0)
+        {
+            final long slot = slotAddress(entry);
+            final int ncc = UnsafeApi.getByte(slot + NCC_OFFSET);
+            copyWords(slot + NH_OFFSET, nh, BufferUtil.ARRAY_BASE_OFFSET + at, KEY_LENGTH);
+            if (validate(entry, control))
+            {
+                return ncc;
+            }
+        }
+        return CHANGED;
     }
 
     /**
