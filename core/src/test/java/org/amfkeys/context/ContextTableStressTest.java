@@ -278,14 +278,20 @@ class ContextTableStressTest
             }
         }
 
-        /** A batch of NH reads, its slots found at the entries its probes gave: each NH on its chain. */
-        private void readNextHops()
+        /** Random hot UEs for a batched call, repeats allowed. */
+        private void drawBatch()
         {
             for (int i = 0; i < BATCH; i++)
             {
                 batchUes[i] = random.nextInt(HOT_UES);
                 batchIds[i] = ueIds[batchUes[i]];
             }
+        }
+
+        /** A batch of NH reads, its slots found at the entries its probes gave: each NH on its chain. */
+        private void readNextHops()
+        {
+            drawBatch();
             table.readNextHops(batchIds, BATCH, batchNccs, batchNhs);
             for (int i = 0; i < BATCH; i++)
             {
@@ -298,11 +304,7 @@ class ContextTableStressTest
         /** A batch of NH advances, each counted for the final check that none was lost. */
         private void advanceNextHops()
         {
-            for (int i = 0; i < BATCH; i++)
-            {
-                batchUes[i] = random.nextInt(HOT_UES);
-                batchIds[i] = ueIds[batchUes[i]];
-            }
+            drawBatch();
             table.advanceNextHops(batchIds, BATCH, cursor, batchNccs);
             for (int i = 0; i < BATCH; i++)
             {
