@@ -1,0 +1,359 @@
+package org.amfkeys.sim.aka;
+
+import org.amfkeys.InvalidParameterException;
+
+import java.util.Arrays;
+
+/**
+ * MILENAGE (TS 35.206), the authentication and key generation functions f1, f1*, f2, f3, f4, f5 and
+ * f5* of a USIM and of its home network, over an {@link Aes128} kernel:
+ * <pre>
+ *   OPc  = OP xor E_K(OP)
+ *   TEMP = E_K(RAND xor OPc)
+ *   OUT1 = E_K(TEMP xor rot(IN1 xor OPc, r1) xor c1) xor OPc      IN1 = SQN || AMF || SQN || AMF
+ *   OUTi = E_K(rot(TEMP xor OPc, ri) xor ci) xor OPc              i = 2..5
+ * </pre>
+ * with the default rotations r1..r5 = 64, 0, 32, 64, 96 bits and constants c1..c5 = 0, 1, 2, 4, 8.
+ * f1 = OUT1[0..63], f1* = OUT1[64..127], f5 = OUT2[0..47], f2 = OUT2[64..127], f3 = OUT3, f4 = OUT4,
+ * f5* = OUT5[0..47].
+ * <p>
+ * One instance per thread. Nothing is allocated per call; the working blocks are zeroed before each
+ * call returns.
+ */
+public final class Milenage implements AutoCloseable
+{
+    /** Octets of K. */
+    public static final int K_LENGTH = 16;
+    /** Octets of OP and of OPc. */
+    public static final int OP_LENGTH = 16;
+    /** Octets of RAND. */
+    public static final int RAND_LENGTH = 16;
+    /** Octets of SQN. */
+    public static final int SQN_LENGTH = 6;
+    /** Octets of AMF. */
+    public static final int AMF_LENGTH = 2;
+    /** Octets of MAC-A and MAC-S. */
+    public static final int MAC_LENGTH = 8;
+    /** Octets of RES. */
+    public static final int RES_LENGTH = 8;
+    /** Octets of CK. */
+    public static final int CK_LENGTH = 16;
+    /** Octets of IK. */
+    public static final int IK_LENGTH = 16;
+    /** Octets of AK and AK*. */
+    public static final int AK_LENGTH = 6;
+    /** Octets of AUTN = SQN xor AK || AMF || MAC-A. */
+    public static final int AUTN_LENGTH = SQN_LENGTH + AMF_LENGTH + MAC_LENGTH;
+    /** Octets of AUTS = SQN_MS xor AK* || MAC-S. */
+    public static final int AUTS_LENGTH = SQN_LENGTH + MAC_LENGTH;
+
+    private static final int BLOCK = Aes128.BLOCK_LENGTH;
+    private static final int TEMP_AT = 0;
+    private static final int OUT1_AT = BLOCK;
+    private static final int OUT2_AT = 2 * BLOCK;
+    private static final int OUT3_AT = 3 * BLOCK;
+    private static final int OUT4_AT = 4 * BLOCK;
+    private static final int OUT5_AT = 5 * BLOCK;
+    private static final int WORK_LENGTH = 6 * BLOCK;
+    /** The AMF of a resynchronisation's MAC-S (TS 33.102 6.3.3: AMF* is all zeros). */
+    private static final byte[] RESYNCHRONISATION_AMF = new byte[AMF_LENGTH];
+
+    /** r2..r5 in octets (r1 = 64 bits is applied where IN1 is built). */
+    private static final int[] ROTATION_OCTETS = {0, 4, 8, 12};
+    /** The last octet of c2..c5 (c1 is zero); every other octet of every ci is zero. */
+    private static final byte[] CONSTANT_LAST_OCTET = {1, 2, 4, 8};
+
+    private final Aes128 aes;
+    private final byte[] work = new byte[WORK_LENGTH];
+
+    /**
+     * @param aes the AES-128 kernel; this instance closes it at {@link #close}.
+     */
+    public Milenage(final Aes128 aes)
+    {
+        if (aes == null)
+        {
+            throw InvalidParameterException.missing("aes", "an AES-128 kernel");
+        }
+        this.aes = aes;
+    }
+
+    /**
+     * @return the AES-128 kernel's name.
+     */
+    public String aesName()
+    {
+        return aes.name();
+    }
+
+    /**
+     * OPc = OP xor E_K(OP): what a USIM and the home network keep instead of the operator's OP.
+     *
+     * @param k   K, 16 octets.
+     * @param op  OP, 16 octets.
+     * @param opc receives OPc, 16 octets.
+     */
+    public void opc(final byte[] k, final byte[] op, final byte[] opc)
+    {
+        requireLength("k", k, K_LENGTH);
+        requireLength("op", op, OP_LENGTH);
+        requireLength("opc", opc, OP_LENGTH);
+        aes.key(k, 0);
+        aes.encrypt(op, 0, work, 0, 1);
+        for (int i = 0; i < OP_LENGTH; i++)
+        {
+            opc[i] = (byte)(work[i] ^ op[i]);
+        }
+        Arrays.fill(work, (byte)0);
+    }
+
+    /**
+     * Every function for a given SQN and AMF, as the home network computes an authentication vector:
+     * f1 and f1* over (SQN, AMF), and f2 to f5*.
+     *
+     * @param k    K, 16 octets.
+     * @param opc  OPc, 16 octets.
+     * @param rand RAND, 16 octets.
+     * @param sqn  SQN, 6 octets.
+     * @param amf  AMF, 2 octets.
+     * @param out  receives the outputs.
+     */
+    public void generate(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqn, final byte[] amf, final MilenageOutputs out)
+    {
+        requireKeys(k, opc, rand);
+        requireLength("sqn", sqn, SQN_LENGTH);
+        requireLength("amf", amf, AMF_LENGTH);
+        requireOutputs(out);
+        try
+        {
+            encryptTemp(k, opc, rand);
+            encryptOut2To5(opc);
+            copyOut2To5(out);
+            encryptOut1(opc, sqn, 0, amf, 0);
+            copyOut1(sqn, 0, amf, 0, out);
+        }
+        finally
+        {
+            Arrays.fill(work, (byte)0);
+        }
+    }
+
+    /**
+     * What a USIM computes from a received AUTN: f2 to f5*, then SQN = (SQN xor AK) xor AK and the AMF
+     * as AUTN carries them, then f1 and f1* over those. {@link MilenageOutputs#macA()} is XMAC-A, to be
+     * compared with AUTN's MAC.
+     *
+     * @param k    K, 16 octets.
+     * @param opc  OPc, 16 octets.
+     * @param rand RAND, 16 octets.
+     * @param autn AUTN, 16 octets.
+     * @param out  receives the outputs, with the SQN and AMF recovered.
+     */
+    public void recoverFromAutn(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] autn, final MilenageOutputs out)
+    {
+        requireKeys(k, opc, rand);
+        requireLength("autn", autn, AUTN_LENGTH);
+        requireOutputs(out);
+        try
+        {
+            encryptTemp(k, opc, rand);
+            encryptOut2To5(opc);
+            copyOut2To5(out);
+            final byte[] sqn = out.sqn();
+            for (int i = 0; i < SQN_LENGTH; i++)
+            {
+                sqn[i] = (byte)(autn[i] ^ out.ak()[i]);
+            }
+            encryptOut1(opc, sqn, 0, autn, SQN_LENGTH);
+            copyOut1(sqn, 0, autn, SQN_LENGTH, out);
+        }
+        finally
+        {
+            Arrays.fill(work, (byte)0);
+        }
+    }
+
+    /**
+     * What the home network computes from a received AUTS (TS 33.102 6.3.5): SQN_MS = (SQN_MS xor AK*)
+     * xor f5*, then f1 and f1* over SQN_MS and AMF* = 0x0000. {@link MilenageOutputs#macS()} is XMAC-S,
+     * to be compared with AUTS's MAC-S; {@link MilenageOutputs#sqn()} is SQN_MS.
+     *
+     * @param k    K, 16 octets.
+     * @param opc  OPc, 16 octets.
+     * @param rand RAND, 16 octets.
+     * @param auts AUTS, 14 octets.
+     * @param out  receives the outputs, with SQN_MS recovered and AMF* = 0x0000.
+     */
+    public void recoverFromAuts(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] auts, final MilenageOutputs out)
+    {
+        requireKeys(k, opc, rand);
+        requireLength("auts", auts, AUTS_LENGTH);
+        requireOutputs(out);
+        try
+        {
+            encryptTemp(k, opc, rand);
+            encryptOut2To5(opc);
+            copyOut2To5(out);
+            final byte[] sqnMs = out.sqn();
+            for (int i = 0; i < SQN_LENGTH; i++)
+            {
+                sqnMs[i] = (byte)(auts[i] ^ out.akStar()[i]);
+            }
+            encryptOut1(opc, sqnMs, 0, RESYNCHRONISATION_AMF, 0);
+            copyOut1(sqnMs, 0, RESYNCHRONISATION_AMF, 0, out);
+        }
+        finally
+        {
+            Arrays.fill(work, (byte)0);
+        }
+    }
+
+    /**
+     * What a USIM answers when SQN is not fresh (TS 33.102 6.3.3): AUTS = (SQN_MS xor AK*) || MAC-S,
+     * MAC-S = f1*(K, SQN_MS, RAND, AMF* = 0x0000).
+     *
+     * @param k     K, 16 octets.
+     * @param opc   OPc, 16 octets.
+     * @param rand  RAND, 16 octets.
+     * @param sqnMs SQN_MS, the highest SQN the USIM accepted, 6 octets.
+     * @param auts  receives AUTS, 14 octets.
+     */
+    public void auts(final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqnMs, final byte[] auts)
+    {
+        requireKeys(k, opc, rand);
+        requireLength("sqn-ms", sqnMs, SQN_LENGTH);
+        requireLength("auts", auts, AUTS_LENGTH);
+        try
+        {
+            encryptTemp(k, opc, rand);
+            encryptOut2To5(opc);
+            encryptOut1(opc, sqnMs, 0, RESYNCHRONISATION_AMF, 0);
+            for (int i = 0; i < SQN_LENGTH; i++)
+            {
+                auts[i] = (byte)(sqnMs[i] ^ work[OUT5_AT + i]);
+            }
+            System.arraycopy(work, OUT1_AT + MAC_LENGTH, auts, SQN_LENGTH, MAC_LENGTH);
+        }
+        finally
+        {
+            Arrays.fill(work, (byte)0);
+        }
+    }
+
+    /**
+     * Closes the AES kernel, which forgets the last K.
+     */
+    @Override
+    public void close()
+    {
+        Arrays.fill(work, (byte)0);
+        aes.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Milenage (AES-128: " + aes.name() + ")";
+    }
+
+    /** TEMP = E_K(RAND xor OPc), at {@link #TEMP_AT}; also sets the kernel's key. */
+    private void encryptTemp(final byte[] k, final byte[] opc, final byte[] rand)
+    {
+        aes.key(k, 0);
+        for (int i = 0; i < BLOCK; i++)
+        {
+            work[TEMP_AT + i] = (byte)(rand[i] ^ opc[i]);
+        }
+        aes.encrypt(work, TEMP_AT, work, TEMP_AT, 1);
+    }
+
+    /** OUT2..OUT5 from TEMP, in one call to the kernel since none depends on another. */
+    private void encryptOut2To5(final byte[] opc)
+    {
+        for (int n = 0; n < ROTATION_OCTETS.length; n++)
+        {
+            final int at = OUT2_AT + n * BLOCK;
+            final int rotation = ROTATION_OCTETS[n];
+            for (int i = 0; i < BLOCK; i++)
+            {
+                final int from = (i + rotation) & (BLOCK - 1);
+                work[at + i] = (byte)(work[TEMP_AT + from] ^ opc[from]);
+            }
+            work[at + BLOCK - 1] ^= CONSTANT_LAST_OCTET[n];
+        }
+        aes.encrypt(work, OUT2_AT, work, OUT2_AT, ROTATION_OCTETS.length);
+        for (int at = OUT2_AT; at < WORK_LENGTH; at += BLOCK)
+        {
+            for (int i = 0; i < BLOCK; i++)
+            {
+                work[at + i] ^= opc[i];
+            }
+        }
+    }
+
+    /** OUT1 from TEMP and IN1 = SQN || AMF || SQN || AMF; rot(x, 64 bits) swaps the halves, c1 is zero. */
+    private void encryptOut1(
+        final byte[] opc, final byte[] sqn, final int sqnOffset, final byte[] amf, final int amfOffset)
+    {
+        final int half = BLOCK / 2;
+        for (int i = 0; i < BLOCK; i++)
+        {
+            final int from = (i + half) & (BLOCK - 1);
+            final int inHalf = from & (half - 1);
+            final byte in1 = inHalf < SQN_LENGTH ? sqn[sqnOffset + inHalf] : amf[amfOffset + inHalf - SQN_LENGTH];
+            work[OUT1_AT + i] = (byte)(work[TEMP_AT + i] ^ in1 ^ opc[from]);
+        }
+        aes.encrypt(work, OUT1_AT, work, OUT1_AT, 1);
+        for (int i = 0; i < BLOCK; i++)
+        {
+            work[OUT1_AT + i] ^= opc[i];
+        }
+    }
+
+    private void copyOut1(final byte[] sqn, final int sqnOffset, final byte[] amf, final int amfOffset, final MilenageOutputs out)
+    {
+        System.arraycopy(work, OUT1_AT, out.macA(), 0, MAC_LENGTH);
+        System.arraycopy(work, OUT1_AT + MAC_LENGTH, out.macS(), 0, MAC_LENGTH);
+        System.arraycopy(sqn, sqnOffset, out.sqn(), 0, SQN_LENGTH);
+        System.arraycopy(amf, amfOffset, out.amf(), 0, AMF_LENGTH);
+    }
+
+    private void copyOut2To5(final MilenageOutputs out)
+    {
+        System.arraycopy(work, OUT2_AT, out.ak(), 0, AK_LENGTH);
+        System.arraycopy(work, OUT2_AT + MAC_LENGTH, out.res(), 0, RES_LENGTH);
+        System.arraycopy(work, OUT3_AT, out.ck(), 0, CK_LENGTH);
+        System.arraycopy(work, OUT4_AT, out.ik(), 0, IK_LENGTH);
+        System.arraycopy(work, OUT5_AT, out.akStar(), 0, AK_LENGTH);
+    }
+
+    private static void requireKeys(final byte[] k, final byte[] opc, final byte[] rand)
+    {
+        requireLength("k", k, K_LENGTH);
+        requireLength("opc", opc, OP_LENGTH);
+        requireLength("rand", rand, RAND_LENGTH);
+    }
+
+    private static void requireOutputs(final MilenageOutputs out)
+    {
+        if (out == null)
+        {
+            throw InvalidParameterException.missing("out", "a MilenageOutputs");
+        }
+    }
+
+    static void requireLength(final String name, final byte[] value, final int length)
+    {
+        if (value == null)
+        {
+            throw InvalidParameterException.missing(name, length + " octets");
+        }
+        if (value.length != length)
+        {
+            throw InvalidParameterException.badLength(name, value.length, length + " octets");
+        }
+    }
+}
