@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code amfkeys derive --batch}: one JSON request per input line, one JSON answer per line, in order.
@@ -101,9 +103,17 @@ public final class BatchDeriver
                 throw new InvalidParameterException(DERIVE, name == null ? "missing" : "not a string",
                     "the name of a derivation, see amfkeys derive --help");
             }
+            final Optional<AkaDerivations.AkaDerivation> aka = AkaDerivations.find(name.asText());
+            if (aka.isPresent())
+            {
+                final AkaDerivations.AkaDerivation derivation = aka.get();
+                final Map<String, byte[]> outputs = derivation.derive(
+                    new JsonArguments(derivation.name(), derivation.parameters(), request, DERIVE));
+                return "{\"out\":" + outputObject(outputs) + "}";
+            }
             final Derivation derivation = DerivationCatalog.find(name.asText()).orElseThrow(() -> new InvalidParameterException(
                 DERIVE, InvalidParameterException.quote(name.asText()) + " is not a derivation", "see amfkeys derive --help"));
-            final byte[] output = derivation.derive(kdf, new JsonArguments(derivation, request, DERIVE));
+            final byte[] output = derivation.derive(kdf, new JsonArguments(derivation.name(), derivation.parameters(), request, DERIVE));
             return "{\"out\":\"" + hex.formatHex(output) + "\"}";
         }
         catch (final InvalidParameterException ex)
@@ -114,6 +124,21 @@ public final class BatchDeriver
         {
             return error("internal error: " + ex.getClass().getSimpleName());
         }
+    }
+
+    /** Output names are fixed lowercase words and values are hex, so neither needs escaping. */
+    private String outputObject(final Map<String, byte[]> outputs)
+    {
+        final StringBuilder object = new StringBuilder("{");
+        for (final Map.Entry<String, byte[]> output : outputs.entrySet())
+        {
+            if (object.length() > 1)
+            {
+                object.append(',');
+            }
+            object.append('"').append(output.getKey()).append("\":\"").append(hex.formatHex(output.getValue())).append('"');
+        }
+        return object.append('}').toString();
     }
 
     private JsonNode parse(final String line)

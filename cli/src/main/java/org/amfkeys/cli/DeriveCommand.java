@@ -17,7 +17,9 @@ import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code amfkeys derive}: one subcommand per derivation of the catalog, and {@code --batch} for JSON lines.
@@ -77,7 +79,7 @@ public final class DeriveCommand implements Callable<Integer>
     }
 
     /**
-     * Adds one subcommand per derivation of the catalog.
+     * Adds one subcommand per derivation of the catalog, and those of {@link AkaDerivations}.
      *
      * @param derive the {@code derive} command line.
      */
@@ -85,27 +87,69 @@ public final class DeriveCommand implements Callable<Integer>
     {
         for (final Derivation derivation : DerivationCatalog.all())
         {
-            final CommandSpec spec = CommandSpec.wrapWithoutInspection(new Runner(derivation));
-            spec.name(derivation.name());
-            spec.mixinStandardHelpOptions(true);
-            spec.usageMessage().description(
+            addSubcommand(derive, derivation.name(), derivation.parameters(), new String[] {
                 derivation.summary() + " (" + derivation.clause() + ", FC " + derivation.fc() + ")",
-                "Prints the " + derivation.outputLength() + "-octet result as lowercase hex.");
-            for (final Parameter parameter : derivation.parameters())
-            {
-                final boolean list = parameter.kind() == Parameter.Kind.OCTETS_LIST;
-                spec.addOption(OptionSpec.builder("--" + parameter.name())
-                    .paramLabel(label(parameter))
-                    .description(parameter.help())
-                    .required(parameter.required())
-                    .type(list ? List.class : String.class)
-                    .auxiliaryTypes(String.class)
-                    .build());
-            }
-            final CommandLine sub = new CommandLine(spec);
-            ((Runner)spec.userObject()).spec = spec;
-            derive.addSubcommand(derivation.name(), sub);
+                "Prints the " + derivation.outputLength() + "-octet result as lowercase hex."},
+                arguments -> hexOf(derivation, arguments));
         }
+        for (final AkaDerivations.AkaDerivation derivation : AkaDerivations.all())
+        {
+            addSubcommand(derive, derivation.name(), derivation.parameters(), new String[] {
+                derivation.summary(),
+                "Prints one line per output, 'name: <lowercase hex>'."},
+                arguments -> outputLines(derivation.derive(arguments)));
+        }
+    }
+
+    private static String hexOf(final Derivation derivation, final TextArguments arguments)
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            return HexFormat.of().formatHex(derivation.derive(kdf, arguments));
+        }
+    }
+
+    private static void addSubcommand(
+        final CommandLine derive, final String name, final List<Parameter> parameters, final String[] description,
+        final Function<TextArguments, String> computation)
+    {
+        final Runner runner = new Runner(name, computation);
+        final CommandSpec spec = CommandSpec.wrapWithoutInspection(runner);
+        spec.name(name);
+        spec.mixinStandardHelpOptions(true);
+        spec.usageMessage().description(description);
+        for (final Parameter parameter : parameters)
+        {
+            final boolean list = parameter.kind() == Parameter.Kind.OCTETS_LIST;
+            spec.addOption(OptionSpec.builder("--" + parameter.name())
+                .paramLabel(label(parameter))
+                .description(parameter.help())
+                .required(parameter.required())
+                .type(list ? List.class : String.class)
+                .auxiliaryTypes(String.class)
+                .build());
+        }
+        final CommandLine sub = new CommandLine(spec);
+        runner.spec = spec;
+        derive.addSubcommand(name, sub);
+    }
+
+    /**
+     * @param outputs named outputs, in order.
+     * @return one line {@code name: <hex>} per output, without the last line's end.
+     */
+    static String outputLines(final Map<String, byte[]> outputs)
+    {
+        final StringBuilder lines = new StringBuilder();
+        for (final Map.Entry<String, byte[]> output : outputs.entrySet())
+        {
+            if (lines.length() > 0)
+            {
+                lines.append(System.lineSeparator());
+            }
+            lines.append(output.getKey()).append(": ").append(HexFormat.of().formatHex(output.getValue()));
+        }
+        return lines.toString();
     }
 
     /**
@@ -171,12 +215,14 @@ public final class DeriveCommand implements Callable<Integer>
      */
     static final class Runner implements Callable<Integer>
     {
-        private final Derivation derivation;
+        private final String name;
+        private final Function<TextArguments, String> computation;
         private CommandSpec spec;
 
-        Runner(final Derivation derivation)
+        Runner(final String name, final Function<TextArguments, String> computation)
         {
-            this.derivation = derivation;
+            this.name = name;
+            this.computation = computation;
         }
 
         public Integer call()
@@ -185,7 +231,7 @@ public final class DeriveCommand implements Callable<Integer>
             // matchedOptions() lists a repeated option once per occurrence; its value already holds them all.
             for (final OptionSpec option : new LinkedHashSet<>(spec.commandLine().getParseResult().matchedOptions()))
             {
-                final String name = option.longestName().substring(2);
+                final String optionName = option.longestName().substring(2);
                 if (option.usageHelp() || option.versionHelp())
                 {
                     continue;
@@ -193,23 +239,22 @@ public final class DeriveCommand implements Callable<Integer>
                 final Object value = option.getValue();
                 if (value instanceof List<?>)
                 {
-                    ((List<?>)value).forEach(item -> arguments.add(name, item.toString()));
+                    ((List<?>)value).forEach(item -> arguments.add(optionName, item.toString()));
                 }
                 else
                 {
-                    arguments.add(name, value.toString());
+                    arguments.add(optionName, value.toString());
                 }
             }
-            try (Kdf kdf = new Kdf())
+            try
             {
-                final byte[] output = derivation.derive(kdf, arguments);
-                spec.commandLine().getOut().println(HexFormat.of().formatHex(output));
+                spec.commandLine().getOut().println(computation.apply(arguments));
                 spec.commandLine().getOut().flush();
                 return 0;
             }
             catch (final InvalidParameterException ex)
             {
-                spec.commandLine().getErr().println("amfkeys derive " + derivation.name() + ": " + ex.getMessage());
+                spec.commandLine().getErr().println("amfkeys derive " + name + ": " + ex.getMessage());
                 spec.commandLine().getErr().flush();
                 return 1;
             }

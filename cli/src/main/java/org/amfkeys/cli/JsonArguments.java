@@ -25,11 +25,12 @@ final class JsonArguments implements Arguments
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
 
     /**
-     * @param derivation the derivation the request names.
+     * @param derivation the name of the derivation the request names.
+     * @param parameters its parameters.
      * @param request    the request object.
      * @param skip       the member naming the derivation, not a parameter.
      */
-    JsonArguments(final Derivation derivation, final JsonNode request, final String skip)
+    JsonArguments(final String derivation, final List<Parameter> parameters, final JsonNode request, final String skip)
     {
         for (final Map.Entry<String, JsonNode> member : request.properties())
         {
@@ -37,11 +38,11 @@ final class JsonArguments implements Arguments
             {
                 continue;
             }
-            final Parameter parameter = derivation.parameters().stream()
+            final Parameter parameter = parameters.stream()
                 .filter(p -> p.jsonName().equals(member.getKey()))
                 .findFirst()
-                .orElseThrow(() -> Derivation.unknownParameter(member.getKey(), derivation.name(),
-                    derivation.parameters().stream().map(Parameter::jsonName).collect(Collectors.joining(", "))));
+                .orElseThrow(() -> Derivation.unknownParameter(member.getKey(), derivation,
+                    parameters.stream().map(Parameter::jsonName).collect(Collectors.joining(", "))));
             checkKind(parameter, member.getValue());
             values.put(parameter.name(), member.getValue());
         }

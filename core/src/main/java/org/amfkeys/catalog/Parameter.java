@@ -37,7 +37,12 @@ public record Parameter(
         OCTETS_LIST
     }
 
-    static Parameter octets(final String name, final String help)
+    /**
+     * @param name the name.
+     * @param help what the value is and its allowed length.
+     * @return a required byte string parameter.
+     */
+    public static Parameter octets(final String name, final String help)
     {
         return new Parameter(name, Kind.OCTETS, help, true, 0, 0, List.of(), name, null);
     }
@@ -47,7 +52,12 @@ public record Parameter(
         return new Parameter(name, Kind.INTEGER, help + ", " + min + ".." + max, true, min, max, List.of(), name, null);
     }
 
-    static Parameter text(final String name, final String help)
+    /**
+     * @param name the name.
+     * @param help what the value is and its allowed form.
+     * @return a required text parameter.
+     */
+    public static Parameter text(final String name, final String help)
     {
         return new Parameter(name, Kind.TEXT, help, true, 0, 0, List.of(), name, null);
     }
@@ -92,7 +102,10 @@ public record Parameter(
         return Token.parse(name, arguments.text(name), type);
     }
 
-    Parameter optional()
+    /**
+     * @return the same parameter, not required.
+     */
+    public Parameter optional()
     {
         return new Parameter(name, kind, help + " (optional)", false, min, max, choices, jsonName, null);
     }
