@@ -86,6 +86,7 @@ int amfkeys_record_layout(int32_t *values, int capacity);
 #define AMFKEYS_CPU_AVX512F            (1 << 3)
 #define AMFKEYS_CPU_AVX512BW           (1 << 4)
 #define AMFKEYS_CPU_AVX512VL           (1 << 5)
+#define AMFKEYS_CPU_AESNI              (1 << 6)
 
 /*
  * A kernel compresses whole 64-octet blocks into SHA-256 chaining values, for any number of
@@ -132,6 +133,17 @@ int amfkeys_plan_override(void);
 
 /* CPU features this process may use: detected, less the features masked (for tests). */
 int amfkeys_cpu_features(void);
+
+/*
+ * AES-128 on AES-NI, MILENAGE's kernel (org.amfkeys.sim.aka.NativeAes128). A key is expanded into 11
+ * round keys (176 octets, any alignment); blocks are encrypted in ECB, four interleaved at a time.
+ * Callers check AMFKEYS_CPU_AESNI first. The OpenSSL function is the reference the tests compare
+ * with: 0, or AMFKEYS_ERROR_ARGUMENT when OpenSSL refuses.
+ */
+#define AMFKEYS_AES_ROUND_KEYS_LENGTH  176
+void amfkeys_aes128_expand(const uint8_t key[16], uint8_t round_keys[AMFKEYS_AES_ROUND_KEYS_LENGTH]);
+void amfkeys_aes128_encrypt(const uint8_t round_keys[AMFKEYS_AES_ROUND_KEYS_LENGTH], const uint8_t *in, uint8_t *out, int blocks);
+int amfkeys_openssl_aes128_encrypt(const uint8_t key[16], const uint8_t *in, uint8_t *out, int blocks);
 void amfkeys_cpu_mask(int masked);
 int amfkeys_kernel_supported(int id);
 

@@ -30,6 +30,10 @@ static int detect(void)
     {
         features |= AMFKEYS_CPU_SSE41;
     }
+    if ((ecx >> 25) & 1)
+    {
+        features |= AMFKEYS_CPU_AESNI;
+    }
     if (__get_cpuid_max(0, 0) < 7)
     {
         return features;

@@ -21,7 +21,9 @@ public enum CpuFeature
     /** AVX-512 byte and word instructions. */
     AVX512BW(1 << 4, "avx512bw"),
     /** AVX-512 vector length extensions. */
-    AVX512VL(1 << 5, "avx512vl");
+    AVX512VL(1 << 5, "avx512vl"),
+    /** AES-NI: AES rounds in one instruction (MILENAGE's kernel). */
+    AES_NI(1 << 6, "aes");
 
     private final int bit;
     private final String token;

@@ -31,6 +31,7 @@ public final class FiveGAka implements AutoCloseable
     private final Milenage milenage;
     private final Kdf kdf;
     private final KeySchedule schedule = new KeySchedule();
+    private final byte[] sqnMs = new byte[Milenage.SQN_LENGTH];
 
     /**
      * @param milenage the MILENAGE of the UE's USIM and of its home network; closed with this instance.
@@ -127,7 +128,6 @@ public final class FiveGAka implements AutoCloseable
         final long sqn = SequenceNumbers.sqnOf(functions.sqn());
         if (!sequence.isFresh(sqn))
         {
-            final byte[] sqnMs = out.sqnXorAk();
             SequenceNumbers.writeSqn(sequence.highest(), sqnMs);
             milenage.auts(k, opc, rand, sqnMs, out.auts());
             Arrays.fill(sqnMs, (byte)0);

@@ -17,6 +17,6 @@ final class AesPaths
      */
     static List<Supplier<Aes128>> all()
     {
-        return List.of(JdkAes128::new);
+        return NativeAes128.availability() == null ? List.of(JdkAes128::new, NativeAes128::new) : List.of(JdkAes128::new);
     }
 }
