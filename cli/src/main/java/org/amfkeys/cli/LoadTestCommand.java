@@ -9,6 +9,10 @@ import org.amfkeys.sim.ProcedureMix;
 import org.amfkeys.sim.ProcedureMix.Procedure;
 import org.amfkeys.sim.SimulatedCore;
 import org.amfkeys.sim.SimulatedUe;
+import org.amfkeys.sim.aka.NativeAes128;
+import org.amfkeys.sim.scenario.RegistrationStorm;
+import org.amfkeys.sim.subscriber.SubscriberDescriptor;
+import org.amfkeys.sim.subscriber.Subscribers;
 import org.amfkeys.types.NgKsi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +59,8 @@ public final class LoadTestCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--ues", paramLabel = "N", description = "Simulated UEs, 1.." + MAX_UES + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ues", paramLabel = "N", description = "Simulated UEs: mixed 1.." + MAX_UES + ", registration-storm 1.." +
+        Subscribers.MAX_COUNT + " (default: ${DEFAULT-VALUE}).")
     private int ues = 100_000;
 
     @Option(names = "--procedures", paramLabel = "P", description = "Procedures to run in all (default: ${DEFAULT-VALUE}).")
@@ -75,11 +80,89 @@ public final class LoadTestCommand implements Callable<Integer>
         description = "How the AMFs run their AS key steps: engine (a batching KeyEngine per AMF) or direct (default: ${DEFAULT-VALUE}).")
     private String engine = "engine";
 
+    @Option(names = "--scenario", paramLabel = "NAME",
+        description = "mixed (random procedures on registered UEs) or registration-storm (every UE registers at once " +
+            "by 5G AKA on both sides and a NAS SMC) (default: ${DEFAULT-VALUE}).")
+    private String scenario = "mixed";
+
+    @Option(names = "--aes", paramLabel = "PATH",
+        description = "registration-storm: MILENAGE's AES-128, aes-ni (native) or jdk (default: aes-ni where usable, else jdk).")
+    private String aes;
+
+    @Option(names = "--ahead-usims", paramLabel = "SHARE",
+        description = "registration-storm: share of USIMs ahead of their home network's SQN, which resynchronise " +
+            "before they register, 0..1 (default: ${DEFAULT-VALUE}).")
+    private double aheadUsims = 0.01;
+
+    @Option(names = "--progress",
+        description = "Print a progress line every second even when standard error is not a terminal.")
+    private boolean progress;
+
     @Option(names = "--counters-dir", paramLabel = "DIR",
         description = "Puts each engine's counters in DIR/amf-1.counters and DIR/amf-2.counters, for amfkeys stat while the test runs.")
     private File countersDir;
 
     public Integer call() throws InterruptedException
+    {
+        switch (scenario)
+        {
+            case "mixed" ->
+            {
+                return mixed();
+            }
+            case "registration-storm" ->
+            {
+                return registrationStorm();
+            }
+            default -> throw new InvalidParameterException("scenario", InvalidParameterException.quote(scenario) + " is not a scenario",
+                "mixed or registration-storm");
+        }
+    }
+
+    private int registrationStorm() throws InterruptedException
+    {
+        final String path = aes != null ? aes : NativeAes128.availability() == null ? "aes-ni" : "jdk";
+        final RegistrationStorm.Settings settings =
+            new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path);
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final boolean showProgress = progress || System.console() != null;
+        final long start = System.nanoTime();
+        final RegistrationStorm.Result result = RegistrationStorm.run(settings, done ->
+        {
+            if (showProgress)
+            {
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                err.printf("progress: %.0f s, %d of %d registered%n", seconds, done, ues);
+                err.flush();
+            }
+        });
+        try (Kdf kdf = new Kdf())
+        {
+            out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
+                ues, settings.threads(), path, kdf.engineName());
+        }
+        out.printf("provision-seconds: %.2f (K, OPc and SQN of every subscriber; %.0f%% of USIMs ahead of their home network)%n",
+            result.provisionNanos() / 1e9, aheadUsims * 100);
+        out.printf("registered: %d (5G AKA on both sides, then NAS SMC; %d of them after a synch failure and resynchronisation)%n",
+            result.registered() + result.resynchronised(), result.resynchronised());
+        out.printf("authentication-failed: %d%n", result.authenticationFailed());
+        out.printf("refused: %d (a step the AMF refused)%n", result.refused());
+        out.printf("out-of-sync: %d (UE's KAMF and NAS keys compared with the AMF's)%n", result.outOfSync());
+        out.printf("seconds: %.2f%n", result.stormNanos() / 1e9);
+        final double perSecond = result.ues() / (result.stormNanos() / 1e9);
+        out.printf("registrations-per-second: %.0f (%.0f per thread)%n", perSecond, perSecond / settings.threads());
+        final org.HdrHistogram.Histogram latency = result.latency();
+        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one registration, every side)%n",
+            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3);
+        out.printf("bytes-per-ue: %.1f (subscriber records %d: home network, USIM and ME; AMF context table %.1f)%n",
+            result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
+        out.flush();
+        return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    private int mixed() throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);

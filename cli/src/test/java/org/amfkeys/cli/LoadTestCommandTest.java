@@ -86,4 +86,29 @@ class LoadTestCommandTest
             assertEquals(0, value(result.out(), "out-of-sync"));
         }
     }
+
+    @Test
+    void theRegistrationStormRegistersEveryUeInSyncAndReportsItsFigures()
+    {
+        final Cli.Result result = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "4000", "--threads", "2",
+            "--ahead-usims", "0.1", "--progress");
+        assertEquals(0, result.exitCode(), result.err());
+        final String out = result.out();
+        assertEquals(4000, value(out, "registered"));
+        assertEquals(0, value(out, "out-of-sync"));
+        assertEquals(0, value(out, "authentication-failed"));
+        assertEquals(0, value(out, "refused"));
+        assertTrue(value(out, "registrations-per-second") > 0, out);
+        assertTrue(value(out, "bytes-per-ue") < 600, out);
+        assertTrue(out.contains("latency-us: p50 "), out);
+        final Matcher resynchronised = Pattern.compile("(\\d+) of them after a synch failure").matcher(out);
+        assertTrue(resynchronised.find() && Long.parseLong(resynchronised.group(1)) > 200, out);
+
+        final Cli.Result bad = Cli.run("loadtest", "--scenario", "storm");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed or registration-storm"), bad.err());
+        final Cli.Result ahead = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--ahead-usims", "2");
+        assertEquals(1, ahead.exitCode());
+        assertTrue(ahead.err().contains("ahead-usims: 2.0 is out of range; allowed: 0..1"), ahead.err());
+    }
 }

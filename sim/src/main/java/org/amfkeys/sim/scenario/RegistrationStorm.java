@@ -1,0 +1,242 @@
+package org.amfkeys.sim.scenario;
+
+import org.HdrHistogram.Histogram;
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.sim.aka.Aes128;
+import org.amfkeys.sim.aka.JdkAes128;
+import org.amfkeys.sim.aka.Milenage;
+import org.amfkeys.sim.aka.NativeAes128;
+import org.amfkeys.sim.subscriber.SubscriberDescriptor;
+import org.amfkeys.sim.subscriber.Subscribers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * The registration storm: every simulated UE registers at once (a core's restart, a network's
+ * recovery), each by 5G AKA on both sides and a NAS Security Mode Command, from every thread, each
+ * thread over its own share of the subscribers. Subscribers live off-heap ({@link Subscribers}), the
+ * AMF's contexts in the core's {@link ContextTable}.
+ */
+public final class RegistrationStorm
+{
+    /** Highest latency a histogram records: one minute, in nanoseconds. */
+    private static final long HIGHEST_LATENCY_NANOS = 60_000_000_000L;
+
+    private RegistrationStorm()
+    {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param ues         simulated UEs, at least 1.
+     * @param threads     threads, 1..ues.
+     * @param seed        draws credentials and RANDs.
+     * @param aheadUsims  share of USIMs ahead of their home network, which resynchronise first, 0..1.
+     * @param aes         the AES-128 path of MILENAGE: {@code aes-ni} or {@code jdk}.
+     */
+    public record Settings(int ues, int threads, long seed, double aheadUsims, String aes)
+    {
+        /**
+         * @param ues        simulated UEs, 1..{@value Subscribers#MAX_COUNT}.
+         * @param threads    threads, 1..ues.
+         * @param seed       draws credentials and RANDs.
+         * @param aheadUsims share of USIMs ahead of their home network, 0..1.
+         * @param aes        {@code aes-ni} or {@code jdk}.
+         * @throws InvalidParameterException naming the setting out of range.
+         */
+        public Settings
+        {
+            InvalidParameterException.requireInRange("ues", ues, 1, Subscribers.MAX_COUNT);
+            InvalidParameterException.requireInRange("threads", threads, 1, ues);
+            if (!(aheadUsims >= 0 && aheadUsims <= 1))
+            {
+                throw new InvalidParameterException("ahead-usims", aheadUsims + " is out of range", "0..1");
+            }
+            if (!aes.equals("aes-ni") && !aes.equals("jdk"))
+            {
+                throw new InvalidParameterException("aes", InvalidParameterException.quote(aes) + " is not a path", "aes-ni or jdk");
+            }
+        }
+    }
+
+    /**
+     * How the storm went.
+     *
+     * @param registered            UEs registered at the first authentication.
+     * @param resynchronised        UEs registered after a synch failure and resynchronisation.
+     * @param outOfSync             UEs whose KAMF or NAS keys differ from the AMF's.
+     * @param authenticationFailed  UEs whose authentication failed.
+     * @param refused               UEs with a step the AMF refused.
+     * @param provisionNanos        time to provision every subscriber.
+     * @param stormNanos            time from the first registration's start to the last one's end.
+     * @param latency               each registration's time, in nanoseconds, every side included.
+     * @param subscriberBytes       octets of the subscribers' records (home network, USIM, ME).
+     * @param tableBytes            octets of the AMF's context table.
+     */
+    public record Result(
+        long registered, long resynchronised, long outOfSync, long authenticationFailed, long refused, long provisionNanos,
+        long stormNanos, Histogram latency, long subscriberBytes, long tableBytes)
+    {
+        /**
+         * @return every UE the storm ran.
+         */
+        public long ues()
+        {
+            return registered + resynchronised + outOfSync + authenticationFailed + refused;
+        }
+
+        /**
+         * @param ues the UEs simulated.
+         * @return octets per UE, every side: subscribers' records and the AMF's table.
+         */
+        public double bytesPerUe(final int ues)
+        {
+            return (subscriberBytes + tableBytes) / (double)ues;
+        }
+    }
+
+    /**
+     * Runs a storm.
+     *
+     * @param settings what to run.
+     * @param progress receives the count of registrations done, now and then, from the calling thread
+     *                 (null for none).
+     * @return how it went.
+     * @throws InterruptedException when interrupted while waiting for the threads.
+     */
+    public static Result run(final Settings settings, final LongConsumer progress) throws InterruptedException
+    {
+        if (settings.aes().equals("aes-ni") && NativeAes128.availability() != null)
+        {
+            throw new InvalidParameterException("aes", "aes-ni is not usable here: " + NativeAes128.availability(), "jdk");
+        }
+        final int threads = settings.threads();
+        final long[][] outcomes = new long[threads][Registration.Outcome.values().length];
+        final Histogram[] latencies = new Histogram[threads];
+        final long[] done = new long[threads];
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (Subscribers subscribers = new Subscribers(settings.ues());
+            ContextTable table = new ContextTable(settings.ues()))
+        {
+            final CountDownLatch provisioned = new CountDownLatch(threads);
+            final CountDownLatch go = new CountDownLatch(1);
+            final CountDownLatch finished = new CountDownLatch(threads);
+            final List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int thread = t;
+                latencies[t] = new Histogram(HIGHEST_LATENCY_NANOS, 3);
+                final Thread worker = new Thread(() ->
+                {
+                    try
+                    {
+                        storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, provisioned, go);
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.compareAndSet(null, ex);
+                    }
+                    finally
+                    {
+                        finished.countDown();
+                    }
+                }, "registration-storm-" + t);
+                workers.add(worker);
+                worker.start();
+            }
+            final long provisionStart = System.nanoTime();
+            provisioned.await();
+            final long stormStart = System.nanoTime();
+            go.countDown();
+            while (!finished.await(1, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                if (progress != null)
+                {
+                    progress.accept(sum(done));
+                }
+            }
+            final long stormEnd = System.nanoTime();
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            if (failure.get() != null)
+            {
+                throw new IllegalStateException("a registration thread failed: " + failure.get(), failure.get());
+            }
+            final Histogram latency = new Histogram(HIGHEST_LATENCY_NANOS, 3);
+            for (final Histogram one : latencies)
+            {
+                latency.add(one);
+            }
+            final long[] total = new long[Registration.Outcome.values().length];
+            for (final long[] thread : outcomes)
+            {
+                for (int i = 0; i < total.length; i++)
+                {
+                    total[i] += thread[i];
+                }
+            }
+            return new Result(
+                total[Registration.Outcome.REGISTERED.ordinal()],
+                total[Registration.Outcome.REGISTERED_AFTER_RESYNCHRONISATION.ordinal()],
+                total[Registration.Outcome.OUT_OF_SYNC.ordinal()],
+                total[Registration.Outcome.AUTHENTICATION_FAILED.ordinal()],
+                total[Registration.Outcome.REFUSED.ordinal()],
+                stormStart - provisionStart, stormEnd - stormStart, latency,
+                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes());
+        }
+    }
+
+    private static void storm(
+        final Settings settings, final int thread, final Subscribers subscribers, final ContextTable table,
+        final long[] outcomes, final Histogram latency, final long[] done,
+        final CountDownLatch provisioned, final CountDownLatch go) throws InterruptedException
+    {
+        final int first = (int)((long)settings.ues() * thread / settings.threads());
+        final int last = (int)((long)settings.ues() * (thread + 1) / settings.threads());
+        final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
+        final Aes128 aes = settings.aes().equals("aes-ni") ? new NativeAes128() : new JdkAes128();
+        try (Registration registration = new Registration(subscribers, table, new Milenage(aes)))
+        {
+            try
+            {
+                for (int index = first; index < last; index++)
+                {
+                    registration.provision(index, random, settings.aheadUsims());
+                }
+            }
+            finally
+            {
+                provisioned.countDown();
+            }
+            go.await();
+            for (int index = first; index < last; index++)
+            {
+                final long start = System.nanoTime();
+                final Registration.Outcome outcome = registration.register(index, random);
+                latency.recordValue(Math.min(System.nanoTime() - start, HIGHEST_LATENCY_NANOS));
+                outcomes[outcome.ordinal()]++;
+                // A plain write: the progress line may lag a little, the final counts come from outcomes.
+                done[thread] = index - first + 1;
+            }
+        }
+    }
+
+    private static long sum(final long[] values)
+    {
+        long sum = 0;
+        for (final long value : values)
+        {
+            sum += value;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,113 @@
+package org.amfkeys.sim.scenario;
+
+import org.amfkeys.InvalidParameterException;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.sim.aka.JdkAes128;
+import org.amfkeys.sim.aka.Milenage;
+import org.amfkeys.sim.aka.NativeAes128;
+import org.amfkeys.sim.subscriber.Subscriber;
+import org.amfkeys.sim.subscriber.SubscriberDescriptor;
+import org.amfkeys.sim.subscriber.Subscribers;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The registration storm registers every UE on both sides with equal keys, takes the resynchronisation
+ * path exactly for the USIMs provisioned ahead of their home network, and reports what it counted.
+ */
+class RegistrationStormTest
+{
+    @Test
+    void everyUeRegistersInSyncOnEveryAesPath() throws Exception
+    {
+        final List<String> paths = new ArrayList<>(List.of("jdk"));
+        if (NativeAes128.availability() == null)
+        {
+            paths.add("aes-ni");
+        }
+        for (final String aes : paths)
+        {
+            final int ues = 6_000;
+            final List<Long> progress = new ArrayList<>();
+            final RegistrationStorm.Result result =
+                RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes), progress::add);
+            assertEquals(ues, result.ues(), aes);
+            assertEquals(0, result.outOfSync(), aes);
+            assertEquals(0, result.authenticationFailed(), aes);
+            assertEquals(0, result.refused(), aes);
+            // About 5 % of the USIMs were provisioned ahead; each resynchronised once, then registered.
+            assertTrue(result.resynchronised() > ues * 0.03 && result.resynchronised() < ues * 0.07, aes + ": " + result.resynchronised());
+            assertEquals(ues, result.latency().getTotalCount(), aes);
+            assertTrue(result.bytesPerUe(ues) < 600, "bytes per UE " + result.bytesPerUe(ues));
+        }
+    }
+
+    @Test
+    void aSecondRegistrationOfTheSameSubscribersTakesTheNextSqnAndStaysInSync()
+    {
+        final int ues = 500;
+        try (Subscribers subscribers = new Subscribers(ues);
+            ContextTable table = new ContextTable(ues);
+            Registration registration = new Registration(subscribers, table, new Milenage(new JdkAes128())))
+        {
+            final SplittableRandom random = new SplittableRandom(7);
+            final Subscriber subscriber = new Subscriber();
+            for (int i = 0; i < ues; i++)
+            {
+                registration.provision(i, random, 0);
+            }
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 0; i < ues; i++)
+                {
+                    final long before = subscriber.wrap(subscribers, i).homeSqn();
+                    assertEquals(Registration.Outcome.REGISTERED, registration.register(i, random), "UE " + i + ", round " + round);
+                    final long after = subscriber.wrap(subscribers, i).homeSqn();
+                    assertEquals((before >>> 5) + 1, after >>> 5, "the home network's SEQ steps by one");
+                    assertTrue(subscriber.registered());
+                    assertTrue(!subscriber.usim().isFresh(after), "the USIM accepted the SQN it was given");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aUsimAheadOfItsHomeNetworkResynchronisesOnceThenRegistersNormally()
+    {
+        try (Subscribers subscribers = new Subscribers(1);
+            ContextTable table = new ContextTable(1);
+            Registration registration = new Registration(subscribers, table, new Milenage(new JdkAes128())))
+        {
+            final SplittableRandom random = new SplittableRandom(11);
+            registration.provision(0, random, 1.0);
+            final Subscriber subscriber = new Subscriber().wrap(subscribers, 0);
+            final long usimHighest = subscriber.usim().highest();
+            assertTrue(usimHighest >>> 5 > subscriber.homeSqn() >>> 5, "provisioned ahead");
+            assertEquals(Registration.Outcome.REGISTERED_AFTER_RESYNCHRONISATION, registration.register(0, random));
+            assertEquals((usimHighest >>> 5) + 1, subscriber.homeSqn() >>> 5, "the home network continued after SQN_MS");
+            assertEquals(Registration.Outcome.REGISTERED, registration.register(0, random));
+        }
+    }
+
+    @Test
+    void badSettingsNameTheSettingAndItsRange()
+    {
+        final InvalidParameterException threads = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 11, 1, 0, "jdk"));
+        assertTrue(threads.getMessage().startsWith("threads: 11 is out of range"), threads.getMessage());
+        final InvalidParameterException ahead = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 1, 1, 1.5, "jdk"));
+        assertTrue(ahead.getMessage().startsWith("ahead-usims:"), ahead.getMessage());
+        final InvalidParameterException aes = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "rot13"));
+        assertTrue(aes.getMessage().startsWith("aes:"), aes.getMessage());
+        assertEquals(0, SubscriberDescriptor.LENGTH % Long.BYTES);
+    }
+}
