@@ -245,6 +245,13 @@ public final class Registration implements AutoCloseable
      */
     public static Supi supiOf(final int index)
     {
-        return Supi.parse("supi", "imsi-00101" + String.format("%010d", index));
+        // By hand rather than String.format: a storm makes millions of them.
+        final char[] imsi = "imsi-001010000000000".toCharArray();
+        int msin = index;
+        for (int at = imsi.length - 1; msin > 0; at--, msin /= 10)
+        {
+            imsi[at] = (char)('0' + msin % 10);
+        }
+        return Supi.parse("supi", new String(imsi));
     }
 }

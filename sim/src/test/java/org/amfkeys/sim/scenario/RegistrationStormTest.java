@@ -97,6 +97,14 @@ class RegistrationStormTest
     }
 
     @Test
+    void eachSubscriberHasItsOwnImsi()
+    {
+        assertEquals("imsi-001010000000000", Registration.supiOf(0).toString());
+        assertEquals("imsi-001010001234567", Registration.supiOf(1_234_567).toString());
+        assertEquals("imsi-001012147483647", Registration.supiOf(Integer.MAX_VALUE).toString());
+    }
+
+    @Test
     void badSettingsNameTheSettingAndItsRange()
     {
         final InvalidParameterException threads = assertThrows(InvalidParameterException.class,
