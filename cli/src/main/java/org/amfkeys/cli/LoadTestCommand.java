@@ -1,5 +1,6 @@
 package org.amfkeys.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.KeyEngine;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.File;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -94,6 +96,28 @@ public final class LoadTestCommand implements Callable<Integer>
             "before they register, 0..1 (default: ${DEFAULT-VALUE}).")
     private double aheadUsims = 0.01;
 
+    @Option(names = "--rate", paramLabel = "R",
+        description = "registration-storm: registrations offered per second, Poisson arrivals, latency measured from " +
+            "when each was due; 0 runs as fast as it can (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+        description = "registration-storm: stop after this long, UEs not yet registered left as they are; 0 for no " +
+            "limit (default: ${DEFAULT-VALUE}).")
+    private double duration;
+
+    @Option(names = "--warm-up", paramLabel = "N",
+        description = "registration-storm: registrations each thread runs first, on subscribers of its own, so the storm " +
+            "does not measure the JIT compiling its code; 0.." + RegistrationStorm.MAX_WARM_UP + " (default: ${DEFAULT-VALUE}).")
+    private int warmUp = 30_000;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "registration-storm: also write every figure to FILE as JSON.")
+    private File json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+        description = "registration-storm: also write a self-contained HTML page with the latency and throughput charts to FILE.")
+    private File html;
+
     @Option(names = "--progress",
         description = "Print a progress line every second even when standard error is not a terminal.")
     private boolean progress;
@@ -123,7 +147,7 @@ public final class LoadTestCommand implements Callable<Integer>
     {
         final String path = aes != null ? aes : NativeAes128.availability() == null ? "aes-ni" : "jdk";
         final RegistrationStorm.Settings settings =
-            new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path);
+            new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final boolean showProgress = progress || System.console() != null;
@@ -137,27 +161,56 @@ public final class LoadTestCommand implements Callable<Integer>
                 err.flush();
             }
         });
+        final String hmacEngine;
         try (Kdf kdf = new Kdf())
         {
-            out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
-                ues, settings.threads(), path, kdf.engineName());
+            hmacEngine = kdf.engineName();
         }
-        out.printf("provision-seconds: %.2f (K, OPc and SQN of every subscriber; %.0f%% of USIMs ahead of their home network)%n",
-            result.provisionNanos() / 1e9, aheadUsims * 100);
+        out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
+            ues, settings.threads(), path, hmacEngine);
+        out.printf("setup-seconds: %.2f (%d warm-up registrations per thread, then K, OPc and SQN of every subscriber; " +
+            "%.0f%% of USIMs ahead of their home network)%n", result.setupNanos() / 1e9, warmUp, aheadUsims * 100);
         out.printf("registered: %d (5G AKA on both sides, then NAS SMC; %d of them after a synch failure and resynchronisation)%n",
             result.registered() + result.resynchronised(), result.resynchronised());
         out.printf("authentication-failed: %d%n", result.authenticationFailed());
         out.printf("refused: %d (a step the AMF refused)%n", result.refused());
         out.printf("out-of-sync: %d (UE's KAMF and NAS keys compared with the AMF's)%n", result.outOfSync());
+        if (result.ues() < ues)
+        {
+            out.printf("not-reached: %d (the duration ended first)%n", ues - result.ues());
+        }
         out.printf("seconds: %.2f%n", result.stormNanos() / 1e9);
         final double perSecond = result.ues() / (result.stormNanos() / 1e9);
-        out.printf("registrations-per-second: %.0f (%.0f per thread)%n", perSecond, perSecond / settings.threads());
+        out.printf("registrations-per-second: %.0f (%.0f per thread; %s)%n", perSecond, perSecond / settings.threads(),
+            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
         final org.HdrHistogram.Histogram latency = result.latency();
-        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one registration, every side)%n",
+        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one registration, every side, %s)%n",
             latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3);
+            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
+            rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
         out.printf("bytes-per-ue: %.1f (subscriber records %d: home network, USIM and ME; AMF context table %.1f)%n",
             result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
+        final ObjectNode report = StormReport.json(settings, result, hmacEngine);
+        try
+        {
+            if (json != null)
+            {
+                StormReport.writeJson(json.toPath(), report);
+                out.printf("json: %s%n", json);
+            }
+            if (html != null)
+            {
+                StormReport.writeHtml(html.toPath(), report);
+                out.printf("html: %s%n", html);
+            }
+        }
+        catch (final UncheckedIOException ex)
+        {
+            out.flush();
+            err.println("amfkeys loadtest: " + ex.getMessage());
+            err.flush();
+            return Main.IO_ERROR;
+        }
         out.flush();
         return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
     }

@@ -1,7 +1,12 @@
 package org.amfkeys.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -110,5 +115,42 @@ class LoadTestCommandTest
         final Cli.Result ahead = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--ahead-usims", "2");
         assertEquals(1, ahead.exitCode());
         assertTrue(ahead.err().contains("ahead-usims: 2.0 is out of range; allowed: 0..1"), ahead.err());
+    }
+
+    @Test
+    void theStormWritesItsFiguresAsJsonAndASelfContainedPage(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("storm.json");
+        final Path html = dir.resolve("storm.html");
+        final Cli.Result result = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "3000", "--threads", "2",
+            "--rate", "2000", "--json", json.toString(), "--html", html.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("offered 2000, Poisson arrivals"), result.out());
+        assertTrue(result.out().contains("from when it was due"), result.out());
+
+        final JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals("registration-storm", report.get("scenario").asText());
+        assertEquals(3000, report.get("outcomes").get("registered").asLong());
+        assertEquals(0, report.get("outcomes").get("outOfSync").asLong());
+        assertEquals(2000.0, report.get("settings").get("offeredRate").asDouble());
+        assertEquals(3000, report.get("latencyMicroseconds").get("count").asLong());
+        assertTrue(report.get("latencyMicroseconds").get("distribution").size() > 10);
+        // 3,000 at 2,000 a second: one whole second at least, about 2,000 registrations in it.
+        final JsonNode perSecond = report.get("throughput").get("perSecond");
+        assertTrue(perSecond.size() >= 1 && perSecond.get(0).asLong() > 1000, perSecond.toString());
+
+        final String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>"));
+        assertEquals(2, page.split("<svg ", -1).length - 1, "two charts");
+        assertTrue(page.contains("<polyline class=\"curve\""));
+        for (final String external : new String[] {"<script", "src=", "href=", "url(", "@import"})
+        {
+            assertTrue(!page.contains(external), "no external resource: " + external);
+        }
+
+        final Cli.Result unwritable = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--threads", "1",
+            "--json", dir.resolve("missing").resolve("storm.json").toString());
+        assertEquals(74, unwritable.exitCode(), unwritable.err());
+        assertTrue(unwritable.err().startsWith("amfkeys loadtest: json: cannot write storm.json"), unwritable.err());
     }
 }

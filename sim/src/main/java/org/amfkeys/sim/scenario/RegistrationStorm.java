@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -25,8 +26,11 @@ import java.util.function.LongConsumer;
  */
 public final class RegistrationStorm
 {
+    /** Most warm-up registrations per thread. */
+    public static final int MAX_WARM_UP = 1_000_000;
+
     /** Highest latency a histogram records: one minute, in nanoseconds. */
-    private static final long HIGHEST_LATENCY_NANOS = 60_000_000_000L;
+    private static final long HIGHEST_LATENCY_NANOS = OpenLoop.HIGHEST_LATENCY_NANOS;
 
     private RegistrationStorm()
     {
@@ -40,8 +44,14 @@ public final class RegistrationStorm
      * @param seed        draws credentials and RANDs.
      * @param aheadUsims  share of USIMs ahead of their home network, which resynchronise first, 0..1.
      * @param aes         the AES-128 path of MILENAGE: {@code aes-ni} or {@code jdk}.
+     * @param rate        registrations offered per second, Poisson arrivals spread over the threads;
+     *                    0 registers as fast as the threads can.
+     * @param seconds     longest run in seconds, 0 for no limit: UEs not registered by then are left.
+     * @param warmUp      registrations each thread runs first, on subscribers and an AMF of its own that
+     *                    the storm never sees, so the storm does not measure the JIT compiling its code.
      */
-    public record Settings(int ues, int threads, long seed, double aheadUsims, String aes)
+    public record Settings(
+        int ues, int threads, long seed, double aheadUsims, String aes, double rate, double seconds, int warmUp)
     {
         /**
          * @param ues        simulated UEs, 1..{@value Subscribers#MAX_COUNT}.
@@ -49,10 +59,22 @@ public final class RegistrationStorm
          * @param seed       draws credentials and RANDs.
          * @param aheadUsims share of USIMs ahead of their home network, 0..1.
          * @param aes        {@code aes-ni} or {@code jdk}.
+         * @param rate       registrations offered per second, 0 or more (0: as fast as the threads can).
+         * @param seconds    longest run in seconds, 0 or more (0: no limit).
+         * @param warmUp     warm-up registrations per thread, 0..{@value #MAX_WARM_UP}.
          * @throws InvalidParameterException naming the setting out of range.
          */
         public Settings
         {
+            InvalidParameterException.requireInRange("warm-up", warmUp, 0, MAX_WARM_UP);
+            if (!(rate >= 0) || Double.isInfinite(rate))
+            {
+                throw new InvalidParameterException("rate", rate + " is out of range", "0 (as fast as it can) or more");
+            }
+            if (!(seconds >= 0) || Double.isInfinite(seconds))
+            {
+                throw new InvalidParameterException("duration", seconds + " is out of range", "0 (no limit) or more seconds");
+            }
             InvalidParameterException.requireInRange("ues", ues, 1, Subscribers.MAX_COUNT);
             InvalidParameterException.requireInRange("threads", threads, 1, ues);
             if (!(aheadUsims >= 0 && aheadUsims <= 1))
@@ -74,15 +96,17 @@ public final class RegistrationStorm
      * @param outOfSync             UEs whose KAMF or NAS keys differ from the AMF's.
      * @param authenticationFailed  UEs whose authentication failed.
      * @param refused               UEs with a step the AMF refused.
-     * @param provisionNanos        time to provision every subscriber.
+     * @param setupNanos            time to warm up and provision every subscriber.
      * @param stormNanos            time from the first registration's start to the last one's end.
-     * @param latency               each registration's time, in nanoseconds, every side included.
+     * @param latency               each registration's latency in nanoseconds, every side included: from
+     *                              its start, or under an offered rate from when it was due.
      * @param subscriberBytes       octets of the subscribers' records (home network, USIM, ME).
      * @param tableBytes            octets of the AMF's context table.
+     * @param perSecond             registrations done in each whole second of the storm, in order.
      */
     public record Result(
-        long registered, long resynchronised, long outOfSync, long authenticationFailed, long refused, long provisionNanos,
-        long stormNanos, Histogram latency, long subscriberBytes, long tableBytes)
+        long registered, long resynchronised, long outOfSync, long authenticationFailed, long refused, long setupNanos,
+        long stormNanos, Histogram latency, long subscriberBytes, long tableBytes, long[] perSecond)
     {
         /**
          * @return every UE the storm ran.
@@ -151,15 +175,19 @@ public final class RegistrationStorm
                 workers.add(worker);
                 worker.start();
             }
-            final long provisionStart = System.nanoTime();
+            final long setupStart = System.nanoTime();
             provisioned.await();
             final long stormStart = System.nanoTime();
             go.countDown();
-            while (!finished.await(1, java.util.concurrent.TimeUnit.SECONDS))
+            final List<Long> doneAtEachSecond = new ArrayList<>();
+            for (long second = 1; !finished.await(stormStart + second * 1_000_000_000L - System.nanoTime(), TimeUnit.NANOSECONDS);
+                second++)
             {
+                final long doneNow = sum(done);
+                doneAtEachSecond.add(doneNow);
                 if (progress != null)
                 {
-                    progress.accept(sum(done));
+                    progress.accept(doneNow);
                 }
             }
             final long stormEnd = System.nanoTime();
@@ -170,6 +198,11 @@ public final class RegistrationStorm
             if (failure.get() != null)
             {
                 throw new IllegalStateException("a registration thread failed: " + failure.get(), failure.get());
+            }
+            final long[] perSecond = new long[doneAtEachSecond.size()];
+            for (int second = 0; second < perSecond.length; second++)
+            {
+                perSecond[second] = doneAtEachSecond.get(second) - (second == 0 ? 0 : doneAtEachSecond.get(second - 1));
             }
             final Histogram latency = new Histogram(HIGHEST_LATENCY_NANOS, 3);
             for (final Histogram one : latencies)
@@ -190,8 +223,8 @@ public final class RegistrationStorm
                 total[Registration.Outcome.OUT_OF_SYNC.ordinal()],
                 total[Registration.Outcome.AUTHENTICATION_FAILED.ordinal()],
                 total[Registration.Outcome.REFUSED.ordinal()],
-                stormStart - provisionStart, stormEnd - stormStart, latency,
-                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes());
+                stormStart - setupStart, stormEnd - stormStart, latency,
+                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), perSecond);
         }
     }
 
@@ -203,8 +236,8 @@ public final class RegistrationStorm
         final int first = (int)((long)settings.ues() * thread / settings.threads());
         final int last = (int)((long)settings.ues() * (thread + 1) / settings.threads());
         final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
-        final Aes128 aes = settings.aes().equals("aes-ni") ? new NativeAes128() : new JdkAes128();
-        try (Registration registration = new Registration(subscribers, table, new Milenage(aes)))
+        warmUp(settings, random);
+        try (Registration registration = new Registration(subscribers, table, new Milenage(aesOf(settings))))
         {
             try
             {
@@ -218,16 +251,43 @@ public final class RegistrationStorm
                 provisioned.countDown();
             }
             go.await();
-            for (int index = first; index < last; index++)
+            final long deadline = settings.seconds() == 0 ? Long.MAX_VALUE :
+                System.nanoTime() + (long)(settings.seconds() * 1e9);
+            // The arrivals draw from a stream of their own, so a rate does not change the RANDs.
+            final SplittableRandom arrivals = new SplittableRandom(~settings.seed() + thread);
+            OpenLoop.run(last - first, settings.rate() / settings.threads(), arrivals, OpenLoop.SYSTEM, latency, item ->
             {
-                final long start = System.nanoTime();
-                final Registration.Outcome outcome = registration.register(index, random);
-                latency.recordValue(Math.min(System.nanoTime() - start, HIGHEST_LATENCY_NANOS));
+                final Registration.Outcome outcome = registration.register(first + item, random);
                 outcomes[outcome.ordinal()]++;
                 // A plain write: the progress line may lag a little, the final counts come from outcomes.
-                done[thread] = index - first + 1;
+                done[thread] = item + 1;
+                return System.nanoTime() < deadline;
+            });
+        }
+    }
+
+    /** The storm's code, run on subscribers and a table of the thread's own until the JIT compiled it. */
+    private static void warmUp(final Settings settings, final SplittableRandom random)
+    {
+        if (settings.warmUp() == 0)
+        {
+            return;
+        }
+        try (Subscribers subscribers = new Subscribers(settings.warmUp());
+            ContextTable table = new ContextTable(settings.warmUp());
+            Registration registration = new Registration(subscribers, table, new Milenage(aesOf(settings))))
+        {
+            for (int index = 0; index < settings.warmUp(); index++)
+            {
+                registration.provision(index, random, settings.aheadUsims());
+                registration.register(index, random);
             }
         }
+    }
+
+    private static Aes128 aesOf(final Settings settings)
+    {
+        return settings.aes().equals("aes-ni") ? new NativeAes128() : new JdkAes128();
     }
 
     private static long sum(final long[] values)

@@ -37,7 +37,7 @@ class RegistrationStormTest
             final int ues = 6_000;
             final List<Long> progress = new ArrayList<>();
             final RegistrationStorm.Result result =
-                RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes), progress::add);
+                RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes, 0, 0, 1_000), progress::add);
             assertEquals(ues, result.ues(), aes);
             assertEquals(0, result.outOfSync(), aes);
             assertEquals(0, result.authenticationFailed(), aes);
@@ -97,6 +97,29 @@ class RegistrationStormTest
     }
 
     @Test
+    void anOfferedRateAndADurationBoundTheStorm() throws Exception
+    {
+        final RegistrationStorm.Result paced =
+            RegistrationStorm.run(new RegistrationStorm.Settings(2_000, 2, 5, 0, "jdk", 20_000, 0, 0), null);
+        assertEquals(2_000, paced.ues());
+        assertEquals(0, paced.outOfSync());
+
+        // 1,000 a second for half a second registers some hundreds of the 100,000 and leaves the rest.
+        final RegistrationStorm.Result bounded =
+            RegistrationStorm.run(new RegistrationStorm.Settings(100_000, 2, 5, 0, "jdk", 1_000, 0.5, 0), null);
+        assertTrue(bounded.ues() > 50 && bounded.ues() < 5_000, "registered " + bounded.ues());
+        assertEquals(0, bounded.outOfSync());
+        assertEquals(bounded.ues(), bounded.latency().getTotalCount());
+
+        final InvalidParameterException rate = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", -5, 0, 0));
+        assertTrue(rate.getMessage().startsWith("rate: "), rate.getMessage());
+        final InvalidParameterException duration = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, Double.NaN, 0));
+        assertTrue(duration.getMessage().startsWith("duration: "), duration.getMessage());
+    }
+
+    @Test
     void eachSubscriberHasItsOwnImsi()
     {
         assertEquals("imsi-001010000000000", Registration.supiOf(0).toString());
@@ -108,14 +131,17 @@ class RegistrationStormTest
     void badSettingsNameTheSettingAndItsRange()
     {
         final InvalidParameterException threads = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 11, 1, 0, "jdk"));
+            () -> new RegistrationStorm.Settings(10, 11, 1, 0, "jdk", 0, 0, 0));
         assertTrue(threads.getMessage().startsWith("threads: 11 is out of range"), threads.getMessage());
         final InvalidParameterException ahead = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 1.5, "jdk"));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 1.5, "jdk", 0, 0, 0));
         assertTrue(ahead.getMessage().startsWith("ahead-usims:"), ahead.getMessage());
         final InvalidParameterException aes = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "rot13"));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "rot13", 0, 0, 0));
         assertTrue(aes.getMessage().startsWith("aes:"), aes.getMessage());
+        final InvalidParameterException warmUp = assertThrows(InvalidParameterException.class,
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, 0, -1));
+        assertTrue(warmUp.getMessage().startsWith("warm-up: -1 is out of range"), warmUp.getMessage());
         assertEquals(0, SubscriberDescriptor.LENGTH % Long.BYTES);
     }
 }
