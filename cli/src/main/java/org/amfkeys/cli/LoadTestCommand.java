@@ -26,8 +26,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
     mixinStandardHelpOptions = true,
     description = {
         "Registers N simulated UEs at two AMFs' and an MME's context tables, then runs random key lifecycle",
-        "procedures on them from every thread: initial context setup, Xn and N2 handovers (also to the other",
+        "procedures that each UE's state allows (CONNECTED or idle, in 5GS or EPS) on them from every thread, so",
+        "any refusal is reported with its rule: initial context setup, Xn and N2 handovers (also to the other",
         "AMF, with and without a horizontal KAMF), mobility registrations that complete or fail, AS and NAS",
         "key refresh, re-authentication, UE Context Modification, and moves to EPS and back. After every",
         "procedure the UE's KAMF, NAS keys and KgNB (each derived by the UE mirror from what it received) are",
@@ -239,6 +242,7 @@ public final class LoadTestCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final int kinds = Procedure.values().length;
         final AtomicLongArray counts = new AtomicLongArray(2 * kinds + 1);
+        final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final long[] setUpNanos = new long[running];
         final long start;
@@ -262,7 +266,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 {
                     try
                     {
-                        work(thread, amfs, mme, engines, counts, ready, go, setUpNanos);
+                        work(thread, amfs, mme, engines, counts, refusals, ready, go, setUpNanos);
                     }
                     catch (final Throwable ex)
                     {
@@ -295,7 +299,7 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             setUp = Math.max(setUp, nanos);
         }
-        report(out, counts, setUp, end - start, engineReport);
+        report(out, counts, refusals, setUp, end - start, engineReport);
         return counts.get(OUT_OF_SYNC) == 0 ? 0 : 1;
     }
 
@@ -321,7 +325,7 @@ public final class LoadTestCommand implements Callable<Integer>
 
     private void work(
         final int thread, final ContextTable[] amfs, final ContextTable mme, final KeyEngine[] engines,
-        final AtomicLongArray counts,
+        final AtomicLongArray counts, final Map<String, Long> refusals,
         final CountDownLatch ready, final CountDownLatch go,
         final long[] setUpNanos) throws Exception
     {
@@ -355,15 +359,16 @@ public final class LoadTestCommand implements Callable<Integer>
             for (long p = 0; p < share; p++)
             {
                 final SimulatedUe ue = mine[random.nextInt(mine.length)];
-                final Procedure procedure = mix.pick(random);
+                final Procedure procedure = mix.pickFitting(random, ue);
                 try
                 {
-                    mix.run(procedure, ue, random);
+                    mix.runFitting(procedure, ue, random);
                     ran[procedure.ordinal()]++;
                 }
                 catch (final ProcedureNotAllowedException refused)
                 {
                     ran[REFUSED_BASE + procedure.ordinal()]++;
+                    refusals.merge(refusalReason(refused), 1L, Long::sum);
                 }
                 if (!ue.inSync())
                 {
@@ -381,8 +386,17 @@ public final class LoadTestCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * @return the rule a refusal names (its clause), or the state it found, for the report.
+     */
+    private static String refusalReason(final ProcedureNotAllowedException refused)
+    {
+        return refused.rule() != null ? refused.rule().clause() : "state: " + refused.getMessage().replaceAll("[0-9]+", "N");
+    }
+
     private void report(
-        final PrintWriter out, final AtomicLongArray counts, final long setUpNanos, final long nanos, final List<String> engineReport)
+        final PrintWriter out, final AtomicLongArray counts, final Map<String, Long> refusals, final long setUpNanos,
+        final long nanos, final List<String> engineReport)
     {
         try (Kdf kdf = new Kdf())
         {
@@ -404,6 +418,8 @@ public final class LoadTestCommand implements Callable<Integer>
             out.printf("%-26s %12d %12d%n", procedure.token(), r, x);
         }
         out.printf("%-26s %12d %12d%n", "total", ran, refused);
+        out.printf("refusals-by-rule: %s%n", refusals.isEmpty() ? "none (the mix picks only what each UE's state allows)" : "");
+        refusals.forEach((reason, count) -> out.printf("  %s: %d%n", reason, count));
         out.printf("seconds: %.2f%n", nanos / 1e9);
         out.printf("procedures-per-second: %.0f%n", (ran + refused) / (nanos / 1e9));
         out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure)%n", ran + refused);

@@ -30,6 +30,8 @@ class LoadTestCommandTest
         final String out = result.out();
         assertEquals(0, value(out, "out-of-sync"));
         assertEquals(20_000, value(out, "ues-checked"));
+        // Each UE's procedures fit its state, so no rule has a reason to refuse one.
+        assertTrue(out.contains("refusals-by-rule: none"), out);
         for (final String procedure : new String[] {"initial-context-setup", "xn-handover", "n2-handover-to-other-amf",
             "mobility-registration", "interworking", "nas-key-refresh", "ue-context-modification"})
         {

@@ -11,8 +11,13 @@ import java.util.SplittableRandom;
 /**
  * A random mix of key lifecycle procedures for simulated UEs, as the randomized tests and the load
  * tester run them: each pick is a whole procedure with random but plausible parameters (the UE's next
- * UL NAS COUNT or a little beyond, random cells, random policy decisions and outcomes). Procedures the
- * UE's state does not allow are picked too, and must be refused without changing any side.
+ * UL NAS COUNT or a little beyond, random cells, random policy decisions and outcomes).
+ * <p>
+ * {@link #pick} and {@link #run} are for tests of the rules: procedures the UE's state does not allow
+ * are picked too, and must be refused without changing any side. {@link #pickFitting} and
+ * {@link #runFitting} are for load: only procedures the UE's state allows (CONNECTED or idle, in 5GS
+ * or in EPS), each as a network would run it (a re-authentication of a CONNECTED UE ends with the UE
+ * Context Modification that takes the new key into AS), so that none is refused.
  */
 public final class ProcedureMix
 {
@@ -96,6 +101,79 @@ public final class ProcedureMix
     public Procedure pick(final SplittableRandom random)
     {
         return PICKS[random.nextInt(PICKS.length)];
+    }
+
+    /**
+     * @param procedure a procedure.
+     * @param connected whether the UE is CONNECTED.
+     * @param eps       whether it is in EPS.
+     * @return whether the UE's state lets the procedure start, as {@link #runFitting} runs it.
+     */
+    public static boolean fits(final Procedure procedure, final boolean connected, final boolean eps)
+    {
+        return switch (procedure)
+        {
+            case INITIAL_CONTEXT_SETUP -> !connected;
+            case XN_HANDOVER, N2_HANDOVER, RELEASE, UE_CONTEXT_MODIFICATION, AS_KEY_REFRESH -> connected;
+            case N2_HANDOVER_TO_OTHER_AMF -> connected && !eps;
+            case MOBILITY_REGISTRATION, NAS_KEY_REFRESH -> !connected && !eps;
+            case NAS_SMC, REAUTHENTICATION, INTERWORKING -> true;
+        };
+    }
+
+    /**
+     * @param random the source of picks.
+     * @param ue     the UE.
+     * @return a procedure of the mix that the UE's state allows, with the shares of the mix among them.
+     */
+    public Procedure pickFitting(final SplittableRandom random, final SimulatedUe ue)
+    {
+        final boolean connected = ue.ran() != null;
+        final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
+        while (true)
+        {
+            final Procedure procedure = PICKS[random.nextInt(PICKS.length)];
+            if (fits(procedure, connected, eps))
+            {
+                return procedure;
+            }
+        }
+    }
+
+    /**
+     * Runs one procedure that {@link #fits} the UE's state as a network would: Initial Context Setup
+     * after the UE's next uplink message; a UE Context Modification after the NAS SMC that gives it a
+     * fresh UL NAS COUNT; a re-authentication of a CONNECTED UE with the UE Context Modification that
+     * takes the new key into AS (in EPS nothing else may start before it).
+     *
+     * @param procedure the procedure.
+     * @param ue        the UE.
+     * @param random    picks the parameters.
+     * @throws ProcedureNotAllowedException when a rule refuses it anyway; no side changed then.
+     */
+    public void runFitting(final Procedure procedure, final SimulatedUe ue, final SplittableRandom random)
+    {
+        final boolean connected = ue.ran() != null;
+        switch (procedure)
+        {
+            case INITIAL_CONTEXT_SETUP -> ue.initialContextSetup(ue.ue().nextUplinkCount() + random.nextInt(3),
+                random.nextInt((ue.serving().chain() == AccessStratumChain.E_UTRA ? MAX_EUTRA_PCI : MAX_NR_PCI) + 1),
+                random.nextInt((ue.serving().chain() == AccessStratumChain.E_UTRA ? MAX_EARFCN : MAX_NR_ARFCN) + 1));
+            case UE_CONTEXT_MODIFICATION ->
+            {
+                ue.nasSecurityModeCommand(1, 2);
+                ue.ueContextModification();
+            }
+            case REAUTHENTICATION ->
+            {
+                run(procedure, ue, random);
+                if (connected)
+                {
+                    ue.ueContextModification();
+                }
+            }
+            default -> run(procedure, ue, random);
+        }
     }
 
     /**
