@@ -98,6 +98,7 @@ final class StormReport
         memory.put("bytesPerUe", result.bytesPerUe(settings.ues()));
         memory.put("subscriberRecordBytes", result.subscriberBytes());
         memory.put("contextTableBytes", result.tableBytes());
+        memory.put("contextTablePrefaulted", result.tablePrefaulted());
         return report;
     }
 

@@ -181,6 +181,28 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * Brings every page of the table into memory now instead of at its first write, so that a load
+     * that starts at once (every UE registering after a restart) takes no page faults in its first
+     * second. Changes no entry; safe while other threads use the table. Takes about a tenth of a second
+     * per gigabyte, zeroing the pages.
+     *
+     * @return false when the kernel cannot (Linux older than 5.14) or the memory is not a mapping of its
+     *         own; the pages then come in on first touch as before.
+     */
+    public boolean prefault()
+    {
+        ensureOpen();
+        try
+        {
+            return memory.populate();
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * @return memory per UE when the table is at capacity, empty entries included.
      */
     public double bytesPerUe()

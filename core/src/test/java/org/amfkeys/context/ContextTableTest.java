@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -473,6 +475,49 @@ class ContextTableTest
             }
         }
         return true;
+    }
+
+    @Test
+    void prefaultBringsThePagesInAndChangesNoEntry() throws IOException
+    {
+        try (ContextTable table = new ContextTable(200_000))
+        {
+            final SecurityContext context = new SecurityContext();
+            final byte[] kamf = new byte[32];
+            for (long ueId = 1; ueId <= 1_000; ueId++)
+            {
+                context.clear();
+                kamf[0] = (byte)ueId;
+                context.kamf(kamf, kdf).uplinkNasCount(ueId).downlinkNasCount(2 * ueId);
+                assertTrue(table.insert(ueId, context));
+            }
+            final long rssBefore = rssKilobytes(table);
+            final boolean populated = table.prefault();
+            final long rssAfter = rssKilobytes(table);
+            final String[] release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
+            final boolean kernelCan = Integer.parseInt(release[0]) > 5 ||
+                Integer.parseInt(release[0]) == 5 && Integer.parseInt(release[1]) >= 14;
+            assertEquals(kernelCan, populated, "MADV_POPULATE_WRITE exists from Linux 5.14");
+            if (populated)
+            {
+                // Every page is resident now: at least the whole table (in kB), whatever was before.
+                assertTrue(rssAfter >= table.memoryBytes() / 1024 - 4, "Rss " + rssBefore + " kB -> " + rssAfter +
+                    " kB of " + table.memoryBytes() / 1024);
+            }
+            final SecurityContext read = new SecurityContext();
+            for (long ueId = 1; ueId <= 1_000; ueId++)
+            {
+                assertTrue(table.read(ueId, read));
+                assertEquals(ueId, read.uplinkNasCount());
+                assertEquals(2 * ueId, read.downlinkNasCount());
+            }
+            assertEquals(1_000, table.size());
+        }
+    }
+
+    private static long rssKilobytes(final ContextTable table) throws IOException
+    {
+        return Long.parseLong(Smaps.line(table, "Rss:").replaceAll("[^0-9]", ""));
     }
 
     /** The VmFlags line of the mapping that holds the table's memory. */
