@@ -5,6 +5,7 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
 import org.amfkeys.sim.ProcedureMix;
 import org.amfkeys.sim.ProcedureMix.Procedure;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -125,6 +127,12 @@ public final class LoadTestCommand implements Callable<Integer>
         description = "Print a progress line every second even when standard error is not a terminal.")
     private boolean progress;
 
+    @Option(names = "--overlap", paramLabel = "SHARE",
+        description = "mixed: share of steps that start a second procedure during a NAS SMC on purpose (an N2 handover, " +
+            "a context transfer, a UE Context Modification, an Initial Context Setup), to exercise the concurrency " +
+            "rules, 0..1 (default: ${DEFAULT-VALUE}).")
+    private double overlap = 0.02;
+
     @Option(names = "--counters-dir", paramLabel = "DIR",
         description = "Puts each engine's counters in DIR/amf-1.counters and DIR/amf-2.counters, for amfkeys stat while the test runs.")
     private File countersDir;
@@ -221,6 +229,10 @@ public final class LoadTestCommand implements Callable<Integer>
     private int mixed() throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
+        if (!(overlap >= 0 && overlap <= 1))
+        {
+            throw new InvalidParameterException("overlap", overlap + " is out of range", "0..1");
+        }
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
         if (procedures < 1 || procedures > 1_000_000_000_000L)
         {
@@ -243,6 +255,7 @@ public final class LoadTestCommand implements Callable<Integer>
         final int kinds = Procedure.values().length;
         final AtomicLongArray counts = new AtomicLongArray(2 * kinds + 1);
         final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
+        final Map<String, Long> overlaps = new ConcurrentSkipListMap<>();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final long[] setUpNanos = new long[running];
         final long start;
@@ -266,7 +279,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 {
                     try
                     {
-                        work(thread, amfs, mme, engines, counts, refusals, ready, go, setUpNanos);
+                        work(thread, amfs, mme, engines, counts, refusals, overlaps, ready, go, setUpNanos);
                     }
                     catch (final Throwable ex)
                     {
@@ -299,7 +312,7 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             setUp = Math.max(setUp, nanos);
         }
-        report(out, counts, refusals, setUp, end - start, engineReport);
+        report(out, counts, refusals, overlaps, setUp, end - start, engineReport);
         return counts.get(OUT_OF_SYNC) == 0 ? 0 : 1;
     }
 
@@ -325,7 +338,7 @@ public final class LoadTestCommand implements Callable<Integer>
 
     private void work(
         final int thread, final ContextTable[] amfs, final ContextTable mme, final KeyEngine[] engines,
-        final AtomicLongArray counts, final Map<String, Long> refusals,
+        final AtomicLongArray counts, final Map<String, Long> refusals, final Map<String, Long> overlaps,
         final CountDownLatch ready, final CountDownLatch go,
         final long[] setUpNanos) throws Exception
     {
@@ -359,6 +372,16 @@ public final class LoadTestCommand implements Callable<Integer>
             for (long p = 0; p < share; p++)
             {
                 final SimulatedUe ue = mine[random.nextInt(mine.length)];
+                if (overlap > 0 && random.nextDouble() < overlap)
+                {
+                    final ConcurrencyRule rule = mix.runOverlap(ue, random);
+                    overlaps.merge(rule == null ? "ran" : rule.clause() + ", " + actionOf(rule), 1L, Long::sum);
+                    if (!ue.inSync())
+                    {
+                        ran[OUT_OF_SYNC]++;
+                    }
+                    continue;
+                }
                 final Procedure procedure = mix.pickFitting(random, ue);
                 try
                 {
@@ -386,6 +409,16 @@ public final class LoadTestCommand implements Callable<Integer>
         }
     }
 
+    private static String actionOf(final ConcurrencyRule rule)
+    {
+        return switch (rule.action())
+        {
+            case REFUSE -> "refused";
+            case WAIT -> "waited for the SMC, then ran";
+            default -> rule.action().toString().toLowerCase(Locale.ROOT);
+        };
+    }
+
     /**
      * @return the rule a refusal names (its clause), or the state it found, for the report.
      */
@@ -395,7 +428,8 @@ public final class LoadTestCommand implements Callable<Integer>
     }
 
     private void report(
-        final PrintWriter out, final AtomicLongArray counts, final Map<String, Long> refusals, final long setUpNanos,
+        final PrintWriter out, final AtomicLongArray counts, final Map<String, Long> refusals, final Map<String, Long> overlaps,
+        final long setUpNanos,
         final long nanos, final List<String> engineReport)
     {
         try (Kdf kdf = new Kdf())
@@ -420,9 +454,13 @@ public final class LoadTestCommand implements Callable<Integer>
         out.printf("%-26s %12d %12d%n", "total", ran, refused);
         out.printf("refusals-by-rule: %s%n", refusals.isEmpty() ? "none (the mix picks only what each UE's state allows)" : "");
         refusals.forEach((reason, count) -> out.printf("  %s: %d%n", reason, count));
+        final long overlapped = overlaps.values().stream().mapToLong(Long::longValue).sum();
+        out.printf("overlaps: %d (a second procedure started on purpose during a NAS SMC, --overlap %s), by the rule that " +
+            "stopped it:%n", overlapped, overlap);
+        overlaps.forEach((rule, count) -> out.printf("  %s: %d%n", rule, count));
         out.printf("seconds: %.2f%n", nanos / 1e9);
-        out.printf("procedures-per-second: %.0f%n", (ran + refused) / (nanos / 1e9));
-        out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure)%n", ran + refused);
+        out.printf("procedures-per-second: %.0f%n", (ran + refused + overlapped) / (nanos / 1e9));
+        out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure and overlap)%n", ran + refused + overlapped);
         out.printf("out-of-sync: %d%n", counts.get(OUT_OF_SYNC));
         out.printf("as-key-steps: %s%n", engineReport.isEmpty() ? "direct calls" :
             "a batching engine per AMF (one worker each); its batches:");

@@ -30,8 +30,17 @@ class LoadTestCommandTest
         final String out = result.out();
         assertEquals(0, value(out, "out-of-sync"));
         assertEquals(20_000, value(out, "ues-checked"));
-        // Each UE's procedures fit its state, so no rule has a reason to refuse one.
+        // Each UE's procedures fit its state, so no rule has a reason to refuse one; the overlaps made on
+        // purpose are reported with the rule that stopped each.
         assertTrue(out.contains("refusals-by-rule: none"), out);
+        assertTrue(value(out, "overlaps") > 0, out);
+        assertTrue(out.contains("  TS 33.501 6.9.5.1 (1), refused: "), out);
+        assertTrue(out.contains("  TS 33.501 6.9.5.2 (2), waited for the SMC, then ran: "), out);
+        final Cli.Result none = Cli.run("loadtest", "--ues", "100", "--procedures", "2000", "--threads", "1", "--overlap", "0");
+        assertEquals(0, value(none.out(), "overlaps"), none.out());
+        final Cli.Result bad = Cli.run("loadtest", "--overlap", "1.5");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("overlap: 1.5 is out of range; allowed: 0..1"), bad.err());
         for (final String procedure : new String[] {"initial-context-setup", "xn-handover", "n2-handover-to-other-amf",
             "mobility-registration", "interworking", "nas-key-refresh", "ue-context-modification"})
         {

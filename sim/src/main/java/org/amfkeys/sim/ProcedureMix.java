@@ -2,7 +2,10 @@ package org.amfkeys.sim;
 
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
+import org.amfkeys.procedures.ConcurrencyRule;
+import org.amfkeys.procedures.ProcedureOutcome;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
+import org.amfkeys.types.AccessType;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
@@ -174,6 +177,76 @@ public final class ProcedureMix
             }
             default -> run(procedure, ue, random);
         }
+    }
+
+    /**
+     * Runs one overlap on purpose, the kind the concurrency rules are for: a second procedure started
+     * while a NAS Security Mode Command is in flight, picked to fit the UE's state.
+     * <ul>
+     *   <li>5GS, CONNECTED: an N2 handover during the SMC (TS 33.501 6.9.5.1 (1) refuses it);</li>
+     *   <li>5GS, idle: a mobility registration to the other AMF during the SMC that activates a new
+     *   KAMF (its context transfer waits for the Security Mode Complete, TS 33.501 6.9.5.2 (2), then
+     *   runs and completes);</li>
+     *   <li>EPS, CONNECTED: a UE Context Modification during the SMC, and EPS, idle: an Initial Context
+     *   Setup during the SMC (TS 33.401 7.2.10 (1) refuses both).</li>
+     * </ul>
+     * The SMC then completes.
+     *
+     * @param ue     the UE.
+     * @param random picks the parameters.
+     * @return the rule that refused or deferred the second procedure, or null when it ran.
+     */
+    public ConcurrencyRule runOverlap(final SimulatedUe ue, final SplittableRandom random)
+    {
+        final boolean connected = ue.ran() != null;
+        final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
+        if (!eps && !connected)
+        {
+            random.nextBytes(newKey);
+            try
+            {
+                ue.authenticate(newKey, (NgKsi.keySetIdentifier(ue.ue().ngKsi()) + 1) % (NgKsi.MAX_KEY_SET_IDENTIFIER + 1));
+            }
+            finally
+            {
+                Arrays.fill(newKey, (byte)0);
+            }
+        }
+        ue.beginNasSecurityModeCommand(AccessType.THREE_GPP, 1, 2);
+        ConcurrencyRule rule = null;
+        try
+        {
+            if (!eps && connected)
+            {
+                ue.n2Handover(random.nextInt(MAX_NR_PCI + 1), random.nextInt(MAX_NR_ARFCN + 1), false, false, -1);
+            }
+            else if (!eps)
+            {
+                ue.mobilityRegistration(-1, random.nextBoolean(), true);
+                rule = ue.waitingUnder(PhasedProcedure.MOBILITY_REGISTRATION);
+            }
+            else if (connected)
+            {
+                ue.ueContextModification();
+            }
+            else
+            {
+                ue.initialContextSetup(ue.ue().nextUplinkCount(), random.nextInt(MAX_EUTRA_PCI + 1), random.nextInt(MAX_EARFCN + 1));
+            }
+        }
+        catch (final ProcedureNotAllowedException refused)
+        {
+            rule = refused.rule();
+            if (rule == null)
+            {
+                throw refused;
+            }
+        }
+        finally
+        {
+            ue.endNasSecurityModeCommand(ProcedureOutcome.COMPLETE);
+        }
+        return rule;
     }
 
     /**

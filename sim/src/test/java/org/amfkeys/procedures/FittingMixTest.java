@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The load tester's mix against the rules, over random sequences: what {@link ProcedureMix#fits} allows
  * is never refused when {@link ProcedureMix#runFitting} runs it, and what it does not allow the rules
- * do refuse (so the load tester's state machine is neither too strict nor too loose), with every UE
+ * do refuse (so the load tester's state machine is neither too strict nor too loose); each overlap
+ * {@link ProcedureMix#runOverlap} starts on purpose meets the rule written for it; and every UE stays
  * in sync throughout.
  */
 class FittingMixTest
@@ -34,6 +36,7 @@ class FittingMixTest
         final ProcedureMix mix = new ProcedureMix();
         final Map<Procedure, Integer> ran = new EnumMap<>(Procedure.class);
         final Map<Procedure, Integer> refusedOutOfState = new EnumMap<>(Procedure.class);
+        final Map<String, Integer> overlaps = new TreeMap<>();
         try (ContextTable amf1 = new ContextTable(UES);
             ContextTable amf2 = new ContextTable(UES);
             ContextTable mme = new ContextTable(UES);
@@ -67,6 +70,17 @@ class FittingMixTest
                     }
                     assertTrue(ue.inSync(), "UE " + ue.ueId() + " after a refused " + other.token());
                 }
+                if (p % 10 == 0)
+                {
+                    // The overlap started on purpose meets the rule written for it, and the UE stays in sync.
+                    final ConcurrencyRule rule = mix.runOverlap(ue, random);
+                    final ConcurrencyRule expected = eps ? ConcurrencyRule.TS_33_401_7_2_10_1 : connected ?
+                        ConcurrencyRule.TS_33_501_6_9_5_1_1 : ConcurrencyRule.TS_33_501_6_9_5_2_2;
+                    assertEquals(expected, rule, (connected ? "CONNECTED" : "idle") + " in " + (eps ? "EPS" : "5GS"));
+                    overlaps.merge(rule + (connected ? " connected" : " idle"), 1, Integer::sum);
+                    assertTrue(ue.inSync(), "UE " + ue.ueId() + " after an overlap under " + rule);
+                    continue;
+                }
                 final Procedure procedure = mix.pickFitting(random, ue);
                 assertTrue(ProcedureMix.fits(procedure, connected, eps));
                 try
@@ -86,6 +100,7 @@ class FittingMixTest
             }
         }
         assertEquals(Procedure.values().length, ran.size(), "every procedure ran: " + ran);
+        assertEquals(4, overlaps.size(), "every overlap ran: " + overlaps);
         assertTrue(refusedOutOfState.size() >= Procedure.values().length - 4, "out-of-state attempts refused: " + refusedOutOfState);
     }
 }
