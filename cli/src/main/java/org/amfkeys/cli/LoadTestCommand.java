@@ -1,21 +1,17 @@
 package org.amfkeys.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
-import org.amfkeys.procedures.ConcurrencyRule;
-import org.amfkeys.procedures.ProcedureNotAllowedException;
-import org.amfkeys.sim.ProcedureMix;
 import org.amfkeys.sim.ProcedureMix.Procedure;
-import org.amfkeys.sim.SimulatedCore;
-import org.amfkeys.sim.SimulatedUe;
 import org.amfkeys.sim.aka.NativeAes128;
+import org.amfkeys.sim.scenario.MixedLoad;
 import org.amfkeys.sim.scenario.RegistrationStorm;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
 import org.amfkeys.sim.subscriber.Subscribers;
-import org.amfkeys.types.NgKsi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,16 +21,8 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code amfkeys loadtest}: simulated UEs run random key lifecycle procedures against two AMFs and an
@@ -60,9 +48,6 @@ public final class LoadTestCommand implements Callable<Integer>
     /** Most threads the command runs. */
     static final int MAX_THREADS = 1024;
 
-    private static final int OUT_OF_SYNC = Procedure.values().length;
-    private static final int REFUSED_BASE = OUT_OF_SYNC + 1;
-
     @Spec
     private CommandSpec spec;
 
@@ -76,9 +61,6 @@ public final class LoadTestCommand implements Callable<Integer>
     @Option(names = "--threads", paramLabel = "T",
         description = "Threads, 1.." + MAX_THREADS + " (default: all cores); never more than UEs, since each owns its UEs.")
     private int threads = Runtime.getRuntime().availableProcessors();
-
-    /** Threads that run: a thread owns the UEs it drives, so one without a UE would have nothing to do. */
-    private int running;
 
     @Option(names = "--seed", paramLabel = "S", description = "Picks keys, UEs and procedures (default: ${DEFAULT-VALUE}).")
     private long seed = 33501;
@@ -102,12 +84,12 @@ public final class LoadTestCommand implements Callable<Integer>
     private double aheadUsims = 0.01;
 
     @Option(names = "--rate", paramLabel = "R",
-        description = "registration-storm: registrations offered per second, Poisson arrivals, latency measured from " +
-            "when each was due; 0 runs as fast as it can (default: ${DEFAULT-VALUE}).")
+        description = "Steps (registrations in a storm) offered per second, Poisson arrivals spread over the threads, each " +
+            "latency measured from when the step was due; 0 runs as fast as it can (default: ${DEFAULT-VALUE}).")
     private double rate;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
-        description = "registration-storm: stop after this long, UEs not yet registered left as they are; 0 for no " +
+        description = "Stop after this long, the steps not yet run (UEs not yet registered) left out; 0 for no " +
             "limit (default: ${DEFAULT-VALUE}).")
     private double duration;
 
@@ -229,15 +211,7 @@ public final class LoadTestCommand implements Callable<Integer>
     private int mixed() throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
-        if (!(overlap >= 0 && overlap <= 1))
-        {
-            throw new InvalidParameterException("overlap", overlap + " is out of range", "0..1");
-        }
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
-        if (procedures < 1 || procedures > 1_000_000_000_000L)
-        {
-            throw InvalidParameterException.outOfRange("procedures", procedures, 1, 1_000_000_000_000L);
-        }
         final boolean throughEngines = switch (engine)
         {
             case "engine" -> true;
@@ -250,16 +224,12 @@ public final class LoadTestCommand implements Callable<Integer>
                 "an existing directory, with --engine engine");
         }
         // The default is every core, so a small --ues on a machine with more cores than UEs must work too.
-        running = Math.min(threads, ues);
-        final PrintWriter out = spec.commandLine().getOut();
-        final int kinds = Procedure.values().length;
-        final AtomicLongArray counts = new AtomicLongArray(2 * kinds + 1);
-        final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
-        final Map<String, Long> overlaps = new ConcurrentSkipListMap<>();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final long[] setUpNanos = new long[running];
-        final long start;
-        final long end;
+        final int running = Math.min(threads, ues);
+        final MixedLoad.Settings settings = new MixedLoad.Settings(ues, running, procedures, seed, overlap, rate, duration);
+        final PrintWriter err = spec.commandLine().getErr();
+        final boolean showProgress = progress || System.console() != null;
+        final long start = System.nanoTime();
+        final MixedLoad.Result result;
         final List<String> engineReport = new ArrayList<>();
         try (ContextTable amf1 = new ContextTable(ues);
             ContextTable amf2 = new ContextTable(ues);
@@ -267,53 +237,23 @@ public final class LoadTestCommand implements Callable<Integer>
             KeyEngine engine1 = throughEngines ? new KeyEngine(amf1, engineOptions("amf-1")) : null;
             KeyEngine engine2 = throughEngines ? new KeyEngine(amf2, engineOptions("amf-2")) : null)
         {
-            final ContextTable[] amfs = {amf1, amf2};
-            final KeyEngine[] engines = throughEngines ? new KeyEngine[] {engine1, engine2} : null;
-            final Thread[] workers = new Thread[running];
-            final CountDownLatch ready = new CountDownLatch(running);
-            final CountDownLatch go = new CountDownLatch(1);
-            for (int t = 0; t < running; t++)
-            {
-                final int thread = t;
-                workers[t] = new Thread(() ->
+            result = MixedLoad.run(settings, new ContextTable[] {amf1, amf2}, mme,
+                throughEngines ? new KeyEngine[] {engine1, engine2} : null, done ->
                 {
-                    try
+                    if (showProgress)
                     {
-                        work(thread, amfs, mme, engines, counts, refusals, overlaps, ready, go, setUpNanos);
+                        err.printf("progress: %.0f s, %d of %d steps%n", (System.nanoTime() - start) / 1e9, done, procedures);
+                        err.flush();
                     }
-                    catch (final Throwable ex)
-                    {
-                        failure.compareAndSet(null, ex);
-                    }
-                }, "loadtest-" + t);
-                workers[t].start();
-            }
-            ready.await();
-            start = System.nanoTime();
-            go.countDown();
-            for (final Thread worker : workers)
-            {
-                worker.join();
-            }
-            end = System.nanoTime();
+                });
             if (throughEngines)
             {
                 describe("amf-1", engine1, engineReport);
                 describe("amf-2", engine2, engineReport);
             }
         }
-        if (failure.get() != null)
-        {
-            spec.commandLine().getErr().println("amfkeys loadtest: " + failure.get());
-            return 1;
-        }
-        long setUp = 0;
-        for (final long nanos : setUpNanos)
-        {
-            setUp = Math.max(setUp, nanos);
-        }
-        report(out, counts, refusals, overlaps, setUp, end - start, engineReport);
-        return counts.get(OUT_OF_SYNC) == 0 ? 0 : 1;
+        report(spec.commandLine().getOut(), settings, result, engineReport);
+        return result.outOfSync() == 0 ? 0 : 1;
     }
 
     private KeyEngine.Options engineOptions(final String amf)
@@ -336,132 +276,50 @@ public final class LoadTestCommand implements Callable<Integer>
         });
     }
 
-    private void work(
-        final int thread, final ContextTable[] amfs, final ContextTable mme, final KeyEngine[] engines,
-        final AtomicLongArray counts, final Map<String, Long> refusals, final Map<String, Long> overlaps,
-        final CountDownLatch ready, final CountDownLatch go,
-        final long[] setUpNanos) throws Exception
-    {
-        final SplittableRandom random = new SplittableRandom(seed + thread);
-        final ProcedureMix mix = new ProcedureMix();
-        final int first = (int)((long)ues * thread / running);
-        final int last = (int)((long)ues * (thread + 1) / running);
-        final long[] ran = new long[2 * Procedure.values().length + 1];
-        try (SimulatedCore core = new SimulatedCore(amfs, new ContextTable[] {mme}, Kdf::new, engines))
-        {
-            final long setUpStart = System.nanoTime();
-            final SimulatedUe[] mine = new SimulatedUe[last - first];
-            final byte[] kamf = new byte[Kdf.KEY_LENGTH];
-            try
-            {
-                for (int i = 0; i < mine.length; i++)
-                {
-                    random.nextBytes(kamf);
-                    mine[i] = new SimulatedUe(first + i + 1, core, kamf, random.nextInt(NgKsi.MAX_KEY_SET_IDENTIFIER + 1), 1, 2);
-                }
-            }
-            finally
-            {
-                // Counted down even when registration failed, so the run never waits for this thread.
-                Arrays.fill(kamf, (byte)0);
-                setUpNanos[thread] = System.nanoTime() - setUpStart;
-                ready.countDown();
-            }
-            go.await();
-            final long share = procedures / running + (thread < procedures % running ? 1 : 0);
-            for (long p = 0; p < share; p++)
-            {
-                final SimulatedUe ue = mine[random.nextInt(mine.length)];
-                if (overlap > 0 && random.nextDouble() < overlap)
-                {
-                    final ConcurrencyRule rule = mix.runOverlap(ue, random);
-                    overlaps.merge(rule == null ? "ran" : rule.clause() + ", " + actionOf(rule), 1L, Long::sum);
-                    if (!ue.inSync())
-                    {
-                        ran[OUT_OF_SYNC]++;
-                    }
-                    continue;
-                }
-                final Procedure procedure = mix.pickFitting(random, ue);
-                try
-                {
-                    mix.runFitting(procedure, ue, random);
-                    ran[procedure.ordinal()]++;
-                }
-                catch (final ProcedureNotAllowedException refused)
-                {
-                    ran[REFUSED_BASE + procedure.ordinal()]++;
-                    refusals.merge(refusalReason(refused), 1L, Long::sum);
-                }
-                if (!ue.inSync())
-                {
-                    ran[OUT_OF_SYNC]++;
-                }
-            }
-            for (final SimulatedUe ue : mine)
-            {
-                ue.close();
-            }
-        }
-        for (int i = 0; i < ran.length; i++)
-        {
-            counts.addAndGet(i, ran[i]);
-        }
-    }
-
-    private static String actionOf(final ConcurrencyRule rule)
-    {
-        return switch (rule.action())
-        {
-            case REFUSE -> "refused";
-            case WAIT -> "waited for the SMC, then ran";
-            default -> rule.action().toString().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    /**
-     * @return the rule a refusal names (its clause), or the state it found, for the report.
-     */
-    private static String refusalReason(final ProcedureNotAllowedException refused)
-    {
-        return refused.rule() != null ? refused.rule().clause() : "state: " + refused.getMessage().replaceAll("[0-9]+", "N");
-    }
-
     private void report(
-        final PrintWriter out, final AtomicLongArray counts, final Map<String, Long> refusals, final Map<String, Long> overlaps,
-        final long setUpNanos,
-        final long nanos, final List<String> engineReport)
+        final PrintWriter out, final MixedLoad.Settings settings, final MixedLoad.Result result, final List<String> engineReport)
     {
         try (Kdf kdf = new Kdf())
         {
             out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
-                ues, running, running < threads ? " (" + threads + " asked; one UE per thread at least)" : "", procedures,
-                kdf.engineName());
+                ues, settings.threads(), settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "",
+                procedures, kdf.engineName());
         }
         out.printf("registration-seconds: %.2f (each UE authenticated and its NAS SMC run on AMF and UE)%n",
-            setUpNanos / 1e9);
-        out.printf("%-26s %12s %12s%n", "procedure", "ran", "refused");
+            result.setupNanos() / 1e9);
+        out.printf("%-26s %12s %12s %10s %10s %10s%n", "procedure", "ran", "refused", "p50-us", "p99-us", "p99.9-us");
         long ran = 0;
         long refused = 0;
         for (final Procedure procedure : Procedure.values())
         {
-            final long r = counts.get(procedure.ordinal());
-            final long x = counts.get(REFUSED_BASE + procedure.ordinal());
+            final long r = result.ran()[procedure.ordinal()];
+            final long x = result.refused()[procedure.ordinal()];
             ran += r;
             refused += x;
-            out.printf("%-26s %12d %12d%n", procedure.token(), r, x);
+            final Histogram latency = result.latency()[procedure.ordinal()];
+            out.printf("%-26s %12d %12d %10.1f %10.1f %10.1f%n", procedure.token(), r, x, latency.getValueAtPercentile(50) / 1e3,
+                latency.getValueAtPercentile(99) / 1e3, latency.getValueAtPercentile(99.9) / 1e3);
         }
         out.printf("%-26s %12d %12d%n", "total", ran, refused);
-        out.printf("refusals-by-rule: %s%n", refusals.isEmpty() ? "none (the mix picks only what each UE's state allows)" : "");
-        refusals.forEach((reason, count) -> out.printf("  %s: %d%n", reason, count));
-        final long overlapped = overlaps.values().stream().mapToLong(Long::longValue).sum();
-        out.printf("overlaps: %d (a second procedure started on purpose during a NAS SMC, --overlap %s), by the rule that " +
-            "stopped it:%n", overlapped, overlap);
-        overlaps.forEach((rule, count) -> out.printf("  %s: %d%n", rule, count));
-        out.printf("seconds: %.2f%n", nanos / 1e9);
-        out.printf("procedures-per-second: %.0f%n", (ran + refused + overlapped) / (nanos / 1e9));
-        out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure and overlap)%n", ran + refused + overlapped);
-        out.printf("out-of-sync: %d%n", counts.get(OUT_OF_SYNC));
+        out.printf("refusals-by-rule: %s%n", result.refusals().isEmpty() ? "none (the mix picks only what each UE's state allows)" : "");
+        result.refusals().forEach((reason, count) -> out.printf("  %s: %d%n", reason, count));
+        final long overlapped = result.overlaps().values().stream().mapToLong(Long::longValue).sum();
+        final Histogram overlapLatency = result.latency()[MixedLoad.OVERLAPS];
+        out.printf("overlaps: %d (a second procedure started on purpose during a NAS SMC, --overlap %s; p50 %.1f us, p99 %.1f us), " +
+            "by the rule that stopped it:%n", overlapped, overlap, overlapLatency.getValueAtPercentile(50) / 1e3,
+            overlapLatency.getValueAtPercentile(99) / 1e3);
+        result.overlaps().forEach((rule, count) -> out.printf("  %s: %d%n", rule, count));
+        if (result.steps() < procedures)
+        {
+            out.printf("not-reached: %d (the duration ended first)%n", procedures - result.steps());
+        }
+        out.printf("seconds: %.2f%n", result.runNanos() / 1e9);
+        out.printf("procedures-per-second: %.0f (%s)%n", result.steps() / (result.runNanos() / 1e9),
+            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
+        out.printf("latency: %s%n", rate == 0 ? "each step from its start" :
+            "each step from when it was due, so a stall counts for every arrival it delayed");
+        out.printf("ues-checked: %d (UE, gNB and AMF compared after every procedure and overlap)%n", result.steps());
+        out.printf("out-of-sync: %d%n", result.outOfSync());
         out.printf("as-key-steps: %s%n", engineReport.isEmpty() ? "direct calls" :
             "a batching engine per AMF (one worker each); its batches:");
         for (final String line : engineReport)

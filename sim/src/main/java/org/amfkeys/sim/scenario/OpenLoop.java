@@ -1,11 +1,14 @@
 package org.amfkeys.sim.scenario;
 
-import org.HdrHistogram.Histogram;
 import org.amfkeys.InvalidParameterException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntPredicate;
+import java.util.function.LongConsumer;
 
 /**
  * Runs work at an offered rate, Poisson arrivals, and measures each piece's latency from when it was
@@ -71,19 +74,34 @@ public final class OpenLoop
     };
 
     /**
+     * One piece of work of the loop.
+     */
+    @FunctionalInterface
+    public interface Work
+    {
+        /**
+         * Runs item {@code item}, and records its latency as {@link #latencySince}{@code (clock, due)}
+         * into whichever histogram the item belongs to.
+         *
+         * @param item the item, from 0.
+         * @param due  when it was due, in the clock's nanoseconds: its arrival, or its start without a rate.
+         * @return false to stop the loop (a deadline reached).
+         */
+        boolean run(long item, long due);
+    }
+
+    /**
      * Runs {@code work} for items {@code 0..count-1} in order, or until it returns false.
      *
      * @param count     how many items.
      * @param perSecond the offered rate of this loop, arrivals per second; 0 runs back to back.
      * @param random    draws the arrivals' gaps (exponential, mean 1/perSecond).
      * @param clock     the time and the waiting.
-     * @param latency   receives each item's latency in nanoseconds, from when it was due to its end.
-     * @param work      runs one item; false stops the loop (a deadline reached).
+     * @param work      runs one item and records its latency.
      * @return how many items ran.
      */
-    public static int run(
-        final int count, final double perSecond, final SplittableRandom random, final Clock clock, final Histogram latency,
-        final IntPredicate work)
+    public static long run(
+        final long count, final double perSecond, final SplittableRandom random, final Clock clock, final Work work)
     {
         if (!(perSecond >= 0) || Double.isInfinite(perSecond))
         {
@@ -91,7 +109,7 @@ public final class OpenLoop
         }
         final double meanGapNanos = perSecond == 0 ? 0 : 1e9 / perSecond;
         double due = clock.nanoTime();
-        for (int item = 0; item < count; item++)
+        for (long item = 0; item < count; item++)
         {
             final long start;
             if (perSecond == 0)
@@ -105,13 +123,57 @@ public final class OpenLoop
                 start = (long)due;
                 clock.waitUntil(start);
             }
-            final boolean more = work.test(item);
-            latency.recordValue(Math.min(Math.max(0, clock.nanoTime() - start), HIGHEST_LATENCY_NANOS));
-            if (!more)
+            if (!work.run(item, start))
             {
                 return item + 1;
             }
         }
         return count;
+    }
+
+    /**
+     * @param clock the loop's clock.
+     * @param due   when the item was due.
+     * @return its latency now, in nanoseconds, within 0..{@value #HIGHEST_LATENCY_NANOS}.
+     */
+    public static long latencySince(final Clock clock, final long due)
+    {
+        return Math.min(Math.max(0, clock.nanoTime() - due), HIGHEST_LATENCY_NANOS);
+    }
+
+    /**
+     * Waits for a run's threads, sampling how much they did at every whole second since {@code start}.
+     *
+     * @param start    when the run started, in {@link System#nanoTime()}'s terms.
+     * @param finished counted down by each thread when it ends.
+     * @param done     each thread's count of work done so far (plain writes: a sample may lag a little).
+     * @param progress receives the total done at each sample (null for none).
+     * @return the work done in each whole second, in order.
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    public static long[] sampleEachSecond(
+        final long start, final CountDownLatch finished, final long[] done, final LongConsumer progress) throws InterruptedException
+    {
+        final List<Long> totals = new ArrayList<>();
+        for (long second = 1; !finished.await(start + second * 1_000_000_000L - System.nanoTime(), TimeUnit.NANOSECONDS);
+            second++)
+        {
+            long total = 0;
+            for (final long count : done)
+            {
+                total += count;
+            }
+            totals.add(total);
+            if (progress != null)
+            {
+                progress.accept(total);
+            }
+        }
+        final long[] perSecond = new long[totals.size()];
+        for (int second = 0; second < perSecond.length; second++)
+        {
+            perSecond[second] = totals.get(second) - (second == 0 ? 0 : totals.get(second - 1));
+        }
+        return perSecond;
     }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -183,17 +182,7 @@ public final class RegistrationStorm
             provisioned.await();
             final long stormStart = System.nanoTime();
             go.countDown();
-            final List<Long> doneAtEachSecond = new ArrayList<>();
-            for (long second = 1; !finished.await(stormStart + second * 1_000_000_000L - System.nanoTime(), TimeUnit.NANOSECONDS);
-                second++)
-            {
-                final long doneNow = sum(done);
-                doneAtEachSecond.add(doneNow);
-                if (progress != null)
-                {
-                    progress.accept(doneNow);
-                }
-            }
+            final long[] perSecond = OpenLoop.sampleEachSecond(stormStart, finished, done, progress);
             final long stormEnd = System.nanoTime();
             for (final Thread worker : workers)
             {
@@ -202,11 +191,6 @@ public final class RegistrationStorm
             if (failure.get() != null)
             {
                 throw new IllegalStateException("a registration thread failed: " + failure.get(), failure.get());
-            }
-            final long[] perSecond = new long[doneAtEachSecond.size()];
-            for (int second = 0; second < perSecond.length; second++)
-            {
-                perSecond[second] = doneAtEachSecond.get(second) - (second == 0 ? 0 : doneAtEachSecond.get(second - 1));
             }
             final Histogram latency = new Histogram(HIGHEST_LATENCY_NANOS, 3);
             for (final Histogram one : latencies)
@@ -259,9 +243,10 @@ public final class RegistrationStorm
                 System.nanoTime() + (long)(settings.seconds() * 1e9);
             // The arrivals draw from a stream of their own, so a rate does not change the RANDs.
             final SplittableRandom arrivals = new SplittableRandom(~settings.seed() + thread);
-            OpenLoop.run(last - first, settings.rate() / settings.threads(), arrivals, OpenLoop.SYSTEM, latency, item ->
+            OpenLoop.run(last - first, settings.rate() / settings.threads(), arrivals, OpenLoop.SYSTEM, (item, due) ->
             {
-                final Registration.Outcome outcome = registration.register(first + item, random);
+                final Registration.Outcome outcome = registration.register(first + (int)item, random);
+                latency.recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, due));
                 outcomes[outcome.ordinal()]++;
                 // A plain write: the progress line may lag a little, the final counts come from outcomes.
                 done[thread] = item + 1;

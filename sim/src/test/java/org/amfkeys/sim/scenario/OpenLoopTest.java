@@ -44,11 +44,12 @@ class OpenLoopTest
         final Histogram corrected = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
         final Histogram naive = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
         final double rate = 10_000;
-        OpenLoop.run(20_000, rate, new SplittableRandom(1), clock, corrected, item ->
+        OpenLoop.run(20_000, rate, new SplittableRandom(1), clock, (item, due) ->
         {
             final long start = clock.now;
             clock.now += item == 5_000 ? STALL_NANOS : SERVICE_NANOS;
             naive.recordValue(clock.now - start);
+            corrected.recordValue(OpenLoop.latencySince(clock, due));
             return true;
         });
         // Measured from each start, the stall is one slow sample among 20,000.
@@ -67,14 +68,13 @@ class OpenLoopTest
         final SimulatedClock clock = new SimulatedClock();
         final long start = clock.now;
         final double rate = 100_000;
-        final int ran = OpenLoop.run(3_000_000, rate, new SplittableRandom(2), clock,
-            new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3), item ->
-            {
-                clock.now += 2_000;
-                return true;
-            });
+        final long ran = OpenLoop.run(3_000_000, rate, new SplittableRandom(2), clock, (item, due) ->
+        {
+            clock.now += 2_000;
+            return true;
+        });
         final double achieved = ran / ((clock.now - start) / 1e9);
-        assertEquals(3_000_000, ran);
+        assertEquals(3_000_000L, ran);
         assertTrue(Math.abs(achieved - rate) / rate < 0.01, "achieved " + achieved + " per second");
     }
 
@@ -83,12 +83,13 @@ class OpenLoopTest
     {
         final SimulatedClock clock = new SimulatedClock();
         final Histogram latency = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
-        final int ran = OpenLoop.run(1_000, 0, new SplittableRandom(3), clock, latency, item ->
+        final long ran = OpenLoop.run(1_000, 0, new SplittableRandom(3), clock, (item, due) ->
         {
             clock.now += SERVICE_NANOS;
+            latency.recordValue(OpenLoop.latencySince(clock, due));
             return item < 99;
         });
-        assertEquals(100, ran);
+        assertEquals(100L, ran);
         assertEquals(100, latency.getTotalCount());
         assertEquals(SERVICE_NANOS, latency.getMaxValue(), SERVICE_NANOS / 100.0);
         assertEquals(SERVICE_NANOS, latency.getMinValue(), SERVICE_NANOS / 100.0);
@@ -97,11 +98,10 @@ class OpenLoopTest
     @Test
     void aBadRateNamesTheParameter()
     {
-        final Histogram latency = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
         for (final double rate : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY})
         {
             final InvalidParameterException bad = assertThrows(InvalidParameterException.class,
-                () -> OpenLoop.run(1, rate, new SplittableRandom(4), OpenLoop.SYSTEM, latency, item -> true));
+                () -> OpenLoop.run(1, rate, new SplittableRandom(4), OpenLoop.SYSTEM, (item, due) -> true));
             assertTrue(bad.getMessage().startsWith("rate: "), bad.getMessage());
         }
     }
