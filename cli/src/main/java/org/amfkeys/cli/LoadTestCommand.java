@@ -98,11 +98,11 @@ public final class LoadTestCommand implements Callable<Integer>
             "does not measure the JIT compiling its code; 0.." + RegistrationStorm.MAX_WARM_UP + " (default: ${DEFAULT-VALUE}).")
     private int warmUp = 30_000;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "registration-storm: also write every figure to FILE as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure to FILE as JSON.")
     private File json;
 
     @Option(names = "--html", paramLabel = "FILE",
-        description = "registration-storm: also write a self-contained HTML page with the latency and throughput charts to FILE.")
+        description = "Also write a self-contained HTML page with the latency and throughput charts to FILE.")
     private File html;
 
     @Option(names = "--progress",
@@ -183,29 +183,42 @@ public final class LoadTestCommand implements Callable<Integer>
             rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
         out.printf("bytes-per-ue: %.1f (subscriber records %d: home network, USIM and ME; AMF context table %.1f)%n",
             result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
-        final ObjectNode report = StormReport.json(settings, result, hmacEngine);
+        if (!writeFiles(out, err, LoadTestReport.storm(settings, result, hmacEngine)))
+        {
+            return Main.IO_ERROR;
+        }
+        out.flush();
+        return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    /**
+     * Writes the --json and --html files asked for.
+     *
+     * @return false when one could not be written (said on {@code err}).
+     */
+    private boolean writeFiles(final PrintWriter out, final PrintWriter err, final ObjectNode report)
+    {
         try
         {
             if (json != null)
             {
-                StormReport.writeJson(json.toPath(), report);
+                LoadTestReport.writeJson(json.toPath(), report);
                 out.printf("json: %s%n", json);
             }
             if (html != null)
             {
-                StormReport.writeHtml(html.toPath(), report);
+                LoadTestReport.writeHtml(html.toPath(), report);
                 out.printf("html: %s%n", html);
             }
+            return true;
         }
         catch (final UncheckedIOException ex)
         {
             out.flush();
             err.println("amfkeys loadtest: " + ex.getMessage());
             err.flush();
-            return Main.IO_ERROR;
+            return false;
         }
-        out.flush();
-        return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
     }
 
     private int mixed() throws InterruptedException
@@ -252,7 +265,13 @@ public final class LoadTestCommand implements Callable<Integer>
                 describe("amf-2", engine2, engineReport);
             }
         }
-        report(spec.commandLine().getOut(), settings, result, engineReport);
+        final PrintWriter out = spec.commandLine().getOut();
+        final String hmacEngine = report(out, settings, result, engineReport);
+        if (!writeFiles(out, err, LoadTestReport.mixed(settings, result, hmacEngine, throughEngines)))
+        {
+            return Main.IO_ERROR;
+        }
+        out.flush();
         return result.outOfSync() == 0 ? 0 : 1;
     }
 
@@ -276,15 +295,22 @@ public final class LoadTestCommand implements Callable<Integer>
         });
     }
 
-    private void report(
+    /**
+     * Prints the mixed load's report.
+     *
+     * @return the HMAC engine's name.
+     */
+    private String report(
         final PrintWriter out, final MixedLoad.Settings settings, final MixedLoad.Result result, final List<String> engineReport)
     {
+        final String hmacEngine;
         try (Kdf kdf = new Kdf())
         {
-            out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
-                ues, settings.threads(), settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "",
-                procedures, kdf.engineName());
+            hmacEngine = kdf.engineName();
         }
+        out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
+            ues, settings.threads(), settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "",
+            procedures, hmacEngine);
         out.printf("registration-seconds: %.2f (each UE authenticated and its NAS SMC run on AMF and UE)%n",
             result.setupNanos() / 1e9);
         out.printf("%-26s %12s %12s %10s %10s %10s%n", "procedure", "ran", "refused", "p50-us", "p99-us", "p99.9-us");
@@ -326,5 +352,6 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             out.println(line);
         }
+        return hmacEngine;
     }
 }

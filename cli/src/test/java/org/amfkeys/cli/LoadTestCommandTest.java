@@ -149,11 +149,13 @@ class LoadTestCommandTest
 
         final JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals("registration-storm", report.get("scenario").asText());
-        assertEquals(3000, report.get("outcomes").get("registered").asLong());
-        assertEquals(0, report.get("outcomes").get("outOfSync").asLong());
+        assertEquals(3000, report.get("summary").get("registered").asLong());
+        assertEquals(0, report.get("summary").get("out of sync").asLong());
         assertEquals(2000.0, report.get("settings").get("offeredRate").asDouble());
-        assertEquals(3000, report.get("latencyMicroseconds").get("count").asLong());
-        assertTrue(report.get("latencyMicroseconds").get("distribution").size() > 10);
+        final JsonNode registration = report.get("latencyMicroseconds").get("series").get(0);
+        assertEquals("registration", registration.get("name").asText());
+        assertEquals(3000, registration.get("count").asLong());
+        assertTrue(registration.get("distribution").size() > 10);
         // 3,000 at 2,000 a second: one whole second at least, about 2,000 registrations in it.
         final JsonNode perSecond = report.get("throughput").get("perSecond");
         assertTrue(perSecond.size() >= 1 && perSecond.get(0).asLong() > 1000, perSecond.toString());
@@ -162,6 +164,7 @@ class LoadTestCommandTest
         assertTrue(page.startsWith("<!DOCTYPE html>"));
         assertEquals(2, page.split("<svg ", -1).length - 1, "two charts");
         assertTrue(page.contains("<polyline class=\"curve\""));
+        assertTrue(page.contains("<h1>Registration storm</h1>"));
         for (final String external : new String[] {"<script", "src=", "href=", "url(", "@import"})
         {
             assertTrue(!page.contains(external), "no external resource: " + external);
@@ -188,5 +191,37 @@ class LoadTestCommandTest
         assertTrue(out.contains("latency: each step from when it was due"), out);
         assertTrue(out.contains("p50-us     p99-us   p99.9-us"), out);
         assertEquals(0, value(out, "out-of-sync"));
+    }
+
+    @Test
+    void theMixedLoadWritesJsonWithASeriesPerProcedureAndAPageWithTheirCurves(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("mixed.json");
+        final Path html = dir.resolve("mixed.html");
+        final Cli.Result result = Cli.run("loadtest", "--ues", "300", "--procedures", "20000", "--threads", "2",
+            "--json", json.toString(), "--html", html.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        final JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals("mixed", report.get("scenario").asText());
+        assertEquals(0, report.get("summary").get("out of sync").asLong());
+        assertEquals(0, report.get("summary").get("refused (not on purpose)").asLong());
+        final JsonNode series = report.get("latencyMicroseconds").get("series");
+        // One series per procedure of the mix, then the overlaps; together they count every step.
+        long steps = 0;
+        for (final JsonNode one : series)
+        {
+            steps += one.get("count").asLong();
+        }
+        assertEquals(20_000, steps);
+        assertEquals("overlaps", series.get(series.size() - 1).get("name").asText());
+        assertTrue(report.get("overlapsByRule").size() > 0, report.toString());
+
+        final String page = Files.readString(html);
+        assertTrue(page.contains("<h1>Mixed load</h1>"));
+        assertEquals(series.size() + 1, page.split("<polyline ", -1).length - 1, "a curve per series and the throughput");
+        for (final String external : new String[] {"<script", "src=", "href=", "url(", "@import"})
+        {
+            assertTrue(!page.contains(external), "no external resource: " + external);
+        }
     }
 }
