@@ -156,23 +156,7 @@ public final class Milenage implements AutoCloseable
         requireKeys(k, opc, rand);
         requireLength("autn", autn, AUTN_LENGTH);
         requireOutputs(out);
-        try
-        {
-            encryptTemp(k, opc, rand);
-            encryptOut2To5(opc);
-            copyOut2To5(out);
-            final byte[] sqn = out.sqn();
-            for (int i = 0; i < SQN_LENGTH; i++)
-            {
-                sqn[i] = (byte)(autn[i] ^ out.ak()[i]);
-            }
-            encryptOut1(opc, sqn, 0, autn, SQN_LENGTH);
-            copyOut1(sqn, 0, autn, SQN_LENGTH, out);
-        }
-        finally
-        {
-            Arrays.fill(work, (byte)0);
-        }
+        recover(k, opc, rand, autn, false, autn, SQN_LENGTH, out);
     }
 
     /**
@@ -192,18 +176,30 @@ public final class Milenage implements AutoCloseable
         requireKeys(k, opc, rand);
         requireLength("auts", auts, AUTS_LENGTH);
         requireOutputs(out);
+        recover(k, opc, rand, auts, true, RESYNCHRONISATION_AMF, 0, out);
+    }
+
+    /**
+     * f2 to f5*, then the SQN that {@code concealed} hides under AK (AUTN) or AK* (AUTS), then f1 and f1*
+     * over that SQN and the given AMF.
+     */
+    private void recover(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] concealed, final boolean underAkStar,
+        final byte[] amf, final int amfOffset, final MilenageOutputs out)
+    {
         try
         {
             encryptTemp(k, opc, rand);
             encryptOut2To5(opc);
             copyOut2To5(out);
-            final byte[] sqnMs = out.sqn();
+            final byte[] anonymityKey = underAkStar ? out.akStar() : out.ak();
+            final byte[] sqn = out.sqn();
             for (int i = 0; i < SQN_LENGTH; i++)
             {
-                sqnMs[i] = (byte)(auts[i] ^ out.akStar()[i]);
+                sqn[i] = (byte)(concealed[i] ^ anonymityKey[i]);
             }
-            encryptOut1(opc, sqnMs, 0, RESYNCHRONISATION_AMF, 0);
-            copyOut1(sqnMs, 0, RESYNCHRONISATION_AMF, 0, out);
+            encryptOut1(opc, sqn, 0, amf, amfOffset);
+            copyOut1(sqn, 0, amf, amfOffset, out);
         }
         finally
         {
