@@ -138,6 +138,8 @@ public final class LoadTestCommand implements Callable<Integer>
 
     private int registrationStorm() throws InterruptedException
     {
+        InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
+        refuseOptionsOfTheOtherScenario("--procedures", "--engine", "--overlap", "--counters-dir");
         final String path = aes != null ? aes : NativeAes128.availability() == null ? "aes-ni" : "jdk";
         final RegistrationStorm.Settings settings =
             new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp);
@@ -176,7 +178,7 @@ public final class LoadTestCommand implements Callable<Integer>
         final double perSecond = result.ues() / (result.stormNanos() / 1e9);
         out.printf("registrations-per-second: %.0f (%.0f per thread; %s)%n", perSecond, perSecond / settings.threads(),
             rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
-        final org.HdrHistogram.Histogram latency = result.latency();
+        final Histogram latency = result.latency();
         out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one registration, every side, %s)%n",
             latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
             latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
@@ -189,6 +191,21 @@ public final class LoadTestCommand implements Callable<Integer>
         }
         out.flush();
         return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    /**
+     * An option of the other scenario would be ignored without a word; say so instead.
+     */
+    private void refuseOptionsOfTheOtherScenario(final String... names)
+    {
+        for (final String name : names)
+        {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name))
+            {
+                throw new InvalidParameterException(name.substring(2), "does not apply to --scenario " + scenario,
+                    "mixed: --procedures, --engine, --overlap, --counters-dir; registration-storm: --aes, --ahead-usims, --warm-up");
+            }
+        }
     }
 
     /**
@@ -225,6 +242,7 @@ public final class LoadTestCommand implements Callable<Integer>
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
+        refuseOptionsOfTheOtherScenario("--aes", "--ahead-usims", "--warm-up");
         final boolean throughEngines = switch (engine)
         {
             case "engine" -> true;

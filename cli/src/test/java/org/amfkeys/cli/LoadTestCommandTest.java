@@ -131,6 +131,12 @@ class LoadTestCommandTest
         final Cli.Result bad = Cli.run("loadtest", "--scenario", "storm");
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed or registration-storm"), bad.err());
+        final Cli.Result foreign = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--overlap", "0.1");
+        assertEquals(1, foreign.exitCode());
+        assertTrue(foreign.err().contains("overlap: does not apply to --scenario registration-storm"), foreign.err());
+        final Cli.Result foreignToMixed = Cli.run("loadtest", "--ues", "10", "--aes", "jdk");
+        assertEquals(1, foreignToMixed.exitCode());
+        assertTrue(foreignToMixed.err().contains("aes: does not apply to --scenario mixed"), foreignToMixed.err());
         final Cli.Result ahead = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--ahead-usims", "2");
         assertEquals(1, ahead.exitCode());
         assertTrue(ahead.err().contains("ahead-usims: 2.0 is out of range; allowed: 0..1"), ahead.err());
