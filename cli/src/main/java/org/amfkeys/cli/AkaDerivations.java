@@ -118,7 +118,8 @@ final class AkaDerivations
         try (Kdf kdf = new Kdf(); FiveGAka aka = new FiveGAka(new Milenage(new JdkAes128()), kdf))
         {
             aka.homeNetwork(arguments.octets("k"), arguments.octets("opc"), arguments.octets("rand"),
-                arguments.octets("sqn"), arguments.octets("amf"), snn, supi, abba, out);
+                arguments.octets("sqn"), arguments.octets("amf"), snn, out);
+            aka.kamf(out, supi, abba);
         }
         final Map<String, byte[]> outputs = new LinkedHashMap<>();
         outputs.put("autn", out.autn());

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>home network ({@link #homeNetwork}): the UDM/ARPF runs MILENAGE for a RAND and SQN and builds
  *   AUTN = SQN xor AK || AMF || MAC-A, KAUSF (A.2) and XRES* (A.4); the AUSF derives HXRES* (A.5) and
- *   KSEAF (A.6); the SEAF/AMF derives KAMF (A.7);</li>
+ *   KSEAF (A.6); the SEAF/AMF derives KAMF (A.7, {@link #kamf}) from the KSEAF it receives;</li>
  *   <li>UE ({@link #ue}): the ME checks AUTN's AMF separation bit, the USIM checks MAC-A and the
  *   freshness of SQN (TS 33.102 6.3.3) and answers RES*, or AUTS when SQN is not fresh; then the ME
  *   derives the same KAUSF, KSEAF and KAMF;</li>
@@ -52,7 +52,7 @@ public final class FiveGAka implements AutoCloseable
     }
 
     /**
-     * The home network's side of one authentication, and the serving AMF's KAMF.
+     * The home network's side of one authentication: the UDM/ARPF's vector and the AUSF's keys.
      *
      * @param k    K, 16 octets.
      * @param opc  OPc, 16 octets.
@@ -60,15 +60,16 @@ public final class FiveGAka implements AutoCloseable
      * @param sqn  SQN, 6 octets.
      * @param amf  AMF, 2 octets.
      * @param snn  the serving network name.
-     * @param supi the SUPI.
-     * @param abba ABBA.
-     * @param out  receives MILENAGE's outputs, AUTN, XRES*, HXRES*, KAUSF, KSEAF and KAMF.
+     * @param out  receives MILENAGE's outputs, AUTN, XRES*, HXRES*, KAUSF and KSEAF.
      */
     public void homeNetwork(
         final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqn, final byte[] amf,
-        final ServingNetworkName snn, final Supi supi, final Abba abba, final AkaKeys out)
+        final ServingNetworkName snn, final AkaKeys out)
     {
-        requireNames(snn, supi, abba);
+        if (snn == null)
+        {
+            throw InvalidParameterException.missing("snn", "a serving network name");
+        }
         requireKeys(out);
         final MilenageOutputs functions = out.milenage();
         milenage.generate(k, opc, rand, sqn, amf, functions);
@@ -85,7 +86,24 @@ public final class FiveGAka implements AutoCloseable
 
         kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
         kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveAnchorKeys(functions, snn, supi, abba, out);
+        deriveKausfAndKseaf(functions, snn, out);
+    }
+
+    /**
+     * KAMF = A.7(KSEAF, SUPI, ABBA), as the SEAF/AMF derives it from the KSEAF the AUSF sent, and the
+     * ME from its own.
+     *
+     * @param keys holds KSEAF; receives KAMF.
+     * @param supi the SUPI.
+     * @param abba ABBA.
+     */
+    public void kamf(final AkaKeys keys, final Supi supi, final Abba abba)
+    {
+        requireKeys(keys);
+        requireSupiAndAbba(supi, abba);
+        kdf.computeSchedule(keys.kseaf(), schedule);
+        kdf.kamf(schedule, supi, abba, keys.kamf(), 0);
+        schedule.clear();
     }
 
     /**
@@ -139,7 +157,8 @@ public final class FiveGAka implements AutoCloseable
         System.arraycopy(autn, 0, out.autn(), 0, Milenage.AUTN_LENGTH);
         kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
         kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveAnchorKeys(functions, snn, supi, abba, out);
+        deriveKausfAndKseaf(functions, snn, out);
+        kamf(out, supi, abba);
         return AuthenticationResult.ACCEPTED;
     }
 
@@ -177,15 +196,12 @@ public final class FiveGAka implements AutoCloseable
         return "FiveGAka (" + milenage + ")";
     }
 
-    /** KAUSF from CK || IK and SQN xor AK, KSEAF from KAUSF, KAMF from KSEAF: the same on both sides. */
-    private void deriveAnchorKeys(
-        final MilenageOutputs functions, final ServingNetworkName snn, final Supi supi, final Abba abba, final AkaKeys out)
+    /** KAUSF from CK || IK and SQN xor AK, KSEAF from KAUSF: the same on both sides. */
+    private void deriveKausfAndKseaf(final MilenageOutputs functions, final ServingNetworkName snn, final AkaKeys out)
     {
         kdf.kausf(functions.ck(), functions.ik(), snn, out.sqnXorAk(), out.kausf(), 0);
         kdf.computeSchedule(out.kausf(), schedule);
         kdf.kseaf(schedule, snn, out.kseaf(), 0);
-        kdf.computeSchedule(out.kseaf(), schedule);
-        kdf.kamf(schedule, supi, abba, out.kamf(), 0);
         schedule.clear();
     }
 
@@ -206,6 +222,11 @@ public final class FiveGAka implements AutoCloseable
         {
             throw InvalidParameterException.missing("snn", "a serving network name");
         }
+        requireSupiAndAbba(supi, abba);
+    }
+
+    private static void requireSupiAndAbba(final Supi supi, final Abba abba)
+    {
         if (supi == null)
         {
             throw InvalidParameterException.missing("supi", "a SUPI");

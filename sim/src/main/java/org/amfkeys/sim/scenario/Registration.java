@@ -209,7 +209,7 @@ public final class Registration implements AutoCloseable
         record.homeSqn(next);
         SequenceNumbers.writeSqn(next, sqn);
         random.nextBytes(rand);
-        aka.homeNetwork(k, opc, rand, sqn, AUTHENTICATION_MANAGEMENT_FIELD, SERVING_NETWORK, supi, Abba.DEFAULT, network);
+        aka.homeNetwork(k, opc, rand, sqn, AUTHENTICATION_MANAGEMENT_FIELD, SERVING_NETWORK, network);
         return aka.ue(k, opc, rand, network.autn(), SERVING_NETWORK, supi, Abba.DEFAULT, record.usim(), ue);
     }
 
