@@ -46,11 +46,7 @@ void amfkeys_aes128_expand(const uint8_t key[16], uint8_t round_keys[AMFKEYS_AES
         _mm_storeu_si128((__m128i *)(round_keys + 16 * i), k[i]);
     }
     /* The copies on the stack are key material too. */
-    volatile uint8_t *wipe = (volatile uint8_t *)k;
-    for (size_t i = 0; i < sizeof(k); i++)
-    {
-        wipe[i] = 0;
-    }
+    amfkeys_wipe(k, sizeof(k));
 }
 
 __attribute__((target("aes,sse2")))
@@ -90,11 +86,7 @@ void amfkeys_aes128_encrypt(const uint8_t round_keys[AMFKEYS_AES_ROUND_KEYS_LENG
         }
         _mm_storeu_si128((__m128i *)(out + 16 * b), _mm_aesenclast_si128(x, k[AES_ROUNDS]));
     }
-    volatile uint8_t *wipe = (volatile uint8_t *)k;
-    for (size_t i = 0; i < sizeof(k); i++)
-    {
-        wipe[i] = 0;
-    }
+    amfkeys_wipe(k, sizeof(k));
 }
 
 int amfkeys_openssl_aes128_encrypt(const uint8_t key[16], const uint8_t *in, uint8_t *out, int blocks)

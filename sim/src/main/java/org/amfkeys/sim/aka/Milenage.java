@@ -1,5 +1,7 @@
 package org.amfkeys.sim.aka;
 
+import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
 
 import java.util.Arrays;
@@ -58,8 +60,6 @@ public final class Milenage implements AutoCloseable
     /** The AMF of a resynchronisation's MAC-S (TS 33.102 6.3.3: AMF* is all zeros). */
     private static final byte[] RESYNCHRONISATION_AMF = new byte[AMF_LENGTH];
 
-    /** r2..r5 in octets (r1 = 64 bits is applied where IN1 is built). */
-    private static final int[] ROTATION_OCTETS = {0, 4, 8, 12};
     /** The last octet of c2..c5 (c1 is zero); every other octet of every ci is zero. */
     private static final byte[] CONSTANT_LAST_OCTET = {1, 2, 4, 8};
 
@@ -259,54 +259,85 @@ public final class Milenage implements AutoCloseable
     private void encryptTemp(final byte[] k, final byte[] opc, final byte[] rand)
     {
         aes.key(k, 0);
-        for (int i = 0; i < BLOCK; i++)
-        {
-            work[TEMP_AT + i] = (byte)(rand[i] ^ opc[i]);
-        }
+        putLong(work, TEMP_AT, getLong(rand, 0) ^ getLong(opc, 0));
+        putLong(work, TEMP_AT + Long.BYTES, getLong(rand, Long.BYTES) ^ getLong(opc, Long.BYTES));
         aes.encrypt(work, TEMP_AT, work, TEMP_AT, 1);
     }
 
-    /** OUT2..OUT5 from TEMP, in one call to the kernel since none depends on another. */
+    /**
+     * OUT2..OUT5 from TEMP, in one call to the kernel since none depends on another. Their rotations
+     * (0, 32, 64, 96 bits) move whole 4-octet words, so the words of TEMP xor OPc are written in turn.
+     */
     private void encryptOut2To5(final byte[] opc)
     {
-        for (int n = 0; n < ROTATION_OCTETS.length; n++)
+        final int x0 = getInt(work, TEMP_AT) ^ getInt(opc, 0);
+        final int x1 = getInt(work, TEMP_AT + 4) ^ getInt(opc, 4);
+        final int x2 = getInt(work, TEMP_AT + 8) ^ getInt(opc, 8);
+        final int x3 = getInt(work, TEMP_AT + 12) ^ getInt(opc, 12);
+        putWords(OUT2_AT, x0, x1, x2, x3);
+        putWords(OUT3_AT, x1, x2, x3, x0);
+        putWords(OUT4_AT, x2, x3, x0, x1);
+        putWords(OUT5_AT, x3, x0, x1, x2);
+        for (int n = 0; n < CONSTANT_LAST_OCTET.length; n++)
         {
-            final int at = OUT2_AT + n * BLOCK;
-            final int rotation = ROTATION_OCTETS[n];
-            for (int i = 0; i < BLOCK; i++)
-            {
-                final int from = (i + rotation) & (BLOCK - 1);
-                work[at + i] = (byte)(work[TEMP_AT + from] ^ opc[from]);
-            }
-            work[at + BLOCK - 1] ^= CONSTANT_LAST_OCTET[n];
+            work[OUT2_AT + n * BLOCK + BLOCK - 1] ^= CONSTANT_LAST_OCTET[n];
         }
-        aes.encrypt(work, OUT2_AT, work, OUT2_AT, ROTATION_OCTETS.length);
+        aes.encrypt(work, OUT2_AT, work, OUT2_AT, CONSTANT_LAST_OCTET.length);
         for (int at = OUT2_AT; at < WORK_LENGTH; at += BLOCK)
         {
-            for (int i = 0; i < BLOCK; i++)
-            {
-                work[at + i] ^= opc[i];
-            }
+            xorOpc(at, opc);
         }
     }
 
-    /** OUT1 from TEMP and IN1 = SQN || AMF || SQN || AMF; rot(x, 64 bits) swaps the halves, c1 is zero. */
+    /**
+     * OUT1 from TEMP and IN1 = SQN || AMF || SQN || AMF, c1 = 0: rot(IN1 xor OPc, 64 bits) swaps the
+     * halves, which leaves IN1 (two equal halves) as it is and swaps OPc's.
+     */
     private void encryptOut1(
         final byte[] opc, final byte[] sqn, final int sqnOffset, final byte[] amf, final int amfOffset)
     {
-        final int half = BLOCK / 2;
-        for (int i = 0; i < BLOCK; i++)
-        {
-            final int from = (i + half) & (BLOCK - 1);
-            final int inHalf = from & (half - 1);
-            final byte in1 = inHalf < SQN_LENGTH ? sqn[sqnOffset + inHalf] : amf[amfOffset + inHalf - SQN_LENGTH];
-            work[OUT1_AT + i] = (byte)(work[TEMP_AT + i] ^ in1 ^ opc[from]);
-        }
+        System.arraycopy(sqn, sqnOffset, work, OUT1_AT, SQN_LENGTH);
+        System.arraycopy(amf, amfOffset, work, OUT1_AT + SQN_LENGTH, AMF_LENGTH);
+        final long in1 = getLong(work, OUT1_AT);
+        putLong(work, OUT1_AT, getLong(work, TEMP_AT) ^ in1 ^ getLong(opc, Long.BYTES));
+        putLong(work, OUT1_AT + Long.BYTES, getLong(work, TEMP_AT + Long.BYTES) ^ in1 ^ getLong(opc, 0));
         aes.encrypt(work, OUT1_AT, work, OUT1_AT, 1);
-        for (int i = 0; i < BLOCK; i++)
-        {
-            work[OUT1_AT + i] ^= opc[i];
-        }
+        xorOpc(OUT1_AT, opc);
+    }
+
+    private void xorOpc(final int at, final byte[] opc)
+    {
+        putLong(work, at, getLong(work, at) ^ getLong(opc, 0));
+        putLong(work, at + Long.BYTES, getLong(work, at + Long.BYTES) ^ getLong(opc, Long.BYTES));
+    }
+
+    private void putWords(final int at, final int w0, final int w1, final int w2, final int w3)
+    {
+        putInt(work, at, w0);
+        putInt(work, at + 4, w1);
+        putInt(work, at + 8, w2);
+        putInt(work, at + 12, w3);
+    }
+
+    // Words in the platform's order: only xored and moved whole, never read as numbers.
+    private static long getLong(final byte[] array, final int at)
+    {
+        return UnsafeApi.getLong(array, BufferUtil.ARRAY_BASE_OFFSET + at);
+    }
+
+    private static void putLong(final byte[] array, final int at, final long value)
+    {
+        UnsafeApi.putLong(array, BufferUtil.ARRAY_BASE_OFFSET + at, value);
+    }
+
+    private static int getInt(final byte[] array, final int at)
+    {
+        return UnsafeApi.getInt(array, BufferUtil.ARRAY_BASE_OFFSET + at);
+    }
+
+    private static void putInt(final byte[] array, final int at, final int value)
+    {
+        UnsafeApi.putInt(array, BufferUtil.ARRAY_BASE_OFFSET + at, value);
     }
 
     private void copyOut1(final byte[] sqn, final int sqnOffset, final byte[] amf, final int amfOffset, final MilenageOutputs out)
