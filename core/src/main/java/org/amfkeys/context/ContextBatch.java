@@ -135,7 +135,7 @@ public final class ContextBatch
             return null;
         }
         entries[index] = entry;
-        thread.map = table.slotMap();
+        thread.map = table.slots();
         thread.entry = BATCH_ENTRY;
         holder = thread;
         held++;

@@ -7,6 +7,11 @@ import org.amfkeys.InvalidParameterException;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 
+import static org.amfkeys.context.ContextTableArguments.checkBatch;
+import static org.amfkeys.context.ContextTableArguments.checkCursor;
+import static org.amfkeys.context.ContextTableArguments.checkKeyOutput;
+import static org.amfkeys.context.ContextTableArguments.checkUeIds;
+import static org.amfkeys.context.ContextTableArguments.requireWholeContext;
 import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
 import static org.amfkeys.context.SecurityContextDescriptor.UPLINK_NAS_COUNT_OFFSET;
@@ -265,10 +270,6 @@ public final class ContextTable implements AutoCloseable
     public boolean insert(final long ueId, final SecurityContext context)
     {
         ensureOpen();
-        if (context == null)
-        {
-            throw InvalidParameterException.missing("context", "a SecurityContext");
-        }
         requireWholeContext("context", context);
         if (!context.kamfSchedule().isComputed() && !context.hasNonCurrent())
         {
@@ -345,10 +346,6 @@ public final class ContextTable implements AutoCloseable
     public boolean read(final long ueId, final SecurityContext snapshot)
     {
         ensureOpen();
-        if (snapshot == null)
-        {
-            throw InvalidParameterException.missing("snapshot", "a SecurityContext");
-        }
         requireWholeContext("snapshot", snapshot);
         final MutableDirectBuffer buffer = snapshot.buffer();
         final Object base = buffer.byteArray();
@@ -500,14 +497,7 @@ public final class ContextTable implements AutoCloseable
     int[] prefetchLines(final long[] ueIds, final int count, final int slotLines)
     {
         ensureOpen();
-        if (ueIds == null)
-        {
-            throw InvalidParameterException.missing("ue-ids", "an array of UE identifiers");
-        }
-        if (count < 0 || count > ueIds.length)
-        {
-            throw InvalidParameterException.outOfRange("count", count, 0, ueIds.length);
-        }
+        checkUeIds(ueIds, count);
         try
         {
             return slots.touchBatch(ueIds, count, slotLines);
@@ -873,11 +863,6 @@ public final class ContextTable implements AutoCloseable
         return slots.slotAddress(entry);
     }
 
-    SlotMap slotMap()
-    {
-        return slots;
-    }
-
     long memoryAddress()
     {
         return slots.indexAddress();
@@ -975,66 +960,6 @@ public final class ContextTable implements AutoCloseable
         if (!closed)
         {
             cursor.restoreSlot();
-        }
-    }
-
-    /**
-     * The caller's flyweight must still span a whole context: its buffer is the caller's, and may have
-     * been wrapped smaller since, while the table copies the context with raw memory operations.
-     */
-    private static void requireWholeContext(final String parameter, final SecurityContext context)
-    {
-        if (context == null)
-        {
-            throw InvalidParameterException.missing(parameter, "a SecurityContext");
-        }
-        final MutableDirectBuffer buffer = context.buffer();
-        if (context.offset() < 0 || buffer.capacity() - context.offset() < SLOT_LENGTH)
-        {
-            throw InvalidParameterException.badLength(parameter, Math.max(0, buffer.capacity() - context.offset()),
-                SLOT_LENGTH + " octets from its offset");
-        }
-    }
-
-    private static void checkCursor(final ContextCursor cursor)
-    {
-        if (cursor == null)
-        {
-            throw InvalidParameterException.missing("cursor", "a ContextCursor of the calling thread");
-        }
-    }
-
-    private static void checkKeyOutput(final String parameter, final byte[] output, final int at, final int keys)
-    {
-        if (output == null)
-        {
-            throw InvalidParameterException.missing(parameter, KEY_LENGTH * keys + " octets");
-        }
-        final long needed = (long)KEY_LENGTH * keys;
-        if (output.length < needed)
-        {
-            throw InvalidParameterException.badLength(parameter, output.length, "at least " + needed + " octets");
-        }
-        if (at < 0 || at > output.length - needed)
-        {
-            throw InvalidParameterException.outOfRange(parameter + "-offset", at, 0, output.length - needed);
-        }
-    }
-
-    private static void checkBatch(final long[] ueIds, final int count, final int[] results)
-    {
-        if (ueIds == null)
-        {
-            throw InvalidParameterException.missing("ue-ids", "an array of UE identifiers");
-        }
-        if (count < 0 || count > ueIds.length)
-        {
-            throw InvalidParameterException.outOfRange("count", count, 0, ueIds.length);
-        }
-        if (results == null || results.length < count)
-        {
-            throw results == null ? InvalidParameterException.missing("results", "one int per UE") :
-                InvalidParameterException.badLength("results", results.length, "at least " + count + " entries");
         }
     }
 
