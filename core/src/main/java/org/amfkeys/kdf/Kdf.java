@@ -100,6 +100,8 @@ public final class Kdf implements AutoCloseable
     private final byte[] ckIk = new byte[KEY_LENGTH];
     private final byte[] output = new byte[KEY_LENGTH];
     private final byte[] hashInput = new byte[RAND_LENGTH + LOW_128_LENGTH];
+    /** Whether a derivation wrote to the scratch memory since the last {@link #wipe}: most steps' wipes then zero nothing. */
+    private boolean scratchUsed;
     private boolean closed;
 
     /**
@@ -170,6 +172,7 @@ public final class Kdf implements AutoCloseable
         requireNonNull("key", key);
         requireNonNull("schedule", schedule);
         requireSlice("key", key.capacity(), keyOffset, KEY_LENGTH);
+        scratchUsed = true;
         key.getBytes(keyOffset, ckIk, 0, KEY_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, schedule);
         Arrays.fill(ckIk, (byte)0);
@@ -252,6 +255,7 @@ public final class Kdf implements AutoCloseable
         {
             s.octets(parameter);
         }
+        scratchUsed = true;
         engine.computeSchedule(key, 0, key.length, scratchSchedule);
         return run(scratchSchedule, s, FULL_OUTPUT, KEY_LENGTH);
     }
@@ -491,6 +495,7 @@ public final class Kdf implements AutoCloseable
         ensureOpen();
         requireOctets("rand", rand, RAND_LENGTH);
         requireOctets("res-star", resStar, LOW_128_LENGTH);
+        scratchUsed = true;
         System.arraycopy(rand, 0, hashInput, 0, RAND_LENGTH);
         System.arraycopy(resStar, 0, hashInput, RAND_LENGTH, LOW_128_LENGTH);
         engine.digest(hashInput, 0, hashInput.length, output, 0);
@@ -2213,10 +2218,14 @@ public final class Kdf implements AutoCloseable
     {
         ensureOpen();
         s.wipe();
-        scratchSchedule.clear();
-        Arrays.fill(ckIk, (byte)0);
-        Arrays.fill(output, (byte)0);
-        Arrays.fill(hashInput, (byte)0);
+        if (scratchUsed)
+        {
+            scratchSchedule.clear();
+            Arrays.fill(ckIk, (byte)0);
+            Arrays.fill(output, (byte)0);
+            Arrays.fill(hashInput, (byte)0);
+            scratchUsed = false;
+        }
     }
 
     /**
@@ -2230,6 +2239,7 @@ public final class Kdf implements AutoCloseable
     private byte[] run(final KeySchedule key, final KdfInputString input, final int from, final int length)
     {
         ensureOpen();
+        scratchUsed = true;
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         return Arrays.copyOfRange(output, from, from + length);
     }
@@ -2240,6 +2250,7 @@ public final class Kdf implements AutoCloseable
     {
         ensureOpen();
         checkOutput(out, outOffset, length);
+        scratchUsed = true;
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         out.putBytes(outOffset, output, from, length);
     }
@@ -2250,6 +2261,7 @@ public final class Kdf implements AutoCloseable
     {
         ensureOpen();
         checkOutput(out, outOffset, length);
+        scratchUsed = true;
         engine.mac(key, input.array(), 0, input.length(), output, 0);
         System.arraycopy(output, from, out, outOffset, length);
     }
@@ -2270,6 +2282,7 @@ public final class Kdf implements AutoCloseable
     {
         ensureOpen();
         requireOctets(parameter, key, KEY_LENGTH);
+        scratchUsed = true;
         engine.computeSchedule(key, 0, KEY_LENGTH, scratchSchedule);
         return scratchSchedule;
     }
@@ -2279,6 +2292,7 @@ public final class Kdf implements AutoCloseable
         ensureOpen();
         requireOctets("ck", ck, CK_IK_LENGTH);
         requireOctets("ik", ik, CK_IK_LENGTH);
+        scratchUsed = true;
         System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
         System.arraycopy(ik, 0, ckIk, CK_IK_LENGTH, CK_IK_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, scratchSchedule);

@@ -26,6 +26,8 @@ public final class KdfInputString
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(128);
     private int length;
+    /** Longest string built since the last {@link #wipe}: a wipe zeroes that much, not the whole buffer. */
+    private int written;
     private int parameterCount;
 
     /**
@@ -41,6 +43,7 @@ public final class KdfInputString
             throw InvalidParameterException.outOfRange("fc", fc, 0, Fc.EXTENSION_PREFIX - 1);
         }
         buffer.putByte(0, (byte)fc);
+        written = Math.max(written, length);
         length = 1;
         parameterCount = 0;
         return this;
@@ -60,6 +63,7 @@ public final class KdfInputString
         }
         buffer.putByte(0, (byte)Fc.EXTENSION_PREFIX);
         buffer.putByte(1, (byte)fc2);
+        written = Math.max(written, Math.max(length, 2));
         length = 2;
         parameterCount = 0;
         return this;
@@ -271,7 +275,8 @@ public final class KdfInputString
      */
     public void wipe()
     {
-        Octets.zero(buffer, 0, buffer.capacity());
+        Octets.zero(buffer, 0, Math.max(written, Math.max(length, 2)));
+        written = 0;
         length = 0;
         parameterCount = 0;
     }

@@ -3,6 +3,7 @@ package org.amfkeys.kdf;
 import org.amfkeys.InvalidParameterException;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,7 +85,11 @@ class KdfInputStringTest
     @Test
     void reusedForANewStringAndWiped()
     {
-        final KdfInputString s = new KdfInputString().fc(1).octets(new byte[300]);
+        final byte[] long300 = new byte[300];
+        Arrays.fill(long300, (byte)0x5A);
+        // A long string, a shorter one over it, then an extended-FC one: the wipe must reach the longest.
+        final KdfInputString s = new KdfInputString().fc(1).octets(long300);
+        s.extendedFc(3).octets(new byte[] {7, 7, 7});
         s.fc(2).octet(9);
         assertEquals("02090001", hex(s));
         s.wipe();
