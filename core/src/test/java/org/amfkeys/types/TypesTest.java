@@ -23,12 +23,14 @@ class TypesTest
     {
         assertEquals("00101", Supi.parse("imsi-00101").kdfValue());
         assertEquals("001010123456789", Supi.parse("imsi-001010123456789").kdfValue());
+        assertEquals("999999999999999", Supi.parse("imsi-999999999999999").kdfValue());
         final Supi nai = Supi.parse("nai-joe-doe@realm-x.example");
         assertEquals(Supi.Type.NAI, nai.type());
         assertEquals("joe-doe@realm-x.example", nai.kdfValue());
         assertEquals("nai-joe-doe@realm-x.example", nai.toString());
         assertEquals(Supi.parse("imsi-00101"), Supi.parse("imsi-00101"));
-        for (final String bad : new String[] {"imsi-0010", "imsi-0010101234567890", "imsi-00101 ", "nai-joe", "nai-joe@",
+        for (final String bad : new String[] {"imsi-0010", "imsi-0010101234567890", "imsi-00101 ", "imsi-0010/", "imsi-:0101",
+            "imsi-\u0660\u0660\u0661\u0660\u0661", "imsi-", "nai-joe", "nai-joe@",
             "nai-jo e@realm", "gli-x", "IMSI-00101", "nai-" + "a".repeat(250) + "@realm"})
         {
             final InvalidParameterException ex = assertThrows(InvalidParameterException.class, () -> Supi.parse(bad), bad);
