@@ -100,6 +100,26 @@ public final class Octets
         }
     }
 
+    /**
+     * Zeroes a whole array: a scratch key or input. {@code Arrays.fill} on a byte array stores octet by
+     * octet, and every procedure step wipes several.
+     *
+     * @param array the array.
+     */
+    public static void zero(final byte[] array)
+    {
+        final int length = array.length;
+        int zeroed = 0;
+        for (; zeroed + Long.BYTES <= length; zeroed += Long.BYTES)
+        {
+            UnsafeApi.putLong(array, ARRAY_BASE + zeroed, 0L);
+        }
+        for (; zeroed < length; zeroed++)
+        {
+            UnsafeApi.putByte(array, ARRAY_BASE + zeroed, (byte)0);
+        }
+    }
+
     private static void copy(final Object fromBase, final long from, final Object toBase, final long to, final int length)
     {
         int copied = 0;

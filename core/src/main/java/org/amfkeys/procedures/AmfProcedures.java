@@ -60,9 +60,9 @@ public final class AmfProcedures extends CoreNetworkProcedures
         frame.ensureOpen();
         try
         {
-            frame.kdf.computeSchedule(kseaf, frame.derivedSchedule);
-            frame.kdf.kamf(frame.derivedSchedule, supi, abba, frame.thirdKey, 0);
-            authenticated(ueId, frame.thirdKey, ngKsi, ueSecurityCapabilities);
+            frame.kdf.computeSchedule(kseaf, frame.derivedSchedule());
+            frame.kdf.kamf(frame.derivedSchedule(), supi, abba, frame.thirdKey(), 0);
+            authenticated(ueId, frame.thirdKey(), ngKsi, ueSecurityCapabilities);
         }
         finally
         {
@@ -135,18 +135,18 @@ public final class AmfProcedures extends CoreNetworkProcedures
         if (horizontal)
         {
             final long dlCount = frame.takeDownlinkCount(context, "n2-handover");
-            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key, 0);
-            frame.kdf.computeSchedule(frame.key, frame.derivedSchedule);
-            frame.chain.initialKey(frame.kdf, frame.derivedSchedule, HANDOVER_UPLINK_COUNT, frame.nextKey);
-            setTransfer(context, MobilityMode.HANDOVER, frame.key, true, transfer);
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key(), 0);
+            frame.kdf.computeSchedule(frame.key(), frame.derivedSchedule());
+            frame.chain.initialKey(frame.kdf, frame.derivedSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey());
+            setTransfer(context, MobilityMode.HANDOVER, frame.key(), true, transfer);
             transfer.derivedWith(dlCount, true);
             transfer.keyAmfChangeInd(true);
-            pair.set(frame.nextKey, 0, true);
+            pair.set(frame.nextKey(), 0, true);
         }
         else
         {
-            context.copyKamf(frame.nextKey, 0);
-            setTransfer(context, MobilityMode.HANDOVER, frame.nextKey, false, transfer);
+            context.copyKamf(frame.nextKey(), 0);
+            setTransfer(context, MobilityMode.HANDOVER, frame.nextKey(), false, transfer);
             frame.asKeys.handoverKey(context, "n2-handover", false, pair);
             transfer.keyAmfChangeInd(pair.newSecurityContext());
             frame.takeDownlinkCount(context, "n2-handover");
@@ -279,15 +279,15 @@ public final class AmfProcedures extends CoreNetworkProcedures
         releaseAs(context);
         if (horizontal)
         {
-            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, frame.key, 0);
-            setTransfer(context, MobilityMode.IDLE, frame.key, true, transfer);
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, frame.key(), 0);
+            setTransfer(context, MobilityMode.IDLE, frame.key(), true, transfer);
             transfer.derivedWith(count, true);
             context.dropNonCurrent();
         }
         else
         {
-            context.copyKamf(frame.key, 0);
-            setTransfer(context, MobilityMode.IDLE, frame.key, false, transfer);
+            context.copyKamf(frame.key(), 0);
+            setTransfer(context, MobilityMode.IDLE, frame.key(), false, transfer);
         }
         context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
         return ProcedureStart.STARTED;
@@ -351,8 +351,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
             final NextHopPair received = transfer.nextHop();
             if (transfer.keyAmfChangeInd())
             {
-                frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), received.key(), frame.key);
-                staged.nextHop(frame.key, 1);
+                frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), received.key(), frame.key());
+                staged.nextHop(frame.key(), 1);
             }
             else
             {
@@ -435,8 +435,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
                     "the idle-mode horizontal derivation needs an idle UE; this one is CONNECTED");
             }
             frame.acceptUplinkCount(context, ulCount, "nas-key-refresh");
-            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key, 0);
-            context.nonCurrent(frame.key, context.ngKsi());
+            frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key(), 0);
+            context.nonCurrent(frame.key(), context.ngKsi());
             context.contextFlags(context.contextFlags() | FLAG_KAMF_CHANGE_TO_SIGNAL);
             return frame.commit();
         }
@@ -491,16 +491,16 @@ public final class AmfProcedures extends CoreNetworkProcedures
             return defer(context, DeferredProcedure.INTER_SYSTEM_HANDOVER, wait, null, 0, transfer);
         }
         final long dlCount = frame.takeDownlinkCount(context, "handover-to-eps");
-        frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key, 0);
-        frame.kdf.computeSchedule(frame.key, frame.derivedSchedule);
-        AccessStratumChain.E_UTRA.initialKey(frame.kdf, frame.derivedSchedule, HANDOVER_UPLINK_COUNT, frame.nextKey);
-        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule, frame.nextKey, frame.thirdKey);
-        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule, frame.thirdKey, frame.nextKey);
-        transfer.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, frame.key, NgKsi.mapped(context.ngKsi()),
+        frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key(), 0);
+        frame.kdf.computeSchedule(frame.key(), frame.derivedSchedule());
+        AccessStratumChain.E_UTRA.initialKey(frame.kdf, frame.derivedSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey());
+        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule(), frame.nextKey(), frame.thirdKey());
+        AccessStratumChain.E_UTRA.nextHop(frame.kdf, frame.derivedSchedule(), frame.thirdKey(), frame.nextKey());
+        transfer.set(AccessStratumChain.E_UTRA, MobilityMode.HANDOVER, frame.key(), NgKsi.mapped(context.ngKsi()),
             context.uplinkNasCount(), context.downlinkNasCount(), context.nasCipheringAlgorithm(),
             context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
         transfer.derivedWith(dlCount, false);
-        transfer.nextHop().set(frame.nextKey, 2, false);
+        transfer.nextHop().set(frame.nextKey(), 2, false);
         AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
     }
@@ -529,8 +529,8 @@ public final class AmfProcedures extends CoreNetworkProcedures
             requireIdleAndUnmoved(context, "idle-to-eps");
             requireNoNasSmc(context, "idle-to-eps");
             frame.acceptUplinkCount(context, ulCount, "idle-to-eps");
-            frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key, 0);
-            transfer.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, frame.key, NgKsi.mapped(context.ngKsi()), 0, 0,
+            frame.kdf.kasmePrime(context.kamfSchedule(), MobilityMode.IDLE, ulCount, frame.key(), 0);
+            transfer.set(AccessStratumChain.E_UTRA, MobilityMode.IDLE, frame.key(), NgKsi.mapped(context.ngKsi()), 0, 0,
                 context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(), context.ueSecurityCapabilities());
             transfer.derivedWith(ulCount, false);
             context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
@@ -562,17 +562,17 @@ public final class AmfProcedures extends CoreNetworkProcedures
         requirePresent("command", command, "a HandoverCommand").clear();
         try
         {
-            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule);
-            frame.kdf.kamfFromKasmeHandover(frame.derivedSchedule, transfer.nextHop().key(), frame.key, 0);
+            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule());
+            frame.kdf.kamfFromKasmeHandover(frame.derivedSchedule(), transfer.nextHop().key(), frame.key(), 0);
             final SecurityContext staged = frame.stage();
-            staged.kamf(frame.key, frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            staged.kamf(frame.key(), frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
-            frame.chain.initialKey(frame.kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey);
-            frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), frame.nextKey, frame.thirdKey);
-            staged.nextHop(frame.thirdKey, 1);
+            frame.chain.initialKey(frame.kdf, staged.kamfSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey());
+            frame.chain.nextHop(frame.kdf, staged.kamfSchedule(), frame.nextKey(), frame.thirdKey());
+            staged.nextHop(frame.thirdKey(), 1);
             staged.contextFlags(staged.contextFlags() | FLAG_AS_ACTIVE);
-            pair.set(frame.nextKey, 0, true);
+            pair.set(frame.nextKey(), 0, true);
             command.nasContainer(HandoverCommand.TO_5GS, 0, transfer.nextHop().ncc());
             frame.replaceWithStaged(ueId);
         }
@@ -595,10 +595,10 @@ public final class AmfProcedures extends CoreNetworkProcedures
         requireTransfer(transfer, AccessStratumChain.E_UTRA, MobilityMode.IDLE);
         try
         {
-            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule);
-            frame.kdf.kamfFromKasmeIdle(frame.derivedSchedule, transfer.derivationCount(), frame.key, 0);
+            frame.kdf.computeSchedule(transfer.rootKey(), frame.derivedSchedule());
+            frame.kdf.kamfFromKasmeIdle(frame.derivedSchedule(), transfer.derivationCount(), frame.key(), 0);
             final SecurityContext staged = frame.stage();
-            staged.kamf(frame.key, frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
+            staged.kamf(frame.key(), frame.kdf).ngKsi(NgKsi.mapped(transfer.ngKsi())).uplinkNasCount(0).downlinkNasCount(0)
                 .nasAlgorithms(transfer.ciphering(), transfer.integrity())
                 .ueSecurityCapabilities(transfer.ueSecurityCapabilities());
             frame.replaceWithStaged(ueId);

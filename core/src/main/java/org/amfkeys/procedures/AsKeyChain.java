@@ -1,10 +1,9 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.Octets;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
-
-import java.util.Arrays;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
 import static org.amfkeys.context.SecurityContext.FLAG_KGNB_AT_NCC_0;
@@ -35,6 +34,8 @@ final class AsKeyChain
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
     private final byte[] nextKey = new byte[Kdf.KEY_LENGTH];
     private final KeySchedule derivedSchedule = new KeySchedule();
+    /** Whether a step took the scratch keys since the last {@link #wipe}, which otherwise zeroes nothing. */
+    private boolean scratchUsed;
 
     /**
      * @param chain the derivations of the node's system.
@@ -82,12 +83,12 @@ final class AsKeyChain
         }
         else if ((context.contextFlags() & FLAG_OLD_KEY_FOR_AS) != 0)
         {
-            context.copyNonCurrentKamf(key, 0);
-            kdf.computeSchedule(key, derivedSchedule);
-            context.copyNextHop(nextKey, 0);
-            chain.nextHop(kdf, derivedSchedule, nextKey, key);
+            context.copyNonCurrentKamf(key(), 0);
+            kdf.computeSchedule(key(), derivedSchedule());
+            context.copyNextHop(nextKey(), 0);
+            chain.nextHop(kdf, derivedSchedule(), nextKey(), key());
             final int ncc = (context.ncc() + 1) & SecurityContext.MAX_NCC;
-            context.nextHop(key, ncc);
+            context.nextHop(key(), ncc);
             nextHopTaken(context, ncc, pair);
         }
         else
@@ -155,9 +156,9 @@ final class AsKeyChain
     void startChain(
         final SecurityContext context, final long ulCount, final boolean newSecurityContext, final NextHopPair pair)
     {
-        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
+        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key());
         commitChain(context);
-        pair.set(key, 0, newSecurityContext);
+        pair.set(key(), 0, newSecurityContext);
     }
 
     /**
@@ -166,8 +167,8 @@ final class AsKeyChain
      */
     void offerInitialKey(final SecurityContext context, final long ulCount, final NextHopPair pair)
     {
-        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
-        pair.set(key, 0, true);
+        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key());
+        pair.set(key(), 0, true);
     }
 
     /**
@@ -175,7 +176,7 @@ final class AsKeyChain
      */
     void restartChain(final SecurityContext context, final long ulCount)
     {
-        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key);
+        chain.initialKey(kdf, context.kamfSchedule(), ulCount, key());
         commitChain(context);
     }
 
@@ -184,8 +185,8 @@ final class AsKeyChain
      */
     private void commitChain(final SecurityContext context)
     {
-        chain.nextHop(kdf, context.kamfSchedule(), key, nextKey);
-        context.nextHop(nextKey, 1);
+        chain.nextHop(kdf, context.kamfSchedule(), key(), nextKey());
+        context.nextHop(nextKey(), 1);
         dropOldKeyForAs(context);
         context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
     }
@@ -215,13 +216,35 @@ final class AsKeyChain
         }
     }
 
+    private byte[] key()
+    {
+        scratchUsed = true;
+        return key;
+    }
+
+    private byte[] nextKey()
+    {
+        scratchUsed = true;
+        return nextKey;
+    }
+
+    private KeySchedule derivedSchedule()
+    {
+        scratchUsed = true;
+        return derivedSchedule;
+    }
+
     /**
      * Zeroes the scratch keys.
      */
     void wipe()
     {
-        Arrays.fill(key, (byte)0);
-        Arrays.fill(nextKey, (byte)0);
-        derivedSchedule.clear();
+        if (scratchUsed)
+        {
+            Octets.zero(key);
+            Octets.zero(nextKey);
+            derivedSchedule.clear();
+            scratchUsed = false;
+        }
     }
 }

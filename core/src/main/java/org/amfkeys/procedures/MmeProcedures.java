@@ -77,8 +77,8 @@ public final class MmeProcedures extends CoreNetworkProcedures
             throw new ProcedureNotAllowedException("handover-to-5gs",
                 "a new KASME is active but not yet used for AS; a UE Context Modification must complete first");
         }
-        context.copyKamf(frame.nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, frame.nextKey, transfer);
+        context.copyKamf(frame.nextKey(), 0);
+        transferContext(context, MobilityMode.HANDOVER, frame.nextKey(), transfer);
         frame.asKeys.handoverKey(context, "handover-to-5gs", true, transfer.nextHop());
         AsKeyChain.interNodeHandoverStarted(context);
         return ProcedureStart.STARTED;
@@ -140,13 +140,13 @@ public final class MmeProcedures extends CoreNetworkProcedures
             return defer(context, DeferredProcedure.FORWARD_RELOCATION, wait, null, 0, transfer);
         }
         final int flags = context.contextFlags();
-        context.copyKamf(frame.nextKey, 0);
-        transferContext(context, MobilityMode.HANDOVER, frame.nextKey, transfer);
+        context.copyKamf(frame.nextKey(), 0);
+        transferContext(context, MobilityMode.HANDOVER, frame.nextKey(), transfer);
         transfer.smcComplete(context.smcCompleteUplinkCount(), (flags & FLAG_SMC_COUNT_UNUSED) != 0);
         if ((flags & FLAG_OLD_KEY_FOR_AS) != 0 && enforces(ConcurrencyRule.TS_33_401_7_2_10_8))
         {
-            context.copyNonCurrentKamf(frame.nextKey, 0);
-            transfer.oldRootKeyForAs(frame.nextKey, context.nonCurrentNgKsi());
+            context.copyNonCurrentKamf(frame.nextKey(), 0);
+            transfer.oldRootKeyForAs(frame.nextKey(), context.nonCurrentNgKsi());
         }
         frame.asKeys.handoverKey(context, "forward-relocation", true, transfer.nextHop());
         AsKeyChain.interNodeHandoverStarted(context);
@@ -229,8 +229,8 @@ public final class MmeProcedures extends CoreNetworkProcedures
             requireIdleAndUnmoved(context, "idle-to-5gs");
             requireNoNasSmc(context, "idle-to-5gs");
             frame.acceptUplinkCount(context, ulCount, "idle-to-5gs");
-            context.copyKamf(frame.key, 0);
-            transferContext(context, MobilityMode.IDLE, frame.key, transfer);
+            context.copyKamf(frame.key(), 0);
+            transferContext(context, MobilityMode.IDLE, frame.key(), transfer);
             transfer.derivedWith(ulCount, false);
             context.procedureState(context.procedureState() | ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER);
             return frame.commit();

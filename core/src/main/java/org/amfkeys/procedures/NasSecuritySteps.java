@@ -299,9 +299,9 @@ final class NasSecuritySteps
         final KeySchedule root;
         if (hasNewContext(context))
         {
-            context.copyNonCurrentKamf(frame.key, 0);
-            frame.kdf.computeSchedule(frame.key, frame.derivedSchedule);
-            root = frame.derivedSchedule;
+            context.copyNonCurrentKamf(frame.key(), 0);
+            frame.kdf.computeSchedule(frame.key(), frame.derivedSchedule());
+            root = frame.derivedSchedule();
             ngKsi = context.nonCurrentNgKsi();
             dlCount = 0;
         }
@@ -319,7 +319,7 @@ final class NasSecuritySteps
         frame.chain.nasKey(frame.kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey());
         command.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
         context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
-            (root == frame.derivedSchedule || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
+            (root == frame.derivedSchedule() || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |
             (nonThreeGppAccess ? PROCEDURE_ON_NON_3GPP_ACCESS : 0));
         context.pendingNasAlgorithms(ciphering, integrity);
     }

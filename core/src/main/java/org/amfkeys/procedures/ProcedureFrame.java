@@ -1,13 +1,12 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.context.ContextCursor;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
-
-import java.util.Arrays;
 
 import static org.amfkeys.context.SecurityContext.FLAG_EPS;
 
@@ -29,10 +28,15 @@ final class ProcedureFrame
     final DeferredStarts deferredStarts = new DeferredStarts();
 
     /** Scratch keys, zeroed after each step. */
-    final byte[] key = new byte[Kdf.KEY_LENGTH];
-    final byte[] nextKey = new byte[Kdf.KEY_LENGTH];
-    final byte[] thirdKey = new byte[Kdf.KEY_LENGTH];
-    final KeySchedule derivedSchedule = new KeySchedule();
+    private final byte[] key = new byte[Kdf.KEY_LENGTH];
+    private final byte[] nextKey = new byte[Kdf.KEY_LENGTH];
+    private final byte[] thirdKey = new byte[Kdf.KEY_LENGTH];
+    private final KeySchedule derivedSchedule = new KeySchedule();
+    /**
+     * Whether a step took the scratch keys since the last {@link #wipe}: a step that derives nothing (a
+     * release, a delete, most checks) then wipes nothing, and every step ends with a wipe.
+     */
+    private boolean scratchUsed;
 
     private final ContextWriter contexts;
     private final String nodeName;
@@ -54,6 +58,42 @@ final class ProcedureFrame
         this.contexts = new ContextWriter(table, cursor);
         this.rules = new ConcurrencyRules(chain);
         this.asKeys = new AsKeyChain(chain, kdf, rules);
+    }
+
+    /**
+     * @return a scratch key for the step, zeroed by its {@link #endStep}.
+     */
+    byte[] key()
+    {
+        scratchUsed = true;
+        return key;
+    }
+
+    /**
+     * @return a second scratch key for the step, zeroed by its {@link #endStep}.
+     */
+    byte[] nextKey()
+    {
+        scratchUsed = true;
+        return nextKey;
+    }
+
+    /**
+     * @return a third scratch key for the step, zeroed by its {@link #endStep}.
+     */
+    byte[] thirdKey()
+    {
+        scratchUsed = true;
+        return thirdKey;
+    }
+
+    /**
+     * @return a scratch key schedule for the step, zeroed by its {@link #endStep}.
+     */
+    KeySchedule derivedSchedule()
+    {
+        scratchUsed = true;
+        return derivedSchedule;
     }
 
     /**
@@ -227,10 +267,14 @@ final class ProcedureFrame
         {
             kdf.wipe();
         }
-        Arrays.fill(key, (byte)0);
-        Arrays.fill(nextKey, (byte)0);
-        Arrays.fill(thirdKey, (byte)0);
-        derivedSchedule.clear();
+        if (scratchUsed)
+        {
+            Octets.zero(key);
+            Octets.zero(nextKey);
+            Octets.zero(thirdKey);
+            derivedSchedule.clear();
+            scratchUsed = false;
+        }
         asKeys.wipe();
     }
 
