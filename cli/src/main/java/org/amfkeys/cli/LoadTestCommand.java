@@ -8,6 +8,7 @@ import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.sim.ProcedureMix.Procedure;
 import org.amfkeys.sim.aka.NativeAes128;
+import org.amfkeys.sim.scenario.AmfRemoval;
 import org.amfkeys.sim.scenario.MixedLoad;
 import org.amfkeys.sim.scenario.RegistrationStorm;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
@@ -39,7 +40,10 @@ import java.util.concurrent.Callable;
         "key refresh, re-authentication, UE Context Modification, and moves to EPS and back. After every",
         "procedure the UE's KAMF, NAS keys and KgNB (each derived by the UE mirror from what it received) are",
         "compared with the AMF's and the gNB's. The AMFs' AS key steps run through a batching engine per AMF",
-        "(--engine direct calls them directly instead). Prints a report; exit status 0 when every UE stayed in sync."})
+        "(--engine direct calls them directly instead). Prints a report; exit status 0 when every UE stayed in sync.",
+        "--scenario registration-storm registers every UE at once by 5G AKA on both sides; --scenario amf-removal",
+        "registers every UE at one AMF, then moves all of them to another (context transfer or N2 handover, with the",
+        "horizontal KAMF policy given) and checks each UE's keys against the target's."})
 public final class LoadTestCommand implements Callable<Integer>
 {
     /** Most UEs the command simulates. */
@@ -47,6 +51,10 @@ public final class LoadTestCommand implements Callable<Integer>
 
     /** Most threads the command runs. */
     static final int MAX_THREADS = 1024;
+
+    /** The options that apply to some scenarios only. */
+    private static final List<String> SCENARIO_OPTIONS = List.of("--procedures", "--engine", "--overlap", "--counters-dir",
+        "--aes", "--ahead-usims", "--warm-up", "--via", "--horizontal-kamf", "--target-amf-set");
 
     @Spec
     private CommandSpec spec;
@@ -70,9 +78,25 @@ public final class LoadTestCommand implements Callable<Integer>
     private String engine = "engine";
 
     @Option(names = "--scenario", paramLabel = "NAME",
-        description = "mixed (random procedures on registered UEs) or registration-storm (every UE registers at once " +
-            "by 5G AKA on both sides and a NAS SMC) (default: ${DEFAULT-VALUE}).")
+        description = "mixed (random procedures on registered UEs), registration-storm (every UE registers at once " +
+            "by 5G AKA on both sides and a NAS SMC) or amf-removal (every UE, registered by 5G AKA at one AMF, moves " +
+            "to another) (default: ${DEFAULT-VALUE}).")
     private String scenario = "mixed";
+
+    @Option(names = "--via", paramLabel = "WAY",
+        description = "amf-removal: how the UEs move, context-transfer (idle UEs, mobility registration) or n2-handover " +
+            "(CONNECTED UEs) (default: ${DEFAULT-VALUE}).")
+    private String via = "context-transfer";
+
+    @Option(names = "--horizontal-kamf", paramLabel = "POLICY",
+        description = "amf-removal: the source AMF's horizontal KAMF policy, always, never, when-amf-set-changes or " +
+            "when-storage-not-shared (default: ${DEFAULT-VALUE}).")
+    private String horizontalKamf = "always";
+
+    @Option(names = "--target-amf-set", paramLabel = "SET",
+        description = "amf-removal: the target AMF in the same AMF set as the source (sharing its secure storage) or in " +
+            "another (default: ${DEFAULT-VALUE}).")
+    private String targetAmfSet = "same";
 
     @Option(names = "--aes", paramLabel = "PATH",
         description = "registration-storm: MILENAGE's AES-128, aes-ni (native) or jdk (default: aes-ni where usable, else jdk).")
@@ -131,16 +155,20 @@ public final class LoadTestCommand implements Callable<Integer>
             {
                 return registrationStorm();
             }
+            case "amf-removal" ->
+            {
+                return amfRemoval();
+            }
             default -> throw new InvalidParameterException("scenario", InvalidParameterException.quote(scenario) + " is not a scenario",
-                "mixed or registration-storm");
+                "mixed, registration-storm or amf-removal");
         }
     }
 
     private int registrationStorm() throws InterruptedException
     {
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
-        refuseOptionsOfTheOtherScenario("--procedures", "--engine", "--overlap", "--counters-dir");
-        final String path = aes != null ? aes : NativeAes128.availability() == null ? "aes-ni" : "jdk";
+        refuseOptionsOfOtherScenarios("--aes", "--ahead-usims", "--warm-up");
+        final String path = aesPath();
         final RegistrationStorm.Settings settings =
             new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp);
         final PrintWriter out = spec.commandLine().getOut();
@@ -156,11 +184,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 err.flush();
             }
         });
-        final String hmacEngine;
-        try (Kdf kdf = new Kdf())
-        {
-            hmacEngine = kdf.engineName();
-        }
+        final String hmacEngine = hmacEngine();
         out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
             ues, settings.threads(), path, hmacEngine);
         out.printf("setup-seconds: %.2f (%d warm-up registrations per thread, then K, OPc and SQN of every subscriber; " +
@@ -194,17 +218,89 @@ public final class LoadTestCommand implements Callable<Integer>
     }
 
     /**
-     * An option of the other scenario would be ignored without a word; say so instead.
+     * An option of another scenario would be ignored without a word; say so instead.
+     *
+     * @param own the scenario-specific options of this one.
      */
-    private void refuseOptionsOfTheOtherScenario(final String... names)
+    private void refuseOptionsOfOtherScenarios(final String... own)
     {
-        for (final String name : names)
+        for (final String name : SCENARIO_OPTIONS)
         {
-            if (spec.commandLine().getParseResult().hasMatchedOption(name))
+            if (!List.of(own).contains(name) && spec.commandLine().getParseResult().hasMatchedOption(name))
             {
                 throw new InvalidParameterException(name.substring(2), "does not apply to --scenario " + scenario,
-                    "mixed: --procedures, --engine, --overlap, --counters-dir; registration-storm: --aes, --ahead-usims, --warm-up");
+                    "mixed: --procedures, --engine, --overlap, --counters-dir; registration-storm: --aes, --ahead-usims, " +
+                    "--warm-up; amf-removal: --aes, --warm-up, --via, --horizontal-kamf, --target-amf-set");
             }
+        }
+    }
+
+    private String aesPath()
+    {
+        return aes != null ? aes : NativeAes128.availability() == null ? "aes-ni" : "jdk";
+    }
+
+    private int amfRemoval() throws InterruptedException
+    {
+        InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
+        refuseOptionsOfOtherScenarios("--aes", "--warm-up", "--via", "--horizontal-kamf", "--target-amf-set");
+        if (!targetAmfSet.equals("same") && !targetAmfSet.equals("other"))
+        {
+            throw new InvalidParameterException("target-amf-set", InvalidParameterException.quote(targetAmfSet) + " is not a set",
+                "same or other");
+        }
+        final AmfRemoval.Settings settings = new AmfRemoval.Settings(ues, Math.min(threads, ues), seed, via, horizontalKamf,
+            targetAmfSet.equals("other"), aesPath(), rate, duration, warmUp);
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final boolean showProgress = progress || System.console() != null;
+        final long start = System.nanoTime();
+        final AmfRemoval.Result result = AmfRemoval.run(settings, done ->
+        {
+            if (showProgress)
+            {
+                err.printf("progress: %.0f s, %d of %d moved%n", (System.nanoTime() - start) / 1e9, done, ues);
+                err.flush();
+            }
+        });
+        final String hmacEngine = hmacEngine();
+        out.printf("amfkeys loadtest: amf-removal, %d simulated UEs, %d threads, via %s, horizontal KAMF %s, target in the %s AMF set, " +
+            "HMAC engine %s%n", ues, settings.threads(), via, horizontalKamf, targetAmfSet, hmacEngine);
+        out.printf("setup-seconds: %.2f (%d warm-up moves per thread, then every UE registered at the source by 5G AKA%s)%n",
+            result.setupNanos() / 1e9, settings.warmUp(), via.equals("n2-handover") ? " and CONNECTED there" : "");
+        out.printf("moved: %d (%d with a horizontal KAMF, %d with the KAMF they had)%n",
+            result.moved() + result.movedHorizontal(), result.movedHorizontal(), result.moved());
+        out.printf("refused: %d (a step an AMF refused)%n", result.refused());
+        out.printf("out-of-sync: %d (UE's KAMF%s compared with the target's)%n", result.outOfSync(),
+            via.equals("n2-handover") ? " and the target gNB's {KgNB or NH, NCC}" : " and, under KAMF', NAS keys");
+        if (result.ues() < ues)
+        {
+            out.printf("not-reached: %d (the duration ended first)%n", ues - result.ues());
+        }
+        out.printf("seconds: %.2f%n", result.moveNanos() / 1e9);
+        final double perSecond = result.ues() / (result.moveNanos() / 1e9);
+        out.printf("transfers-per-second: %.0f (%.0f per thread; %s)%n", perSecond, perSecond / settings.threads(),
+            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
+        final Histogram latency = result.latency();
+        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one move, every side, %s)%n",
+            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
+            rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
+        out.printf("bytes-per-ue: %.1f (subscriber records %d; both AMFs' context tables %.1f)%n",
+            result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
+        if (!writeFiles(out, err, LoadTestReport.amfRemoval(settings, result, hmacEngine)))
+        {
+            return Main.IO_ERROR;
+        }
+        out.flush();
+        return result.outOfSync() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    private static String hmacEngine()
+    {
+        try (Kdf kdf = new Kdf())
+        {
+            return kdf.engineName();
         }
     }
 
@@ -242,7 +338,7 @@ public final class LoadTestCommand implements Callable<Integer>
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
-        refuseOptionsOfTheOtherScenario("--aes", "--ahead-usims", "--warm-up");
+        refuseOptionsOfOtherScenarios("--procedures", "--engine", "--overlap", "--counters-dir");
         final boolean throughEngines = switch (engine)
         {
             case "engine" -> true;
@@ -321,11 +417,7 @@ public final class LoadTestCommand implements Callable<Integer>
     private String report(
         final PrintWriter out, final MixedLoad.Settings settings, final MixedLoad.Result result, final List<String> engineReport)
     {
-        final String hmacEngine;
-        try (Kdf kdf = new Kdf())
-        {
-            hmacEngine = kdf.engineName();
-        }
+        final String hmacEngine = hmacEngine();
         out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
             ues, settings.threads(), settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "",
             procedures, hmacEngine);

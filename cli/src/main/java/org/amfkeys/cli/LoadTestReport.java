@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.amfkeys.sim.ProcedureMix.Procedure;
+import org.amfkeys.sim.scenario.AmfRemoval;
 import org.amfkeys.sim.scenario.MixedLoad;
 import org.amfkeys.sim.scenario.RegistrationStorm;
 
@@ -81,6 +82,46 @@ final class LoadTestReport
         memory.put("subscriberRecordBytes", result.subscriberBytes());
         memory.put("contextTableBytes", result.tableBytes());
         memory.put("contextTablePrefaulted", result.tablePrefaulted());
+        return report;
+    }
+
+    /**
+     * @return every figure of an AMF removal.
+     */
+    static ObjectNode amfRemoval(final AmfRemoval.Settings settings, final AmfRemoval.Result result, final String hmacEngine)
+    {
+        final ObjectNode report = JSON.createObjectNode();
+        report.put("scenario", "amf-removal");
+        final ObjectNode run = report.putObject("settings");
+        run.put("ues", settings.ues());
+        run.put("threads", settings.threads());
+        run.put("seed", settings.seed());
+        run.put("via", settings.via());
+        run.put("horizontalKamfPolicy", settings.policy());
+        run.put("targetAmfSet", settings.otherAmfSet() ? "other" : "same");
+        run.put("aes", settings.aes());
+        run.put("hmacEngine", hmacEngine);
+        run.put("offeredRate", settings.rate());
+        run.put("durationSeconds", settings.seconds());
+        run.put("warmUpPerThread", settings.warmUp());
+        run.put("processors", Runtime.getRuntime().availableProcessors());
+
+        final ObjectNode summary = report.putObject("summary");
+        summary.put("moved", result.moved() + result.movedHorizontal());
+        summary.put("of them with a horizontal KAMF", result.movedHorizontal());
+        summary.put("refused", result.refused());
+        summary.put("out of sync", result.outOfSync());
+        summary.put("not reached", settings.ues() - result.ues());
+        summary.put("bytes per UE, all sides", result.bytesPerUe(settings.ues()));
+
+        throughput(report, result.ues(), result.moveNanos(), result.perSecond());
+        final ObjectNode latency = latencies(report, settings.rate());
+        series(latency, settings.via(), result.latency());
+
+        final ObjectNode memory = report.putObject("memory");
+        memory.put("bytesPerUe", result.bytesPerUe(settings.ues()));
+        memory.put("subscriberRecordBytes", result.subscriberBytes());
+        memory.put("contextTableBytes", result.tableBytes());
         return report;
     }
 
@@ -176,13 +217,36 @@ final class LoadTestReport
     }
 
     /**
-     * @param report the figures, from {@link #storm} or {@link #mixed}.
+     * @param report the figures, from {@link #storm}, {@link #amfRemoval} or {@link #mixed}.
      * @return the page.
      */
     static String html(final ObjectNode report)
     {
-        final boolean storm = report.get("scenario").asText().equals("registration-storm");
-        final String title = storm ? "Registration storm" : "Mixed load";
+        final String scenario = report.get("scenario").asText();
+        final String title;
+        final String items;
+        final String item;
+        switch (scenario)
+        {
+            case "registration-storm" ->
+            {
+                title = "Registration storm";
+                items = "Registrations";
+                item = "registration, every side,";
+            }
+            case "amf-removal" ->
+            {
+                title = "AMF removal";
+                items = "Transfers";
+                item = "move to the other AMF, every side,";
+            }
+            default ->
+            {
+                title = "Mixed load";
+                items = "Steps";
+                item = "step";
+            }
+        }
         final StringBuilder page = new StringBuilder(32_768);
         page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .append("<title>amfkeys loadtest: ").append(escape(title)).append("</title>\n<style>")
@@ -198,7 +262,7 @@ final class LoadTestReport
         report.get("summary").properties().forEach(entry -> row(page, entry.getKey(), format(entry.getValue().asDouble())));
         final JsonNode throughput = report.get("throughput");
         row(page, "seconds", format(throughput.get("seconds").asDouble()));
-        row(page, (storm ? "registrations" : "steps") + " per second", format(throughput.get("stepsPerSecond").asDouble()));
+        row(page, items.toLowerCase(Locale.ROOT) + " per second", format(throughput.get("stepsPerSecond").asDouble()));
         page.append("</table>\n");
         for (final String rules : new String[] {"overlapsByRule", "refusalsByRule"})
         {
@@ -211,7 +275,7 @@ final class LoadTestReport
             }
         }
         final JsonNode latency = report.get("latencyMicroseconds");
-        page.append("<h2>Latency by percentile</h2>\n<p>Each ").append(storm ? "registration, every side," : "step")
+        page.append("<h2>Latency by percentile</h2>\n<p>Each ").append(item)
             .append(" measured from its ").append(escape(latency.get("measuredFrom").asText())).append(".</p>\n<table>\n")
             .append("<tr><th></th><th>count</th><th>p50 us</th><th>p90 us</th><th>p99 us</th><th>p99.9 us</th><th>max us</th></tr>\n");
         int colour = 0;
@@ -227,7 +291,7 @@ final class LoadTestReport
         }
         page.append("</table>\n");
         percentileChart(page, latency.get("series"));
-        page.append("<h2>").append(storm ? "Registrations" : "Steps").append(" per second</h2>\n");
+        page.append("<h2>").append(items).append(" per second</h2>\n");
         throughputChart(page, throughput.get("perSecond"));
         page.append("</body></html>\n");
         return page.toString();

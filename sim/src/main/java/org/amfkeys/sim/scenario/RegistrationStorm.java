@@ -10,11 +10,8 @@ import org.amfkeys.sim.aka.NativeAes128;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
 import org.amfkeys.sim.subscriber.Subscribers;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -27,9 +24,6 @@ public final class RegistrationStorm
 {
     /** Most warm-up registrations per thread. */
     public static final int MAX_WARM_UP = 1_000_000;
-
-    /** Highest latency a histogram records: one minute, in nanoseconds. */
-    private static final long HIGHEST_LATENCY_NANOS = OpenLoop.HIGHEST_LATENCY_NANOS;
 
     private RegistrationStorm()
     {
@@ -144,75 +138,26 @@ public final class RegistrationStorm
         }
         final int threads = settings.threads();
         final long[][] outcomes = new long[threads][Registration.Outcome.values().length];
-        final Histogram[] latencies = new Histogram[threads];
+        final Histogram[] latencies = ScenarioThreads.histograms(threads);
         final long[] done = new long[threads];
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
         try (Subscribers subscribers = new Subscribers(settings.ues());
             ContextTable table = new ContextTable(settings.ues()))
         {
-            final CountDownLatch provisioned = new CountDownLatch(threads);
-            final CountDownLatch go = new CountDownLatch(1);
-            final CountDownLatch finished = new CountDownLatch(threads);
-            final List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++)
-            {
-                final int thread = t;
-                latencies[t] = new Histogram(HIGHEST_LATENCY_NANOS, 3);
-                final Thread worker = new Thread(() ->
-                {
-                    try
-                    {
-                        storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, provisioned, go);
-                    }
-                    catch (final Throwable ex)
-                    {
-                        failure.compareAndSet(null, ex);
-                    }
-                    finally
-                    {
-                        finished.countDown();
-                    }
-                }, "registration-storm-" + t);
-                workers.add(worker);
-                worker.start();
-            }
-            final long setupStart = System.nanoTime();
+            final boolean[] prefaulted = new boolean[1];
             // Beside the provisioning threads: the storm's first inserts then take no page faults.
-            final boolean prefaulted = table.prefault();
-            provisioned.await();
-            final long stormStart = System.nanoTime();
-            go.countDown();
-            final long[] perSecond = OpenLoop.sampleEachSecond(stormStart, finished, done, progress);
-            final long stormEnd = System.nanoTime();
-            for (final Thread worker : workers)
-            {
-                worker.join();
-            }
-            if (failure.get() != null)
-            {
-                throw new IllegalStateException("a registration thread failed: " + failure.get(), failure.get());
-            }
-            final Histogram latency = new Histogram(HIGHEST_LATENCY_NANOS, 3);
-            for (final Histogram one : latencies)
-            {
-                latency.add(one);
-            }
-            final long[] total = new long[Registration.Outcome.values().length];
-            for (final long[] thread : outcomes)
-            {
-                for (int i = 0; i < total.length; i++)
-                {
-                    total[i] += thread[i];
-                }
-            }
+            final ScenarioThreads.Timing timing = ScenarioThreads.run("registration-storm", threads, done,
+                () -> prefaulted[0] = table.prefault(), progress,
+                (thread, provisioned, go) ->
+                    storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, provisioned, go));
+            final long[] total = ScenarioThreads.sum(outcomes);
             return new Result(
                 total[Registration.Outcome.REGISTERED.ordinal()],
                 total[Registration.Outcome.REGISTERED_AFTER_RESYNCHRONISATION.ordinal()],
                 total[Registration.Outcome.OUT_OF_SYNC.ordinal()],
                 total[Registration.Outcome.AUTHENTICATION_FAILED.ordinal()],
                 total[Registration.Outcome.REFUSED.ordinal()],
-                stormStart - setupStart, stormEnd - stormStart, latency,
-                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), perSecond, prefaulted);
+                timing.setupNanos(), timing.runNanos(), ScenarioThreads.merge(latencies),
+                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), timing.perSecond(), prefaulted[0]);
         }
     }
 
@@ -221,8 +166,8 @@ public final class RegistrationStorm
         final long[] outcomes, final Histogram latency, final long[] done,
         final CountDownLatch provisioned, final CountDownLatch go) throws InterruptedException
     {
-        final int first = (int)((long)settings.ues() * thread / settings.threads());
-        final int last = (int)((long)settings.ues() * (thread + 1) / settings.threads());
+        final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);
+        final int last = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread + 1);
         final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
         warmUp(settings, random);
         try (Registration registration = new Registration(subscribers, table, new Milenage(aesOf(settings))))
@@ -276,16 +221,15 @@ public final class RegistrationStorm
 
     private static Aes128 aesOf(final Settings settings)
     {
-        return settings.aes().equals("aes-ni") ? new NativeAes128() : new JdkAes128();
+        return aesOf(settings.aes());
     }
 
-    private static long sum(final long[] values)
+    /**
+     * @param path {@code aes-ni} or {@code jdk}.
+     * @return a new AES-128 kernel of that path.
+     */
+    static Aes128 aesOf(final String path)
     {
-        long sum = 0;
-        for (final long value : values)
-        {
-            sum += value;
-        }
-        return sum;
+        return path.equals("aes-ni") ? new NativeAes128() : new JdkAes128();
     }
 }

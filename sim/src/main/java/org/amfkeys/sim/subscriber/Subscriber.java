@@ -9,6 +9,7 @@ import static org.amfkeys.sim.subscriber.SubscriberDescriptor.LENGTH;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.OPC_OFFSET;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_DOWNLINK_NAS_COUNT_OFFSET;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_KAMF_OFFSET;
+import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_KGNB_UPLINK_NAS_COUNT_OFFSET;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_NAS_ALGORITHMS_OFFSET;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_NGKSI_OFFSET;
 import static org.amfkeys.sim.subscriber.SubscriberDescriptor.UE_STATE_OFFSET;
@@ -110,6 +111,49 @@ public final class Subscriber
     }
 
     /**
+     * @return the ME's next UL NAS COUNT.
+     */
+    public long ueUplinkNasCount()
+    {
+        return record.getInt(UE_UPLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * @param ulCount the ME's next UL NAS COUNT, after it sent an uplink NAS message.
+     */
+    public void ueUplinkNasCount(final long ulCount)
+    {
+        record.putInt(UE_UPLINK_NAS_COUNT_OFFSET, (int)ulCount);
+    }
+
+    /**
+     * The UE went CONNECTED: its KgNB came from its KAMF and {@code ulCount}, with NCC 0.
+     *
+     * @param ulCount the UL NAS COUNT of the message that led to the Initial Context Setup.
+     */
+    public void ueConnected(final long ulCount)
+    {
+        record.putInt(UE_KGNB_UPLINK_NAS_COUNT_OFFSET, (int)ulCount);
+        record.putByte(UE_STATE_OFFSET, SubscriberDescriptor.STATE_CONNECTED);
+    }
+
+    /**
+     * @return whether the UE is CONNECTED ({@link #ueConnected}).
+     */
+    public boolean connected()
+    {
+        return record.getByte(UE_STATE_OFFSET) == SubscriberDescriptor.STATE_CONNECTED;
+    }
+
+    /**
+     * @return the UL NAS COUNT the UE's KgNB came from, while {@link #connected()}.
+     */
+    public long ueKgnbUplinkNasCount()
+    {
+        return record.getInt(UE_KGNB_UPLINK_NAS_COUNT_OFFSET) & 0xFFFF_FFFFL;
+    }
+
+    /**
      * @return the ME's ngKSI.
      */
     public int ueNgKsi()
@@ -122,7 +166,7 @@ public final class Subscriber
      */
     public boolean registered()
     {
-        return record.getByte(UE_STATE_OFFSET) == SubscriberDescriptor.STATE_REGISTERED;
+        return record.getByte(UE_STATE_OFFSET) != SubscriberDescriptor.STATE_DEREGISTERED;
     }
 
     @Override

@@ -11,10 +11,10 @@ import org.amfkeys.sim.aka.SequenceNumbers;
  *   +-------------------+-------------------+-----------+-------------------------------+
  *   | K                 | OPc               | home SQN  | USIM SEQ_MS, 32 IND slots x 6 |
  *   +-------------------+-------------------+-----------+-------------------------------+
- *   232                                   264      268      272   273   274   275   280
- *   +-------------------------------------+--------+--------+-----+-----+-----+-----+
- *   | ME's KAMF                           | UL NAS | DL NAS |ngKSI| alg |state| pad |
- *   +-------------------------------------+--------+--------+-----+-----+-----+-----+
+ *   232                                   264      268      272   273   274   275   276          280
+ *   +-------------------------------------+--------+--------+-----+-----+-----+-----+------------+
+ *   | ME's KAMF                           | UL NAS | DL NAS |ngKSI| alg |state| pad | KgNB's UL  |
+ *   +-------------------------------------+--------+--------+-----+-----+-----+-----+------------+
  * </pre>
  * K and OPc are provisioned alike into the USIM and the UDM, so the record holds them once.
  */
@@ -50,14 +50,26 @@ public final class SubscriberDescriptor
     /** The UE's registration state, one of the {@code STATE_*} codes. */
     public static final int UE_STATE_OFFSET = UE_NAS_ALGORITHMS_OFFSET + 1;
 
+    /**
+     * The UL NAS COUNT the UE's current KgNB was derived from (its AS security context's start), an int
+     * in native order, aligned; meaningful in {@link #STATE_CONNECTED}.
+     */
+    public static final int UE_KGNB_UPLINK_NAS_COUNT_OFFSET = (UE_STATE_OFFSET + 1 + Integer.BYTES - 1) & -Integer.BYTES;
+
     /** Octets of one record, a multiple of 8 so that every record's longs stay aligned. */
-    public static final int LENGTH = (UE_STATE_OFFSET + 1 + Long.BYTES - 1) & -Long.BYTES;
+    public static final int LENGTH = (UE_KGNB_UPLINK_NAS_COUNT_OFFSET + Integer.BYTES + Long.BYTES - 1) & -Long.BYTES;
 
     /** {@link #UE_STATE_OFFSET}: not registered (as provisioned). */
     public static final byte STATE_DEREGISTERED = 0;
 
-    /** {@link #UE_STATE_OFFSET}: registered, with a current NAS security context. */
+    /** {@link #UE_STATE_OFFSET}: registered, with a current NAS security context; idle. */
     public static final byte STATE_REGISTERED = 1;
+
+    /**
+     * {@link #UE_STATE_OFFSET}: registered and CONNECTED, with an AS security context whose KgNB came from
+     * the UL NAS COUNT at {@link #UE_KGNB_UPLINK_NAS_COUNT_OFFSET} and whose NCC is still 0.
+     */
+    public static final byte STATE_CONNECTED = 2;
 
     private SubscriberDescriptor()
     {
