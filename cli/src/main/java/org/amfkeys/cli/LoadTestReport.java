@@ -402,13 +402,17 @@ final class LoadTestReport
             page.append(line(MARGIN, y, WIDTH - MARGIN, y, "grid")).append(text(MARGIN - 6, y + 4, format(highest * tick / 4.0), "end"));
         }
         final StringBuilder points = new StringBuilder();
+        final StringBuilder dots = new StringBuilder();
         for (int second = 0; second < perSecond.size(); second++)
         {
             final double x = MARGIN + (WIDTH - 2 * MARGIN) * (second + 1) / (double)seconds;
             final double y = HEIGHT - MARGIN - (HEIGHT - 1.5 * MARGIN) * perSecond.get(second).asLong() / (double)highest;
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            // A dot per second as well: a run of one or two whole seconds draws no line to speak of.
+            dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, y, COLOURS[0]));
         }
         page.append("<polyline class=\"curve\" stroke=\"").append(COLOURS[0]).append("\" points=\"").append(points).append("\"/>\n")
+            .append(dots).append('\n')
             .append(text(WIDTH / 2.0, HEIGHT - 8, "second of the run (whole seconds only; " + perSecond.size() + ")", "middle"))
             .append("</svg>\n");
     }

@@ -130,7 +130,7 @@ class LoadTestCommandTest
 
         final Cli.Result bad = Cli.run("loadtest", "--scenario", "storm");
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed or registration-storm"), bad.err());
+        assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed, registration-storm or amf-removal"), bad.err());
         final Cli.Result foreign = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--overlap", "0.1");
         assertEquals(1, foreign.exitCode());
         assertTrue(foreign.err().contains("overlap: does not apply to --scenario registration-storm"), foreign.err());
@@ -180,6 +180,44 @@ class LoadTestCommandTest
             "--json", dir.resolve("missing").resolve("storm.json").toString());
         assertEquals(74, unwritable.exitCode(), unwritable.err());
         assertTrue(unwritable.err().startsWith("amfkeys loadtest: json: cannot write storm.json"), unwritable.err());
+    }
+
+    @Test
+    void anAmfRemovalMovesEveryUeInSyncByEitherWayAndWritesItsFigures(@TempDir final Path dir) throws Exception
+    {
+        final Path json = dir.resolve("removal.json");
+        final Path html = dir.resolve("removal.html");
+        final Cli.Result transfer = Cli.run("loadtest", "--scenario", "amf-removal", "--ues", "3000", "--threads", "2",
+            "--warm-up", "500", "--json", json.toString(), "--html", html.toString());
+        assertEquals(0, transfer.exitCode(), transfer.err());
+        assertTrue(transfer.out().contains("via context-transfer, horizontal KAMF always"), transfer.out());
+        assertTrue(transfer.out().contains("moved: 3000 (3000 with a horizontal KAMF, 0 with the KAMF they had)"), transfer.out());
+        assertTrue(transfer.out().contains("out-of-sync: 0"), transfer.out());
+        assertTrue(transfer.out().contains("transfers-per-second: "), transfer.out());
+        final JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals("amf-removal", report.get("scenario").asText());
+        assertEquals(3000, report.get("summary").get("moved").asLong());
+        assertEquals("context-transfer", report.get("latencyMicroseconds").get("series").get(0).get("name").asText());
+        final String page = Files.readString(html);
+        assertTrue(page.contains("<h1>AMF removal</h1>"));
+        assertEquals(2, page.split("<svg ", -1).length - 1, "two charts");
+
+        // Within one AMF set the policy keeps KAMF; a handover moves CONNECTED UEs with their NH chain.
+        final Cli.Result handover = Cli.run("loadtest", "--scenario", "amf-removal", "--ues", "2000", "--threads", "2",
+            "--warm-up", "500", "--via", "n2-handover", "--horizontal-kamf", "when-amf-set-changes");
+        assertEquals(0, handover.exitCode(), handover.err());
+        assertTrue(handover.out().contains("moved: 2000 (0 with a horizontal KAMF, 2000 with the KAMF they had)"), handover.out());
+        assertTrue(handover.out().contains("CONNECTED there"), handover.out());
+
+        final Cli.Result badSet = Cli.run("loadtest", "--scenario", "amf-removal", "--ues", "10", "--target-amf-set", "near");
+        assertEquals(1, badSet.exitCode());
+        assertTrue(badSet.err().contains("target-amf-set: 'near' is not a set; allowed: same or other"), badSet.err());
+        final Cli.Result foreign = Cli.run("loadtest", "--scenario", "amf-removal", "--ues", "10", "--ahead-usims", "0.5");
+        assertEquals(1, foreign.exitCode());
+        assertTrue(foreign.err().contains("ahead-usims: does not apply to --scenario amf-removal"), foreign.err());
+        final Cli.Result foreignVia = Cli.run("loadtest", "--ues", "10", "--via", "n2-handover");
+        assertEquals(1, foreignVia.exitCode());
+        assertTrue(foreignVia.err().contains("via: does not apply to --scenario mixed"), foreignVia.err());
     }
 
     @Test
