@@ -70,6 +70,20 @@ class OctetsTest
     }
 
     @Test
+    void zeroClearsAWholeArrayOfEveryLength()
+    {
+        final SplittableRandom random = new SplittableRandom(2);
+        for (int length = 0; length <= 41; length++)
+        {
+            final byte[] array = new byte[length];
+            random.nextBytes(array);
+            Arrays.fill(array, 0, Math.min(1, length), (byte)1);
+            Octets.zero(array);
+            assertArrayEquals(new byte[length], array, "length " + length);
+        }
+    }
+
+    @Test
     void zeroClearsExactlyItsRangeOnHeapAndOffHeap()
     {
         for (final UnsafeBuffer buffer : new UnsafeBuffer[] {
