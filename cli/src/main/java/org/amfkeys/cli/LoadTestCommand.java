@@ -198,15 +198,7 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             out.printf("not-reached: %d (the duration ended first)%n", ues - result.ues());
         }
-        out.printf("seconds: %.2f%n", result.stormNanos() / 1e9);
-        final double perSecond = result.ues() / (result.stormNanos() / 1e9);
-        out.printf("registrations-per-second: %.0f (%.0f per thread; %s)%n", perSecond, perSecond / settings.threads(),
-            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
-        final Histogram latency = result.latency();
-        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one registration, every side, %s)%n",
-            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
-            rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
+        rateAndLatency(out, "registrations", "registration", result.ues(), result.stormNanos(), settings.threads(), result.latency());
         out.printf("bytes-per-ue: %.1f (subscriber records %d: home network, USIM and ME; AMF context table %.1f)%n",
             result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
         if (!writeFiles(out, err, LoadTestReport.storm(settings, result, hmacEngine)))
@@ -277,15 +269,7 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             out.printf("not-reached: %d (the duration ended first)%n", ues - result.ues());
         }
-        out.printf("seconds: %.2f%n", result.moveNanos() / 1e9);
-        final double perSecond = result.ues() / (result.moveNanos() / 1e9);
-        out.printf("transfers-per-second: %.0f (%.0f per thread; %s)%n", perSecond, perSecond / settings.threads(),
-            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
-        final Histogram latency = result.latency();
-        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one move, every side, %s)%n",
-            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
-            rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
+        rateAndLatency(out, "transfers", "move", result.ues(), result.moveNanos(), settings.threads(), result.latency());
         out.printf("bytes-per-ue: %.1f (subscriber records %d; both AMFs' context tables %.1f)%n",
             result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
         if (!writeFiles(out, err, LoadTestReport.amfRemoval(settings, result, hmacEngine)))
@@ -294,6 +278,23 @@ public final class LoadTestCommand implements Callable<Integer>
         }
         out.flush();
         return result.outOfSync() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    /**
+     * The lines of a scenario of one step per UE: how long, how many per second, and the steps' latency.
+     */
+    private void rateAndLatency(
+        final PrintWriter out, final String steps, final String step, final long done, final long nanos, final int threadsRun,
+        final Histogram latency)
+    {
+        out.printf("seconds: %.2f%n", nanos / 1e9);
+        final double perSecond = done / (nanos / 1e9);
+        out.printf("%s-per-second: %.0f (%.0f per thread; %s)%n", steps, perSecond, perSecond / threadsRun,
+            rate == 0 ? "as fast as the threads could" : String.format("offered %.0f, Poisson arrivals", rate));
+        out.printf("latency-us: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (one %s, every side, %s)%n",
+            latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(90) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+            latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3, step,
+            rate == 0 ? "from its start" : "from when it was due, so a stall counts for every arrival it delayed");
     }
 
     private static String hmacEngine()

@@ -52,17 +52,9 @@ final class LoadTestReport
     {
         final ObjectNode report = JSON.createObjectNode();
         report.put("scenario", "registration-storm");
-        final ObjectNode run = report.putObject("settings");
-        run.put("ues", settings.ues());
-        run.put("threads", settings.threads());
-        run.put("seed", settings.seed());
+        final ObjectNode run = settings(report, settings.ues(), settings.threads(), settings.seed(), settings.aes(), hmacEngine,
+            settings.rate(), settings.seconds(), settings.warmUp());
         run.put("aheadUsims", settings.aheadUsims());
-        run.put("aes", settings.aes());
-        run.put("hmacEngine", hmacEngine);
-        run.put("offeredRate", settings.rate());
-        run.put("durationSeconds", settings.seconds());
-        run.put("warmUpPerThread", settings.warmUp());
-        run.put("processors", Runtime.getRuntime().availableProcessors());
 
         final ObjectNode summary = report.putObject("summary");
         summary.put("registered", result.registered() + result.resynchronised());
@@ -92,19 +84,11 @@ final class LoadTestReport
     {
         final ObjectNode report = JSON.createObjectNode();
         report.put("scenario", "amf-removal");
-        final ObjectNode run = report.putObject("settings");
-        run.put("ues", settings.ues());
-        run.put("threads", settings.threads());
-        run.put("seed", settings.seed());
+        final ObjectNode run = settings(report, settings.ues(), settings.threads(), settings.seed(), settings.aes(), hmacEngine,
+            settings.rate(), settings.seconds(), settings.warmUp());
         run.put("via", settings.via());
         run.put("horizontalKamfPolicy", settings.policy());
         run.put("targetAmfSet", settings.otherAmfSet() ? "other" : "same");
-        run.put("aes", settings.aes());
-        run.put("hmacEngine", hmacEngine);
-        run.put("offeredRate", settings.rate());
-        run.put("durationSeconds", settings.seconds());
-        run.put("warmUpPerThread", settings.warmUp());
-        run.put("processors", Runtime.getRuntime().availableProcessors());
 
         final ObjectNode summary = report.putObject("summary");
         summary.put("moved", result.moved() + result.movedHorizontal());
@@ -295,6 +279,24 @@ final class LoadTestReport
         throughputChart(page, throughput.get("perSecond"));
         page.append("</body></html>\n");
         return page.toString();
+    }
+
+    /** The settings of a scenario of subscribers registered by 5G AKA: the storm's and the removal's. */
+    private static ObjectNode settings(
+        final ObjectNode report, final int ues, final int threads, final long seed, final String aes, final String hmacEngine,
+        final double rate, final double seconds, final int warmUp)
+    {
+        final ObjectNode run = report.putObject("settings");
+        run.put("ues", ues);
+        run.put("threads", threads);
+        run.put("seed", seed);
+        run.put("aes", aes);
+        run.put("hmacEngine", hmacEngine);
+        run.put("offeredRate", rate);
+        run.put("durationSeconds", seconds);
+        run.put("warmUpPerThread", warmUp);
+        run.put("processors", Runtime.getRuntime().availableProcessors());
+        return run;
     }
 
     private static void throughput(final ObjectNode report, final long steps, final long nanos, final long[] perSecond)
