@@ -6,7 +6,6 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.procedures.AmfChange;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.sim.aka.Milenage;
-import org.amfkeys.sim.aka.NativeAes128;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
 import org.amfkeys.sim.subscriber.Subscribers;
 
@@ -157,10 +156,7 @@ public final class AmfRemoval
      */
     public static Result run(final Settings settings, final LongConsumer progress) throws InterruptedException
     {
-        if (settings.aes().equals("aes-ni") && NativeAes128.availability() != null)
-        {
-            throw new InvalidParameterException("aes", "aes-ni is not usable here: " + NativeAes128.availability(), "jdk");
-        }
+        RegistrationStorm.requireUsable(settings.aes());
         final int threads = settings.threads();
         final long[][] outcomes = new long[threads][AmfMove.Outcome.values().length];
         final Histogram[] latencies = ScenarioThreads.histograms(threads);

@@ -132,10 +132,7 @@ public final class RegistrationStorm
      */
     public static Result run(final Settings settings, final LongConsumer progress) throws InterruptedException
     {
-        if (settings.aes().equals("aes-ni") && NativeAes128.availability() != null)
-        {
-            throw new InvalidParameterException("aes", "aes-ni is not usable here: " + NativeAes128.availability(), "jdk");
-        }
+        requireUsable(settings.aes());
         final int threads = settings.threads();
         final long[][] outcomes = new long[threads][Registration.Outcome.values().length];
         final Histogram[] latencies = ScenarioThreads.histograms(threads);
@@ -222,6 +219,19 @@ public final class RegistrationStorm
     private static Aes128 aesOf(final Settings settings)
     {
         return aesOf(settings.aes());
+    }
+
+    /**
+     * Refuses the native path on a machine where it cannot load, before any thread starts.
+     *
+     * @param path {@code aes-ni} or {@code jdk}.
+     */
+    static void requireUsable(final String path)
+    {
+        if (path.equals("aes-ni") && NativeAes128.availability() != null)
+        {
+            throw new InvalidParameterException("aes", "aes-ni is not usable here: " + NativeAes128.availability(), "jdk");
+        }
     }
 
     /**
