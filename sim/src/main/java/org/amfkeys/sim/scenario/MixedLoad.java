@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -136,57 +135,15 @@ public final class MixedLoad
         final long[] setupNanos = new long[threads];
         final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
         final Map<String, Long> overlaps = new ConcurrentSkipListMap<>();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final CountDownLatch ready = new CountDownLatch(threads);
-        final CountDownLatch go = new CountDownLatch(1);
-        final CountDownLatch finished = new CountDownLatch(threads);
-        final Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++)
         {
-            final int thread = t;
             ran[t] = new long[kinds];
             refused[t] = new long[kinds];
-            latencies[t] = new Histogram[kinds + 1];
-            for (int k = 0; k <= kinds; k++)
-            {
-                latencies[t][k] = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
-            }
-            workers[t] = new Thread(() ->
-            {
-                try
-                {
-                    steps(settings, thread, amfs, mme, engines, new Tallies(ran[thread], refused[thread], outOfSync, latencies[thread],
-                        refusals, overlaps, done, setupNanos), ready, go);
-                }
-                catch (final Throwable ex)
-                {
-                    failure.compareAndSet(null, ex);
-                    // A thread that failed before it was ready must not keep the run waiting for it.
-                    if (ready.getCount() > 0)
-                    {
-                        ready.countDown();
-                    }
-                }
-                finally
-                {
-                    finished.countDown();
-                }
-            }, "loadtest-" + t);
-            workers[t].start();
+            latencies[t] = ScenarioThreads.histograms(kinds + 1);
         }
-        ready.await();
-        final long start = System.nanoTime();
-        go.countDown();
-        final long[] perSecond = OpenLoop.sampleEachSecond(start, finished, done, progress);
-        final long end = System.nanoTime();
-        for (final Thread worker : workers)
-        {
-            worker.join();
-        }
-        if (failure.get() != null)
-        {
-            throw new IllegalStateException("a load thread failed: " + failure.get(), failure.get());
-        }
+        final ScenarioThreads.Timing timing = ScenarioThreads.run("loadtest", threads, done, null, progress,
+            (thread, ready, go) -> steps(settings, thread, amfs, mme, engines, new Tallies(ran[thread], refused[thread], outOfSync,
+                latencies[thread], refusals, overlaps, done, setupNanos), ready, go));
         final long[] ranTotal = new long[kinds];
         final long[] refusedTotal = new long[kinds];
         final Histogram[] latency = new Histogram[kinds + 1];
@@ -207,7 +164,7 @@ public final class MixedLoad
             }
         }
         return new Result(ranTotal, refusedTotal, refusals, overlaps, Arrays.stream(outOfSync).sum(),
-            Arrays.stream(setupNanos).max().orElse(0), end - start, latency, perSecond);
+            Arrays.stream(setupNanos).max().orElse(0), timing.runNanos(), latency, timing.perSecond());
     }
 
     /** Where one thread counts; its own slots of the shared arrays, the maps shared. */
@@ -223,8 +180,8 @@ public final class MixedLoad
     {
         final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
         final ProcedureMix mix = new ProcedureMix();
-        final int first = (int)((long)settings.ues() * thread / settings.threads());
-        final int last = (int)((long)settings.ues() * (thread + 1) / settings.threads());
+        final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);
+        final int last = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread + 1);
         try (SimulatedCore core = new SimulatedCore(amfs, new ContextTable[] {mme}, Kdf::new, engines))
         {
             final long setUpStart = System.nanoTime();

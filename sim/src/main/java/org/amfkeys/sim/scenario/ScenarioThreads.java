@@ -24,7 +24,8 @@ final class ScenarioThreads
     {
         /**
          * @param thread this thread's index.
-         * @param ready  counted down once this thread's setup is over, even when it failed.
+         * @param ready  counted down once this thread's setup is over (the frame counts it down for a
+     *               part that failed before).
          * @param go     opened when every thread is ready.
          * @throws InterruptedException when interrupted while waiting.
          */
@@ -81,6 +82,11 @@ final class ScenarioThreads
                 catch (final Throwable ex)
                 {
                     failure.compareAndSet(null, ex);
+                    // A thread that failed before it was ready must not keep the run waiting for it.
+                    if (ready.getCount() > 0)
+                    {
+                        ready.countDown();
+                    }
                 }
                 finally
                 {
