@@ -12,11 +12,8 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
-import org.amfkeys.hmac.EngineStatus;
 import org.amfkeys.hmac.HmacEngines;
-import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
-import org.amfkeys.hmac.NativeBatchHmac;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 
@@ -94,7 +91,7 @@ public final class KeyEngine implements AutoCloseable
                 this.options.requestRingCapacity + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
             final HmacSha256Engine direct = directEngine(this.options.hmacEngine);
             final RecordsKernel records = new RecordsKernel(
-                this.options.nativeBatch ? this.options.batchKernel.get() : null, direct, fallbackEngine(), 1);
+                this.options.nativeBatch ? this.options.batchKernel.get() : null, direct, RecordsKernel.fallbackEngine(), 1);
             final StagedHmac hmac = new StagedHmac(direct, records, this.options.maxBatch);
             kernel = hmac.kernelName();
             final Kdf kdf = new Kdf(hmac);
@@ -312,54 +309,6 @@ public final class KeyEngine implements AutoCloseable
     }
 
     /**
-     * @return the Java engine that recomputes a batch the kernel failed: never the native library.
-     */
-    private static HmacSha256Engine fallbackEngine()
-    {
-        for (final EngineStatus status : HmacEngines.status())
-        {
-            if (status.usable() && status.name().startsWith("java-"))
-            {
-                return HmacEngines.newEngine(status.name());
-            }
-        }
-        throw new IllegalStateException("no Java HMAC engine passed its self-test: " + HmacEngines.status());
-    }
-
-    /**
-     * @return the native batch kernel, or null when the native library or every kernel is unusable here.
-     */
-    private static BatchKernel nativeBatchKernel()
-    {
-        final NativeBatchHmac batch;
-        try
-        {
-            batch = HmacEngines.newBatchEngine();
-        }
-        catch (final RuntimeException ex)
-        {
-            return null;
-        }
-        return new BatchKernel()
-        {
-            public String name()
-            {
-                return batch.name();
-            }
-
-            public void process(final HmacRecords records, final int count)
-            {
-                batch.process(records, count);
-            }
-
-            public void close()
-            {
-                batch.close();
-            }
-        };
-    }
-
-    /**
      * An engine's settings, validated as they are set: each setter names the setting and its range when
      * a value is out of it.
      */
@@ -393,7 +342,7 @@ public final class KeyEngine implements AutoCloseable
         private boolean nativeBatch = true;
         private String hmacEngine;
         private File countersFile;
-        private Supplier<BatchKernel> batchKernel = KeyEngine::nativeBatchKernel;
+        private Supplier<BatchKernel> batchKernel = RecordsKernel::nativeBatchKernel;
 
         /**
          * @param workers worker count, 1..64.

@@ -68,6 +68,9 @@ public final class Kdf implements AutoCloseable
     /** Length of an algorithm key, RES*, HRES* and the SoR/UPU MACs in octets (last 128 bits). */
     public static final int LOW_128_LENGTH = 16;
 
+    /** Where an algorithm key or RES* starts in the MAC of a staged record: its last 128 bits. */
+    public static final int LOW_128_MAC_OFFSET = KEY_LENGTH - LOW_128_LENGTH;
+
     /** Length of SQN xor AK in octets. */
     public static final int SQN_XOR_AK_LENGTH = 6;
 
@@ -87,7 +90,7 @@ public final class Kdf implements AutoCloseable
     private static final int ACKNOWLEDGEMENT = 0x01;
 
     private static final int FULL_OUTPUT = 0;
-    private static final int LOW_128_OUTPUT = KEY_LENGTH - LOW_128_LENGTH;
+    private static final int LOW_128_OUTPUT = LOW_128_MAC_OFFSET;
 
     private static final String SCHEDULE = "a schedule filled by Kdf.computeSchedule";
 
@@ -314,6 +317,25 @@ public final class Kdf implements AutoCloseable
         run(ckIkSchedule(ck, ik), encodeKausf(snn, sqnXorAk), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
     }
 
+    /**
+     * Same derivation as {@link #kausf(byte[], byte[], ServingNetworkName, byte[])}, staged into a batch
+     * record as {@link #stageNh} stages NH, with CK || IK as the record's raw key: the record's MAC is KAUSF.
+     *
+     * @param ck       CK.
+     * @param ik       IK.
+     * @param snn      the serving network name.
+     * @param sqnXorAk SQN xor AK.
+     * @param records  the batch.
+     * @param record   the record to fill.
+     */
+    public void stageKausf(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] sqnXorAk, final HmacRecords records,
+        final int record)
+    {
+        requireStagedCkIk(ck, ik);
+        stageCkIk(ck, ik, encodeKausf(snn, sqnXorAk), records, record);
+    }
+
     private KdfInputString encodeKausf(final ServingNetworkName snn, final byte[] sqnXorAk)
     {
         requireNonNull("snn", snn);
@@ -435,6 +457,27 @@ public final class Kdf implements AutoCloseable
         run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
     }
 
+    /**
+     * Same derivation as {@link #resStar(byte[], byte[], ServingNetworkName, byte[], byte[])}, staged into a
+     * batch record as {@link #stageNh} stages NH, with CK || IK as the record's raw key: RES* is the
+     * record's MAC from octet {@value #LOW_128_MAC_OFFSET} on.
+     *
+     * @param ck      CK.
+     * @param ik      IK.
+     * @param snn     the serving network name.
+     * @param rand    RAND.
+     * @param res     RES or XRES.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageResStar(
+        final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res,
+        final HmacRecords records, final int record)
+    {
+        requireStagedCkIk(ck, ik);
+        stageCkIk(ck, ik, encodeResStar(snn, rand, res), records, record);
+    }
+
     private KdfInputString encodeResStar(final ServingNetworkName snn, final byte[] rand, final byte[] res)
     {
         requireNonNull("snn", snn);
@@ -543,6 +586,21 @@ public final class Kdf implements AutoCloseable
         run(schedule("kausf", kausf), encodeKseaf(snn), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
     }
 
+    /**
+     * Same derivation as {@link #kseaf(byte[], ServingNetworkName)}, staged into a batch record as
+     * {@link #stageNh} stages NH, with KAUSF as the record's raw key: the record's MAC is KSEAF.
+     *
+     * @param kausf   KAUSF, 32 octets.
+     * @param snn     the serving network name.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageKseaf(final byte[] kausf, final ServingNetworkName snn, final HmacRecords records, final int record)
+    {
+        requireStagedKey("kausf", kausf);
+        stageKey(kausf, encodeKseaf(snn), records, record);
+    }
+
     private KdfInputString encodeKseaf(final ServingNetworkName snn)
     {
         return s.fc(Fc.KSEAF).parameter(requireNonNull("snn", snn));
@@ -622,6 +680,22 @@ public final class Kdf implements AutoCloseable
         }
     }
 
+    /**
+     * Same derivation as {@link #kamf(byte[], Supi, Abba)}, staged into a batch record as {@link #stageNh}
+     * stages NH, with KSEAF as the record's raw key: the record's MAC is KAMF.
+     *
+     * @param kseaf   KSEAF, 32 octets.
+     * @param supi    the SUPI.
+     * @param abba    ABBA.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageKamf(final byte[] kseaf, final Supi supi, final Abba abba, final HmacRecords records, final int record)
+    {
+        requireStagedKey("kseaf", kseaf);
+        stageKey(kseaf, encodeKamf(supi, abba), records, record);
+    }
+
     private KdfInputString encodeKamf(final Supi supi, final Abba abba)
     {
         requireNonNull("supi", supi);
@@ -683,6 +757,25 @@ public final class Kdf implements AutoCloseable
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
             LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * Same derivation as {@link #algorithmKey(byte[], AlgorithmTypeDistinguisher, int)}, staged into a batch
+     * record as {@link #stageNh} stages NH, with the key as the record's raw key: the algorithm key is the
+     * record's MAC from octet {@value #LOW_128_MAC_OFFSET} on.
+     *
+     * @param key           the key, 32 octets.
+     * @param distinguisher which key.
+     * @param algorithm     the algorithm identity.
+     * @param records       the batch.
+     * @param record        the record to fill.
+     */
+    public void stageAlgorithmKey(
+        final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm, final HmacRecords records,
+        final int record)
+    {
+        requireStagedKey("key", key);
+        stageKey(key, encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm), records, record);
     }
 
     private KdfInputString encodeAlgorithmKey(
@@ -2276,6 +2369,46 @@ public final class Kdf implements AutoCloseable
         // The input string stays in the scratch until the next derivation overwrites it or the caller
         // ends the batch with wipe(), once, rather than once per record.
         records.schedule(record, key).message(record, input.array(), 0, input.length());
+    }
+
+    /** A closed KDF is refused first, then the key, before the input string is encoded: as the computed forms. */
+    private void requireStagedKey(final String parameter, final byte[] key)
+    {
+        ensureOpen();
+        requireOctets(parameter, key, KEY_LENGTH);
+    }
+
+    private void requireStagedCkIk(final byte[] ck, final byte[] ik)
+    {
+        ensureOpen();
+        requireOctets("ck", ck, CK_IK_LENGTH);
+        requireOctets("ik", ik, CK_IK_LENGTH);
+    }
+
+    private void stageCkIk(
+        final byte[] ck, final byte[] ik, final KdfInputString input, final HmacRecords records, final int record)
+    {
+        System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
+        System.arraycopy(ik, 0, ckIk, CK_IK_LENGTH, CK_IK_LENGTH);
+        try
+        {
+            stageKey(ckIk, input, records, record);
+        }
+        finally
+        {
+            Arrays.fill(ckIk, (byte)0);
+        }
+    }
+
+    private void stageKey(final byte[] key, final KdfInputString input, final HmacRecords records, final int record)
+    {
+        ensureOpen();
+        if (records == null)
+        {
+            throw InvalidParameterException.missing("records", "an HmacRecords batch");
+        }
+        // As stage(): the input string stays in the scratch until the caller's wipe().
+        records.key(record, key, 0, KEY_LENGTH).message(record, input.array(), 0, input.length());
     }
 
     private KeySchedule keySchedule(final String parameter, final byte[] key)
