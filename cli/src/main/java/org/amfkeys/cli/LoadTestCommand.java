@@ -6,10 +6,12 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.KeyEngine;
 import org.amfkeys.kdf.Kdf;
+import org.amfkeys.sim.ProcedureMix;
 import org.amfkeys.sim.ProcedureMix.Procedure;
 import org.amfkeys.sim.aka.NativeAes128;
 import org.amfkeys.sim.scenario.AmfRemoval;
 import org.amfkeys.sim.scenario.MixedLoad;
+import org.amfkeys.sim.scenario.Registration;
 import org.amfkeys.sim.scenario.RegistrationStorm;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
 import org.amfkeys.sim.subscriber.Subscribers;
@@ -23,6 +25,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,7 +57,7 @@ public final class LoadTestCommand implements Callable<Integer>
 
     /** The options that apply to some scenarios only. */
     private static final List<String> SCENARIO_OPTIONS = List.of("--procedures", "--engine", "--overlap", "--counters-dir",
-        "--aes", "--ahead-usims", "--warm-up", "--via", "--horizontal-kamf", "--target-amf-set");
+        "--aes", "--ahead-usims", "--warm-up", "--via", "--horizontal-kamf", "--target-amf-set", "--batch");
 
     @Spec
     private CommandSpec spec;
@@ -74,11 +77,20 @@ public final class LoadTestCommand implements Callable<Integer>
     private long seed = 33501;
 
     @Option(names = "--engine", paramLabel = "PATH",
-        description = "How the AMFs run their AS key steps: engine (a batching KeyEngine per AMF) or direct (default: ${DEFAULT-VALUE}).")
+        description = "mixed: how the AMFs run their AS key steps, engine (a batching KeyEngine per AMF) or direct; " +
+            "registration-storm: engine (registrations in batches, each stage of their key derivations one batch-kernel " +
+            "call) or direct (one registration at a time) (default: ${DEFAULT-VALUE}).")
     private String engine = "engine";
 
+    @Option(names = "--batch", paramLabel = "N",
+        description = "registration-storm: most registrations each thread computes together, 1.." + Registration.MAX_BATCH +
+            " (default: " + RegistrationStorm.DEFAULT_BATCH + "; under --rate, a batch takes only the registrations already due).")
+    private int batch = RegistrationStorm.DEFAULT_BATCH;
+
     @Option(names = "--scenario", paramLabel = "NAME",
-        description = "mixed (random procedures on registered UEs), registration-storm (every UE registers at once " +
+        description = "mixed (random procedures on registered UEs), mobility (only their connected-mode and idle-mode " +
+            "mobility: Initial Context Setup and release, Xn and N2 handovers, mobility registrations), " +
+            "registration-storm (every UE registers at once " +
             "by 5G AKA on both sides and a NAS SMC) or amf-removal (every UE, registered by 5G AKA at one AMF, moves " +
             "to another) (default: ${DEFAULT-VALUE}).")
     private String scenario = "mixed";
@@ -149,7 +161,11 @@ public final class LoadTestCommand implements Callable<Integer>
         {
             case "mixed" ->
             {
-                return mixed();
+                return mixed(ProcedureMix.ALL);
+            }
+            case "mobility" ->
+            {
+                return mixed(ProcedureMix.MOBILITY);
             }
             case "registration-storm" ->
             {
@@ -160,17 +176,22 @@ public final class LoadTestCommand implements Callable<Integer>
                 return amfRemoval();
             }
             default -> throw new InvalidParameterException("scenario", InvalidParameterException.quote(scenario) + " is not a scenario",
-                "mixed, registration-storm or amf-removal");
+                "mixed, mobility, registration-storm or amf-removal");
         }
     }
 
     private int registrationStorm() throws InterruptedException
     {
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
-        refuseOptionsOfOtherScenarios("--aes", "--ahead-usims", "--warm-up");
+        refuseOptionsOfOtherScenarios("--aes", "--ahead-usims", "--warm-up", "--engine", "--batch");
+        final boolean direct = engineIsDirect();
+        if (direct && spec.commandLine().getParseResult().hasMatchedOption("--batch"))
+        {
+            throw new InvalidParameterException("batch", "given with --engine direct", "--engine engine");
+        }
         final String path = aesPath();
-        final RegistrationStorm.Settings settings =
-            new RegistrationStorm.Settings(ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp);
+        final RegistrationStorm.Settings settings = new RegistrationStorm.Settings(
+            ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp, direct ? 1 : batch);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final boolean showProgress = progress || System.console() != null;
@@ -184,7 +205,8 @@ public final class LoadTestCommand implements Callable<Integer>
                 err.flush();
             }
         });
-        final String hmacEngine = hmacEngine();
+        final String hmacEngine = settings.batch() == 1 ? result.kernel() + ", one registration at a time" :
+            result.kernel() + ", batches of up to " + settings.batch() + " registrations";
         out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
             ues, settings.threads(), path, hmacEngine);
         out.printf("setup-seconds: %.2f (%d warm-up registrations per thread, then K, OPc and SQN of every subscriber; " +
@@ -221,8 +243,8 @@ public final class LoadTestCommand implements Callable<Integer>
             if (!List.of(own).contains(name) && spec.commandLine().getParseResult().hasMatchedOption(name))
             {
                 throw new InvalidParameterException(name.substring(2), "does not apply to --scenario " + scenario,
-                    "mixed: --procedures, --engine, --overlap, --counters-dir; registration-storm: --aes, --ahead-usims, " +
-                    "--warm-up; amf-removal: --aes, --warm-up, --via, --horizontal-kamf, --target-amf-set");
+                    "mixed and mobility: --procedures, --engine, --overlap, --counters-dir; registration-storm: --aes, --ahead-usims, " +
+                    "--warm-up, --engine, --batch; amf-removal: --aes, --warm-up, --via, --horizontal-kamf, --target-amf-set");
             }
         }
     }
@@ -335,17 +357,23 @@ public final class LoadTestCommand implements Callable<Integer>
         }
     }
 
-    private int mixed() throws InterruptedException
+    /** @return whether {@code --engine} is direct; refuses what is neither engine nor direct. */
+    private boolean engineIsDirect()
+    {
+        return switch (engine)
+        {
+            case "engine" -> false;
+            case "direct" -> true;
+            default -> throw new InvalidParameterException("engine", "'" + engine + "' is not a path", "engine or direct");
+        };
+    }
+
+    private int mixed(final Set<Procedure> mix) throws InterruptedException
     {
         InvalidParameterException.requireInRange("ues", ues, 1, MAX_UES);
         InvalidParameterException.requireInRange("threads", threads, 1, MAX_THREADS);
         refuseOptionsOfOtherScenarios("--procedures", "--engine", "--overlap", "--counters-dir");
-        final boolean throughEngines = switch (engine)
-        {
-            case "engine" -> true;
-            case "direct" -> false;
-            default -> throw new InvalidParameterException("engine", "'" + engine + "' is not a path", "engine or direct");
-        };
+        final boolean throughEngines = !engineIsDirect();
         if (countersDir != null && (!throughEngines || !countersDir.isDirectory()))
         {
             throw new InvalidParameterException("counters-dir", throughEngines ? "not a directory" : "given with --engine direct",
@@ -353,7 +381,7 @@ public final class LoadTestCommand implements Callable<Integer>
         }
         // The default is every core, so a small --ues on a machine with more cores than UEs must work too.
         final int running = Math.min(threads, ues);
-        final MixedLoad.Settings settings = new MixedLoad.Settings(ues, running, procedures, seed, overlap, rate, duration);
+        final MixedLoad.Settings settings = new MixedLoad.Settings(ues, running, procedures, seed, overlap, rate, duration, mix);
         final PrintWriter err = spec.commandLine().getErr();
         final boolean showProgress = progress || System.console() != null;
         final long start = System.nanoTime();
@@ -419,15 +447,15 @@ public final class LoadTestCommand implements Callable<Integer>
         final PrintWriter out, final MixedLoad.Settings settings, final MixedLoad.Result result, final List<String> engineReport)
     {
         final String hmacEngine = hmacEngine();
-        out.printf("amfkeys loadtest: %d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
-            ues, settings.threads(), settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "",
-            procedures, hmacEngine);
+        out.printf("amfkeys loadtest: %s%d simulated UEs, %d threads%s, %d procedures, HMAC engine %s%n",
+            settings.mix().equals(ProcedureMix.ALL) ? "" : scenario + ", ", ues, settings.threads(),
+            settings.threads() < threads ? " (" + threads + " asked; one UE per thread at least)" : "", procedures, hmacEngine);
         out.printf("registration-seconds: %.2f (each UE authenticated and its NAS SMC run on AMF and UE)%n",
             result.setupNanos() / 1e9);
         out.printf("%-26s %12s %12s %10s %10s %10s%n", "procedure", "ran", "refused", "p50-us", "p99-us", "p99.9-us");
         long ran = 0;
         long refused = 0;
-        for (final Procedure procedure : Procedure.values())
+        for (final Procedure procedure : settings.mix())
         {
             final long r = result.ran()[procedure.ordinal()];
             final long x = result.refused()[procedure.ordinal()];

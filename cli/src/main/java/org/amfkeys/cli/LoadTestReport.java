@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
+import org.amfkeys.sim.ProcedureMix;
 import org.amfkeys.sim.ProcedureMix.Procedure;
 import org.amfkeys.sim.scenario.AmfRemoval;
 import org.amfkeys.sim.scenario.MixedLoad;
@@ -69,6 +70,18 @@ final class LoadTestReport
         final ObjectNode latency = latencies(report, settings.rate());
         series(latency, "registration", result.latency());
 
+        final ObjectNode batches = report.putObject("batches");
+        batches.put("kernel", result.kernel());
+        batches.put("largest", settings.batch());
+        final ObjectNode sizes = batches.putObject("batchesBySize");
+        for (int size = 1; size < result.batchSizes().length; size++)
+        {
+            if (result.batchSizes()[size] > 0)
+            {
+                sizes.put(Integer.toString(size), result.batchSizes()[size]);
+            }
+        }
+
         final ObjectNode memory = report.putObject("memory");
         memory.put("bytesPerUe", result.bytesPerUe(settings.ues()));
         memory.put("subscriberRecordBytes", result.subscriberBytes());
@@ -120,7 +133,7 @@ final class LoadTestReport
         final MixedLoad.Settings settings, final MixedLoad.Result result, final String hmacEngine, final boolean engines)
     {
         final ObjectNode report = JSON.createObjectNode();
-        report.put("scenario", "mixed");
+        report.put("scenario", settings.mix().equals(ProcedureMix.ALL) ? "mixed" : "mobility");
         final ObjectNode run = report.putObject("settings");
         run.put("ues", settings.ues());
         run.put("threads", settings.threads());
@@ -147,7 +160,7 @@ final class LoadTestReport
         summary.put("out of sync", result.outOfSync());
         summary.put("not reached", settings.procedures() - result.steps());
         final ObjectNode byProcedure = report.putObject("procedures");
-        for (final Procedure procedure : Procedure.values())
+        for (final Procedure procedure : settings.mix())
         {
             final ObjectNode counts = byProcedure.putObject(procedure.token());
             counts.put("ran", result.ran()[procedure.ordinal()]);
@@ -158,7 +171,7 @@ final class LoadTestReport
 
         throughput(report, result.steps(), result.runNanos(), result.perSecond());
         final ObjectNode latency = latencies(report, settings.rate());
-        for (final Procedure procedure : Procedure.values())
+        for (final Procedure procedure : settings.mix())
         {
             series(latency, procedure.token(), result.latency()[procedure.ordinal()]);
         }
@@ -224,6 +237,12 @@ final class LoadTestReport
                 items = "Transfers";
                 item = "move to the other AMF, every side,";
             }
+            case "mobility" ->
+            {
+                title = "Mobility";
+                items = "Steps";
+                item = "step";
+            }
             default ->
             {
                 title = "Mixed load";
@@ -277,6 +296,15 @@ final class LoadTestReport
         percentileChart(page, latency.get("series"));
         page.append("<h2>").append(items).append(" per second</h2>\n");
         throughputChart(page, throughput.get("perSecond"));
+        if (report.has("batches"))
+        {
+            final JsonNode batches = report.get("batches");
+            page.append("<h2>").append(items).append(" by the size of their batch</h2>\n<p>Each thread computes up to ")
+                .append(batches.get("largest").asInt()).append(" together on ").append(escape(batches.get("kernel").asText()))
+                .append(", one kernel call per stage of their key derivations; under an offered rate a batch takes only ")
+                .append("those already due.</p>\n");
+            batchChart(page, batches.get("largest").asInt(), batches.get("batchesBySize"));
+        }
         page.append("</body></html>\n");
         return page.toString();
     }
@@ -416,6 +444,36 @@ final class LoadTestReport
         page.append("<polyline class=\"curve\" stroke=\"").append(COLOURS[0]).append("\" points=\"").append(points).append("\"/>\n")
             .append(dots).append('\n')
             .append(text(WIDTH / 2.0, HEIGHT - 8, "second of the run (whole seconds only; " + perSecond.size() + ")", "middle"))
+            .append("</svg>\n");
+    }
+
+    /** Bars: the share of all items that ran in batches of each size, 1 to the largest. */
+    private static void batchChart(final StringBuilder page, final int largest, final JsonNode batchesBySize)
+    {
+        final long[] items = new long[largest + 1];
+        long total = 0;
+        for (int size = 1; size <= largest; size++)
+        {
+            final JsonNode batches = batchesBySize.get(Integer.toString(size));
+            items[size] = batches == null ? 0 : batches.asLong() * size;
+            total += items[size];
+        }
+        svgStart(page);
+        for (int tick = 0; tick <= 4; tick++)
+        {
+            final double y = HEIGHT - MARGIN - (HEIGHT - 1.5 * MARGIN) * tick / 4;
+            page.append(line(MARGIN, y, WIDTH - MARGIN, y, "grid")).append(text(MARGIN - 6, y + 4, tick * 25 + " %", "end"));
+        }
+        final double width = (WIDTH - 2.0 * MARGIN) / largest;
+        for (int size = 1; size <= largest; size++)
+        {
+            final double height = total == 0 ? 0 : (HEIGHT - 1.5 * MARGIN) * items[size] / (double)total;
+            page.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
+                MARGIN + width * (size - 1) + 0.5, HEIGHT - MARGIN - height, Math.max(0.5, width - 1), height, COLOURS[0]));
+        }
+        page.append(text(MARGIN + width / 2, HEIGHT - MARGIN + 14, "1", "middle"))
+            .append(text(WIDTH - MARGIN - width / 2, HEIGHT - MARGIN + 14, Integer.toString(largest), "middle"))
+            .append(text(WIDTH / 2.0, HEIGHT - 8, "batch size (share of all in batches of that size)", "middle"))
             .append("</svg>\n");
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -130,7 +131,8 @@ class LoadTestCommandTest
 
         final Cli.Result bad = Cli.run("loadtest", "--scenario", "storm");
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed, registration-storm or amf-removal"), bad.err());
+        assertTrue(bad.err().contains("scenario: 'storm' is not a scenario; allowed: mixed, mobility, registration-storm or amf-removal"),
+            bad.err());
         final Cli.Result foreign = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--overlap", "0.1");
         assertEquals(1, foreign.exitCode());
         assertTrue(foreign.err().contains("overlap: does not apply to --scenario registration-storm"), foreign.err());
@@ -140,6 +142,47 @@ class LoadTestCommandTest
         final Cli.Result ahead = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--ahead-usims", "2");
         assertEquals(1, ahead.exitCode());
         assertTrue(ahead.err().contains("ahead-usims: 2.0 is out of range; allowed: 0..1"), ahead.err());
+        final Cli.Result batch = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--batch", "257");
+        assertEquals(1, batch.exitCode());
+        assertTrue(batch.err().contains("batch: 257 is out of range; allowed: 1..256"), batch.err());
+        final Cli.Result directBatch = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "10", "--engine", "direct",
+            "--batch", "8");
+        assertEquals(1, directBatch.exitCode());
+        assertTrue(directBatch.err().contains("batch: given with --engine direct"), directBatch.err());
+        final Cli.Result batchToMixed = Cli.run("loadtest", "--ues", "10", "--batch", "8");
+        assertEquals(1, batchToMixed.exitCode());
+        assertTrue(batchToMixed.err().contains("batch: does not apply to --scenario mixed"), batchToMixed.err());
+    }
+
+    @Test
+    void theMobilityScenarioRunsOnlyMobilityProceduresInSync()
+    {
+        final Cli.Result result = Cli.run("loadtest", "--scenario", "mobility", "--ues", "2000", "--procedures", "20000",
+            "--threads", "2", "--overlap", "0");
+        assertEquals(0, result.exitCode(), result.err());
+        final String out = result.out();
+        assertTrue(out.startsWith("amfkeys loadtest: mobility, 2000 simulated UEs"), out);
+        assertEquals(0, value(out, "out-of-sync"), out);
+        for (final String procedure : new String[] {"xn-handover ", "n2-handover ", "mobility-registration ", "initial-context-setup "})
+        {
+            assertTrue(out.contains("\n" + procedure), procedure + " in " + out);
+        }
+        for (final String other : new String[] {"nas-smc ", "reauthentication ", "interworking ", "nas-key-refresh "})
+        {
+            assertTrue(!out.contains("\n" + other), other + " not in " + out);
+        }
+        assertTrue(out.contains("refusals-by-rule: none"), out);
+    }
+
+    @Test
+    void theStormRegistersOneAtATimeWithEngineDirect()
+    {
+        final Cli.Result result = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "2000", "--threads", "2",
+            "--engine", "direct", "--warm-up", "100");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains(", one registration at a time"), result.out());
+        assertEquals(2000, value(result.out(), "registered"));
+        assertEquals(0, value(result.out(), "out-of-sync"));
     }
 
     @Test
@@ -166,11 +209,23 @@ class LoadTestCommandTest
         final JsonNode perSecond = report.get("throughput").get("perSecond");
         assertTrue(perSecond.size() >= 1 && perSecond.get(0).asLong() > 1000, perSecond.toString());
 
+        // At 1,000 a second per thread most registrations arrive alone; every one ran in some batch.
+        final JsonNode batches = report.get("batches");
+        assertEquals(32, batches.get("largest").asInt());
+        long inBatches = 0;
+        for (final Map.Entry<String, JsonNode> size : batches.get("batchesBySize").properties())
+        {
+            inBatches += Long.parseLong(size.getKey()) * size.getValue().asLong();
+        }
+        assertEquals(3000, inBatches);
+        assertTrue(batches.get("batchesBySize").get("1").asLong() > 1500, batches.toString());
+
         final String page = Files.readString(html);
         assertTrue(page.startsWith("<!DOCTYPE html>"));
-        assertEquals(2, page.split("<svg ", -1).length - 1, "two charts");
+        assertEquals(3, page.split("<svg ", -1).length - 1, "three charts: latency, throughput, batch sizes");
         assertTrue(page.contains("<polyline class=\"curve\""));
         assertTrue(page.contains("<h1>Registration storm</h1>"));
+        assertTrue(page.contains("Registrations by the size of their batch"), page);
         for (final String external : new String[] {"<script", "src=", "href=", "url(", "@import"})
         {
             assertTrue(!page.contains(external), "no external resource: " + external);

@@ -1,5 +1,6 @@
 package org.amfkeys.sim;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.procedures.ConcurrencyRule;
@@ -9,6 +10,9 @@ import org.amfkeys.types.AccessType;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -70,31 +74,78 @@ public final class ProcedureMix
         }
     }
 
-    private static final Procedure[] PICKS = picks();
+    /** Every procedure of the mix: the default scenario's. */
+    public static final Set<Procedure> ALL = Collections.unmodifiableSet(EnumSet.allOf(Procedure.class));
+
+    /**
+     * The connected-mode and idle-mode mobility of UEs that stay in 5GS: Initial Context Setup and
+     * release, Xn and N2 handovers (to the other AMF too), intra-cell key refresh and mobility
+     * registrations; no NAS SMC, re-authentication, re-keying or EPS interworking.
+     */
+    public static final Set<Procedure> MOBILITY = Collections.unmodifiableSet(EnumSet.of(
+        Procedure.INITIAL_CONTEXT_SETUP, Procedure.XN_HANDOVER, Procedure.N2_HANDOVER, Procedure.N2_HANDOVER_TO_OTHER_AMF,
+        Procedure.RELEASE, Procedure.AS_KEY_REFRESH, Procedure.MOBILITY_REGISTRATION));
+
     private static final int MAX_NR_PCI = 1007;
     private static final int MAX_EUTRA_PCI = 503;
     private static final int MAX_NR_ARFCN = 3_279_165;
     private static final int MAX_EARFCN = 262_143;
 
+    private final Procedure[] picks;
     private final byte[] newKey = new byte[Kdf.KEY_LENGTH];
 
-    private static Procedure[] picks()
+    /**
+     * Every procedure, each with its weight.
+     */
+    public ProcedureMix()
     {
+        this(ALL);
+    }
+
+    /**
+     * @param procedures the procedures to pick from, each with its weight: at least one that fits each
+     *                   state a UE can be in (IDLE or CONNECTED, in 5GS or EPS).
+     * @throws InvalidParameterException naming {@code procedures} when missing, or when a state has no
+     *                                   procedure of the set that fits it.
+     */
+    public ProcedureMix(final Set<Procedure> procedures)
+    {
+        if (procedures == null)
+        {
+            throw InvalidParameterException.missing("procedures", "a set of ProcedureMix.Procedure");
+        }
+        for (final Procedure procedure : procedures)
+        {
+            if (procedure == null)
+            {
+                throw InvalidParameterException.missing("procedures", "a set of ProcedureMix.Procedure without null");
+            }
+        }
+        for (final boolean connected : new boolean[] {false, true})
+        {
+            for (final boolean eps : new boolean[] {false, true})
+            {
+                if (procedures.stream().noneMatch(procedure -> fits(procedure, connected, eps)))
+                {
+                    throw new InvalidParameterException("procedures", "none fits a UE " + (connected ? "CONNECTED" : "IDLE") +
+                        (eps ? " in EPS" : " in 5GS"), "a set with a procedure for every state");
+                }
+            }
+        }
         int total = 0;
-        for (final Procedure procedure : Procedure.values())
+        for (final Procedure procedure : procedures)
         {
             total += procedure.weight;
         }
-        final Procedure[] picks = new Procedure[total];
+        picks = new Procedure[total];
         int at = 0;
-        for (final Procedure procedure : Procedure.values())
+        for (final Procedure procedure : EnumSet.copyOf(procedures))
         {
             for (int i = 0; i < procedure.weight; i++)
             {
                 picks[at++] = procedure;
             }
         }
-        return picks;
     }
 
     /**
@@ -103,7 +154,7 @@ public final class ProcedureMix
      */
     public Procedure pick(final SplittableRandom random)
     {
-        return PICKS[random.nextInt(PICKS.length)];
+        return picks[random.nextInt(picks.length)];
     }
 
     /**
@@ -135,7 +186,7 @@ public final class ProcedureMix
         final boolean eps = ue.serving().chain() == AccessStratumChain.E_UTRA;
         while (true)
         {
-            final Procedure procedure = PICKS[random.nextInt(PICKS.length)];
+            final Procedure procedure = picks[random.nextInt(picks.length)];
             if (fits(procedure, connected, eps))
             {
                 return procedure;

@@ -1,5 +1,6 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.sim.ProcedureMix;
@@ -9,11 +10,13 @@ import org.amfkeys.sim.SimulatedUe;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -42,13 +45,7 @@ class FittingMixTest
             ContextTable mme = new ContextTable(UES);
             SimulatedCore core = new SimulatedCore(new ContextTable[] {amf1, amf2}, new ContextTable[] {mme}, Kdf::new, null))
         {
-            final SimulatedUe[] ues = new SimulatedUe[UES];
-            final byte[] kamf = new byte[Kdf.KEY_LENGTH];
-            for (int i = 0; i < UES; i++)
-            {
-                random.nextBytes(kamf);
-                ues[i] = new SimulatedUe(i + 1, core, kamf, random.nextInt(7), 1, 2);
-            }
+            final SimulatedUe[] ues = registeredUes(core, random);
             for (int p = 0; p < PROCEDURES; p++)
             {
                 final SimulatedUe ue = ues[random.nextInt(UES)];
@@ -102,5 +99,59 @@ class FittingMixTest
         assertEquals(Procedure.values().length, ran.size(), "every procedure ran: " + ran);
         assertEquals(4, overlaps.size(), "every overlap ran: " + overlaps);
         assertTrue(refusedOutOfState.size() >= Procedure.values().length - 4, "out-of-state attempts refused: " + refusedOutOfState);
+    }
+
+    @Test
+    void theMobilityMixPicksOnlyMobilityAndKeepsEveryUeInSync()
+    {
+        final SplittableRandom random = new SplittableRandom(0xB0B);
+        final ProcedureMix mix = new ProcedureMix(ProcedureMix.MOBILITY);
+        final Map<Procedure, Integer> ran = new EnumMap<>(Procedure.class);
+        try (ContextTable amf1 = new ContextTable(UES);
+            ContextTable amf2 = new ContextTable(UES);
+            ContextTable mme = new ContextTable(UES);
+            SimulatedCore core = new SimulatedCore(new ContextTable[] {amf1, amf2}, new ContextTable[] {mme}, Kdf::new, null))
+        {
+            final SimulatedUe[] ues = registeredUes(core, random);
+            for (int p = 0; p < PROCEDURES / 4; p++)
+            {
+                final SimulatedUe ue = ues[random.nextInt(UES)];
+                final Procedure procedure = mix.pickFitting(random, ue);
+                assertTrue(ProcedureMix.MOBILITY.contains(procedure), procedure.token());
+                mix.runFitting(procedure, ue, random);
+                ran.merge(procedure, 1, Integer::sum);
+                assertTrue(ue.inSync(), "UE " + ue.ueId() + " after " + procedure.token());
+            }
+            for (final SimulatedUe ue : ues)
+            {
+                ue.close();
+            }
+        }
+        assertEquals(ProcedureMix.MOBILITY, ran.keySet(), "every mobility procedure ran: " + ran);
+    }
+
+    @Test
+    void aMixWithoutAProcedureForSomeStateIsRefusedByName()
+    {
+        final InvalidParameterException idle = assertThrows(InvalidParameterException.class,
+            () -> new ProcedureMix(EnumSet.of(Procedure.XN_HANDOVER, Procedure.RELEASE)));
+        assertTrue(idle.getMessage().startsWith("procedures: none fits a UE IDLE in 5GS"), idle.getMessage());
+        final InvalidParameterException connected = assertThrows(InvalidParameterException.class,
+            () -> new ProcedureMix(EnumSet.of(Procedure.INITIAL_CONTEXT_SETUP)));
+        assertTrue(connected.getMessage().startsWith("procedures: none fits a UE CONNECTED in 5GS"), connected.getMessage());
+        assertThrows(InvalidParameterException.class, () -> new ProcedureMix(null));
+    }
+
+    /** UEs registered at the first AMF with random KAMFs and ngKSIs. */
+    private static SimulatedUe[] registeredUes(final SimulatedCore core, final SplittableRandom random)
+    {
+        final SimulatedUe[] ues = new SimulatedUe[UES];
+        final byte[] kamf = new byte[Kdf.KEY_LENGTH];
+        for (int i = 0; i < UES; i++)
+        {
+            random.nextBytes(kamf);
+            ues[i] = new SimulatedUe(i + 1, core, kamf, random.nextInt(7), 1, 2);
+        }
+        return ues;
     }
 }

@@ -1,6 +1,7 @@
 package org.amfkeys.sim.aka;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.Abba;
@@ -21,6 +22,10 @@ import java.util.Arrays;
  *   <li>resynchronisation ({@link #resynchronise}): the home network recovers SQN_MS from AUTS and
  *   checks MAC-S (TS 33.102 6.3.5).</li>
  * </ul>
+ * A simulator that registers many UEs at once splits each side in two: MILENAGE and the checks of AUTN
+ * UE by UE ({@link #homeNetworkVector}, {@link #ueCheck}), and the key derivations staged into batch
+ * records for many UEs at a time ({@link #stageResStarAndKausf}, {@link #stageKseaf}, {@link #stageKamf}),
+ * the same derivations as the one-shot forms.
  * One instance per thread; nothing is allocated per run.
  */
 public final class FiveGAka implements AutoCloseable
@@ -32,6 +37,7 @@ public final class FiveGAka implements AutoCloseable
     private final Kdf kdf;
     private final KeySchedule schedule = new KeySchedule();
     private final byte[] sqnMs = new byte[Milenage.SQN_LENGTH];
+    private final byte[] mac = new byte[Kdf.KEY_LENGTH];
 
     /**
      * @param milenage the MILENAGE of the UE's USIM and of its home network; closed with this instance.
@@ -70,6 +76,27 @@ public final class FiveGAka implements AutoCloseable
         {
             throw InvalidParameterException.missing("snn", "a serving network name");
         }
+        homeNetworkVector(k, opc, rand, sqn, amf, out);
+        final MilenageOutputs functions = out.milenage();
+        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
+        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
+        deriveKausfAndKseaf(functions, snn, out);
+    }
+
+    /**
+     * The UDM/ARPF's part of {@link #homeNetwork}: MILENAGE and AUTN, without the keys that follow, which
+     * a batch derives with many others ({@link #stageResStarAndKausf}).
+     *
+     * @param k    K, 16 octets.
+     * @param opc  OPc, 16 octets.
+     * @param rand RAND, 16 octets.
+     * @param sqn  SQN, 6 octets.
+     * @param amf  AMF, 2 octets.
+     * @param out  receives MILENAGE's outputs, SQN xor AK and AUTN.
+     */
+    public void homeNetworkVector(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqn, final byte[] amf, final AkaKeys out)
+    {
         requireKeys(out);
         final MilenageOutputs functions = out.milenage();
         milenage.generate(k, opc, rand, sqn, amf, functions);
@@ -83,10 +110,69 @@ public final class FiveGAka implements AutoCloseable
         System.arraycopy(sqnXorAk, 0, autn, 0, Milenage.SQN_LENGTH);
         System.arraycopy(amf, 0, autn, Milenage.SQN_LENGTH, Milenage.AMF_LENGTH);
         System.arraycopy(functions.macA(), 0, autn, Milenage.SQN_LENGTH + Milenage.AMF_LENGTH, Milenage.MAC_LENGTH);
+    }
 
-        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
-        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveKausfAndKseaf(functions, snn, out);
+    /**
+     * Stages a side's XRES* (or RES*) and KAUSF into records {@code record} and {@code record + 1} of a
+     * batch, both keyed by CK || IK; {@link #takeResStarAndKausf} reads them once the batch is computed.
+     *
+     * @param keys    the side's keys after {@link #homeNetworkVector} or an accepting {@link #ueCheck}.
+     * @param snn     the serving network name.
+     * @param rand    RAND, 16 octets.
+     * @param records the batch.
+     * @param record  the first of the two records.
+     */
+    public void stageResStarAndKausf(
+        final AkaKeys keys, final ServingNetworkName snn, final byte[] rand, final HmacRecords records, final int record)
+    {
+        final MilenageOutputs functions = keys.milenage();
+        kdf.stageResStar(functions.ck(), functions.ik(), snn, rand, functions.res(), records, record);
+        kdf.stageKausf(functions.ck(), functions.ik(), snn, keys.sqnXorAk(), records, record + 1);
+    }
+
+    /**
+     * Reads what {@link #stageResStarAndKausf} staged, computed, and derives HRES* (HXRES*) from RES*.
+     *
+     * @param records the computed batch.
+     * @param record  the first of the two records.
+     * @param rand    RAND, 16 octets.
+     * @param keys    receives RES*, HRES* and KAUSF.
+     */
+    public void takeResStarAndKausf(final HmacRecords records, final int record, final byte[] rand, final AkaKeys keys)
+    {
+        records.mac(record, mac, 0);
+        System.arraycopy(mac, Kdf.LOW_128_MAC_OFFSET, keys.resStar(), 0, AkaKeys.RES_STAR_LENGTH);
+        Arrays.fill(mac, (byte)0);
+        records.mac(record + 1, keys.kausf(), 0);
+        kdf.hresStar(rand, keys.resStar(), keys.hresStar(), 0);
+    }
+
+    /**
+     * Stages a side's KSEAF from its KAUSF into record {@code record}; its MAC is KSEAF.
+     *
+     * @param keys    holds KAUSF.
+     * @param snn     the serving network name.
+     * @param records the batch.
+     * @param record  the record.
+     */
+    public void stageKseaf(final AkaKeys keys, final ServingNetworkName snn, final HmacRecords records, final int record)
+    {
+        kdf.stageKseaf(keys.kausf(), snn, records, record);
+    }
+
+    /**
+     * Stages the ME's KAMF from its KSEAF into record {@code record}; its MAC is KAMF.
+     *
+     * @param keys    holds KSEAF.
+     * @param supi    the SUPI.
+     * @param abba    ABBA.
+     * @param records the batch.
+     * @param record  the record.
+     */
+    public void stageKamf(final AkaKeys keys, final Supi supi, final Abba abba, final HmacRecords records, final int record)
+    {
+        requireSupiAndAbba(supi, abba);
+        kdf.stageKamf(keys.kseaf(), supi, abba, records, record);
     }
 
     /**
@@ -126,6 +212,36 @@ public final class FiveGAka implements AutoCloseable
         final Supi supi, final Abba abba, final SequenceNumbers sequence, final AkaKeys out)
     {
         requireNames(snn, supi, abba);
+        final AuthenticationResult result = ueCheck(k, opc, rand, autn, sequence, out);
+        if (result != AuthenticationResult.ACCEPTED)
+        {
+            return result;
+        }
+        final MilenageOutputs functions = out.milenage();
+        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
+        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
+        deriveKausfAndKseaf(functions, snn, out);
+        kamf(out, supi, abba);
+        return AuthenticationResult.ACCEPTED;
+    }
+
+    /**
+     * The USIM's part of {@link #ue}: the checks of AUTN and, when they pass, SQN xor AK and AUTN kept,
+     * without the keys that follow, which a batch derives with many others ({@link #stageResStarAndKausf}).
+     *
+     * @param k        K, 16 octets.
+     * @param opc      OPc, 16 octets.
+     * @param rand     RAND, 16 octets.
+     * @param autn     AUTN as received, 16 octets.
+     * @param sequence the USIM's accepted sequence numbers; an accepted SQN is recorded in it.
+     * @param out      receives MILENAGE's outputs, and SQN xor AK and AUTN when accepted, or AUTS after a
+     *                 synch failure.
+     * @return the answer; only {@link AuthenticationResult#ACCEPTED} changes {@code sequence}.
+     */
+    public AuthenticationResult ueCheck(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] autn, final SequenceNumbers sequence,
+        final AkaKeys out)
+    {
         requireKeys(out);
         if (sequence == null)
         {
@@ -155,10 +271,6 @@ public final class FiveGAka implements AutoCloseable
 
         System.arraycopy(autn, 0, out.sqnXorAk(), 0, Milenage.SQN_LENGTH);
         System.arraycopy(autn, 0, out.autn(), 0, Milenage.AUTN_LENGTH);
-        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
-        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveKausfAndKseaf(functions, snn, out);
-        kamf(out, supi, abba);
         return AuthenticationResult.ACCEPTED;
     }
 

@@ -72,7 +72,7 @@ public final class AmfRemoval
          */
         public Settings
         {
-            new RegistrationStorm.Settings(ues, threads, seed, 0, aes, rate, seconds, warmUp);
+            new RegistrationStorm.Settings(ues, threads, seed, 0, aes, rate, seconds, warmUp, 1);
             if (!VIAS.contains(via))
             {
                 throw new InvalidParameterException("via", InvalidParameterException.quote(via) + " is not a way to move",
@@ -228,16 +228,25 @@ public final class AmfRemoval
         final int first, final int last, final SplittableRandom random)
     {
         final boolean connected = settings.via().equals("n2-handover");
+        final int batch = RegistrationStorm.DEFAULT_BATCH;
         try (Registration registration = new Registration(
-            subscribers, source, new Milenage(RegistrationStorm.aesOf(settings.aes()))))
+            subscribers, source, new Milenage(RegistrationStorm.aesOf(settings.aes())), batch, true))
         {
             for (int index = first; index < last; index++)
             {
                 registration.provision(index, random, 0);
-                final Registration.Outcome outcome = registration.register(index, random);
-                if (connected && outcome == Registration.Outcome.REGISTERED)
+            }
+            final Registration.Outcome[] outcomes = new Registration.Outcome[batch];
+            for (int index = first; index < last; index += batch)
+            {
+                final int count = Math.min(batch, last - index);
+                registration.register(index, count, random, outcomes);
+                for (int i = 0; connected && i < count; i++)
                 {
-                    move.connect(index);
+                    if (outcomes[i] == Registration.Outcome.REGISTERED)
+                    {
+                        move.connect(index + i);
+                    }
                 }
             }
         }

@@ -14,8 +14,11 @@ import org.amfkeys.sim.SimulatedUe;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,8 +51,11 @@ public final class MixedLoad
      * @param rate       steps offered per second, Poisson arrivals spread over the threads; 0 runs as fast
      *                   as the threads can.
      * @param seconds    longest run in seconds, 0 for no limit.
+     * @param mix        the procedures picked from ({@link ProcedureMix#ALL}, or {@link ProcedureMix#MOBILITY}
+     *                   for the mobility scenario).
      */
-    public record Settings(int ues, int threads, long procedures, long seed, double overlap, double rate, double seconds)
+    public record Settings(
+        int ues, int threads, long procedures, long seed, double overlap, double rate, double seconds, Set<Procedure> mix)
     {
         /**
          * @param ues        simulated UEs, at least 1.
@@ -59,10 +65,13 @@ public final class MixedLoad
          * @param overlap    share of deliberate overlaps, 0..1.
          * @param rate       steps offered per second, 0 or more (0: as fast as the threads can).
          * @param seconds    longest run in seconds, 0 or more (0: no limit).
+         * @param mix        the procedures picked from, a procedure for every state of a UE among them.
          * @throws InvalidParameterException naming the setting out of range.
          */
         public Settings
         {
+            new ProcedureMix(mix);
+            mix = Collections.unmodifiableSet(EnumSet.copyOf(mix));
             InvalidParameterException.requireInRange("ues", ues, 1, Integer.MAX_VALUE);
             InvalidParameterException.requireInRange("threads", threads, 1, ues);
             if (procedures < 1 || procedures > 1_000_000_000_000L)
@@ -179,7 +188,7 @@ public final class MixedLoad
         final Tallies tallies, final CountDownLatch ready, final CountDownLatch go) throws InterruptedException
     {
         final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
-        final ProcedureMix mix = new ProcedureMix();
+        final ProcedureMix mix = new ProcedureMix(settings.mix());
         final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);
         final int last = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread + 1);
         try (SimulatedCore core = new SimulatedCore(amfs, new ContextTable[] {mme}, Kdf::new, engines))

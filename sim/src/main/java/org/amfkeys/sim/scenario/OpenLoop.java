@@ -3,6 +3,7 @@ package org.amfkeys.sim.scenario;
 import org.amfkeys.InvalidParameterException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -91,6 +92,24 @@ public final class OpenLoop
     }
 
     /**
+     * Pieces of work run together, the batch's latencies recorded when it ends.
+     */
+    @FunctionalInterface
+    public interface BatchWork
+    {
+        /**
+         * Runs items {@code first .. first + count - 1} together, and records each one's latency as
+         * {@link #latencySince}{@code (clock, dues[i])} into whichever histogram the item belongs to.
+         *
+         * @param first the first item, from 0.
+         * @param count how many, at least 1.
+         * @param dues  when each was due, from index 0: its arrival, or the batch's start without a rate.
+         * @return false to stop the loop (a deadline reached).
+         */
+        boolean run(long first, int count, long[] dues);
+    }
+
+    /**
      * Runs {@code work} for items {@code 0..count-1} in order, or until it returns false.
      *
      * @param count     how many items.
@@ -103,32 +122,72 @@ public final class OpenLoop
     public static long run(
         final long count, final double perSecond, final SplittableRandom random, final Clock clock, final Work work)
     {
+        return runBatches(count, perSecond, random, clock, new long[1], (first, items, dues) -> work.run(first, dues[0]));
+    }
+
+    /**
+     * Runs {@code work} for items {@code 0..count-1} in order, in batches, or until it returns false.
+     * Batches form naturally: without a rate each takes {@code dues.length} items; with one, a batch
+     * starts at the next arrival and takes every item already due then, up to {@code dues.length},
+     * never waiting for more, so a light load runs each item on its own and a loop that fell behind
+     * catches up in full batches.
+     *
+     * @param count     how many items.
+     * @param perSecond the offered rate of this loop, arrivals per second; 0 runs back to back.
+     * @param random    draws the arrivals' gaps (exponential, mean 1/perSecond).
+     * @param clock     the time and the waiting.
+     * @param dues      receives each batch's due times; its length is the largest batch, at least 1.
+     * @param work      runs one batch and records its items' latencies.
+     * @return how many items ran.
+     */
+    public static long runBatches(
+        final long count, final double perSecond, final SplittableRandom random, final Clock clock, final long[] dues,
+        final BatchWork work)
+    {
         if (!(perSecond >= 0) || Double.isInfinite(perSecond))
         {
             throw new InvalidParameterException("rate", perSecond + " is out of range", "0 (as fast as it can) or more");
         }
-        final double meanGapNanos = perSecond == 0 ? 0 : 1e9 / perSecond;
-        double due = clock.nanoTime();
-        for (long item = 0; item < count; item++)
+        if (dues == null || dues.length == 0)
         {
-            final long start;
+            throw new InvalidParameterException("dues", dues == null ? "missing" : "empty", "an array of 1 or more");
+        }
+        final double meanGapNanos = perSecond == 0 ? 0 : 1e9 / perSecond;
+        double nextDue = perSecond == 0 ? 0 : clock.nanoTime() + exponential(random) * meanGapNanos;
+        long item = 0;
+        while (item < count)
+        {
+            final int limit = (int)Math.min(dues.length, count - item);
+            int taken = 0;
             if (perSecond == 0)
             {
-                start = clock.nanoTime();
+                Arrays.fill(dues, 0, limit, clock.nanoTime());
+                taken = limit;
             }
             else
             {
-                // -ln(1 - U) for U in [0, 1) is exponential with mean 1, and never infinite.
-                due += -Math.log(1 - random.nextDouble()) * meanGapNanos;
-                start = (long)due;
-                clock.waitUntil(start);
+                clock.waitUntil((long)nextDue);
+                final long now = clock.nanoTime();
+                do
+                {
+                    dues[taken++] = (long)nextDue;
+                    nextDue += exponential(random) * meanGapNanos;
+                }
+                while (taken < limit && (long)nextDue <= now);
             }
-            if (!work.run(item, start))
+            if (!work.run(item, taken, dues))
             {
-                return item + 1;
+                return item + taken;
             }
+            item += taken;
         }
         return count;
+    }
+
+    /** -ln(1 - U) for U in [0, 1) is exponential with mean 1, and never infinite. */
+    private static double exponential(final SplittableRandom random)
+    {
+        return -Math.log(1 - random.nextDouble());
     }
 
     /**

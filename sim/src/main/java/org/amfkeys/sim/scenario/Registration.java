@@ -1,8 +1,10 @@
 package org.amfkeys.sim.scenario;
 
+import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.engine.RecordsKernel;
+import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
@@ -28,18 +30,29 @@ import java.util.SplittableRandom;
  * One thread's initial registrations, every side computed: the home network's 5G AKA vector, the UE's
  * answer (with resynchronisation when its USIM finds SQN stale), the AUSF's and the SEAF's checks,
  * KAMF at the AMF from KSEAF, the NAS Security Mode Command and Complete, and the UE's own KAMF and
- * NAS keys compared with the AMF's. Not thread-safe: one per thread, over that thread's subscribers.
+ * NAS keys compared with the AMF's.
+ * <p>
+ * Registrations run in batches of up to {@link #batchCapacity()} UEs, in stages: MILENAGE and the AMF's
+ * steps UE by UE, and the key derivations of the home network's and the UE's sides, which depend on
+ * each other (RES* and KAUSF, then KSEAF, then the ME's KAMF, then its NAS keys), one stage of the
+ * whole batch at a time, each one call of a {@link RecordsKernel}. Not thread-safe: one per thread,
+ * over that thread's subscribers.
  */
 public final class Registration implements AutoCloseable
 {
     /** The serving network every simulated UE registers in. */
     public static final ServingNetworkName SERVING_NETWORK = ServingNetworkName.parse("5G:mnc001.mcc001.3gppnetwork.org");
 
+    /** Most registrations of one batch. */
+    public static final int MAX_BATCH = 256;
+
     /** AMF of every authentication vector: the separation bit set, as 5G requires. */
     private static final byte[] AUTHENTICATION_MANAGEMENT_FIELD = {(byte)0x80, 0x00};
     private static final int NEA2 = 2;
     private static final int NIA2 = 2;
     private static final int UE_SECURITY_CAPABILITIES = 0xE0E0_0000;
+    /** The largest stage: RES* and KAUSF of both sides. */
+    private static final int RECORDS_PER_UE = 4;
 
     /** How one registration ended. */
     public enum Outcome
@@ -61,32 +74,88 @@ public final class Registration implements AutoCloseable
     private final ContextTable table;
     private final Kdf kdf;
     private final FiveGAka aka;
+    private final RecordsKernel kernel;
+    private final HmacRecords records;
     private final Subscriber subscriber = new Subscriber();
-    private final AkaKeys network = new AkaKeys();
-    private final AkaKeys ue = new AkaKeys();
     private final MilenageOutputs resynchronisation = new MilenageOutputs();
-    private final NasSecurityModeCommand command = new NasSecurityModeCommand();
     private final SecurityContext amfContext = new SecurityContext();
-    private final KeySchedule schedule = new KeySchedule();
+    private final AkaKeys[] network;
+    private final AkaKeys[] ue;
+    private final NasSecurityModeCommand[] commands;
+    private final Supi[] supis;
+    private final byte[][] rands;
+    private final boolean[] resynchronised;
+    private final int[] nasKeyRecords;
+    private final long[] ueIds;
+    private final Outcome[] single = new Outcome[1];
     private final byte[] k = new byte[Milenage.K_LENGTH];
     private final byte[] opc = new byte[Milenage.OP_LENGTH];
-    private final byte[] rand = new byte[Milenage.RAND_LENGTH];
     private final byte[] sqn = new byte[Milenage.SQN_LENGTH];
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
-    private final byte[] nasKey = new byte[16];
 
     /**
+     * Registers one UE at a time, on the fastest single-derivation engine.
+     *
      * @param subscribers the subscribers' records.
      * @param table       the AMF's context table.
      * @param milenage    MILENAGE on the AES path to use; closed with this instance.
      */
     public Registration(final Subscribers subscribers, final ContextTable table, final Milenage milenage)
     {
+        this(subscribers, table, milenage, 1, false);
+    }
+
+    /**
+     * @param subscribers the subscribers' records.
+     * @param table       the AMF's context table.
+     * @param milenage    MILENAGE on the AES path to use; closed with this instance.
+     * @param batch       most registrations of one batch, 1..{@value #MAX_BATCH}.
+     * @param nativeBatch whether the batch stages use the native batch kernel when it is usable here
+     *                    (false: the fastest single-derivation engine, one record after another).
+     * @throws InvalidParameterException naming {@code batch} when out of range.
+     */
+    public Registration(
+        final Subscribers subscribers, final ContextTable table, final Milenage milenage, final int batch,
+        final boolean nativeBatch)
+    {
+        InvalidParameterException.requireInRange("batch", batch, 1, MAX_BATCH);
         this.subscribers = subscribers;
         this.table = table;
         this.kdf = new Kdf();
         this.amf = new AmfProcedures(table, kdf);
         this.aka = new FiveGAka(milenage, kdf);
+        this.kernel = RecordsKernel.open(nativeBatch);
+        this.records = new HmacRecords(batch * RECORDS_PER_UE);
+        this.network = new AkaKeys[batch];
+        this.ue = new AkaKeys[batch];
+        this.commands = new NasSecurityModeCommand[batch];
+        this.supis = new Supi[batch];
+        this.rands = new byte[batch][Milenage.RAND_LENGTH];
+        this.resynchronised = new boolean[batch];
+        this.nasKeyRecords = new int[batch];
+        this.ueIds = new long[batch];
+        for (int lane = 0; lane < batch; lane++)
+        {
+            network[lane] = new AkaKeys();
+            ue[lane] = new AkaKeys();
+            commands[lane] = new NasSecurityModeCommand();
+        }
+    }
+
+    /**
+     * @return most registrations of one batch.
+     */
+    public int batchCapacity()
+    {
+        return network.length;
+    }
+
+    /**
+     * @return the kernel of the batch stages, e.g. {@code native-batch/avx512}.
+     */
+    public String kernelName()
+    {
+        return kernel.name();
     }
 
     /**
@@ -125,52 +194,287 @@ public final class Registration implements AutoCloseable
      */
     public Outcome register(final int index, final SplittableRandom random)
     {
+        register(index, 1, random, single);
+        return single[0];
+    }
+
+    /**
+     * Registers subscribers {@code first .. first + count - 1} together, every side; each ends as it would
+     * alone.
+     *
+     * @param first    the first subscriber; subscriber {@code i}'s UE identifier in the AMF's table is {@code i + 1}.
+     * @param count    how many, 1..{@link #batchCapacity()}.
+     * @param random   draws the RANDs, subscriber after subscriber.
+     * @param outcomes receives how each ended, from index 0.
+     * @throws InvalidParameterException naming {@code count} when out of range, or {@code outcomes} when
+     *                                   shorter than {@code count}.
+     */
+    public void register(final int first, final int count, final SplittableRandom random, final Outcome[] outcomes)
+    {
+        InvalidParameterException.requireInRange("count", count, 1, network.length);
+        if (outcomes == null || outcomes.length < count)
+        {
+            throw new InvalidParameterException("outcomes", outcomes == null ? "missing" : outcomes.length + " entries",
+                "at least count (" + count + ") entries");
+        }
+        try
+        {
+            for (int lane = 0; lane < count; lane++)
+            {
+                supis[lane] = supiOf(first + lane);
+                outcomes[lane] = authenticate(first + lane, lane, random);
+            }
+            deriveAuthenticationKeys(count, outcomes);
+            prefetchContexts(first, count);
+            for (int lane = 0; lane < count; lane++)
+            {
+                if (outcomes[lane] == null)
+                {
+                    outcomes[lane] = securityModeCommand(first + lane, lane);
+                }
+            }
+            deriveUeKamfAndNasKeys(count, outcomes);
+            for (int lane = 0; lane < count; lane++)
+            {
+                if (outcomes[lane] == null)
+                {
+                    outcomes[lane] = securityModeComplete(first + lane, lane);
+                }
+            }
+        }
+        finally
+        {
+            for (int lane = 0; lane < count; lane++)
+            {
+                network[lane].wipe();
+                ue[lane].wipe();
+                commands[lane].clear();
+                supis[lane] = null;
+            }
+            records.clear(Math.min(count * RECORDS_PER_UE, records.capacity()));
+            kdf.wipe();
+            amfContext.clear();
+        }
+    }
+
+    /**
+     * Closes MILENAGE, the KDF and the kernel.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            aka.close();
+            kdf.close();
+        }
+        finally
+        {
+            kernel.close();
+            records.close();
+            wipeCredentials();
+        }
+    }
+
+    /**
+     * MILENAGE on both sides, and the resynchronisation when the USIM asks for it.
+     *
+     * @return null when both sides go on to their keys, else how the registration ended.
+     */
+    private Outcome authenticate(final int index, final int lane, final SplittableRandom random)
+    {
         final Subscriber record = subscriber.wrap(subscribers, index);
-        final long ueId = index + 1L;
-        final Supi supi = supiOf(index);
         record.credentials(k, opc);
         try
         {
-            AuthenticationResult answer = authenticate(record, supi, random);
-            boolean resynchronised = false;
+            resynchronised[lane] = false;
+            AuthenticationResult answer = vectorAndAnswer(record, lane, random);
             if (answer == AuthenticationResult.SYNCH_FAILURE)
             {
-                if (!aka.resynchronise(k, opc, rand, ue.auts(), resynchronisation))
+                if (!aka.resynchronise(k, opc, rands[lane], ue[lane].auts(), resynchronisation))
                 {
                     return Outcome.AUTHENTICATION_FAILED;
                 }
                 record.homeSqn(SequenceNumbers.sqnOf(resynchronisation.sqn()));
-                resynchronised = true;
-                answer = authenticate(record, supi, random);
+                resynchronised[lane] = true;
+                answer = vectorAndAnswer(record, lane, random);
             }
-            if (answer != AuthenticationResult.ACCEPTED || !Arrays.equals(ue.resStar(), network.resStar()) ||
-                !Arrays.equals(ue.hresStar(), network.hresStar()))
-            {
-                return Outcome.AUTHENTICATION_FAILED;
-            }
+            return answer == AuthenticationResult.ACCEPTED ? null : Outcome.AUTHENTICATION_FAILED;
+        }
+        finally
+        {
+            wipeCredentials();
+            resynchronisation.wipe();
+        }
+    }
 
+    /**
+     * The UDM/ARPF hands out the next SQN (next SEQ, next IND) and a fresh RAND; the USIM checks AUTN.
+     */
+    private AuthenticationResult vectorAndAnswer(final Subscriber record, final int lane, final SplittableRandom random)
+    {
+        final long last = record.homeSqn();
+        final long next = (((last >>> SequenceNumbers.IND_BITS) + 1) << SequenceNumbers.IND_BITS) |
+            nextInd((int)(last & (SequenceNumbers.SLOTS - 1)));
+        record.homeSqn(next);
+        SequenceNumbers.writeSqn(next, sqn);
+        final byte[] rand = rands[lane];
+        random.nextBytes(rand);
+        aka.homeNetworkVector(k, opc, rand, sqn, AUTHENTICATION_MANAGEMENT_FIELD, network[lane]);
+        return aka.ueCheck(k, opc, rand, network[lane].autn(), record.usim(), ue[lane]);
+    }
+
+    /**
+     * XRES* and KAUSF at the home network, RES* and KAUSF at the ME, then KSEAF on both sides: two
+     * stages. A UE whose RES* or HRES* differs from the home network's fails its authentication.
+     */
+    private void deriveAuthenticationKeys(final int count, final Outcome[] outcomes)
+    {
+        int record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                aka.stageResStarAndKausf(network[lane], SERVING_NETWORK, rands[lane], records, record);
+                aka.stageResStarAndKausf(ue[lane], SERVING_NETWORK, rands[lane], records, record + 2);
+                record += 4;
+            }
+        }
+        kernel.compute(records, record);
+        record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                aka.takeResStarAndKausf(records, record, rands[lane], network[lane]);
+                aka.takeResStarAndKausf(records, record + 2, rands[lane], ue[lane]);
+                record += 4;
+                if (!Arrays.equals(ue[lane].resStar(), network[lane].resStar()) ||
+                    !Arrays.equals(ue[lane].hresStar(), network[lane].hresStar()))
+                {
+                    outcomes[lane] = Outcome.AUTHENTICATION_FAILED;
+                }
+            }
+        }
+
+        record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                aka.stageKseaf(network[lane], SERVING_NETWORK, records, record++);
+                aka.stageKseaf(ue[lane], SERVING_NETWORK, records, record++);
+            }
+        }
+        kernel.compute(records, record);
+        record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                records.mac(record++, network[lane].kseaf(), 0);
+                records.mac(record++, ue[lane].kseaf(), 0);
+            }
+        }
+    }
+
+    /** The AMF's steps claim the batch's slots one after another: their misses overlap here instead. */
+    private void prefetchContexts(final int first, final int count)
+    {
+        for (int lane = 0; lane < count; lane++)
+        {
+            ueIds[lane] = first + lane + 1L;
+        }
+        table.prefetch(ueIds, count);
+    }
+
+    /**
+     * The AMF's KAMF from the AUSF's KSEAF and its NAS Security Mode Command.
+     *
+     * @return null when the AMF sent the command, else how the registration ended.
+     */
+    private Outcome securityModeCommand(final int index, final int lane)
+    {
+        final Subscriber record = subscriber.wrap(subscribers, index);
+        final long ueId = index + 1L;
+        try
+        {
             // A registered UE's new native context takes the next ngKSI: the current one stays in use until the SMC.
             final int ngKsi = record.registered() ? (record.ueNgKsi() + 1) % (NgKsi.MAX_KEY_SET_IDENTIFIER + 1) : 0;
-            amf.authenticated(ueId, network.kseaf(), supi, Abba.DEFAULT, ngKsi, UE_SECURITY_CAPABILITIES);
-            if (!amf.nasSecurityModeCommand(ueId, NEA2, NIA2, command))
+            amf.authenticated(ueId, network[lane].kseaf(), supis[lane], Abba.DEFAULT, ngKsi, UE_SECURITY_CAPABILITIES);
+            return amf.nasSecurityModeCommand(ueId, NEA2, NIA2, commands[lane]) ? null : Outcome.REFUSED;
+        }
+        catch (final ProcedureNotAllowedException refused)
+        {
+            return Outcome.REFUSED;
+        }
+    }
+
+    /**
+     * The ME's KAMF from its KSEAF, then its NAS keys from that KAMF for the algorithms the command
+     * names: two stages.
+     */
+    private void deriveUeKamfAndNasKeys(final int count, final Outcome[] outcomes)
+    {
+        int record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
             {
-                return Outcome.REFUSED;
+                aka.stageKamf(ue[lane], supis[lane], Abba.DEFAULT, records, record++);
             }
-            final boolean nasKeysAgree = ueNasKeysEqual(ue.kamf(), command);
+        }
+        kernel.compute(records, record);
+        record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                records.mac(record++, ue[lane].kamf(), 0);
+            }
+        }
+
+        record = 0;
+        for (int lane = 0; lane < count; lane++)
+        {
+            if (outcomes[lane] == null)
+            {
+                final NasSecurityModeCommand received = commands[lane];
+                nasKeyRecords[lane] = record;
+                kdf.stageAlgorithmKey(ue[lane].kamf(), AlgorithmTypeDistinguisher.NAS_ENC, received.ciphering(), records, record++);
+                kdf.stageAlgorithmKey(ue[lane].kamf(), AlgorithmTypeDistinguisher.NAS_INT, received.integrity(), records, record++);
+            }
+        }
+        kernel.compute(records, record);
+    }
+
+    /**
+     * The ME compares its NAS keys (in the last stage's records) with those protecting the command and
+     * completes it; the AMF makes the context current; the ME's KAMF is compared with the AMF's.
+     */
+    private Outcome securityModeComplete(final int index, final int lane)
+    {
+        final int record = nasKeyRecords[lane];
+        final NasSecurityModeCommand received = commands[lane];
+        records.mac(record, key, 0);
+        final boolean encryption = lowHalfEquals(key, received.nasEncryptionKey());
+        records.mac(record + 1, key, 0);
+        final boolean integrity = lowHalfEquals(key, received.nasIntegrityKey());
+        final long ueId = index + 1L;
+        try
+        {
             if (!amf.nasSecurityModeComplete(ueId, 0))
             {
                 return Outcome.REFUSED;
             }
-            record.ueNasContext(ue.kamf(), command.ngKsi(), NEA2, NIA2, 1);
-
+            subscriber.wrap(subscribers, index).ueNasContext(ue[lane].kamf(), received.ngKsi(), NEA2, NIA2, 1);
             table.read(ueId, amfContext);
             amfContext.copyKamf(key, 0);
-            final boolean kamfAgrees = Arrays.equals(key, ue.kamf());
-            if (!nasKeysAgree || !kamfAgrees)
+            if (!encryption || !integrity || !Arrays.equals(key, ue[lane].kamf()))
             {
                 return Outcome.OUT_OF_SYNC;
             }
-            return resynchronised ? Outcome.REGISTERED_AFTER_RESYNCHRONISATION : Outcome.REGISTERED;
+            return resynchronised[lane] ? Outcome.REGISTERED_AFTER_RESYNCHRONISATION : Outcome.REGISTERED;
         }
         catch (final ProcedureNotAllowedException refused)
         {
@@ -178,39 +482,8 @@ public final class Registration implements AutoCloseable
         }
         finally
         {
-            wipeCredentials();
-            network.wipe();
-            ue.wipe();
-            command.clear();
-            amfContext.clear();
+            Arrays.fill(key, (byte)0);
         }
-    }
-
-    /**
-     * Closes MILENAGE and the KDF.
-     */
-    @Override
-    public void close()
-    {
-        aka.close();
-        kdf.close();
-        schedule.clear();
-        wipeCredentials();
-    }
-
-    /**
-     * The UDM/ARPF hands out the next SQN (next SEQ, next IND) and a fresh RAND; the UE answers.
-     */
-    private AuthenticationResult authenticate(final Subscriber record, final Supi supi, final SplittableRandom random)
-    {
-        final long last = record.homeSqn();
-        final long next = (((last >>> SequenceNumbers.IND_BITS) + 1) << SequenceNumbers.IND_BITS) |
-            nextInd((int)(last & (SequenceNumbers.SLOTS - 1)));
-        record.homeSqn(next);
-        SequenceNumbers.writeSqn(next, sqn);
-        random.nextBytes(rand);
-        aka.homeNetwork(k, opc, rand, sqn, AUTHENTICATION_MANAGEMENT_FIELD, SERVING_NETWORK, network);
-        return aka.ue(k, opc, rand, network.autn(), SERVING_NETWORK, supi, Abba.DEFAULT, record.usim(), ue);
     }
 
     /** The UDM/ARPF cycles through the IND values, one per vector (TS 33.102 C.3.2). */
@@ -219,17 +492,10 @@ public final class Registration implements AutoCloseable
         return (ind + 1) & (SequenceNumbers.SLOTS - 1);
     }
 
-    /** The ME derives its NAS keys from its own KAMF and compares them with those protecting the SMC. */
-    private boolean ueNasKeysEqual(final byte[] kamf, final NasSecurityModeCommand received)
+    /** The algorithm key is the MAC's last 128 bits. */
+    private static boolean lowHalfEquals(final byte[] mac, final byte[] algorithmKey)
     {
-        kdf.computeSchedule(kamf, schedule);
-        kdf.algorithmKey(schedule, AlgorithmTypeDistinguisher.NAS_ENC, received.ciphering(), nasKey, 0);
-        final boolean encryption = Arrays.equals(nasKey, received.nasEncryptionKey());
-        kdf.algorithmKey(schedule, AlgorithmTypeDistinguisher.NAS_INT, received.integrity(), nasKey, 0);
-        final boolean integrity = Arrays.equals(nasKey, received.nasIntegrityKey());
-        Arrays.fill(nasKey, (byte)0);
-        schedule.clear();
-        return encryption && integrity;
+        return Arrays.equals(mac, Kdf.LOW_128_MAC_OFFSET, Kdf.KEY_LENGTH, algorithmKey, 0, Kdf.LOW_128_LENGTH);
     }
 
     private void wipeCredentials()

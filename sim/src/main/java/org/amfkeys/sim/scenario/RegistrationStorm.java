@@ -25,6 +25,13 @@ public final class RegistrationStorm
     /** Most warm-up registrations per thread. */
     public static final int MAX_WARM_UP = 1_000_000;
 
+    /**
+     * Default registrations a thread computes together: enough to fill the batch kernel's lanes in every
+     * stage (the smallest, the ME's KAMF, has one derivation per UE), few enough that a batch's latency
+     * stays within tens of microseconds.
+     */
+    public static final int DEFAULT_BATCH = 32;
+
     private RegistrationStorm()
     {
     }
@@ -42,9 +49,12 @@ public final class RegistrationStorm
      * @param seconds     longest run in seconds, 0 for no limit: UEs not registered by then are left.
      * @param warmUp      registrations each thread runs first, on subscribers and an AMF of its own that
      *                    the storm never sees, so the storm does not measure the JIT compiling its code.
+     * @param batch       most registrations a thread computes together, their key derivations stage by
+     *                    stage on the native batch kernel ({@link Registration}); 1 registers one UE at a
+     *                    time on the fastest single-derivation engine.
      */
     public record Settings(
-        int ues, int threads, long seed, double aheadUsims, String aes, double rate, double seconds, int warmUp)
+        int ues, int threads, long seed, double aheadUsims, String aes, double rate, double seconds, int warmUp, int batch)
     {
         /**
          * @param ues        simulated UEs, 1..{@value Subscribers#MAX_COUNT}.
@@ -55,11 +65,13 @@ public final class RegistrationStorm
          * @param rate       registrations offered per second, 0 or more (0: as fast as the threads can).
          * @param seconds    longest run in seconds, 0 or more (0: no limit).
          * @param warmUp     warm-up registrations per thread, 0..{@value #MAX_WARM_UP}.
+         * @param batch      registrations computed together, 1..{@value Registration#MAX_BATCH}.
          * @throws InvalidParameterException naming the setting out of range.
          */
         public Settings
         {
             InvalidParameterException.requireInRange("warm-up", warmUp, 0, MAX_WARM_UP);
+            InvalidParameterException.requireInRange("batch", batch, 1, Registration.MAX_BATCH);
             if (!(rate >= 0) || Double.isInfinite(rate))
             {
                 throw new InvalidParameterException("rate", rate + " is out of range", "0 (as fast as it can) or more");
@@ -98,10 +110,14 @@ public final class RegistrationStorm
      * @param perSecond             registrations done in each whole second of the storm, in order.
      * @param tablePrefaulted       whether the AMF's table was faulted in before the storm
      *                              ({@link ContextTable#prefault}).
+     * @param kernel                what computed the stages of the key derivations
+     *                              ({@link Registration#kernelName()}).
+     * @param batchSizes            at index n, how many batches of n registrations ran.
      */
     public record Result(
         long registered, long resynchronised, long outOfSync, long authenticationFailed, long refused, long setupNanos,
-        long stormNanos, Histogram latency, long subscriberBytes, long tableBytes, long[] perSecond, boolean tablePrefaulted)
+        long stormNanos, Histogram latency, long subscriberBytes, long tableBytes, long[] perSecond, boolean tablePrefaulted,
+        String kernel, long[] batchSizes)
     {
         /**
          * @return every UE the storm ran.
@@ -141,11 +157,14 @@ public final class RegistrationStorm
             ContextTable table = new ContextTable(settings.ues()))
         {
             final boolean[] prefaulted = new boolean[1];
+            final String[] kernel = new String[threads];
+            final long[][] batchSizes = new long[threads][settings.batch() + 1];
             // Beside the provisioning threads: the storm's first inserts then take no page faults.
             final ScenarioThreads.Timing timing = ScenarioThreads.run("registration-storm", threads, done,
                 () -> prefaulted[0] = table.prefault(), progress,
                 (thread, provisioned, go) ->
-                    storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, provisioned, go));
+                    storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, kernel, batchSizes[thread],
+                        provisioned, go));
             final long[] total = ScenarioThreads.sum(outcomes);
             return new Result(
                 total[Registration.Outcome.REGISTERED.ordinal()],
@@ -154,21 +173,23 @@ public final class RegistrationStorm
                 total[Registration.Outcome.AUTHENTICATION_FAILED.ordinal()],
                 total[Registration.Outcome.REFUSED.ordinal()],
                 timing.setupNanos(), timing.runNanos(), ScenarioThreads.merge(latencies),
-                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), timing.perSecond(), prefaulted[0]);
+                (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), timing.perSecond(), prefaulted[0],
+                kernel[0], ScenarioThreads.sum(batchSizes));
         }
     }
 
     private static void storm(
         final Settings settings, final int thread, final Subscribers subscribers, final ContextTable table,
-        final long[] outcomes, final Histogram latency, final long[] done,
+        final long[] outcomes, final Histogram latency, final long[] done, final String[] kernel, final long[] batchSizes,
         final CountDownLatch provisioned, final CountDownLatch go) throws InterruptedException
     {
         final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);
         final int last = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread + 1);
         final SplittableRandom random = new SplittableRandom(settings.seed() + thread);
         warmUp(settings, random);
-        try (Registration registration = new Registration(subscribers, table, new Milenage(aesOf(settings))))
+        try (Registration registration = newRegistration(settings, subscribers, table))
         {
+            kernel[thread] = registration.kernelName();
             try
             {
                 for (int index = first; index < last; index++)
@@ -183,17 +204,23 @@ public final class RegistrationStorm
             go.await();
             final long deadline = settings.seconds() == 0 ? Long.MAX_VALUE :
                 System.nanoTime() + (long)(settings.seconds() * 1e9);
+            final Registration.Outcome[] batchOutcomes = new Registration.Outcome[settings.batch()];
             // The arrivals draw from a stream of their own, so a rate does not change the RANDs.
             final SplittableRandom arrivals = new SplittableRandom(~settings.seed() + thread);
-            OpenLoop.run(last - first, settings.rate() / settings.threads(), arrivals, OpenLoop.SYSTEM, (item, due) ->
-            {
-                final Registration.Outcome outcome = registration.register(first + (int)item, random);
-                latency.recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, due));
-                outcomes[outcome.ordinal()]++;
-                // A plain write: the progress line may lag a little, the final counts come from outcomes.
-                done[thread] = item + 1;
-                return System.nanoTime() < deadline;
-            });
+            OpenLoop.runBatches(last - first, settings.rate() / settings.threads(), arrivals, OpenLoop.SYSTEM,
+                new long[settings.batch()], (item, count, dues) ->
+                {
+                    registration.register(first + (int)item, count, random, batchOutcomes);
+                    batchSizes[count]++;
+                    for (int i = 0; i < count; i++)
+                    {
+                        latency.recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, dues[i]));
+                        outcomes[batchOutcomes[i].ordinal()]++;
+                    }
+                    // A plain write: the progress line may lag a little, the final counts come from outcomes.
+                    done[thread] = item + count;
+                    return System.nanoTime() < deadline;
+                });
         }
     }
 
@@ -206,14 +233,27 @@ public final class RegistrationStorm
         }
         try (Subscribers subscribers = new Subscribers(settings.warmUp());
             ContextTable table = new ContextTable(settings.warmUp());
-            Registration registration = new Registration(subscribers, table, new Milenage(aesOf(settings))))
+            Registration registration = newRegistration(settings, subscribers, table))
         {
+            final Registration.Outcome[] outcomes = new Registration.Outcome[settings.batch()];
             for (int index = 0; index < settings.warmUp(); index++)
             {
                 registration.provision(index, random, settings.aheadUsims());
-                registration.register(index, random);
+            }
+            for (int index = 0; index < settings.warmUp(); index += settings.batch())
+            {
+                registration.register(index, Math.min(settings.batch(), settings.warmUp() - index), random, outcomes);
             }
         }
+    }
+
+    /**
+     * @return a thread's registrations: in batches on the native batch kernel, or one at a time when the
+     *         batch is 1.
+     */
+    static Registration newRegistration(final Settings settings, final Subscribers subscribers, final ContextTable table)
+    {
+        return new Registration(subscribers, table, new Milenage(aesOf(settings)), settings.batch(), settings.batch() > 1);
     }
 
     private static Aes128 aesOf(final Settings settings)

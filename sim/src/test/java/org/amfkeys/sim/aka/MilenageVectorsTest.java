@@ -1,6 +1,8 @@
 package org.amfkeys.sim.aka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.amfkeys.engine.RecordsKernel;
+import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.Abba;
 import org.amfkeys.types.ServingNetworkName;
@@ -200,6 +202,42 @@ class MilenageVectorsTest
         assertHex(keys, "kamf", ue.kamf());
         assertHex(expected, "autn", ue.autn());
         assertFalse(usim.isFresh(SequenceNumbers.sqnOf(octets(in, "sqn"))), "the accepted SQN is no longer fresh");
+
+        // The same chain split as a batch runs it: MILENAGE and AUTN's checks alone, the keys staged.
+        for (final boolean nativeBatch : new boolean[] {true, false})
+        {
+            final SequenceNumbers stagedUsim = new SequenceNumbers();
+            stagedUsim.accept(SequenceNumbers.sqnOf(octets(in, "sqn_ms")));
+            final AkaKeys stagedNetwork = new AkaKeys();
+            final AkaKeys stagedUe = new AkaKeys();
+            try (RecordsKernel kernel = RecordsKernel.open(nativeBatch); HmacRecords records = new HmacRecords(4))
+            {
+                aka.homeNetworkVector(k, opc, rand, octets(in, "sqn"), octets(in, "amf"), stagedNetwork);
+                assertEquals(AuthenticationResult.ACCEPTED, aka.ueCheck(k, opc, rand, stagedNetwork.autn(), stagedUsim, stagedUe));
+                aka.stageResStarAndKausf(stagedNetwork, snn, rand, records, 0);
+                aka.stageResStarAndKausf(stagedUe, snn, rand, records, 2);
+                kernel.compute(records, 4);
+                aka.takeResStarAndKausf(records, 0, rand, stagedNetwork);
+                aka.takeResStarAndKausf(records, 2, rand, stagedUe);
+                aka.stageKseaf(stagedNetwork, snn, records, 0);
+                aka.stageKseaf(stagedUe, snn, records, 1);
+                kernel.compute(records, 2);
+                records.mac(0, stagedNetwork.kseaf(), 0);
+                records.mac(1, stagedUe.kseaf(), 0);
+                aka.stageKamf(stagedUe, supi, abba, records, 0);
+                kernel.compute(records, 1);
+                records.mac(0, stagedUe.kamf(), 0);
+            }
+            for (final AkaKeys side : new AkaKeys[] {stagedNetwork, stagedUe})
+            {
+                assertHex(expected, "autn", side.autn());
+                assertHex(keys, "res_star", side.resStar());
+                assertHex(keys, "hres_star", side.hresStar());
+                assertHex(keys, "kausf", side.kausf());
+                assertHex(keys, "kseaf", side.kseaf());
+            }
+            assertHex(keys, "kamf", stagedUe.kamf());
+        }
     }
 
     private static void checkMacFailure(final Supplier<Aes128> path, final FiveGAka aka, final JsonNode vector)

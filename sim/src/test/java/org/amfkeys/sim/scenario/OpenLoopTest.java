@@ -4,6 +4,8 @@ import org.HdrHistogram.Histogram;
 import org.amfkeys.InvalidParameterException;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +95,64 @@ class OpenLoopTest
         assertEquals(100, latency.getTotalCount());
         assertEquals(SERVICE_NANOS, latency.getMaxValue(), SERVICE_NANOS / 100.0);
         assertEquals(SERVICE_NANOS, latency.getMinValue(), SERVICE_NANOS / 100.0);
+    }
+
+    @Test
+    void batchesFormOnlyFromArrivalsAlreadyDueAndKeepEveryLatencyFromItsArrival()
+    {
+        final SimulatedClock clock = new SimulatedClock();
+        final Histogram latency = new Histogram(OpenLoop.HIGHEST_LATENCY_NANOS, 3);
+        final long[] sizes = new long[33];
+        final long[] last = {-1};
+        final double rate = 10_000;
+        final long ran = OpenLoop.runBatches(20_000, rate, new SplittableRandom(5), clock, new long[32], (first, count, dues) ->
+        {
+            assertEquals(last[0] + 1, first, "batches in order, none skipped");
+            last[0] = first + count - 1;
+            sizes[count]++;
+            for (int i = 0; i < count; i++)
+            {
+                assertTrue(dues[i] <= clock.now, "an item waited for is due when its batch starts");
+                assertTrue(i == 0 || dues[i] >= dues[i - 1], "dues in order");
+            }
+            // A batch costs a fixed part and a part per item; one stall of 100 ms at item 5,000.
+            clock.now += first <= 5_000 && 5_000 < first + count ? STALL_NANOS : SERVICE_NANOS + count * 1_000L;
+            for (int i = 0; i < count; i++)
+            {
+                latency.recordValue(OpenLoop.latencySince(clock, dues[i]));
+            }
+            return true;
+        });
+        assertEquals(20_000L, ran);
+        assertEquals(20_000, latency.getTotalCount());
+        // At a tenth of the capacity nearly every arrival runs alone; behind the stall, batches fill up
+        // to the largest allowed and the loop catches up.
+        assertTrue(sizes[1] > 15_000, "batches of one: " + sizes[1]);
+        assertTrue(sizes[32] > 10, "full batches: " + sizes[32]);
+        final long slow = latency.getCountBetweenValues(STALL_NANOS / 2, OpenLoop.HIGHEST_LATENCY_NANOS);
+        assertTrue(slow > 350 && slow < 650, "arrivals that waited over 50 ms: " + slow);
+    }
+
+    @Test
+    void withoutARateBatchesAreFullAndShareTheirStart()
+    {
+        final SimulatedClock clock = new SimulatedClock();
+        final List<Integer> sizes = new ArrayList<>();
+        final long ran = OpenLoop.runBatches(100, 0, new SplittableRandom(6), clock, new long[32], (first, count, dues) ->
+        {
+            sizes.add(count);
+            for (int i = 0; i < count; i++)
+            {
+                assertEquals(clock.now, dues[i]);
+            }
+            clock.now += SERVICE_NANOS;
+            return true;
+        });
+        assertEquals(100L, ran);
+        assertEquals(List.of(32, 32, 32, 4), sizes);
+        final InvalidParameterException empty = assertThrows(InvalidParameterException.class,
+            () -> OpenLoop.runBatches(1, 0, new SplittableRandom(7), clock, new long[0], (first, count, dues) -> true));
+        assertTrue(empty.getMessage().startsWith("dues: "), empty.getMessage());
     }
 
     @Test

@@ -2,6 +2,12 @@ package org.amfkeys.sim.scenario;
 
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.kdf.Kdf;
+import org.amfkeys.procedures.AmfProcedures;
+import org.amfkeys.procedures.NextHopPair;
+import org.amfkeys.procedures.ProcedureStart;
+import org.amfkeys.procedures.UeContextTransfer;
 import org.amfkeys.sim.aka.JdkAes128;
 import org.amfkeys.sim.aka.Milenage;
 import org.amfkeys.sim.aka.NativeAes128;
@@ -11,9 +17,11 @@ import org.amfkeys.sim.subscriber.Subscribers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +45,7 @@ class RegistrationStormTest
             final int ues = 6_000;
             final List<Long> progress = new ArrayList<>();
             final RegistrationStorm.Result result =
-                RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes, 0, 0, 1_000), progress::add);
+                RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes, 0, 0, 1_000, 32), progress::add);
             assertEquals(ues, result.ues(), aes);
             assertEquals(0, result.outOfSync(), aes);
             assertEquals(0, result.authenticationFailed(), aes);
@@ -97,25 +105,118 @@ class RegistrationStormTest
     }
 
     @Test
+    void everyBatchSizeAndKernelEndsEachRegistrationWithTheKeysOfOneAtATime()
+    {
+        final int ues = 300;
+        final Registration.Outcome[] referenceOutcomes = new Registration.Outcome[ues];
+        final byte[][] reference = registerAll(ues, 1, false, referenceOutcomes);
+        assertTrue(List.of(referenceOutcomes).contains(Registration.Outcome.REGISTERED_AFTER_RESYNCHRONISATION),
+            "some USIMs resynchronise inside a batch");
+        for (final int batch : new int[] {2, 7, 32, Registration.MAX_BATCH})
+        {
+            for (final boolean nativeBatch : new boolean[] {true, false})
+            {
+                final Registration.Outcome[] outcomes = new Registration.Outcome[ues];
+                final byte[][] kamfs = registerAll(ues, batch, nativeBatch, outcomes);
+                for (int i = 0; i < ues; i++)
+                {
+                    assertEquals(referenceOutcomes[i], outcomes[i], "UE " + i + ", batch " + batch + ", native " + nativeBatch);
+                    assertArrayEquals(reference[i], kamfs[i], "KAMF of UE " + i + ", batch " + batch + ", native " + nativeBatch);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aUeTheAmfRefusesEndsAloneAndTheRestOfItsBatchRegisters()
+    {
+        final int ues = 10;
+        try (Subscribers subscribers = new Subscribers(ues);
+            ContextTable table = new ContextTable(ues);
+            Registration registration = new Registration(subscribers, table, new Milenage(new JdkAes128()), ues, true);
+            Kdf kdf = new Kdf())
+        {
+            final SplittableRandom random = new SplittableRandom(13);
+            final Registration.Outcome[] outcomes = new Registration.Outcome[ues];
+            for (int i = 0; i < ues; i++)
+            {
+                registration.provision(i, random, 0);
+            }
+            registration.register(0, ues, random, outcomes);
+            assertEquals(Collections.nCopies(ues, Registration.Outcome.REGISTERED), List.of(outcomes));
+
+            // UE 3 (identifier 4) is handed over to another AMF: no NAS SMC may start now (TS 33.501 6.9.5.1 (5)).
+            final AmfProcedures amf = new AmfProcedures(table, kdf);
+            assertTrue(amf.initialContextSetup(4, 1, new NextHopPair()));
+            assertEquals(ProcedureStart.STARTED, amf.handoverToAmf(4, false, new UeContextTransfer()));
+            final byte[] kamfBefore = kamfOf(table, 4);
+            registration.register(0, ues, random, outcomes);
+            for (int i = 0; i < ues; i++)
+            {
+                assertEquals(i == 3 ? Registration.Outcome.REFUSED : Registration.Outcome.REGISTERED, outcomes[i], "UE " + i);
+            }
+            assertArrayEquals(kamfBefore, kamfOf(table, 4), "the refused UE keeps its current KAMF");
+        }
+    }
+
+    /** Registers subscribers 0..ues-1 in batches; returns the KAMF of each in the AMF's table. */
+    private static byte[][] registerAll(
+        final int ues, final int batch, final boolean nativeBatch, final Registration.Outcome[] outcomes)
+    {
+        try (Subscribers subscribers = new Subscribers(ues);
+            ContextTable table = new ContextTable(ues);
+            Registration registration = new Registration(subscribers, table, new Milenage(new JdkAes128()), batch, nativeBatch))
+        {
+            final SplittableRandom random = new SplittableRandom(9);
+            for (int i = 0; i < ues; i++)
+            {
+                registration.provision(i, random, 0.1);
+            }
+            final Registration.Outcome[] batchOutcomes = new Registration.Outcome[batch];
+            for (int first = 0; first < ues; first += batch)
+            {
+                final int count = Math.min(batch, ues - first);
+                registration.register(first, count, random, batchOutcomes);
+                System.arraycopy(batchOutcomes, 0, outcomes, first, count);
+            }
+            final byte[][] kamfs = new byte[ues][];
+            for (int i = 0; i < ues; i++)
+            {
+                kamfs[i] = kamfOf(table, i + 1L);
+            }
+            return kamfs;
+        }
+    }
+
+    private static byte[] kamfOf(final ContextTable table, final long ueId)
+    {
+        final SecurityContext context = new SecurityContext();
+        assertTrue(table.read(ueId, context), "UE " + ueId + " known");
+        final byte[] kamf = new byte[Kdf.KEY_LENGTH];
+        context.copyKamf(kamf, 0);
+        return kamf;
+    }
+
+    @Test
     void anOfferedRateAndADurationBoundTheStorm() throws Exception
     {
         final RegistrationStorm.Result paced =
-            RegistrationStorm.run(new RegistrationStorm.Settings(2_000, 2, 5, 0, "jdk", 20_000, 0, 0), null);
+            RegistrationStorm.run(new RegistrationStorm.Settings(2_000, 2, 5, 0, "jdk", 20_000, 0, 0, 32), null);
         assertEquals(2_000, paced.ues());
         assertEquals(0, paced.outOfSync());
 
         // 1,000 a second for half a second registers some hundreds of the 100,000 and leaves the rest.
         final RegistrationStorm.Result bounded =
-            RegistrationStorm.run(new RegistrationStorm.Settings(100_000, 2, 5, 0, "jdk", 1_000, 0.5, 0), null);
+            RegistrationStorm.run(new RegistrationStorm.Settings(100_000, 2, 5, 0, "jdk", 1_000, 0.5, 0, 32), null);
         assertTrue(bounded.ues() > 50 && bounded.ues() < 5_000, "registered " + bounded.ues());
         assertEquals(0, bounded.outOfSync());
         assertEquals(bounded.ues(), bounded.latency().getTotalCount());
 
         final InvalidParameterException rate = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", -5, 0, 0));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", -5, 0, 0, 32));
         assertTrue(rate.getMessage().startsWith("rate: "), rate.getMessage());
         final InvalidParameterException duration = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, Double.NaN, 0));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, Double.NaN, 0, 32));
         assertTrue(duration.getMessage().startsWith("duration: "), duration.getMessage());
     }
 
@@ -131,16 +232,16 @@ class RegistrationStormTest
     void badSettingsNameTheSettingAndItsRange()
     {
         final InvalidParameterException threads = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 11, 1, 0, "jdk", 0, 0, 0));
+            () -> new RegistrationStorm.Settings(10, 11, 1, 0, "jdk", 0, 0, 0, 32));
         assertTrue(threads.getMessage().startsWith("threads: 11 is out of range"), threads.getMessage());
         final InvalidParameterException ahead = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 1.5, "jdk", 0, 0, 0));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 1.5, "jdk", 0, 0, 0, 32));
         assertTrue(ahead.getMessage().startsWith("ahead-usims:"), ahead.getMessage());
         final InvalidParameterException aes = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "rot13", 0, 0, 0));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "rot13", 0, 0, 0, 32));
         assertTrue(aes.getMessage().startsWith("aes:"), aes.getMessage());
         final InvalidParameterException warmUp = assertThrows(InvalidParameterException.class,
-            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, 0, -1));
+            () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, 0, -1, 32));
         assertTrue(warmUp.getMessage().startsWith("warm-up: -1 is out of range"), warmUp.getMessage());
         assertEquals(0, SubscriberDescriptor.LENGTH % Long.BYTES);
     }
