@@ -441,6 +441,13 @@ final class LoadTestReport
             // A dot per second as well: a run of one or two whole seconds draws no line to speak of.
             dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, y, COLOURS[0]));
         }
+        for (int tick = 1; tick <= 4 && perSecond.size() > 0; tick++)
+        {
+            // The last second and a quarter, half and three quarters of the way there, on the x axis.
+            final int second = Math.max(1, (int)Math.round(perSecond.size() * tick / 4.0));
+            page.append(text(MARGIN + (WIDTH - 2 * MARGIN) * second / (double)seconds, HEIGHT - MARGIN + 14,
+                Integer.toString(second), "middle"));
+        }
         page.append("<polyline class=\"curve\" stroke=\"").append(COLOURS[0]).append("\" points=\"").append(points).append("\"/>\n")
             .append(dots).append('\n')
             .append(text(WIDTH / 2.0, HEIGHT - 8, "second of the run (whole seconds only; " + perSecond.size() + ")", "middle"))
