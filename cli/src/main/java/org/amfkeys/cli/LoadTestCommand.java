@@ -11,6 +11,7 @@ import org.amfkeys.sim.ProcedureMix.Procedure;
 import org.amfkeys.sim.aka.NativeAes128;
 import org.amfkeys.sim.scenario.AmfRemoval;
 import org.amfkeys.sim.scenario.MixedLoad;
+import org.amfkeys.sim.scenario.Progress;
 import org.amfkeys.sim.scenario.Registration;
 import org.amfkeys.sim.scenario.RegistrationStorm;
 import org.amfkeys.sim.subscriber.SubscriberDescriptor;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * {@code amfkeys loadtest}: simulated UEs run random key lifecycle procedures against two AMFs and an
@@ -194,17 +196,7 @@ public final class LoadTestCommand implements Callable<Integer>
             ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp, direct ? 1 : batch);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final boolean showProgress = progress || System.console() != null;
-        final long start = System.nanoTime();
-        final RegistrationStorm.Result result = RegistrationStorm.run(settings, done ->
-        {
-            if (showProgress)
-            {
-                final double seconds = (System.nanoTime() - start) / 1e9;
-                err.printf("progress: %.0f s, %d of %d registered%n", seconds, done, ues);
-                err.flush();
-            }
-        });
+        final RegistrationStorm.Result result = RegistrationStorm.run(settings, progressLine(err, "registered", ues));
         final String hmacEngine = settings.batch() == 1 ? result.kernel() + ", one registration at a time" :
             result.kernel() + ", batches of up to " + settings.batch() + " registrations";
         out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
@@ -229,6 +221,30 @@ public final class LoadTestCommand implements Callable<Integer>
         }
         out.flush();
         return result.outOfSync() == 0 && result.authenticationFailed() == 0 && result.refused() == 0 ? 0 : 1;
+    }
+
+    /**
+     * @return what prints a progress line each second on standard error (elapsed, done, the rate since
+     *         the line before, the 99th percentile so far, out of sync so far), or null when progress is
+     *         not shown: only on a terminal, unless {@code --progress} asks for it.
+     */
+    private Consumer<Progress> progressLine(final PrintWriter err, final String what, final long total)
+    {
+        if (!progress && System.console() == null)
+        {
+            return null;
+        }
+        final long[] before = new long[2];
+        return now ->
+        {
+            final double seconds = (now.elapsedNanos() - before[1]) / 1e9;
+            final long rate = seconds > 0 ? Math.round((now.done() - before[0]) / seconds) : 0;
+            before[0] = now.done();
+            before[1] = now.elapsedNanos();
+            err.printf("progress: %.0f s, %d of %d %s, %d/s, p99 so far %.1f us, out of sync %d%n", now.elapsedNanos() / 1e9,
+                now.done(), total, what, rate, now.p99Nanos() / 1e3, now.outOfSync());
+            err.flush();
+        };
     }
 
     /**
@@ -267,16 +283,7 @@ public final class LoadTestCommand implements Callable<Integer>
             targetAmfSet.equals("other"), aesPath(), rate, duration, warmUp);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final boolean showProgress = progress || System.console() != null;
-        final long start = System.nanoTime();
-        final AmfRemoval.Result result = AmfRemoval.run(settings, done ->
-        {
-            if (showProgress)
-            {
-                err.printf("progress: %.0f s, %d of %d moved%n", (System.nanoTime() - start) / 1e9, done, ues);
-                err.flush();
-            }
-        });
+        final AmfRemoval.Result result = AmfRemoval.run(settings, progressLine(err, "moved", ues));
         final String hmacEngine = hmacEngine();
         out.printf("amfkeys loadtest: amf-removal, %d simulated UEs, %d threads, via %s, horizontal KAMF %s, target in the %s AMF set, " +
             "HMAC engine %s%n", ues, settings.threads(), via, horizontalKamf, targetAmfSet, hmacEngine);
@@ -383,8 +390,6 @@ public final class LoadTestCommand implements Callable<Integer>
         final int running = Math.min(threads, ues);
         final MixedLoad.Settings settings = new MixedLoad.Settings(ues, running, procedures, seed, overlap, rate, duration, mix);
         final PrintWriter err = spec.commandLine().getErr();
-        final boolean showProgress = progress || System.console() != null;
-        final long start = System.nanoTime();
         final MixedLoad.Result result;
         final List<String> engineReport = new ArrayList<>();
         try (ContextTable amf1 = new ContextTable(ues);
@@ -394,14 +399,7 @@ public final class LoadTestCommand implements Callable<Integer>
             KeyEngine engine2 = throughEngines ? new KeyEngine(amf2, engineOptions("amf-2")) : null)
         {
             result = MixedLoad.run(settings, new ContextTable[] {amf1, amf2}, mme,
-                throughEngines ? new KeyEngine[] {engine1, engine2} : null, done ->
-                {
-                    if (showProgress)
-                    {
-                        err.printf("progress: %.0f s, %d of %d steps%n", (System.nanoTime() - start) / 1e9, done, procedures);
-                        err.flush();
-                    }
-                });
+                throughEngines ? new KeyEngine[] {engine1, engine2} : null, progressLine(err, "steps", procedures));
             if (throughEngines)
             {
                 describe("amf-1", engine1, engineReport);

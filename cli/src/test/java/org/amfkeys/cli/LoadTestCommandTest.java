@@ -191,8 +191,10 @@ class LoadTestCommandTest
         final Path json = dir.resolve("storm.json");
         final Path html = dir.resolve("storm.html");
         final Cli.Result result = Cli.run("loadtest", "--scenario", "registration-storm", "--ues", "3000", "--threads", "2",
-            "--rate", "2000", "--json", json.toString(), "--html", html.toString());
+            "--rate", "2000", "--json", json.toString(), "--html", html.toString(), "--progress");
         assertEquals(0, result.exitCode(), result.err());
+        assertTrue(Pattern.compile("(?m)^progress: 1 s, \\d+ of 3000 registered, \\d+/s, p99 so far [0-9.]+ us, out of sync 0$")
+            .matcher(result.err()).find(), result.err());
         assertTrue(result.out().contains("offered 2000, Poisson arrivals"), result.out());
         assertTrue(result.out().contains("from when it was due"), result.out());
 

@@ -1,6 +1,7 @@
 package org.amfkeys.sim.scenario;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.procedures.AmfChange;
@@ -12,7 +13,7 @@ import org.amfkeys.sim.subscriber.Subscribers;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * An AMF taken out of service (planned removal, or load re-balancing within an AMF set: TS 23.501
@@ -150,16 +151,16 @@ public final class AmfRemoval
      * Runs a removal.
      *
      * @param settings what to run.
-     * @param progress receives the count of moves done, now and then (null for none).
+     * @param progress receives the run's progress each second, from the calling thread (null for none).
      * @return how it went.
      * @throws InterruptedException when interrupted while waiting for the threads.
      */
-    public static Result run(final Settings settings, final LongConsumer progress) throws InterruptedException
+    public static Result run(final Settings settings, final Consumer<Progress> progress) throws InterruptedException
     {
         RegistrationStorm.requireUsable(settings.aes());
         final int threads = settings.threads();
         final long[][] outcomes = new long[threads][AmfMove.Outcome.values().length];
-        final Histogram[] latencies = ScenarioThreads.histograms(threads);
+        final SingleWriterRecorder[] latencies = ScenarioThreads.recorders(threads);
         final long[] done = new long[threads];
         try (Subscribers subscribers = new Subscribers(settings.ues());
             ContextTable source = new ContextTable(settings.ues());
@@ -170,7 +171,8 @@ public final class AmfRemoval
                 source.prefault();
                 target.prefault();
             };
-            final ScenarioThreads.Timing timing = ScenarioThreads.run("amf-removal", threads, done, prefault, progress,
+            final ScenarioThreads.Timing timing = ScenarioThreads.run("amf-removal", threads, done, latencies,
+                () -> ScenarioThreads.sumOf(outcomes, AmfMove.Outcome.OUT_OF_SYNC.ordinal()), prefault, progress,
                 (thread, ready, go) -> remove(
                     settings, thread, subscribers, source, target, outcomes[thread], latencies[thread], done, ready, go));
             final long[] total = ScenarioThreads.sum(outcomes);
@@ -179,7 +181,7 @@ public final class AmfRemoval
                 total[AmfMove.Outcome.MOVED_WITH_HORIZONTAL_KAMF.ordinal()],
                 total[AmfMove.Outcome.OUT_OF_SYNC.ordinal()],
                 total[AmfMove.Outcome.REFUSED.ordinal()],
-                timing.setupNanos(), timing.runNanos(), ScenarioThreads.merge(latencies),
+                timing.setupNanos(), timing.runNanos(), timing.latency(),
                 (long)settings.ues() * SubscriberDescriptor.LENGTH, source.memoryBytes() + target.memoryBytes(),
                 timing.perSecond());
         }
@@ -187,7 +189,7 @@ public final class AmfRemoval
 
     private static void remove(
         final Settings settings, final int thread, final Subscribers subscribers, final ContextTable source,
-        final ContextTable target, final long[] outcomes, final Histogram latency, final long[] done,
+        final ContextTable target, final long[] outcomes, final SingleWriterRecorder latency, final long[] done,
         final CountDownLatch ready, final CountDownLatch go) throws InterruptedException
     {
         final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);

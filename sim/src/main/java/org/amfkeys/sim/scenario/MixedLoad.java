@@ -1,6 +1,7 @@
 package org.amfkeys.sim.scenario;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.KeyEngine;
@@ -22,7 +23,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * The mixed load: simulated UEs registered at two AMFs and an MME run random key lifecycle procedures
@@ -126,13 +127,13 @@ public final class MixedLoad
      * @param amfs     the two AMFs' tables.
      * @param mme      the MME's table.
      * @param engines  a batching engine per AMF for the AS key steps, or null for direct calls.
-     * @param progress receives the steps done each second, from the calling thread (null for none).
+     * @param progress receives the run's progress each second, from the calling thread (null for none).
      * @return how it went.
      * @throws InterruptedException when interrupted while waiting for the threads.
      */
     public static Result run(
         final Settings settings, final ContextTable[] amfs, final ContextTable mme, final KeyEngine[] engines,
-        final LongConsumer progress) throws InterruptedException
+        final Consumer<Progress> progress) throws InterruptedException
     {
         final int threads = settings.threads();
         final int kinds = Procedure.values().length;
@@ -140,6 +141,7 @@ public final class MixedLoad
         final long[][] refused = new long[threads][];
         final long[] outOfSync = new long[threads];
         final Histogram[][] latencies = new Histogram[threads][];
+        final SingleWriterRecorder[] steps = ScenarioThreads.recorders(threads);
         final long[] done = new long[threads];
         final long[] setupNanos = new long[threads];
         final Map<String, Long> refusals = new ConcurrentSkipListMap<>();
@@ -150,9 +152,10 @@ public final class MixedLoad
             refused[t] = new long[kinds];
             latencies[t] = ScenarioThreads.histograms(kinds + 1);
         }
-        final ScenarioThreads.Timing timing = ScenarioThreads.run("loadtest", threads, done, null, progress,
+        final ScenarioThreads.Timing timing = ScenarioThreads.run("loadtest", threads, done, steps,
+            () -> Arrays.stream(outOfSync).sum(), null, progress,
             (thread, ready, go) -> steps(settings, thread, amfs, mme, engines, new Tallies(ran[thread], refused[thread], outOfSync,
-                latencies[thread], refusals, overlaps, done, setupNanos), ready, go));
+                latencies[thread], steps[thread], refusals, overlaps, done, setupNanos), ready, go));
         final long[] ranTotal = new long[kinds];
         final long[] refusedTotal = new long[kinds];
         final Histogram[] latency = new Histogram[kinds + 1];
@@ -178,7 +181,7 @@ public final class MixedLoad
 
     /** Where one thread counts; its own slots of the shared arrays, the maps shared. */
     private record Tallies(
-        long[] ran, long[] refused, long[] outOfSync, Histogram[] latency, Map<String, Long> refusals,
+        long[] ran, long[] refused, long[] outOfSync, Histogram[] latency, SingleWriterRecorder steps, Map<String, Long> refusals,
         Map<String, Long> overlaps, long[] done, long[] setupNanos)
     {
     }
@@ -221,7 +224,9 @@ public final class MixedLoad
             {
                 final SimulatedUe ue = mine[random.nextInt(mine.length)];
                 final int kind = step(mix, ue, random, settings.overlap(), tallies);
-                tallies.latency()[kind].recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, due));
+                final long latency = OpenLoop.latencySince(OpenLoop.SYSTEM, due);
+                tallies.latency()[kind].recordValue(latency);
+                tallies.steps().recordValue(latency);
                 if (!ue.inSync())
                 {
                     tallies.outOfSync()[thread]++;

@@ -1,6 +1,7 @@
 package org.amfkeys.sim.scenario;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.sim.aka.Aes128;
@@ -12,7 +13,7 @@ import org.amfkeys.sim.subscriber.Subscribers;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * The registration storm: every simulated UE registers at once (a core's restart, a network's
@@ -141,17 +142,16 @@ public final class RegistrationStorm
      * Runs a storm.
      *
      * @param settings what to run.
-     * @param progress receives the count of registrations done, now and then, from the calling thread
-     *                 (null for none).
+     * @param progress receives the run's progress each second, from the calling thread (null for none).
      * @return how it went.
      * @throws InterruptedException when interrupted while waiting for the threads.
      */
-    public static Result run(final Settings settings, final LongConsumer progress) throws InterruptedException
+    public static Result run(final Settings settings, final Consumer<Progress> progress) throws InterruptedException
     {
         requireUsable(settings.aes());
         final int threads = settings.threads();
         final long[][] outcomes = new long[threads][Registration.Outcome.values().length];
-        final Histogram[] latencies = ScenarioThreads.histograms(threads);
+        final SingleWriterRecorder[] latencies = ScenarioThreads.recorders(threads);
         final long[] done = new long[threads];
         try (Subscribers subscribers = new Subscribers(settings.ues());
             ContextTable table = new ContextTable(settings.ues()))
@@ -160,7 +160,8 @@ public final class RegistrationStorm
             final String[] kernel = new String[threads];
             final long[][] batchSizes = new long[threads][settings.batch() + 1];
             // Beside the provisioning threads: the storm's first inserts then take no page faults.
-            final ScenarioThreads.Timing timing = ScenarioThreads.run("registration-storm", threads, done,
+            final ScenarioThreads.Timing timing = ScenarioThreads.run("registration-storm", threads, done, latencies,
+                () -> ScenarioThreads.sumOf(outcomes, Registration.Outcome.OUT_OF_SYNC.ordinal()),
                 () -> prefaulted[0] = table.prefault(), progress,
                 (thread, provisioned, go) ->
                     storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, kernel, batchSizes[thread],
@@ -172,7 +173,7 @@ public final class RegistrationStorm
                 total[Registration.Outcome.OUT_OF_SYNC.ordinal()],
                 total[Registration.Outcome.AUTHENTICATION_FAILED.ordinal()],
                 total[Registration.Outcome.REFUSED.ordinal()],
-                timing.setupNanos(), timing.runNanos(), ScenarioThreads.merge(latencies),
+                timing.setupNanos(), timing.runNanos(), timing.latency(),
                 (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), timing.perSecond(), prefaulted[0],
                 kernel[0], ScenarioThreads.sum(batchSizes));
         }
@@ -180,7 +181,7 @@ public final class RegistrationStorm
 
     private static void storm(
         final Settings settings, final int thread, final Subscribers subscribers, final ContextTable table,
-        final long[] outcomes, final Histogram latency, final long[] done, final String[] kernel, final long[] batchSizes,
+        final long[] outcomes, final SingleWriterRecorder latency, final long[] done, final String[] kernel, final long[] batchSizes,
         final CountDownLatch provisioned, final CountDownLatch go) throws InterruptedException
     {
         final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);

@@ -37,7 +37,7 @@ class AmfRemovalTest
                 for (final boolean otherAmfSet : new boolean[] {false, true})
                 {
                     final String what = via + ", " + policy + (otherAmfSet ? ", other AMF set" : ", same AMF set");
-                    final List<Long> progress = new ArrayList<>();
+                    final List<Progress> progress = new ArrayList<>();
                     final AmfRemoval.Result result = AmfRemoval.run(
                         new AmfRemoval.Settings(ues, 2, 23501, via, policy, otherAmfSet, "jdk", 0, 0, 200), progress::add);
                     assertEquals(ues, result.ues(), what);

@@ -43,7 +43,7 @@ class RegistrationStormTest
         for (final String aes : paths)
         {
             final int ues = 6_000;
-            final List<Long> progress = new ArrayList<>();
+            final List<Progress> progress = new ArrayList<>();
             final RegistrationStorm.Result result =
                 RegistrationStorm.run(new RegistrationStorm.Settings(ues, 2, 33501, 0.05, aes, 0, 0, 1_000, 32), progress::add);
             assertEquals(ues, result.ues(), aes);
@@ -218,6 +218,28 @@ class RegistrationStormTest
         final InvalidParameterException duration = assertThrows(InvalidParameterException.class,
             () -> new RegistrationStorm.Settings(10, 1, 1, 0, "jdk", 0, Double.NaN, 0, 32));
         assertTrue(duration.getMessage().startsWith("duration: "), duration.getMessage());
+    }
+
+    @Test
+    void theProgressEachSecondCountsUpAndCarriesTheP99SoFar() throws Exception
+    {
+        // 6,000 registrations at 2,500 a second: two samples at least, each after whole seconds of work.
+        final List<Progress> progress = new ArrayList<>();
+        final RegistrationStorm.Result result =
+            RegistrationStorm.run(new RegistrationStorm.Settings(6_000, 2, 17, 0, "jdk", 2_500, 0, 0, 32), progress::add);
+        assertTrue(progress.size() >= 2, "samples: " + progress);
+        for (int i = 0; i < progress.size(); i++)
+        {
+            final Progress now = progress.get(i);
+            assertEquals(0, now.outOfSync());
+            assertTrue(now.done() > 0 && now.p99Nanos() > 0, now.toString());
+            assertTrue(now.elapsedNanos() >= (i + 1) * 1_000_000_000L, now.toString());
+            assertTrue(i == 0 || now.done() > progress.get(i - 1).done(), "counts up: " + progress);
+            // About 2,500 a second: the count follows the offered rate, not the end of the run.
+            assertTrue(Math.abs(now.done() - 2_500.0 * now.elapsedNanos() / 1e9) < 1_000, now.toString());
+        }
+        assertTrue(progress.get(progress.size() - 1).p99Nanos() <= result.latency().getMaxValue(), progress.toString());
+        assertEquals(6_000, result.latency().getTotalCount());
     }
 
     @Test
