@@ -213,6 +213,10 @@ public final class LoadTestCommand implements Callable<Integer>
             out.printf("not-reached: %d (the duration ended first)%n", ues - result.ues());
         }
         rateAndLatency(out, "registrations", "registration", result.ues(), result.stormNanos(), settings.threads(), result.latency());
+        out.printf("steps-us: authentication p50 %.1f, p99 %.1f (to KSEAF on both sides, RES* and HRES* checked); " +
+            "security-mode p50 %.1f, p99 %.1f (KAMF, SMC, the UE's keys checked after the Complete)%n",
+            result.authentication().getValueAtPercentile(50) / 1e3, result.authentication().getValueAtPercentile(99) / 1e3,
+            result.securityMode().getValueAtPercentile(50) / 1e3, result.securityMode().getValueAtPercentile(99) / 1e3);
         out.printf("bytes-per-ue: %.1f (subscriber records %d: home network, USIM and ME; AMF context table %.1f)%n",
             result.bytesPerUe(ues), SubscriberDescriptor.LENGTH, result.tableBytes() / (double)ues);
         if (!writeFiles(out, err, LoadTestReport.storm(settings, result, hmacEngine)))

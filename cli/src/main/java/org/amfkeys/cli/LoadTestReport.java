@@ -69,6 +69,8 @@ final class LoadTestReport
         throughput(report, result.ues(), result.stormNanos(), result.perSecond());
         final ObjectNode latency = latencies(report, settings.rate());
         series(latency, "registration", result.latency());
+        series(latency, "authentication", result.authentication());
+        series(latency, "security-mode", result.securityMode());
 
         final ObjectNode batches = report.putObject("batches");
         batches.put("kernel", result.kernel());

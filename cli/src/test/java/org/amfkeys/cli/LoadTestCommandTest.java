@@ -207,6 +207,11 @@ class LoadTestCommandTest
         assertEquals("registration", registration.get("name").asText());
         assertEquals(3000, registration.get("count").asLong());
         assertTrue(registration.get("distribution").size() > 10);
+        final JsonNode series = report.get("latencyMicroseconds").get("series");
+        assertEquals("authentication", series.get(1).get("name").asText());
+        assertEquals("security-mode", series.get(2).get("name").asText());
+        assertEquals(3000, series.get(2).get("count").asLong());
+        assertTrue(result.out().contains("steps-us: authentication p50 "), result.out());
         // 3,000 at 2,000 a second: one whole second at least, about 2,000 registrations in it.
         final JsonNode perSecond = report.get("throughput").get("perSecond");
         assertTrue(perSecond.size() >= 1 && perSecond.get(0).asLong() > 1000, perSecond.toString());

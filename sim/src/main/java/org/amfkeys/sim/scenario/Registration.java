@@ -87,6 +87,7 @@ public final class Registration implements AutoCloseable
     private final boolean[] resynchronised;
     private final int[] nasKeyRecords;
     private final long[] ueIds;
+    private long authenticatedAt;
     private final Outcome[] single = new Outcome[1];
     private final byte[] k = new byte[Milenage.K_LENGTH];
     private final byte[] opc = new byte[Milenage.OP_LENGTH];
@@ -148,6 +149,16 @@ public final class Registration implements AutoCloseable
     public int batchCapacity()
     {
         return network.length;
+    }
+
+    /**
+     * @return when the last batch's authentication ended ({@link System#nanoTime()}): both sides held
+     *         KSEAF, the home network's checks of RES* and HRES* done; its NAS Security Mode Command
+     *         started then.
+     */
+    public long authenticatedAt()
+    {
+        return authenticatedAt;
     }
 
     /**
@@ -225,6 +236,7 @@ public final class Registration implements AutoCloseable
                 outcomes[lane] = authenticate(first + lane, lane, random);
             }
             deriveAuthenticationKeys(count, outcomes);
+            authenticatedAt = System.nanoTime();
             prefetchContexts(first, count);
             for (int lane = 0; lane < count; lane++)
             {

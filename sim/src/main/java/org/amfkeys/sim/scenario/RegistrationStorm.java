@@ -114,11 +114,17 @@ public final class RegistrationStorm
      * @param kernel                what computed the stages of the key derivations
      *                              ({@link Registration#kernelName()}).
      * @param batchSizes            at index n, how many batches of n registrations ran.
+     * @param authentication        each registration's authentication in nanoseconds: from its start (or
+     *                              when it was due) until both sides held KSEAF and the home network
+     *                              had checked RES* and HRES*.
+     * @param securityMode          each registration's NAS security mode in nanoseconds: from the end of
+     *                              its authentication (KAMF at the AMF, the SMC) until the UE's keys were
+     *                              checked against the AMF's after the Security Mode Complete.
      */
     public record Result(
         long registered, long resynchronised, long outOfSync, long authenticationFailed, long refused, long setupNanos,
         long stormNanos, Histogram latency, long subscriberBytes, long tableBytes, long[] perSecond, boolean tablePrefaulted,
-        String kernel, long[] batchSizes)
+        String kernel, long[] batchSizes, Histogram authentication, Histogram securityMode)
     {
         /**
          * @return every UE the storm ran.
@@ -159,13 +165,16 @@ public final class RegistrationStorm
             final boolean[] prefaulted = new boolean[1];
             final String[] kernel = new String[threads];
             final long[][] batchSizes = new long[threads][settings.batch() + 1];
+            final Histogram[] authentication = ScenarioThreads.histograms(threads);
+            final Histogram[] securityMode = ScenarioThreads.histograms(threads);
             // Beside the provisioning threads: the storm's first inserts then take no page faults.
             final ScenarioThreads.Timing timing = ScenarioThreads.run("registration-storm", threads, done, latencies,
                 () -> ScenarioThreads.sumOf(outcomes, Registration.Outcome.OUT_OF_SYNC.ordinal()),
                 () -> prefaulted[0] = table.prefault(), progress,
                 (thread, provisioned, go) ->
-                    storm(settings, thread, subscribers, table, outcomes[thread], latencies[thread], done, kernel, batchSizes[thread],
-                        provisioned, go));
+                    storm(settings, thread, subscribers, table, outcomes[thread],
+                        new StepLatencies(latencies[thread], authentication[thread], securityMode[thread]), done, kernel,
+                        batchSizes[thread], provisioned, go));
             final long[] total = ScenarioThreads.sum(outcomes);
             return new Result(
                 total[Registration.Outcome.REGISTERED.ordinal()],
@@ -175,13 +184,14 @@ public final class RegistrationStorm
                 total[Registration.Outcome.REFUSED.ordinal()],
                 timing.setupNanos(), timing.runNanos(), timing.latency(),
                 (long)settings.ues() * SubscriberDescriptor.LENGTH, table.memoryBytes(), timing.perSecond(), prefaulted[0],
-                kernel[0], ScenarioThreads.sum(batchSizes));
+                kernel[0], ScenarioThreads.sum(batchSizes), ScenarioThreads.merge(authentication),
+                ScenarioThreads.merge(securityMode));
         }
     }
 
     private static void storm(
         final Settings settings, final int thread, final Subscribers subscribers, final ContextTable table,
-        final long[] outcomes, final SingleWriterRecorder latency, final long[] done, final String[] kernel, final long[] batchSizes,
+        final long[] outcomes, final StepLatencies latency, final long[] done, final String[] kernel, final long[] batchSizes,
         final CountDownLatch provisioned, final CountDownLatch go) throws InterruptedException
     {
         final int first = ScenarioThreads.firstOf(settings.ues(), settings.threads(), thread);
@@ -212,10 +222,14 @@ public final class RegistrationStorm
                 new long[settings.batch()], (item, count, dues) ->
                 {
                     registration.register(first + (int)item, count, random, batchOutcomes);
+                    final long end = System.nanoTime();
+                    final long authenticated = registration.authenticatedAt();
                     batchSizes[count]++;
                     for (int i = 0; i < count; i++)
                     {
-                        latency.recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, dues[i]));
+                        latency.registration().recordValue(OpenLoop.latencySince(OpenLoop.SYSTEM, dues[i]));
+                        latency.authentication().recordValue(stepNanos(dues[i], authenticated));
+                        latency.securityMode().recordValue(stepNanos(authenticated, end));
                         outcomes[batchOutcomes[i].ordinal()]++;
                     }
                     // A plain write: the progress line may lag a little, the final counts come from outcomes.
@@ -223,6 +237,16 @@ public final class RegistrationStorm
                     return System.nanoTime() < deadline;
                 });
         }
+    }
+
+    /** Where a thread records the latencies of its registrations, whole and by step. */
+    private record StepLatencies(SingleWriterRecorder registration, Histogram authentication, Histogram securityMode)
+    {
+    }
+
+    private static long stepNanos(final long from, final long to)
+    {
+        return Math.min(Math.max(0, to - from), OpenLoop.HIGHEST_LATENCY_NANOS);
     }
 
     /** The storm's code, run on subscribers and a table of the thread's own until the JIT compiled it. */

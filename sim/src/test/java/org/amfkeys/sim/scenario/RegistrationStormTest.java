@@ -53,6 +53,11 @@ class RegistrationStormTest
             // About 5 % of the USIMs were provisioned ahead; each resynchronised once, then registered.
             assertTrue(result.resynchronised() > ues * 0.03 && result.resynchronised() < ues * 0.07, aes + ": " + result.resynchronised());
             assertEquals(ues, result.latency().getTotalCount(), aes);
+            // The steps split each registration: neither takes longer than the whole.
+            assertEquals(ues, result.authentication().getTotalCount(), aes);
+            assertEquals(ues, result.securityMode().getTotalCount(), aes);
+            assertTrue(result.authentication().getMaxValue() <= result.latency().getMaxValue() * 1.01, aes);
+            assertTrue(result.securityMode().getMaxValue() <= result.latency().getMaxValue() * 1.01, aes);
             assertTrue(result.bytesPerUe(ues) < 600, "bytes per UE " + result.bytesPerUe(ues));
         }
     }
