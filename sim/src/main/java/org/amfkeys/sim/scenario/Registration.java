@@ -263,7 +263,7 @@ public final class Registration implements AutoCloseable
                 commands[lane].clear();
                 supis[lane] = null;
             }
-            records.clear(Math.min(count * RECORDS_PER_UE, records.capacity()));
+            records.clear(count * RECORDS_PER_UE);
             kdf.wipe();
             amfContext.clear();
         }
