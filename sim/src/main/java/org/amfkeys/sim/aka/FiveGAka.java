@@ -77,10 +77,26 @@ public final class FiveGAka implements AutoCloseable
             throw InvalidParameterException.missing("snn", "a serving network name");
         }
         homeNetworkVector(k, opc, rand, sqn, amf, out);
-        final MilenageOutputs functions = out.milenage();
-        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
-        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveKausfAndKseaf(functions, snn, out);
+        deriveKeys(out, snn, rand);
+    }
+
+    /**
+     * A side's keys after {@link #homeNetworkVector} or an accepting {@link #ueCheck}, computed at once:
+     * RES* (XRES*), HRES* (HXRES*), KAUSF and KSEAF. The staged forms derive the same in batches.
+     *
+     * @param keys the side's keys; receives RES*, HRES*, KAUSF and KSEAF.
+     * @param snn  the serving network name.
+     * @param rand RAND, 16 octets.
+     */
+    public void deriveKeys(final AkaKeys keys, final ServingNetworkName snn, final byte[] rand)
+    {
+        final MilenageOutputs functions = keys.milenage();
+        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), keys.resStar(), 0);
+        kdf.hresStar(rand, keys.resStar(), keys.hresStar(), 0);
+        kdf.kausf(functions.ck(), functions.ik(), snn, keys.sqnXorAk(), keys.kausf(), 0);
+        kdf.computeSchedule(keys.kausf(), schedule);
+        kdf.kseaf(schedule, snn, keys.kseaf(), 0);
+        schedule.clear();
     }
 
     /**
@@ -217,10 +233,7 @@ public final class FiveGAka implements AutoCloseable
         {
             return result;
         }
-        final MilenageOutputs functions = out.milenage();
-        kdf.resStar(functions.ck(), functions.ik(), snn, rand, functions.res(), out.resStar(), 0);
-        kdf.hresStar(rand, out.resStar(), out.hresStar(), 0);
-        deriveKausfAndKseaf(functions, snn, out);
+        deriveKeys(out, snn, rand);
         kamf(out, supi, abba);
         return AuthenticationResult.ACCEPTED;
     }
@@ -306,15 +319,6 @@ public final class FiveGAka implements AutoCloseable
     public String toString()
     {
         return "FiveGAka (" + milenage + ")";
-    }
-
-    /** KAUSF from CK || IK and SQN xor AK, KSEAF from KAUSF: the same on both sides. */
-    private void deriveKausfAndKseaf(final MilenageOutputs functions, final ServingNetworkName snn, final AkaKeys out)
-    {
-        kdf.kausf(functions.ck(), functions.ik(), snn, out.sqnXorAk(), out.kausf(), 0);
-        kdf.computeSchedule(out.kausf(), schedule);
-        kdf.kseaf(schedule, snn, out.kseaf(), 0);
-        schedule.clear();
     }
 
     /** Compares in time independent of where they differ, as a MAC check should. */

@@ -5,6 +5,7 @@ import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.engine.RecordsKernel;
 import org.amfkeys.hmac.HmacRecords;
+import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.NasSecurityModeCommand;
@@ -35,8 +36,9 @@ import java.util.SplittableRandom;
  * Registrations run in batches of up to {@link #batchCapacity()} UEs, in stages: MILENAGE and the AMF's
  * steps UE by UE, and the key derivations of the home network's and the UE's sides, which depend on
  * each other (RES* and KAUSF, then KSEAF, then the ME's KAMF, then its NAS keys), one stage of the
- * whole batch at a time, each one call of a {@link RecordsKernel}. Not thread-safe: one per thread,
- * over that thread's subscribers.
+ * whole batch at a time, each one call of a {@link RecordsKernel}. With a capacity of one, every
+ * derivation is computed at once instead, one UE after another, with no records. Not thread-safe: one
+ * per thread, over that thread's subscribers.
  */
 public final class Registration implements AutoCloseable
 {
@@ -86,6 +88,8 @@ public final class Registration implements AutoCloseable
     private final byte[][] rands;
     private final boolean[] resynchronised;
     private final int[] nasKeyRecords;
+    private final boolean direct;
+    private final KeySchedule schedule = new KeySchedule();
     private final long[] ueIds;
     private long authenticatedAt;
     private final Outcome[] single = new Outcome[1];
@@ -95,7 +99,8 @@ public final class Registration implements AutoCloseable
     private final byte[] key = new byte[Kdf.KEY_LENGTH];
 
     /**
-     * Registers one UE at a time, on the fastest single-derivation engine.
+     * Registers one UE at a time, every derivation computed at once on the fastest single-derivation
+     * engine.
      *
      * @param subscribers the subscribers' records.
      * @param table       the AMF's context table.
@@ -110,7 +115,8 @@ public final class Registration implements AutoCloseable
      * @param subscribers the subscribers' records.
      * @param table       the AMF's context table.
      * @param milenage    MILENAGE on the AES path to use; closed with this instance.
-     * @param batch       most registrations of one batch, 1..{@value #MAX_BATCH}.
+     * @param batch       most registrations of one batch, 1..{@value #MAX_BATCH}; 1 computes every
+     *                    derivation at once, with no batch records.
      * @param nativeBatch whether the batch stages use the native batch kernel when it is usable here
      *                    (false: the fastest single-derivation engine, one record after another).
      * @throws InvalidParameterException naming {@code batch} when out of range.
@@ -126,6 +132,7 @@ public final class Registration implements AutoCloseable
         this.amf = new AmfProcedures(table, kdf);
         this.aka = new FiveGAka(milenage, kdf);
         this.kernel = RecordsKernel.open(nativeBatch);
+        this.direct = batch == 1;
         this.records = new HmacRecords(batch * RECORDS_PER_UE);
         this.network = new AkaKeys[batch];
         this.ue = new AkaKeys[batch];
@@ -235,9 +242,19 @@ public final class Registration implements AutoCloseable
                 supis[lane] = supiOf(first + lane);
                 outcomes[lane] = authenticate(first + lane, lane, random);
             }
-            deriveAuthenticationKeys(count, outcomes);
+            if (direct)
+            {
+                deriveAuthenticationKeysAtOnce(outcomes);
+            }
+            else
+            {
+                deriveAuthenticationKeys(count, outcomes);
+            }
             authenticatedAt = System.nanoTime();
-            prefetchContexts(first, count);
+            if (!direct)
+            {
+                prefetchContexts(first, count);
+            }
             for (int lane = 0; lane < count; lane++)
             {
                 if (outcomes[lane] == null)
@@ -245,7 +262,10 @@ public final class Registration implements AutoCloseable
                     outcomes[lane] = securityModeCommand(first + lane, lane);
                 }
             }
-            deriveUeKamfAndNasKeys(count, outcomes);
+            if (!direct)
+            {
+                deriveUeKamfAndNasKeys(count, outcomes);
+            }
             for (int lane = 0; lane < count; lane++)
             {
                 if (outcomes[lane] == null)
@@ -263,7 +283,10 @@ public final class Registration implements AutoCloseable
                 commands[lane].clear();
                 supis[lane] = null;
             }
-            records.clear(count * RECORDS_PER_UE);
+            if (!direct)
+            {
+                records.clear(count * RECORDS_PER_UE);
+            }
             kdf.wipe();
             amfContext.clear();
         }
@@ -284,6 +307,7 @@ public final class Registration implements AutoCloseable
         {
             kernel.close();
             records.close();
+            schedule.clear();
             wipeCredentials();
         }
     }
@@ -400,6 +424,20 @@ public final class Registration implements AutoCloseable
         table.prefetch(ueIds, count);
     }
 
+    /** As {@link #deriveAuthenticationKeys}, for a batch of one, each derivation computed at once. */
+    private void deriveAuthenticationKeysAtOnce(final Outcome[] outcomes)
+    {
+        if (outcomes[0] == null)
+        {
+            aka.deriveKeys(network[0], SERVING_NETWORK, rands[0]);
+            aka.deriveKeys(ue[0], SERVING_NETWORK, rands[0]);
+            if (!Arrays.equals(ue[0].resStar(), network[0].resStar()) || !Arrays.equals(ue[0].hresStar(), network[0].hresStar()))
+            {
+                outcomes[0] = Outcome.AUTHENTICATION_FAILED;
+            }
+        }
+    }
+
     /**
      * The AMF's KAMF from the AUSF's KSEAF and its NAS Security Mode Command.
      *
@@ -466,12 +504,8 @@ public final class Registration implements AutoCloseable
      */
     private Outcome securityModeComplete(final int index, final int lane)
     {
-        final int record = nasKeyRecords[lane];
         final NasSecurityModeCommand received = commands[lane];
-        records.mac(record, key, 0);
-        final boolean encryption = lowHalfEquals(key, received.nasEncryptionKey());
-        records.mac(record + 1, key, 0);
-        final boolean integrity = lowHalfEquals(key, received.nasIntegrityKey());
+        final boolean nasKeysAgree = direct ? ueNasKeysEqualAtOnce(lane, received) : ueNasKeysEqualStaged(lane, received);
         final long ueId = index + 1L;
         try
         {
@@ -482,7 +516,7 @@ public final class Registration implements AutoCloseable
             subscriber.wrap(subscribers, index).ueNasContext(ue[lane].kamf(), received.ngKsi(), NEA2, NIA2, 1);
             table.read(ueId, amfContext);
             amfContext.copyKamf(key, 0);
-            if (!encryption || !integrity || !Arrays.equals(key, ue[lane].kamf()))
+            if (!nasKeysAgree || !Arrays.equals(key, ue[lane].kamf()))
             {
                 return Outcome.OUT_OF_SYNC;
             }
@@ -502,6 +536,38 @@ public final class Registration implements AutoCloseable
     private static int nextInd(final int ind)
     {
         return (ind + 1) & (SequenceNumbers.SLOTS - 1);
+    }
+
+    /** The ME's NAS keys, in the last stage's records, against those protecting the command. */
+    private boolean ueNasKeysEqualStaged(final int lane, final NasSecurityModeCommand received)
+    {
+        final int record = nasKeyRecords[lane];
+        records.mac(record, key, 0);
+        final boolean encryption = lowHalfEquals(key, received.nasEncryptionKey());
+        records.mac(record + 1, key, 0);
+        final boolean integrity = lowHalfEquals(key, received.nasIntegrityKey());
+        Arrays.fill(key, (byte)0);
+        return encryption && integrity;
+    }
+
+    /** The ME's KAMF and NAS keys computed at once, its NAS keys against those protecting the command. */
+    private boolean ueNasKeysEqualAtOnce(final int lane, final NasSecurityModeCommand received)
+    {
+        aka.kamf(ue[lane], supis[lane], Abba.DEFAULT);
+        kdf.computeSchedule(ue[lane].kamf(), schedule);
+        try
+        {
+            kdf.algorithmKey(schedule, AlgorithmTypeDistinguisher.NAS_ENC, received.ciphering(), key, 0);
+            final boolean encryption = Arrays.equals(key, 0, Kdf.LOW_128_LENGTH, received.nasEncryptionKey(), 0, Kdf.LOW_128_LENGTH);
+            kdf.algorithmKey(schedule, AlgorithmTypeDistinguisher.NAS_INT, received.integrity(), key, 0);
+            final boolean integrity = Arrays.equals(key, 0, Kdf.LOW_128_LENGTH, received.nasIntegrityKey(), 0, Kdf.LOW_128_LENGTH);
+            return encryption && integrity;
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+            schedule.clear();
+        }
     }
 
     /** The algorithm key is the MAC's last 128 bits. */
