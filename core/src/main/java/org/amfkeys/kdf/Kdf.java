@@ -90,7 +90,6 @@ public final class Kdf implements AutoCloseable
     private static final int ACKNOWLEDGEMENT = 0x01;
 
     private static final int FULL_OUTPUT = 0;
-    private static final int LOW_128_OUTPUT = LOW_128_MAC_OFFSET;
 
     private static final String SCHEDULE = "a schedule filled by Kdf.computeSchedule";
 
@@ -416,7 +415,7 @@ public final class Kdf implements AutoCloseable
      */
     public byte[] resStar(final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res)
     {
-        return run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH);
+        return run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -435,7 +434,7 @@ public final class Kdf implements AutoCloseable
         final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res,
         final MutableDirectBuffer out, final int outOffset)
     {
-        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -454,7 +453,7 @@ public final class Kdf implements AutoCloseable
         final byte[] ck, final byte[] ik, final ServingNetworkName snn, final byte[] rand, final byte[] res,
         final byte[] out, final int outOffset)
     {
-        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+        run(ckIkSchedule(ck, ik), encodeResStar(snn, rand, res), LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -498,7 +497,7 @@ public final class Kdf implements AutoCloseable
     public byte[] hresStar(final byte[] rand, final byte[] resStar)
     {
         hashHresStarInput(rand, resStar);
-        return Arrays.copyOfRange(output, LOW_128_OUTPUT, KEY_LENGTH);
+        return Arrays.copyOfRange(output, LOW_128_MAC_OFFSET, KEY_LENGTH);
     }
 
     /**
@@ -514,7 +513,7 @@ public final class Kdf implements AutoCloseable
         ensureOpen();
         checkOutput(out, outOffset, LOW_128_LENGTH);
         hashHresStarInput(rand, resStar);
-        out.putBytes(outOffset, output, LOW_128_OUTPUT, LOW_128_LENGTH);
+        out.putBytes(outOffset, output, LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -530,7 +529,7 @@ public final class Kdf implements AutoCloseable
         ensureOpen();
         checkOutput(out, outOffset, LOW_128_LENGTH);
         hashHresStarInput(rand, resStar);
-        System.arraycopy(output, LOW_128_OUTPUT, out, outOffset, LOW_128_LENGTH);
+        System.arraycopy(output, LOW_128_MAC_OFFSET, out, outOffset, LOW_128_LENGTH);
     }
 
     private void hashHresStarInput(final byte[] rand, final byte[] resStar)
@@ -720,7 +719,7 @@ public final class Kdf implements AutoCloseable
     public byte[] algorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
     {
         return run(keySchedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -738,7 +737,7 @@ public final class Kdf implements AutoCloseable
         final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -756,7 +755,7 @@ public final class Kdf implements AutoCloseable
         final byte[] out, final int outOffset)
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1382,7 +1381,7 @@ public final class Kdf implements AutoCloseable
     public byte[] sorMacIausf(final byte[] kausf, final byte[] sorHeader, final int counterSor, final byte[] sorContainer)
     {
         return run(keySchedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
-            LOW_128_OUTPUT, LOW_128_LENGTH);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -1401,7 +1400,7 @@ public final class Kdf implements AutoCloseable
         final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1420,7 +1419,7 @@ public final class Kdf implements AutoCloseable
         final byte[] out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeSorMacIausf(sorHeader, counterSor, sorContainer),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     private KdfInputString encodeSorMacIausf(final byte[] sorHeader, final int counterSor, final byte[] sorContainer)
@@ -1448,7 +1447,7 @@ public final class Kdf implements AutoCloseable
     public byte[] sorMacIue(final byte[] kausf, final int counterSor)
     {
         return run(keySchedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
-            LOW_128_OUTPUT, LOW_128_LENGTH);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -1463,7 +1462,7 @@ public final class Kdf implements AutoCloseable
     public void sorMacIue(final KeySchedule kausf, final int counterSor, final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1478,7 +1477,7 @@ public final class Kdf implements AutoCloseable
     public void sorMacIue(final KeySchedule kausf, final int counterSor, final byte[] out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeAcknowledgement(Fc.SOR_MAC_IUE, "counter-sor", counterSor),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1493,7 +1492,7 @@ public final class Kdf implements AutoCloseable
      */
     public byte[] upuMacIausf(final byte[] kausf, final byte[] upuData, final int counterUpu)
     {
-        return run(keySchedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH);
+        return run(keySchedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -1509,7 +1508,7 @@ public final class Kdf implements AutoCloseable
     public void upuMacIausf(
         final KeySchedule kausf, final byte[] upuData, final int counterUpu, final MutableDirectBuffer out, final int outOffset)
     {
-        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1525,7 +1524,7 @@ public final class Kdf implements AutoCloseable
     public void upuMacIausf(
         final KeySchedule kausf, final byte[] upuData, final int counterUpu, final byte[] out, final int outOffset)
     {
-        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+        run(schedule("kausf", kausf), encodeUpuMacIausf(upuData, counterUpu), LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     private KdfInputString encodeUpuMacIausf(final byte[] upuData, final int counterUpu)
@@ -1548,7 +1547,7 @@ public final class Kdf implements AutoCloseable
     public byte[] upuMacIue(final byte[] kausf, final int counterUpu)
     {
         return run(keySchedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
-            LOW_128_OUTPUT, LOW_128_LENGTH);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -1563,7 +1562,7 @@ public final class Kdf implements AutoCloseable
     public void upuMacIue(final KeySchedule kausf, final int counterUpu, final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -1578,7 +1577,7 @@ public final class Kdf implements AutoCloseable
     public void upuMacIue(final KeySchedule kausf, final int counterUpu, final byte[] out, final int outOffset)
     {
         run(schedule("kausf", kausf), encodeAcknowledgement(Fc.UPU_MAC_IUE, "counter-upu", counterUpu),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     private KdfInputString encodeAcknowledgement(final int fc, final String counterParameter, final int counter)
@@ -2052,7 +2051,7 @@ public final class Kdf implements AutoCloseable
     public byte[] epsAlgorithmKey(final byte[] key, final AlgorithmTypeDistinguisher distinguisher, final int algorithm)
     {
         return run(keySchedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH);
     }
 
     /**
@@ -2070,7 +2069,7 @@ public final class Kdf implements AutoCloseable
         final MutableDirectBuffer out, final int outOffset)
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**
@@ -2088,7 +2087,7 @@ public final class Kdf implements AutoCloseable
         final byte[] out, final int outOffset)
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.EPS_ALGORITHM_KEY, distinguisher, algorithm),
-            LOW_128_OUTPUT, LOW_128_LENGTH, out, outOffset);
+            LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
     }
 
     /**

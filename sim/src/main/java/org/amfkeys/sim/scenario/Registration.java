@@ -385,11 +385,7 @@ public final class Registration implements AutoCloseable
                 aka.takeResStarAndKausf(records, record, rands[lane], network[lane]);
                 aka.takeResStarAndKausf(records, record + 2, rands[lane], ue[lane]);
                 record += 4;
-                if (!Arrays.equals(ue[lane].resStar(), network[lane].resStar()) ||
-                    !Arrays.equals(ue[lane].hresStar(), network[lane].hresStar()))
-                {
-                    outcomes[lane] = Outcome.AUTHENTICATION_FAILED;
-                }
+                outcomes[lane] = resStarChecked(lane);
             }
         }
 
@@ -424,6 +420,17 @@ public final class Registration implements AutoCloseable
         table.prefetch(ueIds, count);
     }
 
+    /**
+     * The AUSF compares the UE's RES* with XRES*, the SEAF its HRES* with HXRES*.
+     *
+     * @return null when both agree (the registration goes on), else a failed authentication.
+     */
+    private Outcome resStarChecked(final int lane)
+    {
+        return Arrays.equals(ue[lane].resStar(), network[lane].resStar()) &&
+            Arrays.equals(ue[lane].hresStar(), network[lane].hresStar()) ? null : Outcome.AUTHENTICATION_FAILED;
+    }
+
     /** As {@link #deriveAuthenticationKeys}, for a batch of one, each derivation computed at once. */
     private void deriveAuthenticationKeysAtOnce(final Outcome[] outcomes)
     {
@@ -431,10 +438,7 @@ public final class Registration implements AutoCloseable
         {
             aka.deriveKeys(network[0], SERVING_NETWORK, rands[0]);
             aka.deriveKeys(ue[0], SERVING_NETWORK, rands[0]);
-            if (!Arrays.equals(ue[0].resStar(), network[0].resStar()) || !Arrays.equals(ue[0].hresStar(), network[0].hresStar()))
-            {
-                outcomes[0] = Outcome.AUTHENTICATION_FAILED;
-            }
+            outcomes[0] = resStarChecked(0);
         }
     }
 
