@@ -251,9 +251,14 @@ public final class Registration implements AutoCloseable
                 deriveAuthenticationKeys(count, outcomes);
             }
             authenticatedAt = System.nanoTime();
-            if (!direct)
+            if (direct)
+            {
+                deriveKamfAtOnce(outcomes);
+            }
+            else
             {
                 prefetchContexts(first, count);
+                deriveKamf(count, outcomes);
             }
             for (int lane = 0; lane < count; lane++)
             {
@@ -264,7 +269,7 @@ public final class Registration implements AutoCloseable
             }
             if (!direct)
             {
-                deriveUeKamfAndNasKeys(count, outcomes);
+                deriveUeNasKeys(count, outcomes);
             }
             for (int lane = 0; lane < count; lane++)
             {
@@ -455,7 +460,7 @@ public final class Registration implements AutoCloseable
         {
             // A registered UE's new native context takes the next ngKSI: the current one stays in use until the SMC.
             final int ngKsi = record.registered() ? (record.ueNgKsi() + 1) % (NgKsi.MAX_KEY_SET_IDENTIFIER + 1) : 0;
-            amf.authenticated(ueId, network[lane].kseaf(), supis[lane], Abba.DEFAULT, ngKsi, UE_SECURITY_CAPABILITIES);
+            amf.authenticated(ueId, network[lane].kamf(), ngKsi, UE_SECURITY_CAPABILITIES);
             return amf.nasSecurityModeCommand(ueId, NEA2, NIA2, commands[lane]) ? null : Outcome.REFUSED;
         }
         catch (final ProcedureNotAllowedException refused)
@@ -465,16 +470,16 @@ public final class Registration implements AutoCloseable
     }
 
     /**
-     * The ME's KAMF from its KSEAF, then its NAS keys from that KAMF for the algorithms the command
-     * names: two stages.
+     * KAMF of the SEAF, which hands it to the AMF, and of the ME, each from its own KSEAF: one stage.
      */
-    private void deriveUeKamfAndNasKeys(final int count, final Outcome[] outcomes)
+    private void deriveKamf(final int count, final Outcome[] outcomes)
     {
         int record = 0;
         for (int lane = 0; lane < count; lane++)
         {
             if (outcomes[lane] == null)
             {
+                aka.stageKamf(network[lane], supis[lane], Abba.DEFAULT, records, record++);
                 aka.stageKamf(ue[lane], supis[lane], Abba.DEFAULT, records, record++);
             }
         }
@@ -484,11 +489,28 @@ public final class Registration implements AutoCloseable
         {
             if (outcomes[lane] == null)
             {
+                records.mac(record++, network[lane].kamf(), 0);
                 records.mac(record++, ue[lane].kamf(), 0);
             }
         }
+    }
 
-        record = 0;
+    /** As {@link #deriveKamf}, for a batch of one, each derivation computed at once. */
+    private void deriveKamfAtOnce(final Outcome[] outcomes)
+    {
+        if (outcomes[0] == null)
+        {
+            aka.kamf(network[0], supis[0], Abba.DEFAULT);
+            aka.kamf(ue[0], supis[0], Abba.DEFAULT);
+        }
+    }
+
+    /**
+     * The ME's NAS keys from its KAMF for the algorithms the command names: one stage.
+     */
+    private void deriveUeNasKeys(final int count, final Outcome[] outcomes)
+    {
+        int record = 0;
         for (int lane = 0; lane < count; lane++)
         {
             if (outcomes[lane] == null)
@@ -554,10 +576,9 @@ public final class Registration implements AutoCloseable
         return encryption && integrity;
     }
 
-    /** The ME's KAMF and NAS keys computed at once, its NAS keys against those protecting the command. */
+    /** The ME's NAS keys computed at once, against those protecting the command. */
     private boolean ueNasKeysEqualAtOnce(final int lane, final NasSecurityModeCommand received)
     {
-        aka.kamf(ue[lane], supis[lane], Abba.DEFAULT);
         kdf.computeSchedule(ue[lane].kamf(), schedule);
         try
         {
