@@ -221,6 +221,24 @@ final class SlotMap
     }
 
     /**
+     * @return the first entry along the probe from {@code home} that holds no live UE, where an insert
+     *         would most likely go, or -1 past the longest probe.
+     */
+    private int firstFree(final int home)
+    {
+        final int limit = longestProbe.get() + 1;
+        for (int distance = 0; distance <= limit; distance++)
+        {
+            final int entry = probe(entries, home, distance);
+            if ((UnsafeApi.getLong(controlAddress(entry)) & STATE_MASK) != STATE_LIVE)
+            {
+                return entry;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * @return the entry's control word when it is unlocked and holds {@code ueId} live, else 0 (retry).
      */
     long stableControl(final int entry, final long ueId)
@@ -273,7 +291,9 @@ final class SlotMap
         }
         for (int i = 0; i < count; i++)
         {
-            final int entry = entries[i];
+            final int found = entries[i];
+            // An absent UE is about to be inserted, most likely at the first free entry of its probe.
+            final int entry = found >= 0 ? found : firstFree(home(hash(ueIds[i])));
             if (entry >= 0)
             {
                 final long slot = slotAddress(entry);
