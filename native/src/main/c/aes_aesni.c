@@ -104,3 +104,176 @@ int amfkeys_openssl_aes128_encrypt(const uint8_t key[16], const uint8_t *in, uin
     EVP_CIPHER_CTX_free(context);
     return ok ? 0 : AMFKEYS_ERROR_ARGUMENT;
 }
+
+/*
+ * MILENAGE for a batch: subscribers four at a time, so that the AES chains of four keys interleave
+ * (one subscriber's TEMP, OUT1 and key expansion are each one dependent chain, which alone leaves
+ * AES-NI mostly idle). The algorithm's steps are those of org.amfkeys.sim.aka.Milenage, which the
+ * tests compare this with.
+ */
+#define MILENAGE_LANES 4
+
+/* Round key r of every lane from round key r - 1; the round constant is an immediate, hence the macro. */
+#define EXPAND_LANES(rk, lanes, r, rcon)                                                          \
+    do                                                                                            \
+    {                                                                                             \
+        for (int j_ = 0; j_ < (lanes); j_++)                                                      \
+        {                                                                                         \
+            (rk)[j_][r] = EXPAND((rk)[j_][(r) - 1], (rcon));                                      \
+        }                                                                                         \
+    } while (0)
+
+/* Blocks x[j * per_lane + b] encrypted under lane j's round keys, every chain interleaved. */
+__attribute__((target("aes,sse2")))
+static inline void encrypt_lanes(__m128i rk[][AES_ROUNDS + 1], __m128i *x, int lanes, int per_lane)
+{
+    for (int j = 0; j < lanes; j++)
+    {
+        for (int b = 0; b < per_lane; b++)
+        {
+            x[j * per_lane + b] = _mm_xor_si128(x[j * per_lane + b], rk[j][0]);
+        }
+    }
+    for (int r = 1; r < AES_ROUNDS; r++)
+    {
+        for (int j = 0; j < lanes; j++)
+        {
+            for (int b = 0; b < per_lane; b++)
+            {
+                x[j * per_lane + b] = _mm_aesenc_si128(x[j * per_lane + b], rk[j][r]);
+            }
+        }
+    }
+    for (int j = 0; j < lanes; j++)
+    {
+        for (int b = 0; b < per_lane; b++)
+        {
+            x[j * per_lane + b] = _mm_aesenclast_si128(x[j * per_lane + b], rk[j][AES_ROUNDS]);
+        }
+    }
+}
+
+static int32_t read_int32(const uint8_t *p)
+{
+    int32_t value;
+    memcpy(&value, p, sizeof(value));
+    return value;
+}
+
+static void write_int32(uint8_t *p, int32_t value)
+{
+    memcpy(p, &value, sizeof(value));
+}
+
+__attribute__((target("aes,sse2")))
+static void milenage_lanes(uint8_t *records, int lanes)
+{
+    __m128i rk[MILENAGE_LANES][AES_ROUNDS + 1];
+    __m128i opc[MILENAGE_LANES], temp[MILENAGE_LANES], out[MILENAGE_LANES * 4], out1[MILENAGE_LANES];
+    for (int j = 0; j < lanes; j++)
+    {
+        const uint8_t *r = records + (size_t)j * AMFKEYS_MILENAGE_RECORD_LENGTH;
+        rk[j][0] = _mm_loadu_si128((const __m128i *)(r + AMFKEYS_MILENAGE_K));
+        opc[j] = _mm_loadu_si128((const __m128i *)(r + AMFKEYS_MILENAGE_OPC));
+        temp[j] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(r + AMFKEYS_MILENAGE_RAND)), opc[j]);
+    }
+    EXPAND_LANES(rk, lanes, 1, 0x01);
+    EXPAND_LANES(rk, lanes, 2, 0x02);
+    EXPAND_LANES(rk, lanes, 3, 0x04);
+    EXPAND_LANES(rk, lanes, 4, 0x08);
+    EXPAND_LANES(rk, lanes, 5, 0x10);
+    EXPAND_LANES(rk, lanes, 6, 0x20);
+    EXPAND_LANES(rk, lanes, 7, 0x40);
+    EXPAND_LANES(rk, lanes, 8, 0x80);
+    EXPAND_LANES(rk, lanes, 9, 0x1B);
+    EXPAND_LANES(rk, lanes, 10, 0x36);
+
+    /* TEMP = E_K(RAND xor OPc) */
+    encrypt_lanes(rk, temp, lanes, 1);
+
+    /* OUTn = E_K(rot(TEMP xor OPc, rn) xor cn) xor OPc, n = 2..5: r = 0, 32, 64, 96 bits; cn's last octet 1, 2, 4, 8. */
+    for (int j = 0; j < lanes; j++)
+    {
+        const __m128i t = _mm_xor_si128(temp[j], opc[j]);
+        out[4 * j + 0] = _mm_xor_si128(t, _mm_set_epi32(0x01000000, 0, 0, 0));
+        out[4 * j + 1] = _mm_xor_si128(_mm_shuffle_epi32(t, 0x39), _mm_set_epi32(0x02000000, 0, 0, 0));
+        out[4 * j + 2] = _mm_xor_si128(_mm_shuffle_epi32(t, 0x4E), _mm_set_epi32(0x04000000, 0, 0, 0));
+        out[4 * j + 3] = _mm_xor_si128(_mm_shuffle_epi32(t, 0x93), _mm_set_epi32(0x08000000, 0, 0, 0));
+    }
+    encrypt_lanes(rk, out, lanes, 4);
+
+    /* SQN, given or recovered with AK, then OUT1 = E_K(TEMP xor rot(IN1 xor OPc, 64)) xor OPc, IN1 = SQN || AMF twice. */
+    for (int j = 0; j < lanes; j++)
+    {
+        uint8_t *r = records + (size_t)j * AMFKEYS_MILENAGE_RECORD_LENGTH;
+        for (int b = 0; b < 4; b++)
+        {
+            out[4 * j + b] = _mm_xor_si128(out[4 * j + b], opc[j]);
+        }
+        uint8_t ak[16];
+        _mm_storeu_si128((__m128i *)ak, out[4 * j]);
+        uint8_t in1[8];
+        const int recover = read_int32(r + AMFKEYS_MILENAGE_MODE) == AMFKEYS_MILENAGE_RECOVER_FROM_AUTN;
+        for (int i = 0; i < 6; i++)
+        {
+            in1[i] = (uint8_t)(r[AMFKEYS_MILENAGE_SQN_IN + i] ^ (recover ? ak[i] : 0));
+        }
+        in1[6] = r[AMFKEYS_MILENAGE_AMF];
+        in1[7] = r[AMFKEYS_MILENAGE_AMF + 1];
+        memcpy(r + AMFKEYS_MILENAGE_SQN, in1, 6);
+        amfkeys_wipe(ak, sizeof(ak));
+        uint64_t word;
+        memcpy(&word, in1, sizeof(word));
+        out1[j] = _mm_xor_si128(_mm_xor_si128(temp[j], _mm_set1_epi64x((long long)word)), _mm_shuffle_epi32(opc[j], 0x4E));
+    }
+    encrypt_lanes(rk, out1, lanes, 1);
+
+    for (int j = 0; j < lanes; j++)
+    {
+        uint8_t *r = records + (size_t)j * AMFKEYS_MILENAGE_RECORD_LENGTH;
+        uint8_t block[16];
+        _mm_storeu_si128((__m128i *)block, _mm_xor_si128(out1[j], opc[j]));
+        memcpy(r + AMFKEYS_MILENAGE_MAC_A, block, 8);
+        memcpy(r + AMFKEYS_MILENAGE_MAC_S, block + 8, 8);
+        _mm_storeu_si128((__m128i *)block, out[4 * j]);
+        memcpy(r + AMFKEYS_MILENAGE_AK, block, 6);
+        memcpy(r + AMFKEYS_MILENAGE_RES, block + 8, 8);
+        _mm_storeu_si128((__m128i *)(r + AMFKEYS_MILENAGE_CK), out[4 * j + 1]);
+        _mm_storeu_si128((__m128i *)(r + AMFKEYS_MILENAGE_IK), out[4 * j + 2]);
+        _mm_storeu_si128((__m128i *)block, out[4 * j + 3]);
+        memcpy(r + AMFKEYS_MILENAGE_AK_STAR, block, 6);
+        amfkeys_wipe(block, sizeof(block));
+    }
+    /* Round keys, TEMP and the OUTs on the stack are key material too. */
+    amfkeys_wipe(rk, sizeof(rk));
+    amfkeys_wipe(temp, sizeof(temp));
+    amfkeys_wipe(out, sizeof(out));
+    amfkeys_wipe(out1, sizeof(out1));
+    amfkeys_wipe(opc, sizeof(opc));
+}
+
+int amfkeys_milenage_records(uint8_t *records, int count)
+{
+    /* A record of an unknown mode gets zeroed outputs and a status; the others of its lanes go on. */
+    for (int i = 0; i < count; i++)
+    {
+        uint8_t *r = records + (size_t)i * AMFKEYS_MILENAGE_RECORD_LENGTH;
+        const int32_t mode = read_int32(r + AMFKEYS_MILENAGE_MODE);
+        const int valid = mode == AMFKEYS_MILENAGE_GENERATE || mode == AMFKEYS_MILENAGE_RECOVER_FROM_AUTN;
+        write_int32(r + AMFKEYS_MILENAGE_STATUS, valid ? 0 : AMFKEYS_MILENAGE_BAD_MODE);
+    }
+    for (int first = 0; first < count; first += MILENAGE_LANES)
+    {
+        const int lanes = count - first < MILENAGE_LANES ? count - first : MILENAGE_LANES;
+        milenage_lanes(records + (size_t)first * AMFKEYS_MILENAGE_RECORD_LENGTH, lanes);
+    }
+    for (int i = 0; i < count; i++)
+    {
+        uint8_t *r = records + (size_t)i * AMFKEYS_MILENAGE_RECORD_LENGTH;
+        if (read_int32(r + AMFKEYS_MILENAGE_STATUS) != 0)
+        {
+            memset(r + AMFKEYS_MILENAGE_SQN, 0, AMFKEYS_MILENAGE_RECORD_LENGTH - AMFKEYS_MILENAGE_SQN);
+        }
+    }
+    return count;
+}

@@ -144,6 +144,33 @@ int amfkeys_cpu_features(void);
 void amfkeys_aes128_expand(const uint8_t key[16], uint8_t round_keys[AMFKEYS_AES_ROUND_KEYS_LENGTH]);
 void amfkeys_aes128_encrypt(const uint8_t round_keys[AMFKEYS_AES_ROUND_KEYS_LENGTH], const uint8_t *in, uint8_t *out, int blocks);
 int amfkeys_openssl_aes128_encrypt(const uint8_t key[16], const uint8_t *in, uint8_t *out, int blocks);
+
+/*
+ * MILENAGE (TS 35.206) for a batch of subscribers on AES-NI (org.amfkeys.sim.aka.MilenageBatch, whose
+ * MilenageRecordDescriptor names the same offsets): each record holds its K, OPc, RAND, SQN (or SQN
+ * xor AK, as AUTN carries it) and AMF, and receives SQN, AK, AK*, MAC-A, MAC-S, RES, CK and IK. A
+ * record's status is 0, or AMFKEYS_MILENAGE_BAD_MODE (its outputs zeroed). Returns count.
+ */
+#define AMFKEYS_MILENAGE_RECORD_LENGTH   160
+#define AMFKEYS_MILENAGE_MODE            0    /* int: AMFKEYS_MILENAGE_GENERATE or _RECOVER_FROM_AUTN */
+#define AMFKEYS_MILENAGE_STATUS          4    /* int, written */
+#define AMFKEYS_MILENAGE_K               16
+#define AMFKEYS_MILENAGE_OPC             32
+#define AMFKEYS_MILENAGE_RAND            48
+#define AMFKEYS_MILENAGE_SQN_IN          64   /* 6: SQN, or SQN xor AK */
+#define AMFKEYS_MILENAGE_AMF             70   /* 2 */
+#define AMFKEYS_MILENAGE_SQN             72   /* 6, written */
+#define AMFKEYS_MILENAGE_AK              80   /* 6, written */
+#define AMFKEYS_MILENAGE_AK_STAR         88   /* 6, written */
+#define AMFKEYS_MILENAGE_MAC_A           96   /* 8, written */
+#define AMFKEYS_MILENAGE_MAC_S           104  /* 8, written */
+#define AMFKEYS_MILENAGE_RES             112  /* 8, written */
+#define AMFKEYS_MILENAGE_CK              128  /* 16, written */
+#define AMFKEYS_MILENAGE_IK              144  /* 16, written */
+#define AMFKEYS_MILENAGE_GENERATE        1
+#define AMFKEYS_MILENAGE_RECOVER_FROM_AUTN 2
+#define AMFKEYS_MILENAGE_BAD_MODE        (-1)
+int amfkeys_milenage_records(uint8_t *records, int count);
 void amfkeys_cpu_mask(int masked);
 int amfkeys_kernel_supported(int id);
 

@@ -58,3 +58,27 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_sim_aka_NativeAes128_opensslEncrypt(
     }
     return amfkeys_openssl_aes128_encrypt(ADDRESS(key), ADDRESS(in), ADDRESS(out), blocks);
 }
+
+/* org.amfkeys.sim.aka.MilenageBatch: MILENAGE for `count` records at `records`. */
+JNIEXPORT jint JNICALL Java_org_amfkeys_sim_aka_MilenageBatch_computeRecords(JNIEnv *env, jclass type, jlong records, jint count)
+{
+    (void)env;
+    (void)type;
+    if (!aesni())
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (records == 0 || count < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    return amfkeys_milenage_records(ADDRESS(records), count);
+}
+
+/* The record length the library was built with, for MilenageBatch to check its descriptor against. */
+JNIEXPORT jint JNICALL Java_org_amfkeys_sim_aka_MilenageBatch_recordLength(JNIEnv *env, jclass type)
+{
+    (void)env;
+    (void)type;
+    return AMFKEYS_MILENAGE_RECORD_LENGTH;
+}
