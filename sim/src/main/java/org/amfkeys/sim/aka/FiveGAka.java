@@ -22,10 +22,11 @@ import java.util.Arrays;
  *   <li>resynchronisation ({@link #resynchronise}): the home network recovers SQN_MS from AUTS and
  *   checks MAC-S (TS 33.102 6.3.5).</li>
  * </ul>
- * A simulator that registers many UEs at once splits each side in two: MILENAGE and the checks of AUTN
- * UE by UE ({@link #homeNetworkVector}, {@link #ueCheck}), and the key derivations staged into batch
- * records for many UEs at a time ({@link #stageResStarAndKausf}, {@link #stageKseaf}, {@link #stageKamf}),
- * the same derivations as the one-shot forms.
+ * A simulator that registers many UEs at once stages each side: MILENAGE into a {@link MilenageBatch}
+ * ({@link #stageHomeNetworkVector}, {@link #stageUeCheck}, with the checks of AUTN after it), and the
+ * key derivations into batch records ({@link #stageResStarAndKausf}, {@link #stageKseaf},
+ * {@link #stageKamf}): the same steps as the one-shot forms ({@link #homeNetworkVector}, {@link #ueCheck},
+ * {@link #deriveKeys}), which share their code.
  * One instance per thread; nothing is allocated per run.
  */
 public final class FiveGAka implements AutoCloseable
@@ -114,9 +115,48 @@ public final class FiveGAka implements AutoCloseable
         final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqn, final byte[] amf, final AkaKeys out)
     {
         requireKeys(out);
-        final MilenageOutputs functions = out.milenage();
-        milenage.generate(k, opc, rand, sqn, amf, functions);
+        milenage.generate(k, opc, rand, sqn, amf, out.milenage());
+        buildAutn(out);
+    }
 
+    /**
+     * Stages the UDM/ARPF's MILENAGE of {@link #homeNetworkVector} into record {@code record} of a
+     * MILENAGE batch; {@link #takeHomeNetworkVector} builds AUTN once the batch is computed.
+     *
+     * @param batch  the batch.
+     * @param record the record.
+     * @param k      K, 16 octets.
+     * @param opc    OPc, 16 octets.
+     * @param rand   RAND, 16 octets.
+     * @param sqn    SQN, 6 octets.
+     * @param amf    AMF, 2 octets.
+     */
+    public void stageHomeNetworkVector(
+        final MilenageBatch batch, final int record, final byte[] k, final byte[] opc, final byte[] rand, final byte[] sqn,
+        final byte[] amf)
+    {
+        requireBatch(batch).stageGenerate(record, k, opc, rand, sqn, amf);
+    }
+
+    /**
+     * Reads what {@link #stageHomeNetworkVector} staged, computed, and builds AUTN.
+     *
+     * @param batch  the computed batch.
+     * @param record the record.
+     * @param out    receives MILENAGE's outputs, SQN xor AK and AUTN.
+     */
+    public void takeHomeNetworkVector(final MilenageBatch batch, final int record, final AkaKeys out)
+    {
+        requireKeys(out);
+        requireBatch(batch).outputs(record, out.milenage());
+        buildAutn(out);
+    }
+
+    /** AUTN = SQN xor AK || AMF || MAC-A, from MILENAGE's outputs. */
+    private static void buildAutn(final AkaKeys out)
+    {
+        final MilenageOutputs functions = out.milenage();
+        final byte[] sqn = functions.sqn();
         final byte[] sqnXorAk = out.sqnXorAk();
         for (int i = 0; i < Milenage.SQN_LENGTH; i++)
         {
@@ -124,7 +164,7 @@ public final class FiveGAka implements AutoCloseable
         }
         final byte[] autn = out.autn();
         System.arraycopy(sqnXorAk, 0, autn, 0, Milenage.SQN_LENGTH);
-        System.arraycopy(amf, 0, autn, Milenage.SQN_LENGTH, Milenage.AMF_LENGTH);
+        System.arraycopy(functions.amf(), 0, autn, Milenage.SQN_LENGTH, Milenage.AMF_LENGTH);
         System.arraycopy(functions.macA(), 0, autn, Milenage.SQN_LENGTH + Milenage.AMF_LENGTH, Milenage.MAC_LENGTH);
     }
 
@@ -256,18 +296,70 @@ public final class FiveGAka implements AutoCloseable
         final AkaKeys out)
     {
         requireKeys(out);
-        if (sequence == null)
-        {
-            throw InvalidParameterException.missing("sequence", "the USIM's SequenceNumbers");
-        }
-        Milenage.requireLength("autn", autn, Milenage.AUTN_LENGTH);
-        if ((autn[Milenage.SQN_LENGTH] & SEPARATION_BIT) == 0)
+        requireSequence(sequence);
+        if (!carries5gSeparationBit(autn))
         {
             return AuthenticationResult.NON_5G_AUTHENTICATION_UNACCEPTABLE;
         }
+        milenage.recoverFromAutn(k, opc, rand, autn, out.milenage());
+        return answer(k, opc, rand, autn, sequence, out);
+    }
 
+    /**
+     * Stages the USIM's MILENAGE of {@link #ueCheck} into record {@code record} of a MILENAGE batch, once
+     * the ME accepted AUTN's AMF; {@link #takeUeCheck} answers once the batch is computed.
+     *
+     * @param batch  the batch.
+     * @param record the record.
+     * @param k      K, 16 octets.
+     * @param opc    OPc, 16 octets.
+     * @param rand   RAND, 16 octets.
+     * @param autn   AUTN as received, 16 octets.
+     * @return false, with nothing staged, when the ME refuses AUTN: its AMF lacks the separation bit
+     *         ({@link AuthenticationResult#NON_5G_AUTHENTICATION_UNACCEPTABLE}).
+     */
+    public boolean stageUeCheck(
+        final MilenageBatch batch, final int record, final byte[] k, final byte[] opc, final byte[] rand, final byte[] autn)
+    {
+        requireBatch(batch);
+        if (!carries5gSeparationBit(autn))
+        {
+            return false;
+        }
+        batch.stageRecoverFromAutn(record, k, opc, rand, autn);
+        return true;
+    }
+
+    /**
+     * The USIM's answer to AUTN after {@link #stageUeCheck} staged it and the batch was computed, as
+     * {@link #ueCheck} answers.
+     *
+     * @param batch    the computed batch.
+     * @param record   the record.
+     * @param k        K, 16 octets (for AUTS after a synch failure).
+     * @param opc      OPc, 16 octets.
+     * @param rand     RAND, 16 octets.
+     * @param autn     AUTN as received, 16 octets.
+     * @param sequence the USIM's accepted sequence numbers; an accepted SQN is recorded in it.
+     * @param out      receives what {@link #ueCheck} gives.
+     * @return the answer; only {@link AuthenticationResult#ACCEPTED} changes {@code sequence}.
+     */
+    public AuthenticationResult takeUeCheck(
+        final MilenageBatch batch, final int record, final byte[] k, final byte[] opc, final byte[] rand, final byte[] autn,
+        final SequenceNumbers sequence, final AkaKeys out)
+    {
+        requireKeys(out);
+        requireSequence(sequence);
+        requireBatch(batch).outputs(record, out.milenage());
+        return answer(k, opc, rand, autn, sequence, out);
+    }
+
+    /** The USIM's checks of MAC-A and of SQN's freshness (TS 33.102 6.3.3), MILENAGE's outputs in hand. */
+    private AuthenticationResult answer(
+        final byte[] k, final byte[] opc, final byte[] rand, final byte[] autn, final SequenceNumbers sequence,
+        final AkaKeys out)
+    {
         final MilenageOutputs functions = out.milenage();
-        milenage.recoverFromAutn(k, opc, rand, autn, functions);
         if (!macEquals(functions.macA(), autn, Milenage.SQN_LENGTH + Milenage.AMF_LENGTH))
         {
             return AuthenticationResult.MAC_FAILURE;
@@ -285,6 +377,13 @@ public final class FiveGAka implements AutoCloseable
         System.arraycopy(autn, 0, out.sqnXorAk(), 0, Milenage.SQN_LENGTH);
         System.arraycopy(autn, 0, out.autn(), 0, Milenage.AUTN_LENGTH);
         return AuthenticationResult.ACCEPTED;
+    }
+
+    /** The ME's check of AUTN's AMF: 5G needs the separation bit (TS 33.501 6.1.3.2). */
+    private static boolean carries5gSeparationBit(final byte[] autn)
+    {
+        Milenage.requireLength("autn", autn, Milenage.AUTN_LENGTH);
+        return (autn[Milenage.SQN_LENGTH] & SEPARATION_BIT) != 0;
     }
 
     /**
@@ -350,6 +449,23 @@ public final class FiveGAka implements AutoCloseable
         if (abba == null)
         {
             throw InvalidParameterException.missing("abba", "an ABBA");
+        }
+    }
+
+    private static MilenageBatch requireBatch(final MilenageBatch batch)
+    {
+        if (batch == null)
+        {
+            throw InvalidParameterException.missing("batch", "a MilenageBatch");
+        }
+        return batch;
+    }
+
+    private static void requireSequence(final SequenceNumbers sequence)
+    {
+        if (sequence == null)
+        {
+            throw InvalidParameterException.missing("sequence", "the USIM's SequenceNumbers");
         }
     }
 

@@ -14,6 +14,7 @@ import org.amfkeys.sim.aka.AkaKeys;
 import org.amfkeys.sim.aka.AuthenticationResult;
 import org.amfkeys.sim.aka.FiveGAka;
 import org.amfkeys.sim.aka.Milenage;
+import org.amfkeys.sim.aka.MilenageBatch;
 import org.amfkeys.sim.aka.MilenageOutputs;
 import org.amfkeys.sim.aka.SequenceNumbers;
 import org.amfkeys.sim.subscriber.Subscriber;
@@ -33,12 +34,13 @@ import java.util.SplittableRandom;
  * KAMF at the AMF from KSEAF, the NAS Security Mode Command and Complete, and the UE's own KAMF and
  * NAS keys compared with the AMF's.
  * <p>
- * Registrations run in batches of up to {@link #batchCapacity()} UEs, in stages: MILENAGE and the AMF's
- * steps UE by UE, and the key derivations of the home network's and the UE's sides, which depend on
- * each other (RES* and KAUSF, then KSEAF, then the ME's KAMF, then its NAS keys), one stage of the
- * whole batch at a time, each one call of a {@link RecordsKernel}. With a capacity of one, every
- * derivation is computed at once instead, one UE after another, with no records. Not thread-safe: one
- * per thread, over that thread's subscribers.
+ * Registrations run in batches of up to {@link #batchCapacity()} UEs, in stages: the home networks'
+ * MILENAGE, then the USIMs' (each one {@link MilenageBatch} call, a USIM that finds SQN stale
+ * resynchronising alone); the key derivations of both sides, which depend on each other (RES* and
+ * KAUSF, then KSEAF, then the SEAF's and the ME's KAMF, then the ME's NAS keys), each one call of a
+ * {@link RecordsKernel} for the whole batch; and the AMF's steps UE by UE. With a capacity of one, every
+ * function and derivation is computed at once instead, one UE after another, with no records. Not
+ * thread-safe: one per thread, over that thread's subscribers.
  */
 public final class Registration implements AutoCloseable
 {
@@ -86,6 +88,10 @@ public final class Registration implements AutoCloseable
     private final NasSecurityModeCommand[] commands;
     private final Supi[] supis;
     private final byte[][] rands;
+    private final byte[][] resynchronisationRands;
+    private final byte[][] ks;
+    private final byte[][] opcs;
+    private final MilenageBatch milenageBatch;
     private final boolean[] resynchronised;
     private final int[] nasKeyRecords;
     private final boolean direct;
@@ -139,6 +145,10 @@ public final class Registration implements AutoCloseable
         this.commands = new NasSecurityModeCommand[batch];
         this.supis = new Supi[batch];
         this.rands = new byte[batch][Milenage.RAND_LENGTH];
+        this.resynchronisationRands = new byte[batch][Milenage.RAND_LENGTH];
+        this.ks = new byte[batch][Milenage.K_LENGTH];
+        this.opcs = new byte[batch][Milenage.OP_LENGTH];
+        this.milenageBatch = direct ? null : new MilenageBatch(milenage, batch);
         this.resynchronised = new boolean[batch];
         this.nasKeyRecords = new int[batch];
         this.ueIds = new long[batch];
@@ -240,14 +250,18 @@ public final class Registration implements AutoCloseable
             for (int lane = 0; lane < count; lane++)
             {
                 supis[lane] = supiOf(first + lane);
-                outcomes[lane] = authenticate(first + lane, lane, random);
+                // Both RANDs drawn up front, the second for a resynchronisation: a batch draws as one at a time does.
+                random.nextBytes(rands[lane]);
+                random.nextBytes(resynchronisationRands[lane]);
             }
             if (direct)
             {
+                outcomes[0] = authenticate(first, 0);
                 deriveAuthenticationKeysAtOnce(outcomes);
             }
             else
             {
+                authenticate(first, count, outcomes);
                 deriveAuthenticationKeys(count, outcomes);
             }
             authenticatedAt = System.nanoTime();
@@ -291,6 +305,7 @@ public final class Registration implements AutoCloseable
             if (!direct)
             {
                 records.clear(count * RECORDS_PER_UE);
+                milenageBatch.clear(count);
             }
             kdf.wipe();
             amfContext.clear();
@@ -312,57 +327,131 @@ public final class Registration implements AutoCloseable
         {
             kernel.close();
             records.close();
+            if (milenageBatch != null)
+            {
+                milenageBatch.close();
+            }
             schedule.clear();
             wipeCredentials();
         }
     }
 
     /**
-     * MILENAGE on both sides, and the resynchronisation when the USIM asks for it.
+     * MILENAGE on both sides, one subscriber: the home network's vector and the USIM's answer, with the
+     * resynchronisation when the USIM asks for it.
      *
      * @return null when both sides go on to their keys, else how the registration ended.
      */
-    private Outcome authenticate(final int index, final int lane, final SplittableRandom random)
+    private Outcome authenticate(final int index, final int lane)
     {
         final Subscriber record = subscriber.wrap(subscribers, index);
         record.credentials(k, opc);
         try
         {
             resynchronised[lane] = false;
-            AuthenticationResult answer = vectorAndAnswer(record, lane, random);
-            if (answer == AuthenticationResult.SYNCH_FAILURE)
+            aka.homeNetworkVector(k, opc, rands[lane], nextSqn(record), AUTHENTICATION_MANAGEMENT_FIELD, network[lane]);
+            final AuthenticationResult answer = aka.ueCheck(k, opc, rands[lane], network[lane].autn(), record.usim(), ue[lane]);
+            return answered(record, lane, answer);
+        }
+        finally
+        {
+            wipeCredentials();
+        }
+    }
+
+    /**
+     * MILENAGE on both sides, a batch of subscribers: every home network's vector in one MILENAGE batch,
+     * then every USIM's check of its AUTN in another; a USIM that finds SQN stale resynchronises alone.
+     */
+    private void authenticate(final int first, final int count, final Outcome[] outcomes)
+    {
+        try
+        {
+            for (int lane = 0; lane < count; lane++)
+            {
+                final Subscriber record = subscriber.wrap(subscribers, first + lane);
+                record.credentials(ks[lane], opcs[lane]);
+                resynchronised[lane] = false;
+                aka.stageHomeNetworkVector(
+                    milenageBatch, lane, ks[lane], opcs[lane], rands[lane], nextSqn(record), AUTHENTICATION_MANAGEMENT_FIELD);
+            }
+            milenageBatch.compute(count);
+            for (int lane = 0; lane < count; lane++)
+            {
+                aka.takeHomeNetworkVector(milenageBatch, lane, network[lane]);
+                final boolean staged = aka.stageUeCheck(milenageBatch, lane, ks[lane], opcs[lane], rands[lane], network[lane].autn());
+                outcomes[lane] = staged ? null : Outcome.AUTHENTICATION_FAILED;
+            }
+            milenageBatch.compute(count);
+            for (int lane = 0; lane < count; lane++)
+            {
+                if (outcomes[lane] == null)
+                {
+                    final Subscriber record = subscriber.wrap(subscribers, first + lane);
+                    System.arraycopy(ks[lane], 0, k, 0, Milenage.K_LENGTH);
+                    System.arraycopy(opcs[lane], 0, opc, 0, Milenage.OP_LENGTH);
+                    final AuthenticationResult answer = aka.takeUeCheck(
+                        milenageBatch, lane, k, opc, rands[lane], network[lane].autn(), record.usim(), ue[lane]);
+                    outcomes[lane] = answered(record, lane, answer);
+                }
+            }
+        }
+        finally
+        {
+            for (int lane = 0; lane < count; lane++)
+            {
+                Arrays.fill(ks[lane], (byte)0);
+                Arrays.fill(opcs[lane], (byte)0);
+            }
+            wipeCredentials();
+        }
+    }
+
+    /**
+     * After the USIM's first answer (the caller holds the subscriber's K and OPc): on a synch failure the
+     * home network checks AUTS, continues from SQN_MS and both sides run MILENAGE again with the second
+     * RAND, which becomes the registration's RAND.
+     *
+     * @return null when both sides go on to their keys, else how the registration ended.
+     */
+    private Outcome answered(final Subscriber record, final int lane, final AuthenticationResult firstAnswer)
+    {
+        AuthenticationResult answer = firstAnswer;
+        if (answer == AuthenticationResult.SYNCH_FAILURE)
+        {
+            try
             {
                 if (!aka.resynchronise(k, opc, rands[lane], ue[lane].auts(), resynchronisation))
                 {
                     return Outcome.AUTHENTICATION_FAILED;
                 }
                 record.homeSqn(SequenceNumbers.sqnOf(resynchronisation.sqn()));
-                resynchronised[lane] = true;
-                answer = vectorAndAnswer(record, lane, random);
             }
-            return answer == AuthenticationResult.ACCEPTED ? null : Outcome.AUTHENTICATION_FAILED;
+            finally
+            {
+                resynchronisation.wipe();
+            }
+            resynchronised[lane] = true;
+            System.arraycopy(resynchronisationRands[lane], 0, rands[lane], 0, Milenage.RAND_LENGTH);
+            aka.homeNetworkVector(k, opc, rands[lane], nextSqn(record), AUTHENTICATION_MANAGEMENT_FIELD, network[lane]);
+            answer = aka.ueCheck(k, opc, rands[lane], network[lane].autn(), record.usim(), ue[lane]);
         }
-        finally
-        {
-            wipeCredentials();
-            resynchronisation.wipe();
-        }
+        return answer == AuthenticationResult.ACCEPTED ? null : Outcome.AUTHENTICATION_FAILED;
     }
 
     /**
-     * The UDM/ARPF hands out the next SQN (next SEQ, next IND) and a fresh RAND; the USIM checks AUTN.
+     * The UDM/ARPF hands out the next SQN: next SEQ, next IND.
+     *
+     * @return SQN, in the scratch that holds it until the next call.
      */
-    private AuthenticationResult vectorAndAnswer(final Subscriber record, final int lane, final SplittableRandom random)
+    private byte[] nextSqn(final Subscriber record)
     {
         final long last = record.homeSqn();
         final long next = (((last >>> SequenceNumbers.IND_BITS) + 1) << SequenceNumbers.IND_BITS) |
             nextInd((int)(last & (SequenceNumbers.SLOTS - 1)));
         record.homeSqn(next);
         SequenceNumbers.writeSqn(next, sqn);
-        final byte[] rand = rands[lane];
-        random.nextBytes(rand);
-        aka.homeNetworkVector(k, opc, rand, sqn, AUTHENTICATION_MANAGEMENT_FIELD, network[lane]);
-        return aka.ueCheck(k, opc, rand, network[lane].autn(), record.usim(), ue[lane]);
+        return sqn;
     }
 
     /**

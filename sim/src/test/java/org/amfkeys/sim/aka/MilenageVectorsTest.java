@@ -210,10 +210,25 @@ class MilenageVectorsTest
             stagedUsim.accept(SequenceNumbers.sqnOf(octets(in, "sqn_ms")));
             final AkaKeys stagedNetwork = new AkaKeys();
             final AkaKeys stagedUe = new AkaKeys();
-            try (RecordsKernel kernel = RecordsKernel.open(nativeBatch); HmacRecords records = new HmacRecords(4))
+            try (RecordsKernel kernel = RecordsKernel.open(nativeBatch); HmacRecords records = new HmacRecords(4);
+                Milenage batchMilenage = new Milenage(path.get()); MilenageBatch milenageBatch = new MilenageBatch(batchMilenage, 2))
             {
-                aka.homeNetworkVector(k, opc, rand, octets(in, "sqn"), octets(in, "amf"), stagedNetwork);
-                assertEquals(AuthenticationResult.ACCEPTED, aka.ueCheck(k, opc, rand, stagedNetwork.autn(), stagedUsim, stagedUe));
+                if (nativeBatch)
+                {
+                    // MILENAGE batched as well: the home network's run in record 0, the USIM's in record 1.
+                    aka.stageHomeNetworkVector(milenageBatch, 0, k, opc, rand, octets(in, "sqn"), octets(in, "amf"));
+                    milenageBatch.compute(1);
+                    aka.takeHomeNetworkVector(milenageBatch, 0, stagedNetwork);
+                    assertTrue(aka.stageUeCheck(milenageBatch, 1, k, opc, rand, stagedNetwork.autn()));
+                    milenageBatch.compute(2);
+                    assertEquals(AuthenticationResult.ACCEPTED,
+                        aka.takeUeCheck(milenageBatch, 1, k, opc, rand, stagedNetwork.autn(), stagedUsim, stagedUe));
+                }
+                else
+                {
+                    aka.homeNetworkVector(k, opc, rand, octets(in, "sqn"), octets(in, "amf"), stagedNetwork);
+                    assertEquals(AuthenticationResult.ACCEPTED, aka.ueCheck(k, opc, rand, stagedNetwork.autn(), stagedUsim, stagedUe));
+                }
                 aka.stageResStarAndKausf(stagedNetwork, snn, rand, records, 0);
                 aka.stageResStarAndKausf(stagedUe, snn, rand, records, 2);
                 kernel.compute(records, 4);
@@ -258,6 +273,17 @@ class MilenageVectorsTest
         assertHex(expected, "xmac_a", ue.milenage().macA());
         assertEquals(0, usim.highest(), "a MAC failure records no SQN");
 
+        final AkaKeys batched = new AkaKeys();
+        try (Milenage milenage = new Milenage(path.get()); MilenageBatch batch = new MilenageBatch(milenage, 1))
+        {
+            assertTrue(aka.stageUeCheck(batch, 0, octets(in, "k"), opc, octets(in, "rand"), octets(in, "autn")));
+            batch.compute(1);
+            assertEquals(AuthenticationResult.MAC_FAILURE,
+                aka.takeUeCheck(batch, 0, octets(in, "k"), opc, octets(in, "rand"), octets(in, "autn"), usim, batched));
+        }
+        assertHex(expected, "xmac_a", batched.milenage().macA());
+        assertEquals(0, usim.highest(), "a MAC failure in a batch records no SQN");
+
         try (Milenage milenage = new Milenage(path.get()))
         {
             final MilenageOutputs network = new MilenageOutputs();
@@ -289,6 +315,16 @@ class MilenageVectorsTest
         assertHex(expected, "ak_star", ue.milenage().akStar());
         assertHex(expected, "auts", ue.auts());
         assertEquals(sqnMs, usim.highest(), "a synch failure records no SQN");
+
+        final AkaKeys batched = new AkaKeys();
+        try (Milenage milenage = new Milenage(path.get()); MilenageBatch batch = new MilenageBatch(milenage, 1))
+        {
+            assertTrue(aka.stageUeCheck(batch, 0, k, opc, rand, octets(in, "autn")));
+            batch.compute(1);
+            assertEquals(AuthenticationResult.SYNCH_FAILURE, aka.takeUeCheck(batch, 0, k, opc, rand, octets(in, "autn"), usim, batched));
+        }
+        assertHex(expected, "auts", batched.auts());
+        assertEquals(sqnMs, usim.highest(), "a synch failure in a batch records no SQN");
 
         final MilenageOutputs check = new MilenageOutputs();
         assertEquals("OK", network.get("resync_result").asText());
