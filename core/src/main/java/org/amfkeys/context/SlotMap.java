@@ -4,8 +4,8 @@ import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.amfkeys.context.ContextIndexDescriptor.CONTROL_OFFSET;
 import static org.amfkeys.context.ContextIndexDescriptor.LOCKED;
@@ -55,6 +55,9 @@ final class SlotMap
     /** A read's answer when the entry changed under it: read again. */
     private static final int CHANGED = -2;
     private static final long TOUCH_SENTINEL = 0x5A5A_5A5A_5A5A_5A5AL;
+    /** Where {@link #resident} and {@link #longestProbe} keep their value: a cache line of padding before and after. */
+    private static final int RESIDENT_AT = CACHE_LINE / Long.BYTES;
+    private static final int LONGEST_PROBE_AT = CACHE_LINE / Integer.BYTES;
 
     private final TableMemory memory;
     private final int entries;
@@ -62,8 +65,14 @@ final class SlotMap
     private final long slotsAddress;
     private final long stripesAddress;
     private final int stripeMask;
-    private final AtomicLong resident = new AtomicLong();
-    private final AtomicInteger longestProbe = new AtomicInteger();
+    /**
+     * UEs in the map, and the longest probe of any: each the middle element of an array of its own, so
+     * that 64 octets on either side keep it off every other object's cache line. Every insert changes
+     * the first and every lookup reads the second; sharing a line, one thread's inserts would make the
+     * other threads' lookups miss.
+     */
+    private final AtomicLongArray resident = new AtomicLongArray(2 * RESIDENT_AT + 1);
+    private final AtomicIntegerArray longestProbe = new AtomicIntegerArray(2 * LONGEST_PROBE_AT + 1);
 
     /**
      * @param memory  the mapping, laid out as {@link #length} says.
@@ -103,12 +112,12 @@ final class SlotMap
 
     long size()
     {
-        return resident.get();
+        return resident.get(RESIDENT_AT);
     }
 
     int longestProbe()
     {
-        return longestProbe.get();
+        return longestProbe.get(LONGEST_PROBE_AT);
     }
 
     long indexAddress()
@@ -160,7 +169,7 @@ final class SlotMap
                 {
                     free = entry;
                 }
-                if (distance > longestProbe.get() && free >= 0)
+                if (distance > longestProbe.get(LONGEST_PROBE_AT) && free >= 0)
                 {
                     break;
                 }
@@ -203,7 +212,7 @@ final class SlotMap
 
     private int findPastHome(final long ueId, final int home)
     {
-        final int limit = longestProbe.get();
+        final int limit = longestProbe.get(LONGEST_PROBE_AT);
         for (int distance = 1; distance <= limit; distance++)
         {
             final int entry = probe(entries, home, distance);
@@ -226,7 +235,7 @@ final class SlotMap
      */
     private int firstFree(final int home)
     {
-        final int limit = longestProbe.get() + 1;
+        final int limit = longestProbe.get(LONGEST_PROBE_AT) + 1;
         for (int distance = 0; distance <= limit; distance++)
         {
             final int entry = probe(entries, home, distance);
@@ -376,7 +385,7 @@ final class SlotMap
         final long controlAddress = controlAddress(entry);
         final long control = UnsafeApi.getLong(controlAddress);
         UnsafeApi.putLongRelease(null, controlAddress, ((control + VERSION_UNIT) & ~(LOCKED | STATE_MASK)) | STATE_FREE);
-        resident.decrementAndGet();
+        resident.decrementAndGet(RESIDENT_AT);
     }
 
     void unlock(final int entry)
@@ -388,17 +397,22 @@ final class SlotMap
 
     void reserveCapacity(final long capacity)
     {
+        // Exchange first and read after: a failed exchange returns the count too, and leaves the line
+        // in this core's cache for the exchange that follows, where a read first would fetch it twice
+        // from the core of the last inserter. The first guess (an empty map) is seldom right, and costs nothing.
+        long count = 0;
         while (true)
         {
-            final long count = resident.get();
             if (count >= capacity)
             {
                 throw new ContextTableFullException(capacity);
             }
-            if (resident.compareAndSet(count, count + 1))
+            final long witness = resident.compareAndExchange(RESIDENT_AT, count, count + 1);
+            if (witness == count)
             {
                 return;
             }
+            count = witness;
         }
     }
 
@@ -426,7 +440,8 @@ final class SlotMap
 
         // Readers bound their probes by the longest probe, so raise it before the UE becomes visible.
         int longest;
-        while (distance > (longest = longestProbe.get()) && !longestProbe.compareAndSet(longest, distance))
+        while (distance > (longest = longestProbe.get(LONGEST_PROBE_AT)) &&
+            !longestProbe.compareAndSet(LONGEST_PROBE_AT, longest, distance))
         {
             Thread.onSpinWait();
         }
