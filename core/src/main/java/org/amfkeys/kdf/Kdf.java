@@ -3,6 +3,7 @@ package org.amfkeys.kdf;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
@@ -177,7 +178,7 @@ public final class Kdf implements AutoCloseable
         scratchUsed = true;
         key.getBytes(keyOffset, ckIk, 0, KEY_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, schedule);
-        Arrays.fill(ckIk, (byte)0);
+        Octets.zero(ckIk);
     }
 
     /**
@@ -2313,9 +2314,9 @@ public final class Kdf implements AutoCloseable
         if (scratchUsed)
         {
             scratchSchedule.clear();
-            Arrays.fill(ckIk, (byte)0);
-            Arrays.fill(output, (byte)0);
-            Arrays.fill(hashInput, (byte)0);
+            Octets.zero(ckIk);
+            Octets.zero(output);
+            Octets.zero(hashInput);
             scratchUsed = false;
         }
     }
@@ -2395,7 +2396,7 @@ public final class Kdf implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(ckIk, (byte)0);
+            Octets.zero(ckIk);
         }
     }
 
@@ -2428,7 +2429,7 @@ public final class Kdf implements AutoCloseable
         System.arraycopy(ck, 0, ckIk, 0, CK_IK_LENGTH);
         System.arraycopy(ik, 0, ckIk, CK_IK_LENGTH, CK_IK_LENGTH);
         engine.computeSchedule(ckIk, 0, KEY_LENGTH, scratchSchedule);
-        Arrays.fill(ckIk, (byte)0);
+        Octets.zero(ckIk);
         return scratchSchedule;
     }
 

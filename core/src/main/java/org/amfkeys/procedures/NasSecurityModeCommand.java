@@ -1,11 +1,10 @@
 package org.amfkeys.procedures;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.types.AlgorithmIdentity;
 import org.amfkeys.types.NgKsi;
-
-import java.util.Arrays;
 
 /**
  * What an AMF (MME) sends in a NAS Security Mode Command, plus the NAS keys it protects the command
@@ -45,8 +44,8 @@ public final class NasSecurityModeCommand implements KeyCarrier
         AlgorithmIdentity.check("nas-enc", ciphering);
         AlgorithmIdentity.check("nas-int", integrity);
         SecurityContext.requireNasCount("dl-count", dlCount);
-        Arrays.fill(nasEncryptionKey, (byte)0);
-        Arrays.fill(nasIntegrityKey, (byte)0);
+        Octets.zero(nasEncryptionKey);
+        Octets.zero(nasIntegrityKey);
         set(ngKsi, ciphering, integrity, kamfChangeFlag, dlCount);
         return this;
     }
@@ -121,8 +120,8 @@ public final class NasSecurityModeCommand implements KeyCarrier
      */
     public void clear()
     {
-        Arrays.fill(nasEncryptionKey, (byte)0);
-        Arrays.fill(nasIntegrityKey, (byte)0);
+        Octets.zero(nasEncryptionKey);
+        Octets.zero(nasIntegrityKey);
         set(0, 0, 0, false, 0);
     }
 

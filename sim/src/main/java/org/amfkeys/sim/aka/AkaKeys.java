@@ -1,6 +1,6 @@
 package org.amfkeys.sim.aka;
 
-import java.util.Arrays;
+import org.amfkeys.Octets;
 
 /**
  * The values of one 5G AKA run on one side (TS 33.501 6.1.3.2): MILENAGE's outputs, AUTN, RES* (XRES*
@@ -84,14 +84,14 @@ public final class AkaKeys
     public void wipe()
     {
         milenage.wipe();
-        Arrays.fill(sqnXorAk, (byte)0);
-        Arrays.fill(autn, (byte)0);
-        Arrays.fill(resStar, (byte)0);
-        Arrays.fill(hresStar, (byte)0);
-        Arrays.fill(kausf, (byte)0);
-        Arrays.fill(kseaf, (byte)0);
-        Arrays.fill(kamf, (byte)0);
-        Arrays.fill(auts, (byte)0);
+        Octets.zero(sqnXorAk);
+        Octets.zero(autn);
+        Octets.zero(resStar);
+        Octets.zero(hresStar);
+        Octets.zero(kausf);
+        Octets.zero(kseaf);
+        Octets.zero(kamf);
+        Octets.zero(auts);
     }
 
     @Override

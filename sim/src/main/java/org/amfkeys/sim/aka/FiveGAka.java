@@ -1,14 +1,13 @@
 package org.amfkeys.sim.aka;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.Abba;
 import org.amfkeys.types.ServingNetworkName;
 import org.amfkeys.types.Supi;
-
-import java.util.Arrays;
 
 /**
  * 5G AKA (TS 33.501 6.1.3.2) on both sides, down to KAMF:
@@ -198,7 +197,7 @@ public final class FiveGAka implements AutoCloseable
     {
         records.mac(record, mac, 0);
         System.arraycopy(mac, Kdf.LOW_128_MAC_OFFSET, keys.resStar(), 0, AkaKeys.RES_STAR_LENGTH);
-        Arrays.fill(mac, (byte)0);
+        Octets.zero(mac);
         records.mac(record + 1, keys.kausf(), 0);
         kdf.hresStar(rand, keys.resStar(), keys.hresStar(), 0);
     }
@@ -369,7 +368,7 @@ public final class FiveGAka implements AutoCloseable
         {
             SequenceNumbers.writeSqn(sequence.highest(), sqnMs);
             milenage.auts(k, opc, rand, sqnMs, out.auts());
-            Arrays.fill(sqnMs, (byte)0);
+            Octets.zero(sqnMs);
             return AuthenticationResult.SYNCH_FAILURE;
         }
         sequence.accept(sqn);

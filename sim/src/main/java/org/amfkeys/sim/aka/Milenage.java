@@ -3,8 +3,7 @@ package org.amfkeys.sim.aka;
 import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
-
-import java.util.Arrays;
+import org.amfkeys.Octets;
 
 /**
  * MILENAGE (TS 35.206), the authentication and key generation functions f1, f1*, f2, f3, f4, f5 and
@@ -104,7 +103,7 @@ public final class Milenage implements AutoCloseable
         {
             opc[i] = (byte)(work[i] ^ op[i]);
         }
-        Arrays.fill(work, (byte)0);
+        Octets.zero(work);
     }
 
     /**
@@ -135,7 +134,7 @@ public final class Milenage implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(work, (byte)0);
+            Octets.zero(work);
         }
     }
 
@@ -203,7 +202,7 @@ public final class Milenage implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(work, (byte)0);
+            Octets.zero(work);
         }
     }
 
@@ -235,7 +234,7 @@ public final class Milenage implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(work, (byte)0);
+            Octets.zero(work);
         }
     }
 
@@ -245,7 +244,7 @@ public final class Milenage implements AutoCloseable
     @Override
     public void close()
     {
-        Arrays.fill(work, (byte)0);
+        Octets.zero(work);
         aes.close();
     }
 

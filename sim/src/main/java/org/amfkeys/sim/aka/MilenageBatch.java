@@ -4,6 +4,7 @@ import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -347,12 +348,12 @@ public final class MilenageBatch implements AutoCloseable
     private void wipeScratch()
     {
         outputs.wipe();
-        Arrays.fill(k, (byte)0);
-        Arrays.fill(opc, (byte)0);
-        Arrays.fill(rand, (byte)0);
-        Arrays.fill(sqn, (byte)0);
-        Arrays.fill(amf, (byte)0);
-        Arrays.fill(autn, (byte)0);
+        Octets.zero(k);
+        Octets.zero(opc);
+        Octets.zero(rand);
+        Octets.zero(sqn);
+        Octets.zero(amf);
+        Octets.zero(autn);
     }
 
     private void ensureOpen()

@@ -1,6 +1,6 @@
 package org.amfkeys.sim.aka;
 
-import java.util.Arrays;
+import org.amfkeys.Octets;
 
 /**
  * What one MILENAGE run gives (TS 35.206 4.1): MAC-A (f1), MAC-S (f1*), RES (f2), CK (f3), IK (f4),
@@ -78,15 +78,15 @@ public final class MilenageOutputs
      */
     public void wipe()
     {
-        Arrays.fill(macA, (byte)0);
-        Arrays.fill(macS, (byte)0);
-        Arrays.fill(res, (byte)0);
-        Arrays.fill(ck, (byte)0);
-        Arrays.fill(ik, (byte)0);
-        Arrays.fill(ak, (byte)0);
-        Arrays.fill(akStar, (byte)0);
-        Arrays.fill(sqn, (byte)0);
-        Arrays.fill(amf, (byte)0);
+        Octets.zero(macA);
+        Octets.zero(macS);
+        Octets.zero(res);
+        Octets.zero(ck);
+        Octets.zero(ik);
+        Octets.zero(ak);
+        Octets.zero(akStar);
+        Octets.zero(sqn);
+        Octets.zero(amf);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.amfkeys.sim.scenario;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.engine.RecordsKernel;
@@ -400,8 +401,8 @@ public final class Registration implements AutoCloseable
         {
             for (int lane = 0; lane < count; lane++)
             {
-                Arrays.fill(ks[lane], (byte)0);
-                Arrays.fill(opcs[lane], (byte)0);
+                Octets.zero(ks[lane]);
+                Octets.zero(opcs[lane]);
             }
             wipeCredentials();
         }
@@ -643,7 +644,7 @@ public final class Registration implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(key, (byte)0);
+            Octets.zero(key);
         }
     }
 
@@ -661,7 +662,7 @@ public final class Registration implements AutoCloseable
         final boolean encryption = lowHalfEquals(key, received.nasEncryptionKey());
         records.mac(record + 1, key, 0);
         final boolean integrity = lowHalfEquals(key, received.nasIntegrityKey());
-        Arrays.fill(key, (byte)0);
+        Octets.zero(key);
         return encryption && integrity;
     }
 
@@ -679,7 +680,7 @@ public final class Registration implements AutoCloseable
         }
         finally
         {
-            Arrays.fill(key, (byte)0);
+            Octets.zero(key);
             schedule.clear();
         }
     }
@@ -692,9 +693,9 @@ public final class Registration implements AutoCloseable
 
     private void wipeCredentials()
     {
-        Arrays.fill(k, (byte)0);
-        Arrays.fill(opc, (byte)0);
-        Arrays.fill(key, (byte)0);
+        Octets.zero(k);
+        Octets.zero(opc);
+        Octets.zero(key);
     }
 
     /**
