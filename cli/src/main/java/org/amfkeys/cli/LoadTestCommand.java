@@ -133,8 +133,9 @@ public final class LoadTestCommand implements Callable<Integer>
 
     @Option(names = "--warm-up", paramLabel = "N",
         description = "registration-storm: registrations each thread runs first, on subscribers of its own, so the storm " +
-            "does not measure the JIT compiling its code; 0.." + RegistrationStorm.MAX_WARM_UP + " (default: ${DEFAULT-VALUE}).")
-    private int warmUp = 30_000;
+            "does not measure the JIT compiling its code (default: " + RegistrationStorm.DEFAULT_WARM_UP + "); amf-removal: " +
+            "moves each thread runs first (default: " + AmfRemoval.DEFAULT_WARM_UP + "); 0.." + RegistrationStorm.MAX_WARM_UP + ".")
+    private Integer warmUp;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure to FILE as JSON.")
     private File json;
@@ -193,7 +194,8 @@ public final class LoadTestCommand implements Callable<Integer>
         }
         final String path = aesPath();
         final RegistrationStorm.Settings settings = new RegistrationStorm.Settings(
-            ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration, warmUp, direct ? 1 : batch);
+            ues, Math.min(threads, ues), seed, aheadUsims, path, rate, duration,
+            warmUp == null ? RegistrationStorm.DEFAULT_WARM_UP : warmUp, direct ? 1 : batch);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final RegistrationStorm.Result result = RegistrationStorm.run(settings, progressLine(err, "registered", ues));
@@ -202,7 +204,7 @@ public final class LoadTestCommand implements Callable<Integer>
         out.printf("amfkeys loadtest: registration-storm, %d simulated UEs, %d threads, AES-128 %s, HMAC engine %s%n",
             ues, settings.threads(), path, hmacEngine);
         out.printf("setup-seconds: %.2f (%d warm-up registrations per thread, then K, OPc and SQN of every subscriber; " +
-            "%.0f%% of USIMs ahead of their home network)%n", result.setupNanos() / 1e9, warmUp, aheadUsims * 100);
+            "%.0f%% of USIMs ahead of their home network)%n", result.setupNanos() / 1e9, settings.warmUp(), aheadUsims * 100);
         out.printf("registered: %d (5G AKA on both sides, then NAS SMC; %d of them after a synch failure and resynchronisation)%n",
             result.registered() + result.resynchronised(), result.resynchronised());
         out.printf("authentication-failed: %d%n", result.authenticationFailed());
@@ -284,7 +286,7 @@ public final class LoadTestCommand implements Callable<Integer>
                 "same or other");
         }
         final AmfRemoval.Settings settings = new AmfRemoval.Settings(ues, Math.min(threads, ues), seed, via, horizontalKamf,
-            targetAmfSet.equals("other"), aesPath(), rate, duration, warmUp);
+            targetAmfSet.equals("other"), aesPath(), rate, duration, warmUp == null ? AmfRemoval.DEFAULT_WARM_UP : warmUp);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final AmfRemoval.Result result = AmfRemoval.run(settings, progressLine(err, "moved", ues));

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  */
 public final class AmfRemoval
 {
+    /** Default warm-up moves per thread. */
+    public static final int DEFAULT_WARM_UP = 30_000;
+
     /** The policies {@link Settings#policy} names. */
     public static final List<String> POLICIES = List.of("always", "never", "when-amf-set-changes", "when-storage-not-shared");
 
