@@ -474,6 +474,31 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * Asks the memory for each UE's home index entry and home slot, and returns without waiting for any
+     * of it: for a batch whose steps come after other work that outlasts a memory access (a storm of
+     * registrations asks for its UEs before their MILENAGE and key derivations, and claims them after),
+     * so the misses overlap with that work instead of stalling the steps. A UE away from its home gains
+     * nothing, and without the native library (no prefetch instruction in Java) nothing is asked for;
+     * {@link #prefetch} just before the steps brings in the rest. Nothing else changes.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param count how many, 0..{@code ueIds.length}.
+     */
+    public void prefetchHomes(final long[] ueIds, final int count)
+    {
+        ensureOpen();
+        checkUeIds(ueIds, count);
+        try
+        {
+            slots.prefetchHomes(ueIds, count);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * As {@link #prefetch}, but only what a step of the AS key chain reaches (KAMF's schedule, NH, NCC,
      * the COUNTs and the procedure state: {@link SecurityContextDescriptor#KEY_CHAIN_LENGTH}), two of a
      * slot's three cache lines: for a batch of NH steps claimed through a {@link ContextBatch}, which

@@ -3,6 +3,8 @@ package org.amfkeys.context;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.amfkeys.hmac.NativePrefetch;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -572,6 +574,47 @@ final class SlotMap
 
     /** Each thread's entries of the batch it is touching: nothing allocated once a batch that large was seen. */
     private static final ThreadLocal<BatchEntries> BATCH_ENTRIES = ThreadLocal.withInitial(BatchEntries::new);
+    private static final ThreadLocal<PrefetchAddresses> PREFETCH_ADDRESSES = ThreadLocal.withInitial(PrefetchAddresses::new);
+
+    /**
+     * Asks the memory for the home index line and the home slot of every UE in a batch without waiting
+     * ({@link NativePrefetch}): their misses then overlap with whatever the caller does next.
+     */
+    void prefetchHomes(final long[] ueIds, final int count)
+    {
+        if (!NativePrefetch.available())
+        {
+            return;
+        }
+        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (1 + SLOT_LINES));
+        int line = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int home = home(hash(ueIds[i]));
+            addresses.putLong(line++ * Long.BYTES, controlAddress(home));
+            final long slot = slotAddress(home);
+            for (int l = 0; l < SLOT_LINES; l++)
+            {
+                addresses.putLong(line++ * Long.BYTES, slot + (long)l * CACHE_LINE);
+            }
+        }
+        NativePrefetch.prefetch(addresses.addressOffset(), line);
+    }
+
+    /** A thread's addresses for {@link #prefetchHomes}, in native memory for the native call. */
+    private static final class PrefetchAddresses
+    {
+        private UnsafeBuffer addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * Long.BYTES, CACHE_LINE));
+
+        UnsafeBuffer forLines(final int lines)
+        {
+            if (addresses.capacity() < lines * Long.BYTES)
+            {
+                addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(lines * Long.BYTES, CACHE_LINE));
+            }
+            return addresses;
+        }
+    }
 
     private static final class BatchEntries
     {

@@ -315,6 +315,12 @@ final class NativeLibrary
         return LAYOUT.clone();
     }
 
+    /**
+     * @param addresses where {@code count} addresses are, 8 octets each.
+     * @param count     how many.
+     */
+    static native void prefetch(long addresses, int count);
+
     /** @return CPU feature bits this process may use (detected, less the masked ones). */
     static native int cpuFeatures();
 

@@ -1,7 +1,9 @@
 package org.amfkeys.context;
 
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.hmac.NativePrefetch;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.ProcedureStateDescriptor;
 import org.amfkeys.types.NgKsi;
@@ -263,6 +265,44 @@ class ContextTableTest
         assertEquals("results", assertThrows(InvalidParameterException.class,
             () -> table.advanceNextHops(batch, 40, cursor, new int[39])).parameter());
         assertArrayEquals(before, nhCopy(table, batch[0]), "a refused batch changes nothing");
+    }
+
+    @Test
+    void prefetchingChangesNothingAndRefusesBadBatchesByName()
+    {
+        final ContextTable table = table(1000);
+        final long[] batch = new long[300];
+        for (int i = 0; i < batch.length; i++)
+        {
+            batch[i] = ueId(i);
+            if (i % 3 != 2)
+            {
+                insertRandom(table, batch[i]);
+            }
+        }
+        final byte[][] before = new byte[batch.length][];
+        for (int i = 0; i < batch.length; i++)
+        {
+            before[i] = table.read(batch[i], snapshot) ? snapshot.buffer().byteArray().clone() : null;
+        }
+        // More UEs than the per-thread address scratch starts with, and none at all.
+        table.prefetchHomes(batch, batch.length);
+        table.prefetchHomes(batch, 0);
+        table.prefetch(batch, batch.length);
+        table.prefetchKeyChains(batch, batch.length);
+        for (int i = 0; i < batch.length; i++)
+        {
+            assertEquals(before[i] != null, table.read(batch[i], snapshot), "UE " + i + " still there, or still absent");
+            if (before[i] != null)
+            {
+                assertArrayEquals(before[i], snapshot.buffer().byteArray(), "UE " + i + "'s context unchanged");
+            }
+        }
+        assertEquals(HmacEngines.nativeStatus().loaded(), NativePrefetch.available(), "the prefetch comes with the native library");
+        assertEquals("count", assertThrows(InvalidParameterException.class, () -> table.prefetchHomes(batch, 301)).parameter());
+        assertEquals("ue-ids", assertThrows(InvalidParameterException.class, () -> table.prefetchHomes(null, 0)).parameter());
+        table.close();
+        assertThrows(IllegalStateException.class, () -> table.prefetchHomes(batch, 1));
     }
 
     private byte[] nhCopy(final ContextTable table, final long ueId)

@@ -248,6 +248,12 @@ public final class Registration implements AutoCloseable
         }
         try
         {
+            if (!direct)
+            {
+                // The AMF claims these UEs after MILENAGE and the key derivations: their slots' misses overlap with those.
+                fillUeIds(first, count);
+                table.prefetchHomes(ueIds, count);
+            }
             for (int lane = 0; lane < count; lane++)
             {
                 supis[lane] = supiOf(first + lane);
@@ -505,14 +511,22 @@ public final class Registration implements AutoCloseable
         }
     }
 
-    /** The AMF's steps claim the batch's slots one after another: their misses overlap here instead. */
+    /**
+     * The AMF's steps claim the batch's slots one after another: their misses overlap here instead, those
+     * {@link ContextTable#prefetchHomes} did not already bring in.
+     */
     private void prefetchContexts(final int first, final int count)
+    {
+        fillUeIds(first, count);
+        table.prefetch(ueIds, count);
+    }
+
+    private void fillUeIds(final int first, final int count)
     {
         for (int lane = 0; lane < count; lane++)
         {
             ueIds[lane] = first + lane + 1L;
         }
-        table.prefetch(ueIds, count);
     }
 
     /**
