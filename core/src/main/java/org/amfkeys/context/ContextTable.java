@@ -379,6 +379,30 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * Reads the UE's current KAMF alone, as {@link #read} would give it in a snapshot: for a caller that
+     * checks a key (a load tester comparing the UE's KAMF with the AMF's) without copying the whole context.
+     *
+     * @param ueId the UE identifier.
+     * @param kamf receives KAMF, 32 octets; unchanged when the UE is absent.
+     * @param at   where KAMF starts in {@code kamf}.
+     * @return true when copied, false when the UE is not in the table.
+     * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}).
+     */
+    public boolean readKamf(final long ueId, final byte[] kamf, final int at)
+    {
+        ensureOpen();
+        checkKeyOutput("kamf", kamf, at, 1);
+        try
+        {
+            return slots.readKamf(ueId, kamf, at);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * Reads NH and its NCC together.
      *
      * @param ueId the UE identifier.

@@ -17,6 +17,7 @@ import static org.amfkeys.context.ContextIndexDescriptor.STATE_MASK;
 import static org.amfkeys.context.ContextIndexDescriptor.UE_ID_OFFSET;
 import static org.amfkeys.context.ContextIndexDescriptor.VERSION_UNIT;
 import static org.amfkeys.context.SecurityContextDescriptor.DOWNLINK_NAS_COUNT_OFFSET;
+import static org.amfkeys.context.SecurityContextDescriptor.KAMF_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.KEY_LENGTH;
 import static org.amfkeys.context.SecurityContextDescriptor.NCC_OFFSET;
 import static org.amfkeys.context.SecurityContextDescriptor.NH_OFFSET;
@@ -746,6 +747,33 @@ final class SlotMap
             if (ncc != CHANGED)
             {
                 return ncc;
+            }
+            awaitWriter(entry, attempt);
+        }
+    }
+
+    /**
+     * @return whether the UE is in the map, after copying its KAMF to {@code kamf} at {@code at}, read
+     *         without a lock as {@link #readNextHop} reads NH.
+     */
+    boolean readKamf(final long ueId, final byte[] kamf, final int at)
+    {
+        final int home = home(hash(ueId));
+        for (int attempt = 0; ; attempt++)
+        {
+            final int entry = find(ueId, home);
+            if (entry < 0)
+            {
+                return false;
+            }
+            final long control = stableControl(entry, ueId);
+            if (control != 0)
+            {
+                copyWords(slotAddress(entry) + KAMF_OFFSET, kamf, BufferUtil.ARRAY_BASE_OFFSET + at, KEY_LENGTH);
+                if (validate(entry, control))
+                {
+                    return true;
+                }
             }
             awaitWriter(entry, attempt);
         }

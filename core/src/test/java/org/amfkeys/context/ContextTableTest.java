@@ -268,6 +268,35 @@ class ContextTableTest
     }
 
     @Test
+    void readKamfGivesTheSnapshotsKamfAndRefusesByName()
+    {
+        final ContextTable table = table(100);
+        final byte[] kamf = new byte[40];
+        for (int i = 0; i < 50; i++)
+        {
+            insertRandom(table, ueId(i));
+            assertTrue(table.readKamf(ueId(i), kamf, 8));
+            assertTrue(table.read(ueId(i), snapshot));
+            final byte[] expectedKamf = new byte[32];
+            snapshot.copyKamf(expectedKamf, 0);
+            assertArrayEquals(expectedKamf, Arrays.copyOfRange(kamf, 8, 40), "UE " + i);
+        }
+        Arrays.fill(kamf, (byte)7);
+        assertFalse(table.readKamf(ueId(99), kamf, 0));
+        assertArrayEquals(filled(40, (byte)7), kamf, "an absent UE leaves the output as it was");
+        assertEquals("kamf-offset",
+            assertThrows(InvalidParameterException.class, () -> table.readKamf(ueId(1), new byte[40], 9)).parameter());
+        assertEquals("kamf", assertThrows(InvalidParameterException.class, () -> table.readKamf(ueId(1), null, 0)).parameter());
+    }
+
+    private static byte[] filled(final int length, final byte value)
+    {
+        final byte[] array = new byte[length];
+        Arrays.fill(array, value);
+        return array;
+    }
+
+    @Test
     void prefetchingChangesNothingAndRefusesBadBatchesByName()
     {
         final ContextTable table = table(1000);

@@ -3,7 +3,6 @@ package org.amfkeys.sim.scenario;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
 import org.amfkeys.context.ContextTable;
-import org.amfkeys.context.SecurityContext;
 import org.amfkeys.engine.RecordsKernel;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
@@ -83,7 +82,6 @@ public final class Registration implements AutoCloseable
     private final HmacRecords records;
     private final Subscriber subscriber = new Subscriber();
     private final MilenageOutputs resynchronisation = new MilenageOutputs();
-    private final SecurityContext amfContext = new SecurityContext();
     private final AkaKeys[] network;
     private final AkaKeys[] ue;
     private final NasSecurityModeCommand[] commands;
@@ -315,7 +313,6 @@ public final class Registration implements AutoCloseable
                 milenageBatch.clear(count);
             }
             kdf.wipe();
-            amfContext.clear();
         }
     }
 
@@ -644,9 +641,7 @@ public final class Registration implements AutoCloseable
                 return Outcome.REFUSED;
             }
             subscriber.wrap(subscribers, index).ueNasContext(ue[lane].kamf(), received.ngKsi(), NEA2, NIA2, 1);
-            table.read(ueId, amfContext);
-            amfContext.copyKamf(key, 0);
-            if (!nasKeysAgree || !Arrays.equals(key, ue[lane].kamf()))
+            if (!table.readKamf(ueId, key, 0) || !nasKeysAgree || !Arrays.equals(key, ue[lane].kamf()))
             {
                 return Outcome.OUT_OF_SYNC;
             }
