@@ -328,9 +328,30 @@ SHANI_TARGET void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t
     store_state((uint32_t *)(schedule + 32), abef1, cdgh1);
 }
 
+/* Whether two raw keys of `length` octets are equal, in time independent of where they differ. */
+static int same_key(const uint8_t *a, const uint8_t *b, int length)
+{
+    uint64_t difference = 0;
+    int i = 0;
+    for (; i + 8 <= length; i += 8)
+    {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        difference |= x ^ y;
+    }
+    for (; i < length; i++)
+    {
+        difference |= (uint64_t)(a[i] ^ b[i]);
+    }
+    return difference == 0;
+}
+
 /*
  * The fused HMAC of amfkeys_kernel.hmac on SHA-NI: lanes in pairs (hmac_two), a raw key's schedule
- * computed first into a buffer that is wiped before return.
+ * computed first into a buffer that is wiped before return. A pair whose two raw keys are equal (3GPP
+ * derives in pairs from one key: RES* and KAUSF from CK || IK, the NAS or AS encryption and integrity
+ * keys from one KAMF or KgNB) computes the schedule once: two compressions fewer, the same MACs.
  */
 void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
@@ -346,6 +367,12 @@ void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_le
             schedule[i] = keys[lane + i];
             if (key_lengths[lane + i] != AMFKEYS_KEY_SCHEDULE)
             {
+                if (i == 1 && key_lengths[lane] == key_lengths[lane + 1] &&
+                    same_key(keys[lane], keys[lane + 1], key_lengths[lane]))
+                {
+                    schedule[1] = schedule[0];
+                    continue;
+                }
                 amfkeys_schedule_shani(keys[lane + i], key_lengths[lane + i], computed[i]);
                 schedule[i] = computed[i];
                 raw = 1;

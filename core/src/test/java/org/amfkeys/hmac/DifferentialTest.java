@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,6 +166,77 @@ class DifferentialTest
                 }
             }
         }
+        assertEquals(List.of(), failures, kernel.token());
+    }
+
+    /**
+     * Keys repeated as 3GPP repeats them (RES* and KAUSF from one CK || IK, NAS keys from one KAMF), where
+     * a kernel may compute a key's schedule once for neighbouring records: equal keys, keys equal but
+     * for their length, and a raw key beside its own schedule, at every batch size to 67.
+     */
+    @ParameterizedTest(allowZeroInvocations = true)
+    @MethodSource("batchKernels")
+    void batchKernelWithKeysRepeatedInNeighbouringRecords(final NativeKernel kernel) throws Exception
+    {
+        final Mac jdk = Mac.getInstance("HmacSHA256");
+        final SplittableRandom random = new SplittableRandom(0x33501_0002L);
+        final byte[][] keys = new byte[MAX_BATCH][];
+        final byte[][] messages = new byte[MAX_BATCH][];
+        final byte[] expectedMac = new byte[32];
+        final byte[] mac = new byte[32];
+        final KeySchedule schedule = new KeySchedule();
+        final List<String> failures = new ArrayList<>();
+        try (NativeBatchHmac engine = (NativeBatchHmac)HmacEngines.newEngine(HmacEngines.NATIVE_BATCH + "/" + kernel.token());
+            HmacSha256Engine java = HmacEngines.newEngine(HmacEngines.JAVA_INTRINSIC);
+            HmacRecords records = new HmacRecords(MAX_BATCH))
+        {
+            for (int round = 0; round < 30_000; round++)
+            {
+                final int batch = 1 + round % MAX_BATCH;
+                for (int j = 0; j < batch; j++)
+                {
+                    final int kind = random.nextInt(8);
+                    if (j > 0 && kind < 4)
+                    {
+                        keys[j] = keys[j - 1].clone();
+                    }
+                    else if (j > 0 && kind == 4 && keys[j - 1].length > 1)
+                    {
+                        keys[j] = Arrays.copyOf(keys[j - 1], keys[j - 1].length - 1);
+                    }
+                    else
+                    {
+                        keys[j] = new byte[1 + random.nextInt(64)];
+                        random.nextBytes(keys[j]);
+                    }
+                    messages[j] = new byte[random.nextInt(MAX_S + 1)];
+                    random.nextBytes(messages[j]);
+                    if (kind == 5)
+                    {
+                        java.computeSchedule(keys[j], 0, keys[j].length, schedule);
+                        records.schedule(j, schedule);
+                    }
+                    else
+                    {
+                        records.key(j, keys[j], 0, keys[j].length);
+                    }
+                    records.message(j, messages[j], 0, messages[j].length);
+                }
+                engine.process(records, batch);
+                for (int j = 0; j < batch && failures.size() < 5; j++)
+                {
+                    jdk.init(new SecretKeySpec(keys[j], "HmacSHA256"));
+                    jdk.update(messages[j]);
+                    jdk.doFinal(expectedMac, 0);
+                    records.mac(j, mac, 0);
+                    if (!Arrays.equals(expectedMac, mac))
+                    {
+                        failures.add("round " + round + ", batch of " + batch + ", record " + j);
+                    }
+                }
+            }
+        }
+        schedule.clear();
         assertEquals(List.of(), failures, kernel.token());
     }
 
