@@ -225,6 +225,9 @@ static void milenage_lanes(uint8_t *records, int lanes)
         uint64_t word;
         memcpy(&word, in1, sizeof(word));
         out1[j] = _mm_xor_si128(_mm_xor_si128(temp[j], _mm_set1_epi64x((long long)word)), _mm_shuffle_epi32(opc[j], 0x4E));
+        /* SQN is what AK conceals. */
+        amfkeys_wipe(in1, sizeof(in1));
+        amfkeys_wipe(&word, sizeof(word));
     }
     encrypt_lanes(rk, out1, lanes, 1);
 

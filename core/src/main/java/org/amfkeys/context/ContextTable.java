@@ -383,7 +383,7 @@ public final class ContextTable implements AutoCloseable
      * checks a key (a load tester comparing the UE's KAMF with the AMF's) without copying the whole context.
      *
      * @param ueId the UE identifier.
-     * @param kamf receives KAMF, 32 octets; unchanged when the UE is absent.
+     * @param kamf receives KAMF, 32 octets; zeroes when the UE is absent.
      * @param at   where KAMF starts in {@code kamf}.
      * @return true when copied, false when the UE is not in the table.
      * @throws IllegalStateException when this thread holds the UE's claim ({@link #tryClaim}).

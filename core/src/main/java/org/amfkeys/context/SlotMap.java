@@ -6,6 +6,7 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.hmac.NativePrefetch;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -599,7 +600,7 @@ final class SlotMap
                 addresses.putLong(line++ * Long.BYTES, slot + (long)l * CACHE_LINE);
             }
         }
-        NativePrefetch.prefetch(addresses.addressOffset(), line);
+        NativePrefetch.prefetch(addresses, line);
     }
 
     /** A thread's addresses for {@link #prefetchHomes}, in native memory for the native call. */
@@ -764,6 +765,8 @@ final class SlotMap
             final int entry = find(ueId, home);
             if (entry < 0)
             {
+                // A copy of an attempt that a writer overtook may be there: no key of another UE stays behind.
+                Arrays.fill(kamf, at, at + KEY_LENGTH, (byte)0);
                 return false;
             }
             final long control = stableControl(entry, ueId);

@@ -1,5 +1,8 @@
 package org.amfkeys.hmac;
 
+import org.agrona.DirectBuffer;
+import org.amfkeys.InvalidParameterException;
+
 /**
  * The processor's prefetch instruction, from the native library: asks the memory for cache lines and
  * returns at once, so that their misses overlap with work that follows instead of stalling it. Java has
@@ -22,16 +25,26 @@ public final class NativePrefetch
     }
 
     /**
-     * Asks for the cache line of each address; never faults, whatever the addresses.
+     * Asks for the cache line at each of the first {@code count} addresses in {@code addresses}. A
+     * prefetch never faults, whatever address it is given; the addresses themselves are read from the
+     * buffer, which must hold them.
      *
-     * @param addresses where {@code count} addresses are (native memory, 8 octets each, native order).
-     * @param count     how many, 0 or more.
+     * @param addresses a buffer in native memory holding the addresses, 8 octets each in native order.
+     * @param count     how many, 0..capacity / 8.
+     * @throws org.amfkeys.InvalidParameterException naming {@code addresses} when missing or not in
+     *                                               native memory, or {@code count} when out of range.
      */
-    public static void prefetch(final long addresses, final int count)
+    public static void prefetch(final DirectBuffer addresses, final int count)
     {
+        if (addresses == null || addresses.byteArray() != null)
+        {
+            throw new InvalidParameterException("addresses", addresses == null ? "missing" : "a buffer over a Java array",
+                "a buffer in native memory");
+        }
+        InvalidParameterException.requireInRange("count", count, 0, addresses.capacity() / Long.BYTES);
         if (AVAILABLE && count > 0)
         {
-            NativeLibrary.prefetch(addresses, count);
+            NativeLibrary.prefetch(addresses.addressOffset(), count);
         }
     }
 

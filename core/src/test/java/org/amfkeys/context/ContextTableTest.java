@@ -1,5 +1,6 @@
 package org.amfkeys.context;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.KeySchedule;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -282,8 +284,10 @@ class ContextTableTest
             assertArrayEquals(expectedKamf, Arrays.copyOfRange(kamf, 8, 40), "UE " + i);
         }
         Arrays.fill(kamf, (byte)7);
-        assertFalse(table.readKamf(ueId(99), kamf, 0));
-        assertArrayEquals(filled(40, (byte)7), kamf, "an absent UE leaves the output as it was");
+        assertFalse(table.readKamf(ueId(99), kamf, 4));
+        final byte[] expectedOutput = filled(40, (byte)7);
+        Arrays.fill(expectedOutput, 4, 36, (byte)0);
+        assertArrayEquals(expectedOutput, kamf, "an absent UE's KAMF reads as zeroes, the rest of the array as it was");
         assertEquals("kamf-offset",
             assertThrows(InvalidParameterException.class, () -> table.readKamf(ueId(1), new byte[40], 9)).parameter());
         assertEquals("kamf", assertThrows(InvalidParameterException.class, () -> table.readKamf(ueId(1), null, 0)).parameter());
@@ -328,6 +332,12 @@ class ContextTableTest
             }
         }
         assertEquals(HmacEngines.nativeStatus().loaded(), NativePrefetch.available(), "the prefetch comes with the native library");
+        final UnsafeBuffer eight = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * Long.BYTES));
+        NativePrefetch.prefetch(eight, 8);
+        assertEquals("count", assertThrows(InvalidParameterException.class, () -> NativePrefetch.prefetch(eight, 9)).parameter());
+        assertEquals("addresses", assertThrows(InvalidParameterException.class,
+            () -> NativePrefetch.prefetch(new UnsafeBuffer(new byte[64]), 1)).parameter());
+        assertEquals("addresses", assertThrows(InvalidParameterException.class, () -> NativePrefetch.prefetch(null, 0)).parameter());
         assertEquals("count", assertThrows(InvalidParameterException.class, () -> table.prefetchHomes(batch, 301)).parameter());
         assertEquals("ue-ids", assertThrows(InvalidParameterException.class, () -> table.prefetchHomes(null, 0)).parameter());
         table.close();

@@ -29,6 +29,7 @@ import static org.amfkeys.sim.aka.MilenageRecordDescriptor.SQN_OFFSET;
 import static org.amfkeys.sim.aka.MilenageRecordDescriptor.STATUS_BAD_MODE;
 import static org.amfkeys.sim.aka.MilenageRecordDescriptor.STATUS_OFFSET;
 import static org.amfkeys.sim.aka.MilenageRecordDescriptor.STATUS_OK;
+import static org.amfkeys.sim.aka.MilenageRecordDescriptor.STATUS_PENDING;
 
 /**
  * MILENAGE for many subscribers at once: the UDM/ARPF's vectors of a batch of registrations, or their
@@ -215,7 +216,8 @@ public final class MilenageBatch implements AutoCloseable
     }
 
     /**
-     * Zeroes every record and frees the memory; closing again does nothing.
+     * Zeroes every record; the memory goes with its buffer's cleaner. Every later call but this one
+     * throws {@link IllegalStateException}; closing again does nothing.
      */
     @Override
     public void close()
@@ -243,7 +245,7 @@ public final class MilenageBatch implements AutoCloseable
         Milenage.requireLength("rand", rand, Milenage.RAND_LENGTH);
         final int at = offsetOf(record);
         records.putInt(at + MODE_OFFSET, mode);
-        records.putInt(at + STATUS_OFFSET, STATUS_OK);
+        records.putInt(at + STATUS_OFFSET, STATUS_PENDING);
         copyIn(k, at + K_OFFSET);
         copyIn(opc, at + OPC_OFFSET);
         copyIn(rand, at + RAND_OFFSET);

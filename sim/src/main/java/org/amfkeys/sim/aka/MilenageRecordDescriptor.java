@@ -6,7 +6,7 @@ package org.amfkeys.sim.aka;
  * octets; ints are in the platform's native byte order.
  * <pre>
  *   0  mode      int32  MODE_GENERATE (SQN_IN is SQN) or MODE_RECOVER_FROM_AUTN (SQN_IN is SQN xor AK)
- *   4  status    int32  written: STATUS_OK, or STATUS_BAD_MODE with every output zeroed
+ *   4  status    int32  STATUS_PENDING once staged; written: STATUS_OK, or STATUS_BAD_MODE with every output zeroed
  *  16  K         16
  *  32  OPc       16
  *  48  RAND      16
@@ -67,6 +67,8 @@ public final class MilenageRecordDescriptor
 
     /** The record was computed. */
     public static final int STATUS_OK = 0;
+    /** The record was staged and is not computed yet: its outputs are not its own. */
+    public static final int STATUS_PENDING = 1;
     /** The record's mode is neither: nothing computed, every output zero. */
     public static final int STATUS_BAD_MODE = -1;
 

@@ -308,8 +308,8 @@ public final class RegistrationStorm
 
     /**
      * The storm's code, run on subscribers and an AMF of the thread's own until the JIT compiled it: the
-     * same subscribers register again and again, each round at a new AMF, so every round takes the
-     * storm's path (a UE the AMF does not know yet, a USIM that accepts the next SQN).
+     * same subscribers register again and again, each round at a new AMF, so every round inserts UEs
+     * the AMF does not know yet, as the storm does (from the second round on, the UEs take the next ngKSI).
      */
     private static void warmUp(final Settings settings, final SplittableRandom random)
     {

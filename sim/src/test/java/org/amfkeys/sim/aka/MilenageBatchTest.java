@@ -178,6 +178,7 @@ class MilenageBatchTest
             assertEquals("capacity", assertThrows(InvalidParameterException.class,
                 () -> new MilenageBatch(milenage, 0)).parameter());
             batch.stageGenerate(0, k, k, rand, new byte[6], new byte[2]);
+            assertThrows(IllegalStateException.class, () -> batch.outputs(0, new MilenageOutputs()), "staged, not computed");
             batch.compute(2);
             batch.outputs(0, new MilenageOutputs());
             final IllegalStateException unstaged = assertThrows(IllegalStateException.class, () -> batch.outputs(1, new MilenageOutputs()));
