@@ -111,6 +111,9 @@ typedef struct
         const int *lengths, uint8_t *const *macs);
     /* Optional: one HMAC from a key schedule, for callers with one derivation at a time. NULL: composed. */
     void (*hmac_one)(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+    /* Optional: two MACs under one schedule, computed together. NULL: hmac_one or the composed form twice. */
+    void (*hmac_pair)(const uint8_t schedule[64], const uint8_t *first, int first_length, uint8_t first_mac[32],
+        const uint8_t *second, int second_length, uint8_t second_mac[32]);
     /* Optional: a raw key's schedule (0..64 octets), for callers with one key at a time. NULL: composed. */
     void (*schedule)(const uint8_t *key, int length, uint8_t schedule[64]);
 } amfkeys_kernel;
@@ -221,6 +224,9 @@ void amfkeys_wipe(void *p, size_t n);
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
 void amfkeys_hmac_schedule(int kernel, const uint8_t *key, int key_length, uint8_t schedule[64]);
 void amfkeys_hmac_mac(int kernel, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+/* Two MACs under one schedule, as two amfkeys_hmac_mac calls give them; the kernel may interleave them. */
+void amfkeys_hmac_mac_pair(int kernel, const uint8_t schedule[64], const uint8_t *first, int first_length,
+    uint8_t first_mac[32], const uint8_t *second, int second_length, uint8_t second_mac[32]);
 void amfkeys_sha256(int kernel, const uint8_t *message, size_t length, uint8_t digest[32]);
 
 /* Reference: OpenSSL's one-shot HMAC() over records holding raw keys (for tests and benchmarks). */
@@ -231,6 +237,8 @@ void amfkeys_compress_openssl(int lanes, uint32_t (*states)[8], const uint8_t *c
 void amfkeys_compress_shani(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_compress_avx512(int lanes, uint32_t (*states)[8], const uint8_t *const *blocks, const int *counts);
 void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
+void amfkeys_hmac_pair_shani(const uint8_t schedule[64], const uint8_t *first, int first_length, uint8_t first_mac[32],
+    const uint8_t *second, int second_length, uint8_t second_mac[32]);
 void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t schedule[64]);
 void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);

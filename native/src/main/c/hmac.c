@@ -12,10 +12,10 @@
 
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
 {
-    {"openssl", 0, amfkeys_compress_openssl, NULL, NULL, NULL},
+    {"openssl", 0, amfkeys_compress_openssl, NULL, NULL, NULL, NULL},
     {"sha-ni", AMFKEYS_CPU_SSE41 | AMFKEYS_CPU_SHANI, amfkeys_compress_shani, amfkeys_hmac_shani, amfkeys_hmac_one_shani,
-        amfkeys_schedule_shani},
-    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL, NULL},
+        amfkeys_hmac_pair_shani, amfkeys_schedule_shani},
+    {"avx512", AMFKEYS_CPU_AVX512F | AMFKEYS_CPU_AVX512BW, amfkeys_compress_avx512, amfkeys_hmac_avx512, NULL, NULL, NULL},
 };
 
 #ifdef AMFKEYS_TEST_HOOKS
@@ -492,6 +492,22 @@ void amfkeys_hmac_mac(int kernel_id, const uint8_t schedule[64], const uint8_t *
     corrupt_if_injected(kernel_id, mac);
     wipe(block, sizeof(block));
     wipe(state, sizeof(state));
+}
+
+void amfkeys_hmac_mac_pair(int kernel_id, const uint8_t schedule[64], const uint8_t *first, int first_length,
+    uint8_t first_mac[32], const uint8_t *second, int second_length, uint8_t second_mac[32])
+{
+    amfkeys_clear_upper();
+    const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    if (kernel->hmac_pair == NULL)
+    {
+        amfkeys_hmac_mac(kernel_id, schedule, first, first_length, first_mac);
+        amfkeys_hmac_mac(kernel_id, schedule, second, second_length, second_mac);
+        return;
+    }
+    kernel->hmac_pair(schedule, first, first_length, first_mac, second, second_length, second_mac);
+    corrupt_if_injected(kernel_id, first_mac);
+    corrupt_if_injected(kernel_id, second_mac);
 }
 
 void amfkeys_sha256(int kernel_id, const uint8_t *message, size_t length, uint8_t digest[32])

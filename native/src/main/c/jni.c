@@ -163,6 +163,27 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_mac(
     return 0;
 }
 
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_macPair(
+    JNIEnv *env, jclass type, jint kernel, jlong schedule, jlong first, jint firstLength, jlong second, jint secondLength,
+    jlong macs)
+{
+    (void)env;
+    (void)type;
+    /* Negative when either length is. */
+    const jint refused = refuse(kernel, firstLength | secondLength);
+    if (refused != 0)
+    {
+        return refused;
+    }
+    if (!amfkeys_schedule_computed(ADDRESS(schedule)))
+    {
+        return AMFKEYS_ERROR_SCHEDULE;
+    }
+    amfkeys_hmac_mac_pair(kernel, ADDRESS(schedule), ADDRESS(first), firstLength, ADDRESS(macs), ADDRESS(second), secondLength,
+        ADDRESS(macs) + AMFKEYS_MAC_LENGTH);
+    return 0;
+}
+
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_sha256(
     JNIEnv *env, jclass type, jint kernel, jlong message, jint length, jlong digest)
 {

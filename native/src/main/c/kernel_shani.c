@@ -305,6 +305,13 @@ SHANI_TARGET static void hmac_two(const uint8_t *schedule0, const uint8_t *messa
     store_mac(mac1, abef1, cdgh1);
 }
 
+/* Two HMACs under one schedule, interleaved (the NAS SMC's two keys from one KAMF). */
+void amfkeys_hmac_pair_shani(const uint8_t schedule[64], const uint8_t *first, int first_length, uint8_t first_mac[32],
+    const uint8_t *second, int second_length, uint8_t second_mac[32])
+{
+    hmac_two(schedule, first, first_length, first_mac, schedule, second, second_length, second_mac);
+}
+
 /*
  * A key's schedule (the chaining values after the ipad and the opad block, 0 <= length <= 64), both
  * blocks built in registers from the key and compressed interleaved: the pads never exist in memory.

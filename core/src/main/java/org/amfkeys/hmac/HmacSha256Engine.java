@@ -46,6 +46,26 @@ public interface HmacSha256Engine extends AutoCloseable
     void mac(KeySchedule schedule, byte[] message, int messageOffset, int messageLength, byte[] mac, int macOffset);
 
     /**
+     * Two MACs under one key schedule, as two {@link #mac} calls give them: an engine may compute them
+     * together (the two NAS keys of a Security Mode Command come from one KAMF).
+     *
+     * @param schedule     the key's schedule, see {@link #computeSchedule}.
+     * @param first        array holding the first message from index 0.
+     * @param firstLength  length of the first message in octets.
+     * @param second       array holding the second message from index 0.
+     * @param secondLength length of the second message in octets.
+     * @param macs         receives the first MAC at 0 and the second at {@link #MAC_LENGTH}.
+     * @throws IllegalStateException if {@code schedule} was never computed or has been cleared.
+     */
+    default void macPair(
+        final KeySchedule schedule, final byte[] first, final int firstLength, final byte[] second, final int secondLength,
+        final byte[] macs)
+    {
+        mac(schedule, first, 0, firstLength, macs, 0);
+        mac(schedule, second, 0, secondLength, macs, MAC_LENGTH);
+    }
+
+    /**
      * Computes plain SHA-256 (used by HRES* of TS 33.501 A.5).
      *
      * @param message       array holding the message.

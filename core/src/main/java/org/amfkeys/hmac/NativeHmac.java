@@ -72,27 +72,49 @@ class NativeHmac implements HmacSha256Engine
         Objects.checkFromIndexSize(messageOffset, messageLength, message.length);
         Objects.checkFromIndexSize(macOffset, MAC_LENGTH, mac.length);
         final long address = data(messageLength);
-        // A schedule off the heap (a context table's slot) is read where it lies; one in an array is copied.
-        final MutableDirectBuffer scheduleBuffer = schedule.buffer();
-        final long scheduleAddress;
-        if (scheduleBuffer.byteArray() == null)
-        {
-            scheduleAddress = scheduleBuffer.addressOffset() + schedule.offset();
-        }
-        else
-        {
-            Octets.copy(scheduleBuffer, schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
-            scheduleAddress = address + SCHEDULE_AREA;
-        }
+        final long scheduleAddress = scheduleAddress(schedule, address);
         Octets.copy(message, messageOffset, scratch, DATA_AREA, messageLength);
         // The library refuses a schedule never computed, so that the check costs no second read here.
-        final int code = NativeLibrary.mac(kernel.id(), scheduleAddress, address + DATA_AREA, messageLength, address + MAC_AREA);
+        checkMac(NativeLibrary.mac(kernel.id(), scheduleAddress, address + DATA_AREA, messageLength, address + MAC_AREA));
+        Octets.copy(scratch, MAC_AREA, mac, macOffset, MAC_LENGTH);
+    }
+
+    /** One JNI call for both MACs; the SHA-NI kernel interleaves them. */
+    public void macPair(
+        final KeySchedule schedule, final byte[] first, final int firstLength, final byte[] second, final int secondLength,
+        final byte[] macs)
+    {
+        Objects.checkFromIndexSize(0, firstLength, first.length);
+        Objects.checkFromIndexSize(0, secondLength, second.length);
+        Objects.checkFromIndexSize(0, 2 * MAC_LENGTH, macs.length);
+        final long address = data(firstLength + secondLength);
+        final long scheduleAddress = scheduleAddress(schedule, address);
+        Octets.copy(first, 0, scratch, DATA_AREA, firstLength);
+        Octets.copy(second, 0, scratch, DATA_AREA + firstLength, secondLength);
+        checkMac(NativeLibrary.macPair(kernel.id(), scheduleAddress, address + DATA_AREA, firstLength,
+            address + DATA_AREA + firstLength, secondLength, address + MAC_AREA));
+        Octets.copy(scratch, MAC_AREA, macs, 0, 2 * MAC_LENGTH);
+    }
+
+    /** A schedule off the heap (a context table's slot) is read where it lies; one in an array is copied. */
+    private long scheduleAddress(final KeySchedule schedule, final long address)
+    {
+        final MutableDirectBuffer scheduleBuffer = schedule.buffer();
+        if (scheduleBuffer.byteArray() == null)
+        {
+            return scheduleBuffer.addressOffset() + schedule.offset();
+        }
+        Octets.copy(scheduleBuffer, schedule.offset(), scratch, SCHEDULE_AREA, KeyScheduleDescriptor.LENGTH);
+        return address + SCHEDULE_AREA;
+    }
+
+    private void checkMac(final int code)
+    {
         if (code == NativeLibrary.ERROR_SCHEDULE)
         {
             throw KeySchedule.notComputed();
         }
         check(code);
-        Octets.copy(scratch, MAC_AREA, mac, macOffset, MAC_LENGTH);
     }
 
     public void digest(

@@ -417,6 +417,8 @@ final class NativeLibrary
     static native int mac(int kernel, long schedule, long message, int length, long mac);
 
     /** @return 0, or a negative code. */
+    static native int macPair(int kernel, long schedule, long first, int firstLength, long second, int secondLength, long macs);
+
     static native int sha256(int kernel, long message, int length, long digest);
 
     /** @return OpenSSL's version string. */

@@ -100,9 +100,15 @@ public final class Kdf implements AutoCloseable
     private final HmacSha256Engine engine;
     private final KdfInputString s = new KdfInputString();
     private final KeySchedule scratchSchedule = new KeySchedule();
+    /** Octets of an algorithm key's input string: FC, the distinguisher and the identity with their lengths. */
+    private static final int ALGORITHM_KEY_INPUT_LENGTH = 1 + 1 + 2 + 1 + 2;
+
     private final byte[] ckIk = new byte[KEY_LENGTH];
     private final byte[] output = new byte[KEY_LENGTH];
     private final byte[] hashInput = new byte[RAND_LENGTH + LOW_128_LENGTH];
+    /** The first input string and both outputs of {@link #nasKeys}. */
+    private final byte[] pairInput = new byte[ALGORITHM_KEY_INPUT_LENGTH];
+    private final byte[] pairOutput = new byte[2 * KEY_LENGTH];
     /** Whether a derivation wrote to the scratch memory since the last {@link #wipe}: most steps' wipes then zero nothing. */
     private boolean scratchUsed;
     private boolean closed;
@@ -757,6 +763,26 @@ public final class Kdf implements AutoCloseable
     {
         run(schedule("key", key), encodeAlgorithmKey(Fc.ALGORITHM_KEY, distinguisher, algorithm),
             LOW_128_MAC_OFFSET, LOW_128_LENGTH, out, outOffset);
+    }
+
+    /**
+     * KNASenc and KNASint from one KAMF (A.8, distinguishers 0x01 and 0x02), as two calls of
+     * {@link #algorithmKey(KeySchedule, AlgorithmTypeDistinguisher, int, byte[], int)} give them, computed
+     * together where the engine can: a NAS Security Mode Command needs both.
+     *
+     * @param kamf          KAMF's schedule.
+     * @param ciphering     the NAS ciphering algorithm identity, 0..15.
+     * @param integrity     the NAS integrity algorithm identity, 0..15.
+     * @param encryptionKey receives KNASenc, 16 octets from index 0.
+     * @param integrityKey  receives KNASint, 16 octets from index 0.
+     * @throws InvalidParameterException when an input is missing or out of range, or an output too short;
+     *                                   nothing is written then.
+     * @throws IllegalStateException     when this KDF is closed or the schedule not computed.
+     */
+    public void nasKeys(
+        final KeySchedule kamf, final int ciphering, final int integrity, final byte[] encryptionKey, final byte[] integrityKey)
+    {
+        nasKeyPair(Fc.ALGORITHM_KEY, kamf, ciphering, integrity, encryptionKey, integrityKey);
     }
 
     /**
@@ -2092,6 +2118,45 @@ public final class Kdf implements AutoCloseable
     }
 
     /**
+     * KNASenc and KNASint from one KASME (TS 33.401 A.7), as {@link #nasKeys} gives the 5GS ones.
+     *
+     * @param kasme         KASME's schedule.
+     * @param ciphering     the NAS ciphering algorithm identity, 0..15.
+     * @param integrity     the NAS integrity algorithm identity, 0..15.
+     * @param encryptionKey receives KNASenc, 16 octets from index 0.
+     * @param integrityKey  receives KNASint, 16 octets from index 0.
+     * @throws InvalidParameterException when an input is missing or out of range, or an output too short;
+     *                                   nothing is written then.
+     * @throws IllegalStateException     when this KDF is closed or the schedule not computed.
+     */
+    public void epsNasKeys(
+        final KeySchedule kasme, final int ciphering, final int integrity, final byte[] encryptionKey, final byte[] integrityKey)
+    {
+        nasKeyPair(Fc.EPS_ALGORITHM_KEY, kasme, ciphering, integrity, encryptionKey, integrityKey);
+    }
+
+    private void nasKeyPair(
+        final int fc, final KeySchedule key, final int ciphering, final int integrity, final byte[] encryptionKey,
+        final byte[] integrityKey)
+    {
+        ensureOpen();
+        final KeySchedule root = schedule("key", key);
+        AlgorithmIdentity.check("nas-enc", ciphering);
+        AlgorithmIdentity.check("nas-int", integrity);
+        requireNasKeyRoom("nas-enc-key", encryptionKey);
+        requireNasKeyRoom("nas-int-key", integrityKey);
+        // Both input strings are checked before anything is computed; the first waits in its own scratch.
+        final KdfInputString first = encodeAlgorithmKey(fc, AlgorithmTypeDistinguisher.NAS_ENC, ciphering);
+        final int firstLength = first.length();
+        System.arraycopy(first.array(), 0, pairInput, 0, firstLength);
+        final KdfInputString second = encodeAlgorithmKey(fc, AlgorithmTypeDistinguisher.NAS_INT, integrity);
+        scratchUsed = true;
+        engine.macPair(root, pairInput, firstLength, second.array(), second.length(), pairOutput);
+        System.arraycopy(pairOutput, LOW_128_MAC_OFFSET, encryptionKey, 0, LOW_128_LENGTH);
+        System.arraycopy(pairOutput, KEY_LENGTH + LOW_128_MAC_OFFSET, integrityKey, 0, LOW_128_LENGTH);
+    }
+
+    /**
      * CK' || IK' from KASME at handover to UTRAN (TS 33.401 A.8, FC 0x16).
      *
      * @param kasme   the KEY: KASME, 32 octets.
@@ -2317,6 +2382,8 @@ public final class Kdf implements AutoCloseable
             Octets.zero(ckIk);
             Octets.zero(output);
             Octets.zero(hashInput);
+            Octets.zero(pairInput);
+            Octets.zero(pairOutput);
             scratchUsed = false;
         }
     }
@@ -2497,6 +2564,15 @@ public final class Kdf implements AutoCloseable
         if (offset < 0 || (!out.isExpandable() && offset > out.capacity() - length))
         {
             throw outputOutOfRange(offset, out.isExpandable() ? Integer.MAX_VALUE : out.capacity(), length);
+        }
+    }
+
+    private static void requireNasKeyRoom(final String parameter, final byte[] key)
+    {
+        if (key == null || key.length < LOW_128_LENGTH)
+        {
+            throw new InvalidParameterException(parameter, key == null ? "missing" : key.length + " octets",
+                "an array of at least " + LOW_128_LENGTH + " octets");
         }
     }
 

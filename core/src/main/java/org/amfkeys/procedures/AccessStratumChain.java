@@ -3,7 +3,6 @@ package org.amfkeys.procedures;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
-import org.amfkeys.types.AlgorithmTypeDistinguisher;
 
 /**
  * The key chain below a core network's root key, for one system: the initial base-station key, the
@@ -31,11 +30,11 @@ public enum AccessStratumChain
             kdf.kngRanStarForGnb(key, pci, arfcn, out, 0);
         }
 
-        public void nasKey(
-            final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
-            final byte[] out)
+        public void nasKeys(
+            final Kdf kdf, final KeySchedule root, final int ciphering, final int integrity, final byte[] encryptionKey,
+            final byte[] integrityKey)
         {
-            kdf.algorithmKey(root, type, algorithm, out, 0);
+            kdf.nasKeys(root, ciphering, integrity, encryptionKey, integrityKey);
         }
     },
 
@@ -57,11 +56,11 @@ public enum AccessStratumChain
             kdf.kenbStar(key, pci, arfcn, out, 0);
         }
 
-        public void nasKey(
-            final Kdf kdf, final KeySchedule root, final AlgorithmTypeDistinguisher type, final int algorithm,
-            final byte[] out)
+        public void nasKeys(
+            final Kdf kdf, final KeySchedule root, final int ciphering, final int integrity, final byte[] encryptionKey,
+            final byte[] integrityKey)
         {
-            kdf.epsAlgorithmKey(root, type, algorithm, out, 0);
+            kdf.epsNasKeys(root, ciphering, integrity, encryptionKey, integrityKey);
         }
     };
 
@@ -103,15 +102,17 @@ public enum AccessStratumChain
     public abstract void handoverKey(Kdf kdf, KeySchedule key, int pci, int arfcn, byte[] out);
 
     /**
-     * A NAS algorithm key, 16 octets.
+     * Both NAS algorithm keys, 16 octets each, derived together.
      *
-     * @param kdf       derives the key.
-     * @param root      the key schedule of KAMF (KASME).
-     * @param type      NAS encryption or NAS integrity.
-     * @param algorithm the algorithm identity, 0..15.
-     * @param out       receives the key, 16 octets.
+     * @param kdf           derives the keys.
+     * @param root          the key schedule of KAMF (KASME).
+     * @param ciphering     the NAS ciphering algorithm identity, 0..15.
+     * @param integrity     the NAS integrity algorithm identity, 0..15.
+     * @param encryptionKey receives KNASenc.
+     * @param integrityKey  receives KNASint.
      */
-    public abstract void nasKey(Kdf kdf, KeySchedule root, AlgorithmTypeDistinguisher type, int algorithm, byte[] out);
+    public abstract void nasKeys(
+        Kdf kdf, KeySchedule root, int ciphering, int integrity, byte[] encryptionKey, byte[] integrityKey);
 
     /**
      * @return "5gs" or "eps".

@@ -7,7 +7,6 @@ import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.AccessType;
-import org.amfkeys.types.AlgorithmTypeDistinguisher;
 
 import static org.amfkeys.procedures.ProcedureFrame.requirePresent;
 import static org.amfkeys.procedures.ProcedureStateDescriptor.PROCEDURE_CONTEXT_TRANSFER;
@@ -447,10 +446,8 @@ public abstract class CoreNetworkProcedures implements AutoCloseable
         requirePresent("context", context, "a SecurityContext");
         requireNasKeyRoom("nas-enc-key", encryption);
         requireNasKeyRoom("nas-int-key", integrity);
-        frame.chain.nasKey(frame.kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC,
-            context.nasCipheringAlgorithm(), encryption);
-        frame.chain.nasKey(frame.kdf, context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT,
-            context.nasIntegrityAlgorithm(), integrity);
+        frame.chain.nasKeys(frame.kdf, context.kamfSchedule(), context.nasCipheringAlgorithm(), context.nasIntegrityAlgorithm(),
+            encryption, integrity);
     }
 
     /**

@@ -4,7 +4,6 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.types.AccessType;
-import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
 import static org.amfkeys.context.SecurityContext.FLAG_AS_ACTIVE;
@@ -315,8 +314,7 @@ final class NasSecuritySteps
             ngKsi = context.ngKsi();
             dlCount = frame.takeDownlinkCount(context, "nas-smc");
         }
-        frame.chain.nasKey(frame.kdf, root, AlgorithmTypeDistinguisher.NAS_ENC, ciphering, command.nasEncryptionKey());
-        frame.chain.nasKey(frame.kdf, root, AlgorithmTypeDistinguisher.NAS_INT, integrity, command.nasIntegrityKey());
+        frame.chain.nasKeys(frame.kdf, root, ciphering, integrity, command.nasEncryptionKey(), command.nasIntegrityKey());
         command.set(ngKsi, ciphering, integrity, kamfChange, dlCount);
         context.procedureState(context.procedureState() | PROCEDURE_NAS_SMC |
             (root == frame.derivedSchedule() || kamfChange ? PROCEDURE_NAS_SMC_NEW_KEY : 0) |

@@ -15,7 +15,6 @@ import org.amfkeys.procedures.keychange.KeyChangeCommand;
 import org.amfkeys.procedures.keychange.KeyChangeOptions;
 import org.amfkeys.procedures.keychange.KeyDerivationParameter;
 import org.amfkeys.procedures.keychange.VariantNotEnabledException;
-import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
 
@@ -669,8 +668,7 @@ public final class UeMirror implements AutoCloseable
      */
     public void nasKeys(final byte[] encryption, final byte[] integrityKey)
     {
-        current.chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_ENC, current.ciphering, encryption);
-        current.chain.nasKey(kdf, rootSchedule, AlgorithmTypeDistinguisher.NAS_INT, current.integrity, integrityKey);
+        current.chain.nasKeys(kdf, rootSchedule, current.ciphering, current.integrity, encryption, integrityKey);
     }
 
     /**

@@ -11,7 +11,6 @@ import org.amfkeys.procedures.ContextWriter;
 import org.amfkeys.procedures.KeyCarrier;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.ProcedureNotAllowedException;
-import org.amfkeys.types.AlgorithmTypeDistinguisher;
 import org.amfkeys.types.NgKsi;
 
 import java.util.Arrays;
@@ -322,8 +321,7 @@ public final class KeyChangeProcedures implements AutoCloseable
     private void nasKeys(final SecurityContext context, final KeyChangeCommand command)
     {
         final NasSecurityModeCommand nas = command.nas();
-        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_ENC, nas.ciphering(), nas.nasEncryptionKey(), 0);
-        kdf.algorithmKey(context.kamfSchedule(), AlgorithmTypeDistinguisher.NAS_INT, nas.integrity(), nas.nasIntegrityKey(), 0);
+        kdf.nasKeys(context.kamfSchedule(), nas.ciphering(), nas.integrity(), nas.nasEncryptionKey(), nas.nasIntegrityKey());
     }
 
     // ---------------------------------------------------------------------------------------------
