@@ -49,6 +49,13 @@ final class TableMemory implements Runnable
     private static final AtomicBoolean UNCLOSED_LOGGED = new AtomicBoolean();
     private static final AtomicLong RELEASED = new AtomicLong();
     private static final VarHandle USED_UNITS = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * Units per bit of the used map, as a shift: 16. A bit per unit made the map of a 10 M UE table
+     * 1.7 MB, larger than a core's cache, so that an insert's mark was a miss of its own and a locked
+     * write to a line the other inserting threads wrote too; a bit per 16 makes it 104 KB, and most
+     * marks a read of a bit already set. A wipe zeroes every unit of a marked group.
+     */
+    private static final int UNITS_PER_BIT_SHIFT = 4;
 
     private final long address;
     private final long length;
@@ -58,6 +65,7 @@ final class TableMemory implements Runnable
     private final String owner;
     private final long unitsOffset;
     private final int unitLength;
+    private final int unitCount;
     private final long[] usedUnits;
     private volatile boolean wiped;
     private boolean released;
@@ -74,7 +82,9 @@ final class TableMemory implements Runnable
         this.owner = owner;
         this.unitsOffset = units.offset();
         this.unitLength = units.length();
-        this.usedUnits = new long[(units.count() + Long.SIZE - 1) / Long.SIZE];
+        this.unitCount = units.count();
+        final long bits = ((long)units.count() + (1 << UNITS_PER_BIT_SHIFT) - 1) >>> UNITS_PER_BIT_SHIFT;
+        this.usedUnits = new long[(int)((bits + Long.SIZE - 1) / Long.SIZE)];
     }
 
     /**
@@ -216,8 +226,9 @@ final class TableMemory implements Runnable
      */
     void markUsed(final int unit)
     {
-        final int word = unit >>> 6;
-        final long bit = 1L << unit;
+        final int group = unit >>> UNITS_PER_BIT_SHIFT;
+        final int word = group >>> 6;
+        final long bit = 1L << group;
         // Read first, so inserts next to a unit already marked leave the word's cache line shared.
         if ((usedUnits[word] & bit) == 0)
         {
@@ -263,7 +274,7 @@ final class TableMemory implements Runnable
     private void zeroUsedUnits(final boolean residentOnly)
     {
         final long[] used = usedUnits;
-        final long unitsLength = (long)unitLength * used.length * Long.SIZE;
+        final long unitsLength = (long)unitLength * unitCount;
         final long pages = (Math.min(unitsLength, length - unitsOffset) + PAGE - 1) / PAGE;
         final long resident = residentOnly ? residentPages(address + unitsOffset, pages) : 0;
         try
@@ -272,12 +283,18 @@ final class TableMemory implements Runnable
             {
                 for (long bits = used[word]; bits != 0; bits &= bits - 1)
                 {
-                    final long at = unitsOffset + (((long)word << 6) + Long.numberOfTrailingZeros(bits)) * unitLength;
-                    // Writing to a page that is not there would bring in a fresh page only to zero it.
-                    if (!residentOnly || isResident(resident, at - unitsOffset) ||
-                        isResident(resident, at - unitsOffset + unitLength - 1))
+                    final long group = ((long)word << 6) + Long.numberOfTrailingZeros(bits);
+                    final long first = group << UNITS_PER_BIT_SHIFT;
+                    final long end = Math.min(first + (1 << UNITS_PER_BIT_SHIFT), unitCount);
+                    for (long unit = first; unit < end; unit++)
                     {
-                        UnsafeApi.setMemory(address + at, unitLength, (byte)0);
+                        final long at = unitsOffset + unit * unitLength;
+                        // Writing to a page that is not there would bring in a fresh page only to zero it.
+                        if (!residentOnly || isResident(resident, at - unitsOffset) ||
+                            isResident(resident, at - unitsOffset + unitLength - 1))
+                        {
+                            UnsafeApi.setMemory(address + at, unitLength, (byte)0);
+                        }
                     }
                 }
             }
