@@ -3,6 +3,8 @@ package org.amfkeys.context;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 
+import java.lang.ref.Reference;
+
 /**
  * Claims of one thread on many UEs' contexts at once, for a step run over a batch: bring the batch's
  * slots in with their misses overlapped ({@link #prefetch}), claim each UE, check every context, derive
@@ -129,7 +131,7 @@ public final class ContextBatch
         }
         final int hint = hints[index];
         hints[index] = -1;
-        final int entry = table.lockForBatch(ueId, hint);
+        final int entry = lock(ueId, hint);
         if (entry < 0)
         {
             return null;
@@ -139,7 +141,7 @@ public final class ContextBatch
         thread.entry = BATCH_ENTRY;
         holder = thread;
         held++;
-        slots[index].wrap(table.slotAddressOf(entry), SecurityContextDescriptor.LENGTH);
+        slots[index].wrap(table.slots().slotAddress(entry), SecurityContextDescriptor.LENGTH);
         return contexts[index].wrap(slots[index], 0);
     }
 
@@ -183,8 +185,35 @@ public final class ContextBatch
             holder.entry = -1;
             holder = null;
         }
-        table.unlockFromBatch(entry);
+        try
+        {
+            // After a close the slot stays wiped: only the lock is released.
+            table.slots().unlock(entry);
+        }
+        finally
+        {
+            Reference.reachabilityFence(table);
+        }
         return !table.isClosed();
+    }
+
+    /**
+     * Locks the UE's slot, after the same checks as {@link ContextTable#tryClaim}.
+     *
+     * @param hint the entry the batch's probe found for the UE, or -1: tried first.
+     * @return the entry, or -1 when the UE is not in the table.
+     */
+    private int lock(final long ueId, final int hint)
+    {
+        table.ensureOpen();
+        try
+        {
+            return table.slots().lockAt(hint, ueId);
+        }
+        finally
+        {
+            Reference.reachabilityFence(table);
+        }
     }
 
     /**

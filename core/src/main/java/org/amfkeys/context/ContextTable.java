@@ -1,7 +1,6 @@
 package org.amfkeys.context;
 
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
 
 import java.lang.ref.Cleaner;
@@ -873,74 +872,11 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Locks the UE's slot for a {@link ContextBatch}, after the same checks as {@link #tryClaim}.
-     *
-     * @param hint the entry a batch's probe found for the UE, or -1: tried first.
-     * @return the entry, or -1 when the UE is not in the table.
-     */
-    int lockForBatch(final long ueId, final int hint)
-    {
-        ensureOpen();
-        try
-        {
-            return slots.lockAt(hint, ueId);
-        }
-        finally
-        {
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    /**
-     * Publishes and unlocks an entry a {@link ContextBatch} locked; after a close the slot stays wiped
-     * and only the lock is released.
-     */
-    void unlockFromBatch(final int entry)
-    {
-        try
-        {
-            slots.unlock(entry);
-        }
-        finally
-        {
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    long slotAddressOf(final int entry)
-    {
-        return slots.slotAddress(entry);
-    }
-
-    long memoryAddress()
-    {
-        return slots.indexAddress();
-    }
-
-    /**
-     * @return the slot map, for tests of this package.
+     * @return the slot map, for this package: batches and tests.
      */
     SlotMap slots()
     {
         return slots;
-    }
-
-    int entryOf(final long ueId)
-    {
-        return slots.find(ueId, slots.home(SlotMap.hash(ueId)));
-    }
-
-    boolean slotIsZero(final int entry)
-    {
-        final long slot = slots.slotAddress(entry);
-        for (int i = 0; i < SLOT_LENGTH; i += Long.BYTES)
-        {
-            if (UnsafeApi.getLong(slot + i) != 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1012,7 +948,7 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
-    private void ensureOpen()
+    void ensureOpen()
     {
         if (closed)
         {

@@ -502,6 +502,26 @@ final class SlotMap
         return slotsAddress + (long)entry * SLOT_LENGTH;
     }
 
+    /** The entry that holds the UE, or -1: for tests that look at where a UE sits. */
+    int entryOf(final long ueId)
+    {
+        return find(ueId, home(hash(ueId)));
+    }
+
+    /** Whether every octet of the entry's slot is zero: for tests of the key hygiene of deletes and aborts. */
+    boolean slotIsZero(final int entry)
+    {
+        final long slot = slotAddress(entry);
+        for (int i = 0; i < SLOT_LENGTH; i += Long.BYTES)
+        {
+            if (UnsafeApi.getLong(slot + i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     long stripeAddress(final long hash)
     {
         return stripesAddress + (hash & stripeMask) * CACHE_LINE;

@@ -194,12 +194,12 @@ class ContextTableClaimTest
     @Test
     void commitDeleteRemovesTheUeAndZeroesItsSlot()
     {
-        final int entry = table.entryOf(6);
+        final int entry = table.slots().entryOf(6);
         assertNotNull(table.tryClaim(6, cursor));
         table.commitDelete(cursor);
         assertFalse(cursor.hasClaim());
         assertFalse(table.contains(6));
-        assertTrue(table.slotIsZero(entry));
+        assertTrue(table.slots().slotIsZero(entry));
         assertEquals(7, table.size());
         assertNotNull(table.tryClaim(7, cursor), "the thread holds nothing afterwards");
         table.abort(cursor);

@@ -94,7 +94,7 @@ class ContextTableLifecycleTest
         table.close();
         assertTrue(residentKilobytes(table) < 4_096, "pages given back: " + residentKilobytes(table) + " kB resident");
         // The range stays mapped until the table is unreachable, so it can still be searched here.
-        assertFalse(rangeContains(table.memoryAddress(), length, kamf), "no KAMF left in the table's memory");
+        assertFalse(rangeContains(table.slots().indexAddress(), length, kamf), "no KAMF left in the table's memory");
     }
 
     @Test

@@ -92,14 +92,14 @@ class ContextTableTest
         final int[] deletedEntries = new int[capacity / 2];
         for (int i = 0; i < capacity; i += 2)
         {
-            deletedEntries[i / 2] = table.entryOf(ueId(i));
+            deletedEntries[i / 2] = table.slots().entryOf(ueId(i));
             assertTrue(table.delete(ueId(i)));
             assertFalse(table.delete(ueId(i)), "second delete finds nothing");
         }
         assertEquals(capacity / 2, table.size());
         for (final int entry : deletedEntries)
         {
-            assertTrue(table.slotIsZero(entry), "deleted slot " + entry + " zeroed");
+            assertTrue(table.slots().slotIsZero(entry), "deleted slot " + entry + " zeroed");
         }
         for (int i = 0; i < capacity; i++)
         {
@@ -145,17 +145,17 @@ class ContextTableTest
         final int home = table.homeEntry(chain[0]);
         for (int i = 0; i < chain.length; i++)
         {
-            assertTrue(table.entryOf(chain[i]) != home || i == 0, "only the first sits at home");
+            assertTrue(table.slots().entryOf(chain[i]) != home || i == 0, "only the first sits at home");
         }
 
-        final int freed = table.entryOf(chain[1]);
+        final int freed = table.slots().entryOf(chain[1]);
         assertTrue(table.delete(chain[1]));
         for (int i = 0; i < chain.length; i++)
         {
             assertEquals(i != 1, table.contains(chain[i]), "UE " + i + " of the chain");
         }
         insertRandom(table, chain[1]);
-        assertEquals(freed, table.entryOf(chain[1]), "the freed entry is reused");
+        assertEquals(freed, table.slots().entryOf(chain[1]), "the freed entry is reused");
         for (final long ueId : chain)
         {
             assertHolds(table, ueId);

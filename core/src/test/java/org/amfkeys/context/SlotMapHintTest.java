@@ -31,8 +31,8 @@ class SlotMapHintTest
             staged.clear();
             table.insert(B, staged.kamf(Contexts.key(random), kdf).nextHop(nhB, 5));
             final SlotMap slots = table.slots();
-            final int entryA = table.entryOf(A);
-            final int entryB = table.entryOf(B);
+            final int entryA = table.slots().entryOf(A);
+            final int entryB = table.slots().entryOf(B);
             final byte[] nh = new byte[32];
 
             for (final int hint : new int[] {entryA, entryB, -1, (entryA + 1) % 64})

@@ -21,7 +21,7 @@ final class Smaps
      */
     static String line(final ContextTable table, final String field) throws IOException
     {
-        final long address = table.memoryAddress();
+        final long address = table.slots().indexAddress();
         boolean inside = false;
         for (final String line : Files.readAllLines(Path.of("/proc/self/smaps")))
         {
