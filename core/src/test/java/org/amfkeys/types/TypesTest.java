@@ -3,9 +3,12 @@ package org.amfkeys.types;
 import org.amfkeys.InvalidParameterException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +40,27 @@ class TypesTest
             assertEquals("supi", ex.parameter());
             assertEquals(Supi.ALLOWED, ex.allowed());
         }
+    }
+
+    @Test
+    void supiFromImsiDigitsEqualsTheParsedOne()
+    {
+        final byte[] digits = "x001010123456789x".getBytes(StandardCharsets.US_ASCII);
+        final Supi supi = Supi.imsi("supi", digits, 1, 15);
+        assertEquals(Supi.parse("imsi-001010123456789"), supi);
+        assertEquals(Supi.parse("imsi-001010123456789").hashCode(), supi.hashCode());
+        assertEquals("imsi-001010123456789", supi.toString());
+        assertEquals(encoding(Supi.parse("imsi-001010123456789")), encoding(supi));
+        digits[1] = '9';
+        assertEquals("001010123456789", supi.kdfValue(), "the digits were copied");
+        assertNotEquals(Supi.parse("imsi-00101"), Supi.parse("nai-00101@x"));
+        for (final int[] slice : new int[][] {{0, 15}, {1, 4}, {1, 16}, {3, 15}, {-1, 5}})
+        {
+            final InvalidParameterException ex = assertThrows(InvalidParameterException.class,
+                () -> Supi.imsi("supi", digits, slice[0], slice[1]), Arrays.toString(slice));
+            assertEquals("supi", ex.parameter());
+        }
+        assertEquals("supi", assertThrows(InvalidParameterException.class, () -> Supi.imsi("supi", null, 0, 5)).parameter());
     }
 
     @Test
