@@ -497,12 +497,13 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
-     * Asks the memory for each UE's home index entry and home slot, and returns without waiting for any
-     * of it: for a batch whose steps come after other work that outlasts a memory access (a storm of
-     * registrations asks for its UEs before their MILENAGE and key derivations, and claims them after),
-     * so the misses overlap with that work instead of stalling the steps. A UE away from its home gains
-     * nothing, and without the native library (no prefetch instruction in Java) nothing is asked for;
-     * {@link #prefetch} just before the steps brings in the rest. Nothing else changes.
+     * Asks the memory for each UE's home index entry, home slot and insert lock (for writing: a new UE
+     * is inserted under it), and returns without waiting for any of it: for a batch whose steps come
+     * after other work that outlasts a memory access (a storm of registrations asks for its UEs before
+     * their MILENAGE and key derivations, and claims them after), so the misses overlap with that work
+     * instead of stalling the steps. A UE away from its home gains nothing, and without the native
+     * library (no prefetch instruction in Java) nothing is asked for; {@link #prefetch} just before the
+     * steps brings in the rest. Nothing else changes.
      *
      * @param ueIds the UE identifiers, {@code count} of them from index 0.
      * @param count how many, 0..{@code ueIds.length}.

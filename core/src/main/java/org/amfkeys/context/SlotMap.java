@@ -599,7 +599,7 @@ final class SlotMap
     private static final ThreadLocal<PrefetchAddresses> PREFETCH_ADDRESSES = ThreadLocal.withInitial(PrefetchAddresses::new);
 
     /**
-     * Asks the memory for the home index line and the home slot of every UE in a batch without waiting
+     * Asks the memory for the home index line, the home slot and the insert stripe of every UE in a batch without waiting
      * ({@link NativePrefetch}): their misses then overlap with whatever the caller does next.
      */
     void prefetchHomes(final long[] ueIds, final int count)
@@ -608,11 +608,14 @@ final class SlotMap
         {
             return;
         }
-        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (1 + SLOT_LINES));
+        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (2 + SLOT_LINES));
         int line = 0;
         for (int i = 0; i < count; i++)
         {
-            final int home = home(hash(ueIds[i]));
+            final long hash = hash(ueIds[i]);
+            final int home = home(hash);
+            // An insert locks the stripe, whose line the other inserting threads take as often as this one.
+            addresses.putLong(line++ * Long.BYTES, stripeAddress(hash) | NativePrefetch.FOR_WRITE);
             addresses.putLong(line++ * Long.BYTES, controlAddress(home));
             final long slot = slotAddress(home);
             for (int l = 0; l < SLOT_LINES; l++)

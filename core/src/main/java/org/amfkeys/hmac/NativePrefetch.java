@@ -10,6 +10,13 @@ import org.amfkeys.InvalidParameterException;
  */
 public final class NativePrefetch
 {
+    /**
+     * Or'ed into an address given to {@link #prefetch}: the line is asked for with intent to write, for a
+     * lock word the caller will compare-and-swap (possibly last written by another core). Lines are
+     * at least 2-octet aligned, so the bit is never part of one.
+     */
+    public static final long FOR_WRITE = 1L;
+
     private static final boolean AVAILABLE = checkAvailable();
 
     private NativePrefetch()
@@ -25,7 +32,8 @@ public final class NativePrefetch
     }
 
     /**
-     * Asks for the cache line at each of the first {@code count} addresses in {@code addresses}. A
+     * Asks for the cache line at each of the first {@code count} addresses in {@code addresses}, for
+     * writing where the address carries {@link #FOR_WRITE}. A
      * prefetch never faults, whatever address it is given; the addresses themselves are read from the
      * buffer, which must hold them.
      *

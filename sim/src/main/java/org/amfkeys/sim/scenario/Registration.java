@@ -1,5 +1,8 @@
 package org.amfkeys.sim.scenario;
 
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
 import org.amfkeys.context.ContextTable;
@@ -96,6 +99,7 @@ public final class Registration implements AutoCloseable
     private final boolean direct;
     private final KeySchedule schedule = new KeySchedule();
     private final long[] ueIds;
+    private final UnsafeBuffer subscriberLines;
     private long authenticatedAt;
     private final Outcome[] single = new Outcome[1];
     private final byte[] k = new byte[Milenage.K_LENGTH];
@@ -151,6 +155,8 @@ public final class Registration implements AutoCloseable
         this.resynchronised = new boolean[batch];
         this.nasKeyRecords = new int[batch];
         this.ueIds = new long[batch];
+        this.subscriberLines = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            Long.BYTES * Subscribers.linesFor(batch), BitUtil.CACHE_LINE_LENGTH));
         for (int lane = 0; lane < batch; lane++)
         {
             network[lane] = new AkaKeys();
@@ -248,7 +254,9 @@ public final class Registration implements AutoCloseable
         {
             if (!direct)
             {
-                // The AMF claims these UEs after MILENAGE and the key derivations: their slots' misses overlap with those.
+                // The records are read subscriber after subscriber; the AMF claims these UEs after MILENAGE and the key
+                // derivations. Asked for together, their misses overlap with each other and with that work.
+                subscribers.prefetch(first, count, subscriberLines);
                 fillUeIds(first, count);
                 table.prefetchHomes(ueIds, count);
             }
@@ -713,13 +721,13 @@ public final class Registration implements AutoCloseable
      */
     public static Supi supiOf(final int index)
     {
-        // By hand rather than String.format: a storm makes millions of them.
-        final char[] imsi = "imsi-001010000000000".toCharArray();
+        // From digits rather than text: a storm makes millions of them.
+        final byte[] imsi = {'0', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'};
         int msin = index;
         for (int at = imsi.length - 1; msin > 0; at--, msin /= 10)
         {
-            imsi[at] = (char)('0' + msin % 10);
+            imsi[at] = (byte)('0' + msin % 10);
         }
-        return Supi.parse("supi", new String(imsi));
+        return Supi.imsi("supi", imsi, 0, imsi.length);
     }
 }

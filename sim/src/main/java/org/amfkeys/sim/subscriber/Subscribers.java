@@ -1,7 +1,9 @@
 package org.amfkeys.sim.subscriber;
 
+import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.NativePrefetch;
 
 /**
  * Every simulated subscriber's record ({@link SubscriberDescriptor}) in one off-heap region, so that
@@ -14,6 +16,8 @@ public final class Subscribers implements AutoCloseable
 {
     /** Most subscribers one region holds. */
     public static final int MAX_COUNT = 100_000_000;
+
+    private static final int CACHE_LINE = 64;
 
     private final int count;
     private final long address;
@@ -63,6 +67,38 @@ public final class Subscribers implements AutoCloseable
             throw InvalidParameterException.outOfRange("index", index, 0, count - 1);
         }
         return address + (long)index * SubscriberDescriptor.LENGTH;
+    }
+
+    /**
+     * @param count subscribers in a row.
+     * @return the most cache lines their records span: octets of native scratch for {@link #prefetch}
+     *         are eight times that.
+     */
+    public static int linesFor(final int count)
+    {
+        return (int)(((long)count * SubscriberDescriptor.LENGTH + CACHE_LINE - 1) / CACHE_LINE) + 1;
+    }
+
+    /**
+     * Asks the memory for the records of subscribers {@code first .. first + count - 1} and returns
+     * without waiting ({@link NativePrefetch}; without the native library, nothing): a batch that reaches
+     * them one after another next finds them arriving together.
+     *
+     * @param first     the first subscriber.
+     * @param count     how many, at least 1, all of them subscribers here.
+     * @param addresses native scratch for the lines' addresses, {@code 8 * linesFor(count)} octets or more.
+     */
+    public void prefetch(final int first, final int count, final MutableDirectBuffer addresses)
+    {
+        InvalidParameterException.requireInRange("count", count, 1, this.count);
+        final long start = address(first) & -CACHE_LINE;
+        final long end = address(first + count - 1) + SubscriberDescriptor.LENGTH;
+        int lines = 0;
+        for (long line = start; line < end; line += CACHE_LINE)
+        {
+            addresses.putLong(lines++ * Long.BYTES, line);
+        }
+        NativePrefetch.prefetch(addresses, lines);
     }
 
     /**
