@@ -122,11 +122,12 @@ const amfkeys_kernel *amfkeys_kernel_get(int id);
 
 /*
  * Partial batches: measures, once, which way the AVX-512 kernel computes each chunk size (1..32 lanes)
- * fastest on this machine, for key schedules and for raw keys (16-lane groups, SHA-NI pairs, or a
- * group and SHA-NI for the rest). Run at load; returns 1 when it measured, 0 when there is no choice
- * to make (no AVX-512 or no SHA-NI). amfkeys_calibration writes the plan of each mode and size
- * (0 groups, 1 SHA-NI, 2 a group and SHA-NI; schedules for 1..32 lanes, then raw keys) and returns
- * how many values it has.
+ * fastest on this machine (16-lane groups, SHA-NI pairs, or a group and SHA-NI for the rest), for each
+ * kind of chunk: key schedules; raw keys; raw keys in equal neighbouring pairs, as 3GPP derives two
+ * keys from one (the SHA-NI kernel schedules such a pair's key once). Run at load; returns 1 when it
+ * measured, 0 when there is no choice to make (no AVX-512 or no SHA-NI). amfkeys_calibration writes
+ * the plan of each kind and size (0 groups, 1 SHA-NI, 2 a group and SHA-NI; schedules for 1..32
+ * lanes, then raw keys, then raw keys in pairs) and returns how many values it has.
  */
 int amfkeys_calibrate(void);
 int amfkeys_calibration(int32_t *values, int capacity);
@@ -240,6 +241,8 @@ void amfkeys_hmac_one_shani(const uint8_t schedule[64], const uint8_t *message, 
 void amfkeys_hmac_pair_shani(const uint8_t schedule[64], const uint8_t *first, int first_length, uint8_t first_mac[32],
     const uint8_t *second, int second_length, uint8_t second_mac[32]);
 void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t schedule[64]);
+/* Whether two raw keys of `length` octets are equal, in time independent of where they differ. */
+int amfkeys_same_key(const uint8_t *a, const uint8_t *b, int length);
 void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs);
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,

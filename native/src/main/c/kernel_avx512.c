@@ -551,8 +551,10 @@ enum chunk_plan
 #define CHUNK 32
 #define MODE_SCHEDULE 0
 #define MODE_RAW_KEY 1
+#define MODE_RAW_KEY_PAIRS 2
+#define MODES 3
 
-static volatile uint8_t plans[2][CHUNK + 1];
+static volatile uint8_t plans[MODES][CHUNK + 1];
 static volatile int calibrated;
 
 static int default_plan(int lanes)
@@ -578,6 +580,30 @@ static void run_chunk(int plan, const uint8_t *const *keys, const int *key_lengt
     }
 }
 
+/*
+ * The kind of work a chunk is: mostly key schedules; mostly raw keys; or mostly raw keys in equal
+ * neighbouring pairs, whose keys the SHA-NI kernel schedules once per pair.
+ */
+static int chunk_mode(const uint8_t *const *keys, const int *key_lengths, int n)
+{
+    int raw = 0;
+    for (int i = 0; i < n; i++)
+    {
+        raw += key_lengths[i] != AMFKEYS_KEY_SCHEDULE;
+    }
+    if (2 * raw <= n)
+    {
+        return MODE_SCHEDULE;
+    }
+    int paired = 0;
+    for (int i = 0; i + 1 < n; i += 2)
+    {
+        paired += key_lengths[i] != AMFKEYS_KEY_SCHEDULE && key_lengths[i] == key_lengths[i + 1] &&
+            amfkeys_same_key(keys[i], keys[i + 1], key_lengths[i]) ? 2 : 0;
+    }
+    return 2 * paired > raw ? MODE_RAW_KEY_PAIRS : MODE_RAW_KEY;
+}
+
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
 {
@@ -585,14 +611,9 @@ void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_l
     for (int first = 0; first < lanes; first += CHUNK)
     {
         const int n = lanes - first < CHUNK ? lanes - first : CHUNK;
-        int raw = 0;
-        for (int i = 0; i < n; i++)
-        {
-            raw += key_lengths[first + i] != AMFKEYS_KEY_SCHEDULE;
-        }
-        const int mode = 2 * raw > n ? MODE_RAW_KEY : MODE_SCHEDULE;
         const int forced = amfkeys_plan_override();
-        const int plan = !shani ? PLAN_GROUPS : forced >= 0 ? forced : calibrated ? plans[mode][n] : default_plan(n);
+        const int plan = !shani ? PLAN_GROUPS : forced >= 0 ? forced
+            : calibrated ? plans[chunk_mode(keys + first, key_lengths + first, n)][n] : default_plan(n);
         run_chunk(plan, keys + first, key_lengths + first, messages + first, lengths + first, macs + first, n);
     }
 }
@@ -650,12 +671,13 @@ int amfkeys_calibrate(void)
         macs[i] = mac_area[i];
         lengths[i] = 16;
     }
-    uint8_t chosen[2][CHUNK + 1];
-    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    uint8_t chosen[MODES][CHUNK + 1];
+    for (int mode = MODE_SCHEDULE; mode < MODES; mode++)
     {
         for (int i = 0; i < CHUNK; i++)
         {
             key_lengths[i] = mode == MODE_SCHEDULE ? AMFKEYS_KEY_SCHEDULE : 32;
+            keys[i] = key_area[mode == MODE_RAW_KEY_PAIRS ? i & ~1 : i];
         }
         chosen[mode][0] = PLAN_SHANI;
         for (int n = 1; n <= CHUNK; n++)
@@ -675,7 +697,7 @@ int amfkeys_calibrate(void)
             chosen[mode][n] = (uint8_t)best;
         }
     }
-    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    for (int mode = MODE_SCHEDULE; mode < MODES; mode++)
     {
         for (int n = 0; n <= CHUNK; n++)
         {
@@ -689,7 +711,7 @@ int amfkeys_calibrate(void)
 
 int amfkeys_calibration(int32_t *values, int capacity)
 {
-    for (int mode = MODE_SCHEDULE; mode <= MODE_RAW_KEY; mode++)
+    for (int mode = MODE_SCHEDULE; mode < MODES; mode++)
     {
         for (int n = 1; n <= CHUNK; n++)
         {
@@ -700,5 +722,5 @@ int amfkeys_calibration(int32_t *values, int capacity)
             }
         }
     }
-    return 2 * CHUNK;
+    return MODES * CHUNK;
 }

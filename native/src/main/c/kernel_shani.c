@@ -335,8 +335,7 @@ SHANI_TARGET void amfkeys_schedule_shani(const uint8_t *key, int length, uint8_t
     store_state((uint32_t *)(schedule + 32), abef1, cdgh1);
 }
 
-/* Whether two raw keys of `length` octets are equal, in time independent of where they differ. */
-static int same_key(const uint8_t *a, const uint8_t *b, int length)
+int amfkeys_same_key(const uint8_t *a, const uint8_t *b, int length)
 {
     uint64_t difference = 0;
     int i = 0;
@@ -375,7 +374,7 @@ void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_le
             if (key_lengths[lane + i] != AMFKEYS_KEY_SCHEDULE)
             {
                 if (i == 1 && key_lengths[lane] == key_lengths[lane + 1] &&
-                    same_key(keys[lane], keys[lane + 1], key_lengths[lane]))
+                    amfkeys_same_key(keys[lane], keys[lane + 1], key_lengths[lane]))
                 {
                     schedule[1] = schedule[0];
                     continue;

@@ -53,6 +53,13 @@ final class NativeLibrary
     /** Most lanes of a chunk, the unit a plan is chosen for: two 16-lane groups. */
     static final int BATCH_CHUNK = 32;
 
+    /**
+     * The kinds of chunk a plan is measured for, in the library's order: mostly key schedules, mostly raw
+     * keys, mostly raw keys in equal neighbouring pairs (two keys derived from one, which the SHA-NI
+     * kernel schedules once).
+     */
+    static final List<String> BATCH_CHUNK_KINDS = List.of("schedules", "raw keys", "raw keys in pairs");
+
     /** The fault that makes the test variant misreport the MAC's offset ({@code AMFKEYS_FAULT_LAYOUT}). */
     static final String LAYOUT_FAULT = "layout";
 
@@ -344,19 +351,19 @@ final class NativeLibrary
     static native int recordLayout(int[] values);
 
     /**
-     * @param values filled with the plan ({@link #BATCH_PLANS} index) of each chunk size 1..32 for key
-     *               schedules, then for raw keys, as measured at load.
+     * @param values filled with the plan ({@link #BATCH_PLANS} index) of each chunk size 1..32 for each of
+     *               {@link #BATCH_CHUNK_KINDS}, one kind after another, as measured at load.
      * @return how many values the library has.
      */
     static native int batchPlans(int[] values);
 
     /**
      * @return the plans measured at load, as runs of chunk sizes, e.g. {@code schedules: sha-ni 1-32;
-     *     raw keys: sha-ni 1-13, groups 14-16, group-and-sha-ni 17-32}.
+     *     raw keys: sha-ni 1-13, groups 14-16, group-and-sha-ni 17-32; raw keys in pairs: sha-ni 1-32}.
      */
     static String describeBatchPlans()
     {
-        final int[] plans = new int[2 * BATCH_CHUNK];
+        final int[] plans = new int[BATCH_CHUNK_KINDS.size() * BATCH_CHUNK];
         return batchPlans(plans) == plans.length ? describeBatchPlans(plans) : "partial batches: no plans reported";
     }
 
@@ -368,9 +375,9 @@ final class NativeLibrary
     {
         final int chunk = BATCH_CHUNK;
         final StringBuilder text = new StringBuilder("partial batches by size, measured at load: ");
-        for (int mode = 0; mode < 2; mode++)
+        for (int mode = 0; mode < BATCH_CHUNK_KINDS.size(); mode++)
         {
-            text.append(mode == 0 ? "schedules: " : "; raw keys: ");
+            text.append(mode == 0 ? "" : "; ").append(BATCH_CHUNK_KINDS.get(mode)).append(": ");
             int start = 1;
             for (int lanes = 1; lanes <= chunk; lanes++)
             {

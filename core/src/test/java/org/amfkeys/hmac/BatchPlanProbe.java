@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 /**
  * Run in a child JVM by {@link NativeFallbackTest} with the test variant of the library and one batch
  * plan forced: every batch size from 1 to 67 (two chunks and a part of a third), with key schedules,
- * raw keys of 0 to 64 octets and a mix of both, S of 0 to 272 octets, on the AVX-512 kernel, against
- * the JDK. Prints the plan the library runs and whether every MAC was right.
+ * raw keys of 0 to 64 octets, a mix of both and raw keys mostly in equal neighbouring pairs, S of 0 to
+ * 272 octets, on the AVX-512 kernel, against the JDK. Prints the plan the library runs and whether
+ * every MAC was right.
  */
 public final class BatchPlanProbe
 {
@@ -21,7 +22,7 @@ public final class BatchPlanProbe
     {
         final NativeStatus status = HmacEngines.nativeStatus();
         System.out.println("native=" + status.loaded() + " " + status.library());
-        final int[] plans = new int[64];
+        final int[] plans = new int[NativeLibrary.BATCH_CHUNK_KINDS.size() * NativeLibrary.BATCH_CHUNK];
         NativeLibrary.batchPlans(plans);
         System.out.println("plans=" + Arrays.toString(plans));
         final Mac jdk = Mac.getInstance("HmacSHA256");
@@ -37,14 +38,20 @@ public final class BatchPlanProbe
         {
             for (int count = 1; count <= maxCount; count++)
             {
-                for (int mode = 0; mode < 3; mode++)
+                for (int mode = 0; mode < 4; mode++)
                 {
                     for (int i = 0; i < count; i++)
                     {
                         final boolean scheduled = mode == 0 || mode == 2 && random.nextBoolean();
-                        keys[i] = new byte[scheduled ? 32 : random.nextInt(HmacRecordDescriptor.MAX_KEY_LENGTH + 1)];
+                        // Mode 3: raw keys in equal neighbouring pairs, but now and then a pair that differs.
+                        final boolean pairsPrevious = mode == 3 && (i & 1) == 1 && random.nextInt(8) != 0;
+                        keys[i] = pairsPrevious ? keys[i - 1].clone() :
+                            new byte[scheduled ? 32 : random.nextInt(HmacRecordDescriptor.MAX_KEY_LENGTH + 1)];
                         messages[i] = new byte[random.nextInt(HmacRecordDescriptor.MAX_MESSAGE_LENGTH + 1)];
-                        random.nextBytes(keys[i]);
+                        if (!pairsPrevious)
+                        {
+                            random.nextBytes(keys[i]);
+                        }
                         random.nextBytes(messages[i]);
                         if (scheduled)
                         {

@@ -60,17 +60,35 @@ class NativeLibraryTest
     @Test
     void batchPlansAreDescribedAsRunsOfSizes()
     {
-        final int[] plans = new int[64];
+        final int[] plans = new int[96];
         java.util.Arrays.fill(plans, 0, 32, 1);
+        java.util.Arrays.fill(plans, 64, 96, 1);
         for (int lanes = 1; lanes <= 32; lanes++)
         {
             plans[32 + lanes - 1] = lanes <= 13 ? 1 : lanes <= 16 ? 0 : lanes <= 29 ? 2 : 0;
         }
         assertEquals("partial batches by size, measured at load: schedules: sha-ni 1-32; raw keys: sha-ni 1-13, groups 14-16, " +
-            "group-and-sha-ni 17-29, groups 30-32", NativeLibrary.describeBatchPlans(plans));
+            "group-and-sha-ni 17-29, groups 30-32; raw keys in pairs: sha-ni 1-32", NativeLibrary.describeBatchPlans(plans));
         plans[0] = 0;
         plans[63] = 1;
+        plans[95] = 2;
         assertTrue(NativeLibrary.describeBatchPlans(plans).contains("schedules: groups 1, sha-ni 2-32;"));
-        assertTrue(NativeLibrary.describeBatchPlans(plans).endsWith("groups 30-31, sha-ni 32"));
+        assertTrue(NativeLibrary.describeBatchPlans(plans).contains("groups 30-31, sha-ni 32;"));
+        assertTrue(NativeLibrary.describeBatchPlans(plans).endsWith("raw keys in pairs: sha-ni 1-31, group-and-sha-ni 32"));
+    }
+
+    @Test
+    void theLibraryReportsAPlanForEveryKindAndSize()
+    {
+        if (!nativeRequired() || !HmacEngines.nativeStatus().loaded())
+        {
+            return;
+        }
+        final int[] plans = new int[NativeLibrary.BATCH_CHUNK_KINDS.size() * NativeLibrary.BATCH_CHUNK];
+        assertEquals(plans.length, NativeLibrary.batchPlans(plans));
+        for (final int plan : plans)
+        {
+            assertTrue(plan >= 0 && plan < NativeLibrary.BATCH_PLANS.size(), "plan " + plan);
+        }
     }
 }
