@@ -334,6 +334,15 @@ class ContextTableTest
         assertEquals(HmacEngines.nativeStatus().loaded(), NativePrefetch.available(), "the prefetch comes with the native library");
         final UnsafeBuffer eight = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * Long.BYTES));
         NativePrefetch.prefetch(eight, 8);
+        // Any address, for reading or writing, never faults and writes nothing.
+        final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        target.putLong(0, 0x1122_3344_5566_7788L);
+        eight.putLong(0, target.addressOffset() | NativePrefetch.FOR_WRITE);
+        eight.putLong(8, 0xFFFF_FFFF_FFFF_FFC0L | NativePrefetch.FOR_WRITE);
+        eight.putLong(16, 1L);
+        eight.putLong(24, target.addressOffset());
+        NativePrefetch.prefetch(eight, 4);
+        assertEquals(0x1122_3344_5566_7788L, target.getLong(0));
         assertEquals("count", assertThrows(InvalidParameterException.class, () -> NativePrefetch.prefetch(eight, 9)).parameter());
         assertEquals("addresses", assertThrows(InvalidParameterException.class,
             () -> NativePrefetch.prefetch(new UnsafeBuffer(new byte[64]), 1)).parameter());
