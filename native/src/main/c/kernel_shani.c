@@ -355,34 +355,43 @@ int amfkeys_same_key(const uint8_t *a, const uint8_t *b, int length)
 
 /*
  * The fused HMAC of amfkeys_kernel.hmac on SHA-NI: lanes in pairs (hmac_two), a raw key's schedule
- * computed first into a buffer that is wiped before return. A pair whose two raw keys are equal (3GPP
+ * computed first into a buffer that is wiped before return. A raw key equal to the key before it (3GPP
  * derives in pairs from one key: RES* and KAUSF from CK || IK, the NAS or AS encryption and integrity
- * keys from one KAMF or KgNB) computes the schedule once: two compressions fewer, the same MACs.
+ * keys from one KAMF or KgNB; a simulation computes both sides' equal keys side by side) takes that
+ * key's schedule instead of computing it again: two compressions fewer, the same MACs.
  */
 void amfkeys_hmac_shani(int lanes, const uint8_t *const *keys, const int *key_lengths,
     const uint8_t *const *messages, const int *lengths, uint8_t *const *macs)
 {
     uint8_t computed[2][64];
     int raw = 0;
+    /* The schedule of the lane before, while it is a raw key's in `computed`: the next lane may reuse it. */
+    const uint8_t *previous = NULL;
     for (int lane = 0; lane < lanes; lane += 2)
     {
         const int pair = lane + 1 < lanes;
         const uint8_t *schedule[2];
         for (int i = 0; i <= pair; i++)
         {
-            schedule[i] = keys[lane + i];
-            if (key_lengths[lane + i] != AMFKEYS_KEY_SCHEDULE)
+            const int at = lane + i;
+            schedule[i] = keys[at];
+            if (key_lengths[at] == AMFKEYS_KEY_SCHEDULE)
             {
-                if (i == 1 && key_lengths[lane] == key_lengths[lane + 1] &&
-                    amfkeys_same_key(keys[lane], keys[lane + 1], key_lengths[lane]))
-                {
-                    schedule[1] = schedule[0];
-                    continue;
-                }
-                amfkeys_schedule_shani(keys[lane + i], key_lengths[lane + i], computed[i]);
-                schedule[i] = computed[i];
-                raw = 1;
+                previous = NULL;
+                continue;
             }
+            if (previous != NULL && key_lengths[at - 1] == key_lengths[at] &&
+                amfkeys_same_key(keys[at - 1], keys[at], key_lengths[at]))
+            {
+                schedule[i] = previous;
+                continue;
+            }
+            /* A pair's second lane must not overwrite the schedule its first lane uses. */
+            uint8_t *into = i == 1 && schedule[0] == computed[0] ? computed[1] : computed[0];
+            amfkeys_schedule_shani(keys[at], key_lengths[at], into);
+            schedule[i] = into;
+            previous = into;
+            raw = 1;
         }
         if (pair)
         {
