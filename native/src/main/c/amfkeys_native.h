@@ -177,6 +177,8 @@ int amfkeys_openssl_aes128_encrypt(const uint8_t key[16], const uint8_t *in, uin
 int amfkeys_milenage_records(uint8_t *records, int count);
 void amfkeys_cpu_mask(int masked);
 int amfkeys_kernel_supported(int id);
+/* Whether the CPU has PREFETCHW (prefetch with intent to write); elsewhere its opcode is not to be run. */
+int amfkeys_prefetchw_supported(void);
 
 /*
  * Clears the upper halves of the vector registers when the CPU has AVX. Legacy-SSE code (the SHA-NI

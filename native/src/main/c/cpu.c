@@ -84,6 +84,18 @@ int amfkeys_cpu_features(void)
     return detected_features() & ~masked_features;
 }
 
+int amfkeys_prefetchw_supported(void)
+{
+    static int supported = -1;
+    if (supported < 0)
+    {
+        unsigned int eax, ebx, ecx, edx;
+        /* CPUID 8000_0001h ECX bit 8: PRFCHW (3DNowPrefetch), on AMD and on Intel since Broadwell. */
+        supported = __get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 8)) != 0;
+    }
+    return supported;
+}
+
 AVX_TARGET static void zero_upper(void)
 {
     _mm256_zeroupper();

@@ -45,7 +45,7 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_batchPlans(JNIEnv *en
  * without waiting: a prefetch never faults, whatever the address. Java has no such instruction. An
  * address with its lowest bit set asks for the line with intent to write (PREFETCHW), so that a lock
  * word another core wrote last arrives ready for the compare-and-swap instead of shared; a CPU without
- * PREFETCHW treats it as a NOP.
+ * PREFETCHW gets a plain prefetch instead.
  */
 __attribute__((target("prfchw")))
 JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env, jclass type, jlong addresses, jint count)
@@ -57,16 +57,17 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env,
     {
         return;
     }
+    const int for_write = amfkeys_prefetchw_supported();
     for (jint i = 0; i < count; i++)
     {
         const uint64_t line = lines[i];
-        if (line & 1)
+        if ((line & 1) && for_write)
         {
             __builtin_prefetch((const void *)(uintptr_t)(line & ~(uint64_t)1), 1, 3);
         }
         else
         {
-            __builtin_prefetch((const void *)(uintptr_t)line, 0, 3);
+            __builtin_prefetch((const void *)(uintptr_t)(line & ~(uint64_t)1), 0, 3);
         }
     }
 }

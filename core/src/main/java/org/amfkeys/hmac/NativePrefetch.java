@@ -11,9 +11,10 @@ import org.amfkeys.InvalidParameterException;
 public final class NativePrefetch
 {
     /**
-     * Or'ed into an address given to {@link #prefetch}: the line is asked for with intent to write, for a
-     * lock word the caller will compare-and-swap (possibly last written by another core). Lines are
-     * at least 2-octet aligned, so the bit is never part of one.
+     * Or'ed into an address given to {@link #prefetch}: the line is asked for with intent to write
+     * (PREFETCHW; a CPU without it gets a plain prefetch), for a lock word the caller will
+     * compare-and-swap, possibly last written by another core. Lines are at least 2-octet aligned, so
+     * the bit is never part of one.
      */
     public static final long FOR_WRITE = 1L;
 
