@@ -23,6 +23,8 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     (void)vm;
     (void)reserved;
     amfkeys_calibrate();
+    /* Detected here, before any thread prefetches. */
+    amfkeys_prefetchw_supported();
     return JNI_VERSION_1_8;
 }
 

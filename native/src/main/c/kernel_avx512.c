@@ -581,8 +581,9 @@ static void run_chunk(int plan, const uint8_t *const *keys, const int *key_lengt
 }
 
 /*
- * The kind of work a chunk is: mostly key schedules; mostly raw keys; or mostly raw keys in equal
- * neighbouring pairs, whose keys the SHA-NI kernel schedules once per pair.
+ * The kind of work a chunk is: mostly key schedules; mostly distinct raw keys; or raw keys that repeat
+ * the key before them at least half the time, whose schedules the SHA-NI kernel computes once per run
+ * of equal keys (the rule of amfkeys_hmac_shani).
  */
 static int chunk_mode(const uint8_t *const *keys, const int *key_lengths, int n)
 {
@@ -595,13 +596,13 @@ static int chunk_mode(const uint8_t *const *keys, const int *key_lengths, int n)
     {
         return MODE_SCHEDULE;
     }
-    int paired = 0;
-    for (int i = 0; i + 1 < n; i += 2)
+    int repeated = 0;
+    for (int i = 1; i < n; i++)
     {
-        paired += key_lengths[i] != AMFKEYS_KEY_SCHEDULE && key_lengths[i] == key_lengths[i + 1] &&
-            amfkeys_same_key(keys[i], keys[i + 1], key_lengths[i]) ? 2 : 0;
+        repeated += key_lengths[i] != AMFKEYS_KEY_SCHEDULE && key_lengths[i - 1] == key_lengths[i] &&
+            amfkeys_same_key(keys[i - 1], keys[i], key_lengths[i]);
     }
-    return 2 * paired > raw ? MODE_RAW_KEY_PAIRS : MODE_RAW_KEY;
+    return 2 * repeated >= raw ? MODE_RAW_KEY_PAIRS : MODE_RAW_KEY;
 }
 
 void amfkeys_hmac_avx512(int lanes, const uint8_t *const *keys, const int *key_lengths,

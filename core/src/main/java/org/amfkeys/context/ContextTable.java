@@ -541,7 +541,7 @@ public final class ContextTable implements AutoCloseable
      * Brings in the given lines of the batch's slots, as {@link #prefetch} does.
      *
      * @return each UE's entry as the probes found it, or -1, valid until this thread's next batch: a
-     *         hint for {@link #lockForBatch(long, int)}.
+     *         hint for {@link ContextBatch#claim}.
      */
     int[] prefetchLines(final long[] ueIds, final int count, final int slotLines)
     {

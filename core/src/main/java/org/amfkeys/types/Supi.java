@@ -116,7 +116,8 @@ public final class Supi implements KdfParameter
         {
             if (digits[i] < '0' || digits[i] > '9')
             {
-                throw new InvalidParameterException(parameter, "IMSI is not 5 to 15 digits", ALLOWED);
+                throw new InvalidParameterException(parameter, "IMSI is not 5 to 15 digits",
+                    "5 to 15 IMSI digits within the array");
             }
         }
         return new Supi(Type.IMSI, Arrays.copyOfRange(digits, offset, offset + length));
@@ -155,7 +156,7 @@ public final class Supi implements KdfParameter
 
     public int hashCode()
     {
-        return 31 * type.hashCode() + Arrays.hashCode(encoding);
+        return 31 * (type == Type.IMSI ? 1 : 2) + Arrays.hashCode(encoding);
     }
 
     /**
@@ -186,6 +187,8 @@ public final class Supi implements KdfParameter
 
     private static boolean printable(final String text)
     {
-        return text.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c));
+        // An unpaired surrogate has no UTF-8 encoding (it would become '?'): not an NAI.
+        return text.codePoints().noneMatch(
+            c -> Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSurrogate((char)c));
     }
 }

@@ -34,7 +34,7 @@ class TypesTest
         assertEquals(Supi.parse("imsi-00101"), Supi.parse("imsi-00101"));
         for (final String bad : new String[] {"imsi-0010", "imsi-0010101234567890", "imsi-00101 ", "imsi-0010/", "imsi-:0101",
             "imsi-\u0660\u0660\u0661\u0660\u0661", "imsi-", "nai-joe", "nai-joe@",
-            "nai-jo e@realm", "gli-x", "IMSI-00101", "nai-" + "a".repeat(250) + "@realm"})
+            "nai-jo e@realm", "nai-a\uD800@realm", "gli-x", "IMSI-00101", "nai-" + "a".repeat(250) + "@realm"})
         {
             final InvalidParameterException ex = assertThrows(InvalidParameterException.class, () -> Supi.parse(bad), bad);
             assertEquals("supi", ex.parameter());

@@ -90,7 +90,12 @@ public final class Subscribers implements AutoCloseable
      */
     public void prefetch(final int first, final int count, final MutableDirectBuffer addresses)
     {
-        InvalidParameterException.requireInRange("count", count, 1, this.count);
+        InvalidParameterException.requireInRange("first", first, 0, this.count - 1);
+        InvalidParameterException.requireInRange("count", count, 1, this.count - first);
+        if (!NativePrefetch.available())
+        {
+            return;
+        }
         final long start = address(first) & -CACHE_LINE;
         final long end = address(first + count - 1) + SubscriberDescriptor.LENGTH;
         int lines = 0;

@@ -1,5 +1,6 @@
 package org.amfkeys.sim.scenario;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.context.SecurityContext;
@@ -16,6 +17,7 @@ import org.amfkeys.sim.subscriber.SubscriberDescriptor;
 import org.amfkeys.sim.subscriber.Subscribers;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -253,6 +255,24 @@ class RegistrationStormTest
         assertEquals("imsi-001010000000000", Registration.supiOf(0).toString());
         assertEquals("imsi-001010001234567", Registration.supiOf(1_234_567).toString());
         assertEquals("imsi-001012147483647", Registration.supiOf(Integer.MAX_VALUE).toString());
+    }
+
+    @Test
+    void subscriberRecordsArePrefetchedWithoutChangeAndBadRangesAreNamed()
+    {
+        try (Subscribers subscribers = new Subscribers(100))
+        {
+            final UnsafeBuffer lines = new UnsafeBuffer(ByteBuffer.allocateDirect(Long.BYTES * Subscribers.linesFor(100)));
+            final Subscriber subscriber = new Subscriber().wrap(subscribers, 99);
+            subscriber.homeSqn(12345);
+            subscribers.prefetch(0, 100, lines);
+            subscribers.prefetch(99, 1, lines);
+            assertEquals(12345, new Subscriber().wrap(subscribers, 99).homeSqn(), "a prefetch changes nothing");
+            assertEquals("first", assertThrows(InvalidParameterException.class, () -> subscribers.prefetch(100, 1, lines)).parameter());
+            assertEquals("first", assertThrows(InvalidParameterException.class, () -> subscribers.prefetch(-1, 1, lines)).parameter());
+            assertEquals("count", assertThrows(InvalidParameterException.class, () -> subscribers.prefetch(50, 51, lines)).parameter());
+            assertEquals("count", assertThrows(InvalidParameterException.class, () -> subscribers.prefetch(0, 0, lines)).parameter());
+        }
     }
 
     @Test
