@@ -472,9 +472,12 @@ public final class EngineProducer implements AutoCloseable
     /**
      * @return the ring worker {@code worker} writes this producer's completions to.
      */
-    RingBuffer responses(final int worker)
+    /**
+     * @return the response rings, one per worker, for the engine's registry.
+     */
+    RingBuffer[] responseRings()
     {
-        return responses[worker];
+        return responses.clone();
     }
 
     /**

@@ -9,6 +9,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextTable;
@@ -54,6 +55,12 @@ public final class KeyEngine implements AutoCloseable
     private final String kernelName;
     private final List<EngineProducer> closedProducers = new ArrayList<>();
     private volatile EngineProducer[] producers = new EngineProducer[0];
+    /**
+     * Each registered producer's response rings, by producer id then worker, null once it closed: apart
+     * from the producers themselves, so a worker writing a completion never reads a cache line that
+     * the producer's thread writes at every submit and poll.
+     */
+    private volatile RingBuffer[][] responseRings = new RingBuffer[0][];
     private volatile boolean closing;
     private boolean closed;
     private boolean stopped;
@@ -133,6 +140,9 @@ public final class KeyEngine implements AutoCloseable
         final EngineProducer producer = new EngineProducer(this, current.length, workers.length, options.responseRingCapacity);
         final EngineProducer[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = producer;
+        final RingBuffer[][] rings = Arrays.copyOf(responseRings, current.length + 1);
+        rings[current.length] = producer.responseRings();
+        responseRings = rings;
         producers = next;
         return producer;
     }
@@ -283,10 +293,24 @@ public final class KeyEngine implements AutoCloseable
         return id >= 0 && id < current.length ? current[id] : null;
     }
 
+    /**
+     * @return the ring where {@code worker} writes the completions of producer {@code id}, or null once
+     *         that producer closed.
+     */
+    RingBuffer responseRing(final int id, final int worker)
+    {
+        final RingBuffer[][] current = responseRings;
+        final RingBuffer[] rings = id >= 0 && id < current.length ? current[id] : null;
+        return rings == null ? null : rings[worker];
+    }
+
     synchronized void producerClosed(final EngineProducer producer)
     {
         final EngineProducer[] next = producers.clone();
         next[producer.id()] = null;
+        final RingBuffer[][] rings = responseRings.clone();
+        rings[producer.id()] = null;
+        responseRings = rings;
         producers = next;
         if (stopped)
         {
