@@ -1,11 +1,14 @@
 package org.amfkeys.bench;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
 import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.hmac.KeyScheduleDescriptor;
 import org.amfkeys.hmac.NativeBatchHmac;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.macs.HMac;
@@ -47,6 +50,10 @@ import java.util.concurrent.TimeUnit;
 public class DerivationCostBenchmark
 {
     private static final int KEYS = 1024;
+    private static final int JCA = 0;
+    private static final int BOUNCY_CASTLE = 1;
+    private static final int OPENSSL_JNA = 2;
+    private static final int AMFKEYS = 3;
     static final byte[] S = {0x6e, 0, 0, 0, 1, 0, 4, 1, 0, 1};
 
     /** One derivation per call. */
@@ -69,7 +76,14 @@ public class DerivationCostBenchmark
         HMac bc;
         HmacSha256Engine engine;
         final KeySchedule schedule = new KeySchedule();
-        final KeySchedule reused = new KeySchedule();
+        /**
+         * The kept schedule lies off the heap, aligned, as in a context table's slot, where the AMF
+         * keeps KAMF's: a native engine reads it in place.
+         */
+        final KeySchedule reused = new KeySchedule(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(KeyScheduleDescriptor.LENGTH, BitUtil.CACHE_LINE_LENGTH)), 0);
+        /** The path as a small number, so that the measured call dispatches on an int, not a string. */
+        int kind;
         UnsafeBuffer direct;
         long md;
         long context;
@@ -83,6 +97,13 @@ public class DerivationCostBenchmark
                 random.nextBytes(k);
             }
             precomputed = key.equals("precomputed");
+            kind = switch (path)
+            {
+                case "sunjce", "accp" -> JCA;
+                case "bouncycastle" -> BOUNCY_CASTLE;
+                case "openssl-jna" -> OPENSSL_JNA;
+                default -> AMFKEYS;
+            };
             switch (path)
             {
                 case "sunjce" -> mac = Mac.getInstance("HmacSHA256", "SunJCE");
@@ -123,6 +144,8 @@ public class DerivationCostBenchmark
         @TearDown(Level.Trial)
         public void tearDown()
         {
+            reused.clear();
+            schedule.clear();
             if (engine != null)
             {
                 engine.close();
@@ -197,9 +220,9 @@ public class DerivationCostBenchmark
     public byte[] perCall(final PerCall state) throws GeneralSecurityException
     {
         final byte[] out = state.out;
-        switch (state.path)
+        switch (state.kind)
         {
-            case "sunjce", "accp" ->
+            case JCA ->
             {
                 if (!state.precomputed)
                 {
@@ -208,7 +231,7 @@ public class DerivationCostBenchmark
                 state.mac.update(S);
                 state.mac.doFinal(out, 0);
             }
-            case "bouncycastle" ->
+            case BOUNCY_CASTLE ->
             {
                 if (!state.precomputed)
                 {
@@ -217,7 +240,7 @@ public class DerivationCostBenchmark
                 state.bc.update(S, 0, S.length);
                 state.bc.doFinal(out, 0);
             }
-            case "openssl-jna" ->
+            case OPENSSL_JNA ->
             {
                 final UnsafeBuffer direct = state.direct;
                 final long address = direct.addressOffset();
