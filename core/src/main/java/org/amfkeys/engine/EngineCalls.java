@@ -197,7 +197,7 @@ public final class EngineCalls implements AutoCloseable
             if (pair != null && status == CompletionStatus.DONE)
             {
                 completion.copyKey(pair.key(), 0);
-                pair.set(pair.key(), completion.ncc(), completion.newSecurityContext());
+                pair.set(completion.ncc(), completion.newSecurityContext());
             }
         }
 

@@ -128,7 +128,7 @@ final class AsKeyChain
     static void nextHopTaken(final SecurityContext context, final int ncc, final NextHopPair pair)
     {
         context.copyNextHop(pair.key(), 0);
-        pair.set(pair.key(), ncc, false);
+        pair.set(ncc, false);
         context.contextFlags(context.contextFlags() & ~FLAG_KGNB_AT_NCC_0);
     }
 

@@ -55,6 +55,18 @@ public final class NextHopPair implements KeyCarrier
     }
 
     /**
+     * Describes the key written in place into {@link #key()}: no copy of the key onto itself.
+     *
+     * @param ncc                its NCC.
+     * @param newSecurityContext whether it belongs to a new security context.
+     */
+    public void set(final int ncc, final boolean newSecurityContext)
+    {
+        this.ncc = ncc;
+        this.newSecurityContext = newSecurityContext;
+    }
+
+    /**
      * @param other the pair to copy.
      */
     public void copyFrom(final NextHopPair other)

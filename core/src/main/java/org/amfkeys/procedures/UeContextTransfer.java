@@ -406,7 +406,7 @@ public final class UeContextTransfer implements KeyCarrier
         }
         buffer.getBytes(offset + ROOT_KEY_OFFSET, rootKey);
         buffer.getBytes(offset + NEXT_HOP_KEY_OFFSET, nextHop.key());
-        nextHop.set(nextHop.key(), ncc, (flags & FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT) != 0);
+        nextHop.set(ncc, (flags & FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT) != 0);
         buffer.getBytes(offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs);
         uplinkNasCount = buffer.getLong(offset + UPLINK_NAS_COUNT_OFFSET);
         downlinkNasCount = buffer.getLong(offset + DOWNLINK_NAS_COUNT_OFFSET);
