@@ -470,10 +470,8 @@ public final class EngineProducer implements AutoCloseable
     }
 
     /**
-     * @return the ring worker {@code worker} writes this producer's completions to.
-     */
-    /**
-     * @return the response rings, one per worker, for the engine's registry.
+     * @return the response rings, one per worker, for the engine's registry: worker {@code i} writes
+     *         this producer's completions to ring {@code i}.
      */
     RingBuffer[] responseRings()
     {
