@@ -68,6 +68,10 @@ public class EngineBenchmark
     @Param("1025")
     public int stagingThreshold;
 
+    /** Most requests a worker takes per batch ({@link KeyEngine.Options#maxBatch(int)}). */
+    @Param("64")
+    public int maxBatch;
+
     /** Whether stages run on the native batch kernel (else on the engine for derivations at once). */
     @Param("true")
     public boolean nativeBatch;
@@ -88,7 +92,7 @@ public class EngineBenchmark
         uplinkCounts = new int[ues];
         Arrays.fill(uplinkCounts, 1);
         engine = new KeyEngine(table, new KeyEngine.Options().idleStrategy(BusySpinIdleStrategy::new)
-            .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch)
+            .stagingThreshold(stagingThreshold).nativeBatch(nativeBatch).maxBatch(maxBatch)
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
         System.out.println("engine: " + engine);
     }
