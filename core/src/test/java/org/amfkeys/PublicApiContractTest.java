@@ -15,6 +15,7 @@ import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.kdf.KdfInputString;
 import org.amfkeys.procedures.AmfProcedures;
+import org.amfkeys.procedures.HorizontalKamfBatch;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.procedures.MmeProcedures;
 import org.amfkeys.procedures.NextHopBatch;
@@ -78,7 +79,7 @@ class PublicApiContractTest
             final List<AutoCloseable> closed = List.of(
                 new Kdf(), new HmacRecords(2), new ContextCursor(new Kdf()), new AmfProcedures(table, new Kdf()),
                 new MmeProcedures(table, new Kdf()), new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
-                new NextHopBatch(new AmfProcedures(table, new Kdf()), 4));
+                new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4));
             int checked = 0;
             for (final AutoCloseable object : closed)
             {
@@ -133,7 +134,8 @@ class PublicApiContractTest
                 Kdf::new, KdfInputString::new, KeySchedule::new, () -> new HmacRecords(2), SecurityContext::new,
                 () -> new AmfProcedures(table, new Kdf()), () -> new MmeProcedures(table, new Kdf()),
                 () -> new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
-                () -> new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
+                () -> new NextHopBatch(new AmfProcedures(table, new Kdf()), 4),
+                () -> new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
                 UeContextTransfer::new);
             final List<Class<?>> staticsOnly = List.of(
                 Abba.class, AccessNetworkIdentity.class, AfId.class, IpAddress.class, PlmnId.class,

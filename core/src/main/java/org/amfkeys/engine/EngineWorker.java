@@ -12,8 +12,10 @@ import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.procedures.AmfProcedures;
+import org.amfkeys.procedures.BatchStaging;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
+import org.amfkeys.procedures.HorizontalKamfBatch;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopBatch;
 import org.amfkeys.procedures.NextHopPair;
@@ -83,6 +85,8 @@ final class EngineWorker implements Agent
     private final StagedHmac hmac;
     private final RecordsKernel kernel;
     private final NextHopBatch nextHops;
+    private final NextHopStep nextHopStep;
+    private final BatchedStep[] batchedSteps;
     private final int maxBatch;
     private final int stagingThreshold;
     private final EngineCounters.WorkerCounters counters;
@@ -95,7 +99,7 @@ final class EngineWorker implements Agent
     private final int[] producerIds;
     private final int[] ruleCodes;
     private final int[] waiting;
-    private final int[] stagedNextHops;
+    private final int[] stagedRequests;
     private final boolean[] completed;
     private final int[] previousOfUe;
     private final Long2LongHashMap lastOfUe = new Long2LongHashMap(NO_REQUEST);
@@ -141,7 +145,7 @@ final class EngineWorker implements Agent
         this.producerIds = new int[maxBatch];
         this.ruleCodes = new int[maxBatch];
         this.waiting = new int[maxBatch];
-        this.stagedNextHops = new int[maxBatch];
+        this.stagedRequests = new int[maxBatch];
         this.completed = new boolean[maxBatch];
         this.previousOfUe = new int[maxBatch];
         this.pairs = new NextHopPair[maxBatch];
@@ -165,6 +169,9 @@ final class EngineWorker implements Agent
             kseafRequests[i] = new KseafRequest();
             nasCommands[i] = new NasSecurityModeCommand();
         }
+        this.nextHopStep = new NextHopStep(nextHops, pairs);
+        this.batchedSteps = new BatchedStep[] {
+            nextHopStep, new HorizontalKamfStep(new HorizontalKamfBatch(procedures, maxBatch), transfers)};
     }
 
     public String roleName()
@@ -229,7 +236,10 @@ final class EngineWorker implements Agent
         {
             try
             {
-                nextHops.close();
+                for (final BatchedStep step : batchedSteps)
+                {
+                    step.close();
+                }
             }
             finally
             {
@@ -338,7 +348,10 @@ final class EngineWorker implements Agent
         int waitingCount = count;
         for (int pass = 0; waitingCount > 0; pass++)
         {
-            waitingCount = runNextHopSteps(waitingCount);
+            for (final BatchedStep step : batchedSteps)
+            {
+                waitingCount = runBatchedStep(step, waitingCount);
+            }
             // Bounded: after that many passes (long chains of one UE's requests, or a UE another writer
             // keeps changing between passes) the rest derive at once, each step running once.
             final boolean stagePass = staging && pass < MAX_STAGED_PASSES;
@@ -380,13 +393,14 @@ final class EngineWorker implements Agent
     }
 
     /**
-     * Runs the {NH, NCC} steps of the waiting requests that are ready as one batch: every UE claimed
-     * and checked, every NH derived in one kernel call, then written and committed. A step that is not
-     * the chain's next NH stays waiting for the direct call, as does every other request.
+     * Runs the requests of {@code step}'s operations among the waiting ones that are ready as one batch:
+     * every UE claimed and checked, each stage of derivations in one kernel call, then the results
+     * written and committed. A request the step does not stage stays waiting for the direct call, as
+     * does every other request.
      *
      * @return requests still waiting, at the start of {@link #waiting}.
      */
-    private int runNextHopSteps(final int waitingCount)
+    private int runBatchedStep(final BatchedStep step, final int waitingCount)
     {
         int stillWaiting = 0;
         int staged = 0;
@@ -397,17 +411,18 @@ final class EngineWorker implements Agent
             {
                 final int i = waiting[k];
                 final int operation = operations[i];
-                if (!isNextHopStep(operation) || !isReady(i))
+                if (!step.runs(operation) || invalid[i] || !isReady(i))
                 {
                     waiting[stillWaiting++] = i;
                     continue;
                 }
                 claimed = true;
                 ruleCodes[i] = 0;
-                final NextHopBatch.Staging staging;
+                deferred[i] = false;
+                final BatchStaging staging;
                 try
                 {
-                    staging = nextHops.stage(i, ueIds[i], operation == EngineOperation.PATH_SWITCH.code());
+                    staging = step.stage(i, ueIds[i], operation);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -416,8 +431,7 @@ final class EngineWorker implements Agent
                 }
                 switch (staging)
                 {
-                    case STAGED -> stagedNextHops[staged++] = i;
-                    // Not the chain's next NH: the direct call runs it with the others.
+                    case STAGED -> stagedRequests[staged++] = i;
                     case NOT_STAGED -> waiting[stillWaiting++] = i;
                     case UNKNOWN_UE -> complete(i, CompletionStatus.UNKNOWN_UE);
                     default -> throw new IllegalStateException("unknown staging " + staging);
@@ -425,11 +439,11 @@ final class EngineWorker implements Agent
             }
             if (staged > 0)
             {
-                counters.kernelCall(!kernel.compute(nextHops.records(), nextHops.staged()));
+                step.compute(kernel, counters);
                 for (int k = 0; k < staged; k++)
                 {
-                    final int i = stagedNextHops[k];
-                    complete(i, finishNextHop(i));
+                    final int i = stagedRequests[k];
+                    complete(i, finishStaged(step, i));
                 }
             }
         }
@@ -437,22 +451,17 @@ final class EngineWorker implements Agent
         {
             if (claimed)
             {
-                nextHops.endBatch();
+                step.endBatch();
             }
         }
         return stillWaiting;
-    }
-
-    private static boolean isNextHopStep(final int operation)
-    {
-        return operation == EngineOperation.PATH_SWITCH.code() || operation == EngineOperation.HANDOVER_WITHIN_NODE.code();
     }
 
     private boolean onlyNextHopSteps(final int count)
     {
         for (int i = 0; i < count; i++)
         {
-            if (!isNextHopStep(operations[i]))
+            if (!nextHopStep.runs(operations[i]))
             {
                 return false;
             }
@@ -460,11 +469,11 @@ final class EngineWorker implements Agent
         return true;
     }
 
-    private CompletionStatus finishNextHop(final int i)
+    private CompletionStatus finishStaged(final BatchedStep step, final int i)
     {
         try
         {
-            nextHops.finish(i, operations[i] == EngineOperation.PATH_SWITCH.code(), pairs[i]);
+            step.finish(i, operations[i]);
             return CompletionStatus.DONE;
         }
         catch (final RuntimeException ex)

@@ -859,6 +859,24 @@ public final class Kdf implements AutoCloseable
         run(schedule("kamf", kamf), encodeKgnb(ulCount, access), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
     }
 
+    /**
+     * Same derivation as {@link #kgnb(byte[], long, AccessType)}, staged into a batch record as
+     * {@link #stageNh} stages NH, with KAMF as the record's raw key: the record's MAC is KgNB. For a KAMF
+     * that has no schedule yet, such as a KAMF' computed in the batch's previous stage.
+     *
+     * @param kamf    KAMF, 32 octets.
+     * @param ulCount the uplink NAS COUNT.
+     * @param access  the access type distinguisher.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageKgnb(
+        final byte[] kamf, final long ulCount, final AccessType access, final HmacRecords records, final int record)
+    {
+        requireStagedKey("kamf", kamf);
+        stageKey(kamf, encodeKgnb(ulCount, access), records, record);
+    }
+
     private KdfInputString encodeKgnb(final long ulCount, final AccessType access)
     {
         final int count = NasCount.check("ul-count", ulCount);
@@ -1131,6 +1149,22 @@ public final class Kdf implements AutoCloseable
         final KeySchedule kamf, final MobilityMode direction, final long count, final byte[] out, final int outOffset)
     {
         run(schedule("kamf", kamf), encodeHorizontalKamf(direction, count), FULL_OUTPUT, KEY_LENGTH, out, outOffset);
+    }
+
+    /**
+     * Same derivation as {@link #horizontalKamf(byte[], MobilityMode, long)}, staged into a batch record as
+     * {@link #stageNh} stages NH, keyed by the current KAMF's schedule: the record's MAC is KAMF'.
+     *
+     * @param kamf      the current KAMF's schedule.
+     * @param direction idle-mode mobility or handover.
+     * @param count     the NAS COUNT.
+     * @param records   the batch.
+     * @param record    the record to fill.
+     */
+    public void stageHorizontalKamf(
+        final KeySchedule kamf, final MobilityMode direction, final long count, final HmacRecords records, final int record)
+    {
+        stage(schedule("kamf", kamf), encodeHorizontalKamf(direction, count), records, record);
     }
 
     private KdfInputString encodeHorizontalKamf(final MobilityMode direction, final long count)

@@ -138,10 +138,7 @@ public final class AmfProcedures extends CoreNetworkProcedures
             frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, frame.key(), 0);
             frame.kdf.computeSchedule(frame.key(), frame.derivedSchedule());
             frame.chain.initialKey(frame.kdf, frame.derivedSchedule(), HANDOVER_UPLINK_COUNT, frame.nextKey());
-            setTransfer(context, MobilityMode.HANDOVER, frame.key(), true, transfer);
-            transfer.derivedWith(dlCount, true);
-            transfer.keyAmfChangeInd(true);
-            pair.set(frame.nextKey(), 0, true);
+            setHorizontalKamfTransfer(context, dlCount, frame.key(), frame.nextKey(), transfer);
         }
         else
         {
@@ -614,6 +611,20 @@ public final class AmfProcedures extends CoreNetworkProcedures
     /**
      * The context for the target AMF; a horizontal KAMF restarts the NAS COUNTs there.
      */
+    /**
+     * Fills the transfer of an N2 handover to another AMF with a horizontal KAMF: KAMF' derived with the
+     * DL NAS COUNT {@code dlCount}, NAS COUNTs reset, and {temporary KgNB, NCC 0} with keyAmfChangeInd.
+     */
+    static void setHorizontalKamfTransfer(
+        final SecurityContext context, final long dlCount, final byte[] kamfPrime, final byte[] temporaryKgnb,
+        final UeContextTransfer transfer)
+    {
+        setTransfer(context, MobilityMode.HANDOVER, kamfPrime, true, transfer);
+        transfer.derivedWith(dlCount, true);
+        transfer.keyAmfChangeInd(true);
+        transfer.nextHop().set(temporaryKgnb, 0, true);
+    }
+
     private static void setTransfer(
         final SecurityContext context, final MobilityMode mobility, final byte[] rootKey, final boolean reset,
         final UeContextTransfer transfer)

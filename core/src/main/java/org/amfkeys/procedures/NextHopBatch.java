@@ -24,19 +24,6 @@ import org.amfkeys.hmac.HmacRecords;
  */
 public final class NextHopBatch implements AutoCloseable
 {
-    /**
-     * What {@link #stage} did with a request.
-     */
-    public enum Staging
-    {
-        /** Claimed, checked and its NH staged: {@link #finish} it. */
-        STAGED,
-        /** The UE is not in the table. */
-        UNKNOWN_UE,
-        /** Checked, but its step is not the chain's next NH: run the direct call after the batch. */
-        NOT_STAGED
-    }
-
     private final ProcedureFrame frame;
     private final AccessStratumSteps steps;
     private final ContextBatch claims;
@@ -95,13 +82,13 @@ public final class NextHopBatch implements AutoCloseable
      * @return what became of the request.
      * @throws ProcedureNotAllowedException when a rule refuses the step; nothing changed.
      */
-    public Staging stage(final int index, final long ueId, final boolean pathSwitch)
+    public BatchStaging stage(final int index, final long ueId, final boolean pathSwitch)
     {
         ensureOpen();
         final SecurityContext context = claims.claim(index, ueId);
         if (context == null)
         {
-            return Staging.UNKNOWN_UE;
+            return BatchStaging.UNKNOWN_UE;
         }
         try
         {
@@ -116,11 +103,11 @@ public final class NextHopBatch implements AutoCloseable
             if (!frame.asKeys.stepsNextHop(context))
             {
                 claims.commit(index);
-                return Staging.NOT_STAGED;
+                return BatchStaging.NOT_STAGED;
             }
             context.stageNextHop(frame.kdf, records, staged);
             recordOf[index] = staged++;
-            return Staging.STAGED;
+            return BatchStaging.STAGED;
         }
         catch (final RuntimeException ex)
         {

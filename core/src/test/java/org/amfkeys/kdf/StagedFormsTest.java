@@ -2,8 +2,12 @@ package org.amfkeys.kdf;
 
 import org.amfkeys.engine.RecordsKernel;
 import org.amfkeys.hmac.HmacRecords;
+import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.procedures.AccessStratumChain;
 import org.amfkeys.types.Abba;
+import org.amfkeys.types.AccessType;
 import org.amfkeys.types.AlgorithmTypeDistinguisher;
+import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.ServingNetworkName;
 import org.amfkeys.types.Supi;
 import org.junit.jupiter.api.Test;
@@ -14,7 +18,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * The staged forms of the 5G AKA chain and the algorithm keys, computed in batches of every size from
+ * The staged forms of the 5G AKA chain, the algorithm keys, KAMF' and KgNB, computed in batches of every size from
  * 1 to 64 on the native batch kernel and on the direct engine, give exactly the bytes of the computed
  * forms (which the vectors check), on random inputs.
  */
@@ -54,7 +58,7 @@ class StagedFormsTest
             final byte[] ck = bytes(random, Kdf.CK_IK_LENGTH);
             final byte[] ik = bytes(random, Kdf.CK_IK_LENGTH);
             final byte[] key = bytes(random, Kdf.KEY_LENGTH);
-            switch (random.nextInt(5))
+            switch (random.nextInt(7))
             {
                 case 0 ->
                 {
@@ -81,6 +85,23 @@ class StagedFormsTest
                     final Abba abba = random.nextBoolean() ? Abba.DEFAULT : Abba.of(bytes(random, 1 + random.nextInt(8)));
                     kdf.stageKamf(key, supi, abba, records, i);
                     expected[i] = kdf.kamf(key, supi, abba);
+                }
+                case 4 ->
+                {
+                    final MobilityMode direction = random.nextBoolean() ? MobilityMode.IDLE : MobilityMode.HANDOVER;
+                    final long count = random.nextLong(1L << 24);
+                    final KeySchedule schedule = new KeySchedule();
+                    kdf.computeSchedule(key, schedule);
+                    kdf.stageHorizontalKamf(schedule, direction, count, records, i);
+                    schedule.clear();
+                    expected[i] = kdf.horizontalKamf(key, direction, count);
+                }
+                case 5 ->
+                {
+                    final long ulCount = random.nextBoolean() ? AccessStratumChain.HANDOVER_UPLINK_COUNT : random.nextLong(1L << 32);
+                    final AccessType access = random.nextBoolean() ? AccessType.THREE_GPP : AccessType.NON_THREE_GPP;
+                    kdf.stageKgnb(key, ulCount, access, records, i);
+                    expected[i] = kdf.kgnb(key, ulCount, access);
                 }
                 default ->
                 {
