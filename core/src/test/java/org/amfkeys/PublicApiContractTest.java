@@ -16,6 +16,7 @@ import org.amfkeys.kdf.Kdf;
 import org.amfkeys.kdf.KdfInputString;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.procedures.MmeProcedures;
 import org.amfkeys.procedures.NextHopBatch;
@@ -136,7 +137,7 @@ class PublicApiContractTest
                 () -> new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
                 () -> new NextHopBatch(new AmfProcedures(table, new Kdf()), 4),
                 () -> new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
-                UeContextTransfer::new);
+                () -> new KeylessStepBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)), UeContextTransfer::new);
             final List<Class<?>> staticsOnly = List.of(
                 Abba.class, AccessNetworkIdentity.class, AfId.class, IpAddress.class, PlmnId.class,
                 ServingNetworkName.class, Supi.class, org.amfkeys.types.NgKsi.class, org.amfkeys.types.NasCount.class,
@@ -414,6 +415,14 @@ class PublicApiContractTest
         if (type == HmacRecords.class)
         {
             return new HmacRecords(4);
+        }
+        if (type == org.amfkeys.procedures.CoreNetworkProcedures.class || type == AmfProcedures.class)
+        {
+            return new AmfProcedures(new ContextTable(4), new Kdf());
+        }
+        if (type == ContextBatch.class)
+        {
+            return new ContextBatch(new ContextTable(4), 4);
         }
         if (type == HmacSha256Engine.class)
         {

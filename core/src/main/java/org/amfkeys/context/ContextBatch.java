@@ -69,6 +69,14 @@ public final class ContextBatch
     }
 
     /**
+     * @return the table whose contexts this batch claims.
+     */
+    public ContextTable table()
+    {
+        return table;
+    }
+
+    /**
      * @return claims held now.
      */
     public int held()

@@ -8,6 +8,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
+import org.amfkeys.context.ContextBatch;
 import org.amfkeys.context.ContextTableFullException;
 import org.amfkeys.hmac.KeySchedule;
 import org.amfkeys.kdf.Kdf;
@@ -16,6 +17,7 @@ import org.amfkeys.procedures.BatchStaging;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopBatch;
 import org.amfkeys.procedures.NextHopPair;
@@ -84,7 +86,7 @@ final class EngineWorker implements Agent
     private final AmfProcedures procedures;
     private final StagedHmac hmac;
     private final RecordsKernel kernel;
-    private final NextHopBatch nextHops;
+    private final ContextBatch claims;
     private final NextHopStep nextHopStep;
     private final BatchedStep[] batchedSteps;
     private final int maxBatch;
@@ -134,7 +136,9 @@ final class EngineWorker implements Agent
         this.procedures = procedures;
         this.hmac = hmac;
         this.kernel = kernel;
-        this.nextHops = new NextHopBatch(procedures, maxBatch);
+        // One set of claims for every batch step: each ends its batch before the next starts, and the
+        // prefetch's hints serve whichever step claims the UE.
+        this.claims = new ContextBatch(procedures.table(), maxBatch);
         this.maxBatch = maxBatch;
         this.stagingThreshold = stagingThreshold;
         this.counters = counters;
@@ -169,9 +173,10 @@ final class EngineWorker implements Agent
             kseafRequests[i] = new KseafRequest();
             nasCommands[i] = new NasSecurityModeCommand();
         }
-        this.nextHopStep = new NextHopStep(nextHops, pairs);
+        this.nextHopStep = new NextHopStep(new NextHopBatch(procedures, claims), pairs);
         this.batchedSteps = new BatchedStep[] {
-            nextHopStep, new HorizontalKamfStep(new HorizontalKamfBatch(procedures, maxBatch), transfers)};
+            nextHopStep, new HorizontalKamfStep(new HorizontalKamfBatch(procedures, claims), transfers),
+            new KeylessStep(new KeylessStepBatch(procedures, claims))};
     }
 
     public String roleName()
@@ -333,11 +338,11 @@ final class EngineWorker implements Agent
             // NH steps hold a batch claim, which keeps no image of the slot: they reach two of its three lines.
             if (onlyNextHopSteps(count))
             {
-                nextHops.prefetchKeyChains(ueIds, count);
+                claims.prefetchKeyChains(ueIds, count);
             }
             else
             {
-                nextHops.prefetch(ueIds, count);
+                claims.prefetch(ueIds, count);
             }
         }
         final boolean staging = count >= stagingThreshold;

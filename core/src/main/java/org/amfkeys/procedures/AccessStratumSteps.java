@@ -197,11 +197,7 @@ final class AccessStratumSteps
         }
         try
         {
-            if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
-            {
-                throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
-            }
-            endHandover(context);
+            handoverFailed(context);
             return frame.commit();
         }
         finally
@@ -300,18 +296,39 @@ final class AccessStratumSteps
         }
         try
         {
-            final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
-            if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
-            {
-                DeferredStarts.cancelDeferred(context);
-            }
-            releaseAs(context);
+            release(context);
             return frame.commit();
         }
         finally
         {
             frame.endStep(null);
         }
+    }
+
+    /**
+     * The check and the change of {@link CoreNetworkProcedures#handoverFailed(long)} on a claimed context:
+     * the check comes before the change, so a refusal leaves the context as it was.
+     */
+    static void handoverFailed(final SecurityContext context)
+    {
+        if ((context.procedureState() & (PROCEDURE_HANDOVER | PROCEDURE_INTER_NODE_HANDOVER)) == 0)
+        {
+            throw new ProcedureNotAllowedException("handover-failed", "no handover is in flight");
+        }
+        endHandover(context);
+    }
+
+    /**
+     * The change of {@link CoreNetworkProcedures#release(long)} on a claimed context; it refuses nothing.
+     */
+    static void release(final SecurityContext context)
+    {
+        final DeferredProcedure waiting = DeferredProcedure.in(context.procedureState());
+        if (waiting != null && waiting != DeferredProcedure.CONTEXT_TRANSFER)
+        {
+            DeferredStarts.cancelDeferred(context);
+        }
+        releaseAs(context);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.amfkeys.procedures;
 
-import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
 import org.amfkeys.context.ContextBatch;
 import org.amfkeys.context.SecurityContext;
@@ -53,10 +52,19 @@ public final class HorizontalKamfBatch implements AutoCloseable
      */
     public HorizontalKamfBatch(final AmfProcedures amf, final int capacity)
     {
+        this(amf, NextHopBatch.newClaims(amf, capacity));
+    }
+
+    /**
+     * @param amf    the source AMF whose steps run in batches; its thread runs this batch too.
+     * @param claims the batch's claims, as {@link NextHopBatch#NextHopBatch(CoreNetworkProcedures, ContextBatch)} takes them.
+     */
+    public HorizontalKamfBatch(final AmfProcedures amf, final ContextBatch claims)
+    {
         ProcedureFrame.requirePresent("amf", amf, "an AmfProcedures");
-        InvalidParameterException.requireInRange("capacity", capacity, 1, HmacRecords.MAX_CAPACITY);
         this.frame = amf.frame;
-        this.claims = new ContextBatch(frame.table, capacity);
+        this.claims = NextHopBatch.requireClaimsOf(frame, claims);
+        final int capacity = claims.capacity();
         this.horizontalKamfs = new HmacRecords(capacity);
         this.temporaryKgnbs = new HmacRecords(capacity);
         this.recordOf = new int[capacity];

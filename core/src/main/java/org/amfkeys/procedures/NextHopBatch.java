@@ -38,13 +38,40 @@ public final class NextHopBatch implements AutoCloseable
      */
     public NextHopBatch(final CoreNetworkProcedures node, final int capacity)
     {
+        this(node, newClaims(node, capacity));
+    }
+
+    /**
+     * @param node   the node whose steps run in batches; its thread runs this batch too.
+     * @param claims the batch's claims, over the node's table: its own, or shared with the thread's other
+     *               batch steps, each of which ends its batch before the next one starts; their
+     *               {@link ContextBatch#prefetch} serves them all.
+     */
+    public NextHopBatch(final CoreNetworkProcedures node, final ContextBatch claims)
+    {
         ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
-        InvalidParameterException.requireInRange("capacity", capacity, 1, HmacRecords.MAX_CAPACITY);
         this.frame = node.frame;
         this.steps = node.accessStratum;
-        this.claims = new ContextBatch(frame.table, capacity);
-        this.records = new HmacRecords(capacity);
-        this.recordOf = new int[capacity];
+        this.claims = requireClaimsOf(frame, claims);
+        this.records = new HmacRecords(claims.capacity());
+        this.recordOf = new int[claims.capacity()];
+    }
+
+    static ContextBatch newClaims(final CoreNetworkProcedures node, final int capacity)
+    {
+        ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
+        InvalidParameterException.requireInRange("capacity", capacity, 1, HmacRecords.MAX_CAPACITY);
+        return new ContextBatch(node.frame.table, capacity);
+    }
+
+    static ContextBatch requireClaimsOf(final ProcedureFrame frame, final ContextBatch claims)
+    {
+        ProcedureFrame.requirePresent("claims", claims, "a ContextBatch");
+        if (claims.table() != frame.table)
+        {
+            throw new InvalidParameterException("claims", "a batch over another table", "a ContextBatch over the node's table");
+        }
+        return claims;
     }
 
     /**
