@@ -1,8 +1,7 @@
 package org.amfkeys.procedures;
 
+import org.amfkeys.Octets;
 import org.amfkeys.kdf.Kdf;
-
-import java.util.Arrays;
 
 /**
  * The {NH, NCC} pair a core network hands to the RAN in a Path Switch Request Acknowledge, an N2 (S1)
@@ -79,7 +78,7 @@ public final class NextHopPair implements KeyCarrier
      */
     public void clear()
     {
-        Arrays.fill(key, (byte)0);
+        Octets.zero(key);
         ncc = 0;
         newSecurityContext = false;
     }

@@ -3,12 +3,11 @@ package org.amfkeys.procedures;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.MobilityMode;
 import org.amfkeys.types.NgKsi;
-
-import java.util.Arrays;
 
 import static org.amfkeys.procedures.UeContextTransferDescriptor.ALL_FLAGS;
 import static org.amfkeys.procedures.UeContextTransferDescriptor.CIPHERING_OFFSET;
@@ -292,7 +291,7 @@ public final class UeContextTransfer implements KeyCarrier
 
     private void clearOldRootKeyForAs()
     {
-        Arrays.fill(oldRootKeyForAs, (byte)0);
+        Octets.zero(oldRootKeyForAs);
         hasOldRootKeyForAs = false;
         oldKsiForAs = 0;
     }
@@ -445,7 +444,7 @@ public final class UeContextTransfer implements KeyCarrier
      */
     public void clear()
     {
-        Arrays.fill(rootKey, (byte)0);
+        Octets.zero(rootKey);
         nextHop.clear();
         clearOldRootKeyForAs();
         deferredBy = null;
