@@ -33,6 +33,9 @@ public final class ContextBatch
     /** The holding thread's mark while any claim is held: looked up once per batch, not once per claim. */
     private SlotMap.HeldSlot holder;
     private int held;
+    /** The thread that last took a first claim, and its mark. */
+    private Thread lastThread;
+    private SlotMap.HeldSlot lastHeldSlot;
 
     /**
      * @param table    the UEs' contexts.
@@ -112,8 +115,7 @@ public final class ContextBatch
     private void prefetch(final long[] ueIds, final int count, final int slotLines)
     {
         InvalidParameterException.requireInRange("count", count, 0, entries.length);
-        final int[] found = table.prefetchLines(ueIds, count, slotLines);
-        System.arraycopy(found, 0, hints, 0, count);
+        table.prefetchLines(ueIds, count, slotLines, hints);
     }
 
     /**
@@ -132,7 +134,7 @@ public final class ContextBatch
         {
             throw new IllegalStateException("claim " + index + " of the batch is held: commit it first");
         }
-        final SlotMap.HeldSlot thread = held == 0 ? SlotMap.heldSlot() : holder;
+        final SlotMap.HeldSlot thread = held == 0 ? heldSlotOfThisThread() : holder;
         if (held == 0 && thread.map != null)
         {
             throw SlotMap.reentered("a batch claim");
@@ -151,6 +153,21 @@ public final class ContextBatch
         held++;
         slots[index].wrap(table.slots().slotAddress(entry), SecurityContextDescriptor.LENGTH);
         return contexts[index].wrap(slots[index], 0);
+    }
+
+    /**
+     * @return the calling thread's mark, from the thread-local map only when the thread is not the one
+     *         that last claimed: a map lookup per batch cost more than a cache line miss.
+     */
+    private SlotMap.HeldSlot heldSlotOfThisThread()
+    {
+        final Thread current = Thread.currentThread();
+        if (current != lastThread)
+        {
+            lastHeldSlot = SlotMap.heldSlot();
+            lastThread = current;
+        }
+        return lastHeldSlot;
     }
 
     /**

@@ -558,6 +558,23 @@ public final class ContextTable implements AutoCloseable
     }
 
     /**
+     * As {@link #prefetchLines(long[], int, int)}, each UE's entry written to {@code entries}.
+     */
+    void prefetchLines(final long[] ueIds, final int count, final int slotLines, final int[] entries)
+    {
+        ensureOpen();
+        checkUeIds(ueIds, count);
+        try
+        {
+            slots.touchBatch(ueIds, count, slotLines, entries);
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
      * Reads the downlink NAS COUNT the next downlink NAS message will use, without taking it.
      *
      * @param ueId the UE identifier.

@@ -292,6 +292,16 @@ final class SlotMap
     int[] touchBatch(final long[] ueIds, final int count, final int slotLines)
     {
         final int[] entries = BATCH_ENTRIES.get().forCount(count);
+        touchBatch(ueIds, count, slotLines, entries);
+        return entries;
+    }
+
+    /**
+     * As {@link #touchBatch(long[], int, int)}, each UE's entry (or -1) written to {@code entries}, which
+     * holds at least {@code count}: for a caller that keeps its own array rather than the thread's.
+     */
+    void touchBatch(final long[] ueIds, final int count, final int slotLines, final int[] entries)
+    {
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
@@ -324,7 +334,6 @@ final class SlotMap
         {
             Thread.onSpinWait();
         }
-        return entries;
     }
 
     /**
