@@ -55,12 +55,16 @@ import static org.amfkeys.engine.CompletionDescriptor.UE_ID_OFFSET;
  * requests run in submission order and never race each other inside the engine.
  * <p>
  * Each duty cycle takes what the ring holds, up to the maximum batch, and never waits for more: under
- * light load a request runs at once, under heavy load batches fill. A batch of at least the staging
- * threshold runs in passes ({@link StagedHmac}): every request's step runs under its UE's claim, the
- * derivations the steps ask for are computed in one batch kernel call, and the steps run again with
- * them until each has committed or been refused; a smaller batch runs each step once, deriving at once.
- * Either way a step is the direct {@link AmfProcedures} call, so its effects and refusals are the
- * direct call's. Each completion goes to the ring of the producer that submitted the request.
+ * light load a request runs at once, under heavy load batches fill. The batch's contexts are prefetched
+ * together, then each pass runs the {@link BatchedStep}s: Path Switch and handover within the node
+ * ({NH, NCC}, one kernel call), the horizontal KAMF handover (KAMF', then the temporary KgNB, one kernel
+ * call each) and the keyless steps, every one on the batch's shared claims with the checks and effects
+ * of its direct call. Every other request runs as the direct {@link AmfProcedures} call; from a batch of
+ * the staging threshold those run in passes ({@link StagedHmac}): each step runs under its UE's claim,
+ * the derivations the steps ask for are computed in one batch kernel call, and the steps run again with
+ * them until each has committed or been refused. Either way its effects and refusals are the direct
+ * call's. A UE's requests run in submission order across all of these. Each completion goes to the
+ * ring of the producer that submitted the request.
  */
 final class EngineWorker implements Agent
 {
