@@ -349,9 +349,9 @@ public final class UeContextTransfer implements KeyCarrier
     public void encode(final MutableDirectBuffer buffer, final int offset)
     {
         ProcedureFrame.requirePresent("buffer", buffer, "a buffer");
-        buffer.putBytes(offset + ROOT_KEY_OFFSET, rootKey);
-        buffer.putBytes(offset + NEXT_HOP_KEY_OFFSET, nextHop.key());
-        buffer.putBytes(offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs);
+        Octets.copy(rootKey, 0, buffer, offset + ROOT_KEY_OFFSET, Kdf.KEY_LENGTH);
+        Octets.copy(nextHop.key(), 0, buffer, offset + NEXT_HOP_KEY_OFFSET, Kdf.KEY_LENGTH);
+        Octets.copy(oldRootKeyForAs, 0, buffer, offset + OLD_ROOT_KEY_FOR_AS_OFFSET, Kdf.KEY_LENGTH);
         buffer.putLong(offset + UPLINK_NAS_COUNT_OFFSET, uplinkNasCount);
         buffer.putLong(offset + DOWNLINK_NAS_COUNT_OFFSET, downlinkNasCount);
         buffer.putLong(offset + DERIVATION_COUNT_OFFSET, derivationCount);
@@ -403,10 +403,10 @@ public final class UeContextTransfer implements KeyCarrier
         {
             throw new InvalidParameterException("transfer.deferred-by", "unknown rule code " + ruleCode, "a ConcurrencyRule code or 0");
         }
-        buffer.getBytes(offset + ROOT_KEY_OFFSET, rootKey);
-        buffer.getBytes(offset + NEXT_HOP_KEY_OFFSET, nextHop.key());
+        Octets.copy(buffer, offset + ROOT_KEY_OFFSET, rootKey, 0, Kdf.KEY_LENGTH);
+        Octets.copy(buffer, offset + NEXT_HOP_KEY_OFFSET, nextHop.key(), 0, Kdf.KEY_LENGTH);
         nextHop.set(ncc, (flags & FLAG_NEXT_HOP_NEW_SECURITY_CONTEXT) != 0);
-        buffer.getBytes(offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs);
+        Octets.copy(buffer, offset + OLD_ROOT_KEY_FOR_AS_OFFSET, oldRootKeyForAs, 0, Kdf.KEY_LENGTH);
         uplinkNasCount = buffer.getLong(offset + UPLINK_NAS_COUNT_OFFSET);
         downlinkNasCount = buffer.getLong(offset + DOWNLINK_NAS_COUNT_OFFSET);
         derivationCount = buffer.getLong(offset + DERIVATION_COUNT_OFFSET);
