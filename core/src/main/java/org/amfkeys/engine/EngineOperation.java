@@ -180,6 +180,19 @@ public enum EngineOperation
     }
 
     /**
+     * @return octets of the largest completion record of any operation.
+     */
+    static int largestCompletion()
+    {
+        int largest = 0;
+        for (final EngineOperation operation : values())
+        {
+            largest = Math.max(largest, operation.completionLength());
+        }
+        return largest;
+    }
+
+    /**
      * @param code a code as {@link #code()} gives it.
      * @return the operation, or null when no operation has that code.
      */

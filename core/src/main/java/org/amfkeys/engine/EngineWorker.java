@@ -1,5 +1,6 @@
 package org.amfkeys.engine;
 
+import org.agrona.BitUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
@@ -124,7 +125,8 @@ final class EngineWorker implements Agent
     private final int[] unpublishedAt;
     private final RingPrefetch ringPrefetch;
     private final int[] batchProducers = new int[PREFETCHED_PRODUCERS];
-    private final int[] batchCompletions = new int[PREFETCHED_PRODUCERS];
+    /** Octets the batch's completions will take in each of {@link #batchProducers}' rings. */
+    private final int[] batchCompletionOctets = new int[PREFETCHED_PRODUCERS];
     private int taken;
     private int unpublished;
 
@@ -167,8 +169,9 @@ final class EngineWorker implements Agent
         this.deferred = new boolean[maxBatch];
         this.unpublishedRings = new RingBuffer[maxBatch];
         this.unpublishedAt = new int[maxBatch];
-        // The next batch's requests and each of this batch's producers' completions, one line per record at most.
-        this.ringPrefetch = new RingPrefetch((1 + PREFETCHED_PRODUCERS) * maxBatch);
+        // The next batch's requests, one line per record at most, and each of this batch's producers'
+        // completions, the largest (a transfer) taking several lines.
+        this.ringPrefetch = new RingPrefetch(maxBatch * (1 + PREFETCHED_PRODUCERS * linesOf(EngineOperation.largestCompletion())));
         for (int i = 0; i < maxBatch; i++)
         {
             pairs[i] = new NextHopPair();
@@ -318,19 +321,26 @@ final class EngineWorker implements Agent
                     continue;
                 }
                 batchProducers[producers++] = producerId;
-                batchCompletions[k] = 0;
+                batchCompletionOctets[k] = 0;
             }
-            batchCompletions[k]++;
+            final EngineOperation operation = EngineOperation.ofCode(operations[i]);
+            final int length = operation == null ? CompletionDescriptor.LENGTH : operation.completionLength();
+            batchCompletionOctets[k] += RingPrefetch.footprint(length);
         }
         for (int k = 0; k < producers; k++)
         {
             final RingBuffer ring = engine.responseRing(batchProducers[k], index);
             if (ring != null)
             {
-                ringPrefetch.room(ring, batchCompletions[k] * RingPrefetch.footprint(CompletionDescriptor.LENGTH));
+                ringPrefetch.room(ring, batchCompletionOctets[k]);
             }
         }
         ringPrefetch.issue();
+    }
+
+    private static int linesOf(final int recordLength)
+    {
+        return (RingPrefetch.footprint(recordLength) + BitUtil.CACHE_LINE_LENGTH - 1) / BitUtil.CACHE_LINE_LENGTH + 1;
     }
 
     private void runBatch(final int count)
