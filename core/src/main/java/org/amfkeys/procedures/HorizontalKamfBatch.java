@@ -31,20 +31,15 @@ import static org.amfkeys.procedures.AccessStratumChain.HANDOVER_UPLINK_COUNT;
  * {@link #finish}, and claims are held from {@link #stage} to {@link #finish}, so no other writer sees
  * or changes the context in between. Runs on the AMF's thread, like its other calls.
  */
-public final class HorizontalKamfBatch implements AutoCloseable
+public final class HorizontalKamfBatch extends StagedBatch
 {
     private static final String PROCEDURE = "n2-handover";
+    private static final int HORIZONTAL_KAMF = 0;
+    private static final int TEMPORARY_KGNB = 1;
 
-    private final ProcedureFrame frame;
-    private final ContextBatch claims;
-    private final HmacRecords horizontalKamfs;
-    private final HmacRecords temporaryKgnbs;
-    private final int[] recordOf;
     private final long[] downlinkCounts;
     private final byte[] kamfPrime = new byte[Kdf.KEY_LENGTH];
     private final byte[] temporaryKgnb = new byte[Kdf.KEY_LENGTH];
-    private int staged;
-    private boolean closed;
 
     /**
      * @param amf      the source AMF whose steps run in batches; its thread runs this batch too.
@@ -52,7 +47,7 @@ public final class HorizontalKamfBatch implements AutoCloseable
      */
     public HorizontalKamfBatch(final AmfProcedures amf, final int capacity)
     {
-        this(amf, NextHopBatch.newClaims(amf, capacity));
+        this(amf, newClaims(amf, capacity));
     }
 
     /**
@@ -61,14 +56,8 @@ public final class HorizontalKamfBatch implements AutoCloseable
      */
     public HorizontalKamfBatch(final AmfProcedures amf, final ContextBatch claims)
     {
-        ProcedureFrame.requirePresent("amf", amf, "an AmfProcedures");
-        this.frame = amf.frame;
-        this.claims = NextHopBatch.requireClaimsOf(frame, claims);
-        final int capacity = claims.capacity();
-        this.horizontalKamfs = new HmacRecords(capacity);
-        this.temporaryKgnbs = new HmacRecords(capacity);
-        this.recordOf = new int[capacity];
-        this.downlinkCounts = new long[capacity];
+        super(ProcedureFrame.requirePresent("amf", amf, "an AmfProcedures").frame, claims, 2);
+        this.downlinkCounts = new long[claims.capacity()];
     }
 
     /**
@@ -97,9 +86,10 @@ public final class HorizontalKamfBatch implements AutoCloseable
             // Taken at finish, once KAMF' is computed: until then the context stays as it was.
             final long dlCount = context.downlinkNasCount();
             frame.requireDownlinkCountLeft(dlCount, PROCEDURE);
-            frame.kdf.stageHorizontalKamf(context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, horizontalKamfs, staged);
+            frame.kdf.stageHorizontalKamf(
+                context.kamfSchedule(), MobilityMode.HANDOVER, dlCount, records(HORIZONTAL_KAMF), nextRecord());
             downlinkCounts[index] = dlCount;
-            recordOf[index] = staged++;
+            addStaged(index);
             return BatchStaging.STAGED;
         }
         catch (final RuntimeException ex)
@@ -115,7 +105,7 @@ public final class HorizontalKamfBatch implements AutoCloseable
     public HmacRecords horizontalKamfRecords()
     {
         ensureOpen();
-        return horizontalKamfs;
+        return records(HORIZONTAL_KAMF);
     }
 
     /**
@@ -124,7 +114,9 @@ public final class HorizontalKamfBatch implements AutoCloseable
      */
     public void stageTemporaryKgnbs()
     {
-        ensureOpen();
+        final int staged = staged();
+        final HmacRecords horizontalKamfs = records(HORIZONTAL_KAMF);
+        final HmacRecords temporaryKgnbs = records(TEMPORARY_KGNB);
         try
         {
             for (int record = 0; record < staged; record++)
@@ -146,16 +138,7 @@ public final class HorizontalKamfBatch implements AutoCloseable
     public HmacRecords temporaryKgnbRecords()
     {
         ensureOpen();
-        return temporaryKgnbs;
-    }
-
-    /**
-     * @return records staged in this batch, in each of the two stages.
-     */
-    public int staged()
-    {
-        ensureOpen();
-        return staged;
+        return records(TEMPORARY_KGNB);
     }
 
     /**
@@ -179,8 +162,8 @@ public final class HorizontalKamfBatch implements AutoCloseable
             {
                 throw new IllegalStateException("the DL NAS COUNT changed under the batch's claim");
             }
-            horizontalKamfs.mac(record, kamfPrime, 0);
-            temporaryKgnbs.mac(record, temporaryKgnb, 0);
+            records(HORIZONTAL_KAMF).mac(record, kamfPrime, 0);
+            records(TEMPORARY_KGNB).mac(record, temporaryKgnb, 0);
             AmfProcedures.setHorizontalKamfTransfer(context, dlCount, kamfPrime, temporaryKgnb, transfer);
             AsKeyChain.interNodeHandoverStarted(context);
         }
@@ -195,78 +178,5 @@ public final class HorizontalKamfBatch implements AutoCloseable
             throw new IllegalStateException("the context table was closed during the batch");
         }
         return true;
-    }
-
-    /**
-     * Ends the batch: claims still held (a batch that stopped before finishing them) are committed
-     * unchanged, and the records are zeroed.
-     */
-    public void endBatch()
-    {
-        ensureOpen();
-        endClaims();
-    }
-
-    private void endClaims()
-    {
-        try
-        {
-            claims.commitAll();
-        }
-        finally
-        {
-            if (!frame.kdf.isClosed())
-            {
-                // The last input string staged is still in the KDF's scratch.
-                frame.kdf.wipe();
-            }
-            if (staged > 0)
-            {
-                horizontalKamfs.clear(staged);
-                temporaryKgnbs.clear(staged);
-                staged = 0;
-            }
-        }
-    }
-
-    /**
-     * Ends any batch and frees the records, zeroed. Closing again does nothing.
-     */
-    public void close()
-    {
-        if (closed)
-        {
-            return;
-        }
-        endClaims();
-        closed = true;
-        try
-        {
-            horizontalKamfs.close();
-        }
-        finally
-        {
-            temporaryKgnbs.close();
-        }
-    }
-
-    /**
-     * Refuses every call once closed, and every call of a closed AMF.
-     */
-    private void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("HorizontalKamfBatch is closed");
-        }
-        frame.ensureOpen();
-    }
-
-    /**
-     * @return the batch's state, without key material.
-     */
-    public String toString()
-    {
-        return "HorizontalKamfBatch[capacity=" + recordOf.length + ", staged=" + staged + ", claims=" + claims + "]";
     }
 }

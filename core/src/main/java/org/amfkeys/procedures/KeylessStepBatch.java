@@ -34,7 +34,7 @@ public final class KeylessStepBatch
     {
         ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
         this.frame = node.frame;
-        this.claims = NextHopBatch.requireClaimsOf(frame, claims);
+        this.claims = StagedBatch.requireClaimsOf(frame, claims);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.amfkeys.procedures;
 
-import org.amfkeys.InvalidParameterException;
 import org.amfkeys.context.ContextBatch;
 import org.amfkeys.context.SecurityContext;
 import org.amfkeys.hmac.HmacRecords;
@@ -22,15 +21,9 @@ import org.amfkeys.hmac.HmacRecords;
  * to {@link #finish}, so no other writer sees or changes the context in between. Runs on the node's
  * thread, like its other calls.
  */
-public final class NextHopBatch implements AutoCloseable
+public final class NextHopBatch extends StagedBatch
 {
-    private final ProcedureFrame frame;
     private final AccessStratumSteps steps;
-    private final ContextBatch claims;
-    private final HmacRecords records;
-    private final int[] recordOf;
-    private int staged;
-    private boolean closed;
 
     /**
      * @param node     the node whose steps run in batches; its thread runs this batch too.
@@ -49,29 +42,8 @@ public final class NextHopBatch implements AutoCloseable
      */
     public NextHopBatch(final CoreNetworkProcedures node, final ContextBatch claims)
     {
-        ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
-        this.frame = node.frame;
+        super(ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures").frame, claims, 1);
         this.steps = node.accessStratum;
-        this.claims = requireClaimsOf(frame, claims);
-        this.records = new HmacRecords(claims.capacity());
-        this.recordOf = new int[claims.capacity()];
-    }
-
-    static ContextBatch newClaims(final CoreNetworkProcedures node, final int capacity)
-    {
-        ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures");
-        InvalidParameterException.requireInRange("capacity", capacity, 1, HmacRecords.MAX_CAPACITY);
-        return new ContextBatch(node.frame.table, capacity);
-    }
-
-    static ContextBatch requireClaimsOf(final ProcedureFrame frame, final ContextBatch claims)
-    {
-        ProcedureFrame.requirePresent("claims", claims, "a ContextBatch");
-        if (claims.table() != frame.table)
-        {
-            throw new InvalidParameterException("claims", "a batch over another table", "a ContextBatch over the node's table");
-        }
-        return claims;
     }
 
     /**
@@ -132,8 +104,8 @@ public final class NextHopBatch implements AutoCloseable
                 claims.commit(index);
                 return BatchStaging.NOT_STAGED;
             }
-            context.stageNextHop(frame.kdf, records, staged);
-            recordOf[index] = staged++;
+            context.stageNextHop(frame.kdf, records(0), nextRecord());
+            addStaged(index);
             return BatchStaging.STAGED;
         }
         catch (final RuntimeException ex)
@@ -150,16 +122,7 @@ public final class NextHopBatch implements AutoCloseable
     public HmacRecords records()
     {
         ensureOpen();
-        return records;
-    }
-
-    /**
-     * @return records staged in this batch.
-     */
-    public int staged()
-    {
-        ensureOpen();
-        return staged;
+        return records(0);
     }
 
     /**
@@ -176,7 +139,7 @@ public final class NextHopBatch implements AutoCloseable
         ensureOpen();
         ProcedureFrame.requirePresent("pair", pair, "a NextHopPair");
         final SecurityContext context = claims.context(index);
-        final int ncc = context.advanceNextHop(records, recordOf[index]);
+        final int ncc = context.advanceNextHop(records(0), recordOf[index]);
         AsKeyChain.nextHopTaken(context, ncc, pair);
         if (!pathSwitch)
         {
@@ -188,70 +151,5 @@ public final class NextHopBatch implements AutoCloseable
             throw new IllegalStateException("the context table was closed during the batch");
         }
         return true;
-    }
-
-    /**
-     * Ends the batch: claims still held (a batch that stopped before finishing them) are committed
-     * unchanged, and the records are zeroed.
-     */
-    public void endBatch()
-    {
-        ensureOpen();
-        endClaims();
-    }
-
-    private void endClaims()
-    {
-        try
-        {
-            claims.commitAll();
-        }
-        finally
-        {
-            if (!frame.kdf.isClosed())
-            {
-                // The last SYNC-input staged is still in the KDF's scratch.
-                frame.kdf.wipe();
-            }
-            if (staged > 0)
-            {
-                records.clear(staged);
-                staged = 0;
-            }
-        }
-    }
-
-    /**
-     * Ends any batch and frees the records, zeroed. Closing again does nothing.
-     */
-    public void close()
-    {
-        if (closed)
-        {
-            return;
-        }
-        endClaims();
-        closed = true;
-        records.close();
-    }
-
-    /**
-     * Refuses every call once closed, and every call of a closed node.
-     */
-    private void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("NextHopBatch is closed");
-        }
-        frame.ensureOpen();
-    }
-
-    /**
-     * @return the batch's state, without key material.
-     */
-    public String toString()
-    {
-        return "NextHopBatch[capacity=" + recordOf.length + ", staged=" + staged + ", claims=" + claims + "]";
     }
 }
