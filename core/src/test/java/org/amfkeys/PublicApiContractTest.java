@@ -16,6 +16,7 @@ import org.amfkeys.kdf.Kdf;
 import org.amfkeys.kdf.KdfInputString;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.InitialContextSetupBatch;
 import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
 import org.amfkeys.procedures.MmeProcedures;
@@ -80,7 +81,8 @@ class PublicApiContractTest
             final List<AutoCloseable> closed = List.of(
                 new Kdf(), new HmacRecords(2), new ContextCursor(new Kdf()), new AmfProcedures(table, new Kdf()),
                 new MmeProcedures(table, new Kdf()), new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
-                new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4));
+                new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4),
+                new InitialContextSetupBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)));
             int checked = 0;
             for (final AutoCloseable object : closed)
             {
@@ -137,7 +139,9 @@ class PublicApiContractTest
                 () -> new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
                 () -> new NextHopBatch(new AmfProcedures(table, new Kdf()), 4),
                 () -> new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
-                () -> new KeylessStepBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)), UeContextTransfer::new);
+                () -> new KeylessStepBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
+                () -> new InitialContextSetupBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
+                UeContextTransfer::new);
             final List<Class<?>> staticsOnly = List.of(
                 Abba.class, AccessNetworkIdentity.class, AfId.class, IpAddress.class, PlmnId.class,
                 ServingNetworkName.class, Supi.class, org.amfkeys.types.NgKsi.class, org.amfkeys.types.NasCount.class,

@@ -18,6 +18,7 @@ import org.amfkeys.procedures.BatchStaging;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.InitialContextSetupBatch;
 import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.NasSecurityModeCommand;
 import org.amfkeys.procedures.NextHopBatch;
@@ -181,9 +182,12 @@ final class EngineWorker implements Agent
             nasCommands[i] = new NasSecurityModeCommand();
         }
         this.nextHopStep = new NextHopStep(new NextHopBatch(procedures, claims), pairs);
+        // A UE's requests complete in submission order whatever the steps' order; this one lets the common
+        // pairs (a handover then its failure, a release then a new connection) both run in one pass.
         this.batchedSteps = new BatchedStep[] {
             nextHopStep, new HorizontalKamfStep(new HorizontalKamfBatch(procedures, claims), transfers),
-            new KeylessStep(new KeylessStepBatch(procedures, claims))};
+            new KeylessStep(new KeylessStepBatch(procedures, claims)),
+            new InitialContextSetupStep(new InitialContextSetupBatch(procedures, claims), uplinkCounts, pairs)};
     }
 
     public String roleName()

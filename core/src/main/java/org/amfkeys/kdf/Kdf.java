@@ -877,6 +877,22 @@ public final class Kdf implements AutoCloseable
         stageKey(kamf, encodeKgnb(ulCount, access), records, record);
     }
 
+    /**
+     * Same derivation as {@link #kgnb(byte[], long, AccessType)}, staged into a batch record as
+     * {@link #stageNh} stages NH, keyed by KAMF's schedule: the record's MAC is KgNB.
+     *
+     * @param kamf    KAMF's schedule.
+     * @param ulCount the uplink NAS COUNT.
+     * @param access  the access type distinguisher.
+     * @param records the batch.
+     * @param record  the record to fill.
+     */
+    public void stageKgnb(
+        final KeySchedule kamf, final long ulCount, final AccessType access, final HmacRecords records, final int record)
+    {
+        stage(schedule("kamf", kamf), encodeKgnb(ulCount, access), records, record);
+    }
+
     private KdfInputString encodeKgnb(final long ulCount, final AccessType access)
     {
         final int count = NasCount.check("ul-count", ulCount);

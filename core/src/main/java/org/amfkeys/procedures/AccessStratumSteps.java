@@ -54,30 +54,54 @@ final class AccessStratumSteps
         }
         try
         {
-            requireCurrent(context, "initial-context-setup");
-            requireNotTransferred(context, "initial-context-setup");
-            if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
-            {
-                throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
-            }
-            frame.rules.refuseDuringSmc(context, "initial-context-setup");
-            if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
-            {
-                throw new ProcedureNotAllowedException(
-                    "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
-            }
-            if (!isUnusedSmcCompleteCount(context, ulCount))
+            if (checkInitialContextSetup(context, ulCount))
             {
                 frame.acceptUplinkCount(context, ulCount, "initial-context-setup");
             }
             frame.asKeys.startChain(context, ulCount, false, kgnb);
-            context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
+            initialContextSetupDone(context);
             return frame.commit();
         }
         finally
         {
             frame.endStep(kgnb);
         }
+    }
+
+    /**
+     * The rules an Initial Context Setup checks, the UL NAS COUNT's included, before anything is written.
+     *
+     * @return whether {@code ulCount} is to be accepted as the latest uplink message's (false when it is
+     *         the NAS SMC Complete's, accepted already).
+     */
+    boolean checkInitialContextSetup(final SecurityContext context, final long ulCount)
+    {
+        requireCurrent(context, "initial-context-setup");
+        requireNotTransferred(context, "initial-context-setup");
+        if ((context.contextFlags() & FLAG_AS_ACTIVE) != 0)
+        {
+            throw new ProcedureNotAllowedException("initial-context-setup", "the UE is already CONNECTED");
+        }
+        frame.rules.refuseDuringSmc(context, "initial-context-setup");
+        if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
+        {
+            throw new ProcedureNotAllowedException(
+                "initial-context-setup", "the NAS SMC that activates KAMF' with K_AMF_change_flag has not completed");
+        }
+        if (isUnusedSmcCompleteCount(context, ulCount))
+        {
+            return false;
+        }
+        frame.requireUplinkCountAcceptable(context, ulCount, "initial-context-setup");
+        return true;
+    }
+
+    /**
+     * The UE is CONNECTED with the chain an Initial Context Setup started.
+     */
+    static void initialContextSetupDone(final SecurityContext context)
+    {
+        context.contextFlags((context.contextFlags() | FLAG_AS_ACTIVE) & ~FLAG_SMC_COUNT_UNUSED);
     }
 
     /** Runs {@link CoreNetworkProcedures#pathSwitch(long, NextHopPair)}. */

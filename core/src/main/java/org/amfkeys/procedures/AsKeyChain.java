@@ -186,7 +186,15 @@ final class AsKeyChain
     private void commitChain(final SecurityContext context)
     {
         chain.nextHop(kdf, context.kamfSchedule(), key(), nextKey());
-        context.nextHop(nextKey(), 1);
+        chainRestarted(context, nextKey());
+    }
+
+    /**
+     * The context's chain restarted from a new initial key: {@code nextHop} is NH of NCC 1, derived from it.
+     */
+    static void chainRestarted(final SecurityContext context, final byte[] nextHop)
+    {
+        context.nextHop(nextHop, 1);
         dropOldKeyForAs(context);
         context.contextFlags((context.contextFlags() | FLAG_KGNB_AT_NCC_0) & ~FLAG_NEW_KEY_NOT_YET_IN_AS);
     }

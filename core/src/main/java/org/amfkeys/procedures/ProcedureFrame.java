@@ -210,8 +210,18 @@ final class ProcedureFrame
      */
     void acceptUplinkCount(final SecurityContext context, final long ulCount, final String procedure)
     {
+        requireUplinkCountAcceptable(context, ulCount, procedure);
+        context.acceptUplinkNasCount(ulCount);
+    }
+
+    /**
+     * Refuses {@code procedure}, changing nothing, when {@link #acceptUplinkCount} would: a replay or an
+     * exhausted COUNT.
+     */
+    void requireUplinkCountAcceptable(final SecurityContext context, final long ulCount, final String procedure)
+    {
         final long expected = context.uplinkNasCount();
-        final long next = context.acceptUplinkNasCount(ulCount);
+        final long next = SecurityContext.uplinkNasCountAfter(expected, SecurityContext.requireNasCount("ul-count", ulCount));
         if (next == SecurityContext.REPLAYED)
         {
             throw new ProcedureNotAllowedException(procedure,

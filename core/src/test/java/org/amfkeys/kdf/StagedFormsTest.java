@@ -100,7 +100,17 @@ class StagedFormsTest
                 {
                     final long ulCount = random.nextBoolean() ? AccessStratumChain.HANDOVER_UPLINK_COUNT : random.nextLong(1L << 32);
                     final AccessType access = random.nextBoolean() ? AccessType.THREE_GPP : AccessType.NON_THREE_GPP;
-                    kdf.stageKgnb(key, ulCount, access, records, i);
+                    if (random.nextBoolean())
+                    {
+                        kdf.stageKgnb(key, ulCount, access, records, i);
+                    }
+                    else
+                    {
+                        final KeySchedule schedule = new KeySchedule();
+                        kdf.computeSchedule(key, schedule);
+                        kdf.stageKgnb(schedule, ulCount, access, records, i);
+                        schedule.clear();
+                    }
                     expected[i] = kdf.kgnb(key, ulCount, access);
                 }
                 default ->

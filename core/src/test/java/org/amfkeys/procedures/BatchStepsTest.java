@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The batch forms of the horizontal KAMF handover and of the keyless steps against the direct calls,
+ * The batch forms of the horizontal KAMF handover, Initial Context Setup and the keyless steps against
+ * the direct calls,
  * on twin tables whose UEs are put in random states (connected, released, a handover or a NAS SMC,
  * with or without a new KAMF, in flight; unknown): the same transfers, the same refusals, the same contexts byte for byte, and every
  * claim released, at every batch size.
@@ -36,7 +37,7 @@ class BatchStepsTest
     {
         final SplittableRandom random = new SplittableRandom(33501_6923L);
         final Set<String> seen = new TreeSet<>();
-        for (int round = 0; round < 30; round++)
+        for (int round = 0; round < 45; round++)
         {
             try (ContextTable batchTable = new ContextTable(UES * 2); ContextTable directTable = new ContextTable(UES * 2);
                 AmfProcedures batchAmf = new AmfProcedures(batchTable, new Kdf());
@@ -54,14 +55,12 @@ class BatchStepsTest
                     ueIds[i] = random.nextInt(12) == 0 ? UNKNOWN_UE + i : (i * 7L + round) % UES;
                 }
                 final ContextBatch claims = new ContextBatch(batchTable, size);
-                if (random.nextBoolean())
+                assertEquals(ueIdsDistinct(ueIds), ueIds.length);
+                switch (random.nextInt(3))
                 {
-                    assertEquals(ueIdsDistinct(ueIds), ueIds.length);
-                    runHorizontalKamf(batchAmf, directAmf, claims, kernel, ueIds, "round " + round, seen);
-                }
-                else
-                {
-                    runKeyless(batchAmf, directAmf, claims, ueIds, random, "round " + round, seen);
+                    case 0 -> runHorizontalKamf(batchAmf, directAmf, claims, kernel, ueIds, "round " + round, seen);
+                    case 1 -> runInitialContextSetup(batchAmf, directAmf, claims, kernel, ueIds, random, "round " + round, seen);
+                    default -> runKeyless(batchAmf, directAmf, claims, ueIds, random, "round " + round, seen);
                 }
                 assertEquals(0, claims.held(), "claims left held");
                 assertTablesEqual(batchTable, directTable, "round " + round);
@@ -69,7 +68,7 @@ class BatchStepsTest
         }
         // Every kind of outcome was compared, not only the easy ones.
         assertEquals(Set.of("handover deferred", "handover refused", "handover started", "handover unknown",
-            "keyless known", "keyless refused"), seen);
+            "keyless known", "keyless refused", "setup done", "setup refused", "setup unknown"), seen);
     }
 
     private static void runHorizontalKamf(
@@ -139,6 +138,63 @@ class BatchStepsTest
         catch (final ProcedureNotAllowedException ex)
         {
             return "refused: " + ex.getMessage();
+        }
+    }
+
+    private static void runInitialContextSetup(
+        final AmfProcedures batchAmf, final AmfProcedures directAmf, final ContextBatch claims, final RecordsKernel kernel,
+        final long[] ueIds, final SplittableRandom random, final String where, final Set<String> seen)
+    {
+        final int size = ueIds.length;
+        final long[] ulCounts = new long[size];
+        final NextHopPair[] pairs = new NextHopPair[size];
+        final String[] outcomes = new String[size];
+        try (InitialContextSetupBatch batch = new InitialContextSetupBatch(batchAmf, claims))
+        {
+            final BatchStaging[] stagings = new BatchStaging[size];
+            for (int i = 0; i < size; i++)
+            {
+                // Now and then a replay of an earlier COUNT.
+                ulCounts[i] = random.nextInt(8) == 0 ? 0 : 2 + random.nextInt(50);
+                pairs[i] = new NextHopPair();
+                try
+                {
+                    stagings[i] = batch.stage(i, ueIds[i], ulCounts[i]);
+                    outcomes[i] = stagings[i] == BatchStaging.UNKNOWN_UE ? "unknown" : null;
+                }
+                catch (final ProcedureNotAllowedException ex)
+                {
+                    outcomes[i] = "refused: " + ex.getMessage();
+                }
+            }
+            kernel.compute(batch.kgnbRecords(), batch.staged());
+            batch.stageNextHops();
+            kernel.compute(batch.nextHopRecords(), batch.staged());
+            for (int i = 0; i < size; i++)
+            {
+                if (stagings[i] == BatchStaging.STAGED)
+                {
+                    assertTrue(batch.finish(i, pairs[i]));
+                    outcomes[i] = "done " + pairs[i].ncc() + " " + hex(pairs[i].key());
+                }
+            }
+            batch.endBatch();
+        }
+        for (int i = 0; i < size; i++)
+        {
+            String viaDirect;
+            final NextHopPair pair = new NextHopPair();
+            try
+            {
+                final boolean known = directAmf.initialContextSetup(ueIds[i], ulCounts[i], pair);
+                viaDirect = known ? "done " + pair.ncc() + " " + hex(pair.key()) : "unknown";
+            }
+            catch (final ProcedureNotAllowedException ex)
+            {
+                viaDirect = "refused: " + ex.getMessage();
+            }
+            assertEquals(viaDirect, outcomes[i], where + ", request " + i);
+            seen.add("setup " + outcomes[i].split("[ :]")[0]);
         }
     }
 
@@ -220,8 +276,13 @@ class BatchStepsTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[UeContextTransferDescriptor.LENGTH]);
         transfer.encode(buffer, 0);
+        return hex(buffer.byteArray());
+    }
+
+    private static String hex(final byte[] octets)
+    {
         final StringBuilder hex = new StringBuilder();
-        for (final byte octet : buffer.byteArray())
+        for (final byte octet : octets)
         {
             hex.append(String.format("%02x", octet));
         }
