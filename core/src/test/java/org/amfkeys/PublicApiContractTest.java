@@ -16,6 +16,7 @@ import org.amfkeys.kdf.Kdf;
 import org.amfkeys.kdf.KdfInputString;
 import org.amfkeys.procedures.AmfProcedures;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.IdleHorizontalKamfBatch;
 import org.amfkeys.procedures.InitialContextSetupBatch;
 import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.HorizontalKamfPolicy;
@@ -82,7 +83,8 @@ class PublicApiContractTest
                 new Kdf(), new HmacRecords(2), new ContextCursor(new Kdf()), new AmfProcedures(table, new Kdf()),
                 new MmeProcedures(table, new Kdf()), new KeyChangeProcedures(table, new Kdf(), KeyChangeOptions.all()),
                 new NextHopBatch(new AmfProcedures(table, new Kdf()), 4), new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4),
-                new InitialContextSetupBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)));
+                new InitialContextSetupBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
+                new IdleHorizontalKamfBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)));
             int checked = 0;
             for (final AutoCloseable object : closed)
             {
@@ -141,6 +143,7 @@ class PublicApiContractTest
                 () -> new HorizontalKamfBatch(new AmfProcedures(table, new Kdf()), 4), () -> new ContextBatch(table, 4),
                 () -> new KeylessStepBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
                 () -> new InitialContextSetupBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
+                () -> new IdleHorizontalKamfBatch(new AmfProcedures(table, new Kdf()), new ContextBatch(table, 4)),
                 UeContextTransfer::new);
             final List<Class<?>> staticsOnly = List.of(
                 Abba.class, AccessNetworkIdentity.class, AfId.class, IpAddress.class, PlmnId.class,

@@ -18,6 +18,7 @@ import org.amfkeys.procedures.BatchStaging;
 import org.amfkeys.procedures.ConcurrencyRule;
 import org.amfkeys.procedures.HandoverCommand;
 import org.amfkeys.procedures.HorizontalKamfBatch;
+import org.amfkeys.procedures.IdleHorizontalKamfBatch;
 import org.amfkeys.procedures.InitialContextSetupBatch;
 import org.amfkeys.procedures.KeylessStepBatch;
 import org.amfkeys.procedures.NasSecurityModeCommand;
@@ -186,6 +187,7 @@ final class EngineWorker implements Agent
         // pairs (a handover then its failure, a release then a new connection) both run in one pass.
         this.batchedSteps = new BatchedStep[] {
             nextHopStep, new HorizontalKamfStep(new HorizontalKamfBatch(procedures, claims), transfers),
+            new IdleHorizontalKamfStep(new IdleHorizontalKamfBatch(procedures, claims), uplinkCounts, transfers),
             new KeylessStep(new KeylessStepBatch(procedures, claims)),
             new InitialContextSetupStep(new InitialContextSetupBatch(procedures, claims), uplinkCounts, pairs)};
     }

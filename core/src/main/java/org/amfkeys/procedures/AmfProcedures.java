@@ -258,28 +258,17 @@ public final class AmfProcedures extends CoreNetworkProcedures
         final UeContextTransfer transfer)
     {
         final boolean horizontal = decision != null && decision.derive();
-        requireCurrent(context, "mobility-registration");
-        // Releasing the AS below would otherwise end a handover to another node without a word.
-        frame.rules.requireNoInterNodeHandover(context, "mobility-registration");
-        final ConcurrencyRule wait = frame.rules.waitRule(
-            (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
+        final ConcurrencyRule wait = checkContextTransfer(context, count);
         if (wait != null)
         {
             return defer(context, DeferredProcedure.CONTEXT_TRANSFER, wait, decision, count, transfer);
-        }
-        if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
-        {
-            throw new ProcedureNotAllowedException("mobility-registration",
-                "the UE's KAMF' awaits its NAS SMC here; it has no context to transfer yet");
         }
         frame.acceptUplinkCount(context, count, "mobility-registration");
         releaseAs(context);
         if (horizontal)
         {
             frame.kdf.horizontalKamf(context.kamfSchedule(), MobilityMode.IDLE, count, frame.key(), 0);
-            setTransfer(context, MobilityMode.IDLE, frame.key(), true, transfer);
-            transfer.derivedWith(count, true);
-            context.dropNonCurrent();
+            setHorizontalKamfTransfer(context, count, frame.key(), transfer);
         }
         else
         {
@@ -288,6 +277,45 @@ public final class AmfProcedures extends CoreNetworkProcedures
         }
         context.procedureState(context.procedureState() | PROCEDURE_CONTEXT_TRANSFER);
         return ProcedureStart.STARTED;
+    }
+
+    /**
+     * The rules the source of a mobility registration checks, the Registration Request's UL NAS COUNT
+     * included, before anything is written.
+     *
+     * @return the rule it waits under, or null when it may start.
+     */
+    ConcurrencyRule checkContextTransfer(final SecurityContext context, final long count)
+    {
+        requireCurrent(context, "mobility-registration");
+        // Releasing the AS would otherwise end a handover to another node without a word.
+        frame.rules.requireNoInterNodeHandover(context, "mobility-registration");
+        final ConcurrencyRule wait = frame.rules.waitRule(
+            (context.procedureState() & PROCEDURE_NAS_SMC) != 0, ConcurrencyRule.TS_33_501_6_9_5_2_2);
+        if (wait != null)
+        {
+            return wait;
+        }
+        if ((context.contextFlags() & FLAG_KAMF_CHANGE_TO_SIGNAL) != 0)
+        {
+            throw new ProcedureNotAllowedException("mobility-registration",
+                "the UE's KAMF' awaits its NAS SMC here; it has no context to transfer yet");
+        }
+        frame.requireUplinkCountAcceptable(context, count, "mobility-registration");
+        return null;
+    }
+
+    /**
+     * Fills the transfer of a mobility registration with a horizontal KAMF: KAMF' derived with the
+     * Registration Request's UL NAS COUNT {@code count}, NAS COUNTs reset; every non-current context is
+     * dropped.
+     */
+    static void setHorizontalKamfTransfer(
+        final SecurityContext context, final long count, final byte[] kamfPrime, final UeContextTransfer transfer)
+    {
+        setTransfer(context, MobilityMode.IDLE, kamfPrime, true, transfer);
+        transfer.derivedWith(count, true);
+        context.dropNonCurrent();
     }
 
     ProcedureStart startDeferred(

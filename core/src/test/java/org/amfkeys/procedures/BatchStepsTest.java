@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The batch forms of the horizontal KAMF handover, Initial Context Setup and the keyless steps against
- * the direct calls,
+ * The batch forms of the horizontal KAMF handover and mobility registration, Initial Context Setup and
+ * the keyless steps against the direct calls,
  * on twin tables whose UEs are put in random states (connected, released, a handover or a NAS SMC,
  * with or without a new KAMF, in flight; unknown): the same transfers, the same refusals, the same contexts byte for byte, and every
  * claim released, at every batch size.
@@ -37,7 +37,7 @@ class BatchStepsTest
     {
         final SplittableRandom random = new SplittableRandom(33501_6923L);
         final Set<String> seen = new TreeSet<>();
-        for (int round = 0; round < 45; round++)
+        for (int round = 0; round < 60; round++)
         {
             try (ContextTable batchTable = new ContextTable(UES * 2); ContextTable directTable = new ContextTable(UES * 2);
                 AmfProcedures batchAmf = new AmfProcedures(batchTable, new Kdf());
@@ -56,9 +56,10 @@ class BatchStepsTest
                 }
                 final ContextBatch claims = new ContextBatch(batchTable, size);
                 assertEquals(ueIdsDistinct(ueIds), ueIds.length);
-                switch (random.nextInt(3))
+                switch (random.nextInt(4))
                 {
                     case 0 -> runHorizontalKamf(batchAmf, directAmf, claims, kernel, ueIds, "round " + round, seen);
+                    case 2 -> runIdleHorizontalKamf(batchAmf, directAmf, claims, kernel, ueIds, random, "round " + round, seen);
                     case 1 -> runInitialContextSetup(batchAmf, directAmf, claims, kernel, ueIds, random, "round " + round, seen);
                     default -> runKeyless(batchAmf, directAmf, claims, ueIds, random, "round " + round, seen);
                 }
@@ -68,7 +69,8 @@ class BatchStepsTest
         }
         // Every kind of outcome was compared, not only the easy ones.
         assertEquals(Set.of("handover deferred", "handover refused", "handover started", "handover unknown",
-            "keyless known", "keyless refused", "setup done", "setup refused", "setup unknown"), seen);
+            "keyless known", "keyless refused", "setup done", "setup refused", "setup unknown",
+            "transfer deferred", "transfer refused", "transfer started", "transfer unknown"), seen);
     }
 
     private static void runHorizontalKamf(
@@ -129,6 +131,76 @@ class BatchStepsTest
         {
             final ProcedureStart start = amf.handoverToAmf(ueId, true, transfer);
             return switch (start)
+            {
+                case UNKNOWN_UE -> "unknown";
+                case STARTED -> "started " + encoded(transfer);
+                default -> "deferred " + encoded(transfer);
+            };
+        }
+        catch (final ProcedureNotAllowedException ex)
+        {
+            return "refused: " + ex.getMessage();
+        }
+    }
+
+    private static void runIdleHorizontalKamf(
+        final AmfProcedures batchAmf, final AmfProcedures directAmf, final ContextBatch claims, final RecordsKernel kernel,
+        final long[] ueIds, final SplittableRandom random, final String where, final Set<String> seen)
+    {
+        final int size = ueIds.length;
+        final long[] ulCounts = new long[size];
+        final UeContextTransfer[] transfers = new UeContextTransfer[size];
+        final String[] outcomes = new String[size];
+        final List<Integer> notStaged = new ArrayList<>();
+        try (IdleHorizontalKamfBatch batch = new IdleHorizontalKamfBatch(batchAmf, claims))
+        {
+            final BatchStaging[] stagings = new BatchStaging[size];
+            for (int i = 0; i < size; i++)
+            {
+                // Now and then a replay of an earlier COUNT.
+                ulCounts[i] = random.nextInt(8) == 0 ? 0 : 2 + random.nextInt(50);
+                transfers[i] = new UeContextTransfer();
+                try
+                {
+                    stagings[i] = batch.stage(i, ueIds[i], ulCounts[i]);
+                    outcomes[i] = stagings[i] == BatchStaging.UNKNOWN_UE ? "unknown" : null;
+                }
+                catch (final ProcedureNotAllowedException ex)
+                {
+                    outcomes[i] = "refused: " + ex.getMessage();
+                }
+            }
+            kernel.compute(batch.horizontalKamfRecords(), batch.staged());
+            for (int i = 0; i < size; i++)
+            {
+                if (stagings[i] == BatchStaging.STAGED)
+                {
+                    assertTrue(batch.finish(i, transfers[i]));
+                    outcomes[i] = "started " + encoded(transfers[i]);
+                }
+                else if (stagings[i] == BatchStaging.NOT_STAGED)
+                {
+                    notStaged.add(i);
+                }
+            }
+            batch.endBatch();
+        }
+        for (final int i : notStaged)
+        {
+            outcomes[i] = directTransfer(batchAmf, ueIds[i], ulCounts[i], transfers[i]);
+        }
+        for (int i = 0; i < size; i++)
+        {
+            assertEquals(directTransfer(directAmf, ueIds[i], ulCounts[i], new UeContextTransfer()), outcomes[i], where + ", request " + i);
+            seen.add("transfer " + outcomes[i].split("[ :]")[0]);
+        }
+    }
+
+    private static String directTransfer(final AmfProcedures amf, final long ueId, final long ulCount, final UeContextTransfer transfer)
+    {
+        try
+        {
+            return switch (amf.contextTransfer(ueId, ulCount, true, transfer))
             {
                 case UNKNOWN_UE -> "unknown";
                 case STARTED -> "started " + encoded(transfer);
