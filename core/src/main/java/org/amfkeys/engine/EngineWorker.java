@@ -61,8 +61,9 @@ import static org.amfkeys.engine.CompletionDescriptor.UE_ID_OFFSET;
  * light load a request runs at once, under heavy load batches fill. The batch's contexts are prefetched
  * together, then each pass runs the {@link BatchedStep}s: Path Switch and handover within the node
  * ({NH, NCC}, one kernel call), the horizontal KAMF handover (KAMF', then the temporary KgNB, one kernel
- * call each) and the keyless steps, every one on the batch's shared claims with the checks and effects
- * of its direct call. Every other request runs as the direct {@link AmfProcedures} call; from a batch of
+ * call each), the mobility registration with a horizontal KAMF (KAMF', one call), the keyless steps
+ * (a handover's failure, a release) and Initial Context Setup (KgNB, then NH of NCC 1, one call each),
+ * every one on the batch's shared claims with the checks and effects of its direct call. Every other request runs as the direct {@link AmfProcedures} call; from a batch of
  * the staging threshold those run in passes ({@link StagedHmac}): each step runs under its UE's claim,
  * the derivations the steps ask for are computed in one batch kernel call, and the steps run again with
  * them until each has committed or been refused. Either way its effects and refusals are the direct
