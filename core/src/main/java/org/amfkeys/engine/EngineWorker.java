@@ -63,8 +63,9 @@ import static org.amfkeys.engine.CompletionDescriptor.UE_ID_OFFSET;
  * ({NH, NCC}, one kernel call), the horizontal KAMF handover (KAMF', then the temporary KgNB, one kernel
  * call each), the mobility registration with a horizontal KAMF (KAMF', one call), the keyless steps
  * (a handover's failure, a release) and Initial Context Setup (KgNB, then NH of NCC 1, one call each),
- * every one on the batch's shared claims with the checks and effects of its direct call. Every other request runs as the direct {@link AmfProcedures} call; from a batch of
- * the staging threshold those run in passes ({@link StagedHmac}): each step runs under its UE's claim,
+ * every one on the batch's shared claims with the checks and effects of its direct call. Every other
+ * request runs as the direct {@link AmfProcedures} call; from a batch of the staging threshold those
+ * run in passes ({@link StagedHmac}): each step runs under its UE's claim,
  * the derivations the steps ask for are computed in one batch kernel call, and the steps run again with
  * them until each has committed or been refused. Either way its effects and refusals are the direct
  * call's. A UE's requests run in submission order across all of these. Each completion goes to the
