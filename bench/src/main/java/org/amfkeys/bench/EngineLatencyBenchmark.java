@@ -1,6 +1,7 @@
 package org.amfkeys.bench;
 
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.amfkeys.context.ContextTable;
 import org.amfkeys.engine.Completion;
@@ -69,9 +70,20 @@ public class EngineLatencyBenchmark
     @Param({"busy-spin", "backoff"})
     public String idle;
 
+    /**
+     * Where the worker runs: {@code worker-thread}, its own thread beside the producer's (the two cores
+     * both spinning); {@code invoker}, the producer's own thread, which runs the worker's duty cycle
+     * through the engine's {@link AgentInvoker} in its loop, as an AMF with its own event loop would,
+     * leaving the other core to the rest of the machine ({@code idle} does not apply then).
+     */
+    @Param({"worker-thread", "invoker"})
+    public String threads;
+
     private ContextTable table;
     private KeyEngine engine;
     private EngineProducer producer;
+    /** The worker's duty cycle on the producer's thread, or null when the worker has its own. */
+    private AgentInvoker invoker;
     private final LatencyRecorder recorder = new LatencyRecorder();
     private double peakPerSecond;
     private boolean measuring;
@@ -88,12 +100,14 @@ public class EngineLatencyBenchmark
         {
             options.idleStrategy(BusySpinIdleStrategy::new);
         }
-        engine = new KeyEngine(table, options
+        final boolean invoked = "invoker".equals(threads);
+        engine = new KeyEngine(table, options.invoked(invoked)
             .responseRingCapacity(1 << 17).requestRingCapacity(1 << 17));
+        invoker = invoked ? engine.invoker(0) : null;
         producer = engine.newProducer();
         // Once to compile the worker's and the producer's paths, once to measure them compiled.
-        peak(producer, new SplittableRandom(7), ues);
-        peakPerSecond = peak(producer, new SplittableRandom(8), ues);
+        peak(producer, invoker, new SplittableRandom(7), ues);
+        peakPerSecond = peak(producer, invoker, new SplittableRandom(8), ues);
         System.out.printf("%npeak: %.0f Path Switches per second; offering %.0f per second%n", peakPerSecond, load * peakPerSecond);
     }
 
@@ -121,7 +135,8 @@ public class EngineLatencyBenchmark
     public void tearDown()
     {
         final Histogram histogram = recorder.histogram;
-        System.out.printf("%nlatency with a " + idle + " worker at %.0f%% of peak (%.0f/s offered), %d requests: " +
+        System.out.printf("%nlatency with a " + (invoker == null ? idle + " worker thread" : "worker on the producer's thread") +
+            " at %.0f%% of peak (%.0f/s offered), %d requests: " +
             "p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n", load * 100, load * peakPerSecond, histogram.getTotalCount(),
             histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
             histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
@@ -171,6 +186,7 @@ public class EngineLatencyBenchmark
                 }
                 next++;
             }
+            invokeWorker(invoker);
             producer.poll(recorder, 256);
         }
         return recorder.completed - completedBefore;
@@ -179,7 +195,8 @@ public class EngineLatencyBenchmark
     /**
      * @return completions per second with the producer submitting as fast as the engine takes them.
      */
-    private static double peak(final EngineProducer producer, final SplittableRandom random, final int ues)
+    private static double peak(
+        final EngineProducer producer, final AgentInvoker invoker, final SplittableRandom random, final int ues)
     {
         final CompletionHandler ignore = EngineLatencyBenchmark::ignore;
         final long start = System.nanoTime();
@@ -193,14 +210,25 @@ public class EngineLatencyBenchmark
             {
                 correlationId++;
             }
+            invokeWorker(invoker);
             completed += producer.poll(ignore, Integer.MAX_VALUE);
         }
         final long elapsed = System.nanoTime() - start;
         while (producer.inFlight() > 0)
         {
+            invokeWorker(invoker);
             producer.poll(ignore, Integer.MAX_VALUE);
         }
         return completed * 1e9 / elapsed;
+    }
+
+    /** One duty cycle of the worker on this thread, when it has no thread of its own. */
+    private static void invokeWorker(final AgentInvoker invoker)
+    {
+        if (invoker != null)
+        {
+            invoker.invoke();
+        }
     }
 
     private static void ignore(final Completion completion)
