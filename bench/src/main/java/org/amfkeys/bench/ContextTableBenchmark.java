@@ -90,6 +90,7 @@ public class ContextTableBenchmark
     {
         final byte[] nh = new byte[32];
         final long[] batch = new long[BATCH];
+        final int[] hints = new int[BATCH];
         final int[] nccs = new int[BATCH];
         final byte[] nhs = new byte[32 * BATCH];
         final SecurityContext snapshot = new SecurityContext();
@@ -128,6 +129,42 @@ public class ContextTableBenchmark
                 batch[i] = nextUe(ues);
             }
             return batch;
+        }
+
+        long[] nextLocatedBatch(final int ues, final int[] entries)
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                final int index = random.nextInt(ues);
+                batch[i] = TablePopulation.ueId(index);
+                hints[i] = entries[index];
+            }
+            return batch;
+        }
+    }
+
+    /**
+     * Each UE's entry, as {@link ContextTable#locate} gave it after the table was filled: what an AMF
+     * would keep in its own record of the UE. Read at random with the UE, so its miss is counted.
+     */
+    @State(Scope.Benchmark)
+    public static class Located
+    {
+        int[] entries;
+
+        /**
+         * Locates every UE.
+         *
+         * @param benchmark the filled table.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final ContextTableBenchmark benchmark)
+        {
+            entries = new int[benchmark.ues];
+            for (int index = 0; index < benchmark.ues; index++)
+            {
+                entries[index] = benchmark.table.locate(TablePopulation.ueId(index));
+            }
         }
     }
 
@@ -190,6 +227,22 @@ public class ContextTableBenchmark
     public int[] lookupNextHopBatch(final Caller caller)
     {
         table.readNextHops(caller.nextBatch(ues), BATCH, caller.nccs, caller.nhs);
+        return caller.nccs;
+    }
+
+    /**
+     * {@value #BATCH} handover reads in one call, each UE read at the entry its caller kept
+     * ({@link ContextTable#locate}) instead of probed for.
+     *
+     * @param caller  the thread's state.
+     * @param located every UE's entry.
+     * @return the NCCs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int[] lookupNextHopBatchLocated(final Caller caller, final Located located)
+    {
+        table.readNextHops(caller.nextLocatedBatch(ues, located.entries), caller.hints, BATCH, caller.nccs, caller.nhs);
         return caller.nccs;
     }
 

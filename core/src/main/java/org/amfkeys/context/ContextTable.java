@@ -7,6 +7,7 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 
 import static org.amfkeys.context.ContextTableArguments.checkBatch;
+import static org.amfkeys.context.ContextTableArguments.checkHints;
 import static org.amfkeys.context.ContextTableArguments.checkCursor;
 import static org.amfkeys.context.ContextTableArguments.checkKeyOutput;
 import static org.amfkeys.context.ContextTableArguments.checkUeIds;
@@ -445,6 +446,62 @@ public final class ContextTable implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 nccs[i] = slots.readNextHopAt(entries[i], ueIds[i], nhs, i * KEY_LENGTH);
+            }
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Where a UE's context sits now, for a caller that keeps it beside its own record of the UE (as an
+     * AMF keeps its AMF UE NGAP ID) and passes it back to {@link #readNextHops(long[], int[], int, int[], byte[])}.
+     * It stays right until the UE is deleted; a stale one costs that call a probe, never a wrong answer.
+     *
+     * @param ueId the UE identifier.
+     * @return the UE's entry, 0..{@link #entries()}-1, or {@link #ABSENT}.
+     */
+    public int locate(final long ueId)
+    {
+        ensureOpen();
+        try
+        {
+            return slots.find(ueId, slots.home(SlotMap.hash(ueId)));
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * As {@link #readNextHops(long[], int, int[], byte[])}, each UE read first at the entry its hint
+     * names ({@link #locate}): the index is not probed, so a UE costs its index line and its NH line,
+     * both asked for at once, however far from its home it sits. A hint that no longer holds the UE
+     * (deleted, or another UE there now) or {@link #ABSENT} falls back to the probe, with the same
+     * answer.
+     *
+     * @param ueIds the UE identifiers, {@code count} of them from index 0.
+     * @param hints each UE's entry from {@link #locate}, or {@link #ABSENT}; at least {@code count} long.
+     * @param count how many, 0..{@code ueIds.length}.
+     * @param nccs  receives each UE's NCC, or {@link #ABSENT}; at least {@code count} long.
+     * @param nhs   receives each UE's NH at {@code 32 * i}; at least {@code 32 * count} long.
+     * @throws org.amfkeys.InvalidParameterException naming {@code hints[i]} when a hint is not an entry
+     *                                               of this table nor {@link #ABSENT}; nothing is read.
+     */
+    public void readNextHops(final long[] ueIds, final int[] hints, final int count, final int[] nccs, final byte[] nhs)
+    {
+        ensureOpen();
+        checkBatch(ueIds, count, nccs);
+        checkHints(hints, count, slots.entries());
+        checkKeyOutput("nhs", nhs, 0, count);
+        try
+        {
+            slots.touchLocated(ueIds, hints, count, SlotMap.SLOT_LINE_NH);
+            for (int i = 0; i < count; i++)
+            {
+                nccs[i] = slots.readNextHopAt(hints[i], ueIds[i], nhs, i * KEY_LENGTH);
             }
         }
         finally

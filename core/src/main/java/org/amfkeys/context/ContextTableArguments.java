@@ -70,6 +70,29 @@ final class ContextTableArguments
         }
     }
 
+    /**
+     * Hints of a located batch: one per UE, each an entry of the table or {@link ContextTable#ABSENT}, so
+     * that no hint, however stale or hostile, addresses memory outside the table.
+     */
+    static void checkHints(final int[] hints, final int count, final int entries)
+    {
+        if (hints == null)
+        {
+            throw InvalidParameterException.missing("hints", "one entry per UE, from ContextTable.locate");
+        }
+        if (hints.length < count)
+        {
+            throw InvalidParameterException.badLength("hints", hints.length, "at least " + count + " entries");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (hints[i] < ContextTable.ABSENT || hints[i] >= entries)
+            {
+                throw InvalidParameterException.outOfRange("hints[" + i + "]", hints[i], ContextTable.ABSENT, entries - 1);
+            }
+        }
+    }
+
     static void checkUeIds(final long[] ueIds, final int count)
     {
         if (ueIds == null)

@@ -337,6 +337,48 @@ final class SlotMap
     }
 
     /**
+     * Brings in, for a batch whose entries the caller knows ({@link ContextTable#locate}), each hinted
+     * entry's index line and the given lines of its slot, all asked for before any is waited on; a UE
+     * without a hint gets its home's. With the native library these are prefetches, which wait for
+     * nothing; without it, loads, which the processor overlaps as far as its window reaches. A wrong
+     * hint costs the lines it named and nothing else: the read that follows checks the entry.
+     *
+     * @param hints entries, each 0..{@link #entries()}-1 or -1, checked by the caller.
+     */
+    void touchLocated(final long[] ueIds, final int[] hints, final int count, final int slotLines)
+    {
+        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (1 + SLOT_LINES));
+        int lines = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = hints[i] >= 0 ? hints[i] : home(hash(ueIds[i]));
+            addresses.putLong(lines++ * Long.BYTES, controlAddress(entry));
+            final long slot = slotAddress(entry);
+            for (int l = 0; l < SLOT_LINES; l++)
+            {
+                if ((slotLines & (1 << l)) != 0)
+                {
+                    addresses.putLong(lines++ * Long.BYTES, slot + (long)l * CACHE_LINE);
+                }
+            }
+        }
+        if (NativePrefetch.available())
+        {
+            NativePrefetch.prefetch(addresses, lines);
+            return;
+        }
+        long sink = 0;
+        for (int line = 0; line < lines; line++)
+        {
+            sink += UnsafeApi.getLong(addresses.getLong(line * Long.BYTES));
+        }
+        if (sink == TOUCH_SENTINEL)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
      * Copies whole words out of a slot; for the short copies of a read, cheaper than {@code copyMemory}.
      */
     static void copyWords(final long from, final Object toBase, final long to, final int length)
@@ -635,7 +677,7 @@ final class SlotMap
         NativePrefetch.prefetch(addresses, line);
     }
 
-    /** A thread's addresses for {@link #prefetchHomes}, in native memory for the native call. */
+    /** A thread's addresses for {@link #prefetchHomes} and {@link #touchLocated}, in native memory for the native call. */
     private static final class PrefetchAddresses
     {
         private UnsafeBuffer addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * Long.BYTES, CACHE_LINE));

@@ -270,6 +270,97 @@ class ContextTableTest
     }
 
     @Test
+    void locatedReadsAnswerAsProbedReadsWhateverTheHints()
+    {
+        final int ues = 2_000;
+        final ContextTable table = table(ues);
+        for (int i = 0; i < ues; i++)
+        {
+            insertRandom(table, ueId(i));
+        }
+        final int[] located = new int[ues + 100];
+        for (int i = 0; i < located.length; i++)
+        {
+            located[i] = table.locate(ueId(i));
+            assertEquals(i < ues, located[i] != ContextTable.ABSENT, "UE " + i + " located when present");
+        }
+        // Some UEs move: deleted and inserted again, maybe elsewhere, so their hints may be stale;
+        // others are deleted for good and their entries taken by UEs that were never located.
+        for (int i = 0; i < ues; i += 7)
+        {
+            assertTrue(table.delete(ueId(i)));
+            if (i % 2 == 0)
+            {
+                insertRandom(table, ueId(i));
+            }
+            else
+            {
+                insertRandom(table, ueId(ues + 1000 + i));
+            }
+        }
+        final SplittableRandom random = new SplittableRandom(SEED);
+        final int batch = 64;
+        final long[] ueIds = new long[batch];
+        final int[] hints = new int[batch];
+        final int[] probed = new int[batch];
+        final int[] read = new int[batch];
+        final byte[] probedNhs = new byte[32 * batch];
+        final byte[] readNhs = new byte[32 * batch];
+        for (int round = 0; round < 200; round++)
+        {
+            final int count = 1 + random.nextInt(batch);
+            for (int i = 0; i < count; i++)
+            {
+                final int ue = random.nextInt(located.length);
+                ueIds[i] = ueId(ue);
+                // A right hint, none, or another UE's entry.
+                final int kind = random.nextInt(4);
+                hints[i] = kind == 0 ? ContextTable.ABSENT : kind == 1 ? random.nextInt(table.entries()) : located[ue];
+            }
+            table.readNextHops(ueIds, count, probed, probedNhs);
+            table.readNextHops(ueIds, hints, count, read, readNhs);
+            assertArrayEquals(Arrays.copyOf(probed, count), Arrays.copyOf(read, count), "NCCs of round " + round);
+            for (int i = 0; i < count; i++)
+            {
+                if (probed[i] != ContextTable.ABSENT)
+                {
+                    assertArrayEquals(Arrays.copyOfRange(probedNhs, 32 * i, 32 * i + 32),
+                        Arrays.copyOfRange(readNhs, 32 * i, 32 * i + 32), "NH of UE " + i + " in round " + round);
+                }
+            }
+        }
+    }
+
+    @Test
+    void locatedReadsRefuseHintsOutsideTheTableAndReadNothing()
+    {
+        final ContextTable table = table(100);
+        for (int i = 0; i < 10; i++)
+        {
+            insertRandom(table, ueId(i));
+        }
+        final long[] ueIds = {ueId(0), ueId(1), ueId(2)};
+        final int[] nccs = {42, 42, 42};
+        final byte[] nhs = filled(96, (byte)7);
+        for (final int bad : new int[] {-2, table.entries(), Integer.MAX_VALUE, Integer.MIN_VALUE})
+        {
+            final int[] hints = {table.locate(ueIds[0]), bad, ContextTable.ABSENT};
+            final InvalidParameterException refused = assertThrows(InvalidParameterException.class,
+                () -> table.readNextHops(ueIds, hints, 3, nccs, nhs));
+            assertEquals("hints[1]", refused.parameter());
+        }
+        assertEquals("hints", assertThrows(InvalidParameterException.class,
+            () -> table.readNextHops(ueIds, new int[2], 3, nccs, nhs)).parameter());
+        assertEquals("hints", assertThrows(InvalidParameterException.class,
+            () -> table.readNextHops(ueIds, null, 3, nccs, nhs)).parameter());
+        assertArrayEquals(new int[] {42, 42, 42}, nccs, "a refused batch writes no NCC");
+        assertArrayEquals(filled(96, (byte)7), nhs, "a refused batch writes no NH");
+        table.close();
+        assertThrows(IllegalStateException.class, () -> table.locate(ueIds[0]));
+        assertThrows(IllegalStateException.class, () -> table.readNextHops(ueIds, new int[3], 3, nccs, nhs));
+    }
+
+    @Test
     void readKamfGivesTheSnapshotsKamfAndRefusesByName()
     {
         final ContextTable table = table(100);

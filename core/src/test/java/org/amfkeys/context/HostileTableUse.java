@@ -50,6 +50,8 @@ public final class HostileTableUse
         table.close();
         final long[] ueIds = {1, 2, 3};
         boolean refused = refuses(() -> table.readNextHops(ueIds, ueIds.length, new int[3], new byte[96]));
+        refused &= refuses(() -> table.readNextHops(ueIds, new int[3], ueIds.length, new int[3], new byte[96]));
+        refused &= refuses(() -> table.locate(1));
         try (ContextCursor cursor = new ContextCursor(new Kdf()))
         {
             refused &= refuses(() -> table.advanceNextHops(ueIds, ueIds.length, cursor, new int[3]));
@@ -65,6 +67,7 @@ public final class HostileTableUse
     private static boolean closeWhileInUse() throws InterruptedException
     {
         final ContextTable table = filled(UES);
+        final int entries = table.entries();
         final CountDownLatch busy = new CountDownLatch(THREADS);
         final AtomicReference<Throwable> unexpected = new AtomicReference<>();
         final List<Thread> threads = new ArrayList<>();
@@ -78,6 +81,7 @@ public final class HostileTableUse
                     final SecurityContext snapshot = new SecurityContext();
                     final byte[] nh = new byte[32];
                     final long[] batch = new long[16];
+                    final int[] hints = new int[16];
                     final int[] nccs = new int[16];
                     final byte[] nhs = new byte[16 * 32];
                     for (long i = 0; ; i++)
@@ -94,8 +98,17 @@ public final class HostileTableUse
                                 for (int b = 0; b < batch.length; b++)
                                 {
                                     batch[b] = 1 + (ueId + b * 31L) % UES;
+                                    // Hints that are right, stale after the churn below, or another UE's entry.
+                                    hints[b] = b % 2 == 0 ? table.locate(batch[b]) : (int)((ueId * 131 + b) % entries);
                                 }
-                                table.readNextHops(batch, batch.length, nccs, nhs);
+                                if ((i / 6) % 2 == 0)
+                                {
+                                    table.readNextHops(batch, batch.length, nccs, nhs);
+                                }
+                                else
+                                {
+                                    table.readNextHops(batch, hints, batch.length, nccs, nhs);
+                                }
                             }
                             default ->
                             {

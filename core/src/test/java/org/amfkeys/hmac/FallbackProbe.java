@@ -1,6 +1,9 @@
 package org.amfkeys.hmac;
 
 import org.amfkeys.SelfTest;
+import org.amfkeys.context.ContextTable;
+import org.amfkeys.context.SecurityContext;
+import org.amfkeys.kdf.Kdf;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -43,6 +46,40 @@ public final class FallbackProbe
             }
         }
         System.out.println("keys=" + (right ? "RIGHT" : "WRONG"));
+        System.out.println("table=" + (locatedReadsRight() ? "RIGHT" : "WRONG"));
+    }
+
+    /**
+     * The context table's located reads, which ask for their lines with the native prefetch when the
+     * library is there and load them otherwise: the same NCC and NH as the probed reads, with right,
+     * stale and missing hints alike.
+     */
+    private static boolean locatedReadsRight()
+    {
+        final int ues = 1_000;
+        try (ContextTable table = new ContextTable(ues); Kdf kdf = new Kdf())
+        {
+            final SecurityContext context = new SecurityContext();
+            final byte[] key = new byte[32];
+            final int[] hints = new int[ues];
+            final long[] ueIds = new long[ues];
+            for (int i = 0; i < ues; i++)
+            {
+                Arrays.fill(key, (byte)i);
+                ueIds[i] = 0x9E3779B97F4A7C15L * i + 1;
+                context.clear();
+                table.insert(ueIds[i], context.kamf(key, kdf).nextHop(key, 1 + i % 7));
+                hints[i] = i % 3 == 0 ? ContextTable.ABSENT : i % 3 == 1 ? table.locate(ueIds[i]) : (i * 31) % table.entries();
+            }
+            final int[] probed = new int[ues];
+            final int[] located = new int[ues];
+            final byte[] probedNhs = new byte[32 * ues];
+            final byte[] locatedNhs = new byte[32 * ues];
+            table.readNextHops(ueIds, ues, probed, probedNhs);
+            table.readNextHops(ueIds, hints, ues, located, locatedNhs);
+            context.clear();
+            return Arrays.equals(probed, located) && Arrays.equals(probedNhs, locatedNhs) && probed[ues - 1] == 1 + (ues - 1) % 7;
+        }
     }
 
     private static boolean keysRight(final HmacSha256Engine engine) throws Exception

@@ -40,6 +40,7 @@ class NativeFallbackTest
         assertEquals("false", probe.get("native"));
         assertEquals(HmacEngines.JAVA_INTRINSIC, probe.get("default"));
         probe.assertRight();
+        assertEquals("RIGHT", probe.get("table"), "located table reads without the native prefetch: " + probe.log);
         assertEquals(1, probe.logged("native library not used"), probe.log);
         assertEquals(0, probe.logged("WARNING"), probe.log);
     }
