@@ -247,6 +247,21 @@ public class ContextTableBenchmark
     }
 
     /**
+     * {@value #BATCH} Path Switch updates in one call, each UE locked at the entry its caller kept.
+     *
+     * @param caller  the thread's state.
+     * @param located every UE's entry.
+     * @return the new NCCs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int[] advanceNextHopBatchLocated(final Caller caller, final Located located)
+    {
+        table.advanceNextHops(caller.nextLocatedBatch(ues, located.entries), caller.hints, BATCH, caller.cursor, caller.nccs);
+        return caller.nccs;
+    }
+
+    /**
      * {@value #BATCH} Path Switch updates in one call.
      *
      * @param caller the thread's state.

@@ -7,8 +7,8 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 
 import static org.amfkeys.context.ContextTableArguments.checkBatch;
-import static org.amfkeys.context.ContextTableArguments.checkHints;
 import static org.amfkeys.context.ContextTableArguments.checkCursor;
+import static org.amfkeys.context.ContextTableArguments.checkHints;
 import static org.amfkeys.context.ContextTableArguments.checkKeyOutput;
 import static org.amfkeys.context.ContextTableArguments.checkUeIds;
 import static org.amfkeys.context.ContextTableArguments.requireWholeContext;
@@ -532,6 +532,42 @@ public final class ContextTable implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 nccs[i] = advanceNextHopOf(slots.lockAt(entries[i], ueIds[i]), cursor);
+            }
+        }
+        finally
+        {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * As {@link #advanceNextHops(long[], int, ContextCursor, int[])}, each UE locked first at the entry
+     * its hint names ({@link #locate}), as {@link #readNextHops(long[], int[], int, int[], byte[])} reads
+     * there: no probe for a hint that holds the UE, the probe's answer for one that does not.
+     *
+     * @param ueIds  the UE identifiers, {@code count} of them from index 0.
+     * @param hints  each UE's entry from {@link #locate}, or {@link #ABSENT}; at least {@code count} long.
+     * @param count  how many, 0..{@code ueIds.length}.
+     * @param cursor the calling thread's cursor.
+     * @param nccs   receives each UE's new NCC, or {@link #ABSENT}; at least {@code count} long.
+     * @throws IllegalStateException when this thread holds a claim ({@link #tryClaim}).
+     * @throws org.amfkeys.InvalidParameterException naming {@code hints[i]} when a hint is not an entry
+     *                                               of this table nor {@link #ABSENT}; nothing changes.
+     */
+    public void advanceNextHops(
+        final long[] ueIds, final int[] hints, final int count, final ContextCursor cursor, final int[] nccs)
+    {
+        ensureOpen();
+        checkBatch(ueIds, count, nccs);
+        checkHints(hints, count, slots.entries());
+        checkCursor(cursor);
+        SlotMap.refuseWhileHoldingASlot();
+        try
+        {
+            slots.touchLocated(ueIds, hints, count, SlotMap.SLOT_LINES_KEY_CHAIN);
+            for (int i = 0; i < count; i++)
+            {
+                nccs[i] = advanceNextHopOf(slots.lockAt(hints[i], ueIds[i]), cursor);
             }
         }
         finally

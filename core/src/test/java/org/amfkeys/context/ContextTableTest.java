@@ -332,6 +332,65 @@ class ContextTableTest
     }
 
     @Test
+    void locatedAdvancesStepTheSameChainsAsProbedOnes()
+    {
+        final int ues = 1_000;
+        final ContextTable probedTable = table(ues);
+        final ContextTable locatedTable = table(ues);
+        for (int i = 0; i < ues; i++)
+        {
+            insertRandom(probedTable, ueId(i));
+            insertRandom(locatedTable, ueId(i));
+        }
+        final int[] located = new int[ues + 50];
+        for (int i = 0; i < located.length; i++)
+        {
+            located[i] = locatedTable.locate(ueId(i));
+        }
+        for (int i = 0; i < ues; i += 5)
+        {
+            // Moved after it was located: its hint may now name another UE's entry or a free one.
+            assertTrue(locatedTable.delete(ueId(i)));
+            assertTrue(probedTable.delete(ueId(i)));
+            insertRandom(locatedTable, ueId(i));
+            insertRandom(probedTable, ueId(i));
+        }
+        final SplittableRandom random = new SplittableRandom(SEED + 1);
+        final long[] ueIds = new long[32];
+        final int[] hints = new int[32];
+        final int[] probed = new int[32];
+        final int[] advanced = new int[32];
+        final byte[] probedNh = new byte[32];
+        final byte[] locatedNh = new byte[32];
+        for (int round = 0; round < 100; round++)
+        {
+            final int count = 1 + random.nextInt(32);
+            for (int i = 0; i < count; i++)
+            {
+                final int ue = random.nextInt(located.length);
+                ueIds[i] = ueId(ue);
+                final int kind = random.nextInt(3);
+                hints[i] = kind == 0 ? ContextTable.ABSENT : kind == 1 ? random.nextInt(locatedTable.entries()) : located[ue];
+            }
+            probedTable.advanceNextHops(ueIds, count, cursor, probed);
+            locatedTable.advanceNextHops(ueIds, hints, count, cursor, advanced);
+            assertArrayEquals(Arrays.copyOf(probed, count), Arrays.copyOf(advanced, count), "NCCs of round " + round);
+            for (int i = 0; i < count; i++)
+            {
+                assertEquals(probedTable.readNextHop(ueIds[i], probedNh, 0), locatedTable.readNextHop(ueIds[i], locatedNh, 0));
+                assertArrayEquals(probedNh, locatedNh, "NH of UE " + i + " in round " + round);
+            }
+        }
+        final int[] nccs = {42};
+        final byte[] before = nhCopy(locatedTable, ueId(1));
+        assertEquals("hints[0]", assertThrows(InvalidParameterException.class,
+            () -> locatedTable.advanceNextHops(new long[] {ueId(1)}, new int[] {locatedTable.entries()}, 1, cursor, nccs))
+            .parameter());
+        assertEquals(42, nccs[0], "a refused batch writes no NCC");
+        assertArrayEquals(before, nhCopy(locatedTable, ueId(1)), "a refused batch steps no chain");
+    }
+
+    @Test
     void locatedReadsRefuseHintsOutsideTheTableAndReadNothing()
     {
         final ContextTable table = table(100);

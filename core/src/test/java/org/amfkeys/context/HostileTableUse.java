@@ -55,6 +55,7 @@ public final class HostileTableUse
         try (ContextCursor cursor = new ContextCursor(new Kdf()))
         {
             refused &= refuses(() -> table.advanceNextHops(ueIds, ueIds.length, cursor, new int[3]));
+            refused &= refuses(() -> table.advanceNextHops(ueIds, new int[3], ueIds.length, cursor, new int[3]));
             refused &= refuses(() -> Claims.update(table, 1, cursor, context -> context.ueSecurityCapabilities(1)));
         }
         return refused;
