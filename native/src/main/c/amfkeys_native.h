@@ -51,11 +51,30 @@ typedef struct
 #define AMFKEYS_RECORD_MAC             ((int)offsetof(amfkeys_record, mac))
 
 /*
- * The layout as the library was compiled: the record's size, then offset and size of each field in
- * the order of amfkeys_record, which org.amfkeys.hmac.NativeLibrary compares with its own, value by value.
- * Writes at most capacity values; returns how many the library has.
+ * One step of a key chain in a batch (org.amfkeys.hmac.ChainStepDescriptor): KDF(key, FC || P0 || L0)
+ * with P0 the 32 octets at input and L0 = 0x00 0x20, the NH of TS 33.501 A.10 and TS 33.401 A.4, the
+ * key schedule and P0 read where they live (a context table's slot) instead of copied into a record;
+ * the result goes to mac, for the caller to take once the whole batch is known good. The addresses
+ * come from the Java side, which takes them from bounds-checked buffers over native memory.
  */
-#define AMFKEYS_LAYOUT_VALUES          15
+typedef struct
+{
+    uint64_t schedule;                      /* address of a key schedule, 64 octets */
+    uint64_t input;                         /* address of P0, 32 octets */
+    int32_t fc;                             /* 0..255 */
+    int32_t status;                         /* written: AMFKEYS_STATUS_* */
+    uint8_t reserved[8];
+    uint8_t mac[AMFKEYS_MAC_LENGTH];        /* written */
+} amfkeys_chain_step;
+
+#define AMFKEYS_CHAIN_INPUT_LENGTH     32
+
+/*
+ * The layout as the library was compiled: the record's size, then offset and size of each field in
+ * the order of amfkeys_record, then the same for amfkeys_chain_step, which org.amfkeys.hmac.NativeLibrary
+ * compares with its own, value by value. Writes at most capacity values; returns how many the library has.
+ */
+#define AMFKEYS_LAYOUT_VALUES          26
 int amfkeys_record_layout(int32_t *values, int capacity);
 
 #define AMFKEYS_FLAG_SCHEDULE          1    /* the key area holds a computed key schedule */
@@ -225,6 +244,11 @@ void amfkeys_wipe(void *p, size_t n);
  * AMFKEYS_ERROR_RECORDS, so a bad batch changes nothing but statuses. Otherwise it returns count.
  */
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
+/*
+ * Chain steps (amfkeys_chain_step), checked as records are: a key schedule never computed or an FC
+ * out of range refuses the whole call (AMFKEYS_ERROR_RECORDS, statuses written, no MAC); else count.
+ */
+int amfkeys_chain_steps(int kernel, uint8_t *steps, int count);
 void amfkeys_hmac_schedule(int kernel, const uint8_t *key, int key_length, uint8_t schedule[64]);
 void amfkeys_hmac_mac(int kernel, const uint8_t schedule[64], const uint8_t *message, int length, uint8_t mac[32]);
 /* Two MACs under one schedule, as two amfkeys_hmac_mac calls give them; the kernel may interleave them. */

@@ -68,6 +68,12 @@ int amfkeys_record_layout(int32_t *values, int capacity)
         (int32_t)offsetof(amfkeys_record, mac),
 #endif
         (int32_t)sizeof(((amfkeys_record *)0)->mac),
+        (int32_t)sizeof(amfkeys_chain_step),
+        (int32_t)offsetof(amfkeys_chain_step, schedule), (int32_t)sizeof(((amfkeys_chain_step *)0)->schedule),
+        (int32_t)offsetof(amfkeys_chain_step, input), (int32_t)sizeof(((amfkeys_chain_step *)0)->input),
+        (int32_t)offsetof(amfkeys_chain_step, fc), (int32_t)sizeof(((amfkeys_chain_step *)0)->fc),
+        (int32_t)offsetof(amfkeys_chain_step, status), (int32_t)sizeof(((amfkeys_chain_step *)0)->status),
+        (int32_t)offsetof(amfkeys_chain_step, mac), (int32_t)sizeof(((amfkeys_chain_step *)0)->mac),
     };
     for (int i = 0; i < capacity && i < AMFKEYS_LAYOUT_VALUES; i++)
     {
@@ -412,6 +418,94 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
     {
         const int n = count - start < GROUP ? count - start : GROUP;
         hmac_group(kernel_id, kernel, records + (size_t)start * AMFKEYS_RECORD_LENGTH, n, &s);
+    }
+    return count;
+}
+
+/* S of a chain step: FC, P0 (32 octets), L0 = 0x00 0x20. */
+#define CHAIN_MESSAGE_LENGTH (1 + AMFKEYS_CHAIN_INPUT_LENGTH + 2)
+
+static int check_chain_step(uint8_t *step)
+{
+    uint64_t schedule;
+    memcpy(&schedule, step + offsetof(amfkeys_chain_step, schedule), sizeof(schedule));
+    const int32_t fc = read_int(step + offsetof(amfkeys_chain_step, fc));
+    int status = AMFKEYS_STATUS_OK;
+    if (fc < 0 || fc > 255)
+    {
+        status = AMFKEYS_STATUS_BAD_MESSAGE;
+    }
+    else if (!amfkeys_schedule_computed((const uint8_t *)(uintptr_t)schedule))
+    {
+        status = AMFKEYS_STATUS_BAD_SCHEDULE;
+    }
+    write_int(step + offsetof(amfkeys_chain_step, status), status);
+    return status == AMFKEYS_STATUS_OK;
+}
+
+/* Up to GROUP steps, every one checked: each lane's S built here, its key schedule read where it lives. */
+static void chain_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *steps, int lanes, scratch *s)
+{
+    uint8_t messages[GROUP][48];
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        uint8_t *step = steps + (size_t)lane * sizeof(amfkeys_chain_step);
+        uint64_t schedule;
+        uint64_t input;
+        memcpy(&schedule, step + offsetof(amfkeys_chain_step, schedule), sizeof(schedule));
+        memcpy(&input, step + offsetof(amfkeys_chain_step, input), sizeof(input));
+        uint8_t *m = messages[lane];
+        m[0] = (uint8_t)read_int(step + offsetof(amfkeys_chain_step, fc));
+        memcpy(m + 1, (const uint8_t *)(uintptr_t)input, AMFKEYS_CHAIN_INPUT_LENGTH);
+        m[1 + AMFKEYS_CHAIN_INPUT_LENGTH] = 0x00;
+        m[2 + AMFKEYS_CHAIN_INPUT_LENGTH] = AMFKEYS_CHAIN_INPUT_LENGTH;
+        s->keys[lane] = (const uint8_t *)(uintptr_t)schedule;
+        s->key_lengths[lane] = AMFKEYS_KEY_SCHEDULE;
+        s->messages[lane] = m;
+        s->lengths[lane] = CHAIN_MESSAGE_LENGTH;
+        s->macs[lane] = step + offsetof(amfkeys_chain_step, mac);
+    }
+    if (kernel->hmac != NULL)
+    {
+        kernel->hmac(lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
+    }
+    else
+    {
+        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
+    }
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        corrupt_if_injected(kernel_id, s->macs[lane]);
+    }
+    wipe(messages, sizeof(messages));
+}
+
+int amfkeys_chain_steps(int kernel_id, uint8_t *steps, int count)
+{
+    amfkeys_clear_upper();
+    if (!amfkeys_kernel_supported(kernel_id))
+    {
+        return AMFKEYS_ERROR_KERNEL;
+    }
+    if (steps == NULL || count < 0)
+    {
+        return AMFKEYS_ERROR_ARGUMENT;
+    }
+    int refused = 0;
+    for (int i = 0; i < count; i++)
+    {
+        refused |= !check_chain_step(steps + (size_t)i * sizeof(amfkeys_chain_step));
+    }
+    if (refused)
+    {
+        return AMFKEYS_ERROR_RECORDS;
+    }
+    const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
+    scratch s;
+    for (int start = 0; start < count; start += GROUP)
+    {
+        const int n = count - start < GROUP ? count - start : GROUP;
+        chain_group(kernel_id, kernel, steps + (size_t)start * sizeof(amfkeys_chain_step), n, &s);
     }
     return count;
 }

@@ -138,6 +138,14 @@ JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_hmacRecords(
     return amfkeys_hmac_records(kernel, ADDRESS(records), count);
 }
 
+JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_chainSteps(
+    JNIEnv *env, jclass type, jint kernel, jlong steps, jint count)
+{
+    (void)env;
+    (void)type;
+    return amfkeys_chain_steps(kernel, ADDRESS(steps), count);
+}
+
 JNIEXPORT jint JNICALL Java_org_amfkeys_hmac_NativeLibrary_opensslHmacRecords(
     JNIEnv *env, jclass type, jlong records, jint count)
 {

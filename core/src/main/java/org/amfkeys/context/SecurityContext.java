@@ -4,8 +4,10 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
+import org.amfkeys.hmac.ChainSteps;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.KeySchedule;
+import org.amfkeys.kdf.Fc;
 import org.amfkeys.kdf.Kdf;
 import org.amfkeys.types.NgKsi;
 
@@ -476,6 +478,47 @@ public final class SecurityContext
         {
             kdf.stageNh(kamfSchedule, buffer, offset + NH_OFFSET, records, record);
         }
+    }
+
+    /**
+     * As {@link #stageNextHop(Kdf, HmacRecords, int)}, into a step that reads KAMF's (or KASME's)
+     * schedule and NH where they live in this context, for a context in native memory (a table's slot):
+     * nothing is copied until {@link #advanceNextHop(ChainSteps, int)} takes the result.
+     *
+     * @param steps the batch.
+     * @param step  the step to fill.
+     * @throws InvalidParameterException naming {@code schedule} when KAMF's schedule is not computed, or
+     *                                   when this context is not in native memory; nothing changes.
+     */
+    public void stageNextHop(final ChainSteps steps, final int step)
+    {
+        final MutableDirectBuffer buffer = attached();
+        if (steps == null)
+        {
+            throw InvalidParameterException.missing("steps", "a ChainSteps batch");
+        }
+        steps.step(step, kamfSchedule, buffer, offset + NH_OFFSET, (contextFlags() & FLAG_EPS) != 0 ? Fc.EPS_NH : Fc.NH);
+    }
+
+    /**
+     * The second half of {@link #stageNextHop(ChainSteps, int)}: NH becomes the step's MAC, once the
+     * kernel computed it, and NCC advances by one.
+     *
+     * @param steps the batch, computed.
+     * @param step  the step this context staged.
+     * @return the new NCC.
+     */
+    public int advanceNextHop(final ChainSteps steps, final int step)
+    {
+        final MutableDirectBuffer buffer = attached();
+        if (steps == null)
+        {
+            throw InvalidParameterException.missing("steps", "a ChainSteps batch");
+        }
+        steps.mac(step, buffer, offset + NH_OFFSET);
+        final int ncc = (ncc() + 1) & MAX_NCC;
+        buffer.putByte(offset + NCC_OFFSET, (byte)ncc);
+        return ncc;
     }
 
     /**

@@ -38,7 +38,7 @@ final class NextHopStep implements BatchedStep
         final int staged = batch.staged();
         if (staged > 0)
         {
-            counters.kernelCall(!kernel.compute(batch.records(), staged));
+            counters.kernelCall(!kernel.computeSteps(batch.steps(), staged));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.amfkeys.engine;
 
+import org.amfkeys.hmac.ChainSteps;
 import org.amfkeys.hmac.EngineStatus;
 import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacRecordDescriptor;
@@ -113,6 +114,52 @@ public final class RecordsKernel implements AutoCloseable
     }
 
     /**
+     * Computes the MAC of the first {@code count} key chain steps, as {@link #compute} computes records.
+     *
+     * @param steps the batch.
+     * @param count steps to compute, from the first.
+     * @return false when the kernel failed and the fallback computed them; true otherwise.
+     */
+    public boolean computeSteps(final ChainSteps steps, final int count)
+    {
+        if (count == 0)
+        {
+            return true;
+        }
+        if (computedFirstTry(steps, count))
+        {
+            return true;
+        }
+        steps.computeOn(fallback, count);
+        return false;
+    }
+
+    private boolean computedFirstTry(final ChainSteps steps, final int count)
+    {
+        try
+        {
+            if (batch == null || count < batchThreshold)
+            {
+                steps.computeOn(direct, count);
+                return true;
+            }
+            batch.processSteps(steps, count);
+            for (int i = 0; i < count; i++)
+            {
+                if (steps.status(i) != HmacRecordDescriptor.STATUS_OK)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * Closes the batch kernel and the fallback engine, and the direct engine when {@link #open} made it.
      */
     public void close()
@@ -179,6 +226,11 @@ public final class RecordsKernel implements AutoCloseable
             public void process(final HmacRecords records, final int count)
             {
                 batch.process(records, count);
+            }
+
+            public void processSteps(final ChainSteps steps, final int count)
+            {
+                batch.processSteps(steps, count);
             }
 
             public void close()

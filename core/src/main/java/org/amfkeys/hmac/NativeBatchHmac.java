@@ -2,6 +2,8 @@ package org.amfkeys.hmac;
 
 import org.amfkeys.InvalidParameterException;
 
+import java.lang.ref.Reference;
+
 /**
  * HMAC-SHA-256 in the native library, many derivations per JNI call: {@link #process} computes every
  * record of an {@link HmacRecords} batch with the selected kernel (AVX-512 multi-buffer, SHA-NI or
@@ -38,6 +40,42 @@ public final class NativeBatchHmac extends NativeHmac
         {
             records.check(count);
             throw new IllegalStateException("native kernel " + kernel().token() + " refused a record that passes the Java checks");
+        }
+        check(computed);
+        if (computed != count)
+        {
+            throw new IllegalStateException("native kernel " + kernel().token() + " computed " + computed + " of " + count);
+        }
+    }
+
+    /**
+     * Computes the MAC of the first {@code count} key chain steps, each from its key schedule and P0
+     * where they live. Every step is checked first; an invalid one is rejected before anything is computed.
+     *
+     * @param steps the batch.
+     * @param count steps to compute, 0..capacity.
+     * @throws InvalidParameterException naming the step when one is invalid.
+     */
+    public void processSteps(final ChainSteps steps, final int count)
+    {
+        if (steps == null)
+        {
+            throw InvalidParameterException.missing("steps", "a ChainSteps batch");
+        }
+        steps.requireCount(count);
+        final int computed;
+        try
+        {
+            computed = NativeLibrary.chainSteps(kernel().id(), steps.address(), count);
+        }
+        finally
+        {
+            Reference.reachabilityFence(steps);
+        }
+        if (computed == NativeLibrary.ERROR_RECORDS)
+        {
+            steps.check(count);
+            throw new IllegalStateException("native kernel " + kernel().token() + " refused a step that passes the Java checks");
         }
         check(computed);
         if (computed != count)

@@ -85,6 +85,12 @@ final class NativeLibrary
         "key offset", "key size",
         "message offset", "message size",
         "mac offset", "mac size",
+        "chain step length",
+        "chain step schedule offset", "chain step schedule size",
+        "chain step input offset", "chain step input size",
+        "chain step fc offset", "chain step fc size",
+        "chain step status offset", "chain step status size",
+        "chain step mac offset", "chain step mac size",
     };
 
     private static final int[] LAYOUT =
@@ -97,6 +103,12 @@ final class NativeLibrary
         HmacRecordDescriptor.KEY_OFFSET, HmacRecordDescriptor.MAX_KEY_LENGTH,
         HmacRecordDescriptor.MESSAGE_OFFSET, HmacRecordDescriptor.MAX_MESSAGE_LENGTH,
         HmacRecordDescriptor.MAC_OFFSET, HmacSha256Engine.MAC_LENGTH,
+        ChainStepDescriptor.LENGTH,
+        ChainStepDescriptor.SCHEDULE_OFFSET, Long.BYTES,
+        ChainStepDescriptor.INPUT_OFFSET, Long.BYTES,
+        ChainStepDescriptor.FC_OFFSET, Integer.BYTES,
+        ChainStepDescriptor.STATUS_OFFSET, Integer.BYTES,
+        ChainStepDescriptor.MAC_OFFSET, HmacSha256Engine.MAC_LENGTH,
     };
 
     /**
@@ -300,7 +312,7 @@ final class NativeLibrary
     {
         if (count != LAYOUT.length)
         {
-            return "record layout differs from HmacRecordDescriptor: the library reports " + count +
+            return "record layout differs from HmacRecordDescriptor or ChainStepDescriptor: the library reports " + count +
                 " values, Java expects " + LAYOUT.length;
         }
         final StringBuilder differences = new StringBuilder();
@@ -313,7 +325,7 @@ final class NativeLibrary
                     .append(LAYOUT[i]).append(" in Java");
             }
         }
-        return differences.length() == 0 ? null : "record layout differs from HmacRecordDescriptor: " + differences;
+        return differences.length() == 0 ? null : "record layout differs from HmacRecordDescriptor or ChainStepDescriptor: " + differences;
     }
 
     /** @return a copy of the layout Java expects, in the order {@link #recordLayout} reports it (for tests). */
@@ -410,6 +422,14 @@ final class NativeLibrary
      * @return {@code count}; {@link #ERROR_RECORDS}; another negative code when the kernel is unknown or unsupported.
      */
     static native int hmacRecords(int kernel, long records, int count);
+
+    /**
+     * Checks every chain step ({@link ChainStepDescriptor}), writing its status, then computes them all,
+     * or none if one is refused.
+     *
+     * @return {@code count}; {@link #ERROR_RECORDS}; another negative code when the kernel is unknown or unsupported.
+     */
+    static native int chainSteps(int kernel, long steps, int count);
 
     /** @return records computed by OpenSSL's one-shot HMAC() (raw keys only). */
     static native int opensslHmacRecords(long records, int count);

@@ -2,7 +2,7 @@ package org.amfkeys.procedures;
 
 import org.amfkeys.context.ContextBatch;
 import org.amfkeys.context.SecurityContext;
-import org.amfkeys.hmac.HmacRecords;
+import org.amfkeys.hmac.ChainSteps;
 
 /**
  * The {NH, NCC} step of Path Switch and of N2 handover within the node for a batch of UEs, with the
@@ -10,8 +10,9 @@ import org.amfkeys.hmac.HmacRecords;
  * {@link CoreNetworkProcedures#handoverWithinNode}, and every NH of the batch derived in one kernel call:
  * <ol>
  *     <li>{@link #stage} each request: the UE's context is claimed, the step's rules checked, and the
- *     derivation of its next NH staged into {@link #records()};</li>
- *     <li>the caller computes the first {@link #staged()} records, in one batch kernel call;</li>
+ *     derivation of its next NH staged into {@link #steps()}, which read KAMF's schedule and NH in
+ *     the claimed slot rather than copies of them;</li>
+ *     <li>the caller computes the first {@link #staged()} steps, in one batch kernel call;</li>
  *     <li>{@link #finish} each staged request: NH and NCC written, the pair filled, the claim committed;
  *     then {@link #endBatch()}.</li>
  * </ol>
@@ -24,6 +25,7 @@ import org.amfkeys.hmac.HmacRecords;
 public final class NextHopBatch extends StagedBatch
 {
     private final AccessStratumSteps steps;
+    private final ChainSteps nextHops;
 
     /**
      * @param node     the node whose steps run in batches; its thread runs this batch too.
@@ -42,8 +44,9 @@ public final class NextHopBatch extends StagedBatch
      */
     public NextHopBatch(final CoreNetworkProcedures node, final ContextBatch claims)
     {
-        super(ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures").frame, claims, 1);
+        super(ProcedureFrame.requirePresent("node", node, "an AmfProcedures or MmeProcedures").frame, claims, 0);
         this.steps = node.accessStratum;
+        this.nextHops = new ChainSteps(claims.capacity());
     }
 
     /**
@@ -104,7 +107,7 @@ public final class NextHopBatch extends StagedBatch
                 claims.commit(index);
                 return BatchStaging.NOT_STAGED;
             }
-            context.stageNextHop(frame.kdf, records(0), nextRecord());
+            context.stageNextHop(nextHops, nextRecord());
             addStaged(index);
             return BatchStaging.STAGED;
         }
@@ -117,12 +120,12 @@ public final class NextHopBatch extends StagedBatch
     }
 
     /**
-     * @return the records staged so far, to compute in one batch call (first {@link #staged()} of them).
+     * @return the steps staged so far, to compute in one batch call (first {@link #staged()} of them).
      */
-    public HmacRecords records()
+    public ChainSteps steps()
     {
         ensureOpen();
-        return records(0);
+        return nextHops;
     }
 
     /**
@@ -139,7 +142,7 @@ public final class NextHopBatch extends StagedBatch
         ensureOpen();
         ProcedureFrame.requirePresent("pair", pair, "a NextHopPair");
         final SecurityContext context = claims.context(index);
-        final int ncc = context.advanceNextHop(records(0), recordOf[index]);
+        final int ncc = context.advanceNextHop(nextHops, recordOf[index]);
         AsKeyChain.nextHopTaken(context, ncc, pair);
         if (!pathSwitch)
         {
@@ -151,5 +154,15 @@ public final class NextHopBatch extends StagedBatch
             throw new IllegalStateException("the context table was closed during the batch");
         }
         return true;
+    }
+
+    void clearStaged(final int staged)
+    {
+        nextHops.clear(staged);
+    }
+
+    void freeStaged()
+    {
+        nextHops.close();
     }
 }

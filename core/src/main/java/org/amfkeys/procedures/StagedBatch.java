@@ -118,9 +118,25 @@ abstract class StagedBatch implements AutoCloseable
                 {
                     records.clear(staged);
                 }
+                clearStaged(staged);
                 staged = 0;
             }
         }
+    }
+
+    /**
+     * Zeroes what a batch form stages beyond the records, {@code staged} requests' worth: at the end of
+     * every batch that staged any.
+     */
+    void clearStaged(final int staged)
+    {
+    }
+
+    /**
+     * Frees what a batch form stages beyond the records, zeroed: once, when it closes.
+     */
+    void freeStaged()
+    {
     }
 
     /**
@@ -138,6 +154,7 @@ abstract class StagedBatch implements AutoCloseable
         {
             records.close();
         }
+        freeStaged();
     }
 
     /**

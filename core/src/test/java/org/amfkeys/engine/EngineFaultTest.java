@@ -4,6 +4,7 @@ import org.amfkeys.InvalidParameterException;
 import org.amfkeys.engine.EngineFixture.Collected;
 import org.amfkeys.engine.EngineFixture.Outcome;
 import org.amfkeys.engine.EngineFixture.Request;
+import org.amfkeys.hmac.ChainSteps;
 import org.amfkeys.hmac.HmacRecordDescriptor;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.procedures.NextHopPair;
@@ -215,6 +216,16 @@ class EngineFaultTest
             }
             records.buffer().putInt(HmacRecords.offset(count / 2) + HmacRecordDescriptor.STATUS_OFFSET,
                 HmacRecordDescriptor.STATUS_BAD_MESSAGE);
+        }
+
+        /** Computes nothing: each step keeps its status of one not computed, unless the call throws. */
+        public void processSteps(final ChainSteps steps, final int count)
+        {
+            calls.incrementAndGet();
+            if (throwing)
+            {
+                throw new IllegalStateException("kernel failed");
+            }
         }
 
         public void close()

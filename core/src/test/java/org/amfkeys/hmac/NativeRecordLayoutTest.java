@@ -45,13 +45,28 @@ class NativeRecordLayoutTest
         assertEquals(HmacSha256Engine.MAC_LENGTH, expected[14]);
         // The fields tile the record: each starts where the one before ends, and the last ends the record.
         int end = 0;
-        for (int i = 1; i < expected.length; i += 2)
+        for (int i = 1; i < RECORD_VALUES; i += 2)
         {
             assertEquals(end, expected[i], "offset " + (i / 2));
             end = expected[i] + expected[i + 1];
         }
         assertEquals(expected[0], end);
+        // A chain step's fields follow each other without overlap, and its MAC ends the step.
+        assertEquals(ChainStepDescriptor.LENGTH, expected[RECORD_VALUES]);
+        end = 0;
+        for (int i = RECORD_VALUES + 1; i < expected.length; i += 2)
+        {
+            assertTrue(expected[i] >= end, "chain step offset " + ((i - RECORD_VALUES) / 2));
+            end = expected[i] + expected[i + 1];
+        }
+        assertEquals(ChainStepDescriptor.MAC_OFFSET, expected[expected.length - 2]);
+        assertEquals(ChainStepDescriptor.LENGTH, end);
     }
+
+    static final String DIFFERS = "record layout differs from HmacRecordDescriptor or ChainStepDescriptor: ";
+
+    /** Values of the record's layout, before the chain step's. */
+    private static final int RECORD_VALUES = 15;
 
     @Test
     void anyValueThatDiffersIsNamed()
@@ -64,7 +79,7 @@ class NativeRecordLayoutTest
             tampered[i] += 4;
             final String reason = NativeLibrary.layoutMismatch(tampered, tampered.length);
             assertNotNull(reason, "value " + i);
-            assertTrue(reason.startsWith("record layout differs from HmacRecordDescriptor: "), reason);
+            assertTrue(reason.startsWith(DIFFERS), reason);
             assertTrue(reason.endsWith(" is " + tampered[i] + " in the library, " + expected[i] + " in Java"), reason);
         }
     }
@@ -74,7 +89,7 @@ class NativeRecordLayoutTest
     {
         final int[] tampered = NativeLibrary.expectedLayout();
         tampered[13] = HmacRecordDescriptor.MAC_OFFSET + 4;
-        assertEquals("record layout differs from HmacRecordDescriptor: mac offset is 356 in the library, 352 in Java",
+        assertEquals(DIFFERS + "mac offset is 356 in the library, 352 in Java",
             NativeLibrary.layoutMismatch(tampered, tampered.length));
     }
 
@@ -84,7 +99,7 @@ class NativeRecordLayoutTest
         final int[] tampered = NativeLibrary.expectedLayout();
         tampered[0] = 400;
         tampered[12] = 288;
-        assertEquals("record layout differs from HmacRecordDescriptor: record length is 400 in the library, 384 in Java, " +
+        assertEquals(DIFFERS + "record length is 400 in the library, 384 in Java, " +
             "message size is 288 in the library, 272 in Java", NativeLibrary.layoutMismatch(tampered, tampered.length));
     }
 
@@ -92,9 +107,9 @@ class NativeRecordLayoutTest
     void aLibraryWithMoreOrFewerValuesIsRefused()
     {
         final int[] expected = NativeLibrary.expectedLayout();
-        assertEquals("record layout differs from HmacRecordDescriptor: the library reports 17 values, Java expects 15",
-            NativeLibrary.layoutMismatch(Arrays.copyOf(expected, 17), 17));
-        assertEquals("record layout differs from HmacRecordDescriptor: the library reports 13 values, Java expects 15",
+        assertEquals(DIFFERS + "the library reports 28 values, Java expects 26",
+            NativeLibrary.layoutMismatch(Arrays.copyOf(expected, 28), 28));
+        assertEquals(DIFFERS + "the library reports 13 values, Java expects 26",
             NativeLibrary.layoutMismatch(expected, 13));
     }
 }
