@@ -3,6 +3,10 @@ package org.amfkeys.context;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
 import org.amfkeys.Octets;
+import org.amfkeys.hmac.ChainSteps;
+import org.amfkeys.hmac.HmacEngines;
+import org.amfkeys.hmac.HmacRecordDescriptor;
+import org.amfkeys.hmac.NativeBatchHmac;
 import org.amfkeys.kdf.Kdf;
 
 /**
@@ -22,6 +26,12 @@ public final class ContextCursor implements AutoCloseable
     private final SecurityContext context = new SecurityContext();
     private final UnsafeBuffer backup = new UnsafeBuffer(new byte[SecurityContextDescriptor.LENGTH]);
     private final byte[] detachedSlot = new byte[SecurityContextDescriptor.LENGTH];
+    /** The batch kernel of {@link ContextTable#advanceNextHops} and its steps, made on first use; none when the KDF derives in Java. */
+    private NativeBatchHmac nextHopKernel;
+    private ChainSteps nextHopSteps;
+    private int[] nextHopEntries;
+    private int[] nextHopRequests;
+    private boolean nextHopKernelChecked;
     private ContextTable claimedTable;
     private int claimedEntry = -1;
     private boolean closed;
@@ -105,6 +115,69 @@ public final class ContextCursor implements AutoCloseable
         detach();
     }
 
+    /**
+     * @return the steps of a batch of NH advances, {@value #NEXT_HOP_BATCH} at most per kernel call, or
+     *         null when this cursor's KDF does not derive in the native library or it has no batch kernel.
+     */
+    ChainSteps nextHopSteps()
+    {
+        ensureOpen();
+        if (!nextHopKernelChecked)
+        {
+            nextHopKernelChecked = true;
+            if (kdf.engineName().startsWith("native") && HmacEngines.nativeStatus().batchKernel().isPresent())
+            {
+                nextHopKernel = HmacEngines.newBatchEngine();
+                nextHopSteps = new ChainSteps(NEXT_HOP_BATCH);
+                nextHopEntries = new int[NEXT_HOP_BATCH];
+                nextHopRequests = new int[NEXT_HOP_BATCH];
+            }
+        }
+        return nextHopSteps;
+    }
+
+    /** Most NH steps of one batch kernel call: a batch's worth of the engine's, and of the calibrated plans. */
+    static final int NEXT_HOP_BATCH = 64;
+
+    int[] nextHopEntries()
+    {
+        return nextHopEntries;
+    }
+
+    int[] nextHopRequests()
+    {
+        return nextHopRequests;
+    }
+
+    /**
+     * Computes the first {@code count} of {@link #nextHopSteps()} on the batch kernel.
+     *
+     * @return whether every step was computed; false when the kernel failed, whose results are then not to be used.
+     */
+    boolean computeNextHops(final int count)
+    {
+        if (count == 0)
+        {
+            return true;
+        }
+        try
+        {
+            nextHopKernel.processSteps(nextHopSteps, count);
+            for (int i = 0; i < count; i++)
+            {
+                if (nextHopSteps.status(i) != HmacRecordDescriptor.STATUS_OK)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
     SecurityContext wrapSlot(final long address)
     {
         ensureOpen();
@@ -156,7 +229,18 @@ public final class ContextCursor implements AutoCloseable
         }
         closed = true;
         clearBackup();
-        kdf.close();
+        try
+        {
+            if (nextHopSteps != null)
+            {
+                nextHopSteps.close();
+                nextHopKernel.close();
+            }
+        }
+        finally
+        {
+            kdf.close();
+        }
     }
 
     /**

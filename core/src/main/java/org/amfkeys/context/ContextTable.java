@@ -2,6 +2,7 @@ package org.amfkeys.context;
 
 import org.agrona.MutableDirectBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.hmac.ChainSteps;
 
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -512,7 +513,11 @@ public final class ContextTable implements AutoCloseable
 
     /**
      * Steps the NH chains of many UEs, as {@link #advanceNextHop} does for one, with the cache misses of
-     * the whole batch overlapped.
+     * the whole batch overlapped and, when the cursor's KDF derives natively, every NH of the batch
+     * derived in one batch kernel call: the UEs free at once are locked together, their NHs computed from
+     * KAMF's schedule and NH where they live, written, and unlocked; a UE another thread holds is stepped
+     * on its own afterwards, so the call never waits for a lock while it holds others. A kernel that
+     * fails leaves its results unused: the batch's UEs are stepped one by one instead.
      *
      * @param ueIds  the UE identifiers, {@code count} of them from index 0.
      * @param count  how many, 0..{@code ueIds.length}.
@@ -529,10 +534,7 @@ public final class ContextTable implements AutoCloseable
         try
         {
             final int[] entries = slots.touchBatch(ueIds, count, SlotMap.SLOT_LINES_KEY_CHAIN);
-            for (int i = 0; i < count; i++)
-            {
-                nccs[i] = advanceNextHopOf(slots.lockAt(entries[i], ueIds[i]), cursor);
-            }
+            advanceNextHopsAt(ueIds, entries, count, cursor, nccs);
         }
         finally
         {
@@ -565,10 +567,7 @@ public final class ContextTable implements AutoCloseable
         try
         {
             slots.touchLocated(ueIds, hints, count, SlotMap.SLOT_LINES_KEY_CHAIN);
-            for (int i = 0; i < count; i++)
-            {
-                nccs[i] = advanceNextHopOf(slots.lockAt(hints[i], ueIds[i]), cursor);
-            }
+            advanceNextHopsAt(ueIds, hints, count, cursor, nccs);
         }
         finally
         {
@@ -997,6 +996,94 @@ public final class ContextTable implements AutoCloseable
     /**
      * Advances NH in the entry {@link SlotMap#lock} or {@link SlotMap#lockAt} locked (or -1), and unlocks it.
      */
+    /**
+     * Steps each UE's NH, locked first at the entry {@code hints} names (or -1): in batch kernel calls
+     * when the cursor has a batch kernel, else one by one.
+     */
+    private void advanceNextHopsAt(
+        final long[] ueIds, final int[] hints, final int count, final ContextCursor cursor, final int[] nccs)
+    {
+        final ChainSteps steps = cursor.nextHopSteps();
+        if (steps == null)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                nccs[i] = advanceNextHopOf(slots.lockAt(hints[i], ueIds[i]), cursor);
+            }
+            return;
+        }
+        for (int start = 0; start < count; start += steps.capacity())
+        {
+            final int end = Math.min(count, start + steps.capacity());
+            advanceNextHopsTogether(ueIds, hints, start, end, cursor, steps, nccs);
+            for (int i = start; i < end; i++)
+            {
+                if (nccs[i] == NOT_STEPPED)
+                {
+                    nccs[i] = advanceNextHopOf(slots.lockAt(hints[i], ueIds[i]), cursor);
+                }
+            }
+        }
+    }
+
+    /**
+     * Locks every UE of {@code start..end-1} that is free now, stages its NH step, computes them in one
+     * kernel call and writes them; a UE held elsewhere, or whose step cannot be staged, is left
+     * {@link #NOT_STEPPED} for the caller to step on its own, holding nothing.
+     */
+    private void advanceNextHopsTogether(
+        final long[] ueIds, final int[] hints, final int start, final int end, final ContextCursor cursor,
+        final ChainSteps steps, final int[] nccs)
+    {
+        final int[] locked = cursor.nextHopEntries();
+        final int[] ueOfStep = cursor.nextHopRequests();
+        int staged = 0;
+        try
+        {
+            for (int i = start; i < end; i++)
+            {
+                final int entry = slots.tryLockAt(hints[i], ueIds[i]);
+                if (entry < 0)
+                {
+                    nccs[i] = entry == SlotMap.BUSY ? NOT_STEPPED : ABSENT;
+                    continue;
+                }
+                try
+                {
+                    cursor.wrapSlot(slots.slotAddress(entry)).stageNextHop(steps, staged);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Stepped on its own, it fails as the single call does.
+                    slots.unlock(entry);
+                    nccs[i] = NOT_STEPPED;
+                    continue;
+                }
+                locked[staged] = entry;
+                ueOfStep[staged++] = i;
+            }
+            final boolean computed = cursor.computeNextHops(staged);
+            for (int k = 0; k < staged; k++)
+            {
+                final SecurityContext context = cursor.wrapSlot(slots.slotAddress(locked[k]));
+                nccs[ueOfStep[k]] = computed ? context.advanceNextHop(steps, k) : context.advanceNextHop(cursor.kdf());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            throw closedUnderneath(ex);
+        }
+        finally
+        {
+            cursor.detach();
+            steps.clear(staged);
+            for (int k = 0; k < staged; k++)
+            {
+                slots.unlock(locked[k]);
+            }
+        }
+    }
+
     private int advanceNextHopOf(final int entry, final ContextCursor cursor)
     {
         if (entry < 0)
@@ -1071,6 +1158,9 @@ public final class ContextTable implements AutoCloseable
      * A step that failed because another thread closed the table under it (its context is zeros now)
      * reports the close, not what the zeros made the step trip over.
      */
+    /** A batch's NCC placeholder for a UE its batch kernel call left to be stepped on its own. */
+    private static final int NOT_STEPPED = Integer.MIN_VALUE;
+
     private RuntimeException closedUnderneath(final RuntimeException ex)
     {
         if (!closed || ex instanceof IllegalStateException)

@@ -408,6 +408,38 @@ final class SlotMap
         return lock(ueId, home(hash(ueId)));
     }
 
+    /** {@link #tryLockAt}: the UE is in the table, and another thread holds it or is moving it. */
+    static final int BUSY = -2;
+
+    /**
+     * As {@link #lockAt}, without waiting: for a batch that holds other locks, which must never wait
+     * for one.
+     *
+     * @return the entry, -1 when the UE is not in the table, or {@link #BUSY}.
+     */
+    int tryLockAt(final int hint, final long ueId)
+    {
+        if (hint >= 0)
+        {
+            final long control = stableControl(hint, ueId);
+            if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(hint), control, control | LOCKED))
+            {
+                return hint;
+            }
+        }
+        final int entry = find(ueId, home(hash(ueId)));
+        if (entry < 0)
+        {
+            return -1;
+        }
+        final long control = stableControl(entry, ueId);
+        if (control != 0 && UnsafeApi.compareAndSetLong(null, controlAddress(entry), control, control | LOCKED))
+        {
+            return entry;
+        }
+        return BUSY;
+    }
+
     /**
      * Locks the entry holding {@code ueId}.
      *
