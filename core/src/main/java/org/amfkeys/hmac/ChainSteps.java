@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.amfkeys.Octets;
 
 import java.lang.ref.Reference;
 import java.util.Arrays;
@@ -132,7 +133,8 @@ public final class ChainSteps implements AutoCloseable
         {
             throw InvalidParameterException.outOfRange("out-offset", offset, 0, out.capacity() - HmacSha256Engine.MAC_LENGTH);
         }
-        out.putBytes(offset, buffer, at + MAC_OFFSET, HmacSha256Engine.MAC_LENGTH);
+        // Word moves: putBytes goes through copyMemory, whose call costs more than 32 octets.
+        Octets.copy(buffer, at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
     }
 
     /**
@@ -238,16 +240,29 @@ public final class ChainSteps implements AutoCloseable
     }
 
     /**
-     * Zeroes the first {@code count} steps, their MACs included, and lets go of their buffers.
+     * Zeroes the MACs of the first {@code count} steps, their only key material, and unsets the steps:
+     * their addresses and buffers are let go of.
      *
-     * @param count steps to zero.
+     * @param count steps to clear.
      */
     public void clear(final int count)
     {
         ensureOpen();
         InvalidParameterException.requireInRange("count", count, 0, capacity);
-        buffer.setMemory(0, count * LENGTH, (byte)0);
-        Arrays.fill(owners, 0, 2 * count, null);
+        // Word stores: a batch's few steps cost less this way than one setMemory call.
+        for (int step = 0; step < count; step++)
+        {
+            final int at = offset(step);
+            buffer.putLong(at + SCHEDULE_OFFSET, 0);
+            buffer.putLong(at + INPUT_OFFSET, 0);
+            buffer.putLong(at + FC_OFFSET, 0);
+            for (int word = 0; word < HmacSha256Engine.MAC_LENGTH; word += Long.BYTES)
+            {
+                buffer.putLong(at + MAC_OFFSET + word, 0);
+            }
+            owners[2 * step] = null;
+            owners[2 * step + 1] = null;
+        }
     }
 
     /**
