@@ -245,8 +245,10 @@ void amfkeys_wipe(void *p, size_t n);
  */
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
 /*
- * Chain steps (amfkeys_chain_step), checked as records are: a key schedule never computed or an FC
- * out of range refuses the whole call (AMFKEYS_ERROR_RECORDS, statuses written, no MAC); else count.
+ * Chain steps (amfkeys_chain_step), checked as records are: a key schedule never computed, an address
+ * of 0 or an FC out of range refuses the whole call (AMFKEYS_ERROR_RECORDS, the refused steps' statuses
+ * written, no MAC); else each step's status becomes AMFKEYS_STATUS_OK once its MAC is written, and
+ * the call returns count.
  */
 int amfkeys_chain_steps(int kernel, uint8_t *steps, int count);
 void amfkeys_hmac_schedule(int kernel, const uint8_t *key, int key_length, uint8_t schedule[64]);

@@ -425,21 +425,30 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
 /* S of a chain step: FC, P0 (32 octets), L0 = 0x00 0x20. */
 #define CHAIN_MESSAGE_LENGTH (1 + AMFKEYS_CHAIN_INPUT_LENGTH + 2)
 
+/*
+ * A step that passes keeps the status it came with (not computed) until its MAC is written; a refused
+ * one gets its reason. An address of 0 is a step never set: refused, never read through.
+ */
 static int check_chain_step(uint8_t *step)
 {
     uint64_t schedule;
+    uint64_t input;
     memcpy(&schedule, step + offsetof(amfkeys_chain_step, schedule), sizeof(schedule));
+    memcpy(&input, step + offsetof(amfkeys_chain_step, input), sizeof(input));
     const int32_t fc = read_int(step + offsetof(amfkeys_chain_step, fc));
     int status = AMFKEYS_STATUS_OK;
-    if (fc < 0 || fc > 255)
+    if (fc < 0 || fc > 255 || input == 0)
     {
         status = AMFKEYS_STATUS_BAD_MESSAGE;
     }
-    else if (!amfkeys_schedule_computed((const uint8_t *)(uintptr_t)schedule))
+    else if (schedule == 0 || !amfkeys_schedule_computed((const uint8_t *)(uintptr_t)schedule))
     {
         status = AMFKEYS_STATUS_BAD_SCHEDULE;
     }
-    write_int(step + offsetof(amfkeys_chain_step, status), status);
+    if (status != AMFKEYS_STATUS_OK)
+    {
+        write_int(step + offsetof(amfkeys_chain_step, status), status);
+    }
     return status == AMFKEYS_STATUS_OK;
 }
 
@@ -476,6 +485,7 @@ static void chain_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *st
     for (int lane = 0; lane < lanes; lane++)
     {
         corrupt_if_injected(kernel_id, s->macs[lane]);
+        write_int(steps + (size_t)lane * sizeof(amfkeys_chain_step) + offsetof(amfkeys_chain_step, status), AMFKEYS_STATUS_OK);
     }
     wipe(messages, sizeof(messages));
 }

@@ -127,8 +127,17 @@ public final class ContextCursor implements AutoCloseable
             nextHopKernelChecked = true;
             if (kdf.engineName().startsWith("native") && HmacEngines.nativeStatus().batchKernel().isPresent())
             {
-                nextHopKernel = HmacEngines.newBatchEngine();
-                nextHopSteps = new ChainSteps(NEXT_HOP_BATCH);
+                final ChainSteps steps = new ChainSteps(NEXT_HOP_BATCH);
+                try
+                {
+                    nextHopKernel = HmacEngines.newBatchEngine();
+                }
+                catch (final RuntimeException ex)
+                {
+                    steps.close();
+                    throw ex;
+                }
+                nextHopSteps = steps;
                 nextHopEntries = new int[NEXT_HOP_BATCH];
                 nextHopRequests = new int[NEXT_HOP_BATCH];
             }

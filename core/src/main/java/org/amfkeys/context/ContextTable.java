@@ -517,7 +517,10 @@ public final class ContextTable implements AutoCloseable
      * derived in one batch kernel call: the UEs free at once are locked together, their NHs computed from
      * KAMF's schedule and NH where they live, written, and unlocked; a UE another thread holds is stepped
      * on its own afterwards, so the call never waits for a lock while it holds others. A kernel that
-     * fails leaves its results unused: the batch's UEs are stepped one by one instead.
+     * fails leaves its results unused: the batch's UEs are stepped one by one instead. A UE whose step
+     * cannot be staged (as when the single call would throw for it) is stepped on its own after the
+     * kernel call of its 64 UEs, and throws there: the UEs that call stepped, before and after it, stay
+     * stepped.
      *
      * @param ueIds  the UE identifiers, {@code count} of them from index 0.
      * @param count  how many, 0..{@code ueIds.length}.
@@ -994,9 +997,6 @@ public final class ContextTable implements AutoCloseable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Advances NH in the entry {@link SlotMap#lock} or {@link SlotMap#lockAt} locked (or -1), and unlocks it.
-     */
-    /**
      * Steps each UE's NH, locked first at the entry {@code hints} names (or -1): in batch kernel calls
      * when the cursor has a batch kernel, else one by one.
      */
@@ -1037,7 +1037,8 @@ public final class ContextTable implements AutoCloseable
     {
         final int[] locked = cursor.nextHopEntries();
         final int[] ueOfStep = cursor.nextHopRequests();
-        int staged = 0;
+        // Locks held, the one being staged included: all of them are released whatever is thrown.
+        int held = 0;
         try
         {
             for (int i = start; i < end; i++)
@@ -1048,25 +1049,37 @@ public final class ContextTable implements AutoCloseable
                     nccs[i] = entry == SlotMap.BUSY ? NOT_STEPPED : ABSENT;
                     continue;
                 }
+                locked[held] = entry;
+                ueOfStep[held++] = i;
                 try
                 {
-                    cursor.wrapSlot(slots.slotAddress(entry)).stageNextHop(steps, staged);
+                    cursor.wrapSlot(slots.slotAddress(entry)).stageNextHop(steps, held - 1);
                 }
                 catch (final RuntimeException ex)
                 {
                     // Stepped on its own, it fails as the single call does.
-                    slots.unlock(entry);
+                    slots.unlock(locked[--held]);
                     nccs[i] = NOT_STEPPED;
-                    continue;
                 }
-                locked[staged] = entry;
-                ueOfStep[staged++] = i;
             }
-            final boolean computed = cursor.computeNextHops(staged);
-            for (int k = 0; k < staged; k++)
+            final boolean computed = cursor.computeNextHops(held);
+            if (closed)
+            {
+                throw closedException();
+            }
+            for (int k = 0; k < held; k++)
             {
                 final SecurityContext context = cursor.wrapSlot(slots.slotAddress(locked[k]));
                 nccs[ueOfStep[k]] = computed ? context.advanceNextHop(steps, k) : context.advanceNextHop(cursor.kdf());
+            }
+            if (closed)
+            {
+                // Closed while the NHs were written: what reached the wiped slots goes again.
+                for (int k = 0; k < held; k++)
+                {
+                    cursor.wrapSlot(slots.slotAddress(locked[k])).clearNextHop();
+                }
+                throw closedException();
             }
         }
         catch (final RuntimeException ex)
@@ -1075,15 +1088,18 @@ public final class ContextTable implements AutoCloseable
         }
         finally
         {
-            cursor.detach();
-            steps.clear(staged);
-            for (int k = 0; k < staged; k++)
+            for (int k = 0; k < held; k++)
             {
                 slots.unlock(locked[k]);
             }
+            cursor.detach();
+            steps.clear(held);
         }
     }
 
+    /**
+     * Advances NH in the entry {@link SlotMap#lock} or {@link SlotMap#lockAt} locked (or -1), and unlocks it.
+     */
     private int advanceNextHopOf(final int entry, final ContextCursor cursor)
     {
         if (entry < 0)
@@ -1154,12 +1170,13 @@ public final class ContextTable implements AutoCloseable
         }
     }
 
+    /** A batch's NCC placeholder for a UE its batch kernel call left to be stepped on its own. */
+    private static final int NOT_STEPPED = Integer.MIN_VALUE;
+
     /**
      * A step that failed because another thread closed the table under it (its context is zeros now)
      * reports the close, not what the zeros made the step trip over.
      */
-    /** A batch's NCC placeholder for a UE its batch kernel call left to be stepped on its own. */
-    private static final int NOT_STEPPED = Integer.MIN_VALUE;
 
     private RuntimeException closedUnderneath(final RuntimeException ex)
     {

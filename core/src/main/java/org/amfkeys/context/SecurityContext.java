@@ -434,6 +434,15 @@ public final class SecurityContext
     }
 
     /**
+     * Zeroes NH and NCC: for a batch that wrote them into a slot its table wiped meanwhile.
+     */
+    void clearNextHop()
+    {
+        Octets.zero(attached(), offset + NH_OFFSET, KEY_LENGTH);
+        attached().putByte(offset + NCC_OFFSET, (byte)0);
+    }
+
+    /**
      * Steps the NH chain: NH becomes KDF(KAMF, NH) (TS 33.501 A.10, or TS 33.401 A.4 for an
      * {@link #FLAG_EPS EPS} context) and NCC advances by one, wrapping from 7 to 0.
      *

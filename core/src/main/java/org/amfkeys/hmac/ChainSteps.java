@@ -25,20 +25,31 @@ import static org.amfkeys.hmac.ChainStepDescriptor.STATUS_OFFSET;
  * KDF(key, FC || P0 || 0x00 0x20) from a key schedule and a 32-octet P0 that stay where they live, a
  * context table's slot, so that a batch of NH steps copies neither into a record: the step holds their
  * addresses ({@link ChainStepDescriptor}), and only the MAC comes back here, for the caller to take
- * once the whole batch is known good. The schedule and P0 must be in native memory; the batch keeps
- * their buffers reachable until {@link #clear} and must not outlive the memory they wrap. The MACs are
- * key material: {@link #clear} and {@link #close()} zero them. Not thread-safe.
+ * once the whole batch is known good. The schedule and P0 must be in native memory. The batch keeps
+ * their buffers (and a {@code ByteBuffer} under one) reachable until {@link #clear}, and before any
+ * computation checks that each still wraps the memory it did when the step was set: a buffer wrapped
+ * elsewhere since, as a table's flyweight is once its claim ends, refuses the step instead of letting
+ * it read memory that may be gone. A MAC is given out only once computed. The MACs are key material:
+ * {@link #clear} and {@link #close()} zero them. Not thread-safe.
  */
 public final class ChainSteps implements AutoCloseable
 {
+    /** Owners kept per step: the schedule's and P0's buffers, and the ByteBuffers under them. */
+    private static final int OWNERS = 4;
+
     /** Most steps one batch may hold. */
     public static final int MAX_CAPACITY = HmacRecords.MAX_CAPACITY;
 
     private final AlignedMemory memory;
     private final UnsafeBuffer buffer;
     private final int capacity;
-    /** Each step's schedule and P0 buffers, held so their memory cannot be collected before the step is computed. */
+    /**
+     * Each step's schedule buffer, P0 buffer, and the ByteBuffers under them when they have one: held so
+     * their memory cannot be collected before the step is computed.
+     */
     private final Object[] owners;
+    /** The address each step's schedule and P0 buffers wrapped when it was set. */
+    private final long[] wrapped;
     /** Reads a step's schedule and P0 where they live. */
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     /** A step's schedule copied for a Java engine, which is never given the live one: this copy is zeroed after. */
@@ -54,9 +65,14 @@ public final class ChainSteps implements AutoCloseable
     {
         InvalidParameterException.requireInRange("capacity", capacity, 1, MAX_CAPACITY);
         this.capacity = capacity;
-        this.owners = new Object[2 * capacity];
+        this.owners = new Object[OWNERS * capacity];
+        this.wrapped = new long[2 * capacity];
         memory = new AlignedMemory(capacity * LENGTH, ALIGNMENT);
         buffer = memory.buffer();
+        for (int step = 0; step < capacity; step++)
+        {
+            buffer.putInt(offset(step) + STATUS_OFFSET, ChainStepDescriptor.STATUS_NOT_COMPUTED);
+        }
     }
 
     /**
@@ -98,9 +114,14 @@ public final class ChainSteps implements AutoCloseable
             throw InvalidParameterException.outOfRange("input-offset", inputOffset, 0, input.capacity() - INPUT_LENGTH);
         }
         InvalidParameterException.requireInRange("fc", fc, 0, MAX_FC);
-        owners[2 * step] = schedule.buffer();
-        owners[2 * step + 1] = input;
-        buffer.putLong(at + SCHEDULE_OFFSET, schedule.buffer().addressOffset() + schedule.offset());
+        final MutableDirectBuffer scheduleBuffer = schedule.buffer();
+        owners[OWNERS * step] = scheduleBuffer;
+        owners[OWNERS * step + 1] = input;
+        owners[OWNERS * step + 2] = scheduleBuffer.byteBuffer();
+        owners[OWNERS * step + 3] = input.byteBuffer();
+        wrapped[2 * step] = scheduleBuffer.addressOffset();
+        wrapped[2 * step + 1] = input.addressOffset();
+        buffer.putLong(at + SCHEDULE_OFFSET, scheduleBuffer.addressOffset() + schedule.offset());
         buffer.putLong(at + INPUT_OFFSET, input.addressOffset() + inputOffset);
         buffer.putInt(at + FC_OFFSET, fc);
         buffer.putInt(at + STATUS_OFFSET, ChainStepDescriptor.STATUS_NOT_COMPUTED);
@@ -121,6 +142,7 @@ public final class ChainSteps implements AutoCloseable
      * @param step   index.
      * @param out    receives 32 octets.
      * @param offset where they start.
+     * @throws IllegalStateException when the step was not computed since it was set.
      */
     public void mac(final int step, final MutableDirectBuffer out, final int offset)
     {
@@ -132,6 +154,10 @@ public final class ChainSteps implements AutoCloseable
         if (offset < 0 || offset > out.capacity() - HmacSha256Engine.MAC_LENGTH)
         {
             throw InvalidParameterException.outOfRange("out-offset", offset, 0, out.capacity() - HmacSha256Engine.MAC_LENGTH);
+        }
+        if (buffer.getInt(at + STATUS_OFFSET) != HmacRecordDescriptor.STATUS_OK)
+        {
+            throw new IllegalStateException("chain step " + step + " was not computed: no MAC to take");
         }
         // Word moves: putBytes goes through copyMemory, whose call costs more than 32 octets.
         Octets.copy(buffer, at + MAC_OFFSET, out, offset, HmacSha256Engine.MAC_LENGTH);
@@ -192,8 +218,8 @@ public final class ChainSteps implements AutoCloseable
     }
 
     /**
-     * Rejects steps a kernel would refuse, before any call: one never set, or whose schedule was cleared
-     * since it was set.
+     * Rejects steps that must not reach a kernel, before any call: one never set, one whose buffers were
+     * wrapped elsewhere since (their memory may be gone), or whose schedule was cleared since it was set.
      *
      * @param count steps from the first to check.
      */
@@ -202,10 +228,17 @@ public final class ChainSteps implements AutoCloseable
         requireCount(count);
         for (int step = 0; step < count; step++)
         {
-            final Object scheduleOwner = owners[2 * step];
+            final DirectBuffer scheduleOwner = (DirectBuffer)owners[OWNERS * step];
+            final DirectBuffer inputOwner = (DirectBuffer)owners[OWNERS * step + 1];
             if (scheduleOwner == null)
             {
                 throw new InvalidParameterException("step[" + step + "]", "never set", "a step set by ChainSteps.step");
+            }
+            if (scheduleOwner.byteArray() != null || scheduleOwner.addressOffset() != wrapped[2 * step] ||
+                inputOwner.byteArray() != null || inputOwner.addressOffset() != wrapped[2 * step + 1])
+            {
+                throw new InvalidParameterException("step[" + step + "]", "over a buffer wrapped elsewhere since it was set",
+                    "a step whose buffers still wrap what they did when it was set");
             }
             view.wrap(buffer.getLong(offset(step) + SCHEDULE_OFFSET), KeyScheduleDescriptor.LENGTH);
             final boolean computed = !isZero(view, KeyScheduleDescriptor.INNER_STATE_OFFSET) &&
@@ -255,14 +288,14 @@ public final class ChainSteps implements AutoCloseable
             final int at = offset(step);
             buffer.putLong(at + SCHEDULE_OFFSET, 0);
             buffer.putLong(at + INPUT_OFFSET, 0);
-            buffer.putLong(at + FC_OFFSET, 0);
+            buffer.putInt(at + FC_OFFSET, 0);
+            buffer.putInt(at + STATUS_OFFSET, ChainStepDescriptor.STATUS_NOT_COMPUTED);
             for (int word = 0; word < HmacSha256Engine.MAC_LENGTH; word += Long.BYTES)
             {
                 buffer.putLong(at + MAC_OFFSET + word, 0);
             }
-            owners[2 * step] = null;
-            owners[2 * step + 1] = null;
         }
+        Arrays.fill(owners, 0, OWNERS * count, null);
     }
 
     /**

@@ -62,7 +62,8 @@ public final class NativeBatchHmac extends NativeHmac
         {
             throw InvalidParameterException.missing("steps", "a ChainSteps batch");
         }
-        steps.requireCount(count);
+        // Every step must name memory that is still there before the library reads through its addresses.
+        steps.check(count);
         final int computed;
         try
         {
@@ -74,6 +75,7 @@ public final class NativeBatchHmac extends NativeHmac
         }
         if (computed == NativeLibrary.ERROR_RECORDS)
         {
+            // A schedule cleared by another thread between the checks and the call: the library computed none.
             steps.check(count);
             throw new IllegalStateException("native kernel " + kernel().token() + " refused a step that passes the Java checks");
         }

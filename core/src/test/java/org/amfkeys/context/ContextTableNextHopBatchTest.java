@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,7 +73,20 @@ class ContextTableNextHopBatchTest
                     // Some not in the table, and now and then a UE a second time in the same batch.
                     ueIds[i] = i > 0 && random.nextInt(20) == 0 ? ueIds[random.nextInt(i)] : ueId(random.nextInt(UES + 30));
                 }
-                batched.advanceNextHops(ueIds, count, nativeCursor, nccs);
+                if (round % 3 == 2)
+                {
+                    // As an AMF passes the entries it kept: the same steps, reached without probing.
+                    final int[] hints = new int[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        hints[i] = batched.locate(ueIds[i]);
+                    }
+                    batched.advanceNextHops(ueIds, hints, count, nativeCursor, nccs);
+                }
+                else
+                {
+                    batched.advanceNextHops(ueIds, count, nativeCursor, nccs);
+                }
                 for (int i = 0; i < count; i++)
                 {
                     assertEquals(single.advanceNextHop(ueIds[i], javaCursor), nccs[i], "NCC of UE " + i + " in round " + round);
@@ -83,6 +97,35 @@ class ContextTableNextHopBatchTest
                     assertArrayEquals(singleNh, batchedNh, "NH of UE " + i + " in round " + round);
                 }
             }
+        }
+    }
+
+    /**
+     * A UE whose step cannot be staged (no current KAMF: its schedule was never computed) fails as the single
+     * call fails for it, after the rest of its kernel call's UEs were stepped, each once (one by one, the
+     * UEs before it); nothing stays locked.
+     */
+    @Test
+    void aUeWhoseStepFailsFailsAsAloneAndTheRestAreStepped()
+    {
+        try (ContextTable table = new ContextTable(UES + 1); Kdf kdf = new Kdf(); ContextCursor cursor = new ContextCursor(new Kdf()))
+        {
+            fill(table, kdf);
+            final long keyless = ueId(UES + 1);
+            // Only a non-current KAMF: no current one, so no schedule to derive NH from.
+            assertTrue(table.insert(keyless, new SecurityContext().nonCurrent(new byte[32], 1)));
+            final Class<? extends Throwable> alone = assertThrows(RuntimeException.class,
+                () -> table.advanceNextHop(keyless, cursor)).getClass();
+            final long[] ueIds = {ueId(5), keyless, ueId(6)};
+            final byte[] nh = new byte[32];
+            final int[] before = {table.readNextHop(ueIds[0], nh, 0), 0, table.readNextHop(ueIds[2], nh, 0)};
+            assertEquals(alone, assertThrows(RuntimeException.class,
+                () -> table.advanceNextHops(ueIds, ueIds.length, cursor, new int[3])).getClass());
+            assertEquals((before[0] + 1) & SecurityContext.MAX_NCC, table.readNextHop(ueIds[0], nh, 0));
+            // One by one (no batch kernel for this KDF) the call stops at the failing UE, as it always did.
+            final int after = cursor.nextHopSteps() != null ? (before[2] + 1) & SecurityContext.MAX_NCC : before[2];
+            assertEquals(after, table.readNextHop(ueIds[2], nh, 0));
+            assertEquals(0, table.readNextHop(keyless, nh, 0), "readable: not left locked");
         }
     }
 

@@ -2,6 +2,7 @@ package org.amfkeys.hmac;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.amfkeys.InvalidParameterException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
@@ -167,8 +168,7 @@ class ChainStepsTest
                 }
             }
             final UnsafeBuffer mac = new UnsafeBuffer(new byte[32]);
-            steps.mac(1, mac, 0);
-            assertArrayEquals(new byte[32], mac.byteArray(), "no MAC computed");
+            assertThrows(IllegalStateException.class, () -> steps.mac(1, mac, 0), "no MAC computed");
             assertEquals("out-offset", refused(() -> steps.mac(1, mac, 1)));
             assertEquals("ChainSteps[capacity=2]", steps.toString());
         }
@@ -189,13 +189,74 @@ class ChainStepsTest
         steps.mac(0, mac, 0);
         assertEquals(false, Arrays.equals(new byte[32], mac.byteArray()), "computed");
         steps.clear(1);
-        steps.mac(0, mac, 0);
-        assertArrayEquals(new byte[32], mac.byteArray(), "cleared");
+        assertThrows(IllegalStateException.class, () -> steps.mac(0, mac, 0), "cleared: no MAC to take");
+        final UnsafeBuffer step = new UnsafeBuffer(steps.address(), ChainStepDescriptor.LENGTH);
+        for (int i = 0; i < ChainStepDescriptor.LENGTH; i++)
+        {
+            if (i < ChainStepDescriptor.STATUS_OFFSET || i >= ChainStepDescriptor.STATUS_OFFSET + 4)
+            {
+                assertEquals(0, step.getByte(i), "octet " + i + " of a cleared step");
+            }
+        }
         assertEquals("step[0]", refused(() -> steps.computeOn(java, 1)), "a cleared step is one never set");
         steps.close();
         steps.close();
         assertThrows(IllegalStateException.class, () -> steps.step(0, computed, slots, INPUT_AT, 0x6F));
         assertThrows(IllegalStateException.class, () -> steps.mac(0, mac, 0));
+        java.close();
+    }
+
+    /**
+     * A step never set, cleared, or whose buffer was wrapped elsewhere since it was set never reaches the
+     * library: its addresses could name memory that is gone. The library itself refuses an address of
+     * 0, and a refused call computes no step: a step it passed still reads as not computed, and no MAC
+     * is given out for it.
+     */
+    @Test
+    void stepsOverMemoryThatMayBeGoneNeverReachTheLibraryAndNothingUncomputedIsTaken()
+    {
+        Assumptions.assumeTrue(HmacEngines.nativeStatus().batchKernel().isPresent());
+        final UnsafeBuffer slots = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * SLOT));
+        final UnsafeBuffer moved = new UnsafeBuffer(ByteBuffer.allocateDirect(SLOT));
+        final HmacSha256Engine java = HmacEngines.newEngine(HmacEngines.JAVA_PORTABLE);
+        final KeySchedule first = new KeySchedule(slots, 0);
+        final KeySchedule second = new KeySchedule(slots, SLOT);
+        java.computeSchedule(new byte[] {1}, 0, 1, first);
+        java.computeSchedule(new byte[] {2}, 0, 1, second);
+        final UnsafeBuffer mac = new UnsafeBuffer(new byte[32]);
+        try (ChainSteps steps = new ChainSteps(2); NativeBatchHmac engine = HmacEngines.newBatchEngine())
+        {
+            assertEquals(ChainStepDescriptor.STATUS_NOT_COMPUTED, steps.status(0), "a new step");
+            assertEquals("step[0]", refused(() -> engine.processSteps(steps, 1)), "never set");
+            assertThrows(IllegalStateException.class, () -> steps.mac(0, mac, 0), "no MAC before one is computed");
+            for (final NativeKernel kernel : NativeKernel.values())
+            {
+                if (NativeLibrary.kernelSupported(kernel.id()))
+                {
+                    assertEquals(NativeLibrary.ERROR_RECORDS, NativeLibrary.chainSteps(kernel.id(), steps.address(), 2),
+                        kernel + ": a step of address 0 is refused, not read through");
+                }
+            }
+
+            final UnsafeBuffer rewrapped = new UnsafeBuffer(slots, 0, slots.capacity());
+            steps.step(0, new KeySchedule(rewrapped, 0), rewrapped, INPUT_AT, 0x6F);
+            rewrapped.wrap(moved);
+            assertEquals("step[0]", refused(() -> engine.processSteps(steps, 1)), "its buffer now wraps other memory");
+            assertEquals("step[0]", refused(() -> steps.computeOn(java, 1)));
+
+            steps.step(0, first, slots, INPUT_AT, 0x6F).step(1, second, slots, SLOT + INPUT_AT, 0x6F);
+            second.clear();
+            assertEquals(NativeLibrary.ERROR_RECORDS, NativeLibrary.chainSteps(NativeKernel.OPENSSL.id(), steps.address(), 2));
+            assertEquals(ChainStepDescriptor.STATUS_NOT_COMPUTED, steps.status(0), "passed the checks, never computed");
+            assertEquals(HmacRecordDescriptor.STATUS_BAD_SCHEDULE, steps.status(1));
+            assertThrows(IllegalStateException.class, () -> steps.mac(0, mac, 0), "no MAC of a refused call");
+
+            engine.processSteps(steps, 1);
+            assertEquals(HmacRecordDescriptor.STATUS_OK, steps.status(0));
+            steps.clear(2);
+            assertEquals(ChainStepDescriptor.STATUS_NOT_COMPUTED, steps.status(0), "cleared");
+            assertThrows(IllegalStateException.class, () -> steps.mac(0, mac, 0), "no MAC once cleared");
+        }
         java.close();
     }
 
