@@ -31,7 +31,11 @@ public final class ContextCursor implements AutoCloseable
     private ChainSteps nextHopSteps;
     private int[] nextHopEntries;
     private int[] nextHopRequests;
+    /** A flyweight per step of a batch: a step keeps its slot's buffer, which must stay on that slot until computed. */
+    private UnsafeBuffer[] nextHopSlots;
+    private SecurityContext[] nextHopContexts;
     private boolean nextHopKernelChecked;
+    private long nextHopFallbacks;
     private ContextTable claimedTable;
     private int claimedEntry = -1;
     private boolean closed;
@@ -140,6 +144,13 @@ public final class ContextCursor implements AutoCloseable
                 nextHopSteps = steps;
                 nextHopEntries = new int[NEXT_HOP_BATCH];
                 nextHopRequests = new int[NEXT_HOP_BATCH];
+                nextHopSlots = new UnsafeBuffer[NEXT_HOP_BATCH];
+                nextHopContexts = new SecurityContext[NEXT_HOP_BATCH];
+                for (int k = 0; k < NEXT_HOP_BATCH; k++)
+                {
+                    nextHopSlots[k] = new UnsafeBuffer(detachedSlot);
+                    nextHopContexts[k] = new SecurityContext();
+                }
             }
         }
         return nextHopSteps;
@@ -147,6 +158,36 @@ public final class ContextCursor implements AutoCloseable
 
     /** Most NH steps of one batch kernel call: a batch's worth of the engine's, and of the calibrated plans. */
     static final int NEXT_HOP_BATCH = 64;
+
+    /**
+     * @return the context of step {@code step} of a batch of NH advances, over the slot at {@code address}.
+     */
+    SecurityContext wrapNextHopSlot(final int step, final long address)
+    {
+        ensureOpen();
+        nextHopSlots[step].wrap(address, SecurityContextDescriptor.LENGTH);
+        return nextHopContexts[step].wrap(nextHopSlots[step], 0);
+    }
+
+    /**
+     * @return the context step {@code step} was staged from, still over its slot.
+     */
+    SecurityContext nextHopContext(final int step)
+    {
+        return nextHopContexts[step];
+    }
+
+    /**
+     * Takes step flyweights {@code from..to-1} off their slots, as {@link #detach()} does for the claim's.
+     */
+    void detachNextHopSlots(final int from, final int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            nextHopSlots[k].wrap(detachedSlot);
+            nextHopContexts[k].detach();
+        }
+    }
 
     int[] nextHopEntries()
     {
@@ -176,6 +217,7 @@ public final class ContextCursor implements AutoCloseable
             {
                 if (nextHopSteps.status(i) != HmacRecordDescriptor.STATUS_OK)
                 {
+                    nextHopFallbacks++;
                     return false;
                 }
             }
@@ -183,8 +225,17 @@ public final class ContextCursor implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            nextHopFallbacks++;
             return false;
         }
+    }
+
+    /**
+     * @return batches of NH advances whose kernel call failed and that were stepped one by one: for tests.
+     */
+    long nextHopFallbacks()
+    {
+        return nextHopFallbacks;
     }
 
     SecurityContext wrapSlot(final long address)

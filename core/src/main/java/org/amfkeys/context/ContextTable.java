@@ -1053,12 +1053,13 @@ public final class ContextTable implements AutoCloseable
                 ueOfStep[held++] = i;
                 try
                 {
-                    cursor.wrapSlot(slots.slotAddress(entry)).stageNextHop(steps, held - 1);
+                    cursor.wrapNextHopSlot(held - 1, slots.slotAddress(entry)).stageNextHop(steps, held - 1);
                 }
                 catch (final RuntimeException ex)
                 {
                     // Stepped on its own, it fails as the single call does.
                     slots.unlock(locked[--held]);
+                    cursor.detachNextHopSlots(held, held + 1);
                     nccs[i] = NOT_STEPPED;
                 }
             }
@@ -1069,7 +1070,7 @@ public final class ContextTable implements AutoCloseable
             }
             for (int k = 0; k < held; k++)
             {
-                final SecurityContext context = cursor.wrapSlot(slots.slotAddress(locked[k]));
+                final SecurityContext context = cursor.nextHopContext(k);
                 nccs[ueOfStep[k]] = computed ? context.advanceNextHop(steps, k) : context.advanceNextHop(cursor.kdf());
             }
             if (closed)
@@ -1077,7 +1078,7 @@ public final class ContextTable implements AutoCloseable
                 // Closed while the NHs were written: what reached the wiped slots goes again.
                 for (int k = 0; k < held; k++)
                 {
-                    cursor.wrapSlot(slots.slotAddress(locked[k])).clearNextHop();
+                    cursor.nextHopContext(k).clearNextHop();
                 }
                 throw closedException();
             }
@@ -1092,7 +1093,7 @@ public final class ContextTable implements AutoCloseable
             {
                 slots.unlock(locked[k]);
             }
-            cursor.detach();
+            cursor.detachNextHopSlots(0, held);
             steps.clear(held);
         }
     }

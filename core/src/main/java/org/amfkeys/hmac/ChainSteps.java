@@ -225,6 +225,30 @@ public final class ChainSteps implements AutoCloseable
      */
     void check(final int count)
     {
+        checkMemory(count);
+        for (int step = 0; step < count; step++)
+        {
+            view.wrap(buffer.getLong(offset(step) + SCHEDULE_OFFSET), KeyScheduleDescriptor.LENGTH);
+            final boolean computed = !isZero(view, KeyScheduleDescriptor.INNER_STATE_OFFSET) &&
+                !isZero(view, KeyScheduleDescriptor.OUTER_STATE_OFFSET);
+            view.wrap(0, 0);
+            if (!computed)
+            {
+                throw new InvalidParameterException(
+                    "step[" + step + "].schedule", "not computed", "a schedule filled by Kdf.computeSchedule");
+            }
+        }
+    }
+
+    /**
+     * Rejects steps whose addresses may name memory that is gone, which must never reach the library:
+     * one never set, or one whose buffers were wrapped elsewhere since it was set. The library checks
+     * the schedules itself.
+     *
+     * @param count steps from the first to check.
+     */
+    void checkMemory(final int count)
+    {
         requireCount(count);
         for (int step = 0; step < count; step++)
         {
@@ -239,15 +263,6 @@ public final class ChainSteps implements AutoCloseable
             {
                 throw new InvalidParameterException("step[" + step + "]", "over a buffer wrapped elsewhere since it was set",
                     "a step whose buffers still wrap what they did when it was set");
-            }
-            view.wrap(buffer.getLong(offset(step) + SCHEDULE_OFFSET), KeyScheduleDescriptor.LENGTH);
-            final boolean computed = !isZero(view, KeyScheduleDescriptor.INNER_STATE_OFFSET) &&
-                !isZero(view, KeyScheduleDescriptor.OUTER_STATE_OFFSET);
-            view.wrap(0, 0);
-            if (!computed)
-            {
-                throw new InvalidParameterException(
-                    "step[" + step + "].schedule", "not computed", "a schedule filled by Kdf.computeSchedule");
             }
         }
     }

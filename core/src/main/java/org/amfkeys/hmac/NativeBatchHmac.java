@@ -63,7 +63,7 @@ public final class NativeBatchHmac extends NativeHmac
             throw InvalidParameterException.missing("steps", "a ChainSteps batch");
         }
         // Every step must name memory that is still there before the library reads through its addresses.
-        steps.check(count);
+        steps.checkMemory(count);
         final int computed;
         try
         {
@@ -75,7 +75,7 @@ public final class NativeBatchHmac extends NativeHmac
         }
         if (computed == NativeLibrary.ERROR_RECORDS)
         {
-            // A schedule cleared by another thread between the checks and the call: the library computed none.
+            // A schedule never computed or cleared since: the library computed none; name the step.
             steps.check(count);
             throw new IllegalStateException("native kernel " + kernel().token() + " refused a step that passes the Java checks");
         }
