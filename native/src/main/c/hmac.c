@@ -363,6 +363,23 @@ static int check_record(uint8_t *record)
     return status == AMFKEYS_STATUS_OK;
 }
 
+/* The lanes the scratch points at, on the kernel's fused HMAC or the driver's composed one. */
+static void hmac_scratch(int kernel_id, const amfkeys_kernel *kernel, int lanes, scratch *s)
+{
+    if (kernel->hmac != NULL)
+    {
+        kernel->hmac(lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
+    }
+    else
+    {
+        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
+    }
+    for (int lane = 0; lane < lanes; lane++)
+    {
+        corrupt_if_injected(kernel_id, s->macs[lane]);
+    }
+}
+
 /* Up to GROUP records, every one checked. */
 static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int lanes, scratch *s)
 {
@@ -378,18 +395,7 @@ static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *rec
         s->lengths[lane] = clamp(read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH), AMFKEYS_MAX_MESSAGE);
         s->macs[lane] = r + AMFKEYS_RECORD_MAC;
     }
-    if (kernel->hmac != NULL)
-    {
-        kernel->hmac(lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
-    }
-    else
-    {
-        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
-    }
-    for (int lane = 0; lane < lanes; lane++)
-    {
-        corrupt_if_injected(kernel_id, s->macs[lane]);
-    }
+    hmac_scratch(kernel_id, kernel, lanes, s);
 }
 
 int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
@@ -474,17 +480,9 @@ static void chain_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *st
         s->lengths[lane] = CHAIN_MESSAGE_LENGTH;
         s->macs[lane] = step + offsetof(amfkeys_chain_step, mac);
     }
-    if (kernel->hmac != NULL)
-    {
-        kernel->hmac(lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
-    }
-    else
-    {
-        amfkeys_hmac_lanes(kernel, lanes, s->keys, s->key_lengths, s->messages, s->lengths, s->macs);
-    }
+    hmac_scratch(kernel_id, kernel, lanes, s);
     for (int lane = 0; lane < lanes; lane++)
     {
-        corrupt_if_injected(kernel_id, s->macs[lane]);
         write_int(steps + (size_t)lane * sizeof(amfkeys_chain_step) + offsetof(amfkeys_chain_step, status), AMFKEYS_STATUS_OK);
     }
     wipe(messages, sizeof(messages));
