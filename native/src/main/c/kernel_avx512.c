@@ -449,18 +449,44 @@ AVX512_TARGET static inline void from_words(lanes16 *s, const __m512i v[8])
     s->e = v[4]; s->f = v[5]; s->g = v[6]; s->h = v[7];
 }
 
-/* Each lane's MAC, big-endian, to macs[first + lane]: the transpose back to rows, then one store each. */
+/* Lanes c, 4 + c, 8 + c and 12 + c: 128-bit block q of `low` and of `high` are the two halves of lane 4q + c. */
+AVX512_TARGET static inline void store_mac_quartet(__m512i low, __m512i high, uint8_t *const *macs, int first, int lanes, int c)
+{
+    /* [low.q0, low.q1, high.q0, high.q1] reordered to [low.q0, high.q0, low.q1, high.q1]: two whole MACs. */
+    const __m512i pairs01 = _mm512_shuffle_i32x4(low, high, 0x44);
+    const __m512i pairs23 = _mm512_shuffle_i32x4(low, high, 0xEE);
+    const __m512i lanes01 = _mm512_shuffle_i32x4(pairs01, pairs01, 0xD8);
+    const __m512i lanes23 = _mm512_shuffle_i32x4(pairs23, pairs23, 0xD8);
+    const __m256i mac[4] = {_mm512_castsi512_si256(lanes01), _mm512_extracti64x4_epi64(lanes01, 1),
+        _mm512_castsi512_si256(lanes23), _mm512_extracti64x4_epi64(lanes23, 1)};
+    for (int q = 0; q < 4 && 4 * q + c < lanes; q++)
+    {
+        _mm256_storeu_si256((__m256i *)macs[first + 4 * q + c], mac[q]);
+    }
+}
+
+/*
+ * Each lane's MAC, big-endian, to macs[first + lane]: words a..h of 16 lanes turned into 16 rows of 8
+ * words in registers (pairs of words interleaved, then pairs of pairs, then 128-bit blocks), one store
+ * per lane. No array: an array here would only put a copy of the MACs on the stack, to be wiped.
+ */
 AVX512_TARGET static inline void store_macs(const lanes16 *s, uint8_t *const *macs, int first, int lanes)
 {
     const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
-    const __m512i zero = _mm512_setzero_si512();
-    __m512i r[16] = {s->a, s->b, s->c, s->d, s->e, s->f, s->g, s->h, zero, zero, zero, zero, zero, zero, zero, zero};
-    transpose16(r);
-    for (int i = 0; i < lanes; i++)
-    {
-        _mm256_storeu_si256((__m256i *)macs[first + i], _mm512_castsi512_si256(_mm512_shuffle_epi8(r[i], bswap)));
-    }
-    amfkeys_wipe(r, sizeof(r));
+    const __m512i a = _mm512_shuffle_epi8(s->a, bswap), b = _mm512_shuffle_epi8(s->b, bswap);
+    const __m512i c = _mm512_shuffle_epi8(s->c, bswap), d = _mm512_shuffle_epi8(s->d, bswap);
+    const __m512i e = _mm512_shuffle_epi8(s->e, bswap), f = _mm512_shuffle_epi8(s->f, bswap);
+    const __m512i g = _mm512_shuffle_epi8(s->g, bswap), h = _mm512_shuffle_epi8(s->h, bswap);
+    /* Block q: ab0 = [a, b of lane 4q, a, b of lane 4q + 1], ab1 the same for lanes 4q + 2 and 4q + 3. */
+    const __m512i ab0 = _mm512_unpacklo_epi32(a, b), ab1 = _mm512_unpackhi_epi32(a, b);
+    const __m512i cd0 = _mm512_unpacklo_epi32(c, d), cd1 = _mm512_unpackhi_epi32(c, d);
+    const __m512i ef0 = _mm512_unpacklo_epi32(e, f), ef1 = _mm512_unpackhi_epi32(e, f);
+    const __m512i gh0 = _mm512_unpacklo_epi32(g, h), gh1 = _mm512_unpackhi_epi32(g, h);
+    /* Block q of the n-th pair: words a..d and e..h of lane 4q + n. */
+    store_mac_quartet(_mm512_unpacklo_epi64(ab0, cd0), _mm512_unpacklo_epi64(ef0, gh0), macs, first, lanes, 0);
+    store_mac_quartet(_mm512_unpackhi_epi64(ab0, cd0), _mm512_unpackhi_epi64(ef0, gh0), macs, first, lanes, 1);
+    store_mac_quartet(_mm512_unpacklo_epi64(ab1, cd1), _mm512_unpacklo_epi64(ef1, gh1), macs, first, lanes, 2);
+    store_mac_quartet(_mm512_unpackhi_epi64(ab1, cd1), _mm512_unpackhi_epi64(ef1, gh1), macs, first, lanes, 3);
 }
 
 /*
