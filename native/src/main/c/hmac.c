@@ -8,7 +8,8 @@
 #include <emmintrin.h>
 #include <string.h>
 
-#define GROUP 32          /* records handled together: two 16-lane groups of the AVX-512 kernel */
+#define GROUP 32          /* lanes the composed HMAC and a chain step batch handle together */
+#define STAGED 256        /* records staged per kernel call: their lanes' pointers and lengths, 8 KB of stack */
 #define MESSAGE_BLOCKS 5  /* blocks of the longest S (272 octets) with its padding */
 
 static const amfkeys_kernel kernels[AMFKEYS_KERNELS] =
@@ -98,11 +99,6 @@ static inline int32_t read_int(const uint8_t *p)
     int32_t v;
     memcpy(&v, p, sizeof(v));
     return v;
-}
-
-static inline int32_t clamp(int32_t v, int32_t max)
-{
-    return v < 0 ? 0 : v > max ? max : v;
 }
 
 static inline void write_int(uint8_t *p, int32_t v)
@@ -238,11 +234,11 @@ static inline void corrupt_if_injected(int kernel, uint8_t mac[32])
 
 typedef struct
 {
-    const uint8_t *keys[GROUP];
-    int key_lengths[GROUP];
-    const uint8_t *messages[GROUP];
-    int lengths[GROUP];
-    uint8_t *macs[GROUP];
+    const uint8_t *keys[STAGED];
+    int key_lengths[STAGED];
+    const uint8_t *messages[STAGED];
+    int lengths[STAGED];
+    uint8_t *macs[STAGED];
 } scratch;
 
 void amfkeys_hmac_lanes(const amfkeys_kernel *kernel, int lanes, const uint8_t *const *keys,
@@ -337,29 +333,52 @@ int amfkeys_schedule_computed(const uint8_t schedule[64])
 }
 
 /* The checks the Java side would make, here so that a batch costs no pass over its records in Java. */
+static int record_status(const uint8_t *record, int32_t flags, int32_t key_length, int32_t message_length)
+{
+    if ((flags & ~AMFKEYS_FLAG_SCHEDULE) != 0)
+    {
+        return AMFKEYS_STATUS_BAD_FLAGS;
+    }
+    if ((flags & AMFKEYS_FLAG_SCHEDULE) && !amfkeys_schedule_computed(record + AMFKEYS_RECORD_KEY))
+    {
+        return AMFKEYS_STATUS_BAD_SCHEDULE;
+    }
+    if (!(flags & AMFKEYS_FLAG_SCHEDULE) && (key_length < 0 || key_length > AMFKEYS_MAX_KEY))
+    {
+        return AMFKEYS_STATUS_BAD_KEY_LENGTH;
+    }
+    if (message_length < 0 || message_length > AMFKEYS_MAX_MESSAGE)
+    {
+        return AMFKEYS_STATUS_BAD_MESSAGE;
+    }
+    return AMFKEYS_STATUS_OK;
+}
+
 static int check_record(uint8_t *record)
+{
+    const int status = record_status(record, read_int(record + AMFKEYS_RECORD_FLAGS),
+        read_int(record + AMFKEYS_RECORD_KEY_LENGTH), read_int(record + AMFKEYS_RECORD_MESSAGE_LENGTH));
+    write_int(record + AMFKEYS_RECORD_STATUS, status);
+    return status == AMFKEYS_STATUS_OK;
+}
+
+/*
+ * A record checked and staged as lane `lane` from one read of its fields, so that the lane computes what
+ * was checked even if another thread writes the record meanwhile. Keys, S and MACs stay in the record:
+ * the kernel reads and writes them there.
+ */
+static int stage_record(uint8_t *record, scratch *s, int lane)
 {
     const int32_t flags = read_int(record + AMFKEYS_RECORD_FLAGS);
     const int32_t key_length = read_int(record + AMFKEYS_RECORD_KEY_LENGTH);
     const int32_t message_length = read_int(record + AMFKEYS_RECORD_MESSAGE_LENGTH);
-    int status = AMFKEYS_STATUS_OK;
-    if ((flags & ~AMFKEYS_FLAG_SCHEDULE) != 0)
-    {
-        status = AMFKEYS_STATUS_BAD_FLAGS;
-    }
-    else if ((flags & AMFKEYS_FLAG_SCHEDULE) && !amfkeys_schedule_computed(record + AMFKEYS_RECORD_KEY))
-    {
-        status = AMFKEYS_STATUS_BAD_SCHEDULE;
-    }
-    else if (!(flags & AMFKEYS_FLAG_SCHEDULE) && (key_length < 0 || key_length > AMFKEYS_MAX_KEY))
-    {
-        status = AMFKEYS_STATUS_BAD_KEY_LENGTH;
-    }
-    else if (message_length < 0 || message_length > AMFKEYS_MAX_MESSAGE)
-    {
-        status = AMFKEYS_STATUS_BAD_MESSAGE;
-    }
+    const int status = record_status(record, flags, key_length, message_length);
     write_int(record + AMFKEYS_RECORD_STATUS, status);
+    s->key_lengths[lane] = (flags & AMFKEYS_FLAG_SCHEDULE) ? AMFKEYS_KEY_SCHEDULE : key_length;
+    s->keys[lane] = record + AMFKEYS_RECORD_KEY;
+    s->messages[lane] = record + AMFKEYS_RECORD_MESSAGE;
+    s->lengths[lane] = message_length;
+    s->macs[lane] = record + AMFKEYS_RECORD_MAC;
     return status == AMFKEYS_STATUS_OK;
 }
 
@@ -380,24 +399,6 @@ static void hmac_scratch(int kernel_id, const amfkeys_kernel *kernel, int lanes,
     }
 }
 
-/* Up to GROUP records, every one checked. */
-static void hmac_group(int kernel_id, const amfkeys_kernel *kernel, uint8_t *records, int lanes, scratch *s)
-{
-    /* Keys, S and MACs stay in the records: the kernel reads and writes them there. */
-    for (int lane = 0; lane < lanes; lane++)
-    {
-        uint8_t *r = records + (size_t)lane * AMFKEYS_RECORD_LENGTH;
-        /* Checked already; clamped again because the caller's memory may change under a racing thread. */
-        s->key_lengths[lane] = (read_int(r + AMFKEYS_RECORD_FLAGS) & AMFKEYS_FLAG_SCHEDULE)
-            ? AMFKEYS_KEY_SCHEDULE : clamp(read_int(r + AMFKEYS_RECORD_KEY_LENGTH), AMFKEYS_MAX_KEY);
-        s->keys[lane] = r + AMFKEYS_RECORD_KEY;
-        s->messages[lane] = r + AMFKEYS_RECORD_MESSAGE;
-        s->lengths[lane] = clamp(read_int(r + AMFKEYS_RECORD_MESSAGE_LENGTH), AMFKEYS_MAX_MESSAGE);
-        s->macs[lane] = r + AMFKEYS_RECORD_MAC;
-    }
-    hmac_scratch(kernel_id, kernel, lanes, s);
-}
-
 int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
 {
     amfkeys_clear_upper();
@@ -409,8 +410,12 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
     {
         return AMFKEYS_ERROR_ARGUMENT;
     }
+    /*
+     * Nothing is computed unless every record passes. A batch that fits the staging area is checked as it
+     * is staged, one pass over its records; a larger one is checked whole first.
+     */
     int refused = 0;
-    for (int i = 0; i < count; i++)
+    for (int i = 0; count > STAGED && i < count; i++)
     {
         refused |= !check_record(records + (size_t)i * AMFKEYS_RECORD_LENGTH);
     }
@@ -420,10 +425,19 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
     }
     const amfkeys_kernel *kernel = amfkeys_kernel_get(kernel_id);
     scratch s;
-    for (int start = 0; start < count; start += GROUP)
+    for (int start = 0; start < count; start += STAGED)
     {
-        const int n = count - start < GROUP ? count - start : GROUP;
-        hmac_group(kernel_id, kernel, records + (size_t)start * AMFKEYS_RECORD_LENGTH, n, &s);
+        const int n = count - start < STAGED ? count - start : STAGED;
+        for (int lane = 0; lane < n; lane++)
+        {
+            refused |= !stage_record(records + (size_t)(start + lane) * AMFKEYS_RECORD_LENGTH, &s, lane);
+        }
+        if (refused)
+        {
+            /* After the first slice only a record another thread changed since its check gets here. */
+            return AMFKEYS_ERROR_RECORDS;
+        }
+        hmac_scratch(kernel_id, kernel, n, &s);
     }
     return count;
 }

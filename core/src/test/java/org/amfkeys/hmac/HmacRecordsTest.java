@@ -140,6 +140,44 @@ class HmacRecordsTest
     }
 
     @Test
+    void aBadRecordAnywhereInALargeBatchKeepsEveryRecordUncomputed() throws Exception
+    {
+        // The library stages records in slices (a few hundred): one bad record in a later slice must still
+        // keep the first slices from being computed, and one in the first slice the later ones.
+        final NativeKernel kernel = HmacEngines.nativeStatus().batchKernel().orElseThrow();
+        final int count = 1000;
+        for (final int bad : new int[] {0, 5, 255, 256, 257, 700, count - 1})
+        {
+            try (HmacRecords records = new HmacRecords(count))
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    records.key(i, new byte[] {(byte)i, 7}, 0, 2).message(i, new byte[] {(byte)(i >> 8), 9}, 0, 2);
+                }
+                records.buffer().putInt(HmacRecords.offset(bad) + MESSAGE_LENGTH_OFFSET, 100_000);
+                assertEquals(NativeLibrary.ERROR_RECORDS, NativeLibrary.hmacRecords(kernel.id(), records.address(), count));
+                final byte[] mac = new byte[32];
+                for (int i = 0; i < count; i++)
+                {
+                    assertEquals(i == bad ? HmacRecordDescriptor.STATUS_BAD_MESSAGE : HmacRecordDescriptor.STATUS_OK,
+                        records.status(i), "record " + i + ", bad " + bad);
+                    records.mac(i, mac, 0);
+                    assertArrayEquals(new byte[32], mac, "record " + i + " got a MAC, bad " + bad);
+                }
+                records.buffer().putInt(HmacRecords.offset(bad) + MESSAGE_LENGTH_OFFSET, 2);
+                assertEquals(count, NativeLibrary.hmacRecords(kernel.id(), records.address(), count));
+                final Mac jdk = Mac.getInstance("HmacSHA256");
+                for (final int i : new int[] {0, bad, count - 1})
+                {
+                    jdk.init(new SecretKeySpec(new byte[] {(byte)i, 7}, "HmacSHA256"));
+                    records.mac(i, mac, 0);
+                    assertArrayEquals(jdk.doFinal(new byte[] {(byte)(i >> 8), 9}), mac, "record " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void theNativeSideWritesOnlyStatusAndMacAndIgnoresBytesPastTheLengths() throws Exception
     {
         // Records straight from random bytes, so that every octet past a key's or S's length is garbage;
