@@ -89,7 +89,7 @@ int amfkeys_record_layout(int32_t *values, int capacity);
 /* Errors of a whole call. */
 #define AMFKEYS_ERROR_KERNEL           (-100) /* unknown kernel, or one this CPU cannot run */
 #define AMFKEYS_ERROR_ARGUMENT         (-101)
-#define AMFKEYS_ERROR_RECORDS          (-102) /* a record was refused (its status says why): none computed */
+#define AMFKEYS_ERROR_RECORDS          (-102) /* a record was refused (its status says why): none computed, unless the records changed during the call */
 #define AMFKEYS_ERROR_SCHEDULE         (-103) /* a key schedule never computed: a chaining value of zeros */
 
 /* Kernels, in the order the Java side knows them (org.amfkeys.hmac.NativeKernel). */
@@ -241,7 +241,9 @@ void amfkeys_wipe(void *p, size_t n);
 /*
  * The HMAC driver: padding, pad states and outer hash, on any kernel. amfkeys_hmac_records checks every
  * record first and writes its status; if one is refused it computes none and returns
- * AMFKEYS_ERROR_RECORDS, so a bad batch changes nothing but statuses. Otherwise it returns count.
+ * AMFKEYS_ERROR_RECORDS, so a bad batch changes nothing but statuses. Otherwise it returns count. A
+ * record another thread changes during the call is computed as it was checked, or refused; in a batch of
+ * more than 256, such a refusal may come after earlier records were computed.
  */
 int amfkeys_hmac_records(int kernel, uint8_t *records, int count);
 /*

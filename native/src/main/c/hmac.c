@@ -372,6 +372,8 @@ static int stage_record(uint8_t *record, scratch *s, int lane)
     const int32_t flags = read_int(record + AMFKEYS_RECORD_FLAGS);
     const int32_t key_length = read_int(record + AMFKEYS_RECORD_KEY_LENGTH);
     const int32_t message_length = read_int(record + AMFKEYS_RECORD_MESSAGE_LENGTH);
+    /* From here the compiler cannot reload the fields in place of the values read: they may have changed. */
+    __asm__ __volatile__("" ::: "memory");
     const int status = record_status(record, flags, key_length, message_length);
     write_int(record + AMFKEYS_RECORD_STATUS, status);
     s->key_lengths[lane] = (flags & AMFKEYS_FLAG_SCHEDULE) ? AMFKEYS_KEY_SCHEDULE : key_length;
@@ -434,7 +436,7 @@ int amfkeys_hmac_records(int kernel_id, uint8_t *records, int count)
         }
         if (refused)
         {
-            /* After the first slice only a record another thread changed since its check gets here. */
+            /* In a batch of more than STAGED, checked whole above, only a record changed since gets here. */
             return AMFKEYS_ERROR_RECORDS;
         }
         hmac_scratch(kernel_id, kernel, n, &s);

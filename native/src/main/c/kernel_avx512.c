@@ -457,11 +457,21 @@ AVX512_TARGET static inline void store_mac_quartet(__m512i low, __m512i high, ui
     const __m512i pairs23 = _mm512_shuffle_i32x4(low, high, 0xEE);
     const __m512i lanes01 = _mm512_shuffle_i32x4(pairs01, pairs01, 0xD8);
     const __m512i lanes23 = _mm512_shuffle_i32x4(pairs23, pairs23, 0xD8);
-    const __m256i mac[4] = {_mm512_castsi512_si256(lanes01), _mm512_extracti64x4_epi64(lanes01, 1),
-        _mm512_castsi512_si256(lanes23), _mm512_extracti64x4_epi64(lanes23, 1)};
-    for (int q = 0; q < 4 && 4 * q + c < lanes; q++)
+    if (c < lanes)
     {
-        _mm256_storeu_si256((__m256i *)macs[first + 4 * q + c], mac[q]);
+        _mm256_storeu_si256((__m256i *)macs[first + c], _mm512_castsi512_si256(lanes01));
+    }
+    if (4 + c < lanes)
+    {
+        _mm256_storeu_si256((__m256i *)macs[first + 4 + c], _mm512_extracti64x4_epi64(lanes01, 1));
+    }
+    if (8 + c < lanes)
+    {
+        _mm256_storeu_si256((__m256i *)macs[first + 8 + c], _mm512_castsi512_si256(lanes23));
+    }
+    if (12 + c < lanes)
+    {
+        _mm256_storeu_si256((__m256i *)macs[first + 12 + c], _mm512_extracti64x4_epi64(lanes23, 1));
     }
 }
 

@@ -140,29 +140,35 @@ class HmacRecordsTest
     }
 
     @Test
-    void aBadRecordAnywhereInALargeBatchKeepsEveryRecordUncomputed() throws Exception
+    void aBadRecordAnywhereInABatchKeepsEveryRecordUncomputedAndEveryRecordGetsItsStatus() throws Exception
     {
-        // The library stages records in slices (a few hundred): one bad record in a later slice must still
-        // keep the first slices from being computed, and one in the first slice the later ones.
+        // The library checks up to 256 records as it stages them and checks a larger batch whole first: a bad
+        // record at either side of that size, at the edges of a slice or past it, keeps every record of the
+        // batch uncomputed, and every record's status is written (each starts at a value no check writes).
         final NativeKernel kernel = HmacEngines.nativeStatus().batchKernel().orElseThrow();
-        final int count = 1000;
-        for (final int bad : new int[] {0, 5, 255, 256, 257, 700, count - 1})
+        final int[][] cases = {{256, 40}, {256, 200}, {256, 255}, {257, 0}, {257, 256},
+            {1000, 0}, {1000, 5}, {1000, 255}, {1000, 256}, {1000, 257}, {1000, 700}, {1000, 999}};
+        for (final int[] batch : cases)
         {
+            final int count = batch[0];
+            final int bad = batch[1];
             try (HmacRecords records = new HmacRecords(count))
             {
                 for (int i = 0; i < count; i++)
                 {
                     records.key(i, new byte[] {(byte)i, 7}, 0, 2).message(i, new byte[] {(byte)(i >> 8), 9}, 0, 2);
+                    records.buffer().putInt(HmacRecords.offset(i) + STATUS_OFFSET, -999);
                 }
                 records.buffer().putInt(HmacRecords.offset(bad) + MESSAGE_LENGTH_OFFSET, 100_000);
                 assertEquals(NativeLibrary.ERROR_RECORDS, NativeLibrary.hmacRecords(kernel.id(), records.address(), count));
                 final byte[] mac = new byte[32];
                 for (int i = 0; i < count; i++)
                 {
+                    final String where = "record " + i + " of " + count + ", bad " + bad;
                     assertEquals(i == bad ? HmacRecordDescriptor.STATUS_BAD_MESSAGE : HmacRecordDescriptor.STATUS_OK,
-                        records.status(i), "record " + i + ", bad " + bad);
+                        records.status(i), where);
                     records.mac(i, mac, 0);
-                    assertArrayEquals(new byte[32], mac, "record " + i + " got a MAC, bad " + bad);
+                    assertArrayEquals(new byte[32], mac, where + " got a MAC");
                 }
                 records.buffer().putInt(HmacRecords.offset(bad) + MESSAGE_LENGTH_OFFSET, 2);
                 assertEquals(count, NativeLibrary.hmacRecords(kernel.id(), records.address(), count));
@@ -171,7 +177,7 @@ class HmacRecordsTest
                 {
                     jdk.init(new SecretKeySpec(new byte[] {(byte)i, 7}, "HmacSHA256"));
                     records.mac(i, mac, 0);
-                    assertArrayEquals(jdk.doFinal(new byte[] {(byte)(i >> 8), 9}), mac, "record " + i);
+                    assertArrayEquals(jdk.doFinal(new byte[] {(byte)(i >> 8), 9}), mac, "record " + i + " of " + count);
                 }
             }
         }
