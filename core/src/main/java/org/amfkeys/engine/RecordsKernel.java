@@ -6,6 +6,7 @@ import org.amfkeys.hmac.HmacEngines;
 import org.amfkeys.hmac.HmacRecordDescriptor;
 import org.amfkeys.hmac.HmacRecords;
 import org.amfkeys.hmac.HmacSha256Engine;
+import org.amfkeys.hmac.MacBatch;
 import org.amfkeys.hmac.NativeBatchHmac;
 
 /**
@@ -76,41 +77,7 @@ public final class RecordsKernel implements AutoCloseable
      */
     public boolean compute(final HmacRecords records, final int count)
     {
-        if (count == 0)
-        {
-            return true;
-        }
-        if (computedFirstTry(records, count))
-        {
-            return true;
-        }
-        records.computeOn(fallback, count);
-        return false;
-    }
-
-    private boolean computedFirstTry(final HmacRecords records, final int count)
-    {
-        try
-        {
-            if (batch == null || count < batchThreshold)
-            {
-                records.computeOn(direct, count);
-                return true;
-            }
-            batch.process(records, count);
-            for (int i = 0; i < count; i++)
-            {
-                if (records.status(i) != HmacRecordDescriptor.STATUS_OK)
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-        catch (final RuntimeException ex)
-        {
-            return false;
-        }
+        return compute(records, count, RECORDS);
     }
 
     /**
@@ -122,31 +89,45 @@ public final class RecordsKernel implements AutoCloseable
      */
     public boolean computeSteps(final ChainSteps steps, final int count)
     {
+        return compute(steps, count, STEPS);
+    }
+
+    /** How the batch kernel takes one kind of batch. */
+    private interface KernelCall<B extends MacBatch>
+    {
+        void process(BatchKernel kernel, B macs, int count);
+    }
+
+    private static final KernelCall<HmacRecords> RECORDS = BatchKernel::process;
+    private static final KernelCall<ChainSteps> STEPS = BatchKernel::processSteps;
+
+    private <B extends MacBatch> boolean compute(final B macs, final int count, final KernelCall<B> call)
+    {
         if (count == 0)
         {
             return true;
         }
-        if (computedFirstTry(steps, count))
+        if (computedFirstTry(macs, count, call))
         {
             return true;
         }
-        steps.computeOn(fallback, count);
+        macs.computeOn(fallback, count);
         return false;
     }
 
-    private boolean computedFirstTry(final ChainSteps steps, final int count)
+    private <B extends MacBatch> boolean computedFirstTry(final B macs, final int count, final KernelCall<B> call)
     {
         try
         {
             if (batch == null || count < batchThreshold)
             {
-                steps.computeOn(direct, count);
+                macs.computeOn(direct, count);
                 return true;
             }
-            batch.processSteps(steps, count);
+            call.process(batch, macs, count);
             for (int i = 0; i < count; i++)
             {
-                if (steps.status(i) != HmacRecordDescriptor.STATUS_OK)
+                if (macs.status(i) != HmacRecordDescriptor.STATUS_OK)
                 {
                     return false;
                 }

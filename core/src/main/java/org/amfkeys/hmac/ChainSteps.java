@@ -32,7 +32,7 @@ import static org.amfkeys.hmac.ChainStepDescriptor.STATUS_OFFSET;
  * it read memory that may be gone. A MAC is given out only once computed. The MACs are key material:
  * {@link #clear} and {@link #close()} zero them. Not thread-safe.
  */
-public final class ChainSteps implements AutoCloseable
+public final class ChainSteps implements AutoCloseable, MacBatch
 {
     /** Owners kept per step: the schedule's and P0's buffers, and the ByteBuffers under them. */
     private static final int OWNERS = 4;

@@ -28,7 +28,7 @@ import static org.amfkeys.hmac.HmacRecordDescriptor.STATUS_OFFSET;
  * which every method but {@link #close()} (which may be called again) and {@link #toString()} throws
  * an {@link IllegalStateException} rather than touch freed memory. Not thread-safe.
  */
-public final class HmacRecords implements AutoCloseable
+public final class HmacRecords implements AutoCloseable, MacBatch
 {
     /** Most records one batch may hold. */
     public static final int MAX_CAPACITY = 1 << 16;
