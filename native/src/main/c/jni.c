@@ -1,4 +1,7 @@
-/* The JNI surface: addresses in, no arrays pinned or copied. Every entry is in org.amfkeys.hmac.NativeLibrary. */
+/*
+ * The JNI surface: addresses in, no arrays pinned or copied. Every entry is in org.amfkeys.hmac.NativeLibrary
+ * but one, the context table's probe prefetch (org.amfkeys.context.ProbePrefetch), which reads the table's index.
+ */
 #include "amfkeys_native.h"
 
 #include <jni.h>
@@ -71,6 +74,95 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env,
         {
             __builtin_prefetch((const void *)(uintptr_t)(line & ~(uint64_t)1), 0, 3);
         }
+    }
+}
+
+/*
+ * For a batch of UEs about to be looked up in the context table: asks for every UE's home index line, then,
+ * as each line arrives, for the slot lines of the entry in it that holds the UE's identifier, or for the
+ * next index line when none does, whose matching entry's slot lines are asked for in a second pass. The
+ * slots' misses then start as soon as each index line is in, not after the slowest of the batch, which a
+ * Java caller (no prefetch instruction) cannot do. Only hints: nothing is written to the table, a match
+ * is not checked against the entry's state (the caller's probe decides), and a stale one costs a line.
+ *
+ * `probes` holds `count` pairs of 64-bit words: the UE's home entry (0..entries-1) and its identifier. The
+ * first word of each is overwritten with the entry that held the identifier live, or -1 when neither line
+ * did: a hint, read without the entry's sequence lock, which the caller checks under it. The index holds
+ * `entries` entries of `entry_length` octets (the control word at `control_offset`, live when its bits in
+ * `state_mask` equal `live_state`; the identifier at `key_offset`), `entries_per_line` to a 64-octet cache
+ * line (a power of two dividing `entries`); slot i starts at slots + i * slot_length, and bit l of
+ * `slot_lines` asks for its cache line l.
+ */
+/* A probe's entry once matched, below -1 so that the passes skip it; its own inverse. */
+#define MATCHED(entry) (-(entry) - 2)
+
+JNIEXPORT void JNICALL Java_org_amfkeys_context_ProbePrefetch_prefetchProbes(JNIEnv *env, jclass type,
+    jlong probes, jint count, jlong index, jint entries, jint entry_length, jint control_offset, jlong state_mask,
+    jlong live_state, jint key_offset, jint entries_per_line, jlong slots, jint slot_length, jint slot_lines)
+{
+    (void)env;
+    (void)type;
+    int64_t *probe = (int64_t *)(intptr_t)probes;
+    const uint8_t *entry_base = ADDRESS(index);
+    const uint8_t *slot_base = ADDRESS(slots);
+    if (probe == NULL || entry_base == NULL || slot_base == NULL || count <= 0 || entries <= 0 ||
+        entries_per_line <= 0 || (entries_per_line & (entries_per_line - 1)) != 0 || entries % entries_per_line != 0)
+    {
+        return;
+    }
+    const int64_t line_mask = -(int64_t)entries_per_line;
+    for (jint i = 0; i < count; i++)
+    {
+        const int64_t home = probe[2 * i];
+        if (home < 0 || home >= entries)
+        {
+            probe[2 * i] = -1;
+            continue;
+        }
+        probe[2 * i] = home & line_mask;
+        __builtin_prefetch(entry_base + (home & line_mask) * entry_length, 0, 3);
+    }
+    for (int pass = 0; pass < 2; pass++)
+    {
+        for (jint i = 0; i < count; i++)
+        {
+            const int64_t line = probe[2 * i];
+            if (line < 0)
+            {
+                continue;
+            }
+            const uint64_t key = (uint64_t)probe[2 * i + 1];
+            int64_t match = -1;
+            for (jint k = 0; k < entries_per_line; k++)
+            {
+                const uint8_t *entry = entry_base + (line + k) * entry_length;
+                const uint64_t control = __atomic_load_n((const uint64_t *)(entry + control_offset), __ATOMIC_RELAXED);
+                const uint64_t id = __atomic_load_n((const uint64_t *)(entry + key_offset), __ATOMIC_RELAXED);
+                match = id == key && (control & (uint64_t)state_mask) == (uint64_t)live_state ? line + k : match;
+            }
+            if (match >= 0)
+            {
+                const uint8_t *slot = slot_base + match * (int64_t)slot_length;
+                for (int l = 0; l < 31 && (slot_lines >> l) != 0; l++)
+                {
+                    if (slot_lines & (1 << l))
+                    {
+                        __builtin_prefetch(slot + 64 * l, 0, 3);
+                    }
+                }
+                probe[2 * i] = MATCHED(match);
+            }
+            else if (pass == 0)
+            {
+                const int64_t next = line + entries_per_line < entries ? line + entries_per_line : 0;
+                probe[2 * i] = next;
+                __builtin_prefetch(entry_base + next * entry_length, 0, 3);
+            }
+        }
+    }
+    for (jint i = 0; i < count; i++)
+    {
+        probe[2 * i] = probe[2 * i] <= MATCHED(0) ? MATCHED(probe[2 * i]) : -1;
     }
 }
 

@@ -276,12 +276,11 @@ final class SlotMap
 
     /**
      * Brings the index entries and the given cache lines of the slots of every UE in a batch into the
-     * cache, in sweeps that each ask for the whole batch's memory before waiting for any of it: the
-     * home lines of the index; then the probes, now running in cache, which give each UE's entry; then
-     * the slots where the UEs actually are. A random UE on a large table costs two dependent cache
-     * misses; this way the processor keeps a batch's misses in flight together, and the real reads that
-     * follow hit the cache. The probes have a sweep of their own because a probe's branches, mixed
-     * with the slot loads, keep the processor from running far enough ahead to overlap them.
+     * cache, asking for the whole batch's memory before waiting for any of it. A random UE on a large
+     * table costs two dependent cache misses, its index line and then its slot; this way the misses of the
+     * batch overlap, and the real reads that follow hit the cache. With the native library
+     * ({@link ProbePrefetch}), each slot is asked for the moment its index line is in; without it, in
+     * sweeps of loads ({@link #touchBatchByLoads}).
      *
      * @param ueIds     the UE identifiers, {@code count} of them from index 0.
      * @param count     how many.
@@ -301,6 +300,24 @@ final class SlotMap
      * holds at least {@code count}: for a caller that keeps its own array rather than the thread's.
      */
     void touchBatch(final long[] ueIds, final int count, final int slotLines, final int[] entries)
+    {
+        if (ProbePrefetch.available())
+        {
+            touchBatchByProbePrefetch(ueIds, count, slotLines, entries);
+        }
+        else
+        {
+            touchBatchByLoads(ueIds, count, slotLines, entries);
+        }
+    }
+
+    /**
+     * {@link #touchBatch} in Java, in three sweeps of loads: the home lines of the index; then the probes,
+     * now running in cache, which give each UE's entry; then the slots where the UEs actually are. The
+     * probes have a sweep of their own because a probe's branches, mixed with the slot loads, keep the
+     * processor from running far enough ahead to overlap them.
+     */
+    void touchBatchByLoads(final long[] ueIds, final int count, final int slotLines, final int[] entries)
     {
         long sink = 0;
         for (int i = 0; i < count; i++)
@@ -334,6 +351,63 @@ final class SlotMap
         {
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * {@link #touchBatch} with the native probe prefetch, which gives the entry of every UE within two
+     * index lines of its home (nine in ten at the largest load factor); the others are probed here, now in
+     * cache up to their second line, and their slots asked for after.
+     */
+    void touchBatchByProbePrefetch(final long[] ueIds, final int count, final int slotLines, final int[] entries)
+    {
+        final int words = Math.max(ProbePrefetch.PROBE_LENGTH / Long.BYTES, SLOT_LINES);
+        final UnsafeBuffer probes = PREFETCH_ADDRESSES.get().forLines(count * words);
+        for (int i = 0; i < count; i++)
+        {
+            final long ueId = ueIds[i];
+            probes.putLong(i * ProbePrefetch.PROBE_LENGTH, home(hash(ueId)));
+            probes.putLong(i * ProbePrefetch.PROBE_LENGTH + Long.BYTES, ueId);
+        }
+        ProbePrefetch.prefetch(probes, count, this, slotLines);
+
+        for (int i = 0; i < count; i++)
+        {
+            entries[i] = (int)probes.getLong(i * ProbePrefetch.PROBE_LENGTH);
+        }
+        // A UE found in its first two lines has its slot on the way already; the buffer is free now.
+        final UnsafeBuffer addresses = probes;
+        int lines = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (entries[i] >= 0)
+            {
+                continue;
+            }
+            final long ueId = ueIds[i];
+            final int home = home(hash(ueId));
+            final int entry = find(ueId, home);
+            entries[i] = entry;
+            // An absent UE is about to be inserted, most likely at the first free entry of its probe.
+            lines = putSlotLines(addresses, lines, entry >= 0 ? entry : firstFree(home), slotLines);
+        }
+        NativePrefetch.prefetch(addresses, lines);
+    }
+
+    private int putSlotLines(final UnsafeBuffer addresses, final int at, final int entry, final int slotLines)
+    {
+        int lines = at;
+        if (entry >= 0)
+        {
+            final long slot = slotAddress(entry);
+            for (int l = 0; l < SLOT_LINES; l++)
+            {
+                if ((slotLines & (1 << l)) != 0)
+                {
+                    addresses.putLong(lines++ * Long.BYTES, slot + (long)l * CACHE_LINE);
+                }
+            }
+        }
+        return lines;
     }
 
     /**
@@ -709,7 +783,7 @@ final class SlotMap
         NativePrefetch.prefetch(addresses, line);
     }
 
-    /** A thread's addresses for {@link #prefetchHomes} and {@link #touchLocated}, in native memory for the native call. */
+    /** A thread's addresses for {@link #prefetchHomes}, {@link #touchLocated} and the probes of {@link #touchBatch}, in native memory. */
     private static final class PrefetchAddresses
     {
         private UnsafeBuffer addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * Long.BYTES, CACHE_LINE));
