@@ -82,12 +82,13 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env,
  * as each line arrives, for the slot lines of the entry in it that holds the UE's identifier, or for the
  * next index line when none does, whose matching entry's slot lines are asked for in a second pass. The
  * slots' misses then start as soon as each index line is in, not after the slowest of the batch, which a
- * Java caller (no prefetch instruction) cannot do. Only hints: nothing is written to the table, a match
- * is not checked against the entry's state (the caller's probe decides), and a stale one costs a line.
+ * Java caller (no prefetch instruction) cannot do. Only hints: nothing is written to the table, the
+ * entries are read without their sequence lock (the caller checks each hint under it), and a stale one
+ * costs a line.
  *
  * `probes` holds `count` pairs of 64-bit words: the UE's home entry (0..entries-1) and its identifier. The
  * first word of each is overwritten with the entry that held the identifier live, or -1 when neither line
- * did: a hint, read without the entry's sequence lock, which the caller checks under it. The index holds
+ * did (every probe, when the arguments describe no index). The index holds
  * `entries` entries of `entry_length` octets (the control word at `control_offset`, live when its bits in
  * `state_mask` equal `live_state`; the identifier at `key_offset`), `entries_per_line` to a 64-octet cache
  * line (a power of two dividing `entries`); slot i starts at slots + i * slot_length, and bit l of
@@ -105,9 +106,17 @@ JNIEXPORT void JNICALL Java_org_amfkeys_context_ProbePrefetch_prefetchProbes(JNI
     int64_t *probe = (int64_t *)(intptr_t)probes;
     const uint8_t *entry_base = ADDRESS(index);
     const uint8_t *slot_base = ADDRESS(slots);
-    if (probe == NULL || entry_base == NULL || slot_base == NULL || count <= 0 || entries <= 0 ||
-        entries_per_line <= 0 || (entries_per_line & (entries_per_line - 1)) != 0 || entries % entries_per_line != 0)
+    if (probe == NULL || count <= 0)
     {
+        return;
+    }
+    if (entry_base == NULL || slot_base == NULL || entries <= 0 || entries_per_line <= 0 ||
+        (entries_per_line & (entries_per_line - 1)) != 0 || entries % entries_per_line != 0)
+    {
+        for (jint i = 0; i < count; i++)
+        {
+            probe[2 * i] = -1;
+        }
         return;
     }
     const int64_t line_mask = -(int64_t)entries_per_line;

@@ -38,12 +38,17 @@ final class ProbePrefetch
      * home line or the next, or -1: a hint, read without the entry's sequence lock.
      *
      * @param probes    the probes, in native memory.
-     * @param count     how many.
+     * @param count     how many, 0..capacity / {@link #PROBE_LENGTH}.
      * @param map       where the index and the slots are.
      * @param slotLines the slot lines to ask for, as a mask.
      */
     static void prefetch(final UnsafeBuffer probes, final int count, final SlotMap map, final int slotLines)
     {
+        if (probes.byteArray() != null || count < 0 || count > probes.capacity() / PROBE_LENGTH)
+        {
+            throw new IllegalArgumentException("probes: " + count + " probes in a buffer of " + probes.capacity() +
+                " octets" + (probes.byteArray() != null ? " over a Java array" : ""));
+        }
         prefetchProbes(probes.addressOffset(), count, map.indexAddress(), map.entries(), ContextIndexDescriptor.LENGTH,
             ContextIndexDescriptor.CONTROL_OFFSET, ContextIndexDescriptor.STATE_MASK, ContextIndexDescriptor.STATE_LIVE,
             ContextIndexDescriptor.UE_ID_OFFSET, SlotMap.ENTRIES_PER_LINE, map.slotsAddress(),

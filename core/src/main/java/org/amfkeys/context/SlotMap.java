@@ -360,24 +360,33 @@ final class SlotMap
      */
     void touchBatchByProbePrefetch(final long[] ueIds, final int count, final int slotLines, final int[] entries)
     {
-        final int words = Math.max(ProbePrefetch.PROBE_LENGTH / Long.BYTES, SLOT_LINES);
-        final UnsafeBuffer probes = PREFETCH_ADDRESSES.get().forLines(count * words);
-        for (int i = 0; i < count; i++)
+        for (int from = 0; from < count; from += PREFETCH_CHUNK)
+        {
+            touchChunkByProbePrefetch(ueIds, from, Math.min(count, from + PREFETCH_CHUNK), slotLines, entries);
+        }
+    }
+
+    private void touchChunkByProbePrefetch(
+        final long[] ueIds, final int from, final int end, final int slotLines, final int[] entries)
+    {
+        final UnsafeBuffer probes = PREFETCH_ADDRESSES.get().addresses;
+        for (int i = from; i < end; i++)
         {
             final long ueId = ueIds[i];
-            probes.putLong(i * ProbePrefetch.PROBE_LENGTH, home(hash(ueId)));
-            probes.putLong(i * ProbePrefetch.PROBE_LENGTH + Long.BYTES, ueId);
+            final int at = (i - from) * ProbePrefetch.PROBE_LENGTH;
+            probes.putLong(at, home(hash(ueId)));
+            probes.putLong(at + Long.BYTES, ueId);
         }
-        ProbePrefetch.prefetch(probes, count, this, slotLines);
+        ProbePrefetch.prefetch(probes, end - from, this, slotLines);
 
-        for (int i = 0; i < count; i++)
+        for (int i = from; i < end; i++)
         {
-            entries[i] = (int)probes.getLong(i * ProbePrefetch.PROBE_LENGTH);
+            entries[i] = (int)probes.getLong((i - from) * ProbePrefetch.PROBE_LENGTH);
         }
         // A UE found in its first two lines has its slot on the way already; the buffer is free now.
         final UnsafeBuffer addresses = probes;
         int lines = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = from; i < end; i++)
         {
             if (entries[i] >= 0)
             {
@@ -421,30 +430,27 @@ final class SlotMap
      */
     void touchLocated(final long[] ueIds, final int[] hints, final int count, final int slotLines)
     {
-        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (1 + SLOT_LINES));
-        int lines = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final int entry = hints[i] >= 0 ? hints[i] : home(hash(ueIds[i]));
-            addresses.putLong(lines++ * Long.BYTES, controlAddress(entry));
-            final long slot = slotAddress(entry);
-            for (int l = 0; l < SLOT_LINES; l++)
-            {
-                if ((slotLines & (1 << l)) != 0)
-                {
-                    addresses.putLong(lines++ * Long.BYTES, slot + (long)l * CACHE_LINE);
-                }
-            }
-        }
-        if (NativePrefetch.available())
-        {
-            NativePrefetch.prefetch(addresses, lines);
-            return;
-        }
+        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().addresses;
         long sink = 0;
-        for (int line = 0; line < lines; line++)
+        for (int from = 0; from < count; from += PREFETCH_CHUNK)
         {
-            sink += UnsafeApi.getLong(addresses.getLong(line * Long.BYTES));
+            final int end = Math.min(count, from + PREFETCH_CHUNK);
+            int lines = 0;
+            for (int i = from; i < end; i++)
+            {
+                final int entry = hints[i] >= 0 ? hints[i] : home(hash(ueIds[i]));
+                addresses.putLong(lines++ * Long.BYTES, controlAddress(entry));
+                lines = putSlotLines(addresses, lines, entry, slotLines);
+            }
+            if (NativePrefetch.available())
+            {
+                NativePrefetch.prefetch(addresses, lines);
+                continue;
+            }
+            for (int line = 0; line < lines; line++)
+            {
+                sink += UnsafeApi.getLong(addresses.getLong(line * Long.BYTES));
+            }
         }
         if (sink == TOUCH_SENTINEL)
         {
@@ -751,6 +757,12 @@ final class SlotMap
         return (value + alignment - 1) & -alignment;
     }
 
+    /**
+     * UEs asked for in one native prefetch call at most: a thread's address buffer stays a few kilobytes
+     * whatever the batch.
+     */
+    static final int PREFETCH_CHUNK = 256;
+
     /** Each thread's entries of the batch it is touching: nothing allocated once a batch that large was seen. */
     private static final ThreadLocal<BatchEntries> BATCH_ENTRIES = ThreadLocal.withInitial(BatchEntries::new);
     private static final ThreadLocal<PrefetchAddresses> PREFETCH_ADDRESSES = ThreadLocal.withInitial(PrefetchAddresses::new);
@@ -765,37 +777,34 @@ final class SlotMap
         {
             return;
         }
-        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().forLines(count * (2 + SLOT_LINES));
-        int line = 0;
-        for (int i = 0; i < count; i++)
+        final UnsafeBuffer addresses = PREFETCH_ADDRESSES.get().addresses;
+        for (int from = 0; from < count; from += PREFETCH_CHUNK)
         {
-            final long hash = hash(ueIds[i]);
-            final int home = home(hash);
-            // An insert locks the stripe, whose line the other inserting threads take as often as this one.
-            addresses.putLong(line++ * Long.BYTES, stripeAddress(hash) | NativePrefetch.FOR_WRITE);
-            addresses.putLong(line++ * Long.BYTES, controlAddress(home));
-            final long slot = slotAddress(home);
-            for (int l = 0; l < SLOT_LINES; l++)
+            final int end = Math.min(count, from + PREFETCH_CHUNK);
+            int line = 0;
+            for (int i = from; i < end; i++)
             {
-                addresses.putLong(line++ * Long.BYTES, slot + (long)l * CACHE_LINE);
+                final long hash = hash(ueIds[i]);
+                final int home = home(hash);
+                // An insert locks the stripe, whose line the other inserting threads take as often as this one.
+                addresses.putLong(line++ * Long.BYTES, stripeAddress(hash) | NativePrefetch.FOR_WRITE);
+                addresses.putLong(line++ * Long.BYTES, controlAddress(home));
+                final long slot = slotAddress(home);
+                for (int l = 0; l < SLOT_LINES; l++)
+                {
+                    addresses.putLong(line++ * Long.BYTES, slot + (long)l * CACHE_LINE);
+                }
             }
+            NativePrefetch.prefetch(addresses, line);
         }
-        NativePrefetch.prefetch(addresses, line);
     }
 
     /** A thread's addresses for {@link #prefetchHomes}, {@link #touchLocated} and the probes of {@link #touchBatch}, in native memory. */
     private static final class PrefetchAddresses
     {
-        private UnsafeBuffer addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * Long.BYTES, CACHE_LINE));
-
-        UnsafeBuffer forLines(final int lines)
-        {
-            if (addresses.capacity() < lines * Long.BYTES)
-            {
-                addresses = new UnsafeBuffer(BufferUtil.allocateDirectAligned(lines * Long.BYTES, CACHE_LINE));
-            }
-            return addresses;
-        }
+        /** Room for the largest chunk: {@link #prefetchHomes} asks for the most lines per UE. */
+        private final UnsafeBuffer addresses = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(PREFETCH_CHUNK * (2 + SLOT_LINES) * Long.BYTES, CACHE_LINE));
     }
 
     private static final class BatchEntries
