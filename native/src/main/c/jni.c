@@ -77,6 +77,9 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env,
     }
 }
 
+/* A probe's entry once matched, below -1 so that the passes skip it; its own inverse. */
+#define MATCHED(entry) (-(entry) - 2)
+
 /*
  * For a batch of UEs about to be looked up in the context table: asks for every UE's home index line, then,
  * as each line arrives, for the slot lines of the entry in it that holds the UE's identifier, or for the
@@ -94,9 +97,6 @@ JNIEXPORT void JNICALL Java_org_amfkeys_hmac_NativeLibrary_prefetch(JNIEnv *env,
  * line (a power of two dividing `entries`); slot i starts at slots + i * slot_length, and bit l of
  * `slot_lines` asks for its cache line l.
  */
-/* A probe's entry once matched, below -1 so that the passes skip it; its own inverse. */
-#define MATCHED(entry) (-(entry) - 2)
-
 JNIEXPORT void JNICALL Java_org_amfkeys_context_ProbePrefetch_prefetchProbes(JNIEnv *env, jclass type,
     jlong probes, jint count, jlong index, jint entries, jint entry_length, jint control_offset, jlong state_mask,
     jlong live_state, jint key_offset, jint entries_per_line, jlong slots, jint slot_length, jint slot_lines)
