@@ -789,11 +789,7 @@ final class SlotMap
                 // An insert locks the stripe, whose line the other inserting threads take as often as this one.
                 addresses.putLong(line++ * Long.BYTES, stripeAddress(hash) | NativePrefetch.FOR_WRITE);
                 addresses.putLong(line++ * Long.BYTES, controlAddress(home));
-                final long slot = slotAddress(home);
-                for (int l = 0; l < SLOT_LINES; l++)
-                {
-                    addresses.putLong(line++ * Long.BYTES, slot + (long)l * CACHE_LINE);
-                }
+                line = putSlotLines(addresses, line, home, SLOT_LINES_ALL);
             }
             NativePrefetch.prefetch(addresses, line);
         }
